@@ -1,0 +1,112 @@
+//! The one pinned bincode configuration, the size limits, and encode/decode for each direction.
+//!
+//! The configuration is bincode 2's standard one: little endian, variable-length integers
+//! (values under 251 take one byte; 251/252/253 introduce a u16/u32/u64), zigzag for signed
+//! integers, a u32 varint for enum variant indexes, a u64 varint for lengths. Decoding goes through
+//! bincode's byte limit, so that no length prefix can make it allocate past the message size limit.
+
+use bincode::config::{Configuration, Limit, LittleEndian, Varint};
+
+use crate::message::MAX_NAME_CHARS;
+use crate::{ClientMsg, CodecError, ServerMsg};
+
+/// Largest client message the server accepts, in bytes (WebSocket payload).
+pub const MAX_CLIENT_MSG: usize = 256;
+
+/// Largest server message a client accepts, in bytes.
+pub const MAX_SERVER_MSG: usize = 4 << 20;
+
+/// Most entities one snapshot may hold.
+pub const MAX_ENTITIES: usize = 65_536;
+
+/// The configuration type of [`wire_config`].
+pub type WireConfig = Configuration<LittleEndian, Varint>;
+
+/// The one bincode configuration of the protocol.
+pub const fn wire_config() -> WireConfig {
+    bincode::config::standard()
+}
+
+fn limited<const N: usize>() -> Configuration<LittleEndian, Varint, Limit<N>> {
+    wire_config().with_limit::<N>()
+}
+
+/// Appends the encoding of a client message to `out`.
+pub fn encode_client(msg: &ClientMsg, out: &mut Vec<u8>) -> Result<(), CodecError> {
+    bincode::serde::encode_into_std_write(msg, out, wire_config())?;
+    Ok(())
+}
+
+/// Appends the encoding of a server message to `out`.
+pub fn encode_server(msg: &ServerMsg, out: &mut Vec<u8>) -> Result<(), CodecError> {
+    bincode::serde::encode_into_std_write(msg, out, wire_config())?;
+    Ok(())
+}
+
+/// Decodes one client message from exactly `bytes`, and checks its values
+/// (finite floats, name length).
+pub fn decode_client(bytes: &[u8]) -> Result<ClientMsg, CodecError> {
+    if bytes.len() > MAX_CLIENT_MSG {
+        return Err(CodecError::TooLarge {
+            len: bytes.len(),
+            limit: MAX_CLIENT_MSG,
+        });
+    }
+    let (msg, used): (ClientMsg, usize) =
+        bincode::serde::decode_from_slice(bytes, limited::<MAX_CLIENT_MSG>())?;
+    if used != bytes.len() {
+        return Err(CodecError::TrailingBytes(bytes.len() - used));
+    }
+    match &msg {
+        ClientMsg::Input(input) if !input.is_valid() => {
+            Err(CodecError::Invalid("non-finite input value"))
+        }
+        ClientMsg::Hello(h) if h.name.chars().count() > MAX_NAME_CHARS => {
+            Err(CodecError::Invalid("name too long"))
+        }
+        _ => Ok(msg),
+    }
+}
+
+/// Decodes one server message from exactly `bytes`.
+pub fn decode_server(bytes: &[u8]) -> Result<ServerMsg, CodecError> {
+    if bytes.len() > MAX_SERVER_MSG {
+        return Err(CodecError::TooLarge {
+            len: bytes.len(),
+            limit: MAX_SERVER_MSG,
+        });
+    }
+    let (msg, used): (ServerMsg, usize) =
+        bincode::serde::decode_from_slice(bytes, limited::<MAX_SERVER_MSG>())?;
+    if used != bytes.len() {
+        return Err(CodecError::TrailingBytes(bytes.len() - used));
+    }
+    Ok(msg)
+}
+
+/// The variant index of [`ServerMsg::Snapshot`].
+const SNAPSHOT_VARIANT: u32 = 1;
+
+/// Appends a snapshot message built from a client's own `ack` and an already encoded delta body.
+///
+/// The bytes equal those of `encode_server(&ServerMsg::Snapshot(..))`, without re-encoding the
+/// body: this is how one encoded delta is sent to many clients.
+pub fn write_snapshot(ack: u32, body: &[u8], out: &mut Vec<u8>) {
+    use bincode::enc::{Encode, EncoderImpl};
+    let mut enc = EncoderImpl::new(VecWriter(out), wire_config());
+    // Writing to a Vec cannot fail.
+    let _ = SNAPSHOT_VARIANT.encode(&mut enc);
+    let _ = ack.encode(&mut enc);
+    let _ = (body.len() as u64).encode(&mut enc);
+    out.extend_from_slice(body);
+}
+
+/// A bincode writer that appends to a `Vec`; it never fails.
+pub(crate) struct VecWriter<'a>(pub(crate) &'a mut Vec<u8>);
+
+impl bincode::enc::write::Writer for VecWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), bincode::error::EncodeError> {
+        self.0.extend_from_slice(bytes);
+        Ok(())
+    }
+}

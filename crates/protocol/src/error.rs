@@ -1,0 +1,55 @@
+//! Typed errors for decoding and delta application.
+
+/// Why bytes could not be turned into a message.
+#[derive(Debug, thiserror::Error)]
+pub enum CodecError {
+    /// The bytes are not a valid message of this protocol version (bad tag, bad varint, short input,
+    /// invalid UTF-8, or a length over the decode limit).
+    #[error("malformed message: {0}")]
+    Malformed(#[from] bincode::error::DecodeError),
+    /// The message decoded but bytes were left over after it.
+    #[error("{0} trailing bytes after the message")]
+    TrailingBytes(usize),
+    /// The message is larger than this direction allows.
+    #[error("message of {len} bytes is over the limit of {limit}")]
+    TooLarge {
+        /// Size of the message in bytes.
+        len: usize,
+        /// The limit for this direction.
+        limit: usize,
+    },
+    /// A value was well formed but out of its allowed range (for example a non-finite float).
+    #[error("invalid value: {0}")]
+    Invalid(&'static str),
+    /// Encoding failed; only possible when a value is over a limit.
+    #[error("cannot encode: {0}")]
+    Encode(#[from] bincode::error::EncodeError),
+}
+
+/// Why a delta could not be applied to a baseline.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DeltaError {
+    /// The delta is against a baseline tick the caller does not hold.
+    #[error("delta is against tick {expected:?}, but the baseline is tick {actual:?}")]
+    BaselineMismatch {
+        /// The baseline the delta names (`None` = full snapshot).
+        expected: Option<u32>,
+        /// The baseline the caller offered.
+        actual: Option<u32>,
+    },
+    /// A removed or changed entity is not in the baseline.
+    #[error("entity {0} is not in the baseline")]
+    UnknownEntity(u32),
+    /// A created entity is already in the baseline.
+    #[error("entity {0} is created but already exists")]
+    DuplicateEntity(u32),
+    /// Ids in a list are not strictly increasing.
+    #[error("entity ids are not in increasing order")]
+    Unordered,
+    /// A change overflows the value range of its field.
+    #[error("change to entity {0} overflows")]
+    Overflow(u32),
+    /// The snapshot would hold more entities than the protocol allows.
+    #[error("snapshot holds more than {0} entities")]
+    TooManyEntities(usize),
+}

@@ -1,0 +1,180 @@
+//! The messages of the game protocol, one enum per direction.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ClientId, DeltaBody, EntityId, Tick};
+
+/// Longest player name the server accepts, in characters.
+pub const MAX_NAME_CHARS: usize = 24;
+
+/// What a client sends.
+///
+/// `Hello` is variant 0 and its first field is the version, in every protocol version, so that a
+/// server can always read the version of a client it does not understand and refuse it clearly.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ClientMsg {
+    /// The first message of a session.
+    Hello(Hello),
+    /// One tick's worth of player input.
+    Input(Input),
+    /// A round-trip time probe; answered by [`ServerMsg::Pong`].
+    Ping(Ping),
+}
+
+/// The first message of a session: who is joining and which protocol it speaks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    /// Must equal [`crate::PROTOCOL_VERSION`].
+    pub protocol_version: u16,
+    /// Display name, 1..=24 characters after trimming; the server cleans it up.
+    pub name: String,
+}
+
+/// The player's controls for one tick.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Input {
+    /// Increases by one per input; acknowledged in snapshots so the client can reconcile.
+    pub seq: u32,
+    /// Wanted movement along x. The arena game reads its sign (-1, 0, 1); scenarios may read a
+    /// magnitude. Must be finite.
+    pub move_x: f32,
+    /// Wanted movement along y (+y is down on screen). Must be finite.
+    pub move_y: f32,
+    /// Aim angle in radians. Must be finite.
+    pub aim: f32,
+    /// Whether the fire button is held.
+    pub fire: bool,
+}
+
+impl Input {
+    /// True when every float is finite, the rule the server enforces before using an input.
+    pub fn is_valid(&self) -> bool {
+        self.move_x.is_finite() && self.move_y.is_finite() && self.aim.is_finite()
+    }
+}
+
+/// A round-trip time probe.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ping {
+    /// Any value; echoed back in the pong.
+    pub nonce: u32,
+}
+
+/// What the server sends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ServerMsg {
+    /// The answer to a good `Hello`: who the client is and what the game is.
+    Welcome(Welcome),
+    /// The world, as a delta against what this client last received.
+    Snapshot(SnapshotMsg),
+    /// The answer to a `Ping`.
+    Pong(Pong),
+    /// Names and scores of everyone in the room; sent on join and whenever it changes.
+    Scoreboard(Vec<ScoreEntry>),
+    /// Something happened that the world state alone does not show.
+    Event(GameEventMsg),
+    /// The server is ending the session; a WebSocket close with the same code follows.
+    Kick(Kick),
+}
+
+/// The answer to a good `Hello`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Welcome {
+    /// The server's protocol version.
+    pub protocol_version: u16,
+    /// This session's id.
+    pub client_id: ClientId,
+    /// The entity this client controls.
+    pub entity_id: EntityId,
+    /// Simulation ticks per second.
+    pub tick_rate: u16,
+    /// Snapshots per second (at most the tick rate).
+    pub snapshot_rate: u16,
+    /// The server's tick when the welcome was sent.
+    pub tick: Tick,
+    /// The static map: bounds and walls.
+    pub map: MapInfo,
+}
+
+/// The static part of the world a client draws and predicts against.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MapInfo {
+    /// Map name.
+    pub name: String,
+    /// Width in world units; x runs over [0, width).
+    pub width: f32,
+    /// Height in world units; y runs over [0, height).
+    pub height: f32,
+    /// Solid axis-aligned walls.
+    pub walls: Vec<WallInfo>,
+}
+
+/// An axis-aligned solid rectangle.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WallInfo {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub w: f32,
+    /// Height.
+    pub h: f32,
+}
+
+/// A snapshot for one client.
+///
+/// `ack` comes first and the delta body last, so that a server can prefix a shared, already
+/// encoded body with each client's own `ack` (see [`crate::codec::write_snapshot`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotMsg {
+    /// The sequence number of the last input of this client that the server applied (0 = none).
+    pub ack: u32,
+    /// The encoded [`crate::Delta`].
+    pub body: DeltaBody,
+}
+
+/// The answer to a ping.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pong {
+    /// The nonce of the ping.
+    pub nonce: u32,
+    /// The server's tick when it answered.
+    pub tick: Tick,
+}
+
+/// One line of the scoreboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoreEntry {
+    /// The player's entity.
+    pub entity: EntityId,
+    /// Display name.
+    pub name: String,
+    /// Kills scored.
+    pub kills: u32,
+    /// Times died.
+    pub deaths: u32,
+    /// True for server-controlled players.
+    pub bot: bool,
+}
+
+/// Game events a client shows (kill feed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GameEventMsg {
+    /// `killer` killed `victim`.
+    Kill {
+        /// Who scored.
+        killer: EntityId,
+        /// Who died.
+        victim: EntityId,
+    },
+}
+
+/// Why the server ends a session. `code` is one of [`crate::close`]'s codes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kick {
+    /// The WebSocket close code that follows.
+    pub code: u16,
+    /// A short, human readable reason.
+    pub reason: String,
+}

@@ -1,0 +1,275 @@
+//! Wire test vectors shared with the browser client: `tests/vectors/*.json` at the workspace root.
+//!
+//! Each file is `{"name", "note", "value", "hex"}`. The name's prefix says how to read it:
+//! `client_*` and `server_*` are whole messages (`value` is the message as serde JSON), `delta_*`
+//! are delta bodies (`value` is `{"baseline", "delta", "result"}`: applying the bytes to the
+//! baseline must give the result). The files are checked here on every run and rewritten only
+//! when `TICKWIRE_WRITE_VECTORS=1`.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+use tickwire_protocol::*;
+
+struct Case {
+    name: &'static str,
+    note: &'static str,
+    value: Value,
+    bytes: Vec<u8>,
+}
+
+fn client(name: &'static str, note: &'static str, msg: ClientMsg) -> Case {
+    let mut bytes = Vec::new();
+    codec::encode_client(&msg, &mut bytes).expect("encode");
+    assert_eq!(codec::decode_client(&bytes).expect("decode"), msg);
+    Case {
+        name,
+        note,
+        value: serde_json::to_value(&msg).expect("json"),
+        bytes,
+    }
+}
+
+fn server(name: &'static str, note: &'static str, msg: ServerMsg) -> Case {
+    let mut bytes = Vec::new();
+    codec::encode_server(&msg, &mut bytes).expect("encode");
+    assert_eq!(codec::decode_server(&bytes).expect("decode"), msg);
+    Case {
+        name,
+        note,
+        value: serde_json::to_value(&msg).expect("json"),
+        bytes,
+    }
+}
+
+fn delta(
+    name: &'static str,
+    note: &'static str,
+    base: Option<&WorldState>,
+    cur: &WorldState,
+) -> Case {
+    let d = Delta::encode(base, cur);
+    let bytes = d.to_bytes();
+    assert_eq!(&d.apply(base).expect("apply"), cur);
+    Case {
+        name,
+        note,
+        value: json!({"baseline": base, "delta": d, "result": cur}),
+        bytes,
+    }
+}
+
+fn e(id: u32, kind: EntityKind, x: i32, y: i32, angle: u8, hp: u8) -> EntityState {
+    EntityState {
+        id: EntityId(id),
+        kind,
+        x,
+        y,
+        angle,
+        hp,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    use EntityKind::*;
+    let w0 = WorldState {
+        tick: Tick(600),
+        entities: vec![
+            e(1, Player, 16_000, 8_000, 0, 100),
+            e(2, Bot, 4_000, 20_000, 192, 100),
+            e(5, Projectile, 100, 200, 64, 1),
+        ],
+    };
+    let w1 = WorldState {
+        tick: Tick(602),
+        entities: vec![
+            e(1, Player, 16_037, 7_990, 3, 100),
+            e(2, Bot, 4_000, 20_000, 192, 80),
+            e(300, Projectile, -16, 5, 255, 1),
+        ],
+    };
+    let wrap_base = WorldState {
+        tick: Tick(u32::MAX - 1),
+        entities: vec![e(u32::MAX, Prop, i32::MAX, i32::MIN, 255, 0)],
+    };
+    let wrap_cur = WorldState {
+        tick: Tick(1),
+        entities: vec![e(u32::MAX, Prop, i32::MIN, i32::MAX, 0, 255)],
+    };
+    let snapshot_body = Delta::encode(Some(&w0), &w1).to_bytes();
+    vec![
+        client(
+            "client_hello",
+            "First message of a session; variant 0 and the version first in every protocol version.",
+            ClientMsg::Hello(Hello {
+                protocol_version: PROTOCOL_VERSION,
+                name: "Zoë".into(),
+            }),
+        ),
+        client(
+            "client_input",
+            "One input: seq varint, three f32 little endian, fire as one byte.",
+            ClientMsg::Input(Input {
+                seq: 300,
+                move_x: 1.0,
+                move_y: -1.0,
+                aim: -2.5,
+                fire: true,
+            }),
+        ),
+        client(
+            "client_ping",
+            "A ping with a nonce over 65535 (u32 varint form).",
+            ClientMsg::Ping(Ping { nonce: 70_000 }),
+        ),
+        server(
+            "server_welcome",
+            "Welcome with a small map.",
+            ServerMsg::Welcome(Welcome {
+                protocol_version: PROTOCOL_VERSION,
+                client_id: ClientId(3),
+                entity_id: EntityId(42),
+                tick_rate: 60,
+                snapshot_rate: 30,
+                tick: Tick(1_000_000),
+                map: MapInfo {
+                    name: "tiny".into(),
+                    width: 640.0,
+                    height: 480.5,
+                    walls: vec![
+                        WallInfo {
+                            x: 0.0,
+                            y: 0.0,
+                            w: 640.0,
+                            h: 16.0,
+                        },
+                        WallInfo {
+                            x: 100.25,
+                            y: 200.0,
+                            w: 50.0,
+                            h: 50.0,
+                        },
+                    ],
+                },
+            }),
+        ),
+        server(
+            "server_snapshot",
+            "A snapshot message: ack, then the delta body of delta_changes as bytes.",
+            ServerMsg::Snapshot(SnapshotMsg {
+                ack: 1234,
+                body: DeltaBody(snapshot_body),
+            }),
+        ),
+        server(
+            "server_pong",
+            "Pong echoing the nonce, with the server tick.",
+            ServerMsg::Pong(Pong {
+                nonce: 7,
+                tick: Tick(99),
+            }),
+        ),
+        server(
+            "server_scoreboard",
+            "Two scoreboard lines.",
+            ServerMsg::Scoreboard(vec![
+                ScoreEntry {
+                    entity: EntityId(1),
+                    name: "ada".into(),
+                    kills: 2,
+                    deaths: 0,
+                    bot: false,
+                },
+                ScoreEntry {
+                    entity: EntityId(2),
+                    name: "bot-1".into(),
+                    kills: 0,
+                    deaths: 2,
+                    bot: true,
+                },
+            ]),
+        ),
+        server(
+            "server_event_kill",
+            "Kill feed event.",
+            ServerMsg::Event(GameEventMsg::Kill {
+                killer: EntityId(1),
+                victim: EntityId(2),
+            }),
+        ),
+        server(
+            "server_kick",
+            "Kick before a close with code 4001.",
+            ServerMsg::Kick(Kick {
+                code: close::VERSION_MISMATCH,
+                reason: "protocol version 9 is not supported; this server speaks 1".into(),
+            }),
+        ),
+        delta(
+            "delta_full",
+            "A full snapshot (no baseline): every entity created.",
+            None,
+            &w0,
+        ),
+        delta(
+            "delta_changes",
+            "Against a baseline: one moved and turned, one lost hp, one removed, one created.",
+            Some(&w0),
+            &w1,
+        ),
+        delta(
+            "delta_unchanged",
+            "Nothing changed: only the header.",
+            Some(&w1),
+            &WorldState {
+                tick: Tick(604),
+                entities: w1.entities.clone(),
+            },
+        ),
+        delta(
+            "delta_wrap",
+            "Tick, id and coordinate wrap-around: deltas use wrapping arithmetic.",
+            Some(&wrap_base),
+            &wrap_cur,
+        ),
+    ]
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn vectors_match_the_files() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors");
+    let write = std::env::var("TICKWIRE_WRITE_VECTORS").is_ok_and(|v| v == "1");
+    if write {
+        std::fs::create_dir_all(&dir).expect("create tests/vectors");
+    }
+    for case in cases() {
+        let file = json!({
+            "name": case.name,
+            "note": case.note,
+            "value": case.value,
+            "hex": hex(&case.bytes),
+        });
+        let path = dir.join(format!("{}.json", case.name));
+        let text = serde_json::to_string_pretty(&file).expect("json") + "\n";
+        if write {
+            std::fs::write(&path, text).expect("write vector");
+            continue;
+        }
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; run with TICKWIRE_WRITE_VECTORS=1 to create it",
+                path.display()
+            )
+        });
+        let on_disk: Value = serde_json::from_str(&on_disk).expect("vector is JSON");
+        assert_eq!(
+            on_disk, file,
+            "{} differs from what the code produces; if the change is intended, rerun with TICKWIRE_WRITE_VECTORS=1",
+            case.name
+        );
+    }
+}
