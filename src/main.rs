@@ -1,1 +1,153 @@
-fn main() {}
+//! `tickwire`: the game server binary. A thin layer over `tickwire-server`: flags in, server out.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use tickwire_server::{Server, ServerConfig};
+
+/// An authoritative multiplayer game server: fixed-tick simulation, binary delta snapshots over
+/// WebSockets, and the browser game to play on it.
+#[derive(Parser, Debug)]
+#[command(name = "tickwire", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the game (the default when no subcommand is given).
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+struct ServeArgs {
+    /// Address and port to listen on. Use 0.0.0.0:8080 to let other machines on your network join.
+    #[arg(long, env = "TICKWIRE_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Simulation ticks per second.
+    #[arg(long, env = "TICKWIRE_TICK_RATE", default_value_t = 60)]
+    tick_rate: u32,
+    /// Snapshots per second sent to each player; must divide the tick rate.
+    #[arg(long, env = "TICKWIRE_SNAPSHOT_RATE", default_value_t = 30)]
+    snapshot_rate: u32,
+    /// Server-controlled players per room.
+    #[arg(long, env = "TICKWIRE_BOTS", default_value_t = 4)]
+    bots: u32,
+    /// Map file (JSON); the bundled arena when not given.
+    #[arg(long, env = "TICKWIRE_MAP")]
+    map: Option<PathBuf>,
+    /// Human players per room; more players open more rooms.
+    #[arg(long, env = "TICKWIRE_ROOM_CAPACITY", default_value_t = 32)]
+    room_capacity: usize,
+    /// Most rooms this process runs.
+    #[arg(long, env = "TICKWIRE_MAX_ROOMS", default_value_t = 64)]
+    max_rooms: usize,
+    /// Seed of the rooms' worlds.
+    #[arg(long, env = "TICKWIRE_SEED", default_value_t = 0x7153_3eed)]
+    seed: u64,
+    /// Seconds a shutdown waits for players to leave.
+    #[arg(long, env = "TICKWIRE_SHUTDOWN_GRACE", default_value_t = 5)]
+    shutdown_grace: u64,
+    /// Log format.
+    #[arg(long, env = "TICKWIRE_LOG_FORMAT", value_enum, default_value = "text")]
+    log_format: LogFormat,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+impl ServeArgs {
+    fn config(&self) -> ServerConfig {
+        ServerConfig {
+            bind: self.bind,
+            tick_rate: self.tick_rate,
+            snapshot_rate: self.snapshot_rate,
+            bots: self.bots,
+            room_capacity: self.room_capacity,
+            max_rooms: self.max_rooms,
+            map: self.map.clone(),
+            seed: self.seed,
+            shutdown_grace: Duration::from_secs(self.shutdown_grace),
+        }
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Serve(args)) => args,
+        None => cli.serve,
+    };
+    init_logging(args.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve(args))
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = args.config();
+    let server = Server::start(config.clone())
+        .await
+        .context("cannot start the server")?;
+    let addr = server.local_addr();
+    let shown = if addr.ip().is_unspecified() {
+        SocketAddr::from(([127, 0, 0, 1], addr.port()))
+    } else {
+        addr
+    };
+    println!("tickwire is serving the game at http://{shown}/  (open it in a browser to play)");
+    tracing::info!(
+        %addr,
+        tick_rate = config.tick_rate,
+        snapshot_rate = config.snapshot_rate,
+        bots = config.bots,
+        "listening; metrics at /metrics, health at /healthz"
+    );
+    wait_for_signal().await;
+    server.shutdown().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

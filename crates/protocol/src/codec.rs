@@ -110,3 +110,17 @@ impl bincode::enc::write::Writer for VecWriter<'_> {
         Ok(())
     }
 }
+
+/// The protocol version a `Hello` names, read without decoding the rest of the message.
+///
+/// Works on a `Hello` of any protocol version (variant 0, version first is frozen), so that a
+/// server can refuse another version with a clear reason even when the rest no longer decodes.
+pub fn peek_hello_version(bytes: &[u8]) -> Option<u16> {
+    use bincode::de::{Decode, DecoderImpl, read::SliceReader};
+    let (&variant, rest) = bytes.split_first()?;
+    if variant != 0 {
+        return None;
+    }
+    let mut dec = DecoderImpl::new(SliceReader::new(rest), wire_config(), ());
+    u16::decode(&mut dec).ok()
+}

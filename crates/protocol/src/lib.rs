@@ -26,8 +26,8 @@ pub use delta_body::DeltaBody;
 pub use error::{CodecError, DeltaError};
 pub use ids::{ClientId, EntityId, Tick};
 pub use message::{
-    ClientMsg, GameEventMsg, Hello, Input, Kick, MapInfo, Ping, Pong, ScoreEntry, ServerMsg,
-    SnapshotMsg, WallInfo, Welcome,
+    ClientMsg, GameEventMsg, Hello, Input, Kick, MAX_NAME_CHARS, MapInfo, Ping, Pong, ScoreEntry,
+    ServerMsg, SnapshotMsg, WallInfo, Welcome,
 };
 pub use state::{EntityKind, EntityState, WorldState};
 

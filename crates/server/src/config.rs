@@ -1,0 +1,106 @@
+//! Server settings, with the defaults `tickwire serve` uses.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Everything a server needs to start. `Default` is what `tickwire` runs with no arguments.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub bind: SocketAddr,
+    /// Simulation ticks per second.
+    pub tick_rate: u32,
+    /// Snapshots per second; must divide into the tick rate (every `tick_rate / snapshot_rate` ticks).
+    pub snapshot_rate: u32,
+    /// Server-controlled players per room.
+    pub bots: u32,
+    /// Human players per room; a full room sends new players to another room.
+    pub room_capacity: usize,
+    /// Most rooms this process runs at once; beyond that, joins are refused as full.
+    pub max_rooms: usize,
+    /// Map file; `None` uses the bundled arena.
+    pub map: Option<PathBuf>,
+    /// Seed of each room's world (room n uses `seed + n`).
+    pub seed: u64,
+    /// How long a SIGTERM drain waits for sessions to close before the process exits.
+    pub shutdown_grace: std::time::Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            tick_rate: 60,
+            snapshot_rate: 30,
+            bots: 4,
+            room_capacity: 32,
+            max_rooms: 64,
+            map: None,
+            seed: 0x7153_3eed,
+            shutdown_grace: std::time::Duration::from_secs(5),
+        }
+    }
+}
+
+/// A setting that cannot work, with the reason.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The tick rate is outside 1..=240.
+    #[error("tick rate {0} is out of range (1 to 240)")]
+    TickRate(u32),
+    /// The snapshot rate is zero, above the tick rate, or does not divide it.
+    #[error("snapshot rate {snapshot} must be between 1 and the tick rate {tick} and divide it")]
+    SnapshotRate {
+        /// The snapshot rate asked for.
+        snapshot: u32,
+        /// The tick rate.
+        tick: u32,
+    },
+    /// Too many bots for one room.
+    #[error("{0} bots per room is over the limit of 256")]
+    Bots(u32),
+    /// A room must hold at least one player.
+    #[error("room capacity must be between 1 and 1024, not {0}")]
+    RoomCapacity(usize),
+    /// The map could not be loaded or is invalid.
+    #[error(transparent)]
+    Map(#[from] tickwire_sim::MapError),
+}
+
+impl ServerConfig {
+    /// Checks every setting, so that a bad one is reported before anything starts.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !(1..=240).contains(&self.tick_rate) {
+            return Err(ConfigError::TickRate(self.tick_rate));
+        }
+        if self.snapshot_rate == 0
+            || self.snapshot_rate > self.tick_rate
+            || self.tick_rate % self.snapshot_rate != 0
+        {
+            return Err(ConfigError::SnapshotRate {
+                snapshot: self.snapshot_rate,
+                tick: self.tick_rate,
+            });
+        }
+        if self.bots > 256 {
+            return Err(ConfigError::Bots(self.bots));
+        }
+        if !(1..=1024).contains(&self.room_capacity) {
+            return Err(ConfigError::RoomCapacity(self.room_capacity));
+        }
+        Ok(())
+    }
+
+    /// Loads the configured map, or the bundled arena.
+    pub fn load_map(&self) -> Result<tickwire_sim::Map, ConfigError> {
+        Ok(match &self.map {
+            Some(path) => tickwire_sim::Map::load(path)?,
+            None => tickwire_sim::Map::default_arena(),
+        })
+    }
+
+    /// Ticks between two snapshots.
+    pub fn ticks_per_snapshot(&self) -> u32 {
+        (self.tick_rate / self.snapshot_rate.max(1)).max(1)
+    }
+}

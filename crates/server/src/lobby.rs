@@ -1,0 +1,169 @@
+//! `Lobby`: the rooms of this process, and which room a joining player goes to.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+
+use parking_lot::Mutex;
+use tickwire_protocol::ClientId;
+use tickwire_sim::Map;
+use tokio::sync::{oneshot, watch};
+
+use crate::config::ServerConfig;
+use crate::input_buffer::InputBuffer;
+use crate::metrics::Metrics;
+use crate::room::{Joined, Room, RoomConfig};
+use crate::room_task::{RoomCommand, RoomHandle, spawn_room};
+
+/// Why a join failed.
+#[derive(Debug, thiserror::Error)]
+pub enum JoinError {
+    /// Every room is full and no more may be created.
+    #[error("the server is full")]
+    Full,
+    /// The server is shutting down.
+    #[error("the server is shutting down")]
+    ShuttingDown,
+}
+
+/// A room as the room list shows it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RoomInfo {
+    /// Room number.
+    pub id: u32,
+    /// Human players now.
+    pub players: usize,
+    /// Most human players.
+    pub capacity: usize,
+    /// Map name.
+    pub map: String,
+}
+
+/// Every room of this process.
+pub struct Lobby {
+    config: ServerConfig,
+    map: Map,
+    metrics: Arc<Metrics>,
+    shutdown: watch::Receiver<bool>,
+    rooms: Mutex<Vec<RoomHandle>>,
+    next_room: AtomicU32,
+    next_client: AtomicU32,
+}
+
+impl Lobby {
+    /// A lobby with no rooms yet; rooms start on the first join.
+    pub fn new(
+        config: ServerConfig,
+        map: Map,
+        metrics: Arc<Metrics>,
+        shutdown: watch::Receiver<bool>,
+    ) -> Lobby {
+        Lobby {
+            config,
+            map,
+            metrics,
+            shutdown,
+            rooms: Mutex::new(Vec::new()),
+            next_room: AtomicU32::new(1),
+            next_client: AtomicU32::new(1),
+        }
+    }
+
+    /// A fresh client id.
+    pub fn next_client_id(&self) -> ClientId {
+        ClientId(self.next_client.fetch_add(1, Relaxed))
+    }
+
+    /// Puts a player in the first room with space, starting a room when none has any.
+    pub async fn join(
+        &self,
+        client: ClientId,
+        name: &str,
+        inputs: Arc<InputBuffer>,
+    ) -> Result<(RoomHandle, Joined), JoinError> {
+        if *self.shutdown.borrow() {
+            return Err(JoinError::ShuttingDown);
+        }
+        // A room can fill up between the look and the join; then the next one is tried.
+        for _ in 0..4 {
+            let candidates: Vec<RoomHandle> = {
+                let mut rooms = self.rooms.lock();
+                rooms.retain(RoomHandle::is_running);
+                rooms
+                    .iter()
+                    .filter(|r| r.players.load(Relaxed) < r.capacity)
+                    .cloned()
+                    .collect()
+            };
+            for room in candidates {
+                let (reply, answer) = oneshot::channel();
+                let cmd = RoomCommand::Join {
+                    client,
+                    name: name.to_string(),
+                    inputs: inputs.clone(),
+                    reply,
+                };
+                if room.commands.send(cmd).await.is_err() {
+                    continue;
+                }
+                if let Ok(Ok(joined)) = answer.await {
+                    return Ok((room, joined));
+                }
+            }
+            if !self.start_room() {
+                return Err(JoinError::Full);
+            }
+        }
+        Err(JoinError::Full)
+    }
+
+    /// Starts a new room unless the limit is reached; returns whether one started.
+    fn start_room(&self) -> bool {
+        let mut rooms = self.rooms.lock();
+        rooms.retain(RoomHandle::is_running);
+        if rooms.len() >= self.config.max_rooms {
+            return false;
+        }
+        let id = self.next_room.fetch_add(1, Relaxed);
+        let room = Room::new(
+            self.map.clone(),
+            RoomConfig {
+                tick_rate: self.config.tick_rate,
+                ticks_per_snapshot: self.config.ticks_per_snapshot(),
+                capacity: self.config.room_capacity,
+                bots: self.config.bots,
+            },
+            self.config.seed.wrapping_add(u64::from(id)),
+            self.metrics.clone(),
+        );
+        tracing::info!(room = id, "room started");
+        rooms.push(spawn_room(
+            id,
+            room,
+            self.config.tick_rate,
+            self.config.room_capacity,
+            self.metrics.clone(),
+            self.shutdown.clone(),
+        ));
+        true
+    }
+
+    /// The running rooms, for the room list.
+    pub fn rooms(&self) -> Vec<RoomInfo> {
+        let mut rooms = self.rooms.lock();
+        rooms.retain(RoomHandle::is_running);
+        rooms
+            .iter()
+            .map(|r| RoomInfo {
+                id: r.id,
+                players: r.players.load(Relaxed),
+                capacity: r.capacity,
+                map: self.map.name.clone(),
+            })
+            .collect()
+    }
+
+    /// The handle of room `id`, if it runs (tests read the server's own frames through it).
+    pub fn room(&self, id: u32) -> Option<RoomHandle> {
+        self.rooms.lock().iter().find(|r| r.id == id).cloned()
+    }
+}

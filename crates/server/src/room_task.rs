@@ -1,0 +1,151 @@
+//! The tokio task around a [`Room`]: a fixed-timestep loop, joins in, snapshots out.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+use tickwire_protocol::ClientId;
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::input_buffer::InputBuffer;
+use crate::metrics::Metrics;
+use crate::room::{Joined, Room, RoomFull};
+use crate::snapshot::SnapshotFrame;
+
+/// Most ticks a late room runs back to back before it drops the rest of the lost time.
+const MAX_CATCH_UP_TICKS: u32 = 5;
+
+/// How long a room with no players keeps running before it stops.
+const EMPTY_ROOM_TTL: Duration = Duration::from_secs(30);
+
+/// Requests a room task accepts.
+#[derive(Debug)]
+pub enum RoomCommand {
+    /// Add a player.
+    Join {
+        /// The session's id.
+        client: ClientId,
+        /// Display name.
+        name: String,
+        /// Where the session puts the player's inputs.
+        inputs: Arc<InputBuffer>,
+        /// The answer.
+        reply: oneshot::Sender<Result<Joined, RoomFull>>,
+    },
+}
+
+/// The latest frame a room published; `None` before the first snapshot tick.
+pub type FrameReceiver = watch::Receiver<Option<Arc<SnapshotFrame>>>;
+
+/// What the rest of the server holds of a running room.
+#[derive(Clone, Debug)]
+pub struct RoomHandle {
+    /// Room number, unique in this process.
+    pub id: u32,
+    /// Requests to the room; closed when the room stops.
+    pub commands: mpsc::Sender<RoomCommand>,
+    /// The room's latest frame, latest wins.
+    pub frames: FrameReceiver,
+    /// Human players, as last counted by the room.
+    pub players: Arc<AtomicUsize>,
+    /// Players the room accepts.
+    pub capacity: usize,
+}
+
+impl RoomHandle {
+    /// True while the room task runs.
+    pub fn is_running(&self) -> bool {
+        !self.commands.is_closed()
+    }
+}
+
+/// Starts `room` on the runtime and returns its handle.
+pub fn spawn_room(
+    id: u32,
+    room: Room,
+    tick_rate: u32,
+    capacity: usize,
+    metrics: Arc<Metrics>,
+    shutdown: watch::Receiver<bool>,
+) -> RoomHandle {
+    let (cmd_tx, cmd_rx) = mpsc::channel(64);
+    let (frame_tx, frame_rx) = watch::channel(None);
+    let players = Arc::new(AtomicUsize::new(0));
+    let handle = RoomHandle {
+        id,
+        commands: cmd_tx,
+        frames: frame_rx,
+        players: players.clone(),
+        capacity,
+    };
+    metrics.rooms.fetch_add(1, Relaxed);
+    tokio::spawn(async move {
+        run(
+            room,
+            tick_rate,
+            cmd_rx,
+            frame_tx,
+            players,
+            metrics.clone(),
+            shutdown,
+        )
+        .await;
+        metrics.rooms.fetch_sub(1, Relaxed);
+        tracing::info!(room = id, "room stopped");
+    });
+    handle
+}
+
+async fn run(
+    mut room: Room,
+    tick_rate: u32,
+    mut commands: mpsc::Receiver<RoomCommand>,
+    frames: watch::Sender<Option<Arc<SnapshotFrame>>>,
+    players: Arc<AtomicUsize>,
+    metrics: Arc<Metrics>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let dt = Duration::from_secs_f64(1.0 / f64::from(tick_rate));
+    let mut next = tokio::time::Instant::now() + dt;
+    let mut empty_since = Some(Instant::now());
+    loop {
+        tokio::select! {
+            biased;
+            _ = shutdown.changed() => break,
+            cmd = commands.recv() => match cmd {
+                Some(RoomCommand::Join { client, name, inputs, reply }) => {
+                    let joined = room.handle_join(client, &name, inputs);
+                    players.store(room.player_count(), Relaxed);
+                    let _ = reply.send(joined);
+                    continue;
+                }
+                None => break,
+            },
+            _ = tokio::time::sleep_until(next) => {}
+        }
+        let now = tokio::time::Instant::now();
+        let mut ran = 0;
+        while next <= now && ran < MAX_CATCH_UP_TICKS {
+            let started = Instant::now();
+            if let Some(frame) = room.tick() {
+                frames.send_replace(Some(frame));
+            }
+            metrics.record_tick(started.elapsed().as_micros() as u64);
+            next += dt;
+            ran += 1;
+        }
+        if next <= now {
+            // Too far behind: drop the lost time rather than run ever longer bursts.
+            let behind = now - next;
+            let lost = (behind.as_secs_f64() / dt.as_secs_f64()).floor() as u32 + 1;
+            next += dt * lost;
+            metrics.ticks_dropped.fetch_add(u64::from(lost), Relaxed);
+        }
+        players.store(room.player_count(), Relaxed);
+        if room.player_count() > 0 {
+            empty_since = None;
+        } else if empty_since.get_or_insert_with(Instant::now).elapsed() > EMPTY_ROOM_TTL {
+            break;
+        }
+    }
+}

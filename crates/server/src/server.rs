@@ -1,0 +1,142 @@
+//! `Server`: the listener, the shared state every task reads, and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::config::{ConfigError, ServerConfig};
+use crate::lobby::Lobby;
+use crate::metrics::Metrics;
+
+/// Kernel send buffer per connection (Linux doubles it for bookkeeping).
+const SEND_BUFFER_BYTES: usize = 32 * 1024;
+
+/// What every connection and session shares.
+pub struct Shared {
+    /// The rooms.
+    pub lobby: Lobby,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+    /// Becomes `true` when the server starts draining.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A setting is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// A running server. Dropping it does not stop it; call [`Server::shutdown`].
+pub struct Server {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    accept: tokio::task::JoinHandle<()>,
+    grace: Duration,
+}
+
+impl Server {
+    /// Validates `config`, binds and starts accepting connections on the current runtime.
+    pub async fn start(config: ServerConfig) -> Result<Server, StartError> {
+        config.validate()?;
+        let map = config.load_map()?;
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.bind,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+        let (stop, shutdown) = watch::channel(false);
+        let metrics = Arc::new(Metrics::default());
+        let grace = config.shutdown_grace;
+        let shared = Arc::new(Shared {
+            lobby: Lobby::new(config, map, metrics.clone(), shutdown.clone()),
+            metrics,
+            shutdown,
+        });
+        let accept = tokio::spawn(accept_loop(listener, shared.clone()));
+        Ok(Server {
+            addr,
+            shared,
+            stop,
+            accept,
+            grace,
+        })
+    }
+
+    /// The address the server listens on (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The shared state, for inspection (tests read rooms' frames through it).
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// Drains: readiness turns false, new sessions are refused, every session gets close 1001,
+    /// and this returns once all players are gone or the grace period is over.
+    pub async fn shutdown(self) {
+        tracing::info!("draining");
+        let _ = self.stop.send(true);
+        let deadline = tokio::time::Instant::now() + self.grace;
+        while self.shared.metrics.players.load(Relaxed) > 0
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.accept.abort();
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(s) => s,
+            Err(e) => {
+                // Out of file descriptors and similar: wait a little instead of spinning.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        // A small kernel send buffer bounds what a slow client can have queued on the server:
+        // once it is full, the session's writer waits and skips snapshots instead.
+        let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER_BYTES);
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| crate::http::route(req, shared.clone()));
+            let conn = http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(10))
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
+            if let Err(e) = conn.await {
+                tracing::debug!(%peer, error = %e, "HTTP connection ended with an error");
+            }
+        });
+    }
+}

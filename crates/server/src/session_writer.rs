@@ -1,0 +1,214 @@
+//! The writer half of a session: everything the server sends to one client goes through here.
+//!
+//! It holds one baseline, the last frame it wrote, and always encodes the newest frame against
+//! it: a client that reads slowly skips frames instead of queueing them.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Duration;
+
+use fastwebsockets::{Frame, OpCode, Payload, WebSocketError, WebSocketWrite};
+use tickwire_protocol::{Kick, ServerMsg, close, codec};
+use tokio::io::AsyncWrite;
+use tokio::sync::{mpsc, watch};
+
+use crate::metrics::{CloseReason, Metrics};
+use crate::room::Joined;
+use crate::room_task::FrameReceiver;
+use crate::session::{Ending, truncate_utf8};
+use crate::snapshot::{CacheUse, SnapshotFrame};
+
+/// How long one write may wait for a client's socket before the client is dropped as too slow.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the reader asks of the writer.
+#[derive(Debug)]
+pub(crate) enum Control {
+    /// The player joined: send the welcome, then snapshots.
+    Joined {
+        joined: Box<Joined>,
+        frames: FrameReceiver,
+    },
+    /// An encoded server message to send (a pong).
+    Message(Vec<u8>),
+    /// A frame fastwebsockets owes the peer (a WebSocket pong or a close reply).
+    Frame(OpCode, Vec<u8>),
+    /// The reader is done: close as it says, then stop.
+    End(Ending),
+}
+
+struct Joinedness {
+    slot: usize,
+    frames: FrameReceiver,
+    ticks_per_snapshot: u32,
+}
+
+/// Runs until the session ends; every write is bounded by [`WRITE_TIMEOUT`].
+pub(crate) async fn write_loop<W: AsyncWrite + Unpin>(
+    mut tx: WebSocketWrite<W>,
+    mut ctrl: mpsc::Receiver<Control>,
+    metrics: Arc<Metrics>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut out = Out {
+        tx: &mut tx,
+        metrics: &metrics,
+    };
+    let mut session: Option<Joinedness> = None;
+    let mut baseline: Option<Arc<SnapshotFrame>> = None;
+    let mut scoreboard_version = 0;
+    let mut last_event = 0;
+    let mut buf = Vec::with_capacity(4096);
+    let result: Result<(), WebSocketError> = async {
+        loop {
+            tokio::select! {
+                biased;
+                c = ctrl.recv() => match c {
+                    Some(Control::Joined { joined, mut frames }) => {
+                        let mut welcome = Vec::new();
+                        if codec::encode_server(&ServerMsg::Welcome(joined.welcome.clone()), &mut welcome).is_ok() {
+                            out.binary(&welcome).await?;
+                            out.flush().await?;
+                        }
+                        // Events from before the join are not this player's news.
+                        if let Some(f) = frames.borrow_and_update().as_ref() {
+                            last_event = f.events.last().map_or(0, |e| e.0);
+                        }
+                        frames.mark_changed();
+                        let ticks_per_snapshot = u32::from(joined.welcome.tick_rate)
+                            / u32::from(joined.welcome.snapshot_rate.max(1));
+                        session = Some(Joinedness { slot: joined.slot, frames, ticks_per_snapshot });
+                    }
+                    Some(Control::Message(bytes)) => {
+                        out.binary(&bytes).await?;
+                        out.flush().await?;
+                    }
+                    Some(Control::Frame(opcode, payload)) => {
+                        let is_close = opcode == OpCode::Close;
+                        out.write(Frame::new(true, opcode, None, Payload::Owned(payload))).await?;
+                        out.flush().await?;
+                        if is_close {
+                            return Ok(());
+                        }
+                    }
+                    Some(Control::End(ending)) => {
+                        if ending.kick {
+                            send_kick(&mut out, ending.code, ending.reason).await?;
+                        }
+                        return Ok(());
+                    }
+                    None => return Ok(()),
+                },
+                _ = shutdown.changed() => {
+                    send_kick(&mut out, close::GOING_AWAY, "the server is shutting down".into()).await?;
+                    return Ok(());
+                }
+                changed = next_frame(&mut session) => {
+                    if changed.is_err() {
+                        send_kick(&mut out, close::GOING_AWAY, "the room closed".into()).await?;
+                        return Ok(());
+                    }
+                    let Some(s) = session.as_mut() else { continue };
+                    let Some(frame) = s.frames.borrow_and_update().clone() else { continue };
+                    if let Some(b) = &baseline {
+                        let skipped = (frame.tick().since(b.tick()) / s.ticks_per_snapshot.max(1)).saturating_sub(1);
+                        metrics.snapshots_skipped.fetch_add(u64::from(skipped), Relaxed);
+                    }
+                    if frame.scoreboard.0 != scoreboard_version {
+                        out.binary(&frame.scoreboard.1).await?;
+                        scoreboard_version = frame.scoreboard.0;
+                    }
+                    let since = last_event;
+                    for (seq, bytes) in frame.events.iter().filter(|(seq, _)| *seq > since) {
+                        out.binary(bytes).await?;
+                        last_event = *seq;
+                    }
+                    let (body, cache) = frame.delta_from(baseline.as_deref());
+                    match cache {
+                        CacheUse::Hit => metrics.encode_cache_hits.fetch_add(1, Relaxed),
+                        CacheUse::Miss => metrics.encode_cache_misses.fetch_add(1, Relaxed),
+                    };
+                    let ack = frame.acks.get(s.slot).copied().unwrap_or(0);
+                    buf.clear();
+                    codec::write_snapshot(ack, &body, &mut buf);
+                    out.binary(&buf).await?;
+                    out.flush().await?;
+                    metrics.snapshots_sent.fetch_add(1, Relaxed);
+                    baseline = Some(frame);
+                }
+            }
+        }
+    }
+    .await;
+    if let Err(e) = result {
+        if matches!(e, WebSocketError::IoError(ref io) if io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            metrics.count_close(CloseReason::Slow);
+            tracing::warn!("client too slow to read; dropped");
+        } else {
+            tracing::debug!(error = %e, "session write ended");
+        }
+    }
+}
+
+/// Waits for the room's next frame; never resolves before the player has joined.
+async fn next_frame(session: &mut Option<Joinedness>) -> Result<(), watch::error::RecvError> {
+    match session {
+        Some(s) => s.frames.changed().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn send_kick<W: AsyncWrite + Unpin>(
+    out: &mut Out<'_, W>,
+    code: u16,
+    mut reason: String,
+) -> Result<(), WebSocketError> {
+    truncate_utf8(&mut reason, 120);
+    let mut bytes = Vec::new();
+    let kick = ServerMsg::Kick(Kick {
+        code,
+        reason: reason.clone(),
+    });
+    if code != close::NORMAL && codec::encode_server(&kick, &mut bytes).is_ok() {
+        out.binary(&bytes).await?;
+    }
+    out.write(Frame::close(code, reason.as_bytes())).await?;
+    out.flush().await
+}
+
+/// The socket with a deadline on every write, and byte counting.
+struct Out<'a, W> {
+    tx: &'a mut WebSocketWrite<W>,
+    metrics: &'a Metrics,
+}
+
+impl<W: AsyncWrite + Unpin> Out<'_, W> {
+    async fn binary(&mut self, bytes: &[u8]) -> Result<(), WebSocketError> {
+        self.metrics
+            .bytes_out
+            .fetch_add(bytes.len() as u64, Relaxed);
+        self.write(Frame::binary(Payload::Borrowed(bytes))).await
+    }
+
+    async fn write(&mut self, frame: Frame<'_>) -> Result<(), WebSocketError> {
+        // A timed-out write leaves the stream mid-frame; the session ends right after, so the
+        // broken stream is never written to again.
+        tokio::time::timeout(WRITE_TIMEOUT, self.tx.write_frame(frame))
+            .await
+            .map_err(|_| timed_out())?
+    }
+
+    async fn flush(&mut self) -> Result<(), WebSocketError> {
+        tokio::time::timeout(WRITE_TIMEOUT, self.tx.flush())
+            .await
+            .map_err(|_| timed_out())?
+    }
+}
+
+fn timed_out() -> WebSocketError {
+    WebSocketError::IoError(std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        "write timed out",
+    ))
+}

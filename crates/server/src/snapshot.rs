@@ -1,0 +1,105 @@
+//! `SnapshotFrame`: one published, immutable snapshot of a room, and its shared encodings.
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use tickwire_protocol::{Delta, EntityId, EntityKind, EntityState, Tick, WorldState, quant};
+use tickwire_sim::World;
+
+/// How many distinct encodings one frame keeps (one per baseline seen). Sessions whose baseline
+/// is older than those get their own encoding, uncached.
+const ENCODE_CACHE_SLOTS: usize = 4;
+
+/// An encoded delta body and the baseline tick it is against.
+type CachedDelta = (Option<Tick>, Arc<Vec<u8>>);
+
+/// What a room publishes on each snapshot tick. Shared by every session (`Arc`), never changed
+/// after publication except for its encoding cache.
+#[derive(Debug)]
+pub struct SnapshotFrame {
+    /// The quantized world, sorted by id.
+    pub state: WorldState,
+    /// For each player slot, the seq of the last input applied before this tick's state.
+    pub acks: Vec<u32>,
+    /// The scoreboard's version and its encoded `ServerMsg::Scoreboard`.
+    pub scoreboard: Arc<(u64, Vec<u8>)>,
+    /// The most recent game events as (sequence, encoded `ServerMsg::Event`), oldest first.
+    pub events: Arc<Vec<(u64, Vec<u8>)>>,
+    encoded: Mutex<Vec<CachedDelta>>,
+}
+
+/// Whether an encoding came from the cache, for metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheUse {
+    /// Another session had already encoded this delta.
+    Hit,
+    /// This session encoded it.
+    Miss,
+}
+
+impl SnapshotFrame {
+    /// A frame for `state`, with empty caches.
+    pub fn new(
+        state: WorldState,
+        acks: Vec<u32>,
+        scoreboard: Arc<(u64, Vec<u8>)>,
+        events: Arc<Vec<(u64, Vec<u8>)>>,
+    ) -> SnapshotFrame {
+        SnapshotFrame {
+            state,
+            acks,
+            scoreboard,
+            events,
+            encoded: Mutex::new(Vec::with_capacity(ENCODE_CACHE_SLOTS)),
+        }
+    }
+
+    /// The tick of this frame.
+    pub fn tick(&self) -> Tick {
+        self.state.tick
+    }
+
+    /// The encoded delta from `baseline` (the frame last written to a session's socket) to this
+    /// frame. Sessions with the same baseline share one encoding: every session sees the whole
+    /// world, so the same baseline means the same bytes.
+    pub fn delta_from(&self, baseline: Option<&SnapshotFrame>) -> (Arc<Vec<u8>>, CacheUse) {
+        let key = baseline.map(|b| b.tick());
+        if let Some((_, bytes)) = self.encoded.lock().iter().find(|(k, _)| *k == key) {
+            return (bytes.clone(), CacheUse::Hit);
+        }
+        // Encode outside the lock so that sessions with other baselines are not held up.
+        let bytes = Arc::new(Delta::encode(baseline.map(|b| &b.state), &self.state).to_bytes());
+        let mut cache = self.encoded.lock();
+        if let Some((_, existing)) = cache.iter().find(|(k, _)| *k == key) {
+            return (existing.clone(), CacheUse::Hit);
+        }
+        if cache.len() < ENCODE_CACHE_SLOTS {
+            cache.push((key, bytes.clone()));
+        }
+        (bytes, CacheUse::Miss)
+    }
+}
+
+/// Quantizes the sim world into the wire's view of it, sorted by id.
+pub fn capture(world: &World) -> WorldState {
+    let mut entities: Vec<EntityState> = world
+        .entities()
+        .map(|e| EntityState {
+            id: EntityId(e.id.0),
+            kind: match e.kind {
+                tickwire_sim::EntityKind::Player => EntityKind::Player,
+                tickwire_sim::EntityKind::Bot => EntityKind::Bot,
+                tickwire_sim::EntityKind::Projectile => EntityKind::Projectile,
+            },
+            x: quant::pos_to_fixed(e.pos.x),
+            y: quant::pos_to_fixed(e.pos.y),
+            angle: quant::angle_to_u8(e.angle),
+            hp: e.hp,
+        })
+        .collect();
+    entities.sort_unstable_by_key(|e| e.id);
+    WorldState {
+        tick: Tick(world.tick() as u32),
+        entities,
+    }
+}

@@ -1,0 +1,10 @@
+//! Behaviour tests of tickwire-sim, one module per behaviour.
+
+mod bots;
+mod combat;
+mod determinism;
+mod lifecycle;
+mod maps;
+mod movement;
+mod support;
+mod throughput;

@@ -1,0 +1,126 @@
+//! Joining: welcome, a first full snapshot, and clear refusals.
+
+use std::net::SocketAddr;
+
+use tickwire_protocol::{ClientMsg, Hello, ServerMsg, close};
+use tickwire_server::ServerConfig;
+use tickwire_server::client::{GameClient, Received};
+
+use crate::harness::{LIMIT, join, start, start_with};
+
+#[tokio::test]
+async fn two_clients_get_a_welcome_and_a_full_snapshot() {
+    let server = start(2).await;
+    let mut a = join(&server, "alice").await;
+    let mut b = join(&server, "bob").await;
+    let wa = a.welcome.clone().expect("welcome");
+    let wb = b.welcome.clone().expect("welcome");
+    assert_ne!(wa.entity_id, wb.entity_id);
+    assert_ne!(wa.client_id, wb.client_id);
+    assert_eq!((wa.tick_rate, wa.snapshot_rate), (60, 30));
+    assert!(!wa.map.walls.is_empty());
+
+    for c in [&mut a, &mut b] {
+        // The first snapshot is full: it applies with no baseline, and holds both players and
+        // the bots.
+        tokio::time::timeout(LIMIT, async {
+            loop {
+                c.next_snapshot().await.expect("snapshot");
+                let world = c.world.as_ref().expect("world");
+                if world.entity(wa.entity_id).is_some() && world.entity(wb.entity_id).is_some() {
+                    break;
+                }
+            }
+        })
+        .await
+        .expect("both players in view");
+        let world = c.world.as_ref().expect("world");
+        let bots = world
+            .entities
+            .iter()
+            .filter(|e| e.kind == tickwire_protocol::EntityKind::Bot)
+            .count();
+        assert_eq!(bots, 2);
+    }
+    server.shutdown().await;
+}
+
+async fn hello_and_wait_close(addr: SocketAddr, version: u16) -> (Option<String>, u16, String) {
+    let mut c = GameClient::connect(addr).await.expect("connect");
+    c.send(&ClientMsg::Hello(Hello {
+        protocol_version: version,
+        name: "old".into(),
+    }))
+    .await
+    .expect("send");
+    let mut kick = None;
+    loop {
+        match tokio::time::timeout(LIMIT, c.recv())
+            .await
+            .expect("in time")
+        {
+            Ok(Received::Message(ServerMsg::Kick(k))) => kick = Some(k.reason),
+            Ok(Received::Closed { code, reason }) => return (kick, code, reason),
+            Ok(_) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn another_protocol_version_is_refused_with_a_reason() {
+    let server = start(0).await;
+    let (kick, code, reason) = hello_and_wait_close(server.local_addr(), 999).await;
+    assert_eq!(code, close::VERSION_MISMATCH);
+    assert!(reason.contains("999"), "{reason}");
+    assert!(
+        kick.expect("a Kick message before the close")
+            .contains("999")
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_full_server_says_so() {
+    let server = start_with(ServerConfig {
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        bots: 0,
+        room_capacity: 1,
+        max_rooms: 1,
+        ..ServerConfig::default()
+    })
+    .await;
+    let _first = join(&server, "first").await;
+    let err = GameClient::join(server.local_addr(), "second")
+        .await
+        .err()
+        .expect("refused");
+    match err {
+        tickwire_server::client::ClientError::Closed { code, .. } => {
+            assert_eq!(code, close::SERVER_FULL)
+        }
+        other => panic!("{other}"),
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn shutdown_sends_going_away() {
+    let server = start(0).await;
+    let mut a = join(&server, "alice").await;
+    a.next_snapshot().await.expect("snapshot");
+    let stop = tokio::spawn(server.shutdown());
+    let code = tokio::time::timeout(LIMIT, async {
+        loop {
+            match a.recv().await {
+                Ok(Received::Closed { code, .. }) => return code,
+                Ok(_) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+    })
+    .await
+    .expect("closed in time");
+    assert_eq!(code, close::GOING_AWAY);
+    stop.await.expect("shutdown");
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests: the real server on a loopback port, real WebSocket clients.
+//! One binary, a module per behaviour.
+
+mod bad_input;
+mod harness;
+mod http_edge;
+mod join;
+mod sync;

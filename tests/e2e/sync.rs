@@ -1,0 +1,219 @@
+//! State sync: inputs move players, deltas rebuild the server's world exactly, and slow readers
+//! catch up with one delta instead of a backlog.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tickwire_protocol::{ClientMsg, Input, Tick, WorldState};
+use tickwire_server::ServerConfig;
+use tickwire_server::client::GameClient;
+use tickwire_server::snapshot::SnapshotFrame;
+
+use crate::harness::{LIMIT, join, server_frame, start, start_with};
+
+/// Records the server's own frames by tick while a test runs.
+fn record_frames(
+    server: &tickwire_server::Server,
+) -> Arc<parking_lot::Mutex<BTreeMap<u32, Arc<SnapshotFrame>>>> {
+    let frames = Arc::new(parking_lot::Mutex::new(BTreeMap::new()));
+    let rooms = server.shared().lobby.rooms();
+    let mut rx = server
+        .shared()
+        .lobby
+        .room(rooms[0].id)
+        .expect("room")
+        .frames;
+    let out = frames.clone();
+    tokio::spawn(async move {
+        while rx.changed().await.is_ok() {
+            if let Some(f) = rx.borrow_and_update().clone() {
+                out.lock().insert(f.tick().0, f);
+            }
+        }
+    });
+    frames
+}
+
+/// Sends `n` inputs, one per snapshot received, and returns the client.
+async fn drive(mut c: GameClient, n: u32, move_x: f32) -> GameClient {
+    for seq in 1..=n {
+        let input = Input {
+            seq,
+            move_x,
+            move_y: 0.0,
+            aim: 0.0,
+            fire: false,
+        };
+        c.send(&ClientMsg::Input(input)).await.expect("send");
+        c.next_snapshot().await.expect("snapshot");
+    }
+    c
+}
+
+#[tokio::test]
+async fn inputs_move_a_player_that_others_see_exactly_as_the_server_has_it() {
+    let server = start(3).await;
+    let a = join(&server, "alice").await;
+    let mut b = join(&server, "bob").await;
+    let frames = record_frames(&server);
+    let a_entity = a.welcome.as_ref().expect("welcome").entity_id;
+
+    b.next_snapshot().await.expect("snapshot");
+    let start_x = b
+        .world
+        .as_ref()
+        .and_then(|w| w.entity(a_entity))
+        .expect("a")
+        .x;
+
+    let a_task = tokio::spawn(drive(a, 40, 1.0));
+    // B only reads; its world is built from deltas alone.
+    let mut b_worlds: Vec<WorldState> = Vec::new();
+    tokio::time::timeout(LIMIT, async {
+        for _ in 0..40 {
+            b.next_snapshot().await.expect("snapshot");
+            b_worlds.push(b.world.clone().expect("world"));
+        }
+    })
+    .await
+    .expect("snapshots in time");
+    let a = a_task.await.expect("a");
+
+    let end_x = b
+        .world
+        .as_ref()
+        .and_then(|w| w.entity(a_entity))
+        .expect("a")
+        .x;
+    assert!(
+        end_x > start_x + 16 * 20,
+        "A moved right: {start_x} -> {end_x}"
+    );
+    assert!(a.last_ack > 0, "A's inputs are acknowledged");
+
+    // Every world B rebuilt equals the server's own quantized world at that tick, exactly.
+    let frames = frames.lock().clone();
+    let mut compared = 0;
+    for w in &b_worlds {
+        if let Some(f) = frames.get(&w.tick.0) {
+            assert_eq!(&f.state, w, "tick {}", w.tick);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 30, "compared {compared} worlds");
+    let a_world = a.world.as_ref().expect("world");
+    assert_eq!(&frames.get(&a_world.tick.0).expect("frame").state, a_world);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_catches_up_with_one_delta() {
+    // Many bots make each snapshot big enough to fill the socket buffers while the client sleeps.
+    let server = start_with(ServerConfig {
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        bots: 256,
+        ..ServerConfig::default()
+    })
+    .await;
+    let small = GameClient::connect_with(server.local_addr(), Some(4096))
+        .await
+        .expect("connect");
+    let mut slow = tokio::time::timeout(LIMIT, GameClient::join_with(small, "sleepy"))
+        .await
+        .expect("in time")
+        .expect("join");
+    let mut other = join(&server, "awake").await;
+    let asleep_at = slow.next_snapshot().await.expect("snapshot");
+    let metrics = server.shared().metrics.clone();
+
+    // The other player keeps reading throughout.
+    let other_task = tokio::spawn(async move {
+        let mut n = 0u32;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(7);
+        while tokio::time::Instant::now() < deadline {
+            other
+                .next_snapshot()
+                .await
+                .expect("the other player keeps getting snapshots");
+            n += 1;
+        }
+        n
+    });
+
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let behind = server_frame(&server).expect("frame").tick();
+
+    // Read until caught up with what the server had when we woke; count the snapshots it took.
+    let mut received = 0;
+    let mut tick = Tick(0);
+    tokio::time::timeout(LIMIT, async {
+        while !tick.is_newer_than(behind) {
+            tick = slow.next_snapshot().await.expect("snapshot");
+            received += 1;
+        }
+    })
+    .await
+    .expect("caught up");
+    // What was in flight in the socket buffers arrives; the rest was skipped, not queued.
+    let produced = behind.since(asleep_at) / 2;
+    eprintln!(
+        "caught up after {received} snapshots, {} bytes in, skipped {}",
+        slow.bytes_in,
+        metrics
+            .snapshots_skipped
+            .load(std::sync::atomic::Ordering::Relaxed)
+    );
+    assert!(
+        received * 4 < produced * 3,
+        "received {received} of {produced} snapshots to catch up: a backlog"
+    );
+    assert!(
+        metrics
+            .snapshots_skipped
+            .load(std::sync::atomic::Ordering::Relaxed)
+            > 0
+    );
+    // And the world it rebuilt is right.
+    let frames_now = server_frame(&server).expect("frame");
+    let world = slow.world.clone().expect("world");
+    if frames_now.tick() == world.tick {
+        assert_eq!(frames_now.state, world);
+    }
+    let mut ok = false;
+    for _ in 0..30 {
+        let t = slow.next_snapshot().await.expect("snapshot");
+        if let Some(f) = server_frame(&server).filter(|f| f.tick() == t) {
+            assert_eq!(&f.state, slow.world.as_ref().expect("world"));
+            ok = true;
+            break;
+        }
+    }
+    assert!(ok, "compared a world with the server's after catching up");
+    let n = other_task.await.expect("other");
+    assert!(n >= 150, "the other player got {n} snapshots in 7 s");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_player_that_disconnects_leaves_the_world() {
+    let server = start(0).await;
+    let mut a = join(&server, "alice").await;
+    let mut b = join(&server, "bob").await;
+    let b_entity = b.welcome.as_ref().expect("welcome").entity_id;
+    a.next_snapshot().await.expect("snapshot");
+    b.close().await.expect("close");
+    drop(b);
+    tokio::time::timeout(LIMIT, async {
+        loop {
+            a.next_snapshot().await.expect("snapshot");
+            if a.world.as_ref().expect("world").entity(b_entity).is_none() {
+                break;
+            }
+        }
+    })
+    .await
+    .expect("bob removed");
+    server.shutdown().await;
+}

@@ -1,0 +1,65 @@
+// WebSocket close codes (crates/protocol/src/close.rs) and what to tell the player about each.
+
+export const NORMAL = 1000;
+export const GOING_AWAY = 1001;
+export const PROTOCOL_ERROR = 1002;
+export const UNSUPPORTED_DATA = 1003;
+export const ABNORMAL = 1006; // browser-side only: the connection dropped or never opened
+export const INVALID_PAYLOAD = 1007;
+export const POLICY_VIOLATION = 1008;
+export const MESSAGE_TOO_BIG = 1009;
+export const INTERNAL_ERROR = 1011;
+export const VERSION_MISMATCH = 4001;
+export const SERVER_FULL = 4002;
+export const FLOODING = 4003;
+export const HANDSHAKE_TIMEOUT = 4004;
+export const UNEXPECTED_MESSAGE = 4005;
+
+/**
+ * What to show, and whether to reconnect, after a connection closed.
+ * @param {number} code the close code (from the Kick message when one came, else the close frame)
+ * @param {string} reason the server's reason, possibly empty
+ * @param {boolean} opened whether the socket ever opened
+ * @returns {{text: string, retry: boolean, minDelayMs: number}}
+ */
+export function describeClose(code, reason, opened) {
+  const why = reason ? `: ${reason}` : '';
+  switch (code) {
+    case VERSION_MISMATCH:
+      return { text: `This page speaks another protocol version than the server${why}. Reload the page.`, retry: false, minDelayMs: 0 };
+    case SERVER_FULL:
+      return { text: `The server is full${why}. Retrying…`, retry: true, minDelayMs: 3000 };
+    case GOING_AWAY:
+      return { text: `The server is restarting${why}. Reconnecting…`, retry: true, minDelayMs: 1000 };
+    case FLOODING:
+      return { text: `Kicked for sending too fast${why}. Reconnecting…`, retry: true, minDelayMs: 2000 };
+    case HANDSHAKE_TIMEOUT:
+      return { text: `The server timed out the handshake${why}. Reconnecting…`, retry: true, minDelayMs: 0 };
+    case POLICY_VIOLATION:
+    case UNEXPECTED_MESSAGE:
+    case PROTOCOL_ERROR:
+    case UNSUPPORTED_DATA:
+    case INVALID_PAYLOAD:
+    case MESSAGE_TOO_BIG:
+      return { text: `Kicked by the server (${code})${why}. Reconnecting…`, retry: true, minDelayMs: 2000 };
+    case INTERNAL_ERROR:
+      return { text: `Server error${why}. Reconnecting…`, retry: true, minDelayMs: 1000 };
+    case NORMAL:
+      return { text: `Disconnected${why}. Reconnecting…`, retry: true, minDelayMs: 0 };
+    default:
+      if (!opened) return { text: 'Cannot reach the server. Retrying…', retry: true, minDelayMs: 0 };
+      return { text: `Connection lost (${code})${why}. Reconnecting…`, retry: true, minDelayMs: 0 };
+  }
+}
+
+/**
+ * Reconnection delay: exponential from 500 ms, capped at 10 s, with ±20 % jitter.
+ * @param {number} attempt 0 for the first retry
+ * @param {number} [minMs]
+ * @param {number} [random] a number in [0, 1)
+ * @returns {number} ms
+ */
+export function backoffMs(attempt, minMs = 0, random = Math.random()) {
+  const base = Math.min(10000, 500 * 2 ** Math.min(attempt, 10));
+  return Math.round(Math.max(minMs, base) * (0.8 + 0.4 * random));
+}

@@ -1,0 +1,175 @@
+// The game protocol's messages (crates/protocol/src/message.rs): decode what the server sends,
+// encode what the client sends. Messages are plain objects tagged by `type`.
+
+import { DecodeError, Reader, Writer } from './codec.js';
+
+/** The protocol version this client speaks (crates/protocol PROTOCOL_VERSION). */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest server message a client accepts, in bytes (codec::MAX_SERVER_MSG). */
+export const MAX_SERVER_MSG = 4 << 20;
+
+/** Longest player name the server accepts, in characters. */
+export const MAX_NAME_CHARS = 24;
+
+/**
+ * @typedef {{type: 'Hello', protocol_version: number, name: string}} HelloMsg
+ * @typedef {{type: 'Input', seq: number, move_x: number, move_y: number, aim: number, fire: boolean}} InputMsg
+ * @typedef {{type: 'Ping', nonce: number}} PingMsg
+ * @typedef {HelloMsg | InputMsg | PingMsg} ClientMsg
+ *
+ * @typedef {{x: number, y: number, w: number, h: number}} WallInfo
+ * @typedef {{name: string, width: number, height: number, walls: WallInfo[]}} MapInfo
+ * @typedef {{type: 'Welcome', protocol_version: number, client_id: number, entity_id: number,
+ *   tick_rate: number, snapshot_rate: number, tick: number, map: MapInfo}} WelcomeMsg
+ * @typedef {{type: 'Snapshot', ack: number, body: Uint8Array}} SnapshotMsg
+ * @typedef {{type: 'Pong', nonce: number, tick: number}} PongMsg
+ * @typedef {{entity: number, name: string, kills: number, deaths: number, bot: boolean}} ScoreEntry
+ * @typedef {{type: 'Scoreboard', entries: ScoreEntry[]}} ScoreboardMsg
+ * @typedef {{type: 'Kill', killer: number, victim: number}} GameEvent
+ * @typedef {{type: 'Event', event: GameEvent}} EventMsg
+ * @typedef {{type: 'Kick', code: number, reason: string}} KickMsg
+ * @typedef {WelcomeMsg | SnapshotMsg | PongMsg | ScoreboardMsg | EventMsg | KickMsg} ServerMsg
+ */
+
+/** @param {Reader} r @returns {MapInfo} */
+function readMap(r) {
+  const name = r.string();
+  const width = r.f32();
+  const height = r.f32();
+  const n = r.len(16);
+  /** @type {WallInfo[]} */
+  const walls = [];
+  for (let i = 0; i < n; i++) walls.push({ x: r.f32(), y: r.f32(), w: r.f32(), h: r.f32() });
+  return { name, width, height, walls };
+}
+
+/**
+ * Decodes one server message from exactly `bytes`.
+ * @param {Uint8Array} bytes
+ * @returns {ServerMsg}
+ * @throws {DecodeError} on any malformed input
+ */
+export function decodeServerMsg(bytes) {
+  if (!(bytes instanceof Uint8Array)) throw new DecodeError('input is not a Uint8Array');
+  if (bytes.length > MAX_SERVER_MSG) {
+    throw new DecodeError(`message of ${bytes.length} bytes is over the limit of ${MAX_SERVER_MSG}`);
+  }
+  const r = new Reader(bytes);
+  const variant = r.u32();
+  /** @type {ServerMsg} */
+  let msg;
+  switch (variant) {
+    case 0:
+      msg = {
+        type: 'Welcome',
+        protocol_version: r.u16(),
+        client_id: r.u32(),
+        entity_id: r.u32(),
+        tick_rate: r.u16(),
+        snapshot_rate: r.u16(),
+        tick: r.u32(),
+        map: readMap(r),
+      };
+      break;
+    case 1:
+      msg = { type: 'Snapshot', ack: r.u32(), body: r.byteBuf() };
+      break;
+    case 2:
+      msg = { type: 'Pong', nonce: r.u32(), tick: r.u32() };
+      break;
+    case 3: {
+      // Smallest entry: entity, empty name, kills, deaths, bot: 5 bytes.
+      const n = r.len(5);
+      /** @type {ScoreEntry[]} */
+      const entries = [];
+      for (let i = 0; i < n; i++) {
+        entries.push({ entity: r.u32(), name: r.string(), kills: r.u32(), deaths: r.u32(), bot: r.bool() });
+      }
+      msg = { type: 'Scoreboard', entries };
+      break;
+    }
+    case 4: {
+      const ev = r.u32();
+      if (ev !== 0) throw new DecodeError(`unknown event variant ${ev}`);
+      msg = { type: 'Event', event: { type: 'Kill', killer: r.u32(), victim: r.u32() } };
+      break;
+    }
+    case 5:
+      msg = { type: 'Kick', code: r.u16(), reason: r.string() };
+      break;
+    default:
+      throw new DecodeError(`unknown server message variant ${variant}`);
+  }
+  r.end();
+  return msg;
+}
+
+/**
+ * Encodes one client message.
+ * @param {ClientMsg} msg
+ * @returns {Uint8Array}
+ */
+export function encodeClientMsg(msg) {
+  const w = new Writer();
+  switch (msg.type) {
+    case 'Hello':
+      w.u32(0);
+      w.u16(msg.protocol_version);
+      w.string(msg.name);
+      break;
+    case 'Input':
+      w.u32(1);
+      w.u32(msg.seq);
+      w.f32(msg.move_x);
+      w.f32(msg.move_y);
+      w.f32(msg.aim);
+      w.bool(msg.fire);
+      break;
+    case 'Ping':
+      w.u32(2);
+      w.u32(msg.nonce);
+      break;
+    default:
+      throw new TypeError(`unknown client message type ${/** @type {any} */ (msg).type}`);
+  }
+  return w.finish();
+}
+
+/**
+ * Decodes a client message (for tests and tools; the server is the real decoder).
+ * @param {Uint8Array} bytes
+ * @returns {ClientMsg}
+ * @throws {DecodeError}
+ */
+export function decodeClientMsg(bytes) {
+  const r = new Reader(bytes);
+  const variant = r.u32();
+  /** @type {ClientMsg} */
+  let msg;
+  switch (variant) {
+    case 0:
+      msg = { type: 'Hello', protocol_version: r.u16(), name: r.string() };
+      break;
+    case 1:
+      msg = { type: 'Input', seq: r.u32(), move_x: r.f32(), move_y: r.f32(), aim: r.f32(), fire: r.bool() };
+      break;
+    case 2:
+      msg = { type: 'Ping', nonce: r.u32() };
+      break;
+    default:
+      throw new DecodeError(`unknown client message variant ${variant}`);
+  }
+  r.end();
+  return msg;
+}
+
+/**
+ * Cleans a name the way the server accepts it: trimmed, at most MAX_NAME_CHARS characters.
+ * @param {string} name
+ * @returns {string}
+ */
+export function cleanName(name) {
+  const chars = Array.from(String(name ?? '').trim());
+  return chars.slice(0, MAX_NAME_CHARS).join('').trim();
+}

@@ -1,0 +1,197 @@
+// The game connection: one WebSocket at a time to /ws, Hello on open, a Ping every second, and
+// reconnection with backoff when it drops (except after a version mismatch, or when stopped).
+// Messages are decoded here and handed to the caller; no game logic lives in this file.
+
+import { DecodeError } from './codec.js';
+import { PROTOCOL_VERSION, decodeServerMsg, encodeClientMsg } from './messages.js';
+import { VERSION_MISMATCH, backoffMs, describeClose } from './close.js';
+
+/**
+ * @typedef {import('./messages.js').ServerMsg} ServerMsg
+ * @typedef {import('./messages.js').ClientMsg} ClientMsg
+ * @typedef {{state: 'connecting' | 'open' | 'playing' | 'waiting' | 'failed' | 'stopped',
+ *   text: string, attempt: number, retryAt?: number}} NetStatus
+ */
+
+/**
+ * The WebSocket URL of the game on the page's host: wss:// when the page is https.
+ * @param {{protocol: string, host: string}} location
+ * @returns {string}
+ */
+export function gameSocketUrl(location) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws`;
+}
+
+export class Connection {
+  /**
+   * @param {{url: string, name: string,
+   *   onMessage: (msg: ServerMsg, bytes: number) => void,
+   *   onStatus: (status: NetStatus) => void,
+   *   onDisconnect?: () => void,
+   *   WebSocketImpl?: typeof WebSocket, now?: () => number}} opts
+   */
+  constructor(opts) {
+    this.url = opts.url;
+    this.name = opts.name;
+    this.onMessage = opts.onMessage;
+    this.onStatus = opts.onStatus;
+    this.onDisconnect = opts.onDisconnect ?? (() => {});
+    this.WebSocketImpl = opts.WebSocketImpl ?? globalThis.WebSocket;
+    this.now = opts.now ?? (() => performance.now());
+    /** @type {WebSocket | null} */
+    this.ws = null;
+    this.attempt = 0;
+    this.stopped = false;
+    this.welcomed = false;
+    /** @type {any} */
+    this.retryTimer = null;
+    /** @type {any} */
+    this.pingTimer = null;
+  }
+
+  /** Opens the connection (and keeps it open until `stop`). */
+  start() {
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** Closes the connection for good. */
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.teardown(1000, 'leaving');
+    this.onStatus({ state: 'stopped', text: 'Disconnected.', attempt: this.attempt });
+  }
+
+  /** @returns {boolean} */
+  isOpen() {
+    return !!this.ws && this.ws.readyState === 1;
+  }
+
+  /**
+   * Sends a message if the socket is open; drops it otherwise (inputs are not worth queueing).
+   * @param {ClientMsg} msg
+   * @returns {boolean} whether it was sent
+   */
+  send(msg) {
+    if (!this.isOpen()) return false;
+    /** @type {WebSocket} */ (this.ws).send(encodeClientMsg(msg));
+    return true;
+  }
+
+  /**
+   * Drops the current socket and reconnects (e.g. after a snapshot that cannot be applied).
+   * @param {string} why
+   */
+  restart(why) {
+    this.teardown(1000, why.slice(0, 100));
+    this.scheduleRetry({ text: `${why}. Reconnecting…`, retry: true, minDelayMs: 0 });
+  }
+
+  connect() {
+    clearTimeout(this.retryTimer);
+    this.welcomed = false;
+    let opened = false;
+    /** @type {{code: number, reason: string} | null} */
+    let kick = null;
+    this.onStatus({ state: 'connecting', text: this.attempt ? `Reconnecting (attempt ${this.attempt + 1})…` : 'Connecting…', attempt: this.attempt });
+    let ws;
+    try {
+      ws = new this.WebSocketImpl(this.url);
+    } catch (e) {
+      this.scheduleRetry({ text: `Cannot open a connection to ${this.url}: ${e}`, retry: true, minDelayMs: 0 });
+      return;
+    }
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    ws.onopen = () => {
+      opened = true;
+      this.onStatus({ state: 'open', text: 'Joining…', attempt: this.attempt });
+      this.send({ type: 'Hello', protocol_version: PROTOCOL_VERSION, name: this.name });
+      this.ping();
+      this.pingTimer = setInterval(() => this.ping(), 1000);
+    };
+    ws.onmessage = (ev) => {
+      if (this.ws !== ws) return;
+      if (!(ev.data instanceof ArrayBuffer)) return; // the protocol is binary only
+      let msg;
+      try {
+        msg = decodeServerMsg(new Uint8Array(ev.data));
+      } catch (e) {
+        const text = e instanceof DecodeError ? e.message : String(e);
+        console.error('tickwire: undecodable server message:', text);
+        this.restart(`Bad message from the server (${text})`);
+        return;
+      }
+      if (msg.type === 'Welcome') {
+        this.welcomed = true;
+        this.attempt = 0;
+        this.onStatus({ state: 'playing', text: '', attempt: 0 });
+      } else if (msg.type === 'Kick') {
+        kick = { code: msg.code, reason: msg.reason };
+      }
+      this.onMessage(msg, ev.data.byteLength);
+    };
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return;
+      this.teardown();
+      const code = kick ? kick.code : ev.code;
+      const reason = kick ? kick.reason : ev.reason;
+      if (this.stopped) return;
+      const what = describeClose(code, reason, opened);
+      if (!what.retry || code === VERSION_MISMATCH) {
+        this.onStatus({ state: 'failed', text: what.text, attempt: this.attempt });
+        return;
+      }
+      this.scheduleRetry(what);
+    };
+    ws.onerror = () => {
+      // A close event always follows; it carries the code.
+    };
+  }
+
+  /** @param {{text: string, retry: boolean, minDelayMs: number}} what */
+  scheduleRetry(what) {
+    if (this.stopped) return;
+    const delay = backoffMs(this.attempt, what.minDelayMs);
+    this.attempt++;
+    this.onStatus({ state: 'waiting', text: what.text, attempt: this.attempt, retryAt: this.now() + delay });
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  ping() {
+    this.send({ type: 'Ping', nonce: Math.floor(this.now()) >>> 0 });
+  }
+
+  /** @param {number} [code] @param {string} [reason] */
+  teardown(code, reason) {
+    clearInterval(this.pingTimer);
+    this.pingTimer = null;
+    const ws = this.ws;
+    const wasOpen = !!ws;
+    this.ws = null;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      if (code !== undefined && ws.readyState <= 1) {
+        try {
+          ws.close(code, reason);
+        } catch {
+          // Closing an already failing socket can throw; it is gone either way.
+        }
+      }
+    }
+    if (wasOpen) this.onDisconnect();
+  }
+}
+
+/**
+ * Round-trip time of a pong whose nonce was `Math.floor(now) >>> 0` when the ping left.
+ * @param {number} nonce
+ * @param {number} nowMs
+ * @returns {number} ms
+ */
+export function rttFromNonce(nonce, nowMs) {
+  return ((Math.floor(nowMs) >>> 0) - nonce) >>> 0;
+}

@@ -1,0 +1,377 @@
+// Own-player prediction: a bit-exact port of the server's movement rule
+// (crates/sim/src/movement.rs, constants from crates/sim/src/rules.rs) and the input history that
+// reconciles the prediction with each snapshot.
+//
+// Every arithmetic operation is rounded to f32 with Math.fround, in the order the Rust code
+// writes it: for + - * / and sqrt, rounding the exact f64 result to f32 equals the f32 result, so
+// the port gives the same bits as the server. Keep this file in step with movement.rs; the
+// predict_*.json vectors in tests/vectors/ check it.
+
+const f = Math.fround;
+
+/** Radius of a player or bot, in world units (rules::PLAYER_RADIUS). */
+export const PLAYER_RADIUS = 14;
+/** Top speed, units per second (rules::MAX_SPEED). */
+export const MAX_SPEED = 220;
+/** Velocity change per second while a key is held (rules::ACCELERATION). */
+export const ACCELERATION = 1600;
+/** Velocity decay per second when no key is held (rules::FRICTION). */
+export const FRICTION = 1200;
+/** f32 FRAC_1_SQRT_2, bits 0x3F3504F3 (rules::DIAGONAL_FACTOR). */
+export const DIAGONAL_FACTOR = f(Math.SQRT1_2);
+/** Wall resolution passes per tick (rules::COLLISION_PASSES). */
+export const COLLISION_PASSES = 2;
+/** Radius of a projectile (rules::PROJECTILE_RADIUS), for drawing. */
+export const PROJECTILE_RADIUS = 4;
+/** Hit points at spawn (rules::MAX_HP), for hp bars. */
+export const MAX_HP = 100;
+
+/** Fixed-point steps per world unit of positions on the wire (quant::POS_SCALE). */
+export const POS_SCALE = 16;
+
+/**
+ * @typedef {{x: number, y: number, w: number, h: number}} Wall
+ * @typedef {{width: number, height: number, walls: Wall[]}} MoveMap
+ * @typedef {{move_x: number, move_y: number, aim?: number, fire?: boolean}} MoveInput
+ * @typedef {{pos: [number, number], vel: [number, number]}} Body
+ */
+
+/**
+ * A movement axis as the server reads it (server room.rs `to_sim_input`: over half a unit counts,
+ * then sim input.rs takes the sign): -1, 0 or 1.
+ * @param {number} v
+ * @returns {number}
+ */
+export function axis(v) {
+  return v > 0.5 ? 1 : v < -0.5 ? -1 : 0;
+}
+
+/**
+ * The direction a movement input asks for (movement::move_direction).
+ * @param {MoveInput} input
+ * @returns {[number, number]}
+ */
+export function moveDirection(input) {
+  const x = axis(input.move_x);
+  const y = axis(input.move_y);
+  if (x !== 0 && y !== 0) return [f(x * DIAGONAL_FACTOR), f(y * DIAGONAL_FACTOR)];
+  return [x, y];
+}
+
+/**
+ * One tick of movement (movement::move_player), bit-exact with the server.
+ * @param {[number, number]} pos
+ * @param {[number, number]} vel
+ * @param {MoveInput} input
+ * @param {number} dt seconds, an f32 (use `tickDt`)
+ * @param {MoveMap} map
+ * @returns {Body}
+ */
+export function movePlayer(pos, vel, input, dt, map) {
+  const [dirX, dirY] = moveDirection(input);
+  const targetX = f(dirX * MAX_SPEED);
+  const targetY = f(dirY * MAX_SPEED);
+  const rate = dirX === 0 && dirY === 0 ? FRICTION : ACCELERATION;
+  const maxChange = f(rate * dt);
+
+  const velX = f(vel[0]);
+  const velY = f(vel[1]);
+  const gapX = f(targetX - velX);
+  const gapY = f(targetY - velY);
+  const gap = f(Math.sqrt(f(f(gapX * gapX) + f(gapY * gapY))));
+  let vx;
+  let vy;
+  if (gap <= maxChange) {
+    vx = targetX;
+    vy = targetY;
+  } else {
+    const k = f(maxChange / gap);
+    vx = f(velX + f(gapX * k));
+    vy = f(velY + f(gapY * k));
+  }
+
+  const speed = f(Math.sqrt(f(f(vx * vx) + f(vy * vy))));
+  if (speed > MAX_SPEED) {
+    const k = f(MAX_SPEED / speed);
+    vx = f(vx * k);
+    vy = f(vy * k);
+  }
+
+  const s = { px: f(f(pos[0]) + f(vx * dt)), py: f(f(pos[1]) + f(vy * dt)), vx, vy };
+  const r = PLAYER_RADIUS;
+  for (let pass = 0; pass < COLLISION_PASSES; pass++) {
+    for (const wall of map.walls) pushOutOfWall(wall, r, s);
+  }
+
+  const maxX = f(map.width - r);
+  const maxY = f(map.height - r);
+  if (s.px < r) {
+    s.px = r;
+    s.vx = Math.max(s.vx, 0);
+  }
+  if (s.px > maxX) {
+    s.px = maxX;
+    s.vx = Math.min(s.vx, 0);
+  }
+  if (s.py < r) {
+    s.py = r;
+    s.vy = Math.max(s.vy, 0);
+  }
+  if (s.py > maxY) {
+    s.py = maxY;
+    s.vy = Math.min(s.vy, 0);
+  }
+  return { pos: [s.px, s.py], vel: [s.vx, s.vy] };
+}
+
+/**
+ * Pushes the circle out of one wall and removes the velocity into it (movement::push_out_of_wall).
+ * @param {Wall} wall
+ * @param {number} r
+ * @param {{px: number, py: number, vx: number, vy: number}} s updated in place
+ */
+function pushOutOfWall(wall, r, s) {
+  const wx = f(wall.x);
+  const wy = f(wall.y);
+  const right = f(wx + f(wall.w));
+  const bottom = f(wy + f(wall.h));
+  const cx = Math.min(Math.max(s.px, wx), right);
+  const cy = Math.min(Math.max(s.py, wy), bottom);
+  const dx = f(s.px - cx);
+  const dy = f(s.py - cy);
+  const d2 = f(f(dx * dx) + f(dy * dy));
+  if (d2 >= f(r * r)) return;
+  let nx;
+  let ny;
+  if (d2 > 0) {
+    const d = f(Math.sqrt(d2));
+    nx = f(dx / d);
+    ny = f(dy / d);
+    s.px = f(cx + f(nx * r));
+    s.py = f(cy + f(ny * r));
+  } else {
+    const left = f(s.px - wx);
+    const toRight = f(right - s.px);
+    const top = f(s.py - wy);
+    const toBottom = f(bottom - s.py);
+    const m = Math.min(Math.min(Math.min(left, toRight), top), toBottom);
+    if (left === m) {
+      nx = -1;
+      ny = 0;
+      s.px = f(wx - r);
+    } else if (toRight === m) {
+      nx = 1;
+      ny = 0;
+      s.px = f(right + r);
+    } else if (top === m) {
+      nx = 0;
+      ny = -1;
+      s.py = f(wy - r);
+    } else {
+      nx = 0;
+      ny = 1;
+      s.py = f(bottom + r);
+    }
+  }
+  const into = f(f(s.vx * nx) + f(s.vy * ny));
+  if (into < 0) {
+    s.vx = f(s.vx - f(nx * into));
+    s.vy = f(s.vy - f(ny * into));
+  }
+}
+
+/**
+ * The f32 tick length the server uses for a tick rate.
+ * @param {number} tickRate ticks per second
+ * @returns {number}
+ */
+export function tickDt(tickRate) {
+  return f(1 / f(tickRate));
+}
+
+/**
+ * Quantizes a world coordinate like the server (quant::pos_to_fixed: round half away from zero).
+ * @param {number} v
+ * @returns {number}
+ */
+export function posToFixed(v) {
+  if (!Number.isFinite(v)) return 0;
+  const s = f(v * POS_SCALE);
+  const r = Math.sign(s) * Math.round(Math.abs(s));
+  return Math.max(-2147483648, Math.min(2147483647, r));
+}
+
+/**
+ * @typedef {{seq: number, input: MoveInput, pos: [number, number], vel: [number, number]}} HistoryEntry
+ *   The predicted state right after the input `seq` was applied.
+ * @typedef {{corrected: boolean, snapped: boolean, errorUnits: number}} ReconcileResult
+ */
+
+/** Corrections longer than this (world units) are snapped instead of smoothed. */
+export const SNAP_DISTANCE = 48;
+/** Time constant of the visual smoothing of small corrections, in ms. */
+export const SMOOTHING_MS = 100;
+/** Inputs kept while unacknowledged (about 4 s at 60 Hz); older ones are dropped. */
+export const HISTORY_MAX = 256;
+
+/**
+ * Predicts the own player from local inputs and reconciles with the server's acked state.
+ *
+ * `step` applies one input per tick and records the result under its sequence number.
+ * `reconcile(ack, x, y)` compares the server's position after input `ack` with the recorded
+ * prediction; when they differ (by more than the wire's quantization), it restarts from the
+ * server position with the velocity recorded for `ack` and replays every input after `ack`.
+ * A small correction is hidden by a decaying visual offset; a large one snaps.
+ */
+export class Predictor {
+  /**
+   * @param {MoveMap} map
+   * @param {number} dt the f32 tick length (tickDt)
+   */
+  constructor(map, dt) {
+    this.map = map;
+    this.dt = dt;
+    /** Sequence number the next input gets. */
+    this.nextSeq = 1;
+    /** @type {HistoryEntry[]} unacknowledged inputs (and the last acked one), oldest first */
+    this.history = [];
+    /** @type {[number, number]} */
+    this.pos = [0, 0];
+    /** @type {[number, number]} */
+    this.vel = [0, 0];
+    /** @type {[number, number]} position one tick before `pos`, for drawing between ticks */
+    this.prevPos = [0, 0];
+    /** @type {[number, number]} visual offset that hides a small correction, decays to 0 */
+    this.offset = [0, 0];
+    /** Whether the state has been set from the server at least once. */
+    this.ready = false;
+    /** When true, steps record inputs without moving (dead player). */
+    this.frozen = false;
+    /** Distance between the prediction and the server at the last acked input, world units. */
+    this.lastError = 0;
+  }
+
+  /**
+   * Sets the state from the server and forgets the history (spawn, respawn, teleport).
+   * @param {[number, number]} pos
+   * @param {[number, number]} [vel]
+   */
+  reset(pos, vel = [0, 0]) {
+    this.pos = [f(pos[0]), f(pos[1])];
+    this.vel = [f(vel[0]), f(vel[1])];
+    this.prevPos = [this.pos[0], this.pos[1]];
+    this.offset = [0, 0];
+    this.history = [];
+    this.ready = true;
+  }
+
+  /**
+   * Applies one input locally and records it; returns its sequence number (send it with the input).
+   * @param {MoveInput} input
+   * @returns {number}
+   */
+  step(input) {
+    const seq = this.nextSeq;
+    this.nextSeq = (this.nextSeq + 1) >>> 0;
+    this.prevPos = [this.pos[0], this.pos[1]];
+    if (this.ready && !this.frozen) {
+      const next = movePlayer(this.pos, this.vel, input, this.dt, this.map);
+      this.pos = next.pos;
+      this.vel = next.vel;
+    }
+    this.history.push({ seq, input: { ...input }, pos: [this.pos[0], this.pos[1]], vel: [this.vel[0], this.vel[1]] });
+    if (this.history.length > HISTORY_MAX) this.history.splice(0, this.history.length - HISTORY_MAX);
+    return seq;
+  }
+
+  /**
+   * Reconciles with a snapshot: the server's position (1/16 units) after applying input `ack`.
+   * @param {number} ack last input seq the server applied (0 = none)
+   * @param {number} serverX fixed-point x from the snapshot
+   * @param {number} serverY fixed-point y from the snapshot
+   * @returns {ReconcileResult}
+   */
+  reconcile(ack, serverX, serverY) {
+    const server = /** @type {[number, number]} */ ([f(serverX / POS_SCALE), f(serverY / POS_SCALE)]);
+    if (!this.ready) {
+      this.reset(server);
+      return { corrected: true, snapped: true, errorUnits: 0 };
+    }
+    const i = this.history.findIndex((h) => h.seq === ack);
+    /** @type {[number, number]} */
+    let baseVel;
+    let from;
+    if (i >= 0) {
+      const e = this.history[i];
+      // Drop what is older than the acked input; keep it as the base of later replays.
+      this.history.splice(0, i);
+      this.lastError = Math.hypot(e.pos[0] - server[0], e.pos[1] - server[1]);
+      if (Math.abs(posToFixed(e.pos[0]) - serverX) <= 1 && Math.abs(posToFixed(e.pos[1]) - serverY) <= 1) {
+        return { corrected: false, snapped: false, errorUnits: this.lastError };
+      }
+      baseVel = e.vel;
+      from = 1;
+    } else {
+      // The acked input is not in the history (none applied yet, or it fell out): every input we
+      // hold that is newer than `ack` is still to be applied on top of the server position.
+      this.history = this.history.filter((h) => ((h.seq - ack) | 0) > 0);
+      baseVel = this.vel;
+      from = 0;
+      this.lastError = 0;
+    }
+
+    const oldPos = this.pos;
+    let pos = server;
+    let vel = /** @type {[number, number]} */ ([baseVel[0], baseVel[1]]);
+    if (from === 1) {
+      this.history[0].pos = [pos[0], pos[1]];
+    }
+    let prev = pos;
+    for (let k = from; k < this.history.length; k++) {
+      const h = this.history[k];
+      prev = pos;
+      if (!this.frozen) {
+        const next = movePlayer(pos, vel, h.input, this.dt, this.map);
+        pos = next.pos;
+        vel = next.vel;
+      }
+      h.pos = [pos[0], pos[1]];
+      h.vel = [vel[0], vel[1]];
+    }
+    const moved = Math.hypot(pos[0] - oldPos[0], pos[1] - oldPos[1]);
+    if (from === 0) this.lastError = moved;
+    const snapped = moved > SNAP_DISTANCE;
+    if (snapped) {
+      this.offset = [0, 0];
+    } else {
+      this.offset = [this.offset[0] + oldPos[0] - pos[0], this.offset[1] + oldPos[1] - pos[1]];
+    }
+    this.pos = pos;
+    this.vel = vel;
+    this.prevPos = snapped ? [pos[0], pos[1]] : prev;
+    return { corrected: true, snapped, errorUnits: this.lastError };
+  }
+
+  /**
+   * Lets the correction offset decay.
+   * @param {number} elapsedMs
+   */
+  decay(elapsedMs) {
+    const k = Math.exp(-elapsedMs / SMOOTHING_MS);
+    this.offset = [this.offset[0] * k, this.offset[1] * k];
+    if (Math.hypot(this.offset[0], this.offset[1]) < 0.01) this.offset = [0, 0];
+  }
+
+  /**
+   * Where to draw the player: between the last two ticks, plus the smoothing offset.
+   * @param {number} alpha fraction of the current tick elapsed, 0..1
+   * @returns {{x: number, y: number}}
+   */
+  renderPosition(alpha) {
+    const a = Math.min(1, Math.max(0, alpha));
+    return {
+      x: this.prevPos[0] + (this.pos[0] - this.prevPos[0]) * a + this.offset[0],
+      y: this.prevPos[1] + (this.pos[1] - this.prevPos[1]) * a + this.offset[1],
+    };
+  }
+}

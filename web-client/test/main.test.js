@@ -1,0 +1,120 @@
+// Smoke test of the whole page in Node: a fake DOM and socket, a server that welcomes and sends
+// snapshots, and frames driven by hand. Checks the wiring and the window.tickwire hook.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { Writer, hexToBytes } from '../codec.js';
+import { decodeClientMsg } from '../messages.js';
+import { diffWorlds, encodeDelta } from '../delta.js';
+import { FakeSocket } from './fakes.js';
+import { loadVectors } from './vectors.js';
+
+/** A DOM element that accepts everything the page does with it. */
+function fakeElement() {
+  const noop = () => {};
+  const ctx = new Proxy({}, { get: (t, k) => (k in t ? t[k] : noop), set: (t, k, v) => ((t[k] = v), true) });
+  return {
+    textContent: '',
+    innerHTML: '',
+    className: '',
+    hidden: false,
+    value: '',
+    width: 300,
+    height: 150,
+    childElementCount: 0,
+    style: {},
+    classList: { toggle: noop, add: noop, remove: noop },
+    addEventListener: noop,
+    replaceChildren: noop,
+    append: noop,
+    focus: noop,
+    getContext: () => ctx,
+  };
+}
+
+function snapshotMsg(ack, body) {
+  const w = new Writer();
+  w.u32(1);
+  w.u32(ack);
+  w.byteBuf(body);
+  return w.finish();
+}
+
+test('the page joins, predicts, sends inputs and exposes window.tickwire', async () => {
+  const elements = new Map();
+  /** @type {((t: number) => void)[]} */
+  const frames = [];
+  let now = 0;
+  Object.assign(globalThis, {
+    window: { addEventListener() {}, innerWidth: 1280, innerHeight: 720, devicePixelRatio: 1 },
+    document: {
+      getElementById: (id) => elements.get(id) ?? elements.set(id, fakeElement()).get(id),
+      createElement: () => fakeElement(),
+      createTextNode: () => fakeElement(),
+    },
+    location: { protocol: 'http:', host: 'localhost:8080', search: '?name=ada' },
+    localStorage: { getItem: () => null, setItem() {} },
+    HTMLElement: class {},
+    WebSocket: FakeSocket,
+    requestAnimationFrame: (cb) => frames.push(cb),
+  });
+  const realNow = performance.now.bind(performance);
+  performance.now = () => now;
+  try {
+    FakeSocket.all = [];
+    await import('../main.js');
+    const tw = globalThis.window.tickwire;
+    assert.equal(tw.stats().connected, false);
+    const ws = FakeSocket.all[0];
+    assert.equal(ws.url, 'ws://localhost:8080/ws');
+    ws.open();
+    assert.deepEqual(decodeClientMsg(ws.sent[0]), { type: 'Hello', protocol_version: 1, name: 'ada' });
+
+    const v = Object.fromEntries(loadVectors().map((x) => [x.name, x]));
+    ws.receive(hexToBytes(v.server_welcome.hex)); // entity 42, tick 1000000, 60/30 Hz, map 640 x 480.5
+    const e = (id, x, y, kind = 'Player') => ({ id, kind, x: x * 16, y: y * 16, angle: 0, hp: 100 });
+    let world = { tick: 1000002, entities: [e(7, 300, 300, 'Bot'), e(42, 100, 100)] };
+    ws.receive(snapshotMsg(0, encodeDelta(diffWorlds(null, world))));
+    assert.equal(tw.stats().connected, true);
+    assert.equal(tw.stats().entities, 2);
+    assert.deepEqual(tw.world(), world.entities);
+    assert.deepEqual(tw.stats().ownPosition, { x: 100, y: 100 });
+
+    // Frames at 60 Hz: one input per tick.
+    const sentBefore = ws.sent.length;
+    for (let i = 1; i <= 30; i++) {
+      now = i * (1000 / 60) + 0.01;
+      frames.shift()(now);
+    }
+    const inputs = ws.sent.slice(sentBefore).map(decodeClientMsg).filter((m) => m.type === 'Input');
+    assert.ok(inputs.length >= 29 && inputs.length <= 31, `${inputs.length} inputs in 0.5 s`);
+    assert.deepEqual(inputs.map((m) => m.seq), inputs.map((_, i) => i + 1));
+
+    // The server applied 10 inputs (no movement keys held): the prediction agrees.
+    const prev = world;
+    world = { tick: 1000004, entities: [e(7, 310, 300, 'Bot'), e(42, 100, 100)] };
+    ws.receive(snapshotMsg(10, encodeDelta(diffWorlds(prev, world))));
+    assert.equal(tw.lastAck(), 10);
+    assert.equal(tw.stats().predictionErrorPx, 0);
+    assert.deepEqual(tw.stats().ownPosition, { x: 100, y: 100 });
+    const st = tw.stats();
+    for (const k of ['connected', 'serverTick', 'entities', 'pingMs', 'kbpsIn', 'snapshotsPerSec', 'ownEntityId', 'ownPosition', 'predictionErrorPx']) {
+      assert.ok(k in st, k);
+    }
+    assert.equal(st.ownEntityId, 42);
+    assert.ok(st.serverTick >= 1000000, `${st.serverTick}`);
+    for (let i = 31; i <= 40; i++) {
+      now = i * (1000 / 60) + 0.01;
+      frames.shift()(now);
+    }
+
+    // A snapshot against a baseline we do not hold: the client reconnects for a full one.
+    const bad = encodeDelta(diffWorlds({ tick: 5, entities: [] }, world));
+    ws.receive(snapshotMsg(11, bad));
+    assert.ok(ws.closedWith, 'dropped the broken session');
+    assert.equal(tw.stats().connected, false);
+  } finally {
+    performance.now = realNow;
+  }
+});

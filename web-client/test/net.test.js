@@ -1,0 +1,115 @@
+// The connection: Hello on open, pings, reconnection with backoff, no retry after a version
+// mismatch, and clear messages for each close code.
+
+import { test, mock } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { Connection, gameSocketUrl, rttFromNonce } from '../net.js';
+import { backoffMs, describeClose } from '../close.js';
+import { decodeClientMsg } from '../messages.js';
+import { hexToBytes } from '../codec.js';
+import { FakeSocket } from './fakes.js';
+import { loadVectors } from './vectors.js';
+
+const hex = Object.fromEntries(loadVectors().map((v) => [v.name, v.hex]));
+
+function setup() {
+  FakeSocket.all = [];
+  const statuses = [];
+  const messages = [];
+  const conn = new Connection({
+    url: 'ws://example/ws',
+    name: 'ada',
+    WebSocketImpl: /** @type {any} */ (FakeSocket),
+    onMessage: (m) => messages.push(m),
+    onStatus: (s) => statuses.push(s),
+    now: () => 1000,
+  });
+  return { conn, statuses, messages };
+}
+
+test('the socket URL follows the page scheme', () => {
+  assert.equal(gameSocketUrl({ protocol: 'http:', host: 'h:8080' }), 'ws://h:8080/ws');
+  assert.equal(gameSocketUrl({ protocol: 'https:', host: 'game.example' }), 'wss://game.example/ws');
+});
+
+test('hello on open, then messages are decoded and handed over', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  try {
+    const { conn, messages, statuses } = setup();
+    conn.start();
+    const ws = FakeSocket.all[0];
+    ws.open();
+    const hello = decodeClientMsg(ws.sent[0]);
+    assert.deepEqual(hello, { type: 'Hello', protocol_version: 1, name: 'ada' });
+    assert.equal(decodeClientMsg(ws.sent[1]).type, 'Ping');
+    ws.receive(hexToBytes(hex.server_welcome));
+    assert.equal(messages[0].type, 'Welcome');
+    assert.equal(statuses.at(-1).state, 'playing');
+    mock.timers.tick(1000);
+    assert.equal(decodeClientMsg(ws.sent.at(-1)).type, 'Ping', 'a ping every second');
+    conn.stop();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a dropped connection reconnects with backoff; a version mismatch does not', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  try {
+    const { conn, statuses } = setup();
+    conn.start();
+    FakeSocket.all[0].open();
+    FakeSocket.all[0].drop(1006);
+    assert.equal(statuses.at(-1).state, 'waiting');
+    assert.match(statuses.at(-1).text, /Connection lost/);
+    mock.timers.tick(10000);
+    assert.equal(FakeSocket.all.length, 2, 'reconnected');
+
+    // Unreachable: never opens.
+    FakeSocket.all[1].drop(1006);
+    assert.match(statuses.at(-1).text, /Cannot reach/);
+    mock.timers.tick(10000);
+    assert.equal(FakeSocket.all.length, 3);
+
+    // Kicked for a version mismatch: the reason is shown and there is no retry.
+    const ws = FakeSocket.all[2];
+    ws.open();
+    ws.receive(hexToBytes(hex.server_kick));
+    ws.drop(4001, 'version');
+    assert.equal(statuses.at(-1).state, 'failed');
+    assert.match(statuses.at(-1).text, /protocol version 9 is not supported/);
+    mock.timers.tick(60000);
+    assert.equal(FakeSocket.all.length, 3, 'no reconnection after 4001');
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('an undecodable message restarts the connection', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  try {
+    const { conn, statuses } = setup();
+    conn.start();
+    const ws = FakeSocket.all[0];
+    ws.open();
+    ws.receive(Uint8Array.from([9, 9, 9]));
+    assert.ok(ws.closedWith, 'closed the socket');
+    assert.match(statuses.at(-1).text, /Bad message/);
+    mock.timers.tick(10000);
+    assert.equal(FakeSocket.all.length, 2);
+    conn.stop();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('close codes map to clear messages', () => {
+  assert.match(describeClose(4002, 'room is full', true).text, /full/);
+  assert.equal(describeClose(4001, '', true).retry, false);
+  assert.ok(describeClose(4002, '', true).minDelayMs >= 3000);
+  assert.match(describeClose(1008, 'bad input', true).text, /bad input/);
+  assert.match(describeClose(1001, '', true).text, /restarting/);
+  assert.ok(backoffMs(0, 0, 0.5) === 500 && backoffMs(20, 0, 0.5) === 10000);
+  assert.equal(rttFromNonce(4294967290, 4294967296 + 10), 16, 'rtt across nonce wrap');
+});

@@ -1,0 +1,84 @@
+// Loads the shared wire test vectors (tests/vectors/*.json) and converts between their serde JSON
+// shapes and the client's tagged objects. Not a test file itself (no .test.js suffix).
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+/** Folder of the vectors, found from this file so tests run from any working directory. */
+export const VECTOR_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tests', 'vectors');
+
+/**
+ * Every vector in the folder, sorted by file name.
+ * @returns {{file: string, name: string, note: string, value: any, hex: string}[]}
+ */
+export function loadVectors() {
+  return readdirSync(VECTOR_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, ...JSON.parse(readFileSync(join(VECTOR_DIR, file), 'utf8')) }));
+}
+
+/**
+ * Converts a decoded client/server message to serde's externally tagged JSON shape.
+ * @param {any} msg
+ */
+export function toSerde(msg) {
+  const { type, ...fields } = msg;
+  switch (type) {
+    case 'Snapshot':
+      return { Snapshot: { ack: fields.ack, body: Array.from(fields.body) } };
+    case 'Scoreboard':
+      return { Scoreboard: fields.entries };
+    case 'Event': {
+      const { type: ev, ...evFields } = fields.event;
+      return { Event: { [ev]: evFields } };
+    }
+    default:
+      return { [type]: fields };
+  }
+}
+
+/**
+ * Converts serde's externally tagged message JSON to the client's tagged object.
+ * @param {any} value
+ */
+export function fromSerde(value) {
+  const [[type, fields]] = Object.entries(value);
+  return { type, ...fields };
+}
+
+/**
+ * Compares two JSON-like values, reading every number in `expected` as an f32 where `actual` has
+ * one (serde prints f32 as its shortest decimal, JS decodes the exact f32 as a double).
+ * @param {any} actual
+ * @param {any} expected
+ * @param {string} [path]
+ * @returns {string | null} the first difference, or null
+ */
+export function diffJson(actual, expected, path = '$') {
+  if (typeof expected === 'number') {
+    if (typeof actual !== 'number') return `${path}: expected number ${expected}, got ${actual}`;
+    if (actual === expected || actual === Math.fround(expected)) return null;
+    return `${path}: expected ${expected}, got ${actual}`;
+  }
+  if (expected === null || typeof expected !== 'object') {
+    return actual === expected ? null : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+  }
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return `${path}: expected an array`;
+    if (actual.length !== expected.length) return `${path}: expected length ${expected.length}, got ${actual.length}`;
+    for (let i = 0; i < expected.length; i++) {
+      const d = diffJson(actual[i], expected[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (actual === null || typeof actual !== 'object') return `${path}: expected an object`;
+  const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+  for (const k of keys) {
+    const d = diffJson(actual[k], expected[k], `${path}.${k}`);
+    if (d) return d;
+  }
+  return null;
+}
