@@ -1,1 +1,95 @@
-fn main() {}
+//! Core costs: delta encode/decode/apply per entity, and one arena world step.
+//!
+//! Run with `cargo bench --bench core`; criterion prints time per iteration and, through
+//! `Throughput::Elements`, entities per second (the per-entity cost is its inverse).
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use tickwire_protocol::{Delta, EntityId, EntityKind, EntityState, Tick, WorldState};
+use tickwire_sim::{Map, PlayerInput, World, WorldConfig};
+
+/// A world of `n` entities spread over a 1024-unit square.
+fn world(n: u32, tick: u32, shift: i32) -> WorldState {
+    WorldState {
+        tick: Tick(tick),
+        entities: (0..n)
+            .map(|i| EntityState {
+                id: EntityId(i),
+                kind: EntityKind::Prop,
+                x: ((i * 7919) % 16384) as i32 + shift * ((i % 5) as i32 - 2),
+                y: ((i * 104_729) % 16384) as i32 - shift * ((i % 3) as i32 - 1),
+                angle: (i as i32 + shift) as u8,
+                hp: 100,
+            })
+            .collect(),
+    }
+}
+
+fn delta(c: &mut Criterion) {
+    let mut g = c.benchmark_group("delta");
+    for n in [100u32, 1_000, 10_000] {
+        let base = world(n, 100, 0);
+        let cur = world(n, 102, 20);
+        g.throughput(Throughput::Elements(u64::from(n)));
+        g.bench_with_input(BenchmarkId::new("encode_all_moved", n), &n, |b, _| {
+            b.iter(|| black_box(Delta::encode(Some(&base), &cur).to_bytes()))
+        });
+        let bytes = Delta::encode(Some(&base), &cur).to_bytes();
+        g.bench_with_input(BenchmarkId::new("decode_apply_all_moved", n), &n, |b, _| {
+            b.iter(|| {
+                let d = Delta::read(black_box(&bytes)).expect("decode");
+                black_box(d.apply(Some(&base)).expect("apply"))
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("encode_full", n), &n, |b, _| {
+            b.iter(|| black_box(Delta::encode(None, &cur).to_bytes()))
+        });
+    }
+    g.finish();
+}
+
+fn step(c: &mut Criterion) {
+    let mut g = c.benchmark_group("arena_step");
+    for (players, bots) in [(8u32, 4u32), (32, 64)] {
+        let mut w = World::new(
+            Map::default_arena(),
+            WorldConfig {
+                tick_rate: 60,
+                bots,
+            },
+            7,
+        );
+        let ids: Vec<_> = (0..players)
+            .map(|i| w.add_player(&format!("p{i}")).0)
+            .collect();
+        let inputs: Vec<_> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| {
+                (
+                    p,
+                    PlayerInput {
+                        move_x: (i % 3) as i8 - 1,
+                        move_y: ((i / 3) % 3) as i8 - 1,
+                        aim: i as f32,
+                        fire: i % 2 == 0,
+                    },
+                )
+            })
+            .collect();
+        g.throughput(Throughput::Elements(u64::from(players + bots)));
+        g.bench_function(
+            BenchmarkId::new("players_bots", format!("{players}+{bots}")),
+            |b| {
+                b.iter(|| {
+                    w.step(black_box(&inputs));
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, delta, step);
+criterion_main!(benches);

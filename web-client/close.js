@@ -28,7 +28,7 @@ export function describeClose(code, reason, opened) {
     case VERSION_MISMATCH:
       return { text: `This page speaks another protocol version than the server${why}. Reload the page.`, retry: false, minDelayMs: 0 };
     case SERVER_FULL:
-      return { text: `The server is full${why}. Retrying…`, retry: true, minDelayMs: 3000 };
+      return { text: `The server is full${reason && !/full/i.test(reason) ? why : ''}. Retrying…`, retry: true, minDelayMs: 3000 };
     case GOING_AWAY:
       return { text: `The server is restarting${why}. Reconnecting…`, retry: true, minDelayMs: 1000 };
     case FLOODING:

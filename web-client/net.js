@@ -23,6 +23,9 @@ export function gameSocketUrl(location) {
   return `${scheme}//${location.host}/ws`;
 }
 
+/** A connection that has not been welcomed this long after it was opened is given up and retried. */
+export const CONNECT_TIMEOUT_MS = 5000;
+
 export class Connection {
   /**
    * @param {{url: string, name: string,
@@ -48,6 +51,8 @@ export class Connection {
     this.retryTimer = null;
     /** @type {any} */
     this.pingTimer = null;
+    /** @type {any} */
+    this.connectTimer = null;
   }
 
   /** Opens the connection (and keeps it open until `stop`). */
@@ -105,6 +110,16 @@ export class Connection {
     }
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
+    // A server that accepts TCP but never answers (or a proxy that hangs) must not stall us.
+    this.connectTimer = setTimeout(() => {
+      if (this.ws !== ws || this.welcomed) return;
+      this.teardown(1000, 'timeout');
+      this.scheduleRetry({
+        text: opened ? 'The server did not answer. Retrying…' : 'Cannot reach the server. Retrying…',
+        retry: true,
+        minDelayMs: 0,
+      });
+    }, CONNECT_TIMEOUT_MS);
     ws.onopen = () => {
       opened = true;
       this.onStatus({ state: 'open', text: 'Joining…', attempt: this.attempt });
@@ -126,6 +141,7 @@ export class Connection {
       }
       if (msg.type === 'Welcome') {
         this.welcomed = true;
+        clearTimeout(this.connectTimer);
         this.attempt = 0;
         this.onStatus({ state: 'playing', text: '', attempt: 0 });
       } else if (msg.type === 'Kick') {
@@ -168,6 +184,7 @@ export class Connection {
   /** @param {number} [code] @param {string} [reason] */
   teardown(code, reason) {
     clearInterval(this.pingTimer);
+    clearTimeout(this.connectTimer);
     this.pingTimer = null;
     const ws = this.ws;
     const wasOpen = !!ws;

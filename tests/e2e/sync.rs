@@ -113,7 +113,7 @@ async fn a_client_that_stops_reading_catches_up_with_one_delta() {
     // Many bots make each snapshot big enough to fill the socket buffers while the client sleeps.
     let server = start_with(ServerConfig {
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        bots: 256,
+        bots: 64,
         ..ServerConfig::default()
     })
     .await;

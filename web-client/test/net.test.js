@@ -63,13 +63,13 @@ test('a dropped connection reconnects with backoff; a version mismatch does not'
     FakeSocket.all[0].drop(1006);
     assert.equal(statuses.at(-1).state, 'waiting');
     assert.match(statuses.at(-1).text, /Connection lost/);
-    mock.timers.tick(10000);
+    mock.timers.tick(700); // first retry: 500 ms ± 20 %
     assert.equal(FakeSocket.all.length, 2, 'reconnected');
 
     // Unreachable: never opens.
     FakeSocket.all[1].drop(1006);
     assert.match(statuses.at(-1).text, /Cannot reach/);
-    mock.timers.tick(10000);
+    mock.timers.tick(1300); // second retry: 1 s ± 20 %
     assert.equal(FakeSocket.all.length, 3);
 
     // Kicked for a version mismatch: the reason is shown and there is no retry.
@@ -96,7 +96,7 @@ test('an undecodable message restarts the connection', () => {
     ws.receive(Uint8Array.from([9, 9, 9]));
     assert.ok(ws.closedWith, 'closed the socket');
     assert.match(statuses.at(-1).text, /Bad message/);
-    mock.timers.tick(10000);
+    mock.timers.tick(700);
     assert.equal(FakeSocket.all.length, 2);
     conn.stop();
   } finally {
@@ -104,8 +104,31 @@ test('an undecodable message restarts the connection', () => {
   }
 });
 
+test('a connection that is never welcomed times out and retries', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  try {
+    const { conn, statuses } = setup();
+    conn.start();
+    FakeSocket.all[0].open(); // TCP and upgrade fine, but no Welcome ever comes
+    mock.timers.tick(5000);
+    assert.ok(FakeSocket.all[0].closedWith, 'gave up on the silent socket');
+    assert.match(statuses.at(-1).text, /did not answer/);
+    mock.timers.tick(700);
+    assert.equal(FakeSocket.all.length, 2);
+    FakeSocket.all[1].open();
+    FakeSocket.all[1].receive(hexToBytes(hex.server_welcome));
+    mock.timers.tick(20000);
+    assert.equal(FakeSocket.all.length, 2, 'a welcomed connection does not time out');
+    assert.equal(conn.attempt, 0, 'backoff resets after a welcome');
+    conn.stop();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
 test('close codes map to clear messages', () => {
-  assert.match(describeClose(4002, 'room is full', true).text, /full/);
+  assert.equal(describeClose(4002, 'the server is full', true).text, 'The server is full. Retrying…');
+  assert.match(describeClose(4002, 'room closed', true).text, /full: room closed/);
   assert.equal(describeClose(4001, '', true).retry, false);
   assert.ok(describeClose(4002, '', true).minDelayMs >= 3000);
   assert.match(describeClose(1008, 'bad input', true).text, /bad input/);

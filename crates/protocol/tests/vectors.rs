@@ -265,9 +265,9 @@ fn vectors_match_the_files() {
                 path.display()
             )
         });
-        let on_disk: Value = serde_json::from_str(&on_disk).expect("vector is JSON");
-        assert_eq!(
-            on_disk, file,
+        // Compared as text: the file is written canonically, and text avoids any float parsing.
+        assert!(
+            on_disk == text,
             "{} differs from what the code produces; if the change is intended, rerun with TICKWIRE_WRITE_VECTORS=1",
             case.name
         );

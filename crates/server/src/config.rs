@@ -57,7 +57,7 @@ pub enum ConfigError {
         tick: u32,
     },
     /// Too many bots for one room.
-    #[error("{0} bots per room is over the limit of 256")]
+    #[error("{0} bots per room is over the limit of {max}", max = tickwire_sim::rules::BOTS_MAX)]
     Bots(u32),
     /// A room must hold at least one player.
     #[error("room capacity must be between 1 and 1024, not {0}")]
@@ -82,7 +82,7 @@ impl ServerConfig {
                 tick: self.tick_rate,
             });
         }
-        if self.bots > 256 {
+        if self.bots > tickwire_sim::rules::BOTS_MAX {
             return Err(ConfigError::Bots(self.bots));
         }
         if !(1..=1024).contains(&self.room_capacity) {

@@ -42,7 +42,7 @@ pub(crate) struct BotBrain {
 }
 
 impl BotBrain {
-    pub(crate) fn new(world: &mut World, _id: EntityId) -> BotBrain {
+    pub(crate) fn new(world: &mut World) -> BotBrain {
         BotBrain {
             wander_to: random_open_point(&mut world.rng, &world.map),
             wander_left: world.timers.wander_timeout,
@@ -62,7 +62,6 @@ impl BotBrain {
 
 impl World {
     /// Sets every living bot's input for this tick.
-    #[inline(never)]
     pub(crate) fn think_bots(&mut self) {
         let living: Vec<(EntityId, Vec2)> = self
             .by_id
@@ -137,7 +136,6 @@ impl BotBrain {
 }
 
 /// The nearest living player or bot other than `me`, in sight range and line of sight.
-#[inline(never)]
 fn nearest_visible(
     map: &Map,
     living: &[(EntityId, Vec2)],

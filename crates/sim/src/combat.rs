@@ -4,6 +4,7 @@ use glam::Vec2;
 
 use crate::entity::{Entity, EntityId, EntityKey, EntityKind};
 use crate::events::GameEvent;
+use crate::grid::PointGrid;
 use crate::input::PlayerInput;
 use crate::movement::move_player;
 use crate::rules::{
@@ -24,7 +25,6 @@ struct Target {
 
 impl World {
     /// Dead players and bots count down, and come back at a spawn point when the delay is over.
-    #[inline(never)]
     pub(crate) fn respawn_due(&mut self) {
         for key in self.keys_in_id_order() {
             let e = &mut self.entities[key];
@@ -48,7 +48,6 @@ impl World {
 
     /// Every living player and bot moves by its input, turns to its aim, and fires if it can.
     /// Projectiles fired here are created in shooter-id order and fly in the same tick.
-    #[inline(never)]
     pub(crate) fn move_and_fire(&mut self) {
         let mut shots = Vec::new();
         for key in self.keys_in_id_order() {
@@ -96,7 +95,6 @@ impl World {
     /// player or bot it reaches (not its owner, not behind a wall) takes damage and the
     /// projectile vanishes; one that reaches a wall, the map's edge or the end of its life
     /// vanishes too.
-    #[inline(never)]
     pub(crate) fn advance_projectiles(&mut self) {
         let mut targets: Vec<Target> = self
             .by_id
@@ -112,6 +110,12 @@ impl World {
                 })
             })
             .collect();
+        let grid = PointGrid::build(
+            self.map.width,
+            self.map.height,
+            targets.iter().map(|t| t.pos),
+        );
+        let max_target_radius = targets.iter().map(|t| t.radius).fold(0.0, f32::max);
         let projectiles: Vec<EntityKey> = self
             .by_id
             .values()
@@ -133,19 +137,23 @@ impl World {
                     blocked = true;
                 }
             }
+            // The earliest target along the sweep; on a tie, the lowest id (targets are in id
+            // order), whatever order the grid yields them in.
             let mut hit: Option<(f32, usize)> = None;
-            for (i, target) in targets.iter().enumerate() {
+            let reach = Vec2::splat(max_target_radius + radius);
+            grid.for_each_near(from.min(to) - reach, from.max(to) + reach, |i| {
+                let target = &targets[i];
                 if !target.alive || Some(target.id) == owner {
-                    continue;
+                    return;
                 }
                 let Some(t) = segment_circle(from, to, target.pos, target.radius + radius) else {
-                    continue;
+                    return;
                 };
                 // A hit exactly where the wall begins still counts: the shot touched both.
-                if t <= limit && hit.is_none_or(|(best, _)| t < best) {
+                if t <= limit && hit.is_none_or(|best| (t, i) < best) {
                     hit = Some((t, i));
                 }
-            }
+            });
 
             if let Some((_, i)) = hit {
                 self.remove_entity(id);
@@ -171,7 +179,6 @@ impl World {
 
     /// Takes `amount` hit points from a living player or bot; at 0 it dies, the attacker scores
     /// a kill (unless it hit itself) and the victim a death. Returns true if it died.
-    #[inline(never)]
     fn damage(&mut self, attacker: EntityId, victim_key: EntityKey, amount: u8) -> bool {
         let respawn = self.timers.respawn;
         let v = &mut self.entities[victim_key];
@@ -208,7 +215,6 @@ impl World {
     /// A spawn point for a player or bot: a random one (from the world's RNG) among those with no
     /// living player or bot within `SPAWN_CLEAR_DISTANCE`; if none is free, the one farthest from
     /// every living player and bot (first in map order on ties).
-    #[inline(never)]
     pub(crate) fn pick_spawn(&mut self) -> Vec2 {
         if self.map.spawns.is_empty() {
             return Vec2::new(self.map.width * 0.5, self.map.height * 0.5);

@@ -11,11 +11,14 @@
 //! or OS randomness, iterating a hash map, async, or knowing about the wire protocol. The same
 //! map, config, seed and calls give the same [`World::checksum`] after every tick.
 
+#![warn(missing_docs)]
+
 mod bot;
 mod checksum;
 mod combat;
 mod entity;
 mod events;
+mod grid;
 mod input;
 mod map;
 mod movement;

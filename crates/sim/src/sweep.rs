@@ -12,6 +12,15 @@ use crate::map::{Map, Wall};
 pub fn segment_wall(p0: Vec2, p1: Vec2, wall: &Wall, pad: f32) -> Option<f32> {
     let min = [wall.x - pad, wall.y - pad];
     let max = [wall.right() + pad, wall.bottom() + pad];
+    // Cheap rejection of the common case (the segment's bounding box misses the wall entirely)
+    // before the divisions below.
+    if p0.x.max(p1.x) <= min[0]
+        || p0.x.min(p1.x) >= max[0]
+        || p0.y.max(p1.y) <= min[1]
+        || p0.y.min(p1.y) >= max[1]
+    {
+        return None;
+    }
     let start = [p0.x, p0.y];
     let delta = [p1.x - p0.x, p1.y - p0.y];
     let mut t_min = 0.0_f32;

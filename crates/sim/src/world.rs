@@ -122,7 +122,7 @@ impl World {
         };
         for n in 1..=config.bots.min(BOTS_MAX) {
             let id = world.spawn_actor(EntityKind::Bot, format!("bot-{n}"));
-            let brain = BotBrain::new(&mut world, id);
+            let brain = BotBrain::new(&mut world);
             world.bots.insert(id, brain);
         }
         world
@@ -215,6 +215,11 @@ impl World {
     /// The entity of a human player, if the player is in the world.
     pub fn player_entity(&self, player: PlayerId) -> Option<EntityId> {
         self.players.get(&player).map(|slot| slot.entity)
+    }
+
+    /// The display name of a player or bot, if it is in the world.
+    pub fn name(&self, entity: EntityId) -> Option<&str> {
+        self.scores.get(&entity).map(|r| r.name.as_str())
     }
 
     /// Number of human players.

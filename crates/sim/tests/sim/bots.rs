@@ -22,6 +22,7 @@ fn bots_shoot_and_stay_in_legal_places() {
             }
         }
     }
+    println!("{hits} hits and {kills} kills in {seconds} s");
     assert!(hits > 0, "no bot hit anything in {seconds} s");
     let scored: u32 = world
         .scores()

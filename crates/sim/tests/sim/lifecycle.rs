@@ -105,3 +105,18 @@ fn names_are_trimmed_cut_and_defaulted() {
         tickwire_sim::rules::NAME_MAX_CHARS
     );
 }
+
+#[test]
+fn tick_rate_sets_dt_and_is_clamped() {
+    let world = |tick_rate| World::new(Map::default_arena(), WorldConfig { tick_rate, bots: 0 }, 1);
+    assert_eq!(world(30).dt(), 1.0 / 30.0);
+    assert_eq!(world(0).tick_rate(), tickwire_sim::rules::TICK_RATE_MIN);
+    assert_eq!(
+        world(1_000_000).tick_rate(),
+        tickwire_sim::rules::TICK_RATE_MAX
+    );
+    let mut w = world(60);
+    w.step(&[]);
+    w.step(&[]);
+    assert_eq!(w.tick(), 2);
+}

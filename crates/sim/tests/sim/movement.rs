@@ -182,7 +182,6 @@ fn golden_run() -> u64 {
             h.f32(v);
         }
     }
-    println!("final pos {pos} vel {vel}");
     h.finish()
 }
 

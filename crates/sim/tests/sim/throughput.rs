@@ -3,6 +3,8 @@
 
 use std::time::Instant;
 
+use glam::Vec2;
+
 use tickwire_sim::rules::BOTS_MAX;
 use tickwire_sim::{Map, PlayerId, PlayerInput, World, WorldConfig};
 
@@ -13,7 +15,22 @@ fn step_with_a_thousand_entities() {
         bots: BOTS_MAX,
         ..WorldConfig::default()
     };
-    let mut world = World::new(Map::default_arena(), config, 77);
+    // A wide open field with a spawn grid, so that players spread out and their shots fly for
+    // their whole life: about 6 projectiles in flight per player.
+    let mut map = Map::default_arena();
+    map.width = 8000.0;
+    map.height = 8000.0;
+    map.walls.drain(..4); // the arena's border walls
+    map.spawns = (0..256)
+        .map(|i| {
+            Vec2::new(
+                470.0 + (i % 16) as f32 * 500.0,
+                470.0 + (i / 16) as f32 * 500.0,
+            )
+        })
+        .collect();
+    map.validate().expect("valid");
+    let mut world = World::new(map, config, 77);
     let players: Vec<PlayerId> = (0..200)
         .map(|n| world.add_player(&format!("p{n}")).0)
         .collect();
