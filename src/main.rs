@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
+use tickwire_server::config::Scenario;
 use tickwire_server::{Server, ServerConfig};
 
 /// An authoritative multiplayer game server: fixed-tick simulation, binary delta snapshots over
@@ -42,9 +43,10 @@ struct ServeArgs {
     /// Map file (JSON); the bundled arena when not given.
     #[arg(long, env = "TICKWIRE_MAP")]
     map: Option<PathBuf>,
-    /// Human players per room; more players open more rooms.
-    #[arg(long, env = "TICKWIRE_ROOM_CAPACITY", default_value_t = 32)]
-    room_capacity: usize,
+    /// Human players per room; more players open more rooms. Default 32 for the arena, 10000
+    /// for the benchmark scenarios (one world for every client).
+    #[arg(long, env = "TICKWIRE_ROOM_CAPACITY")]
+    room_capacity: Option<usize>,
     /// Most rooms this process runs.
     #[arg(long, env = "TICKWIRE_MAX_ROOMS", default_value_t = 64)]
     max_rooms: usize,
@@ -57,6 +59,28 @@ struct ServeArgs {
     /// Log format.
     #[arg(long, env = "TICKWIRE_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
+    /// What the rooms run: the arena game, or a standard benchmark scenario.
+    #[arg(long, env = "TICKWIRE_SCENARIO", value_enum, default_value = "arena")]
+    scenario: ScenarioArg,
+    /// random-walk: non-player entities.
+    #[arg(long, default_value_t = 1000)]
+    entities: u32,
+    /// random-walk: percentage of entities moving each tick (100 or 10).
+    #[arg(long, default_value_t = 100)]
+    moving_pct: u32,
+    /// transport-floor: bytes of the frame sent to every client on every snapshot.
+    #[arg(long, default_value_t = 1024)]
+    payload_bytes: usize,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ScenarioArg {
+    /// The arena shooter.
+    Arena,
+    /// shared/scenarios/random-walk.md.
+    RandomWalk,
+    /// Sockets only: one pre-encoded frame per client per snapshot.
+    TransportFloor,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -67,16 +91,32 @@ enum LogFormat {
 
 impl ServeArgs {
     fn config(&self) -> ServerConfig {
+        let scenario = match self.scenario {
+            ScenarioArg::Arena => Scenario::Arena,
+            ScenarioArg::RandomWalk => Scenario::RandomWalk {
+                entities: self.entities,
+                moving_pct: self.moving_pct,
+            },
+            ScenarioArg::TransportFloor => Scenario::TransportFloor {
+                payload_bytes: self.payload_bytes,
+            },
+        };
+        let default_capacity = if scenario == Scenario::Arena {
+            32
+        } else {
+            10_000
+        };
         ServerConfig {
             bind: self.bind,
             tick_rate: self.tick_rate,
             snapshot_rate: self.snapshot_rate,
             bots: self.bots,
-            room_capacity: self.room_capacity,
+            room_capacity: self.room_capacity.unwrap_or(default_capacity),
             max_rooms: self.max_rooms,
             map: self.map.clone(),
             seed: self.seed,
             shutdown_grace: Duration::from_secs(self.shutdown_grace),
+            scenario,
         }
     }
 }

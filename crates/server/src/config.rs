@@ -3,6 +3,26 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// What the rooms run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    /// The arena shooter (the default).
+    Arena,
+    /// The standard benchmark load of `shared/scenarios/random-walk.md`.
+    RandomWalk {
+        /// Non-player entities.
+        entities: u32,
+        /// 100 (every entity moves every tick) or 10 (a tenth of them each tick).
+        moving_pct: u32,
+    },
+    /// One pre-encoded frame of `payload_bytes` per client per snapshot; no simulation, no
+    /// encoding: the cost of the sockets alone.
+    TransportFloor {
+        /// Size of the frame's payload.
+        payload_bytes: usize,
+    },
+}
+
 /// Everything a server needs to start. `Default` is what `tickwire` runs with no arguments.
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
@@ -24,6 +44,8 @@ pub struct ServerConfig {
     pub seed: u64,
     /// How long a SIGTERM drain waits for sessions to close before the process exits.
     pub shutdown_grace: std::time::Duration,
+    /// What the rooms run.
+    pub scenario: Scenario,
 }
 
 impl Default for ServerConfig {
@@ -38,6 +60,7 @@ impl Default for ServerConfig {
             map: None,
             seed: 0x7153_3eed,
             shutdown_grace: std::time::Duration::from_secs(5),
+            scenario: Scenario::Arena,
         }
     }
 }
@@ -60,8 +83,11 @@ pub enum ConfigError {
     #[error("{0} bots per room is over the limit of {max}", max = tickwire_sim::rules::BOTS_MAX)]
     Bots(u32),
     /// A room must hold at least one player.
-    #[error("room capacity must be between 1 and 1024, not {0}")]
+    #[error("room capacity must be between 1 and 10000, not {0}")]
     RoomCapacity(usize),
+    /// A scenario setting is out of range.
+    #[error("scenario: {0}")]
+    Scenario(&'static str),
     /// The map could not be loaded or is invalid.
     #[error(transparent)]
     Map(#[from] tickwire_sim::MapError),
@@ -85,10 +111,52 @@ impl ServerConfig {
         if self.bots > tickwire_sim::rules::BOTS_MAX {
             return Err(ConfigError::Bots(self.bots));
         }
-        if !(1..=1024).contains(&self.room_capacity) {
+        if !(1..=10_000).contains(&self.room_capacity) {
             return Err(ConfigError::RoomCapacity(self.room_capacity));
         }
+        match self.scenario {
+            Scenario::Arena => {}
+            Scenario::RandomWalk {
+                entities,
+                moving_pct,
+            } => {
+                if entities > 60_000 {
+                    return Err(ConfigError::Scenario("at most 60000 entities"));
+                }
+                if moving_pct != 100 && moving_pct != 10 {
+                    return Err(ConfigError::Scenario("moving percentage must be 100 or 10"));
+                }
+            }
+            Scenario::TransportFloor { payload_bytes } => {
+                if !(16..=1 << 20).contains(&payload_bytes) {
+                    return Err(ConfigError::Scenario(
+                        "payload bytes must be between 16 and 1048576",
+                    ));
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// A new game for a room, as the scenario says. `seed` varies per room.
+    pub fn new_game(&self, map: &tickwire_sim::Map, seed: u64) -> Box<dyn crate::game::Game> {
+        match self.scenario {
+            Scenario::Arena => Box::new(crate::game_arena::ArenaGame::new(
+                map.clone(),
+                self.tick_rate,
+                self.bots,
+                seed,
+            )),
+            Scenario::RandomWalk {
+                entities,
+                moving_pct,
+            } => Box::new(crate::game_random_walk::RandomWalkGame::new(
+                entities, moving_pct,
+            )),
+            Scenario::TransportFloor { payload_bytes } => {
+                Box::new(crate::game_floor::TransportFloor::new(payload_bytes))
+            }
+        }
     }
 
     /// Loads the configured map, or the bundled arena.

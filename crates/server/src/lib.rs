@@ -12,10 +12,16 @@
 
 pub mod client;
 pub mod config;
+pub mod game;
+pub mod game_arena;
+pub mod game_floor;
+pub mod game_random_walk;
+pub mod histogram;
 pub mod http;
 pub mod input_buffer;
 pub mod lobby;
 pub mod metrics;
+pub mod process_stats;
 pub mod room;
 pub mod room_task;
 pub mod server;

@@ -42,6 +42,7 @@ pub struct RoomInfo {
 pub struct Lobby {
     config: ServerConfig,
     map: Map,
+    map_name: String,
     metrics: Arc<Metrics>,
     shutdown: watch::Receiver<bool>,
     rooms: Mutex<Vec<RoomHandle>>,
@@ -57,9 +58,15 @@ impl Lobby {
         metrics: Arc<Metrics>,
         shutdown: watch::Receiver<bool>,
     ) -> Lobby {
+        let map_name = match config.scenario {
+            crate::config::Scenario::Arena => map.name.clone(),
+            crate::config::Scenario::RandomWalk { .. } => "random-walk".into(),
+            crate::config::Scenario::TransportFloor { .. } => "transport-floor".into(),
+        };
         Lobby {
             config,
             map,
+            map_name,
             metrics,
             shutdown,
             rooms: Mutex::new(Vec::new()),
@@ -124,15 +131,16 @@ impl Lobby {
             return false;
         }
         let id = self.next_room.fetch_add(1, Relaxed);
+        let game = self
+            .config
+            .new_game(&self.map, self.config.seed.wrapping_add(u64::from(id)));
         let room = Room::new(
-            self.map.clone(),
+            game,
             RoomConfig {
                 tick_rate: self.config.tick_rate,
                 ticks_per_snapshot: self.config.ticks_per_snapshot(),
                 capacity: self.config.room_capacity,
-                bots: self.config.bots,
             },
-            self.config.seed.wrapping_add(u64::from(id)),
             self.metrics.clone(),
         );
         tracing::info!(room = id, "room started");
@@ -157,7 +165,7 @@ impl Lobby {
                 id: r.id,
                 players: r.players.load(Relaxed),
                 capacity: r.capacity,
-                map: self.map.name.clone(),
+                map: self.map_name.clone(),
             })
             .collect()
     }

@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
+use crate::histogram::Histogram;
+
 /// Counters and gauges, all lock-free. One instance is shared by every task.
 #[derive(Default, Debug)]
 pub struct Metrics {
@@ -48,10 +50,10 @@ pub struct Metrics {
     pub bytes_out: AtomicU64,
     /// WebSocket payload bytes read.
     pub bytes_in: AtomicU64,
-    /// Total tick duration in microseconds (for the average).
-    pub tick_micros_total: AtomicU64,
-    /// Longest tick in microseconds since start.
-    pub tick_micros_max: AtomicU64,
+    /// Duration of each room tick (simulation step, capture and publish).
+    pub tick_duration: Histogram,
+    /// Time spent encoding deltas, per encoding.
+    pub encode_duration: Histogram,
 }
 
 /// Why the server closed a session, for counting.
@@ -91,8 +93,7 @@ impl Metrics {
     /// Records one tick's duration.
     pub fn record_tick(&self, micros: u64) {
         self.ticks.fetch_add(1, Relaxed);
-        self.tick_micros_total.fetch_add(micros, Relaxed);
-        self.tick_micros_max.fetch_max(micros, Relaxed);
+        self.tick_duration.observe_us(micros);
     }
 
     /// The Prometheus text exposition of every counter.
@@ -119,12 +120,6 @@ impl Metrics {
             &self.players,
         );
         gauge(&mut out, "tickwire_rooms", "Rooms running.", &self.rooms);
-        gauge(
-            &mut out,
-            "tickwire_tick_duration_max_microseconds",
-            "Longest tick since start.",
-            &self.tick_micros_max,
-        );
         counter(
             &mut out,
             "tickwire_sessions_opened_total",
@@ -182,12 +177,6 @@ impl Metrics {
         );
         counter(
             &mut out,
-            "tickwire_tick_duration_microseconds_total",
-            "Sum of tick durations.",
-            &self.tick_micros_total,
-        );
-        counter(
-            &mut out,
             "tickwire_snapshots_sent_total",
             "Snapshots written to sockets.",
             &self.snapshots_sent,
@@ -221,6 +210,33 @@ impl Metrics {
             "tickwire_bytes_in_total",
             "WebSocket payload bytes read.",
             &self.bytes_in,
+        );
+        self.tick_duration.render(
+            &mut out,
+            "tickwire_tick_duration_seconds",
+            "Duration of one room tick: step, capture, publish.",
+        );
+        self.encode_duration.render(
+            &mut out,
+            "tickwire_encode_duration_seconds",
+            "Duration of one delta encoding.",
+        );
+        if let Some(cpu) = crate::process_stats::cpu_seconds() {
+            let _ = writeln!(
+                out,
+                "# HELP process_cpu_seconds_total User and system CPU time of the process.\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total {cpu}"
+            );
+        }
+        if let Some(rss) = crate::process_stats::resident_bytes() {
+            let _ = writeln!(
+                out,
+                "# HELP process_resident_memory_bytes Resident memory of the process.\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes {rss}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP tickwire_tick_duration_max_seconds Longest tick since start.\n# TYPE tickwire_tick_duration_max_seconds gauge\ntickwire_tick_duration_max_seconds {}",
+            self.tick_duration.max_us() as f64 / 1e6
         );
         out
     }

@@ -1,18 +1,19 @@
-//! `Room`: one match. A plain struct that owns a world and its players, driven by `handle_*`
+//! `Room`: one match. A plain struct that owns a game and its players, driven by `handle_*`
 //! calls and `tick()`; it does no IO and knows nothing of sockets or time.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
 
 use tickwire_protocol::{
-    ClientId, EntityId, GameEventMsg, MAX_NAME_CHARS, MapInfo, PROTOCOL_VERSION, ScoreEntry,
-    ServerMsg, Tick, WallInfo, Welcome, codec,
+    ClientId, EntityId, GameEventMsg, Input, MAX_NAME_CHARS, MapInfo, PROTOCOL_VERSION, ScoreEntry,
+    ServerMsg, Tick, Welcome, WorldState, codec,
 };
-use tickwire_sim::{GameEvent, Map, PlayerId, PlayerInput, World, WorldConfig};
 
+use crate::game::{Game, GameNews, PlayerHandle};
 use crate::input_buffer::InputBuffer;
 use crate::metrics::Metrics;
-use crate::snapshot::{SnapshotFrame, capture};
+use crate::snapshot::SnapshotFrame;
 
 /// Game events kept for sessions that skipped a few snapshots.
 const EVENT_LOG_LEN: usize = 32;
@@ -26,8 +27,6 @@ pub struct RoomConfig {
     pub ticks_per_snapshot: u32,
     /// Most human players.
     pub capacity: usize,
-    /// Bots in the world.
-    pub bots: u32,
 }
 
 /// What a successful join gives the session.
@@ -48,15 +47,14 @@ pub struct RoomFull;
 
 #[derive(Debug)]
 struct PlayerSlot {
-    player: PlayerId,
+    player: PlayerHandle,
     inputs: Arc<InputBuffer>,
-    last_input: PlayerInput,
     ack: u32,
 }
 
-/// One match: a world, its players, and what it last published.
+/// One match: a game, its players, and what it last published.
 pub struct Room {
-    world: World,
+    game: Box<dyn Game>,
     config: RoomConfig,
     map_info: MapInfo,
     slots: Vec<Option<PlayerSlot>>,
@@ -64,25 +62,18 @@ pub struct Room {
     scoreboard: Arc<(u64, Vec<u8>)>,
     scores: Vec<ScoreEntry>,
     events: VecDeque<(u64, Vec<u8>)>,
+    events_shared: Arc<Vec<(u64, Vec<u8>)>>,
     next_event: u64,
     metrics: Arc<Metrics>,
-    step_inputs: Vec<(PlayerId, PlayerInput)>,
+    step_inputs: Vec<(PlayerHandle, Input)>,
 }
 
 impl Room {
-    /// A room running `map` with `seed`.
-    pub fn new(map: Map, config: RoomConfig, seed: u64, metrics: Arc<Metrics>) -> Room {
-        let map_info = map_info(&map);
-        let world = World::new(
-            map,
-            WorldConfig {
-                tick_rate: config.tick_rate,
-                bots: config.bots,
-            },
-            seed,
-        );
+    /// A room running `game`.
+    pub fn new(game: Box<dyn Game>, config: RoomConfig, metrics: Arc<Metrics>) -> Room {
+        let map_info = game.map_info();
         let mut room = Room {
-            world,
+            game,
             config,
             map_info,
             slots: Vec::new(),
@@ -90,6 +81,7 @@ impl Room {
             scoreboard: Arc::new((0, Vec::new())),
             scores: Vec::new(),
             events: VecDeque::with_capacity(EVENT_LOG_LEN),
+            events_shared: Arc::new(Vec::new()),
             next_event: 1,
             metrics,
             step_inputs: Vec::new(),
@@ -108,11 +100,10 @@ impl Room {
         if self.players >= self.config.capacity {
             return Err(RoomFull);
         }
-        let (player, entity) = self.world.add_player(&clean_name(name));
+        let (player, entity) = self.game.add_player(&clean_name(name));
         let slot = PlayerSlot {
             player,
             inputs,
-            last_input: PlayerInput::default(),
             ack: 0,
         };
         let index = match self.slots.iter().position(Option::is_none) {
@@ -129,14 +120,14 @@ impl Room {
         self.refresh_scoreboard();
         Ok(Joined {
             slot: index,
-            entity: EntityId(entity.0),
+            entity,
             welcome: Welcome {
                 protocol_version: PROTOCOL_VERSION,
                 client_id: client,
-                entity_id: EntityId(entity.0),
+                entity_id: entity,
                 tick_rate: self.config.tick_rate as u16,
                 snapshot_rate: (self.config.tick_rate / self.config.ticks_per_snapshot) as u16,
-                tick: Tick(self.world.tick() as u32),
+                tick: Tick(self.game.tick() as u32),
                 map: self.map_info.clone(),
             },
         })
@@ -145,7 +136,7 @@ impl Room {
     /// Removes the player in `slot` (its entity leaves the world now).
     pub fn handle_leave(&mut self, slot: usize) {
         if let Some(p) = self.slots.get_mut(slot).and_then(Option::take) {
-            self.world.remove_player(p.player);
+            self.game.remove_player(p.player);
             self.players -= 1;
             self.refresh_scoreboard();
         }
@@ -153,46 +144,41 @@ impl Room {
 
     /// Runs one simulation tick. On snapshot ticks, returns the frame to publish.
     pub fn tick(&mut self) -> Option<Arc<SnapshotFrame>> {
-        let gone: Vec<usize> = (0..self.slots.len())
-            .filter(|&i| self.slots[i].as_ref().is_some_and(|p| p.inputs.is_closed()))
-            .collect();
-        for slot in gone {
-            self.handle_leave(slot);
+        for slot in 0..self.slots.len() {
+            if self.slots[slot]
+                .as_ref()
+                .is_some_and(|p| p.inputs.is_closed())
+            {
+                self.handle_leave(slot);
+            }
         }
 
         self.step_inputs.clear();
+        let mut dropped = 0;
         for p in self.slots.iter_mut().flatten() {
             let (input, skipped) = p.inputs.take();
-            if skipped > 0 {
-                self.metrics
-                    .inputs_dropped
-                    .fetch_add(skipped as u64, std::sync::atomic::Ordering::Relaxed);
-            }
+            dropped += skipped as u64;
             if let Some(input) = input {
-                p.last_input = to_sim_input(&input);
                 p.ack = input.seq;
+                self.step_inputs.push((p.player, input));
             }
-            // With no new input, the last one repeats: the player keeps doing what it did.
-            self.step_inputs.push((p.player, p.last_input));
         }
-        self.world.step(&self.step_inputs);
+        if dropped > 0 {
+            self.metrics.inputs_dropped.fetch_add(dropped, Relaxed);
+        }
+        self.game.step(&self.step_inputs);
 
-        let events = self.world.drain_events();
-        let mut scores_changed = false;
-        for event in events {
-            if let GameEvent::Kill { killer, victim } = event {
-                scores_changed = true;
-                self.log_event(GameEventMsg::Kill {
-                    killer: EntityId(killer.0),
-                    victim: EntityId(victim.0),
-                });
+        let news = self.game.drain_news();
+        if !news.is_empty() {
+            for n in news {
+                let GameNews::Kill { killer, victim } = n;
+                self.log_event(GameEventMsg::Kill { killer, victim });
             }
-        }
-        if scores_changed {
+            self.events_shared = Arc::new(self.events.iter().cloned().collect());
             self.refresh_scoreboard();
         }
 
-        if self.world.tick() % u64::from(self.config.ticks_per_snapshot) != 0 {
+        if self.game.tick() % u64::from(self.config.ticks_per_snapshot) != 0 {
             return None;
         }
         let acks = self
@@ -200,11 +186,19 @@ impl Room {
             .iter()
             .map(|s| s.as_ref().map_or(0, |p| p.ack))
             .collect();
+        let mut state = WorldState::default();
+        let fixed = self.game.fixed_payload();
+        if fixed.is_none() {
+            self.game.capture(&mut state);
+        } else {
+            state.tick = Tick(self.game.tick() as u32);
+        }
         Some(Arc::new(SnapshotFrame::new(
-            capture(&self.world),
+            state,
             acks,
             self.scoreboard.clone(),
-            Arc::new(self.events.iter().cloned().collect()),
+            self.events_shared.clone(),
+            fixed,
         )))
     }
 
@@ -213,9 +207,9 @@ impl Room {
         self.players
     }
 
-    /// The world, for inspection.
-    pub fn world(&self) -> &World {
-        &self.world
+    /// The game, for inspection.
+    pub fn game(&self) -> &dyn Game {
+        self.game.as_ref()
     }
 
     fn log_event(&mut self, event: GameEventMsg) {
@@ -230,18 +224,7 @@ impl Room {
     }
 
     fn refresh_scoreboard(&mut self) {
-        let scores: Vec<ScoreEntry> = self
-            .world
-            .scores()
-            .into_iter()
-            .map(|s| ScoreEntry {
-                entity: EntityId(s.entity.0),
-                name: s.name,
-                kills: s.kills,
-                deaths: s.deaths,
-                bot: s.is_bot,
-            })
-            .collect();
+        let scores = self.game.scores();
         if scores == self.scores && self.scoreboard.0 != 0 {
             return;
         }
@@ -250,25 +233,6 @@ impl Room {
             self.scoreboard = Arc::new((self.scoreboard.0 + 1, bytes));
             self.scores = scores;
         }
-    }
-}
-
-/// The arena reads the sign of each movement axis; anything under half a unit is no movement.
-fn to_sim_input(input: &tickwire_protocol::Input) -> PlayerInput {
-    let axis = |v: f32| {
-        if v > 0.5 {
-            1
-        } else if v < -0.5 {
-            -1
-        } else {
-            0
-        }
-    };
-    PlayerInput {
-        move_x: axis(input.move_x),
-        move_y: axis(input.move_y),
-        aim: input.aim,
-        fire: input.fire,
     }
 }
 
@@ -284,23 +248,5 @@ pub fn clean_name(name: &str) -> String {
         "player".to_string()
     } else {
         cleaned.to_string()
-    }
-}
-
-fn map_info(map: &Map) -> MapInfo {
-    MapInfo {
-        name: map.name.clone(),
-        width: map.width,
-        height: map.height,
-        walls: map
-            .walls
-            .iter()
-            .map(|w| WallInfo {
-                x: w.x,
-                y: w.y,
-                w: w.w,
-                h: w.h,
-            })
-            .collect(),
     }
 }

@@ -123,7 +123,14 @@ pub(crate) async fn write_loop<W: AsyncWrite + Unpin>(
                         out.binary(bytes).await?;
                         last_event = *seq;
                     }
-                    let (body, cache) = frame.delta_from(baseline.as_deref());
+                    if let Some(fixed) = &frame.fixed {
+                        out.binary(fixed).await?;
+                        out.flush().await?;
+                        metrics.snapshots_sent.fetch_add(1, Relaxed);
+                        baseline = Some(frame);
+                        continue;
+                    }
+                    let (body, cache) = frame.delta_from(baseline.as_deref(), &metrics);
                     match cache {
                         CacheUse::Hit => metrics.encode_cache_hits.fetch_add(1, Relaxed),
                         CacheUse::Miss => metrics.encode_cache_misses.fetch_add(1, Relaxed),

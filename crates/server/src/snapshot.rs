@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use tickwire_protocol::{Delta, EntityId, EntityKind, EntityState, Tick, WorldState, quant};
-use tickwire_sim::World;
+use tickwire_protocol::{Delta, Tick, WorldState};
+
+use crate::metrics::Metrics;
 
 /// How many distinct encodings one frame keeps (one per baseline seen). Sessions whose baseline
 /// is older than those get their own encoding, uncached.
@@ -25,6 +26,8 @@ pub struct SnapshotFrame {
     pub scoreboard: Arc<(u64, Vec<u8>)>,
     /// The most recent game events as (sequence, encoded `ServerMsg::Event`), oldest first.
     pub events: Arc<Vec<(u64, Vec<u8>)>>,
+    /// A message sent as is instead of a delta (the transport-floor scenario).
+    pub fixed: Option<Arc<Vec<u8>>>,
     encoded: Mutex<Vec<CachedDelta>>,
 }
 
@@ -44,12 +47,14 @@ impl SnapshotFrame {
         acks: Vec<u32>,
         scoreboard: Arc<(u64, Vec<u8>)>,
         events: Arc<Vec<(u64, Vec<u8>)>>,
+        fixed: Option<Arc<Vec<u8>>>,
     ) -> SnapshotFrame {
         SnapshotFrame {
             state,
             acks,
             scoreboard,
             events,
+            fixed,
             encoded: Mutex::new(Vec::with_capacity(ENCODE_CACHE_SLOTS)),
         }
     }
@@ -62,13 +67,21 @@ impl SnapshotFrame {
     /// The encoded delta from `baseline` (the frame last written to a session's socket) to this
     /// frame. Sessions with the same baseline share one encoding: every session sees the whole
     /// world, so the same baseline means the same bytes.
-    pub fn delta_from(&self, baseline: Option<&SnapshotFrame>) -> (Arc<Vec<u8>>, CacheUse) {
+    pub fn delta_from(
+        &self,
+        baseline: Option<&SnapshotFrame>,
+        metrics: &Metrics,
+    ) -> (Arc<Vec<u8>>, CacheUse) {
         let key = baseline.map(|b| b.tick());
         if let Some((_, bytes)) = self.encoded.lock().iter().find(|(k, _)| *k == key) {
             return (bytes.clone(), CacheUse::Hit);
         }
         // Encode outside the lock so that sessions with other baselines are not held up.
+        let started = std::time::Instant::now();
         let bytes = Arc::new(Delta::encode(baseline.map(|b| &b.state), &self.state).to_bytes());
+        metrics
+            .encode_duration
+            .observe_us(started.elapsed().as_micros() as u64);
         let mut cache = self.encoded.lock();
         if let Some((_, existing)) = cache.iter().find(|(k, _)| *k == key) {
             return (existing.clone(), CacheUse::Hit);
@@ -77,29 +90,5 @@ impl SnapshotFrame {
             cache.push((key, bytes.clone()));
         }
         (bytes, CacheUse::Miss)
-    }
-}
-
-/// Quantizes the sim world into the wire's view of it, sorted by id.
-pub fn capture(world: &World) -> WorldState {
-    let mut entities: Vec<EntityState> = world
-        .entities()
-        .map(|e| EntityState {
-            id: EntityId(e.id.0),
-            kind: match e.kind {
-                tickwire_sim::EntityKind::Player => EntityKind::Player,
-                tickwire_sim::EntityKind::Bot => EntityKind::Bot,
-                tickwire_sim::EntityKind::Projectile => EntityKind::Projectile,
-            },
-            x: quant::pos_to_fixed(e.pos.x),
-            y: quant::pos_to_fixed(e.pos.y),
-            angle: quant::angle_to_u8(e.angle),
-            hp: e.hp,
-        })
-        .collect();
-    entities.sort_unstable_by_key(|e| e.id);
-    WorldState {
-        tick: Tick(world.tick() as u32),
-        entities,
     }
 }

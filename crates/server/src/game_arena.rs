@@ -1,0 +1,137 @@
+//! The arena shooter of `tickwire-sim` as a [`Game`].
+
+use tickwire_protocol::{
+    EntityId, EntityKind, EntityState, Input, MapInfo, ScoreEntry, Tick, WallInfo, WorldState,
+    quant,
+};
+use tickwire_sim::{GameEvent, Map, PlayerId, PlayerInput, World, WorldConfig};
+
+use crate::game::{Game, GameNews, PlayerHandle};
+
+/// The arena game.
+pub struct ArenaGame {
+    world: World,
+    inputs: Vec<(PlayerId, PlayerInput)>,
+}
+
+impl ArenaGame {
+    /// An arena on `map` with `bots` bots.
+    pub fn new(map: Map, tick_rate: u32, bots: u32, seed: u64) -> ArenaGame {
+        ArenaGame {
+            world: World::new(map, WorldConfig { tick_rate, bots }, seed),
+            inputs: Vec::new(),
+        }
+    }
+
+    /// The simulated world.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+}
+
+/// The arena reads the sign of each movement axis; anything under half a unit is no movement.
+fn to_sim_input(input: &Input) -> PlayerInput {
+    let axis = |v: f32| {
+        if v > 0.5 {
+            1
+        } else if v < -0.5 {
+            -1
+        } else {
+            0
+        }
+    };
+    PlayerInput {
+        move_x: axis(input.move_x),
+        move_y: axis(input.move_y),
+        aim: input.aim,
+        fire: input.fire,
+    }
+}
+
+impl Game for ArenaGame {
+    fn add_player(&mut self, name: &str) -> (PlayerHandle, EntityId) {
+        let (player, entity) = self.world.add_player(name);
+        (PlayerHandle(player.0), EntityId(entity.0))
+    }
+
+    fn remove_player(&mut self, player: PlayerHandle) {
+        self.world.remove_player(PlayerId(player.0));
+    }
+
+    fn step(&mut self, inputs: &[(PlayerHandle, Input)]) {
+        self.inputs.clear();
+        self.inputs
+            .extend(inputs.iter().map(|(p, i)| (PlayerId(p.0), to_sim_input(i))));
+        self.world.step(&self.inputs);
+    }
+
+    fn tick(&self) -> u64 {
+        self.world.tick()
+    }
+
+    fn capture(&self, out: &mut WorldState) {
+        out.tick = Tick(self.world.tick() as u32);
+        out.entities.clear();
+        out.entities
+            .extend(self.world.entities().map(|e| EntityState {
+                id: EntityId(e.id.0),
+                kind: match e.kind {
+                    tickwire_sim::EntityKind::Player => EntityKind::Player,
+                    tickwire_sim::EntityKind::Bot => EntityKind::Bot,
+                    tickwire_sim::EntityKind::Projectile => EntityKind::Projectile,
+                },
+                x: quant::pos_to_fixed(e.pos.x),
+                y: quant::pos_to_fixed(e.pos.y),
+                angle: quant::angle_to_u8(e.angle),
+                hp: e.hp,
+            }));
+        out.entities.sort_unstable_by_key(|e| e.id);
+    }
+
+    fn scores(&self) -> Vec<ScoreEntry> {
+        self.world
+            .scores()
+            .into_iter()
+            .map(|s| ScoreEntry {
+                entity: EntityId(s.entity.0),
+                name: s.name,
+                kills: s.kills,
+                deaths: s.deaths,
+                bot: s.is_bot,
+            })
+            .collect()
+    }
+
+    fn drain_news(&mut self) -> Vec<GameNews> {
+        self.world
+            .drain_events()
+            .into_iter()
+            .filter_map(|e| match e {
+                GameEvent::Kill { killer, victim } => Some(GameNews::Kill {
+                    killer: EntityId(killer.0),
+                    victim: EntityId(victim.0),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn map_info(&self) -> MapInfo {
+        let map = self.world.map();
+        MapInfo {
+            name: map.name.clone(),
+            width: map.width,
+            height: map.height,
+            walls: map
+                .walls
+                .iter()
+                .map(|w| WallInfo {
+                    x: w.x,
+                    y: w.y,
+                    w: w.w,
+                    h: w.h,
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! `Room` driven directly, without sockets: joins, inputs, acks, leaves, snapshots.
+
+use std::sync::Arc;
+
+use tickwire_protocol::{ClientId, EntityKind, Input};
+use tickwire_server::config::{Scenario, ServerConfig};
+use tickwire_server::input_buffer::InputBuffer;
+use tickwire_server::metrics::Metrics;
+use tickwire_server::room::{Room, RoomConfig, RoomFull};
+use tickwire_server::snapshot::SnapshotFrame;
+use tickwire_sim::Map;
+
+fn room(scenario: Scenario, capacity: usize) -> Room {
+    let config = ServerConfig {
+        scenario,
+        bots: 2,
+        ..ServerConfig::default()
+    };
+    let game = config.new_game(&Map::default_arena(), 11);
+    Room::new(
+        game,
+        RoomConfig {
+            tick_rate: 60,
+            ticks_per_snapshot: 2,
+            capacity,
+        },
+        Arc::new(Metrics::default()),
+    )
+}
+
+fn next_frame(room: &mut Room) -> Arc<SnapshotFrame> {
+    loop {
+        if let Some(f) = room.tick() {
+            return f;
+        }
+    }
+}
+
+fn input(seq: u32, move_x: f32) -> Input {
+    Input {
+        seq,
+        move_x,
+        ..Input::default()
+    }
+}
+
+#[test]
+fn inputs_are_applied_and_acknowledged_per_player() {
+    let mut room = room(Scenario::Arena, 8);
+    let a_in = Arc::new(InputBuffer::new());
+    let b_in = Arc::new(InputBuffer::new());
+    let a = room
+        .handle_join(ClientId(1), "a", a_in.clone())
+        .expect("join");
+    let b = room
+        .handle_join(ClientId(2), "b", b_in.clone())
+        .expect("join");
+    let first = next_frame(&mut room);
+    let ax0 = first.state.entity(a.entity).expect("a").x;
+    let bx0 = first.state.entity(b.entity).expect("b").x;
+    assert_eq!(
+        first
+            .state
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Bot)
+            .count(),
+        2
+    );
+
+    // A sends one input per tick for 30 ticks; B sends nothing.
+    let mut last = None;
+    for seq in 1..=30 {
+        a_in.push(input(seq, 1.0));
+        if let Some(f) = room.tick() {
+            last = Some(f);
+        }
+    }
+    let f = last.expect("a frame");
+    assert_eq!(f.acks[a.slot], 30);
+    assert_eq!(f.acks[b.slot], 0);
+    assert!(f.state.entity(a.entity).expect("a").x > ax0 + 16 * 40);
+    assert_eq!(f.state.entity(b.entity).expect("b").x, bx0);
+    assert!(f.state.is_sorted());
+}
+
+#[test]
+fn a_closed_session_leaves_at_the_next_tick_and_capacity_holds() {
+    let mut room = room(Scenario::Arena, 1);
+    let a_in = Arc::new(InputBuffer::new());
+    let a = room
+        .handle_join(ClientId(1), "a", a_in.clone())
+        .expect("join");
+    assert_eq!(
+        room.handle_join(ClientId(2), "b", Arc::new(InputBuffer::new()))
+            .err(),
+        Some(RoomFull)
+    );
+    a_in.close();
+    let f = next_frame(&mut room);
+    assert!(f.state.entity(a.entity).is_none());
+    assert_eq!(room.player_count(), 0);
+    assert!(
+        room.handle_join(ClientId(3), "c", Arc::new(InputBuffer::new()))
+            .is_ok()
+    );
+}
+
+#[test]
+fn random_walk_rooms_are_deterministic() {
+    let run = || {
+        let mut r = room(
+            Scenario::RandomWalk {
+                entities: 300,
+                moving_pct: 10,
+            },
+            100,
+        );
+        let bufs: Vec<_> = (0..3).map(|_| Arc::new(InputBuffer::new())).collect();
+        for (i, b) in bufs.iter().enumerate() {
+            r.handle_join(ClientId(i as u32), "x", b.clone())
+                .expect("join");
+        }
+        let mut states = Vec::new();
+        for t in 1..=120u32 {
+            for (i, b) in bufs.iter().enumerate() {
+                b.push(Input {
+                    seq: t,
+                    move_x: (t % 7) as f32 - 3.0,
+                    move_y: i as f32 - 1.0,
+                    ..Input::default()
+                });
+            }
+            if let Some(f) = r.tick() {
+                assert_eq!(f.state.entities.len(), 303);
+                states.push(f.state.clone());
+            }
+        }
+        states
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn the_transport_floor_publishes_its_fixed_frame() {
+    let mut room = room(Scenario::TransportFloor { payload_bytes: 500 }, 10);
+    room.handle_join(ClientId(1), "x", Arc::new(InputBuffer::new()))
+        .expect("join");
+    let f = next_frame(&mut room);
+    let fixed = f.fixed.as_ref().expect("a fixed payload");
+    assert!(fixed.len() <= 500 && fixed.len() > 480);
+    assert!(f.state.entities.is_empty());
+}
