@@ -1,7 +1,7 @@
 // Smoke test of the whole page in Node: a fake DOM and socket, a server that welcomes and sends
 // snapshots, and frames driven by hand. Checks the wiring and the window.tickwire hook.
 
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Writer, hexToBytes } from '../codec.js';
@@ -61,6 +61,8 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
   });
   const realNow = performance.now.bind(performance);
   performance.now = () => now;
+  // Fake timers: pings and reconnection retries must not keep the test process alive.
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
   try {
     FakeSocket.all = [];
     await import('../main.js');
@@ -114,7 +116,10 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     ws.receive(snapshotMsg(11, bad));
     assert.ok(ws.closedWith, 'dropped the broken session');
     assert.equal(tw.stats().connected, false);
+    mock.timers.tick(700);
+    assert.equal(FakeSocket.all.length, 2, 'reconnects, to start again from a full snapshot');
   } finally {
+    mock.timers.reset();
     performance.now = realNow;
   }
 });
