@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use tickwire_protocol::{Delta, EntityId, EntityKind, EntityState, Tick, WorldState};
+use tickwire_protocol::{Baselines, Delta, EntityId, EntityKind, EntityState, Tick, WorldState};
 use tickwire_sim::{Map, PlayerInput, World, WorldConfig};
 
 /// A world of `n` entities spread over a 1024-unit square.
@@ -32,18 +32,23 @@ fn delta(c: &mut Criterion) {
         let base = world(n, 100, 0);
         let cur = world(n, 102, 20);
         g.throughput(Throughput::Elements(u64::from(n)));
+        let prev = world(n, 98, -20);
+        let worlds = Baselines {
+            baseline: Some(&base),
+            previous: Some(&prev),
+        };
         g.bench_with_input(BenchmarkId::new("encode_all_moved", n), &n, |b, _| {
-            b.iter(|| black_box(Delta::encode(Some(&base), &cur).to_bytes()))
+            b.iter(|| black_box(Delta::encode(Some(&base), &cur).to_bytes(worlds)))
         });
-        let bytes = Delta::encode(Some(&base), &cur).to_bytes();
+        let bytes = Delta::encode(Some(&base), &cur).to_bytes(worlds);
         g.bench_with_input(BenchmarkId::new("decode_apply_all_moved", n), &n, |b, _| {
             b.iter(|| {
-                let d = Delta::read(black_box(&bytes)).expect("decode");
+                let d = Delta::read(black_box(&bytes), worlds).expect("decode");
                 black_box(d.apply(Some(&base)).expect("apply"))
             })
         });
         g.bench_with_input(BenchmarkId::new("encode_full", n), &n, |b, _| {
-            b.iter(|| black_box(Delta::encode(None, &cur).to_bytes()))
+            b.iter(|| black_box(Delta::encode(None, &cur).to_bytes(Baselines::default())))
         });
     }
     g.finish();

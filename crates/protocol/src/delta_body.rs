@@ -1,38 +1,40 @@
-//! The bytes of a [`Delta`] on the wire, and the serde wrapper that carries them in a message.
+//! The bytes of a [`Delta`] on the wire (a bit-packed format of its own), and the serde wrapper
+//! that carries them inside a bincode message.
 //!
-//! Layout (all integers in the pinned bincode encoding of [`crate::codec`]: unsigned varints,
-//! zigzag varints for signed values, raw bytes for `u8`/`i8`):
+//! Bits are packed least significant first. `varbits(v)` is 6 bits of width `w` then `v` in `w`
+//! bits (minimal `w`). A *block* of n values is 6 bits of width `w` then each value in `w` bits;
+//! when `w` is 1..=31 the all-ones code escapes a value that does not fit, which follows as
+//! `varbits`. The encoder picks the `w` that makes each block smallest. A *subset* of indices
+//! `0..n` is one bit, then either a bitmask of n bits (0) or `varbits(count)` and a block of gaps
+//! (1): gap = index - (previous index + 1). Signed values are zigzagged.
 //!
 //! ```text
-//! tick            u32
-//! baseline        u8 0 = full snapshot | u8 1, then u32: how many ticks before `tick`
-//! removed         u32 count, then each id as u32 gap from the previous id (the first from 0)
-//! created         u32 count, then each: id gap u32, kind u8, x i32, y i32, angle u8, hp u8
-//! changed         u32 count, then each: id gap u32, mask u8 (bit 0 x, 1 y, 2 angle, 3 hp),
-//!                 then the fields whose bit is set: dx i32, dy i32, dangle i8, hp u8
+//! varbits tick
+//! bit     has baseline          then varbits(tick - baseline tick)
+//!   bit   predicted             then varbits(baseline tick - previous tick)
+//!   subset removed              indices into the baseline's entities (sorted by id)
+//!   subset changed              indices into the baseline's entities left after removal
+//!   block x residuals, block y residuals, block angle deltas (one per changed entity)
+//!   bit   any hp change         then subset of the changed entities, and 8 bits of hp each
+//! varbits created count
+//!   block id gaps (id - previous id - 1; the first from 0), block kinds,
+//!   block x, block y (zigzag), 8 bits of angle each, block hp
+//! zero padding to a whole byte
 //! ```
 //!
-//! Gaps after the first id of a list are at least 1. A mask bit is set exactly when its field is
-//! non-zero (or, for hp, present), so each delta has exactly one encoding.
+//! Residuals: without prediction, a residual is the change since the baseline. With prediction
+//! (the client also holds the world before the baseline, `previous`), x and y are predicted to
+//! keep moving as they did from `previous` to the baseline, and the residual is the difference
+//! from that guess: an entity moving steadily costs almost nothing. Entities absent from
+//! `previous` are predicted not to move. All arithmetic wraps, so decoding is exact.
 
-use bincode::de::read::Reader;
-use bincode::de::{Decode, Decoder as _, DecoderImpl};
-use bincode::enc::{Encode, EncoderImpl};
-use bincode::error::DecodeError;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::codec::{MAX_ENTITIES, VecWriter, wire_config};
-use crate::{CodecError, Delta, EntityChange, EntityId, EntityKind, EntityState, Tick};
-
-const MASK_X: u8 = 1;
-const MASK_Y: u8 = 2;
-const MASK_ANGLE: u8 = 4;
-const MASK_HP: u8 = 8;
-
-/// Smallest encoding of one created entity, used to bound counts before allocating.
-const MIN_CREATED_BYTES: usize = 6;
-/// Smallest encoding of one changed entity.
-const MIN_CHANGED_BYTES: usize = 3;
+use crate::bits::{
+    BitReader, BitWriter, get_block, get_subset, put_block, put_subset, unzigzag, zigzag,
+};
+use crate::codec::MAX_ENTITIES;
+use crate::{CodecError, Delta, EntityChange, EntityId, EntityKind, EntityState, Tick, WorldState};
 
 /// The encoded bytes of a [`Delta`], as a snapshot message carries them.
 ///
@@ -76,222 +78,310 @@ impl<'de> Deserialize<'de> for DeltaBody {
     }
 }
 
-/// A slice reader that knows how much is left, so that counts can be checked before allocating.
-struct Cursor<'a>(&'a [u8]);
-
-impl Reader for Cursor<'_> {
-    fn read(&mut self, bytes: &mut [u8]) -> Result<(), DecodeError> {
-        if bytes.len() > self.0.len() {
-            return Err(DecodeError::UnexpectedEnd {
-                additional: bytes.len() - self.0.len(),
-            });
-        }
-        let (head, rest) = self.0.split_at(bytes.len());
-        bytes.copy_from_slice(head);
-        self.0 = rest;
-        Ok(())
-    }
-
-    fn peek_read(&mut self, n: usize) -> Option<&[u8]> {
-        self.0.get(..n)
-    }
-
-    fn consume(&mut self, n: usize) {
-        self.0 = self.0.get(n..).unwrap_or_default();
-    }
+/// The worlds a delta body is read and written against: the baseline it is a delta from, and
+/// optionally the world the client held before that (for prediction).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Baselines<'a> {
+    /// The world the delta is against; `None` for a full snapshot.
+    pub baseline: Option<&'a WorldState>,
+    /// The world the client held before `baseline`; enables motion prediction.
+    pub previous: Option<&'a WorldState>,
 }
 
-type Enc<'a> = EncoderImpl<VecWriter<'a>, crate::codec::WireConfig>;
-type Dec<'a> = DecoderImpl<Cursor<'a>, crate::codec::WireConfig, ()>;
-
-fn put<T: Encode>(enc: &mut Enc<'_>, v: T) {
-    // Writing to a Vec cannot fail, and the wire config has no limit on encoding.
-    let _ = v.encode(enc);
+/// Reusable buffers, so that encoding allocates nothing once warm.
+#[derive(Default)]
+struct Scratch {
+    a: Vec<u32>,
+    b: Vec<u32>,
+    c: Vec<u32>,
+    d: Vec<u32>,
 }
 
-fn take<T: Decode<()>>(dec: &mut Dec<'_>) -> Result<T, CodecError> {
-    Ok(T::decode(dec)?)
+fn kind_code(k: EntityKind) -> u32 {
+    k as u32
+}
+
+/// Per changed entity: its velocity guess from `previous` to `baseline` (0 when unknown).
+fn velocities(
+    changed: &[EntityChange],
+    baseline: &WorldState,
+    previous: &WorldState,
+) -> Vec<(i32, i32)> {
+    let mut out = Vec::with_capacity(changed.len());
+    let mut p = previous.entities.iter().peekable();
+    for c in changed {
+        let b = baseline.entity(c.id);
+        while p.next_if(|e| e.id < c.id).is_some() {}
+        let v = match (b, p.peek()) {
+            (Some(b), Some(e)) if e.id == c.id => (b.x.wrapping_sub(e.x), b.y.wrapping_sub(e.y)),
+            _ => (0, 0),
+        };
+        out.push(v);
+    }
+    out
 }
 
 impl Delta {
-    /// Appends this delta's wire bytes to `out`.
-    pub fn write(&self, out: &mut Vec<u8>) {
-        let mut enc = EncoderImpl::new(VecWriter(out), wire_config());
-        put(&mut enc, self.tick.0);
-        match self.baseline {
-            None => put(&mut enc, 0u8),
-            Some(b) => {
-                put(&mut enc, 1u8);
-                put(&mut enc, self.tick.since(b));
+    /// Appends this delta's wire bytes to `out`. `worlds.baseline` must be the world this delta
+    /// was encoded against (its tick equals `self.baseline`; a mismatch is a caller bug, checked in
+    /// debug builds); `worlds.previous`, when given, lets the encoder predict motion (the reader
+    /// must then hold the same world).
+    pub fn write(&self, worlds: Baselines<'_>, out: &mut Vec<u8>) {
+        debug_assert_eq!(self.baseline, worlds.baseline.map(|b| b.tick));
+        let mut s = Scratch::default();
+        let mut bw = BitWriter::new(out);
+        bw.varbits(self.tick.0);
+        let base = match (self.baseline, worlds.baseline) {
+            (Some(t), Some(b)) if b.tick == t => Some(b),
+            _ => None,
+        };
+        bw.bit(base.is_some());
+        if let Some(base) = base {
+            bw.varbits(self.tick.since(base.tick));
+            // Choose prediction only where it makes the x and y blocks smaller.
+            let plain: (Vec<u32>, Vec<u32>) = self
+                .changed
+                .iter()
+                .map(|c| (zigzag(c.dx), zigzag(c.dy)))
+                .unzip();
+            let mut use_prev = None;
+            let (mut xs, mut ys) = plain;
+            if let Some(prev) = worlds.previous {
+                let vel = velocities(&self.changed, base, prev);
+                let (pxs, pys): (Vec<u32>, Vec<u32>) = self
+                    .changed
+                    .iter()
+                    .zip(&vel)
+                    .map(|(c, v)| {
+                        (
+                            zigzag(c.dx.wrapping_sub(v.0)),
+                            zigzag(c.dy.wrapping_sub(v.1)),
+                        )
+                    })
+                    .unzip();
+                let cost = |a: &[u32], b: &[u32]| {
+                    crate::bits::best_width(a).1 + crate::bits::best_width(b).1
+                };
+                if cost(&pxs, &pys) < cost(&xs, &ys) {
+                    use_prev = Some(prev);
+                    xs = pxs;
+                    ys = pys;
+                }
+            }
+            bw.bit(use_prev.is_some());
+            if let Some(prev) = use_prev {
+                bw.varbits(base.tick.since(prev.tick));
+            }
+
+            // Removed and changed entities are named by their index in the baseline.
+            s.a.clear();
+            let mut r = self.removed.iter().peekable();
+            let mut c = self.changed.iter().peekable();
+            s.b.clear();
+            let mut kept = 0u32;
+            for (i, e) in base.entities.iter().enumerate() {
+                if r.next_if(|&&id| id == e.id).is_some() {
+                    s.a.push(i as u32);
+                    continue;
+                }
+                if c.next_if(|ch| ch.id == e.id).is_some() {
+                    s.b.push(kept);
+                }
+                kept += 1;
+            }
+            let (removed, changed) = (std::mem::take(&mut s.a), std::mem::take(&mut s.b));
+            put_subset(&mut bw, base.entities.len(), &removed, &mut s.c);
+            put_subset(&mut bw, kept as usize, &changed, &mut s.c);
+            put_block(&mut bw, &xs);
+            put_block(&mut bw, &ys);
+            s.d.clear();
+            s.d.extend(self.changed.iter().map(|c| zigzag(i32::from(c.dangle))));
+            put_block(&mut bw, &s.d);
+            let hp: Vec<u32> = (0..self.changed.len() as u32)
+                .filter(|&i| self.changed[i as usize].hp.is_some())
+                .collect();
+            bw.bit(!hp.is_empty());
+            if !hp.is_empty() {
+                put_subset(&mut bw, self.changed.len(), &hp, &mut s.c);
+                for &i in &hp {
+                    bw.put(u32::from(self.changed[i as usize].hp.unwrap_or(0)), 8);
+                }
             }
         }
-        put(&mut enc, self.removed.len() as u32);
-        let mut prev = 0;
-        for id in &self.removed {
-            put(&mut enc, id.0.wrapping_sub(prev));
-            prev = id.0;
+
+        bw.varbits(self.created.len() as u32);
+        if !self.created.is_empty() {
+            let mut prev: Option<u32> = None;
+            s.a.clear();
+            for e in &self.created {
+                s.a.push(match prev {
+                    None => e.id.0,
+                    Some(p) => e.id.0.wrapping_sub(p).wrapping_sub(1),
+                });
+                prev = Some(e.id.0);
+            }
+            put_block(&mut bw, &s.a);
+            s.a.clear();
+            s.a.extend(self.created.iter().map(|e| kind_code(e.kind)));
+            put_block(&mut bw, &s.a);
+            s.a.clear();
+            s.a.extend(self.created.iter().map(|e| zigzag(e.x)));
+            put_block(&mut bw, &s.a);
+            s.a.clear();
+            s.a.extend(self.created.iter().map(|e| zigzag(e.y)));
+            put_block(&mut bw, &s.a);
+            for e in &self.created {
+                bw.put(u32::from(e.angle), 8);
+            }
+            s.a.clear();
+            s.a.extend(self.created.iter().map(|e| u32::from(e.hp)));
+            put_block(&mut bw, &s.a);
         }
-        put(&mut enc, self.created.len() as u32);
-        prev = 0;
-        for e in &self.created {
-            put(&mut enc, e.id.0.wrapping_sub(prev));
-            prev = e.id.0;
-            put(&mut enc, e.kind as u8);
-            put(&mut enc, e.x);
-            put(&mut enc, e.y);
-            put(&mut enc, e.angle);
-            put(&mut enc, e.hp);
-        }
-        put(&mut enc, self.changed.len() as u32);
-        prev = 0;
-        for c in &self.changed {
-            put(&mut enc, c.id.0.wrapping_sub(prev));
-            prev = c.id.0;
-            let mask = [
-                (c.dx != 0, MASK_X),
-                (c.dy != 0, MASK_Y),
-                (c.dangle != 0, MASK_ANGLE),
-                (c.hp.is_some(), MASK_HP),
-            ]
-            .iter()
-            .filter(|(set, _)| *set)
-            .fold(0, |m, (_, bit)| m | bit);
-            put(&mut enc, mask);
-            if c.dx != 0 {
-                put(&mut enc, c.dx);
-            }
-            if c.dy != 0 {
-                put(&mut enc, c.dy);
-            }
-            if c.dangle != 0 {
-                put(&mut enc, c.dangle);
-            }
-            if let Some(hp) = c.hp {
-                put(&mut enc, hp);
-            }
-        }
+        bw.finish();
     }
 
     /// This delta's wire bytes in a new buffer.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(16 + 8 * self.len());
-        self.write(&mut out);
+    pub fn to_bytes(&self, worlds: Baselines<'_>) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16 + 4 * self.len());
+        self.write(worlds, &mut out);
         out
     }
 
-    /// Decodes a delta from exactly `bytes`.
+    /// Decodes a delta from exactly `bytes`, against the worlds the client holds.
     ///
-    /// Never panics; allocates at most in proportion to `bytes.len()`; rejects any encoding other
-    /// than the canonical one (zero gaps, empty masks, mask bits on zero fields, trailing bytes).
-    pub fn read(bytes: &[u8]) -> Result<Delta, CodecError> {
-        let mut dec: Dec<'_> = DecoderImpl::new(Cursor(bytes), wire_config(), ());
-        let tick = Tick(take::<u32>(&mut dec)?);
-        let baseline = match take::<u8>(&mut dec)? {
-            0 => None,
-            1 => Some(tick.minus(take::<u32>(&mut dec)?)),
-            _ => return Err(CodecError::Invalid("baseline flag")),
-        };
-
-        let n = count(&mut dec, 1)?;
-        let mut removed = Vec::with_capacity(n);
-        let mut ids = IdGaps::default();
-        for _ in 0..n {
-            removed.push(ids.next(take::<u32>(&mut dec)?)?);
-        }
-
-        let n = count(&mut dec, MIN_CREATED_BYTES)?;
-        let mut created = Vec::with_capacity(n);
-        let mut ids = IdGaps::default();
-        for _ in 0..n {
-            let id = ids.next(take::<u32>(&mut dec)?)?;
-            let kind = EntityKind::from_u8(take::<u8>(&mut dec)?)
-                .ok_or(CodecError::Invalid("entity kind"))?;
-            created.push(EntityState {
-                id,
-                kind,
-                x: take(&mut dec)?,
-                y: take(&mut dec)?,
-                angle: take(&mut dec)?,
-                hp: take(&mut dec)?,
-            });
-        }
-
-        let n = count(&mut dec, MIN_CHANGED_BYTES)?;
-        let mut changed = Vec::with_capacity(n);
-        let mut ids = IdGaps::default();
-        for _ in 0..n {
-            let id = ids.next(take::<u32>(&mut dec)?)?;
-            let mask = take::<u8>(&mut dec)?;
-            if mask == 0 || mask & !(MASK_X | MASK_Y | MASK_ANGLE | MASK_HP) != 0 {
-                return Err(CodecError::Invalid("change mask"));
-            }
-            let mut c = EntityChange {
-                id,
-                ..EntityChange::default()
-            };
-            if mask & MASK_X != 0 {
-                c.dx = nonzero(take(&mut dec)?)?;
-            }
-            if mask & MASK_Y != 0 {
-                c.dy = nonzero(take(&mut dec)?)?;
-            }
-            if mask & MASK_ANGLE != 0 {
-                c.dangle = nonzero(take::<i8>(&mut dec)? as i32)? as i8;
-            }
-            if mask & MASK_HP != 0 {
-                c.hp = Some(take(&mut dec)?);
-            }
-            changed.push(c);
-        }
-        let left = dec.reader().0.len();
-        if left != 0 {
-            return Err(CodecError::TrailingBytes(left));
-        }
-        Ok(Delta {
+    /// Never panics; allocates at most in proportion to `bytes.len()` and the baseline's size;
+    /// fails when the body names a baseline or previous world the caller does not hold.
+    pub fn read(bytes: &[u8], worlds: Baselines<'_>) -> Result<Delta, CodecError> {
+        let mut br = BitReader::new(bytes);
+        let mut s = Scratch::default();
+        let tick = Tick(br.varbits()?);
+        let mut delta = Delta {
             tick,
-            baseline,
-            removed,
-            created,
-            changed,
-        })
-    }
-}
-
-/// Reads a list length and checks it against the protocol limit and the bytes left, so that a
-/// forged count cannot make the decoder allocate more than the input could fill.
-fn count(dec: &mut Dec<'_>, min_item_bytes: usize) -> Result<usize, CodecError> {
-    let n = take::<u32>(dec)? as usize;
-    let left = dec.reader().0.len();
-    if n > MAX_ENTITIES || n.saturating_mul(min_item_bytes) > left {
-        return Err(CodecError::Invalid("list length"));
-    }
-    Ok(n)
-}
-
-fn nonzero(v: i32) -> Result<i32, CodecError> {
-    if v == 0 {
-        Err(CodecError::Invalid("zero field under a set mask bit"))
-    } else {
-        Ok(v)
-    }
-}
-
-/// Rebuilds ids from gaps, enforcing strictly increasing order without overflow.
-#[derive(Default)]
-struct IdGaps {
-    prev: Option<u32>,
-}
-
-impl IdGaps {
-    fn next(&mut self, gap: u32) -> Result<EntityId, CodecError> {
-        let id = match self.prev {
-            None => gap,
-            Some(_) if gap == 0 => return Err(CodecError::Invalid("id gap of zero")),
-            Some(p) => p
-                .checked_add(gap)
-                .ok_or(CodecError::Invalid("id overflow"))?,
+            ..Delta::default()
         };
-        self.prev = Some(id);
-        Ok(EntityId(id))
+        if br.bit()? {
+            let want = tick.minus(br.varbits()?);
+            let base = match worlds.baseline {
+                Some(b) if b.tick == want => b,
+                other => {
+                    return Err(CodecError::Baseline {
+                        expected: want.0,
+                        held: other.map(|b| b.tick.0),
+                    });
+                }
+            };
+            delta.baseline = Some(want);
+            let prev = if br.bit()? {
+                let want = base.tick.minus(br.varbits()?);
+                match worlds.previous {
+                    Some(p) if p.tick == want => Some(p),
+                    other => {
+                        return Err(CodecError::Baseline {
+                            expected: want.0,
+                            held: other.map(|p| p.tick.0),
+                        });
+                    }
+                }
+            } else {
+                None
+            };
+
+            let n = base.entities.len();
+            let mut removed = Vec::new();
+            get_subset(&mut br, n, &mut removed, &mut s.a)?;
+            let kept = n - removed.len();
+            let mut changed = Vec::new();
+            get_subset(&mut br, kept, &mut changed, &mut s.a)?;
+
+            let mut r = removed.iter().peekable();
+            let mut c = changed.iter().peekable();
+            let mut k = 0u32;
+            for (i, e) in base.entities.iter().enumerate() {
+                if r.next_if(|&&x| x == i as u32).is_some() {
+                    delta.removed.push(e.id);
+                    continue;
+                }
+                if c.next_if(|&&x| x == k).is_some() {
+                    delta.changed.push(EntityChange {
+                        id: e.id,
+                        ..EntityChange::default()
+                    });
+                }
+                k += 1;
+            }
+
+            let m = delta.changed.len();
+            get_block(&mut br, m, &mut s.a)?;
+            get_block(&mut br, m, &mut s.b)?;
+            get_block(&mut br, m, &mut s.c)?;
+            let vel = match prev {
+                Some(p) => velocities(&delta.changed, base, p),
+                None => vec![(0, 0); m],
+            };
+            for (i, ch) in delta.changed.iter_mut().enumerate() {
+                ch.dx = unzigzag(s.a[i]).wrapping_add(vel[i].0);
+                ch.dy = unzigzag(s.b[i]).wrapping_add(vel[i].1);
+                let da = unzigzag(s.c[i]);
+                ch.dangle = i8::try_from(da).map_err(|_| CodecError::Invalid("angle delta"))?;
+            }
+            if br.bit()? {
+                let mut hp = Vec::new();
+                get_subset(&mut br, m, &mut hp, &mut s.a)?;
+                if hp.is_empty() {
+                    return Err(CodecError::Invalid("empty hp subset"));
+                }
+                for i in hp {
+                    delta.changed[i as usize].hp = Some(br.get(8)? as u8);
+                }
+            }
+            if delta.changed.iter().any(EntityChange::is_empty) {
+                return Err(CodecError::Invalid("a changed entity that did not change"));
+            }
+        }
+
+        let count = br.varbits()? as usize;
+        // Each created entity costs at least its 8 bits of angle.
+        if count > MAX_ENTITIES || count.saturating_mul(8) > br.bits_left() {
+            return Err(CodecError::Invalid("created count"));
+        }
+        if count > 0 {
+            get_block(&mut br, count, &mut s.a)?;
+            get_block(&mut br, count, &mut s.b)?;
+            get_block(&mut br, count, &mut s.c)?;
+            get_block(&mut br, count, &mut s.d)?;
+            let mut prev: Option<u32> = None;
+            delta.created.reserve(count);
+            for i in 0..count {
+                let id = match prev {
+                    None => s.a[i],
+                    Some(p) => p
+                        .checked_add(s.a[i])
+                        .and_then(|v| v.checked_add(1))
+                        .ok_or(CodecError::Invalid("id overflow"))?,
+                };
+                prev = Some(id);
+                let kind = u8::try_from(s.b[i])
+                    .ok()
+                    .and_then(EntityKind::from_u8)
+                    .ok_or(CodecError::Invalid("entity kind"))?;
+                delta.created.push(EntityState {
+                    id: EntityId(id),
+                    kind,
+                    x: unzigzag(s.c[i]),
+                    y: unzigzag(s.d[i]),
+                    angle: 0,
+                    hp: 0,
+                });
+            }
+            for e in delta.created.iter_mut() {
+                e.angle = br.get(8)? as u8;
+            }
+            get_block(&mut br, count, &mut s.a)?;
+            for (e, &hp) in delta.created.iter_mut().zip(&s.a) {
+                e.hp = u8::try_from(hp).map_err(|_| CodecError::Invalid("hp over 255"))?;
+            }
+        }
+        br.finish()?;
+        Ok(delta)
     }
 }

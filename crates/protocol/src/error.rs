@@ -21,6 +21,14 @@ pub enum CodecError {
     /// A value was well formed but out of its allowed range (for example a non-finite float).
     #[error("invalid value: {0}")]
     Invalid(&'static str),
+    /// A delta body is against a world (baseline or previous) the reader does not hold.
+    #[error("delta needs the world of tick {expected}, but the reader holds {held:?}")]
+    Baseline {
+        /// The tick the body names.
+        expected: u32,
+        /// The tick of the world offered, if any.
+        held: Option<u32>,
+    },
     /// Encoding failed; only possible when a value is over a limit.
     #[error("cannot encode: {0}")]
     Encode(#[from] bincode::error::EncodeError),

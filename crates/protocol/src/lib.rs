@@ -10,6 +10,7 @@
 //! [`codec`] allow.
 #![warn(missing_docs)]
 
+mod bits;
 pub mod close;
 pub mod codec;
 mod delta;
@@ -22,7 +23,7 @@ pub mod seq;
 mod state;
 
 pub use delta::{Delta, EntityChange};
-pub use delta_body::DeltaBody;
+pub use delta_body::{Baselines, DeltaBody};
 pub use error::{CodecError, DeltaError};
 pub use ids::{ClientId, EntityId, Tick};
 pub use message::{

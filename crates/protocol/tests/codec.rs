@@ -3,27 +3,55 @@
 use tickwire_protocol::codec::{self, MAX_CLIENT_MSG};
 use tickwire_protocol::*;
 
-fn sample_delta() -> Delta {
-    Delta {
-        tick: Tick(1000),
-        baseline: Some(Tick(998)),
-        removed: vec![EntityId(3), EntityId(9)],
-        created: vec![EntityState {
-            id: EntityId(12),
-            kind: EntityKind::Projectile,
-            x: 16_000,
-            y: -5,
-            angle: 200,
-            hp: 1,
-        }],
-        changed: vec![EntityChange {
-            id: EntityId(4),
-            dx: 33,
-            dy: -1,
-            dangle: -3,
-            hp: Some(80),
-        }],
+fn entity(id: u32, kind: EntityKind, x: i32) -> EntityState {
+    EntityState {
+        id: EntityId(id),
+        kind,
+        x,
+        y: -5,
+        angle: 200,
+        hp: 100,
     }
+}
+
+fn sample_worlds() -> (WorldState, WorldState, WorldState) {
+    let previous = WorldState {
+        tick: Tick(996),
+        entities: vec![
+            entity(3, EntityKind::Bot, 0),
+            entity(4, EntityKind::Player, 10),
+        ],
+    };
+    let baseline = WorldState {
+        tick: Tick(998),
+        entities: vec![
+            entity(3, EntityKind::Bot, 0),
+            entity(4, EntityKind::Player, 40),
+            entity(9, EntityKind::Projectile, 7),
+        ],
+    };
+    let current = WorldState {
+        tick: Tick(1000),
+        entities: vec![
+            EntityState {
+                hp: 80,
+                angle: 197,
+                ..entity(4, EntityKind::Player, 73)
+            },
+            entity(12, EntityKind::Projectile, 16_000),
+        ],
+    };
+    (previous, baseline, current)
+}
+
+fn sample_delta() -> (Delta, Vec<u8>) {
+    let (previous, baseline, current) = sample_worlds();
+    let delta = Delta::encode(Some(&baseline), &current);
+    let bytes = delta.to_bytes(Baselines {
+        baseline: Some(&baseline),
+        previous: Some(&previous),
+    });
+    (delta, bytes)
 }
 
 fn client_messages() -> Vec<ClientMsg> {
@@ -66,7 +94,7 @@ fn server_messages() -> Vec<ServerMsg> {
         }),
         ServerMsg::Snapshot(SnapshotMsg {
             ack: 300,
-            body: DeltaBody(sample_delta().to_bytes()),
+            body: DeltaBody(sample_delta().1),
         }),
         ServerMsg::Pong(Pong {
             nonce: 9,
@@ -111,18 +139,48 @@ fn every_server_message_round_trips() {
 
 #[test]
 fn delta_body_round_trips() {
-    let d = sample_delta();
-    assert_eq!(Delta::read(&d.to_bytes()).expect("decode"), d);
-    let full = Delta {
-        baseline: None,
-        ..sample_delta()
+    let (previous, baseline, current) = sample_worlds();
+    let (delta, bytes) = sample_delta();
+    let worlds = Baselines {
+        baseline: Some(&baseline),
+        previous: Some(&previous),
     };
-    assert_eq!(Delta::read(&full.to_bytes()).expect("decode"), full);
+    let back = Delta::read(&bytes, worlds).expect("decode");
+    assert_eq!(back, delta);
+    assert_eq!(back.apply(Some(&baseline)).expect("apply"), current);
+    let full = Delta::encode(None, &current);
+    let bytes = full.to_bytes(Baselines::default());
+    assert_eq!(
+        Delta::read(&bytes, Baselines::default()).expect("decode"),
+        full
+    );
+}
+
+#[test]
+fn a_body_against_a_world_not_held_is_refused() {
+    let (_, baseline, _) = sample_worlds();
+    let (_, bytes) = sample_delta();
+    assert!(matches!(
+        Delta::read(&bytes, Baselines::default()),
+        Err(CodecError::Baseline {
+            expected: 998,
+            held: None
+        })
+    ));
+    // The right baseline but not the previous world the encoder predicted from.
+    let worlds = Baselines {
+        baseline: Some(&baseline),
+        previous: None,
+    };
+    match Delta::read(&bytes, worlds) {
+        Ok(_) | Err(CodecError::Baseline { .. }) => {}
+        Err(e) => panic!("{e}"),
+    }
 }
 
 #[test]
 fn shared_snapshot_prefix_matches_serde_encoding() {
-    let body = sample_delta().to_bytes();
+    let body = sample_delta().1;
     for ack in [0, 1, 250, 251, 65_535, 65_536, u32::MAX] {
         let mut fast = Vec::new();
         codec::write_snapshot(ack, &body, &mut fast);
@@ -158,9 +216,14 @@ fn every_truncation_is_an_error() {
             );
         }
     }
-    let body = sample_delta().to_bytes();
+    let (previous, baseline, _) = sample_worlds();
+    let worlds = Baselines {
+        baseline: Some(&baseline),
+        previous: Some(&previous),
+    };
+    let body = sample_delta().1;
     for n in 0..body.len() {
-        assert!(Delta::read(&body[..n]).is_err(), "delta cut at {n}");
+        assert!(Delta::read(&body[..n], worlds).is_err(), "delta cut at {n}");
     }
 }
 
@@ -209,10 +272,25 @@ fn a_forged_length_does_not_allocate() {
     // Hello with a name length of u64::MAX: must fail on the limit, not try to allocate.
     let bytes = [0u8, 1, 253, 255, 255, 255, 255, 255, 255, 255, 255];
     assert!(codec::decode_client(&bytes).is_err());
-    // A delta claiming 60,000 created entities in a few bytes.
-    let mut body = vec![10u8, 0, 0, 251];
-    body.extend_from_slice(&60_000u16.to_le_bytes());
-    assert!(Delta::read(&body).is_err());
+    // A delta claiming 60,000 created entities in a few bytes: tick 5 (width 3), no baseline,
+    // then a count of 60,000.
+    let mut body = Vec::new();
+    let mut w = Vec::new();
+    // Bits, least significant first: width 3, value 5, no baseline, width 16, 60,000.
+    for (v, n) in [(3u32, 6u32), (5, 3), (0, 1), (16, 6), (60_000, 16)] {
+        for i in 0..n {
+            w.push((v >> i) & 1);
+        }
+    }
+    for chunk in w.chunks(8) {
+        body.push(
+            chunk
+                .iter()
+                .enumerate()
+                .fold(0u8, |b, (i, &bit)| b | (bit as u8) << i),
+        );
+    }
+    assert!(Delta::read(&body, Baselines::default()).is_err());
 }
 
 #[test]
@@ -228,14 +306,11 @@ fn hello_keeps_its_shape_across_versions() {
 }
 
 #[test]
-fn non_canonical_deltas_are_rejected() {
-    // A change whose mask is empty.
-    let body = [5u8, 0, 0, 0, 1, 3, 0];
-    assert!(Delta::read(&body).is_err());
-    // A change whose mask says x but whose dx is zero.
-    let body = [5u8, 0, 0, 0, 1, 3, 1, 0];
-    assert!(Delta::read(&body).is_err());
-    // Two removals with a zero gap (a duplicate id).
-    let body = [5u8, 0, 2, 4, 0, 0, 0];
-    assert!(Delta::read(&body).is_err());
+fn trailing_bytes_after_a_body_are_rejected() {
+    let (_, mut bytes) = {
+        let full = Delta::encode(None, &sample_worlds().2);
+        ((), full.to_bytes(Baselines::default()))
+    };
+    bytes.push(0);
+    assert!(Delta::read(&bytes, Baselines::default()).is_err());
 }

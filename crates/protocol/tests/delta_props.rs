@@ -79,19 +79,44 @@ fn world_pair() -> impl Strategy<Value = (WorldState, WorldState)> {
     })
 }
 
+/// A world before `base`: most entities a little behind where they are in `base`.
+fn earlier(base: &WorldState, back: u32, mix: u64) -> WorldState {
+    let entities = base
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (mix >> (i % 50)) & 7 != 0)
+        .map(|(i, e)| EntityState {
+            x: e.x.wrapping_sub((i as i32 % 9) * 3),
+            y: e.y.wrapping_add(i as i32 % 4),
+            ..*e
+        })
+        .collect();
+    WorldState {
+        tick: base.tick.minus(back),
+        entities,
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
-    fn apply_of_encode_is_identity((base, cur) in world_pair()) {
+    fn apply_of_encode_is_identity((base, cur) in world_pair(), mix in any::<u64>(), back in 1u32..5) {
+        let prev = earlier(&base, back, mix);
         let delta = Delta::encode(Some(&base), &cur);
-        let bytes = delta.to_bytes();
-        let decoded = Delta::read(&bytes).expect("decode");
-        prop_assert_eq!(&decoded, &delta);
-        prop_assert_eq!(decoded.apply(Some(&base)).expect("apply"), cur.clone());
+        for previous in [None, Some(&prev)] {
+            let worlds = Baselines { baseline: Some(&base), previous };
+            let bytes = delta.to_bytes(worlds);
+            let decoded = Delta::read(&bytes, worlds).expect("decode");
+            prop_assert_eq!(&decoded, &delta);
+            prop_assert_eq!(decoded.apply(Some(&base)).expect("apply"), cur.clone());
+        }
         // A full snapshot gives the same world.
         let full = Delta::encode(None, &cur);
-        prop_assert_eq!(Delta::read(&full.to_bytes()).expect("decode").apply(None).expect("apply"), cur);
+        let bytes = full.to_bytes(Baselines::default());
+        let back = Delta::read(&bytes, Baselines::default()).expect("decode");
+        prop_assert_eq!(back.apply(None).expect("apply"), cur);
     }
 
     #[test]
@@ -99,18 +124,19 @@ proptest! {
         let cur = WorldState { tick: base.tick.plus(dt), entities: base.entities.clone() };
         let delta = Delta::encode(Some(&base), &cur);
         prop_assert!(delta.is_empty());
-        prop_assert!(delta.to_bytes().len() <= 12);
+        let worlds = Baselines { baseline: Some(&base), previous: None };
+        // Header only: tick, baseline distance, two empty subsets, empty blocks, no creations.
+        prop_assert!(delta.to_bytes(worlds).len() <= 16);
     }
 
     #[test]
-    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
-        let _ = Delta::read(&bytes);
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200), base in world()) {
         let _ = codec::decode_client(&bytes);
         let _ = codec::decode_server(&bytes);
-        if let Ok(d) = Delta::read(&bytes) {
-            // Whatever decodes re-encodes to the same bytes (one encoding per delta).
-            prop_assert_eq!(d.to_bytes(), bytes);
-            let _ = d.apply(None);
+        for worlds in [Baselines::default(), Baselines { baseline: Some(&base), previous: Some(&base) }] {
+            if let Ok(d) = Delta::read(&bytes, worlds) {
+                let _ = d.apply(worlds.baseline);
+            }
         }
     }
 
@@ -121,5 +147,11 @@ proptest! {
         let refused = matches!(delta.apply(Some(&wrong)), Err(DeltaError::BaselineMismatch { .. }));
         prop_assert!(refused);
         prop_assert!(delta.apply(None).is_err());
+        let bytes = delta.to_bytes(Baselines { baseline: Some(&base), previous: None });
+        let refused = matches!(
+            Delta::read(&bytes, Baselines { baseline: Some(&wrong), previous: None }),
+            Err(CodecError::Baseline { .. })
+        );
+        prop_assert!(refused);
     }
 }

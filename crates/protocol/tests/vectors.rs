@@ -2,8 +2,8 @@
 //!
 //! Each file is `{"name", "note", "value", "hex"}`. The name's prefix says how to read it:
 //! `client_*` and `server_*` are whole messages (`value` is the message as serde JSON), `delta_*`
-//! are delta bodies (`value` is `{"baseline", "delta", "result"}`: applying the bytes to the
-//! baseline must give the result). The files are checked here on every run and rewritten only
+//! are delta bodies (`value` is `{"baseline", "previous", "delta", "result"}`: reading the bytes
+//! against the baseline and previous worlds gives the delta, and applying it gives the result). The files are checked here on every run and rewritten only
 //! when `TICKWIRE_WRITE_VECTORS=1`.
 
 use std::path::PathBuf;
@@ -46,16 +46,43 @@ fn delta(
     name: &'static str,
     note: &'static str,
     base: Option<&WorldState>,
+    previous: Option<&WorldState>,
     cur: &WorldState,
 ) -> Case {
     let d = Delta::encode(base, cur);
-    let bytes = d.to_bytes();
+    let worlds = Baselines {
+        baseline: base,
+        previous,
+    };
+    let bytes = d.to_bytes(worlds);
+    assert_eq!(Delta::read(&bytes, worlds).expect("read"), d);
     assert_eq!(&d.apply(base).expect("apply"), cur);
     Case {
         name,
         note,
-        value: json!({"baseline": base, "delta": d, "result": cur}),
+        value: json!({"baseline": base, "previous": previous, "delta": d, "result": cur}),
         bytes,
+    }
+}
+
+/// A world of `n` props on a grid, each moved `step` units (1/16) per tick along its own
+/// direction since tick 0.
+fn walkers(n: u32, tick: u32) -> WorldState {
+    WorldState {
+        tick: Tick(tick),
+        entities: (0..n)
+            .map(|i| {
+                let (vx, vy) = ((i % 7) as i32 - 3, (i % 5) as i32 - 2);
+                EntityState {
+                    id: EntityId(i + 1),
+                    kind: EntityKind::Prop,
+                    x: (i as i32 % 20) * 800 + vx * 12 * tick as i32,
+                    y: (i as i32 / 20) * 800 + vy * 12 * tick as i32,
+                    angle: (i * 37) as u8,
+                    hp: 100,
+                }
+            })
+            .collect(),
     }
 }
 
@@ -96,7 +123,16 @@ fn cases() -> Vec<Case> {
         tick: Tick(1),
         entities: vec![e(u32::MAX, Prop, i32::MIN, i32::MAX, 0, 255)],
     };
-    let snapshot_body = Delta::encode(Some(&w0), &w1).to_bytes();
+    let snapshot_body = Delta::encode(Some(&w0), &w1).to_bytes(Baselines {
+        baseline: Some(&w0),
+        previous: None,
+    });
+    let mut sparse = walkers(300, 11);
+    for (i, e) in sparse.entities.iter_mut().enumerate() {
+        if i % 10 != 3 {
+            *e = walkers(300, 10).entities[i];
+        }
+    }
     vec![
         client(
             "client_hello",
@@ -209,18 +245,21 @@ fn cases() -> Vec<Case> {
             "delta_full",
             "A full snapshot (no baseline): every entity created.",
             None,
+            None,
             &w0,
         ),
         delta(
             "delta_changes",
             "Against a baseline: one moved and turned, one lost hp, one removed, one created.",
             Some(&w0),
+            None,
             &w1,
         ),
         delta(
             "delta_unchanged",
             "Nothing changed: only the header.",
             Some(&w1),
+            None,
             &WorldState {
                 tick: Tick(604),
                 entities: w1.entities.clone(),
@@ -230,7 +269,33 @@ fn cases() -> Vec<Case> {
             "delta_wrap",
             "Tick, id and coordinate wrap-around: deltas use wrapping arithmetic.",
             Some(&wrap_base),
+            None,
             &wrap_cur,
+        ),
+        delta(
+            "delta_predicted",
+            "300 props moving steadily, against a baseline and the world before it: motion is predicted, residuals are zero.",
+            Some(&walkers(300, 10)),
+            Some(&walkers(300, 9)),
+            &walkers(300, 11),
+        ),
+        delta(
+            "delta_sparse",
+            "A tenth of 300 props moved: the changed subset is a gap list; one value escapes its block.",
+            Some(&walkers(300, 10)),
+            Some(&walkers(300, 9)),
+            &{
+                let mut w = sparse.clone();
+                w.entities[3].x += 100_000;
+                w
+            },
+        ),
+        delta(
+            "delta_full_large",
+            "A full snapshot of 300 props.",
+            None,
+            None,
+            &walkers(300, 3),
         ),
     ]
 }

@@ -11,8 +11,8 @@ use hyper::header::{CONNECTION, HOST, UPGRADE};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use tickwire_protocol::{
-    ClientMsg, CodecError, Delta, DeltaError, Hello, PROTOCOL_VERSION, ServerMsg, Tick, Welcome,
-    WorldState, codec,
+    Baselines, ClientMsg, CodecError, Delta, DeltaError, Hello, PROTOCOL_VERSION, ServerMsg, Tick,
+    Welcome, WorldState, codec,
 };
 
 /// What can go wrong on the client side.
@@ -71,6 +71,8 @@ pub struct GameClient {
     ws: WebSocket<TokioIo<Upgraded>>,
     /// The world rebuilt from every snapshot received so far.
     pub world: Option<WorldState>,
+    /// The world before `world` (deltas may predict motion from it).
+    pub previous: Option<WorldState>,
     /// The welcome, once received.
     pub welcome: Option<Welcome>,
     /// The last input ack received.
@@ -130,6 +132,7 @@ impl GameClient {
         Ok(GameClient {
             ws,
             world: None,
+            previous: None,
             welcome: None,
             last_ack: 0,
             bytes_in: 0,
@@ -212,10 +215,14 @@ impl GameClient {
     fn absorb(&mut self, msg: ServerMsg, len: usize) -> Result<Received, ClientError> {
         match msg {
             ServerMsg::Snapshot(s) => {
-                let delta = Delta::read(&s.body.0)?;
+                let worlds = Baselines {
+                    baseline: self.world.as_ref(),
+                    previous: self.previous.as_ref(),
+                };
+                let delta = Delta::read(&s.body.0, worlds)?;
                 let world = delta.apply(self.world.as_ref())?;
                 let tick = world.tick;
-                self.world = Some(world);
+                self.previous = self.world.replace(world);
                 self.last_ack = s.ack;
                 Ok(Received::Snapshot {
                     tick,

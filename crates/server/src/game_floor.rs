@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use tickwire_protocol::{
-    Delta, EntityId, EntityKind, EntityState, Input, MapInfo, ScoreEntry, Tick, WorldState, codec,
+    Baselines, Delta, EntityId, EntityKind, EntityState, Input, MapInfo, ScoreEntry, Tick,
+    WorldState, codec,
 };
 
 use crate::game::{Game, GameNews, PlayerHandle};
@@ -47,7 +48,11 @@ fn payload_of(size: usize) -> Vec<u8> {
                 .collect(),
         };
         let mut out = Vec::with_capacity(size + 16);
-        codec::write_snapshot(0, &Delta::encode(None, &state).to_bytes(), &mut out);
+        codec::write_snapshot(
+            0,
+            &Delta::encode(None, &state).to_bytes(Baselines::default()),
+            &mut out,
+        );
         out
     };
     // The size grows with the entity count: binary search for the largest that fits.
@@ -124,7 +129,7 @@ mod tests {
             let tickwire_protocol::ServerMsg::Snapshot(s) = msg else {
                 panic!("not a snapshot")
             };
-            Delta::read(&s.body.0)
+            Delta::read(&s.body.0, Baselines::default())
                 .expect("delta")
                 .apply(None)
                 .expect("applies");

@@ -55,7 +55,10 @@ pub(crate) async fn write_loop<W: AsyncWrite + Unpin>(
         metrics: &metrics,
     };
     let mut session: Option<Joinedness> = None;
+    // The last frame written to this socket, and the one written before it: the client holds
+    // both, so deltas are against the first and may predict motion from the second.
     let mut baseline: Option<Arc<SnapshotFrame>> = None;
+    let mut previous: Option<Arc<SnapshotFrame>> = None;
     let mut scoreboard_version = 0;
     let mut last_event = 0;
     let mut buf = Vec::with_capacity(4096);
@@ -127,10 +130,10 @@ pub(crate) async fn write_loop<W: AsyncWrite + Unpin>(
                         out.binary(fixed).await?;
                         out.flush().await?;
                         metrics.snapshots_sent.fetch_add(1, Relaxed);
-                        baseline = Some(frame);
+                        previous = baseline.replace(frame);
                         continue;
                     }
-                    let (body, cache) = frame.delta_from(baseline.as_deref(), &metrics);
+                    let (body, cache) = frame.delta_from(baseline.as_deref(), previous.as_deref(), &metrics);
                     match cache {
                         CacheUse::Hit => metrics.encode_cache_hits.fetch_add(1, Relaxed),
                         CacheUse::Miss => metrics.encode_cache_misses.fetch_add(1, Relaxed),
@@ -141,7 +144,7 @@ pub(crate) async fn write_loop<W: AsyncWrite + Unpin>(
                     out.binary(&buf).await?;
                     out.flush().await?;
                     metrics.snapshots_sent.fetch_add(1, Relaxed);
-                    baseline = Some(frame);
+                    previous = baseline.replace(frame);
                 }
             }
         }

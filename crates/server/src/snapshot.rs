@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use tickwire_protocol::{Delta, Tick, WorldState};
+use tickwire_protocol::{Baselines, Delta, Tick, WorldState};
 
 use crate::metrics::Metrics;
 
@@ -11,8 +11,8 @@ use crate::metrics::Metrics;
 /// is older than those get their own encoding, uncached.
 const ENCODE_CACHE_SLOTS: usize = 4;
 
-/// An encoded delta body and the baseline tick it is against.
-type CachedDelta = (Option<Tick>, Arc<Vec<u8>>);
+/// An encoded delta body, keyed by the ticks of the baseline and previous world it is against.
+type CachedDelta = ((Option<Tick>, Option<Tick>), Arc<Vec<u8>>);
 
 /// What a room publishes on each snapshot tick. Shared by every session (`Arc`), never changed
 /// after publication except for its encoding cache.
@@ -65,20 +65,27 @@ impl SnapshotFrame {
     }
 
     /// The encoded delta from `baseline` (the frame last written to a session's socket) to this
-    /// frame. Sessions with the same baseline share one encoding: every session sees the whole
-    /// world, so the same baseline means the same bytes.
+    /// frame; `previous` is the frame written before `baseline`, which the client also holds, and
+    /// lets the encoder predict motion. Sessions with the same two frames share one encoding:
+    /// every session sees the whole world, so the same frames mean the same bytes.
     pub fn delta_from(
         &self,
         baseline: Option<&SnapshotFrame>,
+        previous: Option<&SnapshotFrame>,
         metrics: &Metrics,
     ) -> (Arc<Vec<u8>>, CacheUse) {
-        let key = baseline.map(|b| b.tick());
+        let previous = previous.filter(|_| baseline.is_some());
+        let key = (baseline.map(|b| b.tick()), previous.map(|p| p.tick()));
         if let Some((_, bytes)) = self.encoded.lock().iter().find(|(k, _)| *k == key) {
             return (bytes.clone(), CacheUse::Hit);
         }
         // Encode outside the lock so that sessions with other baselines are not held up.
         let started = std::time::Instant::now();
-        let bytes = Arc::new(Delta::encode(baseline.map(|b| &b.state), &self.state).to_bytes());
+        let worlds = Baselines {
+            baseline: baseline.map(|b| &b.state),
+            previous: previous.map(|p| &p.state),
+        };
+        let bytes = Arc::new(Delta::encode(worlds.baseline, &self.state).to_bytes(worlds));
         metrics
             .encode_duration
             .observe_us(started.elapsed().as_micros() as u64);

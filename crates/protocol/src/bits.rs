@@ -1,0 +1,346 @@
+//! `BitWriter` and `BitReader`: least-significant-bit-first bit packing, and the adaptive-width
+//! blocks the delta body is made of.
+
+use crate::CodecError;
+
+/// Appends bits to a byte vector, least significant bit first.
+pub struct BitWriter<'a> {
+    out: &'a mut Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl<'a> BitWriter<'a> {
+    /// A writer appending to `out`.
+    pub fn new(out: &'a mut Vec<u8>) -> BitWriter<'a> {
+        BitWriter { out, acc: 0, n: 0 }
+    }
+
+    /// Writes the low `bits` bits of `v` (`bits` at most 32).
+    pub fn put(&mut self, v: u32, bits: u32) {
+        debug_assert!(bits <= 32);
+        if bits == 0 {
+            return;
+        }
+        let v = u64::from(v) & ((1u64 << bits) - 1);
+        self.acc |= v << self.n;
+        self.n += bits;
+        while self.n >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n -= 8;
+        }
+    }
+
+    /// Writes one bit.
+    pub fn bit(&mut self, b: bool) {
+        self.put(u32::from(b), 1);
+    }
+
+    /// Writes a value of any size: 6 bits of width, then that many bits.
+    pub fn varbits(&mut self, v: u32) {
+        let w = width(v);
+        self.put(w, 6);
+        self.put(v, w);
+    }
+
+    /// Flushes the last partial byte (zero padded).
+    pub fn finish(mut self) {
+        if self.n > 0 {
+            self.out.push(self.acc as u8);
+            self.acc = 0;
+            self.n = 0;
+        }
+    }
+}
+
+/// Reads bits written by [`BitWriter`].
+pub struct BitReader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    acc: u64,
+    n: u32,
+}
+
+impl<'a> BitReader<'a> {
+    /// A reader over `bytes`.
+    pub fn new(bytes: &'a [u8]) -> BitReader<'a> {
+        BitReader {
+            bytes,
+            pos: 0,
+            acc: 0,
+            n: 0,
+        }
+    }
+
+    /// Reads `bits` bits (at most 32).
+    pub fn get(&mut self, bits: u32) -> Result<u32, CodecError> {
+        if bits == 0 {
+            return Ok(0);
+        }
+        while self.n < bits {
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return Err(CodecError::Invalid("delta body ends early"));
+            };
+            self.acc |= u64::from(b) << self.n;
+            self.pos += 1;
+            self.n += 8;
+        }
+        let v = (self.acc & ((1u64 << bits) - 1)) as u32;
+        self.acc >>= bits;
+        self.n -= bits;
+        Ok(v)
+    }
+
+    /// Reads one bit.
+    pub fn bit(&mut self) -> Result<bool, CodecError> {
+        Ok(self.get(1)? == 1)
+    }
+
+    /// Reads a value written by [`BitWriter::varbits`].
+    pub fn varbits(&mut self) -> Result<u32, CodecError> {
+        let w = self.get(6)?;
+        if w > 32 {
+            return Err(CodecError::Invalid("bit width over 32"));
+        }
+        let v = self.get(w)?;
+        if w > 0 && v >> (w - 1) != 1 {
+            return Err(CodecError::Invalid("non-minimal width"));
+        }
+        Ok(v)
+    }
+
+    /// Bits not yet read.
+    pub fn bits_left(&self) -> usize {
+        (self.bytes.len() - self.pos) * 8 + self.n as usize
+    }
+
+    /// Checks that only zero padding (less than a byte) is left.
+    pub fn finish(self) -> Result<(), CodecError> {
+        if self.pos != self.bytes.len() || self.n >= 8 {
+            return Err(CodecError::TrailingBytes(self.bytes.len() - self.pos));
+        }
+        if self.acc != 0 {
+            return Err(CodecError::Invalid("non-zero padding"));
+        }
+        Ok(())
+    }
+}
+
+/// Bits needed to write `v` (0 for 0).
+pub fn width(v: u32) -> u32 {
+    32 - v.leading_zeros()
+}
+
+/// Zigzag: small magnitudes of either sign become small unsigned values.
+pub fn zigzag(v: i32) -> u32 {
+    ((v << 1) ^ (v >> 31)) as u32
+}
+
+/// The inverse of [`zigzag`].
+pub fn unzigzag(v: u32) -> i32 {
+    ((v >> 1) as i32) ^ -((v & 1) as i32)
+}
+
+/// The width a block of `values` is written at and the block's size in bits (header included):
+/// the width that makes the block smallest, values that do not fit being escaped (the all-ones
+/// code, then the value as `varbits`).
+pub fn best_width(values: &[u32]) -> (u32, u64) {
+    let mut counts = [0u64; 33];
+    let mut all_ones = [0u64; 33];
+    for &v in values {
+        let w = width(v);
+        counts[w as usize] += 1;
+        // A value that is all ones at its own width collides with that width's escape code.
+        if w > 0 && v == (u32::MAX >> (32 - w)) {
+            all_ones[w as usize] += 1;
+        }
+    }
+    let n = values.len() as u64;
+    if counts[0] == n {
+        return (0, 6);
+    }
+    let mut best = (32, 6 + n * 32);
+    // Bits of the escapes of every value wider than the width under consideration.
+    let mut wider_bits: u64 = (1..=32).map(|w| counts[w] * (6 + w as u64)).sum();
+    for w in 1..32u32 {
+        let wu = u64::from(w);
+        wider_bits -= counts[w as usize] * (6 + wu);
+        let cost = 6 + n * wu + wider_bits + all_ones[w as usize] * (6 + wu);
+        if cost < best.1 {
+            best = (w, cost);
+        }
+    }
+    best
+}
+
+/// Writes `values` as a block: 6 bits of width `w`, then each value in `w` bits, with escapes.
+pub fn put_block(bw: &mut BitWriter<'_>, values: &[u32]) {
+    let (w, _) = best_width(values);
+    bw.put(w, 6);
+    if w == 0 {
+        return;
+    }
+    let escape = u32::MAX >> (32 - w);
+    for &v in values {
+        if w == 32 || (width(v) <= w && v != escape) {
+            bw.put(v, w);
+        } else {
+            bw.put(escape, w);
+            bw.varbits(v);
+        }
+    }
+}
+
+/// Reads a block of `n` values written by [`put_block`].
+pub fn get_block(br: &mut BitReader<'_>, n: usize, out: &mut Vec<u32>) -> Result<(), CodecError> {
+    let w = br.get(6)?;
+    if w > 32 {
+        return Err(CodecError::Invalid("bit width over 32"));
+    }
+    // Every value costs at least `w` bits: refuse counts the input cannot hold before reserving.
+    if (n as u64) * u64::from(w) > br.bits_left() as u64 {
+        return Err(CodecError::Invalid("block longer than the body"));
+    }
+    out.clear();
+    out.reserve(n);
+    if w == 0 {
+        out.resize(n, 0);
+        return Ok(());
+    }
+    let escape = u32::MAX >> (32 - w);
+    for _ in 0..n {
+        let v = br.get(w)?;
+        if w < 32 && v == escape {
+            let e = br.varbits()?;
+            if width(e) <= w && e != escape {
+                return Err(CodecError::Invalid("needless escape"));
+            }
+            out.push(e);
+        } else {
+            out.push(v);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bits_round_trip() {
+        let mut out = Vec::new();
+        let mut w = BitWriter::new(&mut out);
+        w.put(5, 3);
+        w.put(u32::MAX, 32);
+        w.varbits(0);
+        w.varbits(1000);
+        w.bit(true);
+        w.finish();
+        let mut r = BitReader::new(&out);
+        assert_eq!(r.get(3).expect("bits"), 5);
+        assert_eq!(r.get(32).expect("bits"), u32::MAX);
+        assert_eq!(r.varbits().expect("bits"), 0);
+        assert_eq!(r.varbits().expect("bits"), 1000);
+        assert!(r.bit().expect("bit"));
+        r.finish().expect("clean end");
+    }
+
+    #[test]
+    fn blocks_round_trip_with_escapes() {
+        for values in [
+            vec![],
+            vec![0, 0, 0],
+            vec![1, 2, 3, 7, 1000, 0, u32::MAX, 3],
+            (0..100).map(|i| i % 9).chain([70_000]).collect(),
+            vec![1; 40],
+        ] {
+            let mut out = Vec::new();
+            let mut w = BitWriter::new(&mut out);
+            put_block(&mut w, &values);
+            w.finish();
+            let mut r = BitReader::new(&out);
+            let mut back = Vec::new();
+            get_block(&mut r, values.len(), &mut back).expect("block");
+            assert_eq!(back, values);
+            r.finish().expect("clean end");
+        }
+    }
+
+    #[test]
+    fn zigzag_round_trips() {
+        for v in [0, 1, -1, 63, -64, i32::MAX, i32::MIN] {
+            assert_eq!(unzigzag(zigzag(v)), v);
+        }
+        assert_eq!(zigzag(-1), 1);
+        assert_eq!(zigzag(1), 2);
+    }
+
+    #[test]
+    fn the_chosen_width_is_small_for_small_values() {
+        let values: Vec<u32> = (0..1000).map(|i| i % 15).chain([1 << 20]).collect();
+        assert_eq!(best_width(&values).0, 4);
+    }
+}
+
+/// Writes a subset of the indices `0..n` (strictly increasing) as a bitmask or as a list of gaps,
+/// whichever is smaller, behind one bit that says which.
+pub fn put_subset(bw: &mut BitWriter<'_>, n: usize, indices: &[u32], scratch: &mut Vec<u32>) {
+    scratch.clear();
+    let mut next = 0u32;
+    for &i in indices {
+        scratch.push(i - next);
+        next = i + 1;
+    }
+    let list_cost = 6 + u64::from(width(indices.len() as u32)) + best_width(scratch).1;
+    if (n as u64) <= list_cost {
+        bw.bit(false);
+        let mut it = indices.iter().peekable();
+        for i in 0..n as u32 {
+            let hit = it.next_if(|&&x| x == i).is_some();
+            bw.bit(hit);
+        }
+    } else {
+        bw.bit(true);
+        bw.varbits(indices.len() as u32);
+        put_block(bw, scratch);
+    }
+}
+
+/// Reads a subset written by [`put_subset`] into `out` (strictly increasing indices below `n`).
+pub fn get_subset(
+    br: &mut BitReader<'_>,
+    n: usize,
+    out: &mut Vec<u32>,
+    scratch: &mut Vec<u32>,
+) -> Result<(), CodecError> {
+    out.clear();
+    if !br.bit()? {
+        if br.bits_left() < n {
+            return Err(CodecError::Invalid("bitmask longer than the body"));
+        }
+        for i in 0..n as u32 {
+            if br.bit()? {
+                out.push(i);
+            }
+        }
+        return Ok(());
+    }
+    let count = br.varbits()? as usize;
+    if count > n {
+        return Err(CodecError::Invalid("subset larger than its set"));
+    }
+    get_block(br, count, scratch)?;
+    out.reserve(count);
+    let mut next: u64 = 0;
+    for &gap in scratch.iter() {
+        let i = next + u64::from(gap);
+        if i >= n as u64 {
+            return Err(CodecError::Invalid("subset index out of range"));
+        }
+        out.push(i as u32);
+        next = i + 1;
+    }
+    Ok(())
+}
