@@ -68,9 +68,23 @@ struct ServeArgs {
     /// random-walk: percentage of entities moving each tick (100 or 10).
     #[arg(long, default_value_t = 100)]
     moving_pct: u32,
+    /// Area of interest: players receive only what is near them. Default: on for the arena, off
+    /// for the benchmark scenarios.
+    #[arg(long, env = "TICKWIRE_AOI", value_enum)]
+    aoi: Option<OnOff>,
+    /// How far a player sees with area of interest on (world units). Default: 900 in the arena,
+    /// 40 in random-walk (a client then sees about 100 of 10,000 entities).
+    #[arg(long, env = "TICKWIRE_VIEW_RADIUS")]
+    view_radius: Option<f32>,
     /// transport-floor: bytes of the frame sent to every client on every snapshot.
     #[arg(long, default_value_t = 1024)]
     payload_bytes: usize,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum OnOff {
+    On,
+    Off,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,11 +115,14 @@ impl ServeArgs {
                 payload_bytes: self.payload_bytes,
             },
         };
-        let default_capacity = if scenario == Scenario::Arena {
-            32
+        let arena = scenario == Scenario::Arena;
+        let default_capacity = if arena { 32 } else { 10_000 };
+        let aoi = self.aoi.map_or(arena, |a| a == OnOff::On);
+        let radius = self.view_radius.unwrap_or(if arena {
+            tickwire_server::config::ARENA_VIEW_RADIUS
         } else {
-            10_000
-        };
+            tickwire_server::config::RANDOM_WALK_VIEW_RADIUS
+        });
         ServerConfig {
             bind: self.bind,
             tick_rate: self.tick_rate,
@@ -117,6 +134,7 @@ impl ServeArgs {
             seed: self.seed,
             shutdown_grace: Duration::from_secs(self.shutdown_grace),
             scenario,
+            view_radius: aoi.then_some(radius),
         }
     }
 }

@@ -10,7 +10,14 @@ use crate::harness::{LIMIT, join, start, start_with};
 
 #[tokio::test]
 async fn two_clients_get_a_welcome_and_a_full_snapshot() {
-    let server = start(2).await;
+    // The whole world in view, so that the first snapshot must hold every entity.
+    let server = start_with(ServerConfig {
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        bots: 2,
+        view_radius: None,
+        ..ServerConfig::default()
+    })
+    .await;
     let mut a = join(&server, "alice").await;
     let mut b = join(&server, "bob").await;
     let wa = a.welcome.clone().expect("welcome");

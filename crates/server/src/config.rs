@@ -3,6 +3,13 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// How far a player of the arena sees by default: a bit more than a wide screen shows.
+pub const ARENA_VIEW_RADIUS: f32 = 900.0;
+
+/// The view radius of `random-walk` with area of interest on: a client then sees about 100 of
+/// 10,000 entities.
+pub const RANDOM_WALK_VIEW_RADIUS: f32 = 40.0;
+
 /// What the rooms run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scenario {
@@ -46,6 +53,9 @@ pub struct ServerConfig {
     pub shutdown_grace: std::time::Duration,
     /// What the rooms run.
     pub scenario: Scenario,
+    /// Area of interest: how far a player sees, in world units; `None` sends everyone the whole
+    /// world.
+    pub view_radius: Option<f32>,
 }
 
 impl Default for ServerConfig {
@@ -61,6 +71,7 @@ impl Default for ServerConfig {
             seed: 0x7153_3eed,
             shutdown_grace: std::time::Duration::from_secs(5),
             scenario: Scenario::Arena,
+            view_radius: Some(ARENA_VIEW_RADIUS),
         }
     }
 }
@@ -113,6 +124,13 @@ impl ServerConfig {
         }
         if !(1..=10_000).contains(&self.room_capacity) {
             return Err(ConfigError::RoomCapacity(self.room_capacity));
+        }
+        if let Some(r) = self.view_radius
+            && !(r.is_finite() && (1.0..=100_000.0).contains(&r))
+        {
+            return Err(ConfigError::Scenario(
+                "view radius must be between 1 and 100000",
+            ));
         }
         match self.scenario {
             Scenario::Arena => {}

@@ -10,6 +10,7 @@
 //! Nothing here queues without a bound: inputs go through a fixed-size buffer per player,
 //! snapshots are skipped rather than queued, and every write has a deadline.
 
+pub mod aoi;
 pub mod client;
 pub mod config;
 pub mod game;

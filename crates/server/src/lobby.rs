@@ -140,6 +140,7 @@ impl Lobby {
                 tick_rate: self.config.tick_rate,
                 ticks_per_snapshot: self.config.ticks_per_snapshot(),
                 capacity: self.config.room_capacity,
+                view_radius: self.config.view_radius,
             },
             self.metrics.clone(),
         );

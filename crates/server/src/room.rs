@@ -27,6 +27,8 @@ pub struct RoomConfig {
     pub ticks_per_snapshot: u32,
     /// Most human players.
     pub capacity: usize,
+    /// With area of interest, how far a player sees (world units); `None`: the whole world.
+    pub view_radius: Option<f32>,
 }
 
 /// What a successful join gives the session.
@@ -199,6 +201,7 @@ impl Room {
             self.scoreboard.clone(),
             self.events_shared.clone(),
             fixed,
+            self.config.view_radius,
         )))
     }
 

@@ -16,7 +16,7 @@ use crate::metrics::{CloseReason, Metrics};
 use crate::room::Joined;
 use crate::room_task::FrameReceiver;
 use crate::session::{Ending, truncate_utf8};
-use crate::snapshot::{CacheUse, SnapshotFrame};
+use crate::snapshot::{CacheUse, SentView};
 
 /// How long one write may wait for a client's socket before the client is dropped as too slow.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -39,6 +39,7 @@ pub(crate) enum Control {
 
 struct Joinedness {
     slot: usize,
+    entity: tickwire_protocol::EntityId,
     frames: FrameReceiver,
     ticks_per_snapshot: u32,
 }
@@ -55,10 +56,11 @@ pub(crate) async fn write_loop<W: AsyncWrite + Unpin>(
         metrics: &metrics,
     };
     let mut session: Option<Joinedness> = None;
-    // The last frame written to this socket, and the one written before it: the client holds
+    // The last view written to this socket, and the one written before it: the client holds
     // both, so deltas are against the first and may predict motion from the second.
-    let mut baseline: Option<Arc<SnapshotFrame>> = None;
-    let mut previous: Option<Arc<SnapshotFrame>> = None;
+    let mut baseline: Option<SentView> = None;
+    let mut previous: Option<SentView> = None;
+    let mut last_tick: Option<tickwire_protocol::Tick> = None;
     let mut scoreboard_version = 0;
     let mut last_event = 0;
     let mut buf = Vec::with_capacity(4096);
@@ -80,7 +82,7 @@ pub(crate) async fn write_loop<W: AsyncWrite + Unpin>(
                         frames.mark_changed();
                         let ticks_per_snapshot = u32::from(joined.welcome.tick_rate)
                             / u32::from(joined.welcome.snapshot_rate.max(1));
-                        session = Some(Joinedness { slot: joined.slot, frames, ticks_per_snapshot });
+                        session = Some(Joinedness { slot: joined.slot, entity: joined.entity, frames, ticks_per_snapshot });
                     }
                     Some(Control::Message(bytes)) => {
                         out.binary(&bytes).await?;
@@ -113,10 +115,11 @@ pub(crate) async fn write_loop<W: AsyncWrite + Unpin>(
                     }
                     let Some(s) = session.as_mut() else { continue };
                     let Some(frame) = s.frames.borrow_and_update().clone() else { continue };
-                    if let Some(b) = &baseline {
-                        let skipped = (frame.tick().since(b.tick()) / s.ticks_per_snapshot.max(1)).saturating_sub(1);
+                    if let Some(t) = last_tick {
+                        let skipped = (frame.tick().since(t) / s.ticks_per_snapshot.max(1)).saturating_sub(1);
                         metrics.snapshots_skipped.fetch_add(u64::from(skipped), Relaxed);
                     }
+                    last_tick = Some(frame.tick());
                     if frame.scoreboard.0 != scoreboard_version {
                         out.binary(&frame.scoreboard.1).await?;
                         scoreboard_version = frame.scoreboard.0;
@@ -130,10 +133,10 @@ pub(crate) async fn write_loop<W: AsyncWrite + Unpin>(
                         out.binary(fixed).await?;
                         out.flush().await?;
                         metrics.snapshots_sent.fetch_add(1, Relaxed);
-                        previous = baseline.replace(frame);
                         continue;
                     }
-                    let (body, cache) = frame.delta_from(baseline.as_deref(), previous.as_deref(), &metrics);
+                    let view = frame.view_for(s.entity, baseline.as_ref().and_then(|b| b.key.cell));
+                    let (body, cache) = frame.delta_for(baseline.as_ref(), previous.as_ref(), &view, &metrics);
                     match cache {
                         CacheUse::Hit => metrics.encode_cache_hits.fetch_add(1, Relaxed),
                         CacheUse::Miss => metrics.encode_cache_misses.fetch_add(1, Relaxed),
@@ -144,7 +147,7 @@ pub(crate) async fn write_loop<W: AsyncWrite + Unpin>(
                     out.binary(&buf).await?;
                     out.flush().await?;
                     metrics.snapshots_sent.fetch_add(1, Relaxed);
-                    previous = baseline.replace(frame);
+                    previous = baseline.replace(view);
                 }
             }
         }

@@ -1,25 +1,45 @@
-//! `SnapshotFrame`: one published, immutable snapshot of a room, and its shared encodings.
+//! `SnapshotFrame`: one published, immutable snapshot of a room, with the views clients see of
+//! it and their shared encodings.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use tickwire_protocol::{Baselines, Delta, Tick, WorldState};
+use tickwire_protocol::{Baselines, Delta, EntityId, Tick, WorldState};
 
+use crate::aoi::{Cell, Grid};
 use crate::metrics::Metrics;
 
-/// How many distinct encodings one frame keeps (one per baseline seen). Sessions whose baseline
-/// is older than those get their own encoding, uncached.
-const ENCODE_CACHE_SLOTS: usize = 4;
+/// Most encodings one frame caches; past that, sessions encode for themselves.
+const ENCODE_CACHE_MAX: usize = 4096;
 
-/// An encoded delta body, keyed by the ticks of the baseline and previous world it is against.
-type CachedDelta = ((Option<Tick>, Option<Tick>), Arc<Vec<u8>>);
+/// Which world a client holds: a frame's tick and, with area of interest, the cell its view was
+/// taken from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ViewKey {
+    /// The frame's tick.
+    pub tick: Tick,
+    /// The view's cell; `None` when the client sees the whole world.
+    pub cell: Option<Cell>,
+}
+
+/// A world as one client received it.
+#[derive(Clone, Debug)]
+pub struct SentView {
+    /// Which frame and view.
+    pub key: ViewKey,
+    /// The entities the client holds.
+    pub world: Arc<WorldState>,
+}
+
+type EncodeKey = (Option<ViewKey>, Option<ViewKey>, ViewKey);
 
 /// What a room publishes on each snapshot tick. Shared by every session (`Arc`), never changed
-/// after publication except for its encoding cache.
+/// after publication except for its caches.
 #[derive(Debug)]
 pub struct SnapshotFrame {
-    /// The quantized world, sorted by id.
-    pub state: WorldState,
+    /// The whole quantized world, sorted by id.
+    pub state: Arc<WorldState>,
     /// For each player slot, the seq of the last input applied before this tick's state.
     pub acks: Vec<u32>,
     /// The scoreboard's version and its encoded `ServerMsg::Scoreboard`.
@@ -28,7 +48,9 @@ pub struct SnapshotFrame {
     pub events: Arc<Vec<(u64, Vec<u8>)>>,
     /// A message sent as is instead of a delta (the transport-floor scenario).
     pub fixed: Option<Arc<Vec<u8>>>,
-    encoded: Mutex<Vec<CachedDelta>>,
+    grid: Option<Grid>,
+    views: Mutex<HashMap<Cell, Arc<WorldState>>>,
+    encoded: Mutex<HashMap<EncodeKey, Arc<Vec<u8>>>>,
 }
 
 /// Whether an encoding came from the cache, for metrics.
@@ -41,21 +63,25 @@ pub enum CacheUse {
 }
 
 impl SnapshotFrame {
-    /// A frame for `state`, with empty caches.
+    /// A frame for `state`; with `view_radius`, clients see only what is near them.
     pub fn new(
         state: WorldState,
         acks: Vec<u32>,
         scoreboard: Arc<(u64, Vec<u8>)>,
         events: Arc<Vec<(u64, Vec<u8>)>>,
         fixed: Option<Arc<Vec<u8>>>,
+        view_radius: Option<f32>,
     ) -> SnapshotFrame {
+        let grid = view_radius.map(|r| Grid::build(&state, r));
         SnapshotFrame {
-            state,
+            state: Arc::new(state),
             acks,
             scoreboard,
             events,
             fixed,
-            encoded: Mutex::new(Vec::with_capacity(ENCODE_CACHE_SLOTS)),
+            grid,
+            views: Mutex::new(HashMap::new()),
+            encoded: Mutex::new(HashMap::new()),
         }
     }
 
@@ -64,37 +90,72 @@ impl SnapshotFrame {
         self.state.tick
     }
 
-    /// The encoded delta from `baseline` (the frame last written to a session's socket) to this
-    /// frame; `previous` is the frame written before `baseline`, which the client also holds, and
-    /// lets the encoder predict motion. Sessions with the same two frames share one encoding:
-    /// every session sees the whole world, so the same frames mean the same bytes.
-    pub fn delta_from(
+    /// What the player owning `entity` sees of this frame. Without area of interest, the whole
+    /// world; with it, the view of the cell the entity is in (or `fallback`, the cell of its last
+    /// view, when the entity is gone).
+    pub fn view_for(&self, entity: EntityId, fallback: Option<Cell>) -> SentView {
+        let Some(grid) = &self.grid else {
+            return SentView {
+                key: ViewKey {
+                    tick: self.tick(),
+                    cell: None,
+                },
+                world: self.state.clone(),
+            };
+        };
+        let cell = self
+            .state
+            .entity(entity)
+            .map(|e| grid.cell_of(e))
+            .or(fallback)
+            .unwrap_or((0, 0));
+        let world = self
+            .views
+            .lock()
+            .entry(cell)
+            .or_insert_with(|| Arc::new(grid.view(&self.state, cell)))
+            .clone();
+        SentView {
+            key: ViewKey {
+                tick: self.tick(),
+                cell: Some(cell),
+            },
+            world,
+        }
+    }
+
+    /// The encoded delta from `baseline` (the view last written to a session's socket) to
+    /// `view` of this frame; `previous` is the view written before `baseline`, which the client
+    /// also holds, and lets the encoder predict motion. Sessions holding the same views share
+    /// one encoding.
+    pub fn delta_for(
         &self,
-        baseline: Option<&SnapshotFrame>,
-        previous: Option<&SnapshotFrame>,
+        baseline: Option<&SentView>,
+        previous: Option<&SentView>,
+        view: &SentView,
         metrics: &Metrics,
     ) -> (Arc<Vec<u8>>, CacheUse) {
         let previous = previous.filter(|_| baseline.is_some());
-        let key = (baseline.map(|b| b.tick()), previous.map(|p| p.tick()));
-        if let Some((_, bytes)) = self.encoded.lock().iter().find(|(k, _)| *k == key) {
+        let key = (baseline.map(|b| b.key), previous.map(|p| p.key), view.key);
+        if let Some(bytes) = self.encoded.lock().get(&key) {
             return (bytes.clone(), CacheUse::Hit);
         }
         // Encode outside the lock so that sessions with other baselines are not held up.
         let started = std::time::Instant::now();
         let worlds = Baselines {
-            baseline: baseline.map(|b| &b.state),
-            previous: previous.map(|p| &p.state),
+            baseline: baseline.map(|b| &*b.world),
+            previous: previous.map(|p| &*p.world),
         };
-        let bytes = Arc::new(Delta::encode(worlds.baseline, &self.state).to_bytes(worlds));
+        let bytes = Arc::new(Delta::encode(worlds.baseline, &view.world).to_bytes(worlds));
         metrics
             .encode_duration
             .observe_us(started.elapsed().as_micros() as u64);
         let mut cache = self.encoded.lock();
-        if let Some((_, existing)) = cache.iter().find(|(k, _)| *k == key) {
+        if let Some(existing) = cache.get(&key) {
             return (existing.clone(), CacheUse::Hit);
         }
-        if cache.len() < ENCODE_CACHE_SLOTS {
-            cache.push((key, bytes.clone()));
+        if cache.len() < ENCODE_CACHE_MAX {
+            cache.insert(key, bytes.clone());
         }
         (bytes, CacheUse::Miss)
     }

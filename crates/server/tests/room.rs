@@ -23,6 +23,7 @@ fn room(scenario: Scenario, capacity: usize) -> Room {
             tick_rate: 60,
             ticks_per_snapshot: 2,
             capacity,
+            view_radius: None,
         },
         Arc::new(Metrics::default()),
     )
