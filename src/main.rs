@@ -24,6 +24,18 @@ struct Cli {
 enum Command {
     /// Serve the game (the default when no subcommand is given).
     Serve(ServeArgs),
+    /// Run the standard scenarios and the arena in-process and print what each client receives.
+    Bandwidth(BandwidthArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+struct BandwidthArgs {
+    /// Seconds of simulated time measured per case (after 2 s of warm-up).
+    #[arg(long, default_value_t = 10)]
+    seconds: u32,
+    /// Print JSON rows instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -143,6 +155,7 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(args)) => args,
+        Some(Command::Bandwidth(args)) => return bandwidth(&args),
         None => cli.serve,
     };
     init_logging(args.log_format);
@@ -151,6 +164,31 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(serve(args))
+}
+
+fn bandwidth(args: &BandwidthArgs) -> anyhow::Result<()> {
+    use tickwire_server::bandwidth_report::{measure, standard_cases, table};
+    let mut rows = Vec::new();
+    for case in standard_cases() {
+        let row = measure(&case, args.seconds.max(1));
+        if args.json {
+            println!("{}", serde_json::to_string(&row)?);
+        } else {
+            eprintln!(
+                "measured {} E={} C={}: {:.1} bits per entity update",
+                row.scenario, row.entities, row.clients, row.bits_per_entity_update
+            );
+        }
+        anyhow::ensure!(
+            row.mismatches == 0,
+            "a client's world differed from the server's"
+        );
+        rows.push(row);
+    }
+    if !args.json {
+        print!("{}", table(&rows));
+    }
+    Ok(())
 }
 
 fn init_logging(format: LogFormat) {

@@ -11,8 +11,10 @@
 //! snapshots are skipped rather than queued, and every write has a deadline.
 
 pub mod aoi;
+pub mod bandwidth_report;
 pub mod client;
 pub mod config;
+pub mod dry_run;
 pub mod game;
 pub mod game_arena;
 pub mod game_floor;
