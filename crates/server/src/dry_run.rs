@@ -119,7 +119,7 @@ impl DryRun {
                     seq: c.seq,
                     move_x: (dir * 1.7).cos().signum() as f32,
                     move_y: (dir * 2.3).sin().signum() as f32,
-                    aim: (b * 6.28) as f32,
+                    aim: (b * std::f64::consts::TAU) as f32,
                     fire: c.seq % 3 == 0,
                 }
             };
