@@ -23,12 +23,13 @@ impl<'a> BitWriter<'a> {
             return;
         }
         let v = u64::from(v) & ((1u64 << bits) - 1);
+        // Fewer than 32 bits are pending before this write, so the sum fits in 64.
         self.acc |= v << self.n;
         self.n += bits;
-        while self.n >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n -= 8;
+        if self.n >= 32 {
+            self.out.extend_from_slice(&(self.acc as u32).to_le_bytes());
+            self.acc >>= 32;
+            self.n -= 32;
         }
     }
 
@@ -44,12 +45,12 @@ impl<'a> BitWriter<'a> {
         self.put(v, w);
     }
 
-    /// Flushes the last partial byte (zero padded).
+    /// Flushes the pending bits, the last byte zero padded.
     pub fn finish(mut self) {
-        if self.n > 0 {
+        while self.n > 0 {
             self.out.push(self.acc as u8);
-            self.acc = 0;
-            self.n = 0;
+            self.acc >>= 8;
+            self.n = self.n.saturating_sub(8);
         }
     }
 }
@@ -148,22 +149,27 @@ pub fn unzigzag(v: u32) -> i32 {
 pub fn best_width(values: &[u32]) -> (u32, u64) {
     let mut counts = [0u64; 33];
     let mut all_ones = [0u64; 33];
+    // Bits of the escapes of every value wider than the width under consideration, starting
+    // with width 0 (every non-zero value).
+    let mut wider_bits: u64 = 0;
+    let mut max_w = 0;
     for &v in values {
         let w = width(v);
         counts[w as usize] += 1;
+        wider_bits += if w > 0 { 6 + u64::from(w) } else { 0 };
+        max_w = max_w.max(w);
         // A value that is all ones at its own width collides with that width's escape code.
         if w > 0 && v == (u32::MAX >> (32 - w)) {
             all_ones[w as usize] += 1;
         }
     }
     let n = values.len() as u64;
-    if counts[0] == n {
+    if max_w == 0 {
         return (0, 6);
     }
     let mut best = (32, 6 + n * 32);
-    // Bits of the escapes of every value wider than the width under consideration.
-    let mut wider_bits: u64 = (1..=32).map(|w| counts[w] * (6 + w as u64)).sum();
-    for w in 1..32u32 {
+    // Widths past the widest value only add bits (beyond the one that avoids its escape).
+    for w in 1..=(max_w + 1).min(31) {
         let wu = u64::from(w);
         wider_bits -= counts[w as usize] * (6 + wu);
         let cost = 6 + n * wu + wider_bits + all_ones[w as usize] * (6 + wu);
@@ -176,7 +182,11 @@ pub fn best_width(values: &[u32]) -> (u32, u64) {
 
 /// Writes `values` as a block: 6 bits of width `w`, then each value in `w` bits, with escapes.
 pub fn put_block(bw: &mut BitWriter<'_>, values: &[u32]) {
-    let (w, _) = best_width(values);
+    put_block_at(bw, values, best_width(values).0);
+}
+
+/// [`put_block`] at a width already chosen by [`best_width`] for these values.
+pub fn put_block_at(bw: &mut BitWriter<'_>, values: &[u32], w: u32) {
     bw.put(w, 6);
     if w == 0 {
         return;
@@ -293,8 +303,10 @@ pub fn put_subset(bw: &mut BitWriter<'_>, n: usize, indices: &[u32], scratch: &m
         scratch.push(i - next);
         next = i + 1;
     }
-    let list_cost = 6 + u64::from(width(indices.len() as u32)) + best_width(scratch).1;
-    if (n as u64) <= list_cost {
+    // A subset of at least half the set is never smaller as a list: skip pricing it.
+    let bitmask = indices.len() * 2 >= n
+        || (n as u64) <= 6 + u64::from(width(indices.len() as u32)) + best_width(scratch).1;
+    if bitmask {
         bw.bit(false);
         let mut it = indices.iter().peekable();
         for i in 0..n as u32 {

@@ -31,7 +31,8 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::bits::{
-    BitReader, BitWriter, get_block, get_subset, put_block, put_subset, unzigzag, zigzag,
+    BitReader, BitWriter, best_width, get_block, get_subset, put_block, put_block_at, put_subset,
+    unzigzag, zigzag,
 };
 use crate::codec::MAX_ENTITIES;
 use crate::{CodecError, Delta, EntityChange, EntityId, EntityKind, EntityState, Tick, WorldState};
@@ -95,30 +96,45 @@ struct Scratch {
     b: Vec<u32>,
     c: Vec<u32>,
     d: Vec<u32>,
+    xs: Vec<u32>,
+    ys: Vec<u32>,
+    pxs: Vec<u32>,
+    pys: Vec<u32>,
+    vel: Vec<(i32, i32)>,
+}
+
+thread_local! {
+    /// One set of encoding buffers per thread: a server encodes on every worker thread.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 fn kind_code(k: EntityKind) -> u32 {
     k as u32
 }
 
-/// Per changed entity: its velocity guess from `previous` to `baseline` (0 when unknown).
+/// Per changed entity: its velocity guess from `previous` to `baseline` (0 when unknown), into
+/// `out`. All three lists are sorted by id, so one merge walk finds everything.
 fn velocities(
     changed: &[EntityChange],
     baseline: &WorldState,
     previous: &WorldState,
-) -> Vec<(i32, i32)> {
-    let mut out = Vec::with_capacity(changed.len());
+    out: &mut Vec<(i32, i32)>,
+) {
+    out.clear();
+    out.reserve(changed.len());
+    let mut b = baseline.entities.iter().peekable();
     let mut p = previous.entities.iter().peekable();
     for c in changed {
-        let b = baseline.entity(c.id);
+        while b.next_if(|e| e.id < c.id).is_some() {}
         while p.next_if(|e| e.id < c.id).is_some() {}
-        let v = match (b, p.peek()) {
-            (Some(b), Some(e)) if e.id == c.id => (b.x.wrapping_sub(e.x), b.y.wrapping_sub(e.y)),
+        let v = match (b.peek(), p.peek()) {
+            (Some(be), Some(pe)) if be.id == c.id && pe.id == c.id => {
+                (be.x.wrapping_sub(pe.x), be.y.wrapping_sub(pe.y))
+            }
             _ => (0, 0),
         };
         out.push(v);
     }
-    out
 }
 
 impl Delta {
@@ -128,7 +144,14 @@ impl Delta {
     /// must then hold the same world).
     pub fn write(&self, worlds: Baselines<'_>, out: &mut Vec<u8>) {
         debug_assert_eq!(self.baseline, worlds.baseline.map(|b| b.tick));
-        let mut s = Scratch::default();
+        SCRATCH.with(|s| match s.try_borrow_mut() {
+            Ok(mut s) => self.write_with(worlds, out, &mut s),
+            // Only reachable if encoding re-entered itself; fall back to fresh buffers.
+            Err(_) => self.write_with(worlds, out, &mut Scratch::default()),
+        });
+    }
+
+    fn write_with(&self, worlds: Baselines<'_>, out: &mut Vec<u8>, s: &mut Scratch) {
         let mut bw = BitWriter::new(out);
         bw.varbits(self.tick.0);
         let base = match (self.baseline, worlds.baseline) {
@@ -139,33 +162,36 @@ impl Delta {
         if let Some(base) = base {
             bw.varbits(self.tick.since(base.tick));
             // Choose prediction only where it makes the x and y blocks smaller.
-            let plain: (Vec<u32>, Vec<u32>) = self
-                .changed
-                .iter()
-                .map(|c| (zigzag(c.dx), zigzag(c.dy)))
-                .unzip();
+            s.xs.clear();
+            s.xs.extend(self.changed.iter().map(|c| zigzag(c.dx)));
+            s.ys.clear();
+            s.ys.extend(self.changed.iter().map(|c| zigzag(c.dy)));
+            let (mut wx, cx) = best_width(&s.xs);
+            let (mut wy, cy) = best_width(&s.ys);
             let mut use_prev = None;
-            let (mut xs, mut ys) = plain;
-            if let Some(prev) = worlds.previous {
-                let vel = velocities(&self.changed, base, prev);
-                let (pxs, pys): (Vec<u32>, Vec<u32>) = self
-                    .changed
-                    .iter()
-                    .zip(&vel)
-                    .map(|(c, v)| {
-                        (
-                            zigzag(c.dx.wrapping_sub(v.0)),
-                            zigzag(c.dy.wrapping_sub(v.1)),
-                        )
-                    })
-                    .unzip();
-                let cost = |a: &[u32], b: &[u32]| {
-                    crate::bits::best_width(a).1 + crate::bits::best_width(b).1
-                };
-                if cost(&pxs, &pys) < cost(&xs, &ys) {
+            if let Some(prev) = worlds.previous.filter(|_| !self.changed.is_empty()) {
+                velocities(&self.changed, base, prev, &mut s.vel);
+                s.pxs.clear();
+                s.pxs.extend(
+                    self.changed
+                        .iter()
+                        .zip(&s.vel)
+                        .map(|(c, v)| zigzag(c.dx.wrapping_sub(v.0))),
+                );
+                s.pys.clear();
+                s.pys.extend(
+                    self.changed
+                        .iter()
+                        .zip(&s.vel)
+                        .map(|(c, v)| zigzag(c.dy.wrapping_sub(v.1))),
+                );
+                let (pwx, pcx) = best_width(&s.pxs);
+                let (pwy, pcy) = best_width(&s.pys);
+                if pcx + pcy < cx + cy {
                     use_prev = Some(prev);
-                    xs = pxs;
-                    ys = pys;
+                    std::mem::swap(&mut s.xs, &mut s.pxs);
+                    std::mem::swap(&mut s.ys, &mut s.pys);
+                    (wx, wy) = (pwx, pwy);
                 }
             }
             bw.bit(use_prev.is_some());
@@ -175,9 +201,9 @@ impl Delta {
 
             // Removed and changed entities are named by their index in the baseline.
             s.a.clear();
+            s.b.clear();
             let mut r = self.removed.iter().peekable();
             let mut c = self.changed.iter().peekable();
-            s.b.clear();
             let mut kept = 0u32;
             for (i, e) in base.entities.iter().enumerate() {
                 if r.next_if(|&&id| id == e.id).is_some() {
@@ -189,21 +215,21 @@ impl Delta {
                 }
                 kept += 1;
             }
-            let (removed, changed) = (std::mem::take(&mut s.a), std::mem::take(&mut s.b));
-            put_subset(&mut bw, base.entities.len(), &removed, &mut s.c);
-            put_subset(&mut bw, kept as usize, &changed, &mut s.c);
-            put_block(&mut bw, &xs);
-            put_block(&mut bw, &ys);
+            put_subset(&mut bw, base.entities.len(), &s.a, &mut s.c);
+            put_subset(&mut bw, kept as usize, &s.b, &mut s.c);
+            put_block_at(&mut bw, &s.xs, wx);
+            put_block_at(&mut bw, &s.ys, wy);
             s.d.clear();
             s.d.extend(self.changed.iter().map(|c| zigzag(i32::from(c.dangle))));
             put_block(&mut bw, &s.d);
-            let hp: Vec<u32> = (0..self.changed.len() as u32)
-                .filter(|&i| self.changed[i as usize].hp.is_some())
-                .collect();
-            bw.bit(!hp.is_empty());
-            if !hp.is_empty() {
-                put_subset(&mut bw, self.changed.len(), &hp, &mut s.c);
-                for &i in &hp {
+            s.a.clear();
+            s.a.extend(
+                (0..self.changed.len() as u32).filter(|&i| self.changed[i as usize].hp.is_some()),
+            );
+            bw.bit(!s.a.is_empty());
+            if !s.a.is_empty() {
+                put_subset(&mut bw, self.changed.len(), &s.a, &mut s.c);
+                for &i in &s.a {
                     bw.put(u32::from(self.changed[i as usize].hp.unwrap_or(0)), 8);
                 }
             }
@@ -314,10 +340,11 @@ impl Delta {
             get_block(&mut br, m, &mut s.a)?;
             get_block(&mut br, m, &mut s.b)?;
             get_block(&mut br, m, &mut s.c)?;
-            let vel = match prev {
-                Some(p) => velocities(&delta.changed, base, p),
-                None => vec![(0, 0); m],
-            };
+            let mut vel = Vec::new();
+            match prev {
+                Some(p) => velocities(&delta.changed, base, p, &mut vel),
+                None => vel.resize(m, (0, 0)),
+            }
             for (i, ch) in delta.changed.iter_mut().enumerate() {
                 ch.dx = unzigzag(s.a[i]).wrapping_add(vel[i].0);
                 ch.dy = unzigzag(s.b[i]).wrapping_add(vel[i].1);

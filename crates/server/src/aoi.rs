@@ -19,8 +19,10 @@ pub struct Grid {
     entries: Vec<(u64, u32)>,
 }
 
+/// Orders cells by column then row, with negative coordinates before positive ones.
 fn key(c: Cell) -> u64 {
-    ((c.0 as u32 as u64) << 32) | c.1 as u32 as u64
+    let bias = |v: i32| (v as i64 - i64::from(i32::MIN)) as u64;
+    (bias(c.0) << 32) | bias(c.1)
 }
 
 impl Grid {
@@ -49,24 +51,33 @@ impl Grid {
 
     /// Every entity a client in `cell` sees, sorted by id.
     pub fn view(&self, state: &WorldState, cell: Cell) -> WorldState {
-        let mut idx: Vec<u32> = Vec::new();
+        // Mark the entities of the block in a bitset over the state's entities (sorted by id),
+        // then read the bitset in order: the view comes out sorted with no sort.
+        let mut marks = vec![0u64; state.entities.len().div_ceil(64)];
+        let mut count = 0;
+        // Keys order cells by column, then row: each column of the block is one run of entries.
         for dx in -self.reach..=self.reach {
-            for dy in -self.reach..=self.reach {
-                let k = key((cell.0.saturating_add(dx), cell.1.saturating_add(dy)));
-                let start = self.entries.partition_point(|&(e, _)| e < k);
-                idx.extend(
-                    self.entries[start..]
-                        .iter()
-                        .take_while(|&&(e, _)| e == k)
-                        .map(|&(_, i)| i),
-                );
+            let col = cell.0.saturating_add(dx);
+            let lo = key((col, cell.1.saturating_sub(self.reach)));
+            let hi = key((col, cell.1.saturating_add(self.reach)));
+            let start = self.entries.partition_point(|&(e, _)| e < lo);
+            for &(_, i) in self.entries[start..].iter().take_while(|&&(e, _)| e <= hi) {
+                marks[i as usize / 64] |= 1 << (i % 64);
+                count += 1;
             }
         }
-        // Indices into a list sorted by id: sorting them sorts by id.
-        idx.sort_unstable();
+        let mut entities = Vec::with_capacity(count);
+        for (w, &bits) in marks.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let i = w * 64 + bits.trailing_zeros() as usize;
+                entities.push(state.entities[i]);
+                bits &= bits - 1;
+            }
+        }
         WorldState {
             tick: state.tick,
-            entities: idx.iter().map(|&i| state.entities[i as usize]).collect(),
+            entities,
         }
     }
 }

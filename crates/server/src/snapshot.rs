@@ -1,10 +1,10 @@
 //! `SnapshotFrame`: one published, immutable snapshot of a room, with the views clients see of
 //! it and their shared encodings.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
+use rustc_hash::FxHashMap;
 use tickwire_protocol::{Baselines, Delta, EntityId, Tick, WorldState};
 
 use crate::aoi::{Cell, Grid};
@@ -49,8 +49,8 @@ pub struct SnapshotFrame {
     /// A message sent as is instead of a delta (the transport-floor scenario).
     pub fixed: Option<Arc<Vec<u8>>>,
     grid: Option<Grid>,
-    views: Mutex<HashMap<Cell, Arc<WorldState>>>,
-    encoded: Mutex<HashMap<EncodeKey, Arc<Vec<u8>>>>,
+    views: Mutex<FxHashMap<Cell, Arc<WorldState>>>,
+    encoded: Mutex<FxHashMap<EncodeKey, Arc<Vec<u8>>>>,
 }
 
 /// Whether an encoding came from the cache, for metrics.
@@ -80,8 +80,8 @@ impl SnapshotFrame {
             events,
             fixed,
             grid,
-            views: Mutex::new(HashMap::new()),
-            encoded: Mutex::new(HashMap::new()),
+            views: Mutex::new(FxHashMap::default()),
+            encoded: Mutex::new(FxHashMap::default()),
         }
     }
 
