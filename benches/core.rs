@@ -1,4 +1,5 @@
-//! Core costs: delta encode/decode/apply per entity, and one arena world step.
+//! Core costs: delta encode/decode/apply per entity, one arena world step, and the random-walk
+//! scenario's step and snapshot capture at 100, 1,000 and 10,000 entities.
 //!
 //! Run with `cargo bench --bench core`; criterion prints time per iteration and, through
 //! `Throughput::Elements`, entities per second (the per-entity cost is its inverse).
@@ -96,5 +97,42 @@ fn step(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, delta, step);
+fn random_walk(c: &mut Criterion) {
+    use tickwire_server::game::{Game, PlayerHandle};
+    use tickwire_server::game_random_walk::RandomWalkGame;
+    let mut g = c.benchmark_group("random_walk");
+    for n in [100u32, 1_000, 10_000] {
+        let mut game = RandomWalkGame::new(n, 100);
+        let players: Vec<PlayerHandle> = (0..10).map(|_| game.add_player("p").0).collect();
+        let inputs: Vec<_> = players
+            .iter()
+            .map(|&p| {
+                (
+                    p,
+                    tickwire_protocol::Input {
+                        seq: 1,
+                        move_x: 1.5,
+                        move_y: -2.0,
+                        aim: 0.0,
+                        fire: false,
+                    },
+                )
+            })
+            .collect();
+        g.throughput(Throughput::Elements(u64::from(n)));
+        g.bench_with_input(BenchmarkId::new("step_all_moving", n), &n, |b, _| {
+            b.iter(|| game.step(black_box(&inputs)))
+        });
+        let mut state = WorldState::default();
+        g.bench_with_input(BenchmarkId::new("capture", n), &n, |b, _| {
+            b.iter(|| {
+                game.capture(&mut state);
+                black_box(state.entities.len())
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, delta, step, random_walk);
 criterion_main!(benches);

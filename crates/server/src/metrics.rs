@@ -221,6 +221,17 @@ impl Metrics {
             "tickwire_encode_duration_seconds",
             "Duration of one delta encoding.",
         );
+        let (hits, misses) = (
+            self.encode_cache_hits.load(Relaxed),
+            self.encode_cache_misses.load(Relaxed),
+        );
+        if hits + misses > 0 {
+            let _ = writeln!(
+                out,
+                "# HELP tickwire_encode_cache_hit_ratio Share of snapshot encodings shared between sessions since start.\n# TYPE tickwire_encode_cache_hit_ratio gauge\ntickwire_encode_cache_hit_ratio {}",
+                hits as f64 / (hits + misses) as f64
+            );
+        }
         if let Some(cpu) = crate::process_stats::cpu_seconds() {
             let _ = writeln!(
                 out,
