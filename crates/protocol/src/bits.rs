@@ -303,9 +303,7 @@ pub fn put_subset(bw: &mut BitWriter<'_>, n: usize, indices: &[u32], scratch: &m
         scratch.push(i - next);
         next = i + 1;
     }
-    // A subset of at least half the set is never smaller as a list: skip pricing it.
-    let bitmask = indices.len() * 2 >= n
-        || (n as u64) <= 6 + u64::from(width(indices.len() as u32)) + best_width(scratch).1;
+    let bitmask = (n as u64) <= 6 + u64::from(width(indices.len() as u32)) + best_width(scratch).1;
     if bitmask {
         bw.bit(false);
         let mut it = indices.iter().peekable();
