@@ -41,7 +41,8 @@ const meters = {
 /**
  * Everything that lives as long as one session (one Welcome); replaced on reconnect, since the
  * next connection starts from no baseline and a new input sequence.
- * @typedef {{welcome: WelcomeMsg, world: WorldState | null, lastAck: number, clock: ServerClock,
+ * @typedef {{welcome: WelcomeMsg, world: WorldState | null, previous: WorldState | null,
+ *   lastAck: number, clock: ServerClock,
  *   interp: InterpBuffer, predictor: Predictor, ownDead: boolean, acc: number, aim: number}} Session
  */
 /** @type {Session | null} */
@@ -59,6 +60,8 @@ function newSession(welcome, now) {
   return {
     welcome,
     world: null,
+    // The world before `world`: deltas may predict motion from it.
+    previous: null,
     lastAck: 0,
     clock,
     interp: new InterpBuffer(Math.max(32, welcome.snapshot_rate * 2)),
@@ -113,13 +116,14 @@ function onMessage(msg, bytes) {
 function onSnapshot(s, ack, body, bytes, now) {
   let world;
   try {
-    world = applyBody(body, s.world);
+    world = applyBody(body, s.world, s.previous);
   } catch (e) {
     // Without the right baseline no later delta can be applied: start over with a full snapshot.
     console.error('tickwire: bad snapshot:', e);
     conn?.restart(`Bad snapshot (${e instanceof Error ? e.message : e})`);
     return;
   }
+  s.previous = s.world;
   s.world = world;
   s.lastAck = ack;
   meters.snapshots.add(now);

@@ -306,7 +306,11 @@ export class Predictor {
       // Drop what is older than the acked input; keep it as the base of later replays.
       this.history.splice(0, i);
       this.lastError = Math.hypot(e.pos[0] - server[0], e.pos[1] - server[1]);
-      if (Math.abs(posToFixed(e.pos[0]) - serverX) <= 1 && Math.abs(posToFixed(e.pos[1]) - serverY) <= 1) {
+      // Within one quantization step of the server's (quantized) position: what replaying from
+      // that position would also give. Comparing quantized values with a step of slack instead
+      // would keep a prediction up to 1.5 steps off, and at rest it would stay off for good.
+      const step = 1 / POS_SCALE;
+      if (Math.abs(e.pos[0] - server[0]) <= step && Math.abs(e.pos[1] - server[1]) <= step) {
         return { corrected: false, snapped: false, errorUnits: this.lastError };
       }
       baseVel = e.vel;

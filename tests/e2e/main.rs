@@ -2,7 +2,10 @@
 //! One binary, a module per behaviour.
 
 mod bad_input;
+mod browser;
+mod cdp;
 mod harness;
 mod http_edge;
 mod join;
+mod node_tests;
 mod sync;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 
 import { Writer, hexToBytes } from '../codec.js';
 import { decodeClientMsg } from '../messages.js';
-import { diffWorlds, encodeDelta } from '../delta.js';
+import { decodeDelta, diffWorlds, encodeDelta } from '../delta.js';
 import { FakeSocket } from './fakes.js';
 import { loadVectors } from './vectors.js';
 
@@ -96,10 +96,17 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     // The server applied 10 inputs (no movement keys held): the prediction agrees.
     const prev = world;
     world = { tick: 1000004, entities: [e(7, 310, 300, 'Bot'), e(42, 100, 100)] };
-    ws.receive(snapshotMsg(10, encodeDelta(diffWorlds(prev, world))));
+    ws.receive(snapshotMsg(10, encodeDelta(diffWorlds(prev, world), prev)));
     assert.equal(tw.lastAck(), 10);
     assert.equal(tw.stats().predictionErrorPx, 0);
     assert.deepEqual(tw.stats().ownPosition, { x: 100, y: 100 });
+    // The bot keeps moving: a delta predicted from the world before the baseline applies too.
+    const next = { tick: 1000006, entities: [e(7, 320, 300, 'Bot'), e(42, 100, 100)] };
+    const predicted = encodeDelta(diffWorlds(world, next), world, prev);
+    assert.throws(() => decodeDelta(predicted, world, null), /previous/, 'the body uses motion prediction');
+    ws.receive(snapshotMsg(10, predicted));
+    assert.deepEqual(tw.world(), next.entities);
+    world = next;
     const st = tw.stats();
     for (const k of ['connected', 'serverTick', 'entities', 'pingMs', 'kbpsIn', 'snapshotsPerSec', 'ownEntityId', 'ownPosition', 'predictionErrorPx']) {
       assert.ok(k in st, k);
@@ -112,7 +119,8 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     }
 
     // A snapshot against a baseline we do not hold: the client reconnects for a full one.
-    const bad = encodeDelta(diffWorlds({ tick: 5, entities: [] }, world));
+    const stale = { tick: 5, entities: [] };
+    const bad = encodeDelta(diffWorlds(stale, world), stale);
     ws.receive(snapshotMsg(11, bad));
     assert.ok(ws.closedWith, 'dropped the broken session');
     assert.equal(tw.stats().connected, false);

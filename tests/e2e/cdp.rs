@@ -1,0 +1,513 @@
+//! A minimal Chrome DevTools Protocol client for the browser tests: it starts a headless
+//! Chromium on loopback, opens pages, and sends commands to them over WebSockets.
+//!
+//! Commands are sent one at a time: `call` writes a request and reads frames until the response
+//! with the same id, keeping the events it passes (bounded). One owner reads and writes each
+//! socket, so reads and writes are never raced. Every wait is bounded by [`LIMIT`], and the
+//! browser is killed (its whole process group) and its profile removed when [`Chromium`] drops.
+
+use std::collections::VecDeque;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use fastwebsockets::{FragmentCollector, Frame, OpCode, Payload, handshake};
+use http_body_util::Empty;
+use hyper::Request;
+use hyper::header::{CONNECTION, HOST, UPGRADE};
+use hyper::upgrade::Upgraded;
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::harness::LIMIT;
+
+/// Events kept per connection; older ones are dropped.
+const MAX_EVENTS: usize = 1000;
+/// Largest CDP message accepted (screenshots are the big ones).
+const MAX_MESSAGE: usize = 64 << 20;
+
+/// Names of the browser programs looked up on `PATH`, in order.
+const PROGRAMS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
+
+/// The browser to use: `TICKWIRE_CHROMIUM`, else the first of [`PROGRAMS`] found on `PATH`.
+pub fn find_chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("TICKWIRE_CHROMIUM").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    PROGRAMS.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// A running headless Chromium. Dropping it kills the browser and removes its profile.
+pub struct Chromium {
+    /// The DevTools HTTP and WebSocket port on 127.0.0.1.
+    port: u16,
+    /// The browser-level CDP connection (targets are created through it).
+    browser: Cdp,
+    /// Declared last so that the connection above is dropped before the process is killed.
+    process: ProcessGuard,
+}
+
+/// Kills the browser's process group and removes its profile directory.
+struct ProcessGuard {
+    child: Child,
+    dir: PathBuf,
+}
+
+impl Drop for ProcessGuard {
+    fn drop(&mut self) {
+        // The browser leads its own process group (see `launch`), so this also ends its
+        // renderer and utility processes; `kill` is the fallback for the leader alone.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // Wait (bounded) until no process of the group is left.
+        for _ in 0..40 {
+            let alive = Command::new("kill")
+                .args(["-0", "--", &group])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if !alive {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Children may still be closing files in the profile for a moment.
+        for _ in 0..20 {
+            if std::fs::remove_dir_all(&self.dir).is_ok() || !self.dir.exists() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Chromium {
+    /// Starts `program` headless with a fresh profile and connects to it.
+    pub async fn launch(program: &Path) -> Chromium {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "tickwire-chromium-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create the browser profile dir");
+        let log = std::fs::File::create(dir.join("chromium.log")).expect("create the browser log");
+        let child = Command::new(program)
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+                "--disable-background-timer-throttling",
+                "--disable-renderer-backgrounding",
+                "--disable-backgrounding-occluded-windows",
+                "--window-size=1280,720",
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", dir.display()))
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", program.display()));
+        let mut process = ProcessGuard { child, dir };
+
+        // Chromium writes the port it picked (line 1) and the browser target's path (line 2).
+        let active = process.dir.join("DevToolsActivePort");
+        let deadline = tokio::time::Instant::now() + LIMIT;
+        let (port, browser_path) = loop {
+            if let Ok(text) = std::fs::read_to_string(&active) {
+                let mut lines = text.lines();
+                if let (Some(port), Some(path)) = (lines.next(), lines.next()) {
+                    if let Ok(port) = port.trim().parse::<u16>() {
+                        break (port, path.trim().to_string());
+                    }
+                }
+            }
+            if let Ok(Some(status)) = process.child.try_wait() {
+                panic!(
+                    "{} exited at start ({status}):\n{}",
+                    program.display(),
+                    std::fs::read_to_string(process.dir.join("chromium.log")).unwrap_or_default()
+                );
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} wrote no DevToolsActivePort within {LIMIT:?}",
+                program.display()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let browser = Cdp::connect(port, &browser_path).await;
+        Chromium {
+            port,
+            browser,
+            process,
+        }
+    }
+
+    /// Opens `url` in a new window and connects to its page target.
+    pub async fn open(&mut self, url: &str) -> Page {
+        let created = self
+            .browser
+            .call(
+                "Target.createTarget",
+                json!({ "url": url, "newWindow": true }),
+            )
+            .await;
+        let target_id = created["targetId"]
+            .as_str()
+            .expect("Target.createTarget returns a targetId")
+            .to_string();
+        // The target is listed with its WebSocket URL once it exists; that may take a moment.
+        let deadline = tokio::time::Instant::now() + LIMIT;
+        let ws_url = loop {
+            let list = http_get_json(self.port, "/json/list").await;
+            let found = list.as_array().and_then(|targets| {
+                targets
+                    .iter()
+                    .find(|t| t["id"] == target_id.as_str())
+                    .and_then(|t| t["webSocketDebuggerUrl"].as_str())
+                    .map(str::to_string)
+            });
+            if let Some(url) = found {
+                break url;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "target {target_id} not listed in /json/list: {list}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let prefix = format!("ws://127.0.0.1:{}", self.port);
+        let path = ws_url
+            .strip_prefix(&prefix)
+            .unwrap_or_else(|| panic!("a page socket off loopback: {ws_url}"));
+        let mut cdp = Cdp::connect(self.port, path).await;
+        cdp.call("Runtime.enable", json!({})).await;
+        cdp.call("Page.enable", json!({})).await;
+        Page { cdp }
+    }
+
+    /// The browser's log so far (its stderr) for failure messages, without the D-Bus noise of
+    /// a machine with no session bus.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.process.dir.join("chromium.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.contains("dbus"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// One CDP connection (to the browser or to one page).
+pub struct Cdp {
+    ws: FragmentCollector<TokioIo<Upgraded>>,
+    next_id: u64,
+    /// Events received while waiting for responses, oldest first, at most [`MAX_EVENTS`].
+    events: VecDeque<Value>,
+}
+
+struct SpawnExecutor;
+
+impl<F> hyper::rt::Executor<F> for SpawnExecutor
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn execute(&self, fut: F) {
+        tokio::spawn(fut);
+    }
+}
+
+impl Cdp {
+    /// Opens `ws://127.0.0.1:port{path}`.
+    async fn connect(port: u16, path: &str) -> Cdp {
+        let host = format!("127.0.0.1:{port}");
+        let stream = tokio::time::timeout(LIMIT, TcpStream::connect(&host))
+            .await
+            .expect("DevTools connect in time")
+            .expect("DevTools connect");
+        let req = Request::builder()
+            .method("GET")
+            .uri(path)
+            .header(HOST, &host)
+            .header(UPGRADE, "websocket")
+            .header(CONNECTION, "upgrade")
+            .header("Sec-WebSocket-Key", handshake::generate_key())
+            .header("Sec-WebSocket-Version", "13")
+            .body(Empty::<Bytes>::new())
+            .expect("request");
+        let (mut ws, _) =
+            tokio::time::timeout(LIMIT, handshake::client(&SpawnExecutor, req, stream))
+                .await
+                .expect("DevTools handshake in time")
+                .unwrap_or_else(|e| panic!("DevTools handshake on {path}: {e}"));
+        ws.set_auto_close(true);
+        ws.set_auto_pong(true);
+        ws.set_max_message_size(MAX_MESSAGE);
+        Cdp {
+            ws: FragmentCollector::new(ws),
+            next_id: 1,
+            events: VecDeque::new(),
+        }
+    }
+
+    /// Sends a command and returns its result; panics on a protocol error or after [`LIMIT`].
+    pub async fn call(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let request = json!({ "id": id, "method": method, "params": params });
+        let bytes = serde_json::to_vec(&request).expect("json");
+        tokio::time::timeout(
+            LIMIT,
+            self.ws
+                .write_frame(Frame::new(true, OpCode::Text, None, Payload::Owned(bytes))),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{method}: write timed out"))
+        .unwrap_or_else(|e| panic!("{method}: write: {e}"));
+        // A timeout here leaves the socket mid-frame, so it is fatal: the test fails.
+        tokio::time::timeout(LIMIT, async {
+            loop {
+                let frame = self
+                    .ws
+                    .read_frame()
+                    .await
+                    .unwrap_or_else(|e| panic!("{method}: read: {e}"));
+                match frame.opcode {
+                    OpCode::Text | OpCode::Binary => {}
+                    OpCode::Close => panic!("{method}: DevTools closed the connection"),
+                    _ => continue,
+                }
+                let msg: Value = serde_json::from_slice(&frame.payload)
+                    .unwrap_or_else(|e| panic!("{method}: bad DevTools JSON: {e}"));
+                if msg["id"].as_u64() == Some(id) {
+                    if let Some(err) = msg.get("error") {
+                        panic!("{method} {params}: {err}");
+                    }
+                    return msg["result"].clone();
+                }
+                if msg.get("method").is_some() {
+                    if self.events.len() == MAX_EVENTS {
+                        self.events.pop_front();
+                    }
+                    self.events.push_back(msg);
+                }
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{method}: no response within {LIMIT:?}"))
+    }
+}
+
+/// One page (tab) of the browser.
+pub struct Page {
+    /// Its CDP connection.
+    pub cdp: Cdp,
+}
+
+impl Page {
+    /// Evaluates a JavaScript expression and returns its value (by value, as JSON).
+    pub async fn eval(&mut self, expression: &str) -> Value {
+        let r = self
+            .cdp
+            .call(
+                "Runtime.evaluate",
+                json!({ "expression": expression, "returnByValue": true }),
+            )
+            .await;
+        if let Some(ex) = r.get("exceptionDetails") {
+            panic!("{expression} threw: {ex}");
+        }
+        r["result"]["value"].clone()
+    }
+
+    /// Brings the page to the front and makes it believe it has focus, so that its frame loop
+    /// runs and key events reach it.
+    pub async fn focus(&mut self) {
+        self.cdp.call("Page.bringToFront", json!({})).await;
+        self.cdp
+            .call(
+                "Emulation.setFocusEmulationEnabled",
+                json!({ "enabled": true }),
+            )
+            .await;
+    }
+
+    /// Presses (`down`) or releases a key, as a physical keyboard would.
+    pub async fn key(&mut self, down: bool, key: &str, code: &str, virtual_key: u32) {
+        self.cdp
+            .call(
+                "Input.dispatchKeyEvent",
+                json!({
+                    "type": if down { "keyDown" } else { "keyUp" },
+                    "key": key,
+                    "code": code,
+                    "windowsVirtualKeyCode": virtual_key,
+                    "nativeVirtualKeyCode": virtual_key,
+                }),
+            )
+            .await;
+    }
+
+    /// Saves a PNG screenshot of the page to `path`, creating its directory.
+    pub async fn screenshot(&mut self, path: &Path) {
+        let r = self
+            .cdp
+            .call("Page.captureScreenshot", json!({ "format": "png" }))
+            .await;
+        let png = base64_decode(r["data"].as_str().expect("screenshot data"))
+            .expect("screenshot is base64");
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "screenshot is a PNG");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("create the artifacts dir");
+        }
+        std::fs::write(path, png).expect("write the screenshot");
+    }
+
+    /// The page's console messages and uncaught exceptions seen so far, for failure messages.
+    pub fn console(&self) -> Vec<String> {
+        self.cdp
+            .events
+            .iter()
+            .filter_map(|e| match e["method"].as_str()? {
+                "Runtime.consoleAPICalled" => {
+                    let args: Vec<String> = e["params"]["args"]
+                        .as_array()?
+                        .iter()
+                        .map(|a| match &a["value"] {
+                            Value::String(s) => s.clone(),
+                            Value::Null => a["description"].as_str().unwrap_or("").to_string(),
+                            v => v.to_string(),
+                        })
+                        .collect();
+                    let kind = e["params"]["type"].as_str().unwrap_or("log");
+                    Some(format!("console.{kind}: {}", args.join(" ")))
+                }
+                "Runtime.exceptionThrown" => {
+                    let details = &e["params"]["exceptionDetails"];
+                    let text = details["exception"]["description"]
+                        .as_str()
+                        .or(details["text"].as_str())
+                        .unwrap_or("?");
+                    Some(format!("exception: {text}"))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// GETs `path` from the DevTools HTTP endpoint and parses the JSON body.
+async fn http_get_json(port: u16, path: &str) -> Value {
+    let body = tokio::time::timeout(LIMIT, async {
+        let mut s = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("DevTools HTTP connect");
+        let req =
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+        s.write_all(req.as_bytes()).await.expect("write");
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 8192];
+        loop {
+            // Stop at Content-Length rather than relying on the server to close.
+            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                let len = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok());
+                if let Some(len) = len {
+                    if buf.len() >= end + 4 + len {
+                        return buf[end + 4..end + 4 + len].to_vec();
+                    }
+                }
+            }
+            let n = s.read(&mut chunk).await.expect("read");
+            if n == 0 {
+                let end = buf
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .expect("an HTTP response");
+                return buf[end + 4..].to_vec();
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("GET {path}: no answer within {LIMIT:?}"));
+    serde_json::from_slice(&body).unwrap_or_else(|e| {
+        panic!(
+            "GET {path}: bad JSON ({e}): {}",
+            String::from_utf8_lossy(&body)
+        )
+    })
+}
+
+/// Decodes standard base64 (with `=` padding); `None` on any other character.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    fn value(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let bytes = text.trim_end_matches('=').as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut acc = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            acc |= value(c)? << (18 - 6 * i);
+        }
+        let produced = match chunk.len() {
+            4 => 3,
+            3 => 2,
+            2 => 1,
+            _ => return None,
+        };
+        out.extend_from_slice(&acc.to_be_bytes()[1..1 + produced]);
+    }
+    Some(out)
+}
+
+#[test]
+fn base64_decodes_padded_and_unpadded_tails() {
+    assert_eq!(base64_decode("").as_deref(), Some(&b""[..]));
+    assert_eq!(base64_decode("Zg==").as_deref(), Some(&b"f"[..]));
+    assert_eq!(base64_decode("Zm8=").as_deref(), Some(&b"fo"[..]));
+    assert_eq!(base64_decode("Zm9v").as_deref(), Some(&b"foo"[..]));
+    assert_eq!(base64_decode("Zm9vYmFy").as_deref(), Some(&b"foobar"[..]));
+    assert_eq!(base64_decode("+/8=").as_deref(), Some(&[0xfb, 0xff][..]));
+    assert_eq!(base64_decode("Zm9v!"), None);
+}
