@@ -237,7 +237,7 @@ export function putSubset(bw, n, indices) {
     gaps.push(i - next);
     next = i + 1;
   }
-  const bitmask = indices.length * 2 >= n || n <= 6 + width(indices.length) + bestWidth(gaps)[1];
+  const bitmask = n <= 6 + width(indices.length) + bestWidth(gaps)[1];
   if (bitmask) {
     bw.bit(false);
     let k = 0;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { DecodeError } from '../codec.js';
-import { BitReader, BitWriter, bestWidth, getBlock, putBlock, unzigzag, zigzag } from '../bits.js';
+import { BitReader, BitWriter, bestWidth, getBlock, getSubset, putBlock, putSubset, unzigzag, zigzag } from '../bits.js';
 import {
   BaselineError,
   DeltaError,
@@ -86,6 +86,26 @@ test('blocks round-trip with escapes, at the width Rust picks', () => {
   const values = [...Array.from({ length: 1000 }, (_, i) => i % 15), 1 << 20];
   assert.equal(bestWidth(values)[0], 4);
   assert.deepEqual(bestWidth([0, 0]), [0, 6]);
+});
+
+test('subsets: bitmask or gap list, whichever is smaller (as bits.rs prices them)', () => {
+  const all = Array.from({ length: 100 }, (_, i) => i);
+  const cases = [
+    // [n, indices, gap list?]
+    [100, all, true], // a full set is a count and an empty block, not 100 bits
+    [100, all.filter((i) => i % 2 === 0), false],
+    [300, [5, 150, 299], true],
+    [8, [1, 2, 3], false],
+    [0, [], false],
+  ];
+  for (const [n, indices, list] of cases) {
+    const bytes = body((w) => putSubset(w, n, indices));
+    const r = new BitReader(bytes);
+    assert.equal(r.bit(), list, `n ${n}, ${indices.length} indices`);
+    const back = new BitReader(bytes);
+    assert.deepEqual(getSubset(back, n), indices);
+    back.finish();
+  }
 });
 
 test('zigzag round-trips over the whole i32 range', () => {
