@@ -9,9 +9,10 @@
 //
 //   varbits tick
 //   bit     has baseline          then varbits(tick - baseline tick)
-//     bit   predicted             then varbits(baseline tick - previous tick)
 //     subset removed              indices into the baseline's entities (sorted by id)
 //     subset changed              indices into the baseline's entities left after removal
+//     when at least one entity changed:
+//     bit   predicted             then varbits(baseline tick - previous tick)
 //     block x residuals, block y residuals, block angle deltas (one per changed entity)
 //     bit   any hp change         then subset of the changed entities, and 8 bits of hp each
 //   varbits created count
@@ -125,16 +126,6 @@ export function decodeDelta(bytes, baseline = null, previous = null) {
     if (!baseline || baseline.tick !== want) throw new BaselineError('baseline', want, baseline ? baseline.tick : null);
     const base = baseline;
     delta.baseline = want;
-    /** @type {WorldState | null} */
-    let prev = null;
-    if (br.bit()) {
-      const wantPrev = (base.tick - br.varbits()) >>> 0;
-      if (!previous || previous.tick !== wantPrev) {
-        throw new BaselineError('previous', wantPrev, previous ? previous.tick : null);
-      }
-      prev = previous;
-    }
-
     const n = base.entities.length;
     const removed = getSubset(br, n);
     const changedIdx = getSubset(br, n - removed.length);
@@ -156,6 +147,16 @@ export function decodeDelta(bytes, baseline = null, previous = null) {
     }
 
     const m = delta.changed.length;
+    if (m > 0) {
+    /** @type {WorldState | null} */
+    let prev = null;
+    if (br.bit()) {
+      const wantPrev = (base.tick - br.varbits()) >>> 0;
+      if (!previous || previous.tick !== wantPrev) {
+        throw new BaselineError('previous', wantPrev, previous ? previous.tick : null);
+      }
+      prev = previous;
+    }
     const xs = getBlock(br, m);
     const ys = getBlock(br, m);
     const as = getBlock(br, m);
@@ -177,6 +178,7 @@ export function decodeDelta(bytes, baseline = null, previous = null) {
       if (ch.dx === 0 && ch.dy === 0 && ch.dangle === 0 && ch.hp === null) {
         throw new DecodeError(`changed entity ${ch.id} did not change`);
       }
+    }
     }
   }
 
@@ -378,8 +380,6 @@ export function writeDelta(delta, bw, baseline = null, previous = null) {
         [xs, ys, wx, wy] = [pxs, pys, pwx, pwy];
       }
     }
-    bw.bit(usePrev !== null);
-    if (usePrev) bw.varbits((base.tick - usePrev.tick) >>> 0);
 
     // Removed and changed entities are named by their index in the baseline.
     const removedIdx = [];
@@ -404,6 +404,9 @@ export function writeDelta(delta, bw, baseline = null, previous = null) {
     }
     putSubset(bw, base.entities.length, removedIdx);
     putSubset(bw, kept, changedIdx);
+    if (changed.length > 0) {
+    bw.bit(usePrev !== null);
+    if (usePrev) bw.varbits((base.tick - usePrev.tick) >>> 0);
     putBlockAt(bw, xs, wx);
     putBlockAt(bw, ys, wy);
     putBlock(bw, changed.map((c) => zigzag(c.dangle)));
@@ -415,6 +418,7 @@ export function writeDelta(delta, bw, baseline = null, previous = null) {
     if (hp.length > 0) {
       putSubset(bw, changed.length, hp);
       for (const i of hp) bw.put(/** @type {number} */ (changed[i].hp), 8);
+    }
     }
   }
 

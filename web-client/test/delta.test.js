@@ -265,15 +265,15 @@ const header = (w) => {
   w.varbits(11);
   w.bit(true);
   w.varbits(1);
-  w.bit(false);
 };
-/** Header, nothing removed, entity 1 (index 0) changed. */
+/** Header, nothing removed, entity 1 (index 0) changed, no prediction. */
 const changedFirst = (w) => {
   header(w);
   w.bit(false);
   w.put(0, 2);
   w.bit(false);
   w.put(1, 2);
+  w.bit(false);
 };
 const emptyBlock = (w) => w.put(0, 6);
 const noCreated = (w) => w.varbits(0);

@@ -11,9 +11,10 @@
 //! ```text
 //! varbits tick
 //! bit     has baseline          then varbits(tick - baseline tick)
-//!   bit   predicted             then varbits(baseline tick - previous tick)
 //!   subset removed              indices into the baseline's entities (sorted by id)
 //!   subset changed              indices into the baseline's entities left after removal
+//!   when at least one entity changed:
+//!   bit   predicted             then varbits(baseline tick - previous tick)
 //!   block x residuals, block y residuals, block angle deltas (one per changed entity)
 //!   bit   any hp change         then subset of the changed entities, and 8 bits of hp each
 //! varbits created count
@@ -194,11 +195,6 @@ impl Delta {
                     (wx, wy) = (pwx, pwy);
                 }
             }
-            bw.bit(use_prev.is_some());
-            if let Some(prev) = use_prev {
-                bw.varbits(base.tick.since(prev.tick));
-            }
-
             // Removed and changed entities are named by their index in the baseline.
             s.a.clear();
             s.b.clear();
@@ -217,6 +213,13 @@ impl Delta {
             }
             put_subset(&mut bw, base.entities.len(), &s.a, &mut s.c);
             put_subset(&mut bw, kept as usize, &s.b, &mut s.c);
+            if self.changed.is_empty() {
+                return self.write_created(bw, s);
+            }
+            bw.bit(use_prev.is_some());
+            if let Some(prev) = use_prev {
+                bw.varbits(base.tick.since(prev.tick));
+            }
             put_block_at(&mut bw, &s.xs, wx);
             put_block_at(&mut bw, &s.ys, wy);
             s.d.clear();
@@ -235,6 +238,10 @@ impl Delta {
             }
         }
 
+        self.write_created(bw, s);
+    }
+
+    fn write_created(&self, mut bw: BitWriter<'_>, s: &mut Scratch) {
         bw.varbits(self.created.len() as u32);
         if !self.created.is_empty() {
             let mut prev: Option<u32> = None;
@@ -297,118 +304,151 @@ impl Delta {
                 }
             };
             delta.baseline = Some(want);
-            let prev = if br.bit()? {
-                let want = base.tick.minus(br.varbits()?);
-                match worlds.previous {
-                    Some(p) if p.tick == want => Some(p),
-                    other => {
-                        return Err(CodecError::Baseline {
-                            expected: want.0,
-                            held: other.map(|p| p.tick.0),
-                        });
-                    }
-                }
-            } else {
-                None
-            };
-
-            let n = base.entities.len();
-            let mut removed = Vec::new();
-            get_subset(&mut br, n, &mut removed, &mut s.a)?;
-            let kept = n - removed.len();
-            let mut changed = Vec::new();
-            get_subset(&mut br, kept, &mut changed, &mut s.a)?;
-
-            let mut r = removed.iter().peekable();
-            let mut c = changed.iter().peekable();
-            let mut k = 0u32;
-            for (i, e) in base.entities.iter().enumerate() {
-                if r.next_if(|&&x| x == i as u32).is_some() {
-                    delta.removed.push(e.id);
-                    continue;
-                }
-                if c.next_if(|&&x| x == k).is_some() {
-                    delta.changed.push(EntityChange {
-                        id: e.id,
-                        ..EntityChange::default()
-                    });
-                }
-                k += 1;
-            }
-
-            let m = delta.changed.len();
-            get_block(&mut br, m, &mut s.a)?;
-            get_block(&mut br, m, &mut s.b)?;
-            get_block(&mut br, m, &mut s.c)?;
-            let mut vel = Vec::new();
-            match prev {
-                Some(p) => velocities(&delta.changed, base, p, &mut vel),
-                None => vel.resize(m, (0, 0)),
-            }
-            for (i, ch) in delta.changed.iter_mut().enumerate() {
-                ch.dx = unzigzag(s.a[i]).wrapping_add(vel[i].0);
-                ch.dy = unzigzag(s.b[i]).wrapping_add(vel[i].1);
-                let da = unzigzag(s.c[i]);
-                ch.dangle = i8::try_from(da).map_err(|_| CodecError::Invalid("angle delta"))?;
-            }
-            if br.bit()? {
-                let mut hp = Vec::new();
-                get_subset(&mut br, m, &mut hp, &mut s.a)?;
-                if hp.is_empty() {
-                    return Err(CodecError::Invalid("empty hp subset"));
-                }
-                for i in hp {
-                    delta.changed[i as usize].hp = Some(br.get(8)? as u8);
-                }
-            }
-            if delta.changed.iter().any(EntityChange::is_empty) {
-                return Err(CodecError::Invalid("a changed entity that did not change"));
+            read_indices(&mut br, &mut delta, base, &mut s)?;
+            if !delta.changed.is_empty() {
+                read_changes(&mut br, &mut delta, base, worlds.previous, &mut s)?;
             }
         }
-
-        let count = br.varbits()? as usize;
-        // Each created entity costs at least its 8 bits of angle.
-        if count > MAX_ENTITIES || count.saturating_mul(8) > br.bits_left() {
-            return Err(CodecError::Invalid("created count"));
-        }
-        if count > 0 {
-            get_block(&mut br, count, &mut s.a)?;
-            get_block(&mut br, count, &mut s.b)?;
-            get_block(&mut br, count, &mut s.c)?;
-            get_block(&mut br, count, &mut s.d)?;
-            let mut prev: Option<u32> = None;
-            delta.created.reserve(count);
-            for i in 0..count {
-                let id = match prev {
-                    None => s.a[i],
-                    Some(p) => p
-                        .checked_add(s.a[i])
-                        .and_then(|v| v.checked_add(1))
-                        .ok_or(CodecError::Invalid("id overflow"))?,
-                };
-                prev = Some(id);
-                let kind = u8::try_from(s.b[i])
-                    .ok()
-                    .and_then(EntityKind::from_u8)
-                    .ok_or(CodecError::Invalid("entity kind"))?;
-                delta.created.push(EntityState {
-                    id: EntityId(id),
-                    kind,
-                    x: unzigzag(s.c[i]),
-                    y: unzigzag(s.d[i]),
-                    angle: 0,
-                    hp: 0,
-                });
-            }
-            for e in delta.created.iter_mut() {
-                e.angle = br.get(8)? as u8;
-            }
-            get_block(&mut br, count, &mut s.a)?;
-            for (e, &hp) in delta.created.iter_mut().zip(&s.a) {
-                e.hp = u8::try_from(hp).map_err(|_| CodecError::Invalid("hp over 255"))?;
-            }
-        }
+        read_created(&mut br, &mut delta, &mut s)?;
         br.finish()?;
         Ok(delta)
     }
+}
+
+/// The removed and changed subsets, resolved to ids through the baseline.
+fn read_indices(
+    br: &mut BitReader<'_>,
+    delta: &mut Delta,
+    base: &WorldState,
+    s: &mut Scratch,
+) -> Result<(), CodecError> {
+    let n = base.entities.len();
+    let mut removed = Vec::new();
+    get_subset(br, n, &mut removed, &mut s.a)?;
+    let mut changed = Vec::new();
+    get_subset(br, n - removed.len(), &mut changed, &mut s.a)?;
+    let mut r = removed.iter().peekable();
+    let mut c = changed.iter().peekable();
+    let mut k = 0u32;
+    for (i, e) in base.entities.iter().enumerate() {
+        if r.next_if(|&&x| x == i as u32).is_some() {
+            delta.removed.push(e.id);
+            continue;
+        }
+        if c.next_if(|&&x| x == k).is_some() {
+            delta.changed.push(EntityChange {
+                id: e.id,
+                ..EntityChange::default()
+            });
+        }
+        k += 1;
+    }
+    Ok(())
+}
+
+/// The prediction flag and the changed entities' fields (present only when some changed).
+fn read_changes(
+    br: &mut BitReader<'_>,
+    delta: &mut Delta,
+    base: &WorldState,
+    previous: Option<&WorldState>,
+    s: &mut Scratch,
+) -> Result<(), CodecError> {
+    let prev = if br.bit()? {
+        let want = base.tick.minus(br.varbits()?);
+        match previous {
+            Some(p) if p.tick == want => Some(p),
+            other => {
+                return Err(CodecError::Baseline {
+                    expected: want.0,
+                    held: other.map(|p| p.tick.0),
+                });
+            }
+        }
+    } else {
+        None
+    };
+    let m = delta.changed.len();
+    get_block(br, m, &mut s.a)?;
+    get_block(br, m, &mut s.b)?;
+    get_block(br, m, &mut s.c)?;
+    match prev {
+        Some(p) => velocities(&delta.changed, base, p, &mut s.vel),
+        None => {
+            s.vel.clear();
+            s.vel.resize(m, (0, 0));
+        }
+    }
+    for (i, ch) in delta.changed.iter_mut().enumerate() {
+        ch.dx = unzigzag(s.a[i]).wrapping_add(s.vel[i].0);
+        ch.dy = unzigzag(s.b[i]).wrapping_add(s.vel[i].1);
+        ch.dangle =
+            i8::try_from(unzigzag(s.c[i])).map_err(|_| CodecError::Invalid("angle delta"))?;
+    }
+    if br.bit()? {
+        let mut hp = Vec::new();
+        get_subset(br, m, &mut hp, &mut s.a)?;
+        if hp.is_empty() {
+            return Err(CodecError::Invalid("empty hp subset"));
+        }
+        for i in hp {
+            delta.changed[i as usize].hp = Some(br.get(8)? as u8);
+        }
+    }
+    if delta.changed.iter().any(EntityChange::is_empty) {
+        return Err(CodecError::Invalid("a changed entity that did not change"));
+    }
+    Ok(())
+}
+
+/// The created entities, in full.
+fn read_created(
+    br: &mut BitReader<'_>,
+    delta: &mut Delta,
+    s: &mut Scratch,
+) -> Result<(), CodecError> {
+    let count = br.varbits()? as usize;
+    // Each created entity costs at least its 8 bits of angle.
+    if count > MAX_ENTITIES || count.saturating_mul(8) > br.bits_left() {
+        return Err(CodecError::Invalid("created count"));
+    }
+    if count == 0 {
+        return Ok(());
+    }
+    get_block(br, count, &mut s.a)?;
+    get_block(br, count, &mut s.b)?;
+    get_block(br, count, &mut s.c)?;
+    get_block(br, count, &mut s.d)?;
+    let mut prev: Option<u32> = None;
+    delta.created.reserve(count);
+    for i in 0..count {
+        let id = match prev {
+            None => s.a[i],
+            Some(p) => p
+                .checked_add(s.a[i])
+                .and_then(|v| v.checked_add(1))
+                .ok_or(CodecError::Invalid("id overflow"))?,
+        };
+        prev = Some(id);
+        let kind = u8::try_from(s.b[i])
+            .ok()
+            .and_then(EntityKind::from_u8)
+            .ok_or(CodecError::Invalid("entity kind"))?;
+        delta.created.push(EntityState {
+            id: EntityId(id),
+            kind,
+            x: unzigzag(s.c[i]),
+            y: unzigzag(s.d[i]),
+            angle: 0,
+            hp: 0,
+        });
+    }
+    for e in delta.created.iter_mut() {
+        e.angle = br.get(8)? as u8;
+    }
+    get_block(br, count, &mut s.a)?;
+    for (e, &hp) in delta.created.iter_mut().zip(&s.a) {
+        e.hp = u8::try_from(hp).map_err(|_| CodecError::Invalid("hp over 255"))?;
+    }
+    Ok(())
 }
