@@ -1,5 +1,7 @@
 //! `tickwire`: the game server binary. A thin layer over `tickwire-server`: flags in, server out.
 
+mod loadgen_cli;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,6 +28,8 @@ enum Command {
     Serve(ServeArgs),
     /// Run the standard scenarios and the arena in-process and print what each client receives.
     Bandwidth(BandwidthArgs),
+    /// Load a running server with headless WebSocket clients and print what they measured.
+    Loadgen(loadgen_cli::LoadgenArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -151,11 +155,23 @@ impl ServeArgs {
     }
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // One readable line with the causes, not a backtrace.
+            eprintln!("tickwire: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(args)) => args,
         Some(Command::Bandwidth(args)) => return bandwidth(&args),
+        Some(Command::Loadgen(args)) => return loadgen_cli::run(args),
         None => cli.serve,
     };
     init_logging(args.log_format);
@@ -194,7 +210,11 @@ fn bandwidth(args: &BandwidthArgs) -> anyhow::Result<()> {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Logs go to stderr, so stdout holds only what a person or script asked for (the URL).
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),

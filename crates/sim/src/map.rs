@@ -84,7 +84,7 @@ pub struct Map {
 #[derive(Debug, thiserror::Error)]
 pub enum MapError {
     /// The map file could not be read.
-    #[error("cannot read map file {}: {source}", path.display())]
+    #[error("cannot read map file {}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
