@@ -7,5 +7,6 @@ mod cdp;
 mod harness;
 mod http_edge;
 mod join;
+mod loadgen;
 mod node_tests;
 mod sync;

@@ -1,0 +1,309 @@
+//! The load generator: many headless clients over real WebSockets from one process, and the
+//! figures of a measurement window, the client's side (snapshots, bytes, entity updates, input ack
+//! latency) next to the server's own (tick durations, CPU and memory from its `/metrics`).
+//!
+//! A run connects [`LoadgenConfig::clients`] clients at a bounded rate, warms up, then measures
+//! over a window by summing every client's counters and scraping `/metrics` at both edges, and
+//! closes every client with a close frame (1000). Every wait is bounded: a run ends by itself about
+//! ramp + warm-up + window + 5 s after it starts, however the server behaves.
+//!
+//! It loads only loopback addresses unless [`LoadgenConfig::allow_remote`] is set, and checks
+//! this before any lookup or connection.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+
+use crate::loadgen_client::{self, Counters, RunShared, Running, SplitMix, Totals};
+pub use crate::loadgen_report::Report;
+pub use crate::loadgen_target::{Target, TargetError};
+use crate::prom_scrape::{self, Scrape};
+
+/// How long one client may take to connect, upgrade and be welcomed.
+const JOIN_LIMIT: Duration = Duration::from_secs(5);
+/// How long one `/metrics` scrape may take.
+const SCRAPE_LIMIT: Duration = Duration::from_secs(1);
+/// How long closing every client may take before the rest are dropped.
+const CLOSE_LIMIT: Duration = Duration::from_secs(2);
+/// The histogram of server tick durations in `/metrics`.
+const TICK_HISTOGRAM: &str = "tickwire_tick_duration_seconds";
+
+/// What to run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadgenConfig {
+    /// The game socket, `ws://HOST:PORT/PATH`; `/metrics` is read from the same host and port.
+    pub url: String,
+    /// Clients to connect.
+    pub clients: u32,
+    /// The measurement window.
+    pub duration: Duration,
+    /// Time between the last client joining and the window opening.
+    pub warmup: Duration,
+    /// Clients connected per second during the ramp-up (so the listen backlog is not overrun).
+    pub ramp_per_sec: u32,
+    /// Seed of the clients' random inputs (client `i` uses a generator derived from it and `i`).
+    pub seed: u64,
+    /// Allow a host that is not a loopback address.
+    pub allow_remote: bool,
+}
+
+impl Default for LoadgenConfig {
+    fn default() -> Self {
+        LoadgenConfig {
+            url: "ws://127.0.0.1:8080/ws".into(),
+            clients: 10,
+            duration: Duration::from_secs(15),
+            warmup: Duration::from_secs(5),
+            ramp_per_sec: 200,
+            seed: 1,
+            allow_remote: false,
+        }
+    }
+}
+
+/// Why a run could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadgenError {
+    /// The URL is malformed, not loopback (without `allow_remote`), or does not resolve.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// A setting is out of range.
+    #[error("invalid setting: {0}")]
+    Config(&'static str),
+    /// Not one client could join, so there is nothing to measure.
+    #[error("no client could join ({failures} tried); the first error: {first_error}")]
+    NoClientJoined {
+        /// Clients that tried.
+        failures: u32,
+        /// What the first one ran into.
+        first_error: String,
+    },
+}
+
+/// One joined client: its counters and its two tasks.
+struct Client {
+    counters: Arc<Counters>,
+    running: Running,
+}
+
+/// Runs the load and returns what it measured. Needs a tokio runtime (a multi-thread one for
+/// realistic figures: every client decodes every snapshot).
+pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
+    if config.clients == 0 {
+        return Err(LoadgenError::Config("clients must be at least 1"));
+    }
+    if config.ramp_per_sec == 0 {
+        return Err(LoadgenError::Config("ramp-per-sec must be at least 1"));
+    }
+    if config.duration.is_zero() {
+        return Err(LoadgenError::Config("duration must be positive"));
+    }
+    let target = Target::parse(&config.url)?;
+    let addr = target.resolve(config.allow_remote).await?;
+    raise_fd_limit(config.clients);
+
+    let shared = Arc::new(RunShared::new());
+    let (stop_tx, stop_rx) = watch::channel(false);
+
+    // Ramp-up: one join started every 1/ramp_per_sec, each bounded by JOIN_LIMIT.
+    let ramp_start = Instant::now();
+    let mut pace = tokio::time::interval(Duration::from_secs_f64(
+        1.0 / f64::from(config.ramp_per_sec),
+    ));
+    pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut joins = Vec::with_capacity(config.clients as usize);
+    for i in 0..config.clients {
+        pace.tick().await;
+        let target = target.clone();
+        let shared = shared.clone();
+        let stop = stop_rx.clone();
+        let seed = SplitMix::new(config.seed ^ u64::from(i).wrapping_mul(0x9E37_79B9)).next_u64();
+        joins.push(tokio::spawn(async move {
+            let name = format!("load-{i}");
+            let joined =
+                tokio::time::timeout(JOIN_LIMIT, loadgen_client::join(addr, &target, name))
+                    .await
+                    .map_err(|_| "no welcome within 5 s".to_owned())?
+                    .map_err(|e| e.to_string())?;
+            let rates = (joined.welcome.tick_rate, joined.welcome.snapshot_rate);
+            let counters = Arc::new(Counters::default());
+            let running = loadgen_client::start(joined, seed, counters.clone(), shared, stop);
+            Ok::<_, String>((Client { counters, running }, rates))
+        }));
+    }
+    let mut clients = Vec::with_capacity(joins.len());
+    let mut rates = None;
+    let mut failures = 0u32;
+    let mut first_error = None;
+    for join in joins {
+        match join.await {
+            Ok(Ok((client, r))) => {
+                rates.get_or_insert(r);
+                clients.push(client);
+            }
+            Ok(Err(e)) => {
+                failures += 1;
+                first_error.get_or_insert(e);
+            }
+            Err(e) => {
+                failures += 1;
+                first_error.get_or_insert(e.to_string());
+            }
+        }
+    }
+    let ramp = ramp_start.elapsed();
+    let Some((tick_rate, snapshot_rate)) = rates else {
+        return Err(LoadgenError::NoClientJoined {
+            failures,
+            first_error: first_error.unwrap_or_default(),
+        });
+    };
+    tracing::info!(
+        joined = clients.len(),
+        failed = failures,
+        ramp_s = ramp.as_secs_f64(),
+        "clients joined; warming up"
+    );
+    tokio::time::sleep(config.warmup).await;
+
+    // The window: client counters and the server's metrics at both edges.
+    let metrics_host = target.authority();
+    let start = totals(&clients);
+    shared.measuring.store(true, Relaxed);
+    let t0 = Instant::now();
+    let cpu0 = crate::process_stats::cpu_seconds();
+    let scrape0 = scrape(addr, &metrics_host).await;
+    tracing::info!(seconds = config.duration.as_secs_f64(), "measuring");
+    tokio::time::sleep_until((t0 + config.duration).into()).await;
+    let end = totals(&clients);
+    shared.measuring.store(false, Relaxed);
+    let window = t0.elapsed();
+    let cpu1 = crate::process_stats::cpu_seconds();
+    let scrape1 = scrape(addr, &metrics_host).await;
+
+    // Closing: closes are expected from here on.
+    shared.ending.store(true, Relaxed);
+    let _ = stop_tx.send(true);
+    let deadline = tokio::time::Instant::now() + CLOSE_LIMIT;
+    for c in &mut clients {
+        if tokio::time::timeout_at(deadline, &mut c.running.reader)
+            .await
+            .is_err()
+        {
+            c.running.reader.abort();
+        }
+        if tokio::time::timeout_at(deadline, &mut c.running.writer)
+            .await
+            .is_err()
+        {
+            c.running.writer.abort();
+        }
+    }
+    let last = totals(&clients);
+
+    let secs = window.as_secs_f64();
+    let measured = start.alive.max(1) as f64;
+    let per_client = |a: u64, b: u64| b.saturating_sub(a) as f64 / measured / secs;
+    let bytes_per_sec = per_client(start.bytes_in, end.bytes_in);
+    let updates_per_sec = per_client(start.entity_updates, end.entity_updates);
+    let ms = |us: Option<u64>| us.map(|us| us as f64 / 1000.0);
+    let mut report = Report {
+        url: config.url.clone(),
+        clients_requested: config.clients,
+        clients_connected: clients.len() as u32,
+        connect_failures: failures,
+        first_connect_error: first_error,
+        clients_measured: start.alive as u32,
+        ramp_s: ramp.as_secs_f64(),
+        warmup_s: config.warmup.as_secs_f64(),
+        duration_s: config.duration.as_secs_f64(),
+        window_s: secs,
+        tick_rate,
+        snapshot_rate,
+        snapshots_per_sec_per_client: per_client(start.snapshots, end.snapshots),
+        bytes_per_sec_per_client: bytes_per_sec,
+        entity_updates_per_sec: updates_per_sec,
+        bits_per_entity_update: (updates_per_sec > 0.0)
+            .then(|| bytes_per_sec * 8.0 / updates_per_sec),
+        inputs_per_sec_per_client: per_client(start.inputs_sent, end.inputs_sent),
+        input_ack_latency_ms_p50: ms(shared.latency.quantile_us(0.5)),
+        input_ack_latency_ms_p99: ms(shared.latency.quantile_us(0.99)),
+        input_ack_latency_ms_max: ms(shared.latency.max_us()),
+        input_ack_samples: shared.latency.count(),
+        decode_errors: last.decode_errors,
+        unexpected_closes: last.unexpected_closes,
+        loadgen_cpu_pct: cpu0.zip(cpu1).map(|(a, b)| (b - a).max(0.0) / secs * 100.0),
+        ..Report::default()
+    };
+    match (scrape0, scrape1) {
+        (Ok(s0), Ok(s1)) => server_figures(&mut report, &s0, &s1),
+        (Err(e), _) | (_, Err(e)) => report.metrics_error = Some(e),
+    }
+    Ok(report)
+}
+
+fn totals(clients: &[Client]) -> Totals {
+    Totals::sum(clients.iter().map(|c| &*c.counters))
+}
+
+/// One scrape and the instant its answer arrived.
+async fn scrape(addr: std::net::SocketAddr, host: &str) -> Result<(Scrape, Instant), String> {
+    prom_scrape::fetch(addr, host, SCRAPE_LIMIT)
+        .await
+        .map(|s| (s, Instant::now()))
+        .map_err(|e| {
+            tracing::warn!(error = %e, "cannot read the server's /metrics");
+            e.to_string()
+        })
+}
+
+/// Fills the server's figures from scrapes at both edges of the window.
+fn server_figures(report: &mut Report, (s0, t0): &(Scrape, Instant), (s1, t1): &(Scrape, Instant)) {
+    let secs = t1.duration_since(*t0).as_secs_f64();
+    if secs <= 0.0 {
+        return;
+    }
+    let (b0, b1) = (s0.buckets(TICK_HISTOGRAM), s1.buckets(TICK_HISTOGRAM));
+    // A percentile past the last finite bucket is bounded by the longest tick the server saw.
+    let longest = s1.value("tickwire_tick_duration_max_seconds");
+    let ms = |v: Option<f64>| {
+        v.map(|s| match longest {
+            Some(l) if s.is_infinite() => l,
+            _ => s,
+        })
+        // Bucket bounds are whole microseconds: keep the figure free of float noise.
+        .map(|s| (s * 1e6).round() / 1e3)
+    };
+    report.server_tick_ms_p50 = ms(prom_scrape::window_quantile(&b0, &b1, 0.5));
+    report.server_tick_ms_p99 = ms(prom_scrape::window_quantile(&b0, &b1, 0.99));
+    report.server_tick_ms_max = ms(prom_scrape::window_max(&b0, &b1));
+    let delta = |name: &str| Some(s1.value(name)? - s0.value(name)?);
+    let ticks = delta("tickwire_ticks_total");
+    let cpu = delta("process_cpu_seconds_total");
+    report.server_ticks_per_sec = ticks.map(|t| t / secs);
+    report.server_cpu_pct = cpu.map(|c| c / secs * 100.0);
+    report.server_cpu_ms_per_tick = cpu
+        .zip(ticks)
+        .and_then(|(c, t)| (t > 0.0).then(|| c * 1000.0 / t));
+    report.server_rss_mb = s1
+        .value("process_resident_memory_bytes")
+        .map(|b| b / (1024.0 * 1024.0));
+}
+
+/// Raises the soft limit on open files to the hard limit, so that thousands of sockets fit;
+/// warns when that fails or is still too low.
+fn raise_fd_limit(clients: u32) {
+    // Each client holds one socket; leave room for the runtime and the scrapes.
+    let needed = u64::from(clients) + 64;
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) if limit < needed => tracing::warn!(
+            limit,
+            needed,
+            "the open-file limit is below what the clients need; raise it (ulimit -n)"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot raise the open-file limit"),
+    }
+}

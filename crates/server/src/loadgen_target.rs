@@ -1,0 +1,216 @@
+//! `Target`: the server a load generator aims at, parsed from a `ws://` URL, and the loopback rule.
+
+use std::net::{IpAddr, SocketAddr};
+
+/// Why a URL cannot be used as a load target.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    /// The URL is not of the form `ws://HOST[:PORT][/PATH]`.
+    #[error("bad URL {url:?}: {why}")]
+    BadUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+    /// The host is not a loopback address and remote targets were not allowed.
+    #[error(
+        "refusing to load {host:?}: it is not a loopback address (127.0.0.0/8, ::1, localhost); \
+         pass --allow-remote to load a server on another machine you are responsible for"
+    )]
+    NotLoopback {
+        /// The host as given.
+        host: String,
+    },
+    /// The host name did not resolve to any address (that was allowed).
+    #[error("cannot resolve {host:?}: {why}")]
+    Resolve {
+        /// The host as given.
+        host: String,
+        /// The resolver's answer.
+        why: String,
+    },
+}
+
+/// A parsed `ws://` URL. Nothing is resolved or connected yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The host as written (brackets removed from an IPv6 literal).
+    pub host: String,
+    /// The port (80 when the URL names none).
+    pub port: u16,
+    /// The request path, `/ws` when the URL names none.
+    pub path: String,
+}
+
+impl Target {
+    /// Parses `ws://HOST[:PORT][/PATH]`. `wss://` is not supported (the load generator speaks
+    /// plain WebSockets only).
+    pub fn parse(url: &str) -> Result<Target, TargetError> {
+        let bad = |why| TargetError::BadUrl {
+            url: url.to_owned(),
+            why,
+        };
+        let rest = url
+            .strip_prefix("ws://")
+            .ok_or_else(|| bad("only ws:// URLs are supported"))?;
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/ws"),
+        };
+        if authority.contains('@') {
+            return Err(bad("user information is not supported"));
+        }
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            let end = v6.find(']').ok_or_else(|| bad("unclosed '['"))?;
+            let after = &v6[end + 1..];
+            let port = match after.strip_prefix(':') {
+                Some(p) => Some(p),
+                None if after.is_empty() => None,
+                None => return Err(bad("junk after ']'")),
+            };
+            (&v6[..end], port)
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            }
+        };
+        if host.is_empty() {
+            return Err(bad("no host"));
+        }
+        let port = match port {
+            Some(p) => p.parse().map_err(|_| bad("bad port"))?,
+            None => 80,
+        };
+        Ok(Target {
+            host: host.to_owned(),
+            port,
+            path: path.to_owned(),
+        })
+    }
+
+    /// True when the host is written as a loopback address or is `localhost`.
+    pub fn is_loopback(&self) -> bool {
+        match self.host.parse::<IpAddr>() {
+            Ok(ip) => ip.is_loopback(),
+            Err(_) => self.host.eq_ignore_ascii_case("localhost"),
+        }
+    }
+
+    /// The `Host` header value: the host and port as written in the URL.
+    pub fn authority(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+
+    /// Resolves the host to one socket address. Without `allow_remote`, only loopback hosts are
+    /// accepted, and this is checked before any lookup or connection; a name that resolves to a
+    /// non-loopback address is refused as well.
+    pub async fn resolve(&self, allow_remote: bool) -> Result<SocketAddr, TargetError> {
+        if !allow_remote && !self.is_loopback() {
+            return Err(TargetError::NotLoopback {
+                host: self.host.clone(),
+            });
+        }
+        if let Ok(ip) = self.host.parse::<IpAddr>() {
+            return Ok(SocketAddr::new(ip, self.port));
+        }
+        let resolve_err = |why: String| TargetError::Resolve {
+            host: self.host.clone(),
+            why,
+        };
+        let addrs: Vec<SocketAddr> = tokio::net::lookup_host((self.host.as_str(), self.port))
+            .await
+            .map_err(|e| resolve_err(e.to_string()))?
+            .collect();
+        let pick = if allow_remote {
+            addrs.first()
+        } else {
+            addrs.iter().find(|a| a.ip().is_loopback())
+        };
+        pick.copied().ok_or_else(|| {
+            if addrs.is_empty() {
+                resolve_err("no address".into())
+            } else {
+                TargetError::NotLoopback {
+                    host: self.host.clone(),
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_hosts_ports_and_paths() {
+        let t = Target::parse("ws://127.0.0.1:9001/ws").expect("parses");
+        assert_eq!(
+            (t.host.as_str(), t.port, t.path.as_str()),
+            ("127.0.0.1", 9001, "/ws")
+        );
+        let t = Target::parse("ws://localhost").expect("parses");
+        assert_eq!((t.port, t.path.as_str()), (80, "/ws"));
+        let t = Target::parse("ws://[::1]:8080/game").expect("parses");
+        assert_eq!(
+            (t.host.as_str(), t.port, t.path.as_str()),
+            ("::1", 8080, "/game")
+        );
+        assert_eq!(t.authority(), "[::1]:8080");
+    }
+
+    #[test]
+    fn refuses_bad_urls() {
+        for url in [
+            "http://127.0.0.1/ws",
+            "wss://127.0.0.1/ws",
+            "ws://:80/ws",
+            "ws://127.0.0.1:notaport/ws",
+            "ws://[::1/ws",
+            "ws://u@127.0.0.1/ws",
+        ] {
+            assert!(Target::parse(url).is_err(), "{url}");
+        }
+    }
+
+    #[test]
+    fn knows_loopback() {
+        for url in [
+            "ws://127.0.0.1:1/ws",
+            "ws://127.9.8.7:1/ws",
+            "ws://[::1]:1/ws",
+            "ws://LocalHost:1/ws",
+        ] {
+            assert!(Target::parse(url).expect("parses").is_loopback(), "{url}");
+        }
+        for url in [
+            "ws://10.0.0.1:1/ws",
+            "ws://0.0.0.0:1/ws",
+            "ws://[::]:1/ws",
+            "ws://example.com/ws",
+            "ws://localhost.example.com/ws",
+        ] {
+            assert!(!Target::parse(url).expect("parses").is_loopback(), "{url}");
+        }
+    }
+
+    #[tokio::test]
+    async fn refuses_remote_before_any_lookup() {
+        let t = Target::parse("ws://10.0.0.1:1/ws").expect("parses");
+        assert!(matches!(
+            t.resolve(false).await,
+            Err(TargetError::NotLoopback { .. })
+        ));
+        let t = Target::parse("ws://example.invalid/ws").expect("parses");
+        assert!(matches!(
+            t.resolve(false).await,
+            Err(TargetError::NotLoopback { .. })
+        ));
+    }
+}

@@ -1,0 +1,72 @@
+//! `tickwire loadgen`: flags in, a load-generator run, a summary (and JSON) out.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tickwire_server::loadgen::{self, LoadgenConfig};
+
+/// Load a running tickwire server with headless clients over real WebSockets and print what
+/// they received, next to the server's own figures from its /metrics.
+#[derive(clap::Args, Debug, Clone)]
+pub struct LoadgenArgs {
+    /// The server's game socket. Only loopback hosts unless --allow-remote.
+    #[arg(long, default_value = "ws://127.0.0.1:8080/ws")]
+    url: String,
+    /// Clients to connect.
+    #[arg(long, default_value_t = 100)]
+    clients: u32,
+    /// Seconds of the measurement window.
+    #[arg(long, default_value_t = 15)]
+    duration: u64,
+    /// Seconds of warm-up between the last client joining and the window.
+    #[arg(long, default_value_t = 5)]
+    warmup: u64,
+    /// Clients connected per second during the ramp-up.
+    #[arg(long, default_value_t = 200)]
+    ramp_per_sec: u32,
+    /// Seed of the clients' random inputs.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Also print the figures as one JSON object, the last line of the output.
+    #[arg(long)]
+    json: bool,
+    /// Allow a host that is not a loopback address (load only servers you are responsible for).
+    #[arg(long)]
+    allow_remote: bool,
+}
+
+/// Runs the load generator on a runtime of its own, prints the summary, and fails when no
+/// client could join.
+pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Progress and warnings go to stderr, so that stdout holds only the figures.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+    let config = LoadgenConfig {
+        url: args.url,
+        clients: args.clients,
+        duration: Duration::from_secs(args.duration),
+        warmup: Duration::from_secs(args.warmup),
+        ramp_per_sec: args.ramp_per_sec,
+        seed: args.seed,
+        allow_remote: args.allow_remote,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let report = runtime
+        .block_on(loadgen::run(config))
+        .context("load generator")?;
+    // Tasks still reading sockets the run abandoned must not hold up the exit.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    println!("{report}");
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    }
+    Ok(())
+}
