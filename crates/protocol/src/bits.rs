@@ -79,13 +79,24 @@ impl<'a> BitReader<'a> {
         if bits == 0 {
             return Ok(0);
         }
-        while self.n < bits {
-            let Some(&b) = self.bytes.get(self.pos) else {
-                return Err(CodecError::Invalid("delta body ends early"));
-            };
-            self.acc |= u64::from(b) << self.n;
-            self.pos += 1;
-            self.n += 8;
+        if self.n < bits {
+            // Refill four bytes at once where the input has them, else byte by byte.
+            if let Some(chunk) = self.bytes.get(self.pos..self.pos + 4)
+                && self.n <= 32
+            {
+                let word = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+                self.acc |= u64::from(word) << self.n;
+                self.pos += 4;
+                self.n += 32;
+            }
+            while self.n < bits {
+                let Some(&b) = self.bytes.get(self.pos) else {
+                    return Err(CodecError::Invalid("delta body ends early"));
+                };
+                self.acc |= u64::from(b) << self.n;
+                self.pos += 1;
+                self.n += 8;
+            }
         }
         let v = (self.acc & ((1u64 << bits) - 1)) as u32;
         self.acc >>= bits;
@@ -118,8 +129,11 @@ impl<'a> BitReader<'a> {
 
     /// Checks that only zero padding (less than a byte) is left.
     pub fn finish(self) -> Result<(), CodecError> {
-        if self.pos != self.bytes.len() || self.n >= 8 {
-            return Err(CodecError::TrailingBytes(self.bytes.len() - self.pos));
+        // Whole unread bytes, whether still in the input or already in the accumulator, are
+        // trailing; what is left of the last byte read must be zero padding.
+        let unread = self.bytes.len() - self.pos + (self.n / 8) as usize;
+        if unread != 0 {
+            return Err(CodecError::TrailingBytes(unread));
         }
         if self.acc != 0 {
             return Err(CodecError::Invalid("non-zero padding"));

@@ -131,6 +131,9 @@ impl Delta {
         check_increasing(self.removed.iter().copied())?;
         check_increasing(self.created.iter().map(|e| e.id))?;
         check_increasing(self.changed.iter().map(|c| c.id))?;
+        if self.removed.is_empty() && self.created.is_empty() {
+            return self.apply_changes_only(base);
+        }
 
         let mut kept = Vec::with_capacity(base.len() + self.created.len());
         let mut removed = self.removed.iter().peekable();
@@ -165,6 +168,26 @@ impl Delta {
             return Err(DeltaError::TooManyEntities(MAX_ENTITIES));
         }
         let entities = merge_created(kept, &self.created)?;
+        Ok(WorldState {
+            tick: self.tick,
+            entities,
+        })
+    }
+
+    /// The common case of a client keeping up: nothing removed or created, so the world is the
+    /// baseline with the changed entities patched in place.
+    fn apply_changes_only(&self, base: &[EntityState]) -> Result<WorldState, DeltaError> {
+        let mut entities = base.to_vec();
+        let mut i = 0;
+        for c in &self.changed {
+            while entities.get(i).is_some_and(|e| e.id < c.id) {
+                i += 1;
+            }
+            match entities.get_mut(i) {
+                Some(e) if e.id == c.id => *e = c.applied_to(e),
+                _ => return Err(DeltaError::UnknownEntity(c.id.0)),
+            }
+        }
         Ok(WorldState {
             tick: self.tick,
             entities,

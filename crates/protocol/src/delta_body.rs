@@ -285,8 +285,14 @@ impl Delta {
     /// Never panics; allocates at most in proportion to `bytes.len()` and the baseline's size;
     /// fails when the body names a baseline or previous world the caller does not hold.
     pub fn read(bytes: &[u8], worlds: Baselines<'_>) -> Result<Delta, CodecError> {
+        SCRATCH.with(|s| match s.try_borrow_mut() {
+            Ok(mut s) => Self::read_with(bytes, worlds, &mut s),
+            Err(_) => Self::read_with(bytes, worlds, &mut Scratch::default()),
+        })
+    }
+
+    fn read_with(bytes: &[u8], worlds: Baselines<'_>, s: &mut Scratch) -> Result<Delta, CodecError> {
         let mut br = BitReader::new(bytes);
-        let mut s = Scratch::default();
         let tick = Tick(br.varbits()?);
         let mut delta = Delta {
             tick,
@@ -304,12 +310,12 @@ impl Delta {
                 }
             };
             delta.baseline = Some(want);
-            read_indices(&mut br, &mut delta, base, &mut s)?;
+            read_indices(&mut br, &mut delta, base, s)?;
             if !delta.changed.is_empty() {
-                read_changes(&mut br, &mut delta, base, worlds.previous, &mut s)?;
+                read_changes(&mut br, &mut delta, base, worlds.previous, s)?;
             }
         }
-        read_created(&mut br, &mut delta, &mut s)?;
+        read_created(&mut br, &mut delta, s)?;
         br.finish()?;
         Ok(delta)
     }
@@ -323,12 +329,12 @@ fn read_indices(
     s: &mut Scratch,
 ) -> Result<(), CodecError> {
     let n = base.entities.len();
-    let mut removed = Vec::new();
-    get_subset(br, n, &mut removed, &mut s.a)?;
-    let mut changed = Vec::new();
-    get_subset(br, n - removed.len(), &mut changed, &mut s.a)?;
-    let mut r = removed.iter().peekable();
-    let mut c = changed.iter().peekable();
+    get_subset(br, n, &mut s.xs, &mut s.a)?;
+    get_subset(br, n - s.xs.len(), &mut s.ys, &mut s.a)?;
+    delta.removed.reserve(s.xs.len());
+    delta.changed.reserve(s.ys.len());
+    let mut r = s.xs.iter().peekable();
+    let mut c = s.ys.iter().peekable();
     let mut k = 0u32;
     for (i, e) in base.entities.iter().enumerate() {
         if r.next_if(|&&x| x == i as u32).is_some() {
