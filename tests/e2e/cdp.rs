@@ -13,11 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use bytes::Bytes;
-use fastwebsockets::{FragmentCollector, Frame, OpCode, Payload, handshake};
-use http_body_util::Empty;
-use hyper::Request;
-use hyper::header::{CONNECTION, HOST, UPGRADE};
+use fastwebsockets::{FragmentCollector, Frame, OpCode, Payload};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
@@ -25,6 +21,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::harness::LIMIT;
+use tickwire_server::client::websocket_handshake;
 
 /// Events kept per connection; older ones are dropped.
 const MAX_EVENTS: usize = 1000;
@@ -234,18 +231,6 @@ pub struct Cdp {
     events: VecDeque<Value>,
 }
 
-struct SpawnExecutor;
-
-impl<F> hyper::rt::Executor<F> for SpawnExecutor
-where
-    F: std::future::Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    fn execute(&self, fut: F) {
-        tokio::spawn(fut);
-    }
-}
-
 impl Cdp {
     /// Opens `ws://127.0.0.1:port{path}`.
     async fn connect(port: u16, path: &str) -> Cdp {
@@ -254,23 +239,10 @@ impl Cdp {
             .await
             .expect("DevTools connect in time")
             .expect("DevTools connect");
-        let req = Request::builder()
-            .method("GET")
-            .uri(path)
-            .header(HOST, &host)
-            .header(UPGRADE, "websocket")
-            .header(CONNECTION, "upgrade")
-            .header("Sec-WebSocket-Key", handshake::generate_key())
-            .header("Sec-WebSocket-Version", "13")
-            .body(Empty::<Bytes>::new())
-            .expect("request");
-        let (mut ws, _) =
-            tokio::time::timeout(LIMIT, handshake::client(&SpawnExecutor, req, stream))
-                .await
-                .expect("DevTools handshake in time")
-                .unwrap_or_else(|e| panic!("DevTools handshake on {path}: {e}"));
-        ws.set_auto_close(true);
-        ws.set_auto_pong(true);
+        let mut ws = tokio::time::timeout(LIMIT, websocket_handshake(stream, &host, path))
+            .await
+            .expect("DevTools handshake in time")
+            .unwrap_or_else(|e| panic!("DevTools handshake on {path}: {e}"));
         ws.set_max_message_size(MAX_MESSAGE);
         Cdp {
             ws: FragmentCollector::new(ws),

@@ -291,7 +291,11 @@ impl Delta {
         })
     }
 
-    fn read_with(bytes: &[u8], worlds: Baselines<'_>, s: &mut Scratch) -> Result<Delta, CodecError> {
+    fn read_with(
+        bytes: &[u8],
+        worlds: Baselines<'_>,
+        s: &mut Scratch,
+    ) -> Result<Delta, CodecError> {
         let mut br = BitReader::new(bytes);
         let tick = Tick(br.varbits()?);
         let mut delta = Delta {

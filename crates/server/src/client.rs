@@ -14,6 +14,7 @@ use tickwire_protocol::{
     Baselines, ClientMsg, CodecError, Delta, DeltaError, Hello, PROTOCOL_VERSION, ServerMsg, Tick,
     Welcome, WorldState, codec,
 };
+use tokio::net::TcpStream;
 
 /// What can go wrong on the client side.
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +94,30 @@ where
     }
 }
 
+/// Performs the client side of a WebSocket upgrade on a connected stream: `GET path` to `host`,
+/// then the RFC 6455 handshake. Auto-close and auto-pong are on; the message limit is the caller's.
+pub async fn websocket_handshake(
+    stream: TcpStream,
+    host: &str,
+    path: &str,
+) -> Result<WebSocket<TokioIo<Upgraded>>, ClientError> {
+    let req = Request::builder()
+        .method("GET")
+        // Origin form (the path alone), as HTTP/1.1 clients send to origin servers.
+        .uri(path)
+        .header(HOST, host)
+        .header(UPGRADE, "websocket")
+        .header(CONNECTION, "upgrade")
+        .header("Sec-WebSocket-Key", handshake::generate_key())
+        .header("Sec-WebSocket-Version", "13")
+        .body(Empty::<Bytes>::new())
+        .map_err(|e| ClientError::Unexpected(e.to_string()))?;
+    let (mut ws, _) = handshake::client(&SpawnExecutor, req, stream).await?;
+    ws.set_auto_close(true);
+    ws.set_auto_pong(true);
+    Ok(ws)
+}
+
 impl GameClient {
     /// Opens a WebSocket to `ws://addr/ws`.
     pub async fn connect(addr: SocketAddr) -> Result<GameClient, ClientError> {
@@ -115,19 +140,7 @@ impl GameClient {
         }
         let stream = socket.connect(addr).await?;
         stream.set_nodelay(true)?;
-        let req = Request::builder()
-            .method("GET")
-            .uri(format!("http://{addr}/ws"))
-            .header(HOST, addr.to_string())
-            .header(UPGRADE, "websocket")
-            .header(CONNECTION, "upgrade")
-            .header("Sec-WebSocket-Key", handshake::generate_key())
-            .header("Sec-WebSocket-Version", "13")
-            .body(Empty::<Bytes>::new())
-            .map_err(|e| ClientError::Unexpected(e.to_string()))?;
-        let (mut ws, _) = handshake::client(&SpawnExecutor, req, stream).await?;
-        ws.set_auto_close(true);
-        ws.set_auto_pong(true);
+        let mut ws = websocket_handshake(stream, &addr.to_string(), "/ws").await?;
         ws.set_max_message_size(codec::MAX_SERVER_MSG);
         Ok(GameClient {
             ws,

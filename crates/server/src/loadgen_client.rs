@@ -12,14 +12,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use fastwebsockets::{
     FragmentCollectorRead, Frame, OpCode, Payload, WebSocket, WebSocketError, WebSocketWrite,
-    handshake,
 };
-use http_body_util::Empty;
-use hyper::Request;
-use hyper::header::{CONNECTION, HOST, UPGRADE};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use tickwire_protocol::{
@@ -30,7 +25,7 @@ use tokio::io::{ReadHalf, WriteHalf};
 use tokio::sync::{Mutex, watch};
 use tokio::task::JoinHandle;
 
-use crate::client::ClientError;
+use crate::client::{ClientError, websocket_handshake};
 use crate::loadgen_latency::LatencyHistogram;
 use crate::loadgen_target::Target;
 
@@ -157,18 +152,6 @@ pub(crate) struct Joined {
     bytes_in: u64,
 }
 
-struct SpawnExecutor;
-
-impl<F> hyper::rt::Executor<F> for SpawnExecutor
-where
-    F: std::future::Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    fn execute(&self, fut: F) {
-        tokio::spawn(fut);
-    }
-}
-
 /// Connects to `addr`, upgrades to a WebSocket on the target's path, says `Hello` as `name` and
 /// waits for the `Welcome`. The caller bounds the time.
 pub(crate) async fn join(
@@ -178,19 +161,7 @@ pub(crate) async fn join(
 ) -> Result<Joined, ClientError> {
     let stream = tokio::net::TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
-    let req = Request::builder()
-        .method("GET")
-        .uri(format!("http://{}{}", target.authority(), target.path))
-        .header(HOST, target.authority())
-        .header(UPGRADE, "websocket")
-        .header(CONNECTION, "upgrade")
-        .header("Sec-WebSocket-Key", handshake::generate_key())
-        .header("Sec-WebSocket-Version", "13")
-        .body(Empty::<Bytes>::new())
-        .map_err(|e| ClientError::Unexpected(e.to_string()))?;
-    let (mut ws, _) = handshake::client(&SpawnExecutor, req, stream).await?;
-    ws.set_auto_close(true);
-    ws.set_auto_pong(true);
+    let mut ws = websocket_handshake(stream, &target.authority(), &target.path).await?;
     ws.set_max_message_size(codec::MAX_SERVER_MSG);
     let mut hello = Vec::new();
     codec::encode_client(
