@@ -120,6 +120,32 @@ proptest! {
     }
 
     #[test]
+    fn a_reused_id_is_a_removal_and_a_creation(base in world(), mix in any::<u64>(), dt in 1u32..4) {
+        // Some ids come back as another kind of entity: the client must never mix the two.
+        let entities: Vec<EntityState> = base
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| if (mix >> (i % 64)) & 1 == 1 {
+                EntityState { kind: if e.kind == EntityKind::Prop { EntityKind::Bot } else { EntityKind::Prop }, x: e.x ^ 5, ..*e }
+            } else {
+                *e
+            })
+            .collect();
+        let cur = WorldState { tick: base.tick.plus(dt), entities };
+        let delta = Delta::encode(Some(&base), &cur);
+        for e in &cur.entities {
+            if base.entity(e.id).is_some_and(|b| b.kind != e.kind) {
+                prop_assert!(delta.removed.contains(&e.id));
+                prop_assert!(delta.created.iter().any(|c| c.id == e.id));
+            }
+        }
+        let worlds = Baselines { baseline: Some(&base), previous: None };
+        let back = Delta::read(&delta.to_bytes(worlds), worlds).expect("decode");
+        prop_assert_eq!(back.apply(Some(&base)).expect("apply"), cur);
+    }
+
+    #[test]
     fn unchanged_entities_cost_nothing(base in world(), dt in 1u32..5) {
         let cur = WorldState { tick: base.tick.plus(dt), entities: base.entities.clone() };
         let delta = Delta::encode(Some(&base), &cur);
