@@ -75,6 +75,7 @@ impl<'a> BitReader<'a> {
     }
 
     /// Reads `bits` bits (at most 32).
+    #[inline]
     pub fn get(&mut self, bits: u32) -> Result<u32, CodecError> {
         if bits == 0 {
             return Ok(0);

@@ -337,6 +337,9 @@ fn read_indices(
     get_subset(br, n - s.xs.len(), &mut s.ys, &mut s.a)?;
     delta.removed.reserve(s.xs.len());
     delta.changed.reserve(s.ys.len());
+    // Map kept indices to baseline indices, remembering each changed entity's baseline index
+    // (its velocity needs it) in `s.d`.
+    s.d.clear();
     let mut r = s.xs.iter().peekable();
     let mut c = s.ys.iter().peekable();
     let mut k = 0u32;
@@ -350,10 +353,36 @@ fn read_indices(
                 id: e.id,
                 ..EntityChange::default()
             });
+            s.d.push(i as u32);
         }
         k += 1;
     }
     Ok(())
+}
+
+/// [`velocities`] for the reader, which knows each changed entity's baseline index (`base_idx`):
+/// only `previous` needs walking.
+fn velocities_at(
+    changed: &[EntityChange],
+    base_idx: &[u32],
+    baseline: &WorldState,
+    previous: &WorldState,
+    out: &mut Vec<(i32, i32)>,
+) {
+    out.clear();
+    out.reserve(changed.len());
+    let prev = &previous.entities;
+    let mut p = 0;
+    for (c, &bi) in changed.iter().zip(base_idx) {
+        while prev.get(p).is_some_and(|e| e.id < c.id) {
+            p += 1;
+        }
+        let v = match (baseline.entities.get(bi as usize), prev.get(p)) {
+            (Some(b), Some(e)) if e.id == c.id => (b.x.wrapping_sub(e.x), b.y.wrapping_sub(e.y)),
+            _ => (0, 0),
+        };
+        out.push(v);
+    }
 }
 
 /// The prediction flag and the changed entities' fields (present only when some changed).
@@ -383,7 +412,7 @@ fn read_changes(
     get_block(br, m, &mut s.b)?;
     get_block(br, m, &mut s.c)?;
     match prev {
-        Some(p) => velocities(&delta.changed, base, p, &mut s.vel),
+        Some(p) => velocities_at(&delta.changed, &s.d, base, p, &mut s.vel),
         None => {
             s.vel.clear();
             s.vel.resize(m, (0, 0));
