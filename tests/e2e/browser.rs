@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use tickwire_protocol::{EntityId, EntityState, WorldState};
+use tickwire_protocol::{EntityId, EntityKind, EntityState, WorldState};
 use tickwire_server::snapshot::SnapshotFrame;
 use tickwire_server::{Server, ServerConfig};
 
@@ -429,10 +429,11 @@ async fn two_pages_see_each_other_move() {
     let Some(program) = chromium_or_skip("browser::two_pages_see_each_other_move") else {
         return;
     };
-    // Everyone sees the whole world, so that the two players see each other wherever they spawn.
+    // Everyone sees the whole world, so that the two players see each other wherever they spawn;
+    // no bots, so that every projectile in the world is one of ours.
     let server = harness::start_with(ServerConfig {
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        bots: 2,
+        bots: 0,
         view_radius: None,
         ..ServerConfig::default()
     })
@@ -495,6 +496,38 @@ async fn two_pages_see_each_other_move() {
         "two pages: right saw left move {:?} from x {} to {} (1/16 units), as the server has it",
         moved.key.key, right_before.x, right_after.x
     );
+
+    // Left aims away from the wall it walked into (the camera keeps it at the window's centre)
+    // and fires (space); right's world shows the shot in flight, as the server has it.
+    left.focus().await;
+    let aim_x = if moved.key.sign > 0 { 80 } else { 1200 };
+    left.cdp
+        .call(
+            "Input.dispatchMouseEvent",
+            serde_json::json!({"type": "mouseMoved", "x": aim_x, "y": 360}),
+        )
+        .await;
+    left.key(true, " ", "Space", 32).await;
+    let deadline = tokio::time::Instant::now() + LIMIT;
+    loop {
+        let seen = view(&mut right).await;
+        if seen.world.iter().any(|e| e.kind == "Projectile") {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "right never saw left's shot"
+        );
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    left.key(false, " ", "Space", 32).await;
+    let shots_on_server = frames.lock().values().any(|f| {
+        f.state
+            .entities
+            .iter()
+            .any(|e| e.kind == EntityKind::Projectile)
+    });
+    assert!(shots_on_server, "the server's frames hold the shots");
 
     right.focus().await;
     right.screenshot(&artifact("two-players-right.png")).await;
