@@ -7,7 +7,9 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use tickwire_protocol::{Baselines, Delta, EntityId, EntityKind, EntityState, Tick, WorldState};
+use tickwire_protocol::{
+    Baselines, Delta, DeltaBody, EntityId, EntityKind, EntityState, Tick, WorldState,
+};
 use tickwire_sim::{Map, PlayerInput, World, WorldConfig};
 
 /// A world of `n` entities spread over a 1024-unit square.
@@ -46,6 +48,13 @@ fn delta(c: &mut Criterion) {
             b.iter(|| {
                 let d = Delta::read(black_box(&bytes), worlds).expect("decode");
                 black_box(d.apply(Some(&base)).expect("apply"))
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("apply_into_all_moved", n), &n, |b, _| {
+            let mut out = WorldState::default();
+            b.iter(|| {
+                DeltaBody::apply_into(black_box(&bytes), worlds, &mut out).expect("apply");
+                black_box(&out);
             })
         });
         g.bench_with_input(BenchmarkId::new("encode_full", n), &n, |b, _| {

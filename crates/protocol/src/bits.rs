@@ -77,32 +77,40 @@ impl<'a> BitReader<'a> {
     /// Reads `bits` bits (at most 32).
     #[inline]
     pub fn get(&mut self, bits: u32) -> Result<u32, CodecError> {
-        if bits == 0 {
-            return Ok(0);
-        }
         if self.n < bits {
-            // Refill four bytes at once where the input has them, else byte by byte.
-            if let Some(chunk) = self.bytes.get(self.pos..self.pos + 4)
-                && self.n <= 32
-            {
-                let word = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-                self.acc |= u64::from(word) << self.n;
-                self.pos += 4;
-                self.n += 32;
-            }
-            while self.n < bits {
-                let Some(&b) = self.bytes.get(self.pos) else {
-                    return Err(CodecError::Invalid("delta body ends early"));
-                };
-                self.acc |= u64::from(b) << self.n;
-                self.pos += 1;
-                self.n += 8;
+            self.refill();
+            if self.n < bits {
+                return Err(CodecError::Invalid("delta body ends early"));
             }
         }
         let v = (self.acc & ((1u64 << bits) - 1)) as u32;
         self.acc >>= bits;
         self.n -= bits;
         Ok(v)
+    }
+
+    /// Tops the accumulator up to at least 56 bits where the input has them: whole bytes only,
+    /// eight at a time away from the end of the input, so that the bits above `n` stay zero.
+    #[inline]
+    fn refill(&mut self) {
+        if let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let take = (63 - self.n) / 8;
+            let fresh = u64::from_le_bytes(word) & ((1u64 << (take * 8)) - 1);
+            self.acc |= fresh << self.n;
+            self.pos += take as usize;
+            self.n += take * 8;
+            return;
+        }
+        while self.n <= 56 {
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return;
+            };
+            self.acc |= u64::from(b) << self.n;
+            self.pos += 1;
+            self.n += 8;
+        }
     }
 
     /// Reads one bit.
@@ -228,25 +236,40 @@ pub fn get_block(br: &mut BitReader<'_>, n: usize, out: &mut Vec<u32>) -> Result
         return Err(CodecError::Invalid("block longer than the body"));
     }
     out.clear();
-    out.reserve(n);
+    out.resize(n, 0);
     if w == 0 {
-        out.resize(n, 0);
         return Ok(());
     }
+    // The hot loop of every decoder: one refill check per value, the escape out of line.
     let escape = u32::MAX >> (32 - w);
-    for _ in 0..n {
-        let v = br.get(w)?;
-        if w < 32 && v == escape {
-            let e = br.varbits()?;
-            if width(e) <= w && e != escape {
-                return Err(CodecError::Invalid("needless escape"));
+    let escapes = w < 32;
+    for slot in out.iter_mut() {
+        if br.n < w {
+            br.refill();
+            if br.n < w {
+                return Err(CodecError::Invalid("delta body ends early"));
             }
-            out.push(e);
-        } else {
-            out.push(v);
         }
+        let v = (br.acc & u64::from(escape)) as u32;
+        br.acc >>= w;
+        br.n -= w;
+        *slot = if escapes && v == escape {
+            escaped(br, w, escape)?
+        } else {
+            v
+        };
     }
     Ok(())
+}
+
+/// The value behind an escape code in a block of width `w`; refused when it would have fit.
+#[cold]
+fn escaped(br: &mut BitReader<'_>, w: u32, escape: u32) -> Result<u32, CodecError> {
+    let e = br.varbits()?;
+    if width(e) <= w && e != escape {
+        return Err(CodecError::Invalid("needless escape"));
+    }
+    Ok(e)
 }
 
 #[cfg(test)]
@@ -345,10 +368,18 @@ pub fn get_subset(
         if br.bits_left() < n {
             return Err(CodecError::Invalid("bitmask longer than the body"));
         }
-        for i in 0..n as u32 {
-            if br.bit()? {
-                out.push(i);
+        // 32 bits at a time, then each set bit by its position.
+        let mut base = 0u32;
+        let mut left = n as u32;
+        while left > 0 {
+            let take = left.min(32);
+            let mut word = br.get(take)?;
+            while word != 0 {
+                out.push(base + word.trailing_zeros());
+                word &= word - 1;
             }
+            base += take;
+            left -= take;
         }
         return Ok(());
     }

@@ -90,23 +90,32 @@ pub struct Baselines<'a> {
     pub previous: Option<&'a WorldState>,
 }
 
-/// Reusable buffers, so that encoding allocates nothing once warm.
+/// Reusable buffers, so that encoding and decoding allocate nothing once warm.
 #[derive(Default)]
-struct Scratch {
-    a: Vec<u32>,
-    b: Vec<u32>,
-    c: Vec<u32>,
-    d: Vec<u32>,
-    xs: Vec<u32>,
-    ys: Vec<u32>,
-    pxs: Vec<u32>,
-    pys: Vec<u32>,
+pub(crate) struct Scratch {
+    pub(crate) a: Vec<u32>,
+    pub(crate) b: Vec<u32>,
+    pub(crate) c: Vec<u32>,
+    pub(crate) d: Vec<u32>,
+    pub(crate) xs: Vec<u32>,
+    pub(crate) ys: Vec<u32>,
+    pub(crate) pxs: Vec<u32>,
+    pub(crate) pys: Vec<u32>,
     vel: Vec<(i32, i32)>,
 }
 
 thread_local! {
-    /// One set of encoding buffers per thread: a server encodes on every worker thread.
+    /// One set of buffers per thread: a server encodes on every worker thread.
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's scratch buffers (fresh ones when they are already in use, which
+/// only a re-entrant call could cause).
+pub(crate) fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => f(&mut s),
+        Err(_) => f(&mut Scratch::default()),
+    })
 }
 
 fn kind_code(k: EntityKind) -> u32 {
@@ -145,11 +154,7 @@ impl Delta {
     /// must then hold the same world).
     pub fn write(&self, worlds: Baselines<'_>, out: &mut Vec<u8>) {
         debug_assert_eq!(self.baseline, worlds.baseline.map(|b| b.tick));
-        SCRATCH.with(|s| match s.try_borrow_mut() {
-            Ok(mut s) => self.write_with(worlds, out, &mut s),
-            // Only reachable if encoding re-entered itself; fall back to fresh buffers.
-            Err(_) => self.write_with(worlds, out, &mut Scratch::default()),
-        });
+        with_scratch(|s| self.write_with(worlds, out, s));
     }
 
     fn write_with(&self, worlds: Baselines<'_>, out: &mut Vec<u8>, s: &mut Scratch) {
@@ -285,10 +290,7 @@ impl Delta {
     /// Never panics; allocates at most in proportion to `bytes.len()` and the baseline's size;
     /// fails when the body names a baseline or previous world the caller does not hold.
     pub fn read(bytes: &[u8], worlds: Baselines<'_>) -> Result<Delta, CodecError> {
-        SCRATCH.with(|s| match s.try_borrow_mut() {
-            Ok(mut s) => Self::read_with(bytes, worlds, &mut s),
-            Err(_) => Self::read_with(bytes, worlds, &mut Scratch::default()),
-        })
+        with_scratch(|s| Self::read_with(bytes, worlds, s))
     }
 
     fn read_with(
@@ -304,15 +306,7 @@ impl Delta {
         };
         if br.bit()? {
             let want = tick.minus(br.varbits()?);
-            let base = match worlds.baseline {
-                Some(b) if b.tick == want => b,
-                other => {
-                    return Err(CodecError::Baseline {
-                        expected: want.0,
-                        held: other.map(|b| b.tick.0),
-                    });
-                }
-            };
+            let base = held(want, worlds.baseline)?;
             delta.baseline = Some(want);
             read_indices(&mut br, &mut delta, base, s)?;
             if !delta.changed.is_empty() {
@@ -338,24 +332,30 @@ fn read_indices(
     delta.removed.reserve(s.xs.len());
     delta.changed.reserve(s.ys.len());
     // Map kept indices to baseline indices, remembering each changed entity's baseline index
-    // (its velocity needs it) in `s.d`.
+    // (its velocity needs it) in `s.d`. Both subsets are increasing, so one pass over them does:
+    // kept index k is baseline index k + (removed indices at or below it).
+    let id_at = |i: usize| {
+        base.entities
+            .get(i)
+            .map(|e| e.id)
+            .ok_or(CodecError::Invalid("subset index out of range"))
+    };
+    for &i in &s.xs {
+        delta.removed.push(id_at(i as usize)?);
+    }
     s.d.clear();
-    let mut r = s.xs.iter().peekable();
-    let mut c = s.ys.iter().peekable();
-    let mut k = 0u32;
-    for (i, e) in base.entities.iter().enumerate() {
-        if r.next_if(|&&x| x == i as u32).is_some() {
-            delta.removed.push(e.id);
-            continue;
+    let mut r = 0;
+    for &k in &s.ys {
+        let mut i = k as usize + r;
+        while s.xs.get(r).is_some_and(|&x| x as usize <= i) {
+            r += 1;
+            i = k as usize + r;
         }
-        if c.next_if(|&&x| x == k).is_some() {
-            delta.changed.push(EntityChange {
-                id: e.id,
-                ..EntityChange::default()
-            });
-            s.d.push(i as u32);
-        }
-        k += 1;
+        delta.changed.push(EntityChange {
+            id: id_at(i)?,
+            ..EntityChange::default()
+        });
+        s.d.push(i as u32);
     }
     Ok(())
 }
@@ -385,6 +385,31 @@ fn velocities_at(
     }
 }
 
+/// The prediction flag: the world before the baseline that the body predicts motion from, which
+/// must be the one the reader holds.
+pub(crate) fn read_previous<'w>(
+    br: &mut BitReader<'_>,
+    base: &WorldState,
+    previous: Option<&'w WorldState>,
+) -> Result<Option<&'w WorldState>, CodecError> {
+    if !br.bit()? {
+        return Ok(None);
+    }
+    let want = base.tick.minus(br.varbits()?);
+    held(want, previous).map(Some)
+}
+
+/// The world of tick `want`, which the body names, if it is the one the reader holds.
+pub(crate) fn held(want: Tick, held: Option<&WorldState>) -> Result<&WorldState, CodecError> {
+    match held {
+        Some(w) if w.tick == want => Ok(w),
+        other => Err(CodecError::Baseline {
+            expected: want.0,
+            held: other.map(|w| w.tick.0),
+        }),
+    }
+}
+
 /// The prediction flag and the changed entities' fields (present only when some changed).
 fn read_changes(
     br: &mut BitReader<'_>,
@@ -393,20 +418,7 @@ fn read_changes(
     previous: Option<&WorldState>,
     s: &mut Scratch,
 ) -> Result<(), CodecError> {
-    let prev = if br.bit()? {
-        let want = base.tick.minus(br.varbits()?);
-        match previous {
-            Some(p) if p.tick == want => Some(p),
-            other => {
-                return Err(CodecError::Baseline {
-                    expected: want.0,
-                    held: other.map(|p| p.tick.0),
-                });
-            }
-        }
-    } else {
-        None
-    };
+    let prev = read_previous(br, base, previous)?;
     let m = delta.changed.len();
     get_block(br, m, &mut s.a)?;
     get_block(br, m, &mut s.b)?;

@@ -29,6 +29,9 @@ pub enum CodecError {
         /// The tick of the world offered, if any.
         held: Option<u32>,
     },
+    /// A delta body decoded but does not apply to the baseline it names.
+    #[error("delta does not apply: {0}")]
+    Apply(#[from] DeltaError),
     /// Encoding failed; only possible when a value is over a limit.
     #[error("cannot encode: {0}")]
     Encode(#[from] bincode::error::EncodeError),

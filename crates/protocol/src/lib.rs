@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 mod bits;
+mod body_apply;
 pub mod close;
 pub mod codec;
 mod delta;
@@ -22,6 +23,7 @@ pub mod quant;
 pub mod seq;
 mod state;
 
+pub use body_apply::Applied;
 pub use delta::{Delta, EntityChange};
 pub use delta_body::{Baselines, DeltaBody};
 pub use error::{CodecError, DeltaError};

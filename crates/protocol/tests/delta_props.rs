@@ -181,3 +181,87 @@ proptest! {
         prop_assert!(refused);
     }
 }
+
+/// `cur` moved on from `base` without entities leaving or arriving: the common case a client
+/// that keeps up receives. Some entities move, some only turn, some only change hit points.
+fn moved_only(base: &WorldState, mix: u64, dt: u32) -> WorldState {
+    let entities = base
+        .entities
+        .iter()
+        .enumerate()
+        .map(|(i, e)| match (mix >> (i % 60)) & 3 {
+            0 => *e,
+            1 => EntityState {
+                hp: e.hp.wrapping_add(1),
+                ..*e
+            },
+            2 => EntityState {
+                angle: e.angle.wrapping_add(3),
+                ..*e
+            },
+            _ => EntityState {
+                x: e.x.wrapping_add(i as i32 % 7 - 3),
+                y: e.y.wrapping_sub(2),
+                ..*e
+            },
+        })
+        .collect();
+    WorldState {
+        tick: base.tick.plus(dt),
+        entities,
+    }
+}
+
+/// Decodes with both readers and checks they agree: the same world, or both refuse.
+fn both_readers_agree(
+    bytes: &[u8],
+    worlds: Baselines<'_>,
+) -> Result<Option<WorldState>, TestCaseError> {
+    let general = Delta::read(bytes, worlds)
+        .ok()
+        .and_then(|d| d.apply(worlds.baseline).ok());
+    let mut out = WorldState::default();
+    let fused = DeltaBody::apply_into(bytes, worlds, &mut out)
+        .ok()
+        .map(|_| out);
+    prop_assert_eq!(&fused, &general);
+    Ok(general)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn apply_into_equals_read_then_apply(
+        (base, cur) in world_pair(), mix in any::<u64>(), back in 1u32..5, dt in 1u32..4,
+    ) {
+        let prev = earlier(&base, back, mix);
+        let moved = moved_only(&base, mix.rotate_left(17), dt);
+        for target in [&cur, &moved] {
+            let delta = Delta::encode(Some(&base), target);
+            for previous in [None, Some(&prev)] {
+                let worlds = Baselines { baseline: Some(&base), previous };
+                let got = both_readers_agree(&delta.to_bytes(worlds), worlds)?;
+                prop_assert_eq!(got.as_ref(), Some(target));
+            }
+        }
+        let full = Delta::encode(None, &cur).to_bytes(Baselines::default());
+        prop_assert_eq!(both_readers_agree(&full, Baselines::default())?, Some(cur));
+    }
+
+    #[test]
+    fn apply_into_refuses_what_read_refuses(
+        bytes in prop::collection::vec(any::<u8>(), 0..200), base in world(), flip in any::<u16>(), mix in any::<u64>(),
+    ) {
+        let worlds = Baselines { baseline: Some(&base), previous: Some(&base) };
+        both_readers_agree(&bytes, worlds)?;
+        // A real body with one bit flipped: mostly well formed, so the deep checks run.
+        let moved = moved_only(&base, mix, 1);
+        let mut real = Delta::encode(Some(&base), &moved).to_bytes(worlds);
+        if !real.is_empty() {
+            let bit = usize::from(flip) % (real.len() * 8);
+            real[bit / 8] ^= 1 << (bit % 8);
+        }
+        both_readers_agree(&real, worlds)?;
+    }
+}

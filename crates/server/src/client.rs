@@ -118,6 +118,25 @@ pub async fn websocket_handshake(
     Ok(ws)
 }
 
+/// Opens a TCP connection with Nagle off and, when given, a fixed kernel receive buffer (which
+/// also turns off the kernel's receive buffer autotuning for this socket).
+pub async fn connect_tcp(
+    addr: SocketAddr,
+    recv_buffer: Option<u32>,
+) -> std::io::Result<tokio::net::TcpStream> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    if let Some(bytes) = recv_buffer {
+        socket.set_recv_buffer_size(bytes)?;
+    }
+    let stream = socket.connect(addr).await?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
 impl GameClient {
     /// Opens a WebSocket to `ws://addr/ws`.
     pub async fn connect(addr: SocketAddr) -> Result<GameClient, ClientError> {
@@ -130,16 +149,7 @@ impl GameClient {
         addr: SocketAddr,
         recv_buffer: Option<u32>,
     ) -> Result<GameClient, ClientError> {
-        let socket = if addr.is_ipv4() {
-            tokio::net::TcpSocket::new_v4()?
-        } else {
-            tokio::net::TcpSocket::new_v6()?
-        };
-        if let Some(bytes) = recv_buffer {
-            socket.set_recv_buffer_size(bytes)?;
-        }
-        let stream = socket.connect(addr).await?;
-        stream.set_nodelay(true)?;
+        let stream = connect_tcp(addr, recv_buffer).await?;
         let mut ws = websocket_handshake(stream, &addr.to_string(), "/ws").await?;
         ws.set_max_message_size(codec::MAX_SERVER_MSG);
         Ok(GameClient {

@@ -3,12 +3,16 @@
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-/// Bucket upper bounds in microseconds: 10 µs growing by about 1.25x to 200 ms, fine enough for
-/// a load generator to read p50 and p99 from the difference of two scrapes.
-const BOUNDS_US: [u64; 45] = [
-    10, 13, 16, 20, 25, 31, 39, 49, 61, 76, 95, 119, 149, 186, 233, 291, 364, 455, 568, 710, 888,
-    1_110, 1_388, 1_735, 2_168, 2_711, 3_388, 4_235, 5_294, 6_617, 8_272, 10_340, 12_925, 16_156,
-    20_195, 25_244, 31_555, 39_444, 49_305, 61_631, 77_039, 96_299, 120_374, 150_467, 200_000,
+/// Bucket upper bounds in microseconds: 10 µs to 200 ms, sixteen steps a decade (1, 1.2, 1.4,
+/// 1.6, 1.8, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9), so that neighbours are at most 1.25x apart
+/// and round targets (1, 2, 5, 10 ms) are bounds of their own: a p99 read from two scrapes is
+/// the bucket's upper bound, and "p99 ≤ 5 ms" can be read exactly.
+const BOUNDS_US: [u64; 70] = [
+    10, 12, 14, 16, 18, 20, 25, 30, 35, 40, 45, 50, 60, 70, 80, 90, 100, 120, 140, 160, 180, 200,
+    250, 300, 350, 400, 450, 500, 600, 700, 800, 900, 1_000, 1_200, 1_400, 1_600, 1_800, 2_000,
+    2_500, 3_000, 3_500, 4_000, 4_500, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000, 12_000, 14_000,
+    16_000, 18_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 60_000, 70_000, 80_000,
+    90_000, 100_000, 120_000, 140_000, 160_000, 180_000, 200_000,
 ];
 
 /// Counts of observations per bucket, their sum and count.

@@ -12,6 +12,7 @@
 
 pub mod aoi;
 pub mod bandwidth_report;
+mod capped_read;
 pub mod client;
 pub mod config;
 pub mod dry_run;

@@ -18,14 +18,15 @@ use fastwebsockets::{
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use tickwire_protocol::{
-    Baselines, ClientMsg, Delta, Hello, Input, PROTOCOL_VERSION, ServerMsg, Welcome, WorldState,
-    codec,
+    Baselines, ClientMsg, DeltaBody, Hello, Input, PROTOCOL_VERSION, ServerMsg, Welcome,
+    WorldState, codec,
 };
 use tokio::io::{ReadHalf, WriteHalf};
 use tokio::sync::{Mutex, watch};
 use tokio::task::JoinHandle;
 
-use crate::client::{ClientError, websocket_handshake};
+use crate::capped_read::CappedRead;
+use crate::client::{ClientError, connect_tcp, websocket_handshake};
 use crate::loadgen_latency::LatencyHistogram;
 use crate::loadgen_target::Target;
 
@@ -152,6 +153,14 @@ pub(crate) struct Joined {
     bytes_in: u64,
 }
 
+/// The kernel receive buffer of each load-generator socket: about a second of snapshots for a
+/// world of a thousand moving entities.
+const RECV_BUFFER_BYTES: u32 = 128 * 1024;
+
+/// The most one read takes from a socket, so that a client that is behind keeps a read buffer
+/// near one snapshot in size (see [`CappedRead`]).
+const READ_CHUNK_BYTES: usize = 16 * 1024;
+
 /// Connects to `addr`, upgrades to a WebSocket on the target's path, says `Hello` as `name` and
 /// waits for the `Welcome`. The caller bounds the time.
 pub(crate) async fn join(
@@ -159,8 +168,10 @@ pub(crate) async fn join(
     target: &Target,
     name: String,
 ) -> Result<Joined, ClientError> {
-    let stream = tokio::net::TcpStream::connect(addr).await?;
-    stream.set_nodelay(true)?;
+    // A fixed receive buffer bounds what a client that falls behind holds (in the kernel, and in
+    // the read buffer that drains it): the server sees the back-pressure and skips snapshots for
+    // it, as it would for a slow player, instead of this process growing without bound.
+    let stream = connect_tcp(addr, Some(RECV_BUFFER_BYTES)).await?;
     let mut ws = websocket_handshake(stream, &target.authority(), &target.path).await?;
     ws.set_max_message_size(codec::MAX_SERVER_MSG);
     let mut hello = Vec::new();
@@ -234,7 +245,10 @@ pub(crate) fn start(
     counters.bytes_in.fetch_add(joined.bytes_in, Relaxed);
     counters.alive.store(true, Relaxed);
     let tick_rate = joined.welcome.tick_rate.max(1);
-    let (rx, tx) = joined.ws.split(tokio::io::split);
+    let (rx, tx) = joined.ws.split(|io| {
+        let (r, w) = tokio::io::split(io);
+        (CappedRead::new(r, READ_CHUNK_BYTES), w)
+    });
     // The halves keep the socket's settings (message size limit, automatic close and pong).
     let rx = FragmentCollectorRead::new(rx);
     let tx: Writer = Arc::new(Mutex::new(tx));
@@ -308,7 +322,7 @@ async fn write_loop(
 }
 
 async fn read_loop(
-    mut rx: FragmentCollectorRead<ReadHalf<Io>>,
+    mut rx: FragmentCollectorRead<CappedRead<ReadHalf<Io>>>,
     tx: Writer,
     ring: Arc<SentRing>,
     counters: Arc<Counters>,
@@ -316,6 +330,7 @@ async fn read_loop(
 ) {
     let mut world: Option<WorldState> = None;
     let mut previous: Option<WorldState> = None;
+    let mut spare: Option<WorldState> = None;
     let mut last_ack = 0u32;
     let unexpected = || {
         if !shared.ending.load(Relaxed) {
@@ -360,19 +375,21 @@ async fn read_loop(
                             baseline: world.as_ref(),
                             previous: previous.as_ref(),
                         };
-                        let applied = Delta::read(&s.body.0, worlds)
-                            .ok()
-                            .and_then(|d| Some((d.apply(world.as_ref()).ok()?, d)));
-                        let Some((next, delta)) = applied else {
+                        // The world two snapshots back is no longer needed: its buffer takes
+                        // the new one, so that a client that keeps up allocates nothing.
+                        let mut next = spare.take().unwrap_or_default();
+                        let Ok(applied) = DeltaBody::apply_into(&s.body.0, worlds, &mut next)
+                        else {
                             // The world is out of step from here on: stop this client.
                             counters.decode_errors.fetch_add(1, Relaxed);
                             break;
                         };
+                        spare = previous.take();
                         previous = world.replace(next);
                         counters.snapshots.fetch_add(1, Relaxed);
                         counters
                             .entity_updates
-                            .fetch_add((delta.changed.len() + delta.created.len()) as u64, Relaxed);
+                            .fetch_add((applied.changed + applied.created) as u64, Relaxed);
                         if tickwire_protocol::seq::is_newer(s.ack, last_ack) {
                             if shared.measuring.load(Relaxed) {
                                 if let Some(sent) = ring.sent_at(s.ack) {
@@ -397,6 +414,10 @@ async fn read_loop(
             }
             _ => {}
         }
+        // A reader that is behind finds its next frames already buffered, and would decode them
+        // all in one poll while this client's writer and every other client wait: give way after
+        // each frame so that inputs keep flowing when the machine is saturated.
+        tokio::task::yield_now().await;
     }
     counters.alive.store(false, Relaxed);
 }
