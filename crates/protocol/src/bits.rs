@@ -131,6 +131,26 @@ impl<'a> BitReader<'a> {
         Ok(v)
     }
 
+    /// The position of the next unread bit, counted from the start of the input.
+    fn position(&self) -> usize {
+        self.pos * 8 - self.n as usize
+    }
+
+    /// Continues reading at bit `at` of the input (at most its length in bits).
+    fn seek(&mut self, at: usize) {
+        self.pos = at / 8;
+        self.acc = 0;
+        self.n = 0;
+        let skip = (at % 8) as u32;
+        if skip > 0
+            && let Some(&b) = self.bytes.get(self.pos)
+        {
+            self.acc = u64::from(b) >> skip;
+            self.n = 8 - skip;
+            self.pos += 1;
+        }
+    }
+
     /// Bits not yet read.
     pub fn bits_left(&self) -> usize {
         (self.bytes.len() - self.pos) * 8 + self.n as usize
@@ -240,10 +260,35 @@ pub fn get_block(br: &mut BitReader<'_>, n: usize, out: &mut Vec<u32>) -> Result
     if w == 0 {
         return Ok(());
     }
-    // The hot loop of every decoder: one refill check per value, the escape out of line.
+    // The hot loop of every decoder. Away from the end of the input, each value is cut straight
+    // out of the eight bytes around its bit position (w <= 32 and a shift of at most 7 fit in
+    // 64 bits); escapes go out of line through the reader.
     let escape = u32::MAX >> (32 - w);
     let escapes = w < 32;
+    let bytes = br.bytes;
+    let mut at = br.position();
+    let mut done = 0;
     for slot in out.iter_mut() {
+        let Some(chunk) = bytes.get(at / 8..at / 8 + 8) else {
+            break;
+        };
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = (u64::from_le_bytes(word) >> (at % 8)) as u32 & escape;
+        at += w as usize;
+        *slot = if escapes && v == escape {
+            br.seek(at);
+            let e = escaped(br, w, escape)?;
+            at = br.position();
+            e
+        } else {
+            v
+        };
+        done += 1;
+    }
+    br.seek(at);
+    // The last few values, near the end of the input, through the accumulator.
+    for slot in out.iter_mut().skip(done) {
         if br.n < w {
             br.refill();
             if br.n < w {

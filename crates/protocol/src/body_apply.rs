@@ -73,12 +73,13 @@ fn changes_only(
         // Changed entities that did not move or turn must change hit points: listed in `s.d`.
         s.d.clear();
         let mut p = 0;
+        let prev: &[EntityState] = previous.map_or(&[], |w| &w.entities);
         for (j, &i) in s.ys.iter().enumerate() {
-            let e = out
-                .entities
-                .get_mut(i as usize)
-                .ok_or(CodecError::Invalid("subset index out of range"))?;
-            let (vx, vy) = previous.map_or((0, 0), |w| velocity(&w.entities, &mut p, i, e));
+            let Some(e) = out.entities.get_mut(i as usize) else {
+                return Err(CodecError::Invalid("subset index out of range"));
+            };
+            // Without a previous world every velocity is zero: `prev` is empty.
+            let (vx, vy) = velocity(prev, &mut p, i, e);
             let dx = unzigzag(s.a[j]).wrapping_add(vx);
             let dy = unzigzag(s.b[j]).wrapping_add(vy);
             let dangle =
@@ -143,7 +144,7 @@ fn read_hp(
 /// The motion of baseline entity `b` (at index `i`) since the previous world: zero when the
 /// previous world lacks it. `p` walks `prev` forward across calls with increasing ids; the
 /// common case of both worlds holding the same entities needs no walk.
-#[inline]
+#[inline(always)]
 fn velocity(prev: &[EntityState], p: &mut usize, i: u32, b: &EntityState) -> (i32, i32) {
     let diff = |e: &EntityState| (b.x.wrapping_sub(e.x), b.y.wrapping_sub(e.y));
     if let Some(e) = prev.get(i as usize)

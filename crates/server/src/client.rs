@@ -11,8 +11,8 @@ use hyper::header::{CONNECTION, HOST, UPGRADE};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use tickwire_protocol::{
-    Baselines, ClientMsg, CodecError, Delta, DeltaError, Hello, PROTOCOL_VERSION, ServerMsg, Tick,
-    Welcome, WorldState, codec,
+    Baselines, ClientMsg, CodecError, DeltaBody, DeltaError, Hello, PROTOCOL_VERSION, ServerMsg,
+    Tick, Welcome, WorldState, codec,
 };
 use tokio::net::TcpStream;
 
@@ -242,8 +242,9 @@ impl GameClient {
                     baseline: self.world.as_ref(),
                     previous: self.previous.as_ref(),
                 };
-                let delta = Delta::read(&s.body.0, worlds)?;
-                let world = delta.apply(self.world.as_ref())?;
+                // The same reader as the load generator's, so that the end-to-end tests check it.
+                let mut world = WorldState::default();
+                DeltaBody::apply_into(&s.body.0, worlds, &mut world)?;
                 let tick = world.tick;
                 self.previous = self.world.replace(world);
                 self.last_ack = s.ack;
