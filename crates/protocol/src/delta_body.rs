@@ -154,7 +154,13 @@ impl Delta {
     /// must then hold the same world).
     pub fn write(&self, worlds: Baselines<'_>, out: &mut Vec<u8>) {
         debug_assert_eq!(self.baseline, worlds.baseline.map(|b| b.tick));
-        with_scratch(|s| self.write_with(worlds, out, s));
+        // Not through `with_scratch`: on the server's hot path that closure measured about 40 %
+        // slower (`cargo bench --bench server_tick`, 1.25 ms against 0.88 ms per tick).
+        SCRATCH.with(|s| match s.try_borrow_mut() {
+            Ok(mut s) => self.write_with(worlds, out, &mut s),
+            // Only reachable if encoding re-entered itself; fall back to fresh buffers.
+            Err(_) => self.write_with(worlds, out, &mut Scratch::default()),
+        });
     }
 
     fn write_with(&self, worlds: Baselines<'_>, out: &mut Vec<u8>, s: &mut Scratch) {
