@@ -1,8 +1,9 @@
 //! Any bytes, as a delta body against a fixed baseline and previous world: reading and applying
-//! return a world or an error, never panic, and what decodes applies to a sorted world.
+//! return a world or an error, never panic, and what decodes applies to a sorted world. The fast
+//! reader (`DeltaBody::apply_into`) gives exactly what `Delta::read` + `apply` give.
 #![no_main]
 
-use tickwire_protocol::{Baselines, Delta, EntityId, EntityKind, EntityState, Tick, WorldState};
+use tickwire_protocol::{Baselines, Delta, DeltaBody, EntityId, EntityKind, EntityState, Tick, WorldState};
 
 fn world(tick: u32, shift: i32) -> WorldState {
     WorldState {
@@ -30,10 +31,14 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             previous: Some(&previous),
         },
     ] {
-        if let Ok(delta) = Delta::read(data, worlds)
-            && let Ok(next) = delta.apply(worlds.baseline)
-        {
+        let general = Delta::read(data, worlds)
+            .ok()
+            .and_then(|delta| delta.apply(worlds.baseline).ok());
+        if let Some(next) = &general {
             assert!(next.is_sorted());
         }
+        let mut out = WorldState::default();
+        let fast = DeltaBody::apply_into(data, worlds, &mut out).ok().map(|_| out);
+        assert_eq!(fast, general);
     }
 });
