@@ -15,7 +15,7 @@ moving=${MOVING:-100}
 scenario=${SCENARIO:-"random-walk --entities 1000 --moving-pct $moving"}
 duration=${DURATION:-20}
 port=${PORT:-9300}
-echo "| clients | snapshots/s per client | inputs/s per client | server CPU % of a core | server CPU ms per tick | tick p99 ms | RSS MB | bytes/s per client | bits per entity update | loadgen CPU % | errors |"
+echo "| clients | snapshots/s per client (slowest client) | inputs/s per client | server CPU % of a core | server CPU ms per tick | tick p99 ms | RSS MB | bytes/s per client | bits per entity update | loadgen CPU % | errors |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for c in $clients; do
   port=$((port + 1))
@@ -36,7 +36,7 @@ except Exception:
     print(f"| {c} | run failed | | | | | | | | | |")
     sys.exit(0)
 f = lambda k, n=1: "n/a" if d.get(k) is None else f"{d[k]:.{n}f}"
-print(f"| {d['clients_connected']} | {f('snapshots_per_sec_per_client')} | {f('inputs_per_sec_per_client')} | {f('server_cpu_pct', 0)} | "
+print(f"| {d['clients_connected']} | {f('snapshots_per_sec_per_client')} ({f('snapshots_per_sec_slowest_client')}) | {f('inputs_per_sec_per_client')} | {f('server_cpu_pct', 0)} | "
       f"{f('server_cpu_ms_per_tick')} | {f('server_tick_ms_p99', 2)} | {f('server_rss_mb', 0)} | "
       f"{f('bytes_per_sec_per_client', 0)} | {f('bits_per_entity_update')} | {f('loadgen_cpu_pct', 0)} | "
       f"{d['decode_errors'] + d['unexpected_closes']} |")

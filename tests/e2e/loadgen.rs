@@ -33,6 +33,11 @@ async fn a_short_run_measures_every_client() {
         (27.0..=33.0).contains(&rate),
         "{rate} snapshots/s\n{report}"
     );
+    let slowest = report.snapshots_per_sec_slowest_client;
+    assert!(
+        slowest > 0.0 && slowest <= rate,
+        "slowest client {slowest} snapshots/s\n{report}"
+    );
     assert_eq!(report.decode_errors, 0, "{report}");
     assert_eq!(report.unexpected_closes, 0, "{report}");
     assert!(report.bytes_per_sec_per_client > 0.0, "{report}");
@@ -49,6 +54,7 @@ async fn a_short_run_measures_every_client() {
         "clients_connected",
         "duration_s",
         "snapshots_per_sec_per_client",
+        "snapshots_per_sec_slowest_client",
         "bytes_per_sec_per_client",
         "entity_updates_per_sec",
         "bits_per_entity_update",

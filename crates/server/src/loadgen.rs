@@ -171,6 +171,7 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
     // The window: client counters and the server's metrics at both edges.
     let metrics_host = target.authority();
     let start = totals(&clients);
+    let snapshots_at_start = snapshot_counts(&clients);
     shared.measuring.store(true, Relaxed);
     let t0 = Instant::now();
     let cpu0 = crate::process_stats::cpu_seconds();
@@ -178,6 +179,7 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
     tracing::info!(seconds = config.duration.as_secs_f64(), "measuring");
     tokio::time::sleep_until((t0 + config.duration).into()).await;
     let end = totals(&clients);
+    let snapshots_at_end = snapshot_counts(&clients);
     shared.measuring.store(false, Relaxed);
     let window = t0.elapsed();
     let cpu1 = crate::process_stats::cpu_seconds();
@@ -223,6 +225,13 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
         tick_rate,
         snapshot_rate,
         snapshots_per_sec_per_client: per_client(start.snapshots, end.snapshots),
+        snapshots_per_sec_slowest_client: snapshots_at_start
+            .iter()
+            .zip(&snapshots_at_end)
+            .map(|(a, b)| b.saturating_sub(*a))
+            .min()
+            .unwrap_or(0) as f64
+            / secs,
         bytes_per_sec_per_client: bytes_per_sec,
         entity_updates_per_sec: updates_per_sec,
         bits_per_entity_update: (updates_per_sec > 0.0)
@@ -242,6 +251,14 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
         (Err(e), _) | (_, Err(e)) => report.metrics_error = Some(e),
     }
     Ok(report)
+}
+
+/// Each client's snapshot count, in client order.
+fn snapshot_counts(clients: &[Client]) -> Vec<u64> {
+    clients
+        .iter()
+        .map(|c| c.counters.snapshots.load(Relaxed))
+        .collect()
 }
 
 fn totals(clients: &[Client]) -> Totals {

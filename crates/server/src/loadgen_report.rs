@@ -35,6 +35,9 @@ pub struct Report {
     pub snapshot_rate: u16,
     /// Snapshots received per client per second.
     pub snapshots_per_sec_per_client: f64,
+    /// Snapshots per second of the client that received the fewest in the window (an average
+    /// could hide a few starved clients).
+    pub snapshots_per_sec_slowest_client: f64,
     /// WebSocket payload bytes received per client per second (all messages).
     pub bytes_per_sec_per_client: f64,
     /// Entity updates (changed plus created entities in the snapshots) per client per second.
@@ -112,8 +115,9 @@ impl fmt::Display for Report {
         )?;
         writeln!(
             f,
-            "  per client   {:.1} snapshots/s, {:.1} inputs/s, {:.0} B/s ({:.1} kbit/s), {:.0} entity updates/s, {} bits/update",
+            "  per client   {:.1} snapshots/s (slowest client {:.1}), {:.1} inputs/s, {:.0} B/s ({:.1} kbit/s), {:.0} entity updates/s, {} bits/update",
             self.snapshots_per_sec_per_client,
+            self.snapshots_per_sec_slowest_client,
             self.inputs_per_sec_per_client,
             self.bytes_per_sec_per_client,
             self.bytes_per_sec_per_client * 8.0 / 1000.0,
