@@ -96,6 +96,11 @@ async fn frame_errors_get_their_rfc_close_codes() {
     s.write_all(&client_frame(0x80, b"x")).await.expect("write");
     assert_eq!(read_close_code(&mut s).await, Some(close::PROTOCOL_ERROR));
 
+    // An unmasked frame from a client (RFC 6455 5.1: the server must close).
+    let mut s = raw_ws(addr).await;
+    s.write_all(&[0x82, 0x01, b'x']).await.expect("write");
+    assert_eq!(read_close_code(&mut s).await, Some(close::PROTOCOL_ERROR));
+
     // Invalid UTF-8 in a text frame.
     let mut s = raw_ws(addr).await;
     s.write_all(&client_frame(0x81, &[0xff, 0xfe]))

@@ -291,7 +291,7 @@ impl MessageReader {
                     Ok::<(), std::convert::Infallible>(())
                 }
             };
-            let frame = match rx.read_frame(&mut obligated).await {
+            let mut frame = match rx.read_frame(&mut obligated).await {
                 Ok(f) => f,
                 Err(e) => {
                     return Err(match ws_edge::close_for(&e) {
@@ -312,6 +312,16 @@ impl MessageReader {
                 .metrics
                 .bytes_in
                 .fetch_add(frame.payload.len() as u64, Relaxed);
+            // RFC 6455 5.1: a server must close the connection on an unmasked client frame;
+            // fastwebsockets accepts them, so the check is ours.
+            if !ws_edge::is_masked(&mut frame) {
+                tracing::warn!("unmasked client frame");
+                return Err(Ending::kick(
+                    close::PROTOCOL_ERROR,
+                    "client frames must be masked",
+                    CloseReason::BadFrame,
+                ));
+            }
             match frame.opcode {
                 OpCode::Close => {
                     // fastwebsockets has already queued the close reply.
