@@ -289,15 +289,7 @@ pub fn get_block(br: &mut BitReader<'_>, n: usize, out: &mut Vec<u32>) -> Result
     br.seek(at);
     // The last few values, near the end of the input, through the accumulator.
     for slot in out.iter_mut().skip(done) {
-        if br.n < w {
-            br.refill();
-            if br.n < w {
-                return Err(CodecError::Invalid("delta body ends early"));
-            }
-        }
-        let v = (br.acc & u64::from(escape)) as u32;
-        br.acc >>= w;
-        br.n -= w;
+        let v = br.get(w)?;
         *slot = if escapes && v == escape {
             escaped(br, w, escape)?
         } else {
