@@ -4,7 +4,9 @@
 //! once the caller's buffer is warm. Anything else takes the general path.
 
 use crate::bits::{BitReader, get_block, get_subset, unzigzag};
-use crate::delta_body::{Baselines, DeltaBody, Scratch, held, read_previous, with_scratch};
+use crate::delta_body::{
+    Baselines, DeltaBody, Scratch, held, read_previous, velocity, with_scratch,
+};
 use crate::{CodecError, Delta, EntityState, Tick, WorldState};
 
 /// How many entities a delta body removed, changed and created, for the reader's statistics.
@@ -139,26 +141,6 @@ fn read_hp(
         return Err(unchanged());
     }
     Ok(())
-}
-
-/// The motion of baseline entity `b` (at index `i`) since the previous world: zero when the
-/// previous world lacks it. `p` walks `prev` forward across calls with increasing ids; the
-/// common case of both worlds holding the same entities needs no walk.
-#[inline(always)]
-fn velocity(prev: &[EntityState], p: &mut usize, i: u32, b: &EntityState) -> (i32, i32) {
-    let diff = |e: &EntityState| (b.x.wrapping_sub(e.x), b.y.wrapping_sub(e.y));
-    if let Some(e) = prev.get(i as usize)
-        && e.id == b.id
-    {
-        return diff(e);
-    }
-    while prev.get(*p).is_some_and(|e| e.id < b.id) {
-        *p += 1;
-    }
-    match prev.get(*p) {
-        Some(e) if e.id == b.id => diff(e),
-        _ => (0, 0),
-    }
 }
 
 #[cfg(test)]

@@ -377,17 +377,33 @@ fn velocities_at(
 ) {
     out.clear();
     out.reserve(changed.len());
-    let prev = &previous.entities;
     let mut p = 0;
     for (c, &bi) in changed.iter().zip(base_idx) {
-        while prev.get(p).is_some_and(|e| e.id < c.id) {
-            p += 1;
-        }
-        let v = match (baseline.entities.get(bi as usize), prev.get(p)) {
-            (Some(b), Some(e)) if e.id == c.id => (b.x.wrapping_sub(e.x), b.y.wrapping_sub(e.y)),
+        let v = match baseline.entities.get(bi as usize) {
+            Some(b) if b.id == c.id => velocity(&previous.entities, &mut p, bi, b),
             _ => (0, 0),
         };
         out.push(v);
+    }
+}
+
+/// The motion of baseline entity `b` (at index `i`) since the previous world: zero when the
+/// previous world lacks it. `p` walks `prev` forward across calls with increasing ids; the
+/// common case of both worlds holding the same entities needs no walk.
+#[inline(always)]
+pub(crate) fn velocity(prev: &[EntityState], p: &mut usize, i: u32, b: &EntityState) -> (i32, i32) {
+    let diff = |e: &EntityState| (b.x.wrapping_sub(e.x), b.y.wrapping_sub(e.y));
+    if let Some(e) = prev.get(i as usize)
+        && e.id == b.id
+    {
+        return diff(e);
+    }
+    while prev.get(*p).is_some_and(|e| e.id < b.id) {
+        *p += 1;
+    }
+    match prev.get(*p) {
+        Some(e) if e.id == b.id => diff(e),
+        _ => (0, 0),
     }
 }
 
