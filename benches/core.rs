@@ -107,8 +107,8 @@ fn step(c: &mut Criterion) {
 }
 
 fn random_walk(c: &mut Criterion) {
-    use tickwire_server::game::{Game, PlayerHandle};
-    use tickwire_server::game_random_walk::RandomWalkGame;
+    use tickwire_scenarios::RandomWalkGame;
+    use tickwire_server::{Game, PlayerHandle};
     let mut g = c.benchmark_group("random_walk");
     for n in [100u32, 1_000, 10_000] {
         let mut game = RandomWalkGame::new(n, 100);

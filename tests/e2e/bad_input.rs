@@ -1,8 +1,8 @@
 //! Bad input gets a clear close code, and never disturbs other players.
 
 use fastwebsockets::OpCode;
+use tickwire_client::{GameClient, Received};
 use tickwire_protocol::{ServerMsg, close};
-use tickwire_server::client::{GameClient, Received};
 use tokio::io::AsyncWriteExt;
 
 use crate::harness::{LIMIT, client_frame, join, raw_ws, read_close_code, start};

@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +15,7 @@ use tickwire_server::snapshot::SnapshotFrame;
 use tickwire_server::{Server, ServerConfig};
 
 use crate::cdp::{Chromium, Page, find_chromium};
-use crate::harness::{self, LIMIT, server_frame};
+use crate::harness::{self, LIMIT, arena_config, server_frame};
 
 /// Where screenshots are written.
 const ARTIFACTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/target/test-artifacts");
@@ -431,12 +430,13 @@ async fn two_pages_see_each_other_move() {
     };
     // Everyone sees the whole world, so that the two players see each other wherever they spawn;
     // no bots, so that every projectile in the world is one of ours.
-    let server = harness::start_with(ServerConfig {
-        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        bots: 0,
-        view_radius: None,
-        ..ServerConfig::default()
-    })
+    let server = harness::start_arena(
+        ServerConfig {
+            view_radius: None,
+            ..arena_config()
+        },
+        0,
+    )
     .await;
     let mut chrome = Chromium::launch(&program).await;
     let base = format!("http://{}/", server.local_addr());

@@ -21,7 +21,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::harness::LIMIT;
-use tickwire_server::client::websocket_handshake;
+use tickwire_client::websocket_handshake;
 
 /// Events kept per connection; older ones are dropped.
 const MAX_EVENTS: usize = 1000;

@@ -3,28 +3,39 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use tickwire_server::client::GameClient;
+use tickwire_arena::{ARENA_VIEW_RADIUS, ArenaSettings};
+use tickwire_client::GameClient;
 use tickwire_server::snapshot::SnapshotFrame;
-use tickwire_server::{Server, ServerConfig};
+use tickwire_server::{NewGame, Server, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// Every wait in these tests is bounded by this.
 pub const LIMIT: Duration = Duration::from_secs(20);
 
-/// A server on an ephemeral loopback port with `bots` bots.
-pub async fn start(bots: u32) -> Server {
-    start_with(ServerConfig {
+/// The settings `tickwire` serves the arena with, on an ephemeral loopback port.
+pub fn arena_config() -> ServerConfig {
+    ServerConfig {
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        bots,
+        view_radius: Some(ARENA_VIEW_RADIUS),
         ..ServerConfig::default()
-    })
-    .await
+    }
 }
 
-/// A server with a config of the test's own (the bind address should be port 0).
-pub async fn start_with(config: ServerConfig) -> Server {
-    Server::start(config).await.expect("server starts")
+/// An arena server on an ephemeral loopback port with `bots` bots.
+pub async fn start(bots: u32) -> Server {
+    start_arena(arena_config(), bots).await
+}
+
+/// An arena server with a config of the test's own (the bind address should be port 0).
+pub async fn start_arena(config: ServerConfig, bots: u32) -> Server {
+    let arena = ArenaSettings::new(None, bots, config.tick_rate).expect("arena settings");
+    start_with(config, arena.games()).await
+}
+
+/// A server running the games `games` makes (the bind address should be port 0).
+pub async fn start_with(config: ServerConfig, games: impl NewGame) -> Server {
+    Server::start(config, games).await.expect("server starts")
 }
 
 /// Joins as `name`, failing the test after [`LIMIT`].

@@ -2,21 +2,22 @@
 
 use std::net::SocketAddr;
 
+use tickwire_client::{GameClient, Received};
 use tickwire_protocol::{ClientMsg, Hello, ServerMsg, close};
 use tickwire_server::ServerConfig;
-use tickwire_server::client::{GameClient, Received};
 
-use crate::harness::{LIMIT, join, start, start_with};
+use crate::harness::{LIMIT, arena_config, join, start, start_arena};
 
 #[tokio::test]
 async fn two_clients_get_a_welcome_and_a_full_snapshot() {
     // The whole world in view, so that the first snapshot must hold every entity.
-    let server = start_with(ServerConfig {
-        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        bots: 2,
-        view_radius: None,
-        ..ServerConfig::default()
-    })
+    let server = start_arena(
+        ServerConfig {
+            view_radius: None,
+            ..arena_config()
+        },
+        2,
+    )
     .await;
     let mut a = join(&server, "alice").await;
     let mut b = join(&server, "bob").await;
@@ -33,7 +34,7 @@ async fn two_clients_get_a_welcome_and_a_full_snapshot() {
         tokio::time::timeout(LIMIT, async {
             loop {
                 c.next_snapshot().await.expect("snapshot");
-                let world = c.world.as_ref().expect("world");
+                let world = c.world().expect("world");
                 if world.entity(wa.entity_id).is_some() && world.entity(wb.entity_id).is_some() {
                     break;
                 }
@@ -41,7 +42,7 @@ async fn two_clients_get_a_welcome_and_a_full_snapshot() {
         })
         .await
         .expect("both players in view");
-        let world = c.world.as_ref().expect("world");
+        let world = c.world().expect("world");
         let bots = world
             .entities
             .iter()
@@ -89,13 +90,14 @@ async fn another_protocol_version_is_refused_with_a_reason() {
 
 #[tokio::test]
 async fn a_full_server_says_so() {
-    let server = start_with(ServerConfig {
-        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        bots: 0,
-        room_capacity: 1,
-        max_rooms: 1,
-        ..ServerConfig::default()
-    })
+    let server = start_arena(
+        ServerConfig {
+            room_capacity: 1,
+            max_rooms: 1,
+            ..arena_config()
+        },
+        0,
+    )
     .await;
     let _first = join(&server, "first").await;
     let err = GameClient::join(server.local_addr(), "second")
@@ -103,7 +105,7 @@ async fn a_full_server_says_so() {
         .err()
         .expect("refused");
     match err {
-        tickwire_server::client::ClientError::Closed { code, .. } => {
+        tickwire_client::ClientError::Closed { code, .. } => {
             assert_eq!(code, close::SERVER_FULL)
         }
         other => panic!("{other}"),

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use tickwire_server::loadgen::{self, LoadgenConfig, LoadgenError, TargetError};
+use tickwire_tools::loadgen::{self, LoadgenConfig, LoadgenError, TargetError};
 
 use crate::harness::start;
 

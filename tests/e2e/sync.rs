@@ -6,10 +6,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tickwire_client::GameClient;
 use tickwire_protocol::{ClientMsg, Input, Tick, WorldState};
+use tickwire_scenarios::Scenario;
 use tickwire_server::ServerConfig;
-use tickwire_server::client::GameClient;
-use tickwire_server::config::Scenario;
 use tickwire_server::snapshot::SnapshotFrame;
 
 use crate::harness::{LIMIT, join, server_frame, start, start_with};
@@ -63,12 +63,7 @@ async fn inputs_move_a_player_that_others_see_exactly_as_the_server_has_it() {
     let b_entity = b.welcome.as_ref().expect("welcome").entity_id;
 
     b.next_snapshot().await.expect("snapshot");
-    let start_x = b
-        .world
-        .as_ref()
-        .and_then(|w| w.entity(a_entity))
-        .expect("a")
-        .x;
+    let start_x = b.world().and_then(|w| w.entity(a_entity)).expect("a").x;
 
     let a_task = tokio::spawn(drive(a, 40, 1.0));
     // B only reads; its world is built from deltas alone.
@@ -76,19 +71,14 @@ async fn inputs_move_a_player_that_others_see_exactly_as_the_server_has_it() {
     tokio::time::timeout(LIMIT, async {
         for _ in 0..40 {
             b.next_snapshot().await.expect("snapshot");
-            b_worlds.push(b.world.clone().expect("world"));
+            b_worlds.push(b.world().cloned().expect("world"));
         }
     })
     .await
     .expect("snapshots in time");
     let a = a_task.await.expect("a");
 
-    let end_x = b
-        .world
-        .as_ref()
-        .and_then(|w| w.entity(a_entity))
-        .expect("a")
-        .x;
+    let end_x = b.world().and_then(|w| w.entity(a_entity)).expect("a").x;
     assert!(
         end_x > start_x + 16 * 20,
         "A moved right: {start_x} -> {end_x}"
@@ -105,7 +95,7 @@ async fn inputs_move_a_player_that_others_see_exactly_as_the_server_has_it() {
         }
     }
     assert!(compared >= 30, "compared {compared} worlds");
-    let a_world = a.world.as_ref().expect("world");
+    let a_world = a.world().expect("world");
     let a_frame = frames.get(&a_world.tick.0).expect("frame");
     assert_eq!(&*a_frame.view_for(a_entity, None).world, a_world);
     server.shutdown().await;
@@ -115,19 +105,19 @@ async fn inputs_move_a_player_that_others_see_exactly_as_the_server_has_it() {
 async fn a_client_that_stops_reading_catches_up_with_one_delta() {
     // A big, busy world makes each snapshot large (kilobytes), so the socket buffers fill within
     // a fraction of the time the client sleeps.
-    let server = start_with(ServerConfig {
+    let config = ServerConfig {
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
         tick_rate: 30,
         snapshot_rate: 30,
-        scenario: Scenario::RandomWalk {
-            entities: 3000,
-            moving_pct: 100,
-        },
         room_capacity: 100,
         view_radius: None,
         ..ServerConfig::default()
-    })
-    .await;
+    };
+    let walk = Scenario::RandomWalk {
+        entities: 3000,
+        moving_pct: 100,
+    };
+    let server = start_with(config, walk.games()).await;
     let small = GameClient::connect_with(server.local_addr(), Some(4096))
         .await
         .expect("connect");
@@ -188,7 +178,7 @@ async fn a_client_that_stops_reading_catches_up_with_one_delta() {
     );
     // And the world it rebuilt is right.
     let frames_now = server_frame(&server).expect("frame");
-    let world = slow.world.clone().expect("world");
+    let world = slow.world().cloned().expect("world");
     if frames_now.tick() == world.tick {
         assert_eq!(*frames_now.state, world);
     }
@@ -196,7 +186,7 @@ async fn a_client_that_stops_reading_catches_up_with_one_delta() {
     for _ in 0..30 {
         let t = slow.next_snapshot().await.expect("snapshot");
         if let Some(f) = server_frame(&server).filter(|f| f.tick() == t) {
-            assert_eq!(&*f.state, slow.world.as_ref().expect("world"));
+            assert_eq!(&*f.state, slow.world().expect("world"));
             ok = true;
             break;
         }
@@ -219,7 +209,7 @@ async fn a_player_that_disconnects_leaves_the_world() {
     tokio::time::timeout(LIMIT, async {
         loop {
             a.next_snapshot().await.expect("snapshot");
-            if a.world.as_ref().expect("world").entity(b_entity).is_none() {
+            if a.world().expect("world").entity(b_entity).is_none() {
                 break;
             }
         }

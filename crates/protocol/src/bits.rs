@@ -1,5 +1,9 @@
-//! `BitWriter` and `BitReader`: least-significant-bit-first bit packing, and the adaptive-width
-//! blocks the delta body is made of.
+//! `BitWriter` and `BitReader`: least-significant-bit-first bit packing, and the small integer
+//! transforms the delta body uses (widths, zigzag).
+//!
+//! Hand-written rather than taken from a bit-IO crate: it is the decoder's inner loop (a 64-bit
+//! accumulator refilled four bytes at a time, no per-bit branches), and the delta's size and
+//! decode figures depend on it.
 
 use crate::CodecError;
 
@@ -57,7 +61,7 @@ impl<'a> BitWriter<'a> {
 
 /// Reads bits written by [`BitWriter`].
 pub struct BitReader<'a> {
-    bytes: &'a [u8],
+    pub(crate) bytes: &'a [u8],
     pos: usize,
     acc: u64,
     n: u32,
@@ -132,12 +136,12 @@ impl<'a> BitReader<'a> {
     }
 
     /// The position of the next unread bit, counted from the start of the input.
-    fn position(&self) -> usize {
+    pub(crate) fn position(&self) -> usize {
         self.pos * 8 - self.n as usize
     }
 
     /// Continues reading at bit `at` of the input (at most its length in bits).
-    fn seek(&mut self, at: usize) {
+    pub(crate) fn seek(&mut self, at: usize) {
         self.pos = at / 8;
         self.acc = 0;
         self.n = 0;
@@ -186,129 +190,6 @@ pub fn unzigzag(v: u32) -> i32 {
     ((v >> 1) as i32) ^ -((v & 1) as i32)
 }
 
-/// The width a block of `values` is written at and the block's size in bits (header included):
-/// the width that makes the block smallest, values that do not fit being escaped (the all-ones
-/// code, then the value as `varbits`).
-pub fn best_width(values: &[u32]) -> (u32, u64) {
-    let mut counts = [0u64; 33];
-    let mut all_ones = [0u64; 33];
-    // Bits of the escapes of every value wider than the width under consideration, starting
-    // with width 0 (every non-zero value).
-    let mut wider_bits: u64 = 0;
-    let mut max_w = 0;
-    for &v in values {
-        let w = width(v);
-        counts[w as usize] += 1;
-        wider_bits += if w > 0 { 6 + u64::from(w) } else { 0 };
-        max_w = max_w.max(w);
-        // A value that is all ones at its own width collides with that width's escape code.
-        if w > 0 && v == (u32::MAX >> (32 - w)) {
-            all_ones[w as usize] += 1;
-        }
-    }
-    let n = values.len() as u64;
-    if max_w == 0 {
-        return (0, 6);
-    }
-    let mut best = (32, 6 + n * 32);
-    // Widths past the widest value only add bits (beyond the one that avoids its escape).
-    for w in 1..=(max_w + 1).min(31) {
-        let wu = u64::from(w);
-        wider_bits -= counts[w as usize] * (6 + wu);
-        let cost = 6 + n * wu + wider_bits + all_ones[w as usize] * (6 + wu);
-        if cost < best.1 {
-            best = (w, cost);
-        }
-    }
-    best
-}
-
-/// Writes `values` as a block: 6 bits of width `w`, then each value in `w` bits, with escapes.
-pub fn put_block(bw: &mut BitWriter<'_>, values: &[u32]) {
-    put_block_at(bw, values, best_width(values).0);
-}
-
-/// [`put_block`] at a width already chosen by [`best_width`] for these values.
-pub fn put_block_at(bw: &mut BitWriter<'_>, values: &[u32], w: u32) {
-    bw.put(w, 6);
-    if w == 0 {
-        return;
-    }
-    let escape = u32::MAX >> (32 - w);
-    for &v in values {
-        if w == 32 || (width(v) <= w && v != escape) {
-            bw.put(v, w);
-        } else {
-            bw.put(escape, w);
-            bw.varbits(v);
-        }
-    }
-}
-
-/// Reads a block of `n` values written by [`put_block`].
-pub fn get_block(br: &mut BitReader<'_>, n: usize, out: &mut Vec<u32>) -> Result<(), CodecError> {
-    let w = br.get(6)?;
-    if w > 32 {
-        return Err(CodecError::Invalid("bit width over 32"));
-    }
-    // Every value costs at least `w` bits: refuse counts the input cannot hold before reserving.
-    if (n as u64) * u64::from(w) > br.bits_left() as u64 {
-        return Err(CodecError::Invalid("block longer than the body"));
-    }
-    out.clear();
-    out.resize(n, 0);
-    if w == 0 {
-        return Ok(());
-    }
-    // The hot loop of every decoder. Away from the end of the input, each value is cut straight
-    // out of the eight bytes around its bit position (w <= 32 and a shift of at most 7 fit in
-    // 64 bits); escapes go out of line through the reader.
-    let escape = u32::MAX >> (32 - w);
-    let escapes = w < 32;
-    let bytes = br.bytes;
-    let mut at = br.position();
-    let mut done = 0;
-    for slot in out.iter_mut() {
-        let Some(chunk) = bytes.get(at / 8..at / 8 + 8) else {
-            break;
-        };
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let v = (u64::from_le_bytes(word) >> (at % 8)) as u32 & escape;
-        at += w as usize;
-        *slot = if escapes && v == escape {
-            br.seek(at);
-            let e = escaped(br, w, escape)?;
-            at = br.position();
-            e
-        } else {
-            v
-        };
-        done += 1;
-    }
-    br.seek(at);
-    // The last few values, near the end of the input, through the accumulator.
-    for slot in out.iter_mut().skip(done) {
-        let v = br.get(w)?;
-        *slot = if escapes && v == escape {
-            escaped(br, w, escape)?
-        } else {
-            v
-        };
-    }
-    Ok(())
-}
-
-/// The value behind an escape code in a block of width `w`; refused when it would have fit.
-#[cold]
-fn escaped(br: &mut BitReader<'_>, w: u32, escape: u32) -> Result<u32, CodecError> {
-    let e = br.varbits()?;
-    if width(e) <= w && e != escape {
-        return Err(CodecError::Invalid("needless escape"));
-    }
-    Ok(e)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,27 +214,6 @@ mod tests {
     }
 
     #[test]
-    fn blocks_round_trip_with_escapes() {
-        for values in [
-            vec![],
-            vec![0, 0, 0],
-            vec![1, 2, 3, 7, 1000, 0, u32::MAX, 3],
-            (0..100).map(|i| i % 9).chain([70_000]).collect(),
-            vec![1; 40],
-        ] {
-            let mut out = Vec::new();
-            let mut w = BitWriter::new(&mut out);
-            put_block(&mut w, &values);
-            w.finish();
-            let mut r = BitReader::new(&out);
-            let mut back = Vec::new();
-            get_block(&mut r, values.len(), &mut back).expect("block");
-            assert_eq!(back, values);
-            r.finish().expect("clean end");
-        }
-    }
-
-    #[test]
     fn zigzag_round_trips() {
         for v in [0, 1, -1, 63, -64, i32::MAX, i32::MIN] {
             assert_eq!(unzigzag(zigzag(v)), v);
@@ -361,79 +221,4 @@ mod tests {
         assert_eq!(zigzag(-1), 1);
         assert_eq!(zigzag(1), 2);
     }
-
-    #[test]
-    fn the_chosen_width_is_small_for_small_values() {
-        let values: Vec<u32> = (0..1000).map(|i| i % 15).chain([1 << 20]).collect();
-        assert_eq!(best_width(&values).0, 4);
-    }
-}
-
-/// Writes a subset of the indices `0..n` (strictly increasing) as a bitmask or as a list of gaps,
-/// whichever is smaller, behind one bit that says which.
-pub fn put_subset(bw: &mut BitWriter<'_>, n: usize, indices: &[u32], scratch: &mut Vec<u32>) {
-    scratch.clear();
-    let mut next = 0u32;
-    for &i in indices {
-        scratch.push(i - next);
-        next = i + 1;
-    }
-    let bitmask = (n as u64) <= 6 + u64::from(width(indices.len() as u32)) + best_width(scratch).1;
-    if bitmask {
-        bw.bit(false);
-        let mut it = indices.iter().peekable();
-        for i in 0..n as u32 {
-            let hit = it.next_if(|&&x| x == i).is_some();
-            bw.bit(hit);
-        }
-    } else {
-        bw.bit(true);
-        bw.varbits(indices.len() as u32);
-        put_block(bw, scratch);
-    }
-}
-
-/// Reads a subset written by [`put_subset`] into `out` (strictly increasing indices below `n`).
-pub fn get_subset(
-    br: &mut BitReader<'_>,
-    n: usize,
-    out: &mut Vec<u32>,
-    scratch: &mut Vec<u32>,
-) -> Result<(), CodecError> {
-    out.clear();
-    if !br.bit()? {
-        if br.bits_left() < n {
-            return Err(CodecError::Invalid("bitmask longer than the body"));
-        }
-        // 32 bits at a time, then each set bit by its position.
-        let mut base = 0u32;
-        let mut left = n as u32;
-        while left > 0 {
-            let take = left.min(32);
-            let mut word = br.get(take)?;
-            while word != 0 {
-                out.push(base + word.trailing_zeros());
-                word &= word - 1;
-            }
-            base += take;
-            left -= take;
-        }
-        return Ok(());
-    }
-    let count = br.varbits()? as usize;
-    if count > n {
-        return Err(CodecError::Invalid("subset larger than its set"));
-    }
-    get_block(br, count, scratch)?;
-    out.reserve(count);
-    let mut next: u64 = 0;
-    for &gap in scratch.iter() {
-        let i = next + u64::from(gap);
-        if i >= n as u64 {
-            return Err(CodecError::Invalid("subset index out of range"));
-        }
-        out.push(i as u32);
-        next = i + 1;
-    }
-    Ok(())
 }

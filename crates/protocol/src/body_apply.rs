@@ -3,10 +3,12 @@
 //! copy of the baseline as they are read, without building a [`Delta`] and without allocating
 //! once the caller's buffer is warm. Anything else takes the general path.
 
-use crate::bits::{BitReader, get_block, get_subset, unzigzag};
+use crate::bits::{BitReader, unzigzag};
+use crate::block::get_block;
 use crate::delta_body::{
     Baselines, DeltaBody, Scratch, held, read_previous, velocity, with_scratch,
 };
+use crate::subset::get_subset;
 use crate::{CodecError, Delta, EntityState, Tick, WorldState};
 
 /// How many entities a delta body removed, changed and created, for the reader's statistics.

@@ -31,11 +31,10 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::bits::{
-    BitReader, BitWriter, best_width, get_block, get_subset, put_block, put_block_at, put_subset,
-    unzigzag, zigzag,
-};
+use crate::bits::{BitReader, BitWriter, unzigzag, zigzag};
+use crate::block::{best_width, get_block, put_block, put_block_at};
 use crate::codec::MAX_ENTITIES;
+use crate::subset::{get_subset, put_subset};
 use crate::{CodecError, Delta, EntityChange, EntityId, EntityKind, EntityState, Tick, WorldState};
 
 /// The encoded bytes of a [`Delta`], as a snapshot message carries them.

@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 mod bits;
+mod block;
 mod body_apply;
 pub mod close;
 pub mod codec;
@@ -22,6 +23,7 @@ mod message;
 pub mod quant;
 pub mod seq;
 mod state;
+mod subset;
 
 pub use body_apply::Applied;
 pub use delta::{Delta, EntityChange};

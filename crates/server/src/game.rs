@@ -1,17 +1,28 @@
-//! `Game`: what a room runs. The arena shooter, or one of the benchmark scenarios.
+//! `Game`: the seam between tickwire and a game. The server runs any type that implements it,
+//! one instance per room; the bundled arena, the benchmark scenarios and your own game all plug
+//! in here.
+//!
+//! A game is a fixed-tick simulation with no IO and no clock: the room calls [`Game::step`] at
+//! the tick rate with the inputs that arrived, and on snapshot ticks [`Game::capture`]s the
+//! world as quantized [`EntityState`]s. Everything else (sockets, delta encoding, area of
+//! interest, input buffering, acks, scoreboard and kill-feed delivery) is the server's.
+//!
+//! [`EntityState`]: tickwire_protocol::EntityState
 
 use std::sync::Arc;
 
 use tickwire_protocol::{EntityId, Input, MapInfo, ScoreEntry, WorldState};
 
-/// A player's handle inside a game (not its entity id).
+/// A player's handle inside a game, chosen by the game in [`Game::add_player`] (not its entity
+/// id: a player may keep its handle while its entity dies and respawns).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PlayerHandle(pub u32);
 
-/// Something that happened that the world state alone does not show.
+/// Something that happened that the world state alone does not show; the server delivers it
+/// to every player of the room as a game event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GameNews {
-    /// `killer` killed `victim`.
+    /// `killer` killed `victim` (the kill feed).
     Kill {
         /// Who scored.
         killer: EntityId,
@@ -20,28 +31,85 @@ pub enum GameNews {
     },
 }
 
-/// A fixed-tick game a [`crate::room::Room`] can run. Implementations are pure: no IO, no clock.
+/// A fixed-tick game that a room runs.
+///
+/// Contract:
+/// - **Pure.** No IO, no clock, no thread or OS randomness: the same calls give the same world.
+///   Time advances only through [`Game::step`], one fixed tick per call.
+/// - **Ids.** Entity ids are stable for an entity's life and unique within the game; a reused id
+///   is allowed (clients see a removal and a creation).
+/// - **Capture** writes the whole world, sorted by entity id; the server takes each client's view
+///   of it (area of interest) and encodes deltas against what that client already holds.
+///
+/// The required methods are the five that every game has; the rest have defaults that suit a
+/// game without scores, events or a map of walls.
 pub trait Game: Send + 'static {
-    /// Adds a player, returning its handle and entity.
+    /// Adds a player called `name` (already cleaned of control characters, never empty) and
+    /// returns its handle and the entity the player controls.
     fn add_player(&mut self, name: &str) -> (PlayerHandle, EntityId);
-    /// Removes a player and its entity.
+
+    /// Removes a player and whatever the game attaches to it.
     fn remove_player(&mut self, player: PlayerHandle);
-    /// Runs one tick with the inputs that arrived for it, at most one per player. What a player
-    /// without a new input does is the game's rule (the arena repeats its last input).
+
+    /// Runs one tick. `inputs` holds at most one input per player: the players whose input for
+    /// this tick arrived. What a player without one does is the game's rule (the arena repeats
+    /// the last input; a game may also stand still).
     fn step(&mut self, inputs: &[(PlayerHandle, Input)]);
-    /// Ticks run so far.
+
+    /// Ticks run so far (0 before the first [`Game::step`]).
     fn tick(&self) -> u64;
-    /// The quantized world, sorted by id, into `out` (its previous contents are replaced).
+
+    /// The quantized world into `out`, sorted by entity id; its previous contents are replaced.
+    /// `out.tick` should be set to [`Game::tick`].
     fn capture(&self, out: &mut WorldState);
-    /// The scoreboard, in a stable order.
-    fn scores(&self) -> Vec<ScoreEntry>;
-    /// News since the last call.
-    fn drain_news(&mut self) -> Vec<GameNews>;
-    /// The static map clients draw.
-    fn map_info(&self) -> MapInfo;
-    /// For the transport-floor scenario: one pre-encoded message sent as is on every snapshot,
-    /// with no capture and no encoding. `None` for real games.
+
+    /// The scoreboard, in a stable order. The server sends it again only when it changes.
+    fn scores(&self) -> Vec<ScoreEntry> {
+        Vec::new()
+    }
+
+    /// News since the last call (the server calls it after every step).
+    fn drain_news(&mut self) -> Vec<GameNews> {
+        Vec::new()
+    }
+
+    /// The static map clients draw: its name, size and walls. The default is an empty
+    /// 1024 x 1024 field called "field".
+    fn map_info(&self) -> MapInfo {
+        MapInfo {
+            name: "field".into(),
+            width: 1024.0,
+            height: 1024.0,
+            walls: Vec::new(),
+        }
+    }
+
+    /// For the transport-floor benchmark only: one pre-encoded message that the server sends
+    /// as is on every snapshot instead of capturing and encoding. `None` for real games.
     fn fixed_payload(&self) -> Option<Arc<Vec<u8>>> {
         None
+    }
+}
+
+/// Makes the game of each new room. A closure `Fn(u64) -> Box<dyn Game>` is one; its argument
+/// is the room's seed (the server's seed plus the room's number), so that rooms differ and a
+/// run can be repeated.
+pub trait NewGame: Send + Sync + 'static {
+    /// A fresh game for a room seeded with `seed`.
+    fn new_game(&self, seed: u64) -> Box<dyn Game>;
+}
+
+impl<F> NewGame for F
+where
+    F: Fn(u64) -> Box<dyn Game> + Send + Sync + 'static,
+{
+    fn new_game(&self, seed: u64) -> Box<dyn Game> {
+        self(seed)
+    }
+}
+
+impl NewGame for Box<dyn NewGame> {
+    fn new_game(&self, seed: u64) -> Box<dyn Game> {
+        (**self).new_game(seed)
     }
 }

@@ -11,14 +11,14 @@ use hyper::body::Incoming;
 use hyper::header::{CACHE_CONTROL, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 
-use crate::server::Shared;
 use crate::session::run_session;
+use crate::shared::Shared;
 use crate::{static_files, ws_edge};
 
 type Body = Full<Bytes>;
 
 /// Answers one HTTP request.
-pub async fn route(
+pub(crate) async fn route(
     mut req: Request<Incoming>,
     shared: Arc<Shared>,
 ) -> Result<Response<Body>, Infallible> {

@@ -1,45 +1,42 @@
-//! tickwire-server: all of tickwire's IO. HTTP with hyper, WebSockets with fastwebsockets, and
-//! the rooms and sessions between the network and the simulation.
+//! tickwire-server: a library that runs fixed-tick games for players over WebSockets. HTTP with
+//! hyper, WebSockets with fastwebsockets, and the rooms and sessions between the network and
+//! a [`Game`].
 //!
-//! The main types are [`Server`] (listener, shared state, graceful shutdown), [`room::Room`] (one
-//! match as a plain struct: `handle_join`, `handle_leave`, `tick`, no IO), the room task around it
-//! ([`room_task`]), and a session per WebSocket ([`session`]) made of a reader task and a writer
-//! task. A room publishes each snapshot once ([`snapshot::SnapshotFrame`], latest wins); each
-//! session encodes it against the last frame written to its own socket.
+//! To host a game, implement [`Game`] (five required methods: add and remove a player, step,
+//! tick, capture) and start a [`Server`] with a [`ServerConfig`] and a function that makes one
+//! game per room. The server does the rest: it serves the browser client at `/` and the game
+//! socket at `/ws`, puts players in rooms, buffers their inputs, runs each room at its tick
+//! rate, and sends every player delta snapshots of what it can see.
+//!
+//! The main types are [`Server`] (listener, shared state, graceful shutdown), [`room::Room`]
+//! (one match as a plain struct: `handle_join`, `handle_leave`, `tick`, no IO), the room task
+//! around it, and a session per WebSocket made of a reader task and a writer task. A room
+//! publishes each snapshot once ([`snapshot::SnapshotFrame`], latest wins); each session
+//! encodes it against the last frame written to its own socket.
 //!
 //! Nothing here queues without a bound: inputs go through a fixed-size buffer per player,
-//! snapshots are skipped rather than queued, and every write has a deadline.
+//! snapshots are skipped rather than queued, and every write has a deadline. The server never
+//! depends on the load generator or the other tools; they depend on it.
 
-pub mod aoi;
-pub mod bandwidth_report;
-mod capped_read;
-pub mod client;
-pub mod config;
-pub mod dry_run;
-pub mod game;
-pub mod game_arena;
-pub mod game_floor;
-pub mod game_random_walk;
-pub mod histogram;
-pub mod http;
+mod aoi;
+mod config;
+mod game;
+mod histogram;
+mod http;
 pub mod input_buffer;
-pub mod loadgen;
-mod loadgen_client;
-mod loadgen_latency;
-mod loadgen_report;
-mod loadgen_target;
 pub mod lobby;
 pub mod metrics;
 pub mod process_stats;
-mod prom_scrape;
 pub mod room;
 pub mod room_task;
-pub mod server;
-pub mod session;
-mod session_writer;
+mod server;
+mod session;
+mod shared;
 pub mod snapshot;
 mod static_files;
-pub mod ws_edge;
+mod ws_edge;
 
 pub use config::{ConfigError, ServerConfig};
+pub use game::{Game, GameNews, NewGame, PlayerHandle};
 pub use server::{Server, StartError};
+pub use shared::Shared;

@@ -5,13 +5,13 @@ use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use parking_lot::Mutex;
 use tickwire_protocol::ClientId;
-use tickwire_sim::Map;
 use tokio::sync::{oneshot, watch};
 
 use crate::config::ServerConfig;
+use crate::game::NewGame;
 use crate::input_buffer::InputBuffer;
 use crate::metrics::Metrics;
-use crate::room::{Joined, Room, RoomConfig};
+use crate::room::{Joined, Room};
 use crate::room_task::{RoomCommand, RoomHandle, spawn_room};
 
 /// Why a join failed.
@@ -41,8 +41,7 @@ pub struct RoomInfo {
 /// Every room of this process.
 pub struct Lobby {
     config: ServerConfig,
-    map: Map,
-    map_name: String,
+    games: Arc<dyn NewGame>,
     metrics: Arc<Metrics>,
     shutdown: watch::Receiver<bool>,
     rooms: Mutex<Vec<RoomHandle>>,
@@ -51,22 +50,16 @@ pub struct Lobby {
 }
 
 impl Lobby {
-    /// A lobby with no rooms yet; rooms start on the first join.
-    pub fn new(
+    /// A lobby with no rooms yet; rooms start on the first join, each with a game from `games`.
+    pub(crate) fn new(
         config: ServerConfig,
-        map: Map,
+        games: Arc<dyn NewGame>,
         metrics: Arc<Metrics>,
         shutdown: watch::Receiver<bool>,
     ) -> Lobby {
-        let map_name = match config.scenario {
-            crate::config::Scenario::Arena => map.name.clone(),
-            crate::config::Scenario::RandomWalk { .. } => "random-walk".into(),
-            crate::config::Scenario::TransportFloor { .. } => "transport-floor".into(),
-        };
         Lobby {
             config,
-            map,
-            map_name,
+            games,
             metrics,
             shutdown,
             rooms: Mutex::new(Vec::new()),
@@ -132,18 +125,9 @@ impl Lobby {
         }
         let id = self.next_room.fetch_add(1, Relaxed);
         let game = self
-            .config
-            .new_game(&self.map, self.config.seed.wrapping_add(u64::from(id)));
-        let room = Room::new(
-            game,
-            RoomConfig {
-                tick_rate: self.config.tick_rate,
-                ticks_per_snapshot: self.config.ticks_per_snapshot(),
-                capacity: self.config.room_capacity,
-                view_radius: self.config.view_radius,
-            },
-            self.metrics.clone(),
-        );
+            .games
+            .new_game(self.config.seed.wrapping_add(u64::from(id)));
+        let room = Room::new(game, self.config.room_config(), self.metrics.clone());
         tracing::info!(room = id, "room started");
         rooms.push(spawn_room(
             id,
@@ -166,7 +150,7 @@ impl Lobby {
                 id: r.id,
                 players: r.players.load(Relaxed),
                 capacity: r.capacity,
-                map: self.map_name.clone(),
+                map: r.map.clone(),
             })
             .collect()
     }

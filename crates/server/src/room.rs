@@ -210,6 +210,11 @@ impl Room {
         self.players
     }
 
+    /// The name of the game's map.
+    pub fn map_name(&self) -> &str {
+        &self.map_info.name
+    }
+
     /// The game, for inspection.
     pub fn game(&self) -> &dyn Game {
         self.game.as_ref()

@@ -50,6 +50,8 @@ pub struct RoomHandle {
     pub players: Arc<AtomicUsize>,
     /// Players the room accepts.
     pub capacity: usize,
+    /// The name of the room's map.
+    pub map: String,
 }
 
 impl RoomHandle {
@@ -77,6 +79,7 @@ pub fn spawn_room(
         frames: frame_rx,
         players: players.clone(),
         capacity,
+        map: room.map_name().to_owned(),
     };
     metrics.rooms.fetch_add(1, Relaxed);
     tokio::spawn(async move {

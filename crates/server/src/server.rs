@@ -12,21 +12,13 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::config::{ConfigError, ServerConfig};
+use crate::game::NewGame;
 use crate::lobby::Lobby;
 use crate::metrics::Metrics;
+use crate::shared::Shared;
 
 /// Kernel send buffer per connection (Linux doubles it for bookkeeping).
 const SEND_BUFFER_BYTES: usize = 32 * 1024;
-
-/// What every connection and session shares.
-pub struct Shared {
-    /// The rooms.
-    pub lobby: Lobby,
-    /// Counters.
-    pub metrics: Arc<Metrics>,
-    /// Becomes `true` when the server starts draining.
-    pub shutdown: watch::Receiver<bool>,
-}
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -55,9 +47,10 @@ pub struct Server {
 
 impl Server {
     /// Validates `config`, binds and starts accepting connections on the current runtime.
-    pub async fn start(config: ServerConfig) -> Result<Server, StartError> {
+    /// Each room runs a game made by `games` (for example a closure
+    /// `|seed| Box::new(MyGame::new(seed)) as Box<dyn Game>`).
+    pub async fn start(config: ServerConfig, games: impl NewGame) -> Result<Server, StartError> {
         config.validate()?;
-        let map = config.load_map()?;
         let listener = TcpListener::bind(config.bind)
             .await
             .map_err(|source| StartError::Bind {
@@ -72,7 +65,7 @@ impl Server {
         let metrics = Arc::new(Metrics::default());
         let grace = config.shutdown_grace;
         let shared = Arc::new(Shared {
-            lobby: Lobby::new(config, map, metrics.clone(), shutdown.clone()),
+            lobby: Lobby::new(config, Arc::new(games), metrics.clone(), shutdown.clone()),
             metrics,
             shutdown,
         });

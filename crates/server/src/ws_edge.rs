@@ -92,6 +92,16 @@ pub fn close_for(err: &WebSocketError) -> Option<(u16, &'static str)> {
     })
 }
 
+/// Whether a frame read from a client was masked. fastwebsockets keeps the mask (after
+/// unmasking the payload) but does not expose it; its header, as the frame would be written
+/// back, carries the mask bit.
+pub fn is_masked(frame: &mut fastwebsockets::Frame<'_>) -> bool {
+    // The longest header: 2 bytes, an 8-byte length and a 4-byte mask.
+    let mut head = [0u8; 14];
+    frame.fmt_head(&mut head);
+    head[1] & 0x80 != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,14 +144,4 @@ mod tests {
         assert!(check_upgrade(&req(Method::GET, &GOOD[1..])).is_err());
         assert!(check_upgrade(&req(Method::GET, &GOOD[..3])).is_err());
     }
-}
-
-/// Whether a frame read from a client was masked. fastwebsockets keeps the mask (after
-/// unmasking the payload) but does not expose it; its header, as the frame would be written
-/// back, carries the mask bit.
-pub fn is_masked(frame: &mut fastwebsockets::Frame<'_>) -> bool {
-    // The longest header: 2 bytes, an 8-byte length and a 4-byte mask.
-    let mut head = [0u8; 14];
-    frame.fmt_head(&mut head);
-    head[1] & 0x80 != 0
 }

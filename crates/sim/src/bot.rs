@@ -19,7 +19,6 @@ use crate::rules::{
     PLAYER_RADIUS, PROJECTILE_RADIUS,
 };
 use crate::sweep::clear_line;
-use crate::world::World;
 
 /// sin(22.5 degrees): an axis counts in the 8-direction input when the wish leans that way by
 /// more than this fraction of its length.
@@ -42,12 +41,14 @@ pub(crate) struct BotBrain {
 }
 
 impl BotBrain {
-    pub(crate) fn new(world: &mut World) -> BotBrain {
+    /// A brain that starts wandering to a random open point of `map`; `wander_timeout` and
+    /// `strafe` are the world's timers in ticks.
+    pub(crate) fn new(rng: &mut Rng, map: &Map, wander_timeout: u32, strafe: u32) -> BotBrain {
         BotBrain {
-            wander_to: random_open_point(&mut world.rng, &world.map),
-            wander_left: world.timers.wander_timeout,
+            wander_to: random_open_point(rng, map),
+            wander_left: wander_timeout,
             strafe_sign: 1.0,
-            strafe_left: world.timers.strafe,
+            strafe_left: strafe,
         }
     }
 
@@ -60,40 +61,14 @@ impl BotBrain {
     }
 }
 
-impl World {
-    /// Sets every living bot's input for this tick.
-    pub(crate) fn think_bots(&mut self) {
-        let living: Vec<(EntityId, Vec2)> = self
-            .by_id
-            .values()
-            .map(|&key| &self.entities[key])
-            .filter(|e| e.is_alive_actor())
-            .map(|e| (e.id, e.pos))
-            .collect();
-        let bot_ids: Vec<EntityId> = self.bots.keys().copied().collect();
-        for id in bot_ids {
-            let Some(&key) = self.by_id.get(&id) else {
-                continue;
-            };
-            if !self.entities[key].is_alive_actor() {
-                continue;
-            }
-            let pos = self.entities[key].pos;
-            let target = nearest_visible(&self.map, &living, id, pos);
-            let Some(brain) = self.bots.get_mut(&id) else {
-                continue;
-            };
-            let input = match target {
-                Some(target) => brain.fight(&mut self.rng, pos, target, self.timers.strafe),
-                None => brain.wander(&mut self.rng, &self.map, pos, self.timers.wander_timeout),
-            };
-            self.entities[key].input = input;
-        }
-    }
-}
-
 impl BotBrain {
-    fn fight(&mut self, rng: &mut Rng, pos: Vec2, target: Vec2, strafe_ticks: u32) -> PlayerInput {
+    pub(crate) fn fight(
+        &mut self,
+        rng: &mut Rng,
+        pos: Vec2,
+        target: Vec2,
+        strafe_ticks: u32,
+    ) -> PlayerInput {
         let to = target - pos;
         let dist = to.length();
         self.strafe_left = self.strafe_left.saturating_sub(1);
@@ -118,7 +93,13 @@ impl BotBrain {
         }
     }
 
-    fn wander(&mut self, rng: &mut Rng, map: &Map, pos: Vec2, timeout: u32) -> PlayerInput {
+    pub(crate) fn wander(
+        &mut self,
+        rng: &mut Rng,
+        map: &Map,
+        pos: Vec2,
+        timeout: u32,
+    ) -> PlayerInput {
         self.wander_left = self.wander_left.saturating_sub(1);
         if self.wander_left == 0 || pos.distance(self.wander_to) < BOT_WANDER_REACHED {
             self.wander_to = random_open_point(rng, map);
@@ -136,7 +117,7 @@ impl BotBrain {
 }
 
 /// The nearest living player or bot other than `me`, in sight range and line of sight.
-fn nearest_visible(
+pub(crate) fn nearest_visible(
     map: &Map,
     living: &[(EntityId, Vec2)],
     me: EntityId,

@@ -14,6 +14,7 @@
 #![warn(missing_docs)]
 
 mod bot;
+mod bot_turn;
 mod checksum;
 mod combat;
 mod entity;
@@ -22,8 +23,6 @@ mod grid;
 mod input;
 mod map;
 mod movement;
-mod mulberry32;
-pub mod random_walk;
 mod rng;
 pub mod rules;
 mod score;
@@ -36,7 +35,6 @@ pub use events::GameEvent;
 pub use input::{PlayerInput, wrap_angle};
 pub use map::{DEFAULT_MAP_JSON, Map, MapError, Wall};
 pub use movement::{move_direction, move_player};
-pub use mulberry32::Mulberry32;
 pub use rng::Rng;
 pub use rules::TICK_RATE_DEFAULT;
 pub use score::ScoreEntry;

@@ -122,7 +122,12 @@ impl World {
         };
         for n in 1..=config.bots.min(BOTS_MAX) {
             let id = world.spawn_actor(EntityKind::Bot, format!("bot-{n}"));
-            let brain = BotBrain::new(&mut world);
+            let brain = BotBrain::new(
+                &mut world.rng,
+                &world.map,
+                world.timers.wander_timeout,
+                world.timers.strafe,
+            );
             world.bots.insert(id, brain);
         }
         world

@@ -25,10 +25,10 @@ use tokio::io::{ReadHalf, WriteHalf};
 use tokio::sync::{Mutex, watch};
 use tokio::task::JoinHandle;
 
-use crate::capped_read::CappedRead;
-use crate::client::{ClientError, connect_tcp, websocket_handshake};
-use crate::loadgen_latency::LatencyHistogram;
-use crate::loadgen_target::Target;
+use tickwire_client::{CappedRead, ClientError, connect_tcp, websocket_handshake};
+
+use super::latency::LatencyHistogram;
+use super::target::Target;
 
 type Io = TokioIo<Upgraded>;
 type Writer = Arc<Mutex<WebSocketWrite<WriteHalf<Io>>>>;

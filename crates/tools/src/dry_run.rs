@@ -6,12 +6,21 @@
 use std::sync::Arc;
 
 use tickwire_protocol::{Baselines, ClientId, Delta, EntityId, Input, WorldState, codec};
+use tickwire_server::Game;
+use tickwire_server::input_buffer::InputBuffer;
+use tickwire_server::metrics::Metrics;
+use tickwire_server::room::{Room, RoomConfig};
+use tickwire_server::snapshot::{CacheUse, SentView};
+use tickwire_sim::Rng;
 
-use crate::config::{Scenario, ServerConfig};
-use crate::input_buffer::InputBuffer;
-use crate::metrics::Metrics;
-use crate::room::{Room, RoomConfig};
-use crate::snapshot::{CacheUse, SentView};
+/// What the clients of a dry run send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputPattern {
+    /// The `random-walk` scenario's players: a movement uniform in [-3, 3] on each axis.
+    Wander,
+    /// Arena players: they change direction now and then, aim around and fire often.
+    Arena,
+}
 
 /// A client of a dry run: what the server keeps for it, and optionally the world it decoded.
 struct DryClient {
@@ -22,7 +31,7 @@ struct DryClient {
     previous: Option<SentView>,
     decoded: Option<(WorldState, Option<WorldState>)>,
     seq: u32,
-    rng: u64,
+    rng: Rng,
 }
 
 /// What one snapshot tick cost in bytes, summed over clients.
@@ -45,30 +54,29 @@ pub struct DryRun {
     room: Room,
     clients: Vec<DryClient>,
     metrics: Arc<Metrics>,
-    random_walk: bool,
+    pattern: InputPattern,
     verify: bool,
     buf: Vec<u8>,
 }
 
 impl DryRun {
-    /// A room as `config` describes (its first room), with `clients` players joined. With
-    /// `verify`, every client also decodes and applies every delta, checks it against the
-    /// server's view and counts entity updates (slower; for tests and the bandwidth report).
-    pub fn new(config: &ServerConfig, clients: usize, verify: bool) -> DryRun {
+    /// A room running `game` by `config` (its capacity raised to fit), with `clients` players
+    /// joined who send inputs of `pattern`. With `verify`, every client also decodes and
+    /// applies every delta, checks it against the server's view and counts entity updates
+    /// (slower; for tests and the bandwidth report).
+    pub fn new(
+        game: Box<dyn Game>,
+        config: RoomConfig,
+        clients: usize,
+        pattern: InputPattern,
+        verify: bool,
+    ) -> DryRun {
         let metrics = Arc::new(Metrics::default());
-        let map = config
-            .load_map()
-            .unwrap_or_else(|_| tickwire_sim::Map::default_arena());
-        let mut room = Room::new(
-            config.new_game(&map, config.seed),
-            RoomConfig {
-                tick_rate: config.tick_rate,
-                ticks_per_snapshot: config.ticks_per_snapshot(),
-                capacity: clients.max(1),
-                view_radius: config.view_radius,
-            },
-            metrics.clone(),
-        );
+        let config = RoomConfig {
+            capacity: config.capacity.max(clients),
+            ..config
+        };
+        let mut room = Room::new(game, config, metrics.clone());
         let clients = (0..clients)
             .filter_map(|i| {
                 let inputs = Arc::new(InputBuffer::new());
@@ -83,7 +91,7 @@ impl DryRun {
                     previous: None,
                     decoded: None,
                     seq: 0,
-                    rng: 0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1),
+                    rng: Rng::new(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1)),
                 })
             })
             .collect();
@@ -91,7 +99,7 @@ impl DryRun {
             room,
             clients,
             metrics,
-            random_walk: matches!(config.scenario, Scenario::RandomWalk { .. }),
+            pattern,
             verify,
             buf: Vec::with_capacity(64 * 1024),
         }
@@ -100,27 +108,26 @@ impl DryRun {
     /// Runs one tick: every client sends an input, the room steps, and on snapshot ticks every
     /// client's message is built. Returns the snapshot's bytes on snapshot ticks.
     pub fn tick(&mut self) -> Option<SnapshotBytes> {
-        let random_walk = self.random_walk;
         for c in &mut self.clients {
             c.seq += 1;
-            let (a, b) = (next(&mut c.rng), next(&mut c.rng));
-            let input = if random_walk {
-                Input {
+            let (a, b) = (c.rng.next_f32(), c.rng.next_f32());
+            let input = match self.pattern {
+                InputPattern::Wander => Input {
                     seq: c.seq,
-                    move_x: (a * 6.0 - 3.0) as f32,
-                    move_y: (b * 6.0 - 3.0) as f32,
+                    move_x: a * 6.0 - 3.0,
+                    move_y: b * 6.0 - 3.0,
                     aim: 0.0,
                     fire: false,
-                }
-            } else {
-                // Arena players change direction now and then, aim around and fire often.
-                let dir = (c.seq / 20) as f64 + a * 0.2;
-                Input {
-                    seq: c.seq,
-                    move_x: (dir * 1.7).cos().signum() as f32,
-                    move_y: (dir * 2.3).sin().signum() as f32,
-                    aim: (b * std::f64::consts::TAU) as f32,
-                    fire: c.seq % 3 == 0,
+                },
+                InputPattern::Arena => {
+                    let dir = (c.seq / 20) as f32 + a * 0.2;
+                    Input {
+                        seq: c.seq,
+                        move_x: (dir * 1.7).cos().signum(),
+                        move_y: (dir * 2.3).sin().signum(),
+                        aim: b * std::f32::consts::TAU,
+                        fire: c.seq % 3 == 0,
+                    }
                 }
             };
             c.inputs.push(input);
@@ -188,14 +195,4 @@ fn verify(c: &mut DryClient, body: &[u8], expected: &WorldState) -> Option<u64> 
     }
     c.decoded = Some((rebuilt, world));
     Some((delta.changed.len() + delta.created.len()) as u64)
-}
-
-/// SplitMix64 to [0, 1).
-fn next(state: &mut u64) -> f64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
 }

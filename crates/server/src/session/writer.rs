@@ -12,30 +12,14 @@ use tickwire_protocol::{Kick, ServerMsg, close, codec};
 use tokio::io::AsyncWrite;
 use tokio::sync::{mpsc, watch};
 
+use super::control::Control;
+use super::ending::truncate_utf8;
 use crate::metrics::{CloseReason, Metrics};
-use crate::room::Joined;
 use crate::room_task::FrameReceiver;
-use crate::session::{Ending, truncate_utf8};
 use crate::snapshot::{CacheUse, SentView};
 
 /// How long one write may wait for a client's socket before the client is dropped as too slow.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// What the reader asks of the writer.
-#[derive(Debug)]
-pub(crate) enum Control {
-    /// The player joined: send the welcome, then snapshots.
-    Joined {
-        joined: Box<Joined>,
-        frames: FrameReceiver,
-    },
-    /// An encoded server message to send (a pong).
-    Message(Vec<u8>),
-    /// A frame fastwebsockets owes the peer (a WebSocket pong or a close reply).
-    Frame(OpCode, Vec<u8>),
-    /// The reader is done: close as it says, then stop.
-    End(Ending),
-}
 
 struct Joinedness {
     slot: usize,
@@ -45,7 +29,7 @@ struct Joinedness {
 }
 
 /// Runs until the session ends; every write is bounded by [`WRITE_TIMEOUT`].
-pub(crate) async fn write_loop<W: AsyncWrite + Unpin>(
+pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
     mut tx: WebSocketWrite<W>,
     mut ctrl: mpsc::Receiver<Control>,
     metrics: Arc<Metrics>,

@@ -1,11 +1,11 @@
-//! The `random-walk` benchmark scenario of `tickwire-sim` as a [`Game`].
+//! `RandomWalkGame`: the `random-walk` scenario as a [`Game`].
 
+use crate::random_walk::{HP, Moving, RandomWalk, SIZE, WalkPlayer};
 use tickwire_protocol::{
-    EntityId, EntityKind, EntityState, Input, MapInfo, ScoreEntry, Tick, WorldState, quant,
+    EntityId, EntityKind, EntityState, Input, MapInfo, Tick, WorldState, quant,
 };
-use tickwire_sim::random_walk::{Moving, RandomWalk, SIZE, WalkPlayer};
 
-use crate::game::{Game, GameNews, PlayerHandle};
+use tickwire_server::{Game, PlayerHandle};
 
 /// The scenario with E walkers; clients' inputs move their own entity.
 pub struct RandomWalkGame {
@@ -67,18 +67,10 @@ impl Game for RandomWalkGame {
                 x: quant::pos_to_fixed(w.x as f32),
                 y: quant::pos_to_fixed(w.y as f32),
                 angle: quant::angle_to_u8(w.angle as f32),
-                hp: tickwire_sim::random_walk::HP,
+                hp: HP,
             }));
         // Walkers come first in id order, then players in join order with larger ids: sorted.
         debug_assert!(out.is_sorted());
-    }
-
-    fn scores(&self) -> Vec<ScoreEntry> {
-        Vec::new()
-    }
-
-    fn drain_news(&mut self) -> Vec<GameNews> {
-        Vec::new()
     }
 
     fn map_info(&self) -> MapInfo {

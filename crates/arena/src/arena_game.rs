@@ -6,7 +6,7 @@ use tickwire_protocol::{
 };
 use tickwire_sim::{GameEvent, Map, PlayerId, PlayerInput, World, WorldConfig};
 
-use crate::game::{Game, GameNews, PlayerHandle};
+use tickwire_server::{Game, GameNews, PlayerHandle};
 
 /// The arena game.
 pub struct ArenaGame {

@@ -1,5 +1,5 @@
-//! `RandomWalk`: the standard synthetic load `random-walk`, exactly as
-//! `shared/scenarios/random-walk.md` defines it, so that figures compare across servers.
+//! `RandomWalk`: the standard synthetic load `random-walk`, exactly as `docs/scenarios.md`
+//! defines it, so that figures compare across servers.
 //!
 //! The world is 1024 x 1024; E non-player entities walk randomly (all of them every tick, or a
 //! tenth of them in turn), and each client's entity moves by the client's input. Math is in `f64`
@@ -7,7 +7,10 @@
 
 use std::f64::consts::{PI, TAU};
 
-use crate::checksum::Fnv1a;
+use std::hash::Hasher as _;
+
+use rustc_hash::FxHasher;
+
 use crate::mulberry32::Mulberry32;
 
 /// World side length.
@@ -161,15 +164,16 @@ impl RandomWalk {
 
     /// A hash of the whole state, for determinism checks.
     pub fn checksum(&self) -> u64 {
-        let mut h = Fnv1a::new();
-        h.u64(self.tick);
-        h.u32(self.walk_rng.state());
-        h.u32(self.spawn_rng.state());
+        // FxHasher has no random state: the same world hashes the same in every process.
+        let mut h = FxHasher::default();
+        h.write_u64(self.tick);
+        h.write_u32(self.walk_rng.state());
+        h.write_u32(self.spawn_rng.state());
         for w in self.entities() {
-            h.u32(w.id);
-            h.u64(w.x.to_bits());
-            h.u64(w.y.to_bits());
-            h.u64(w.angle.to_bits());
+            h.write_u32(w.id);
+            h.write_u64(w.x.to_bits());
+            h.write_u64(w.y.to_bits());
+            h.write_u64(w.angle.to_bits());
         }
         h.finish()
     }

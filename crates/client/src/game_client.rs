@@ -3,46 +3,13 @@
 
 use std::net::SocketAddr;
 
-use bytes::Bytes;
-use fastwebsockets::{Frame, OpCode, Payload, WebSocket, WebSocketError, handshake};
-use http_body_util::Empty;
-use hyper::Request;
-use hyper::header::{CONNECTION, HOST, UPGRADE};
-use hyper::upgrade::Upgraded;
-use hyper_util::rt::TokioIo;
+use fastwebsockets::{Frame, OpCode, Payload};
 use tickwire_protocol::{
-    Baselines, ClientMsg, CodecError, DeltaBody, DeltaError, Hello, PROTOCOL_VERSION, ServerMsg,
-    Tick, Welcome, WorldState, codec,
+    ClientMsg, Hello, PROTOCOL_VERSION, ServerMsg, Tick, Welcome, WorldState, codec,
 };
-use tokio::net::TcpStream;
 
-/// What can go wrong on the client side.
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError {
-    /// TCP connect failed.
-    #[error("connect: {0}")]
-    Connect(#[from] std::io::Error),
-    /// The WebSocket layer failed.
-    #[error("websocket: {0}")]
-    WebSocket(#[from] WebSocketError),
-    /// A server message did not decode.
-    #[error("decode: {0}")]
-    Decode(#[from] CodecError),
-    /// A delta did not apply to the client's baseline.
-    #[error("delta: {0}")]
-    Delta(#[from] DeltaError),
-    /// The server closed the connection.
-    #[error("closed by the server: {code} {reason}")]
-    Closed {
-        /// Close code.
-        code: u16,
-        /// Close reason.
-        reason: String,
-    },
-    /// The server sent something out of order.
-    #[error("unexpected: {0}")]
-    Unexpected(String),
-}
+use crate::connect::{ClientSocket, connect_tcp, websocket_handshake};
+use crate::{ClientError, ClientWorld};
 
 /// One thing received from the server.
 #[derive(Debug)]
@@ -69,72 +36,14 @@ pub enum Received {
 
 /// A connected client.
 pub struct GameClient {
-    ws: WebSocket<TokioIo<Upgraded>>,
-    /// The world rebuilt from every snapshot received so far.
-    pub world: Option<WorldState>,
-    /// The world before `world` (deltas may predict motion from it).
-    pub previous: Option<WorldState>,
+    ws: ClientSocket,
+    world: ClientWorld,
     /// The welcome, once received.
     pub welcome: Option<Welcome>,
     /// The last input ack received.
     pub last_ack: u32,
     /// WebSocket payload bytes received.
     pub bytes_in: u64,
-}
-
-struct SpawnExecutor;
-
-impl<F> hyper::rt::Executor<F> for SpawnExecutor
-where
-    F: std::future::Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    fn execute(&self, fut: F) {
-        tokio::spawn(fut);
-    }
-}
-
-/// Performs the client side of a WebSocket upgrade on a connected stream: `GET path` to `host`,
-/// then the RFC 6455 handshake. Auto-close and auto-pong are on; the message limit is the caller's.
-pub async fn websocket_handshake(
-    stream: TcpStream,
-    host: &str,
-    path: &str,
-) -> Result<WebSocket<TokioIo<Upgraded>>, ClientError> {
-    let req = Request::builder()
-        .method("GET")
-        // Origin form (the path alone), as HTTP/1.1 clients send to origin servers.
-        .uri(path)
-        .header(HOST, host)
-        .header(UPGRADE, "websocket")
-        .header(CONNECTION, "upgrade")
-        .header("Sec-WebSocket-Key", handshake::generate_key())
-        .header("Sec-WebSocket-Version", "13")
-        .body(Empty::<Bytes>::new())
-        .map_err(|e| ClientError::Unexpected(e.to_string()))?;
-    let (mut ws, _) = handshake::client(&SpawnExecutor, req, stream).await?;
-    ws.set_auto_close(true);
-    ws.set_auto_pong(true);
-    Ok(ws)
-}
-
-/// Opens a TCP connection with Nagle off and, when given, a fixed kernel receive buffer (which
-/// also turns off the kernel's receive buffer autotuning for this socket).
-pub async fn connect_tcp(
-    addr: SocketAddr,
-    recv_buffer: Option<u32>,
-) -> std::io::Result<tokio::net::TcpStream> {
-    let socket = if addr.is_ipv4() {
-        tokio::net::TcpSocket::new_v4()?
-    } else {
-        tokio::net::TcpSocket::new_v6()?
-    };
-    if let Some(bytes) = recv_buffer {
-        socket.set_recv_buffer_size(bytes)?;
-    }
-    let stream = socket.connect(addr).await?;
-    stream.set_nodelay(true)?;
-    Ok(stream)
 }
 
 impl GameClient {
@@ -154,8 +63,7 @@ impl GameClient {
         ws.set_max_message_size(codec::MAX_SERVER_MSG);
         Ok(GameClient {
             ws,
-            world: None,
-            previous: None,
+            world: ClientWorld::new(),
             welcome: None,
             last_ack: 0,
             bytes_in: 0,
@@ -238,15 +146,9 @@ impl GameClient {
     fn absorb(&mut self, msg: ServerMsg, len: usize) -> Result<Received, ClientError> {
         match msg {
             ServerMsg::Snapshot(s) => {
-                let worlds = Baselines {
-                    baseline: self.world.as_ref(),
-                    previous: self.previous.as_ref(),
-                };
                 // The same reader as the load generator's, so that the end-to-end tests check it.
-                let mut world = WorldState::default();
-                DeltaBody::apply_into(&s.body.0, worlds, &mut world)?;
-                let tick = world.tick;
-                self.previous = self.world.replace(world);
+                self.world.apply(&s.body.0)?;
+                let tick = self.world.current().map_or(Tick(0), |w| w.tick);
                 self.last_ack = s.ack;
                 Ok(Received::Snapshot {
                     tick,
@@ -260,6 +162,22 @@ impl GameClient {
             }
             other => Ok(Received::Message(other)),
         }
+    }
+
+    /// The world rebuilt from every snapshot received so far (`None` before the first).
+    pub fn world(&self) -> Option<&WorldState> {
+        self.world.current()
+    }
+
+    /// The world of the snapshot before the last one.
+    pub fn previous(&self) -> Option<&WorldState> {
+        self.world.previous()
+    }
+
+    /// Hands over the socket and the world, for a caller that splits the socket into a reader
+    /// and a writer (the load generator does).
+    pub fn into_parts(self) -> (ClientSocket, ClientWorld) {
+        (self.ws, self.world)
     }
 
     /// Reads until a snapshot arrives, returning its tick.

@@ -5,11 +5,10 @@
 use std::sync::Arc;
 
 use tickwire_protocol::{
-    Baselines, Delta, EntityId, EntityKind, EntityState, Input, MapInfo, ScoreEntry, Tick,
-    WorldState, codec,
+    Baselines, Delta, EntityId, EntityKind, EntityState, Input, MapInfo, Tick, WorldState, codec,
 };
 
-use crate::game::{Game, GameNews, PlayerHandle};
+use tickwire_server::{Game, PlayerHandle};
 
 /// The floor scenario.
 pub struct TransportFloor {
@@ -88,14 +87,6 @@ impl Game for TransportFloor {
     fn capture(&self, out: &mut WorldState) {
         out.tick = Tick(self.tick as u32);
         out.entities.clear();
-    }
-
-    fn scores(&self) -> Vec<ScoreEntry> {
-        Vec::new()
-    }
-
-    fn drain_news(&mut self) -> Vec<GameNews> {
-        Vec::new()
     }
 
     fn map_info(&self) -> MapInfo {

@@ -1,12 +1,14 @@
 //! The bandwidth report: the standard scenarios and the arena run in-process (no sockets), with
 //! every client decoding every delta, and a table of what each client receives.
 
-use std::net::SocketAddr;
-
+use tickwire_arena::{ARENA_VIEW_RADIUS, ArenaGame};
 use tickwire_protocol::{Baselines, Delta, Tick, WorldState, codec};
+use tickwire_scenarios::{RANDOM_WALK_VIEW_RADIUS, RandomWalkGame};
+use tickwire_server::room::RoomConfig;
+use tickwire_server::{Game, ServerConfig};
+use tickwire_sim::Map;
 
-use crate::config::{RANDOM_WALK_VIEW_RADIUS, Scenario, ServerConfig};
-use crate::dry_run::DryRun;
+use crate::dry_run::{DryRun, InputPattern};
 
 /// One row of the report.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -35,28 +37,86 @@ pub struct Row {
     pub mismatches: u64,
 }
 
+/// Which game a case runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseGame {
+    /// The `random-walk` scenario.
+    RandomWalk {
+        /// Non-player entities.
+        entities: u32,
+        /// 100 or 10.
+        moving_pct: u32,
+    },
+    /// The arena on the bundled map.
+    Arena {
+        /// Bots per room.
+        bots: u32,
+    },
+}
+
 /// One configuration to measure.
 #[derive(Clone, Debug)]
 pub struct Case {
     /// Name in the table.
     pub name: &'static str,
-    /// The server settings.
-    pub config: ServerConfig,
+    /// The game.
+    pub game: CaseGame,
     /// Clients.
     pub clients: usize,
+    /// Simulation ticks per second (snapshots are at 30 per second).
+    pub tick_rate: u32,
+    /// Area of interest, or `None` when everyone sees everything.
+    pub view_radius: Option<f32>,
 }
 
-fn random_walk(entities: u32, moving_pct: u32, aoi: bool) -> ServerConfig {
-    ServerConfig {
-        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        tick_rate: 30,
-        snapshot_rate: 30,
-        scenario: Scenario::RandomWalk {
-            entities,
-            moving_pct,
-        },
-        view_radius: aoi.then_some(RANDOM_WALK_VIEW_RADIUS),
-        ..ServerConfig::default()
+impl Case {
+    /// A random-walk case at the scenario's 30 Hz.
+    pub fn random_walk(
+        entities: u32,
+        moving_pct: u32,
+        clients: usize,
+        view_radius: Option<f32>,
+    ) -> Case {
+        Case {
+            name: "random-walk",
+            game: CaseGame::RandomWalk {
+                entities,
+                moving_pct,
+            },
+            clients,
+            tick_rate: 30,
+            view_radius,
+        }
+    }
+
+    /// The room this case runs, with its clients joined, without sockets.
+    pub fn dry_run(&self, verify: bool) -> DryRun {
+        let room = RoomConfig {
+            tick_rate: self.tick_rate,
+            ticks_per_snapshot: (self.tick_rate / 30).max(1),
+            capacity: self.clients,
+            view_radius: self.view_radius,
+        };
+        let seed = ServerConfig::default().seed;
+        let (game, pattern): (Box<dyn Game>, _) = match self.game {
+            CaseGame::RandomWalk {
+                entities,
+                moving_pct,
+            } => (
+                Box::new(RandomWalkGame::new(entities, moving_pct)),
+                InputPattern::Wander,
+            ),
+            CaseGame::Arena { bots } => (
+                Box::new(ArenaGame::new(
+                    Map::default_arena(),
+                    self.tick_rate,
+                    bots,
+                    seed,
+                )),
+                InputPattern::Arena,
+            ),
+        };
+        DryRun::new(game, room, self.clients, pattern, verify)
     }
 }
 
@@ -66,29 +126,24 @@ pub fn standard_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     for (e, c) in [(100u32, 10usize), (1000, 50), (1000, 200)] {
         for pct in [100, 10] {
-            cases.push(Case {
-                name: "random-walk",
-                config: random_walk(e, pct, false),
-                clients: c,
-            });
+            cases.push(Case::random_walk(e, pct, c, None));
         }
     }
     for pct in [100, 10] {
-        cases.push(Case {
-            name: "random-walk",
-            config: random_walk(10_000, pct, true),
-            clients: 100,
-        });
+        cases.push(Case::random_walk(
+            10_000,
+            pct,
+            100,
+            Some(RANDOM_WALK_VIEW_RADIUS),
+        ));
     }
     for (players, bots) in [(8usize, 8u32), (16, 48)] {
         cases.push(Case {
             name: "arena",
-            config: ServerConfig {
-                bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-                bots,
-                ..ServerConfig::default()
-            },
+            game: CaseGame::Arena { bots },
             clients: players,
+            tick_rate: 60,
+            view_radius: Some(ARENA_VIEW_RADIUS),
         });
     }
     cases
@@ -96,14 +151,13 @@ pub fn standard_cases() -> Vec<Case> {
 
 /// Runs `case` for a warm-up of 2 s and `seconds` of measurement, at its own rates.
 pub fn measure(case: &Case, seconds: u32) -> Row {
-    let cfg = &case.config;
-    let mut run = DryRun::new(cfg, case.clients, true);
-    let warm = 2 * cfg.tick_rate;
+    let mut run = case.dry_run(true);
+    let warm = 2 * case.tick_rate;
     for _ in 0..warm {
         run.tick();
     }
     let (mut bytes, mut updates, mut hits, mut misses, mut mismatches) = (0, 0, 0, 0, 0);
-    for _ in 0..seconds * cfg.tick_rate {
+    for _ in 0..seconds * case.tick_rate {
         if let Some(s) = run.tick() {
             bytes += s.bytes;
             updates += s.entity_updates;
@@ -120,11 +174,11 @@ pub fn measure(case: &Case, seconds: u32) -> Row {
         scenario: case.name.to_string(),
         entities: run.world_entities(),
         clients: run.clients(),
-        moving_pct: match cfg.scenario {
-            Scenario::RandomWalk { moving_pct, .. } => Some(moving_pct),
-            _ => None,
+        moving_pct: match case.game {
+            CaseGame::RandomWalk { moving_pct, .. } => Some(moving_pct),
+            CaseGame::Arena { .. } => None,
         },
-        view_radius: cfg.view_radius,
+        view_radius: case.view_radius,
         bytes_per_sec_per_client: bps,
         updates_per_sec_per_client: ups,
         bits_per_entity_update: if ups > 0.0 { bps * 8.0 / ups } else { 0.0 },

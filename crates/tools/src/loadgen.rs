@@ -16,10 +16,16 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
-use crate::loadgen_client::{self, Counters, RunShared, Running, SplitMix, Totals};
-pub use crate::loadgen_report::Report;
-pub use crate::loadgen_target::{Target, TargetError};
-use crate::prom_scrape::{self, Scrape};
+mod client;
+mod latency;
+mod report;
+mod scrape;
+mod target;
+
+use client::{Counters, RunShared, Running, SplitMix, Totals};
+pub use report::Report;
+use scrape::Scrape;
+pub use target::{Target, TargetError};
 
 /// How long one client may take to connect, upgrade and be welcomed.
 const JOIN_LIMIT: Duration = Duration::from_secs(5);
@@ -122,14 +128,13 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
         let seed = SplitMix::new(config.seed ^ u64::from(i).wrapping_mul(0x9E37_79B9)).next_u64();
         joins.push(tokio::spawn(async move {
             let name = format!("load-{i}");
-            let joined =
-                tokio::time::timeout(JOIN_LIMIT, loadgen_client::join(addr, &target, name))
-                    .await
-                    .map_err(|_| "no welcome within 5 s".to_owned())?
-                    .map_err(|e| e.to_string())?;
+            let joined = tokio::time::timeout(JOIN_LIMIT, client::join(addr, &target, name))
+                .await
+                .map_err(|_| "no welcome within 5 s".to_owned())?
+                .map_err(|e| e.to_string())?;
             let rates = (joined.welcome.tick_rate, joined.welcome.snapshot_rate);
             let counters = Arc::new(Counters::default());
-            let running = loadgen_client::start(joined, seed, counters.clone(), shared, stop);
+            let running = client::start(joined, seed, counters.clone(), shared, stop);
             Ok::<_, String>((Client { counters, running }, rates))
         }));
     }
@@ -174,7 +179,7 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
     let snapshots_at_start = snapshot_counts(&clients);
     shared.measuring.store(true, Relaxed);
     let t0 = Instant::now();
-    let cpu0 = crate::process_stats::cpu_seconds();
+    let cpu0 = tickwire_server::process_stats::cpu_seconds();
     let scrape0 = scrape(addr, &metrics_host).await;
     tracing::info!(seconds = config.duration.as_secs_f64(), "measuring");
     tokio::time::sleep_until((t0 + config.duration).into()).await;
@@ -182,7 +187,7 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
     let snapshots_at_end = snapshot_counts(&clients);
     shared.measuring.store(false, Relaxed);
     let window = t0.elapsed();
-    let cpu1 = crate::process_stats::cpu_seconds();
+    let cpu1 = tickwire_server::process_stats::cpu_seconds();
     let scrape1 = scrape(addr, &metrics_host).await;
 
     // Closing: closes are expected from here on.
@@ -267,7 +272,7 @@ fn totals(clients: &[Client]) -> Totals {
 
 /// One scrape and the instant its answer arrived.
 async fn scrape(addr: std::net::SocketAddr, host: &str) -> Result<(Scrape, Instant), String> {
-    prom_scrape::fetch(addr, host, SCRAPE_LIMIT)
+    scrape::fetch(addr, host, SCRAPE_LIMIT)
         .await
         .map(|s| (s, Instant::now()))
         .map_err(|e| {
@@ -293,9 +298,9 @@ fn server_figures(report: &mut Report, (s0, t0): &(Scrape, Instant), (s1, t1): &
         // Bucket bounds are whole microseconds: keep the figure free of float noise.
         .map(|s| (s * 1e6).round() / 1e3)
     };
-    report.server_tick_ms_p50 = ms(prom_scrape::window_quantile(&b0, &b1, 0.5));
-    report.server_tick_ms_p99 = ms(prom_scrape::window_quantile(&b0, &b1, 0.99));
-    report.server_tick_ms_max = ms(prom_scrape::window_max(&b0, &b1));
+    report.server_tick_ms_p50 = ms(scrape::window_quantile(&b0, &b1, 0.5));
+    report.server_tick_ms_p99 = ms(scrape::window_quantile(&b0, &b1, 0.99));
+    report.server_tick_ms_max = ms(scrape::window_max(&b0, &b1));
     let delta = |name: &str| Some(s1.value(name)? - s0.value(name)?);
     let ticks = delta("tickwire_ticks_total");
     let cpu = delta("process_cpu_seconds_total");

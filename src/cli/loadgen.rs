@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
-use tickwire_server::loadgen::{self, LoadgenConfig};
+use tickwire_tools::loadgen::{self, LoadgenConfig};
+
+use crate::cli::logging::LogFormat;
 
 /// Load a running tickwire server with headless clients over real WebSockets and print what
 /// they received, next to the server's own figures from its /metrics.
@@ -38,14 +40,7 @@ pub struct LoadgenArgs {
 /// Runs the load generator on a runtime of its own, prints the summary, and fails when no
 /// client could join.
 pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // Progress and warnings go to stderr, so that stdout holds only the figures.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+    crate::cli::logging::init(LogFormat::Text);
     let config = LoadgenConfig {
         url: args.url,
         clients: args.clients,

@@ -2,21 +2,22 @@
 
 use std::sync::Arc;
 
+use tickwire_arena::ArenaSettings;
 use tickwire_protocol::{ClientId, EntityKind, Input};
-use tickwire_server::config::{Scenario, ServerConfig};
+use tickwire_scenarios::Scenario;
+use tickwire_server::Game;
 use tickwire_server::input_buffer::InputBuffer;
 use tickwire_server::metrics::Metrics;
 use tickwire_server::room::{Room, RoomConfig, RoomFull};
 use tickwire_server::snapshot::SnapshotFrame;
-use tickwire_sim::Map;
 
-fn room(scenario: Scenario, capacity: usize) -> Room {
-    let config = ServerConfig {
-        scenario,
-        bots: 2,
-        ..ServerConfig::default()
-    };
-    let game = config.new_game(&Map::default_arena(), 11);
+/// An arena with two bots.
+fn arena() -> Box<dyn Game> {
+    let settings = ArenaSettings::new(None, 2, 60).expect("arena");
+    Box::new(settings.new_game(11))
+}
+
+fn room(game: Box<dyn Game>, capacity: usize) -> Room {
     Room::new(
         game,
         RoomConfig {
@@ -47,7 +48,7 @@ fn input(seq: u32, move_x: f32) -> Input {
 
 #[test]
 fn inputs_are_applied_and_acknowledged_per_player() {
-    let mut room = room(Scenario::Arena, 8);
+    let mut room = room(arena(), 8);
     let a_in = Arc::new(InputBuffer::new());
     let b_in = Arc::new(InputBuffer::new());
     let a = room
@@ -87,7 +88,7 @@ fn inputs_are_applied_and_acknowledged_per_player() {
 
 #[test]
 fn a_closed_session_leaves_at_the_next_tick_and_capacity_holds() {
-    let mut room = room(Scenario::Arena, 1);
+    let mut room = room(arena(), 1);
     let a_in = Arc::new(InputBuffer::new());
     let a = room
         .handle_join(ClientId(1), "a", a_in.clone())
@@ -110,13 +111,11 @@ fn a_closed_session_leaves_at_the_next_tick_and_capacity_holds() {
 #[test]
 fn random_walk_rooms_are_deterministic() {
     let run = || {
-        let mut r = room(
-            Scenario::RandomWalk {
-                entities: 300,
-                moving_pct: 10,
-            },
-            100,
-        );
+        let walk = Scenario::RandomWalk {
+            entities: 300,
+            moving_pct: 10,
+        };
+        let mut r = room(walk.new_game(), 100);
         let bufs: Vec<_> = (0..3).map(|_| Arc::new(InputBuffer::new())).collect();
         for (i, b) in bufs.iter().enumerate() {
             r.handle_join(ClientId(i as u32), "x", b.clone())
@@ -144,7 +143,10 @@ fn random_walk_rooms_are_deterministic() {
 
 #[test]
 fn the_transport_floor_publishes_its_fixed_frame() {
-    let mut room = room(Scenario::TransportFloor { payload_bytes: 500 }, 10);
+    let mut room = room(
+        Scenario::TransportFloor { payload_bytes: 500 }.new_game(),
+        10,
+    );
     room.handle_join(ClientId(1), "x", Arc::new(InputBuffer::new()))
         .expect("join");
     let f = next_frame(&mut room);

@@ -1,6 +1,6 @@
 //! `Mulberry32`: the 32-bit generator the standard benchmark scenarios specify.
 
-/// mulberry32 as `shared/scenarios/random-walk.md` defines it: 32-bit state, each draw a float
+/// mulberry32 as `docs/scenarios.md` defines it: 32-bit state, each draw a float
 /// in [0, 1) with 32 bits of precision.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mulberry32 {

@@ -1,0 +1,82 @@
+//! `ArenaSettings`: which map and how many bots, checked once before the server starts.
+
+use std::path::Path;
+
+use tickwire_server::{Game, NewGame};
+use tickwire_sim::rules::BOTS_MAX;
+use tickwire_sim::{Map, MapError};
+
+use crate::ArenaGame;
+
+/// How far a player of the arena sees by default: a bit more than a wide screen shows.
+pub const ARENA_VIEW_RADIUS: f32 = 900.0;
+
+/// Players per arena room by default; more players open more rooms.
+pub const ARENA_ROOM_CAPACITY: usize = 32;
+
+/// An arena setting that cannot work.
+#[derive(Debug, thiserror::Error)]
+pub enum ArenaError {
+    /// Too many bots for one room.
+    #[error("{0} bots per room is over the limit of {BOTS_MAX}")]
+    Bots(u32),
+    /// The map could not be loaded or is invalid.
+    #[error(transparent)]
+    Map(#[from] MapError),
+}
+
+/// The arena's own settings; the tick rate and the rest are the server's.
+#[derive(Clone, Debug)]
+pub struct ArenaSettings {
+    /// The map every room plays on.
+    pub map: Map,
+    /// Server-controlled players per room.
+    pub bots: u32,
+    /// Simulation ticks per second (the server's tick rate).
+    pub tick_rate: u32,
+}
+
+impl ArenaSettings {
+    /// Loads the map at `map` (or the bundled arena) and checks the bot count.
+    pub fn new(map: Option<&Path>, bots: u32, tick_rate: u32) -> Result<ArenaSettings, ArenaError> {
+        if bots > BOTS_MAX {
+            return Err(ArenaError::Bots(bots));
+        }
+        let map = match map {
+            Some(path) => Map::load(path)?,
+            None => Map::default_arena(),
+        };
+        Ok(ArenaSettings {
+            map,
+            bots,
+            tick_rate,
+        })
+    }
+
+    /// A new arena for a room seeded with `seed`.
+    pub fn new_game(&self, seed: u64) -> ArenaGame {
+        ArenaGame::new(self.map.clone(), self.tick_rate, self.bots, seed)
+    }
+
+    /// One arena per room, for [`tickwire_server::Server::start`].
+    pub fn games(self) -> impl NewGame {
+        move |seed| Box::new(self.new_game(seed)) as Box<dyn Game>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_too_many_bots_and_a_missing_map() {
+        assert!(matches!(
+            ArenaSettings::new(None, BOTS_MAX + 1, 60),
+            Err(ArenaError::Bots(_))
+        ));
+        let missing = ArenaSettings::new(Some(Path::new("/nonexistent/map.json")), 2, 60);
+        assert!(matches!(missing, Err(ArenaError::Map(_))), "{missing:?}");
+        let ok = ArenaSettings::new(None, 2, 60).expect("bundled arena");
+        assert_eq!(ok.new_game(1).world().map().name, ok.map.name);
+    }
+}

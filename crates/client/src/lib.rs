@@ -1,0 +1,37 @@
+//! tickwire-client: a headless tickwire client in Rust. Connect, say `Hello`, receive the
+//! `Welcome`, send inputs, and rebuild the world from the server's delta snapshots exactly as
+//! the browser client does. The end-to-end tests, the load generator and your own Rust bot all
+//! use it.
+//!
+//! ```no_run
+//! # async fn bot() -> Result<(), tickwire_client::ClientError> {
+//! use tickwire_client::GameClient;
+//! use tickwire_protocol::{ClientMsg, Input};
+//!
+//! let addr = "127.0.0.1:8080".parse().expect("an address");
+//! let mut client = GameClient::join(addr, "bot").await?;
+//! for seq in 1..=60 {
+//!     let input = Input { seq, move_x: 1.0, ..Input::default() };
+//!     client.send(&ClientMsg::Input(input)).await?;
+//!     client.next_snapshot().await?;
+//! }
+//! println!("the world holds {} entities", client.world().map_or(0, |w| w.entities.len()));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The main types are [`GameClient`] (one connection), [`ClientWorld`] (the world it rebuilds,
+//! usable alone by a client with its own socket handling) and [`ClientError`]. It never depends
+//! on the server.
+
+mod capped_read;
+mod connect;
+mod error;
+mod game_client;
+mod world;
+
+pub use capped_read::CappedRead;
+pub use connect::{ClientSocket, connect_tcp, websocket_handshake};
+pub use error::ClientError;
+pub use game_client::{GameClient, Received};
+pub use world::ClientWorld;

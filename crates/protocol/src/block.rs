@@ -1,0 +1,160 @@
+//! Adaptive-width blocks: a run of small unsigned values written at the one bit width that makes
+//! the run smallest, with rare outliers escaped.
+
+use crate::CodecError;
+use crate::bits::{BitReader, BitWriter, width};
+
+/// The width a block of `values` is written at and the block's size in bits (header included):
+/// the width that makes the block smallest, values that do not fit being escaped (the all-ones
+/// code, then the value as `varbits`).
+pub fn best_width(values: &[u32]) -> (u32, u64) {
+    let mut counts = [0u64; 33];
+    let mut all_ones = [0u64; 33];
+    // Bits of the escapes of every value wider than the width under consideration, starting
+    // with width 0 (every non-zero value).
+    let mut wider_bits: u64 = 0;
+    let mut max_w = 0;
+    for &v in values {
+        let w = width(v);
+        counts[w as usize] += 1;
+        wider_bits += if w > 0 { 6 + u64::from(w) } else { 0 };
+        max_w = max_w.max(w);
+        // A value that is all ones at its own width collides with that width's escape code.
+        if w > 0 && v == (u32::MAX >> (32 - w)) {
+            all_ones[w as usize] += 1;
+        }
+    }
+    let n = values.len() as u64;
+    if max_w == 0 {
+        return (0, 6);
+    }
+    let mut best = (32, 6 + n * 32);
+    // Widths past the widest value only add bits (beyond the one that avoids its escape).
+    for w in 1..=(max_w + 1).min(31) {
+        let wu = u64::from(w);
+        wider_bits -= counts[w as usize] * (6 + wu);
+        let cost = 6 + n * wu + wider_bits + all_ones[w as usize] * (6 + wu);
+        if cost < best.1 {
+            best = (w, cost);
+        }
+    }
+    best
+}
+
+/// Writes `values` as a block: 6 bits of width `w`, then each value in `w` bits, with escapes.
+pub fn put_block(bw: &mut BitWriter<'_>, values: &[u32]) {
+    put_block_at(bw, values, best_width(values).0);
+}
+
+/// [`put_block`] at a width already chosen by [`best_width`] for these values.
+pub fn put_block_at(bw: &mut BitWriter<'_>, values: &[u32], w: u32) {
+    bw.put(w, 6);
+    if w == 0 {
+        return;
+    }
+    let escape = u32::MAX >> (32 - w);
+    for &v in values {
+        if w == 32 || (width(v) <= w && v != escape) {
+            bw.put(v, w);
+        } else {
+            bw.put(escape, w);
+            bw.varbits(v);
+        }
+    }
+}
+
+/// Reads a block of `n` values written by [`put_block`].
+pub fn get_block(br: &mut BitReader<'_>, n: usize, out: &mut Vec<u32>) -> Result<(), CodecError> {
+    let w = br.get(6)?;
+    if w > 32 {
+        return Err(CodecError::Invalid("bit width over 32"));
+    }
+    // Every value costs at least `w` bits: refuse counts the input cannot hold before reserving.
+    if (n as u64) * u64::from(w) > br.bits_left() as u64 {
+        return Err(CodecError::Invalid("block longer than the body"));
+    }
+    out.clear();
+    out.resize(n, 0);
+    if w == 0 {
+        return Ok(());
+    }
+    // The hot loop of every decoder. Away from the end of the input, each value is cut straight
+    // out of the eight bytes around its bit position (w <= 32 and a shift of at most 7 fit in
+    // 64 bits); escapes go out of line through the reader.
+    let escape = u32::MAX >> (32 - w);
+    let escapes = w < 32;
+    let bytes = br.bytes;
+    let mut at = br.position();
+    let mut done = 0;
+    for slot in out.iter_mut() {
+        let Some(chunk) = bytes.get(at / 8..at / 8 + 8) else {
+            break;
+        };
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = (u64::from_le_bytes(word) >> (at % 8)) as u32 & escape;
+        at += w as usize;
+        *slot = if escapes && v == escape {
+            br.seek(at);
+            let e = escaped(br, w, escape)?;
+            at = br.position();
+            e
+        } else {
+            v
+        };
+        done += 1;
+    }
+    br.seek(at);
+    // The last few values, near the end of the input, through the accumulator.
+    for slot in out.iter_mut().skip(done) {
+        let v = br.get(w)?;
+        *slot = if escapes && v == escape {
+            escaped(br, w, escape)?
+        } else {
+            v
+        };
+    }
+    Ok(())
+}
+
+/// The value behind an escape code in a block of width `w`; refused when it would have fit.
+#[cold]
+fn escaped(br: &mut BitReader<'_>, w: u32, escape: u32) -> Result<u32, CodecError> {
+    let e = br.varbits()?;
+    if width(e) <= w && e != escape {
+        return Err(CodecError::Invalid("needless escape"));
+    }
+    Ok(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_round_trip_with_escapes() {
+        for values in [
+            vec![],
+            vec![0, 0, 0],
+            vec![1, 2, 3, 7, 1000, 0, u32::MAX, 3],
+            (0..100).map(|i| i % 9).chain([70_000]).collect(),
+            vec![1; 40],
+        ] {
+            let mut out = Vec::new();
+            let mut w = BitWriter::new(&mut out);
+            put_block(&mut w, &values);
+            w.finish();
+            let mut r = BitReader::new(&out);
+            let mut back = Vec::new();
+            get_block(&mut r, values.len(), &mut back).expect("block");
+            assert_eq!(back, values);
+            r.finish().expect("clean end");
+        }
+    }
+
+    #[test]
+    fn the_chosen_width_is_small_for_small_values() {
+        let values: Vec<u32> = (0..1000).map(|i| i % 15).chain([1 << 20]).collect();
+        assert_eq!(best_width(&values).0, 4);
+    }
+}

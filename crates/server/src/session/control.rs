@@ -1,0 +1,23 @@
+//! `Control`: what a session's reader asks of its writer.
+
+use fastwebsockets::OpCode;
+
+use super::ending::Ending;
+use crate::room::Joined;
+use crate::room_task::FrameReceiver;
+
+/// What the reader asks of the writer.
+#[derive(Debug)]
+pub(super) enum Control {
+    /// The player joined: send the welcome, then snapshots.
+    Joined {
+        joined: Box<Joined>,
+        frames: FrameReceiver,
+    },
+    /// An encoded server message to send (a pong).
+    Message(Vec<u8>),
+    /// A frame fastwebsockets owes the peer (a WebSocket pong or a close reply).
+    Frame(OpCode, Vec<u8>),
+    /// The reader is done: close as it says, then stop.
+    End(Ending),
+}

@@ -1,0 +1,86 @@
+//! One WebSocket session: a reader task (handshake, inputs, pings) and a writer task (welcome,
+//! snapshots, replies, close), joined by a small bounded control channel.
+//!
+//! fastwebsockets' reads and writes are not cancellation safe, so neither is ever raced against
+//! anything in a `select!`: the reader only reads, the writer only writes, and each waits on
+//! cancellation-safe channels between operations.
+
+mod control;
+mod ending;
+mod flood;
+mod message_reader;
+mod reader;
+mod writer;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Duration;
+
+use fastwebsockets::{OpCode, WebSocket};
+use hyper::upgrade::Upgraded;
+use hyper_util::rt::TokioIo;
+use tokio::io::BufWriter;
+use tokio::sync::mpsc;
+
+use crate::input_buffer::InputBuffer;
+use crate::shared::Shared;
+use control::Control;
+use reader::{MAX_FRAME, read_loop};
+use writer::write_loop;
+
+type Stream = TokioIo<Upgraded>;
+
+/// Runs a session to its end.
+pub(crate) async fn run_session(ws: WebSocket<Stream>, shared: Arc<Shared>) {
+    shared.metrics.sessions_opened.fetch_add(1, Relaxed);
+    let (mut rx, tx) = ws.split(|s| {
+        let (r, w) = tokio::io::split(s);
+        (r, BufWriter::new(w))
+    });
+    rx.set_max_message_size(MAX_FRAME);
+    rx.set_auto_close(true);
+    rx.set_auto_pong(true);
+
+    let (ctrl_tx, ctrl_rx) = mpsc::channel(32);
+    let inputs = Arc::new(InputBuffer::new());
+    let writer = tokio::spawn(write_loop(
+        tx,
+        ctrl_rx,
+        shared.metrics.clone(),
+        shared.shutdown.clone(),
+    ));
+    let reader_inputs = inputs.clone();
+    let reader_shared = shared.clone();
+    let mut reader = tokio::spawn(async move {
+        let ending = read_loop(&mut rx, &ctrl_tx, &reader_inputs, &reader_shared).await;
+        reader_inputs.close();
+        if let Some(reason) = ending.count {
+            reader_shared.metrics.count_close(reason);
+        }
+        // The writer sends the close; if it is stuck on a slow socket, its write timeout ends it.
+        let _ = ctrl_tx.send(Control::End(ending)).await;
+        drop(ctrl_tx);
+        // Keep reading (and discarding) until the client answers the close or the session stops
+        // this task: closing a socket with unread data makes the kernel send a reset, which can
+        // destroy the close frame before the client reads it.
+        while let Ok(frame) = rx
+            .read_frame(&mut |_| async { Ok::<(), std::convert::Infallible>(()) })
+            .await
+        {
+            if frame.opcode == OpCode::Close {
+                break;
+            }
+        }
+    });
+
+    let _ = writer.await;
+    // The writer is done (it sent a close, or the socket failed): give the reader a moment to
+    // read the client's close reply, then stop it. Its read is abandoned with the connection.
+    if tokio::time::timeout(Duration::from_secs(1), &mut reader)
+        .await
+        .is_err()
+    {
+        reader.abort();
+    }
+    inputs.close();
+}

@@ -1,0 +1,171 @@
+//! The reader half of a session: the `Hello` handshake, then inputs and pings until the client
+//! leaves or breaks a rule.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+use fastwebsockets::WebSocketRead;
+use tickwire_protocol::{ClientMsg, Pong, ServerMsg, Tick, close, codec};
+use tokio::io::ReadHalf;
+use tokio::sync::mpsc;
+
+use super::Stream;
+use super::control::Control;
+use super::ending::{Ending, truncate_utf8};
+use super::flood::TokenBucket;
+use super::message_reader::MessageReader;
+use crate::input_buffer::InputBuffer;
+use crate::lobby::JoinError;
+use crate::metrics::CloseReason;
+use crate::shared::Shared;
+
+/// How long a client has to send `Hello` after the upgrade.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Largest WebSocket frame the server reads; client messages are far smaller.
+pub(super) const MAX_FRAME: usize = codec::MAX_CLIENT_MSG + 64;
+
+/// Messages a client may send in a burst, and per second on average. A client sends one input
+/// per tick and a ping a second, so this leaves room for jitter but not for a flood.
+const FLOOD_BURST: f64 = 120.0;
+const FLOOD_PER_TICK: f64 = 1.5;
+
+pub(super) async fn read_loop(
+    rx: &mut WebSocketRead<ReadHalf<Stream>>,
+    ctrl: &mpsc::Sender<Control>,
+    inputs: &Arc<InputBuffer>,
+    shared: &Arc<Shared>,
+) -> Ending {
+    let mut messages = MessageReader::new(ctrl.clone());
+
+    // Handshake: the first message must be a Hello of our version, in time.
+    let first = match tokio::time::timeout(HELLO_TIMEOUT, messages.next(rx, shared)).await {
+        Err(_) => {
+            return Ending {
+                code: close::HANDSHAKE_TIMEOUT,
+                reason: "no Hello within 5 seconds".into(),
+                kick: true,
+                count: None,
+            };
+        }
+        Ok(Err(ending)) => return ending,
+        Ok(Ok(bytes)) => bytes,
+    };
+    if let Some(v) = codec::peek_hello_version(&first)
+        && v != tickwire_protocol::PROTOCOL_VERSION
+    {
+        tracing::info!(version = v, "refused a client of another protocol version");
+        return Ending::kick(
+            close::VERSION_MISMATCH,
+            format!(
+                "protocol version {v} is not supported; this server speaks {}",
+                tickwire_protocol::PROTOCOL_VERSION
+            ),
+            CloseReason::Version,
+        );
+    }
+    let hello = match codec::decode_client(&first) {
+        Ok(ClientMsg::Hello(h)) => h,
+        Ok(_) => {
+            return Ending::kick(
+                close::UNEXPECTED_MESSAGE,
+                "the first message must be Hello",
+                CloseReason::BadMessage,
+            );
+        }
+        Err(e) => return bad_message(&e),
+    };
+
+    let client = shared.lobby.next_client_id();
+    let (room, joined) = match shared.lobby.join(client, &hello.name, inputs.clone()).await {
+        Ok(j) => j,
+        Err(JoinError::Full) => {
+            return Ending::kick(close::SERVER_FULL, "the server is full", CloseReason::Full);
+        }
+        Err(JoinError::ShuttingDown) => {
+            return Ending {
+                code: close::GOING_AWAY,
+                reason: "the server is shutting down".into(),
+                kick: true,
+                count: None,
+            };
+        }
+    };
+    tracing::info!(%client, room = room.id, entity = %joined.entity, name = %hello.name, "player joined");
+    shared.metrics.players.fetch_add(1, Relaxed);
+    let tick_rate = f64::from(joined.welcome.tick_rate);
+    if ctrl
+        .send(Control::Joined {
+            joined: Box::new(joined),
+            frames: room.frames.clone(),
+        })
+        .await
+        .is_err()
+    {
+        shared.metrics.players.fetch_sub(1, Relaxed);
+        return Ending {
+            code: close::NORMAL,
+            reason: String::new(),
+            kick: false,
+            count: None,
+        };
+    }
+
+    let mut bucket = TokenBucket::new(FLOOD_BURST, FLOOD_PER_TICK * tick_rate);
+    let mut last_seq: Option<u32> = None;
+    let ending = loop {
+        let bytes = match messages.next(rx, shared).await {
+            Ok(b) => b,
+            Err(ending) => break ending,
+        };
+        if !bucket.take(Instant::now()) {
+            tracing::warn!(%client, "client flooding; dropped");
+            break Ending::kick(close::FLOODING, "too many messages", CloseReason::Flood);
+        }
+        match codec::decode_client(&bytes) {
+            Ok(ClientMsg::Input(input)) => {
+                // Inputs must move forward; a stale or repeated one is ignored, not applied twice.
+                if last_seq.is_some_and(|s| !tickwire_protocol::seq::is_newer(input.seq, s)) {
+                    continue;
+                }
+                last_seq = Some(input.seq);
+                shared.metrics.inputs.fetch_add(1, Relaxed);
+                if !inputs.push(input) {
+                    shared.metrics.inputs_dropped.fetch_add(1, Relaxed);
+                }
+            }
+            Ok(ClientMsg::Ping(ping)) => {
+                let tick = room.frames.borrow().as_ref().map_or(Tick(0), |f| f.tick());
+                let mut out = Vec::with_capacity(16);
+                let pong = ServerMsg::Pong(Pong {
+                    nonce: ping.nonce,
+                    tick,
+                });
+                if codec::encode_server(&pong, &mut out).is_ok() {
+                    // A full control queue means the writer is behind; a lost pong is harmless.
+                    let _ = ctrl.try_send(Control::Message(out));
+                }
+            }
+            Ok(ClientMsg::Hello(_)) => {
+                break Ending::kick(
+                    close::UNEXPECTED_MESSAGE,
+                    "Hello sent twice",
+                    CloseReason::BadMessage,
+                );
+            }
+            Err(e) => break bad_message(&e),
+        }
+    };
+    tracing::info!(%client, code = ending.code, reason = %ending.reason, "player left");
+    shared.metrics.players.fetch_sub(1, Relaxed);
+    ending
+}
+
+fn bad_message(e: &tickwire_protocol::CodecError) -> Ending {
+    tracing::warn!(error = %e, "bad client message");
+    let mut reason = format!("bad message: {e}");
+    // A close reason must fit in a control frame (123 bytes).
+    truncate_utf8(&mut reason, 120);
+    Ending::kick(close::POLICY_VIOLATION, reason, CloseReason::BadMessage)
+}

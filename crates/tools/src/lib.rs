@@ -1,0 +1,14 @@
+//! tickwire-tools: what measures a tickwire server rather than serving a game.
+//!
+//! - [`loadgen`]: many headless clients over real WebSockets against a running server, and the
+//!   figures of a measurement window from both sides (`tickwire loadgen`).
+//! - [`bandwidth_report`]: the standard scenarios and the arena run in-process, every client
+//!   decoding every delta, and what each client receives (`tickwire bandwidth`).
+//! - [`dry_run`]: a room and its clients' encoding without sockets: the server's own work per
+//!   tick, for the bandwidth report and the `server_tick` benchmark.
+//!
+//! The server never depends on this crate.
+
+pub mod bandwidth_report;
+pub mod dry_run;
+pub mod loadgen;

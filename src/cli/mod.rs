@@ -1,0 +1,6 @@
+//! The command line: one file per subcommand, and the logging they share.
+
+pub mod bandwidth;
+pub mod loadgen;
+pub mod logging;
+pub mod serve;
