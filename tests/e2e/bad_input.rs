@@ -3,6 +3,7 @@
 use fastwebsockets::OpCode;
 use tickwire_client::{GameClient, Received};
 use tickwire_protocol::{ServerMsg, close};
+use tickwire_server::metrics::CloseReason;
 use tokio::io::AsyncWriteExt;
 
 use crate::harness::{LIMIT, client_frame, join, raw_ws, read_close_code, start};
@@ -63,12 +64,8 @@ async fn garbage_and_text_are_closed_while_others_play_on() {
             .expect("still playing");
     }
     let m = &server.shared().metrics;
-    assert!(
-        m.closes_bad_message
-            .load(std::sync::atomic::Ordering::Relaxed)
-            >= 2
-    );
-    assert_eq!(m.closes_text.load(std::sync::atomic::Ordering::Relaxed), 1);
+    assert!(m.closes(CloseReason::BadMessage) >= 2);
+    assert_eq!(m.closes(CloseReason::Text), 1);
     server.shutdown().await;
 }
 

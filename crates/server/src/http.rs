@@ -3,7 +3,6 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::sync::atomic::Ordering::Relaxed;
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -35,7 +34,7 @@ pub(crate) async fn route(
         }
         "/metrics" => typed(
             StatusCode::OK,
-            "text/plain; version=0.0.4",
+            crate::metrics::CONTENT_TYPE,
             shared.metrics.render(),
         ),
         "/rooms" => match serde_json::to_string(&shared.lobby.rooms()) {
@@ -59,7 +58,7 @@ pub(crate) async fn route(
 
 fn upgrade(req: &mut Request<Incoming>, shared: Arc<Shared>) -> Response<Body> {
     if let Err(refusal) = ws_edge::check_upgrade(req) {
-        shared.metrics.upgrades_refused.fetch_add(1, Relaxed);
+        shared.metrics.upgrades_refused.inc();
         tracing::debug!(reason = refusal.reason, "refused a WebSocket upgrade");
         let mut resp = text(refusal.status, &format!("{}\n", refusal.reason));
         if refusal.status == StatusCode::UPGRADE_REQUIRED {

@@ -21,7 +21,6 @@
 mod aoi;
 mod config;
 mod game;
-mod histogram;
 mod http;
 pub mod input_buffer;
 pub mod lobby;

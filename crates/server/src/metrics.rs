@@ -1,63 +1,43 @@
-//! Process-wide counters, rendered as Prometheus text at `/metrics`.
+//! `Metrics`: the process-wide counters, gauges and histograms, kept in a `prometheus-client`
+//! registry and rendered as Prometheus text at `/metrics`.
+//!
+//! Every update on the network path is one relaxed atomic add (counters and gauges); the two
+//! histograms take a short lock per observation, once per room tick and once per delta encoded.
 
-use std::fmt::Write as _;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use crate::histogram::Histogram;
+use prometheus_client::encoding::{
+    EncodeLabelSet, EncodeLabelValue, EncodeMetric, LabelValueEncoder, MetricEncoder,
+};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::metrics::{MetricType, TypedMetric};
+use prometheus_client::registry::Registry;
 
-/// Counters and gauges, all lock-free. One instance is shared by every task.
-#[derive(Default, Debug)]
-pub struct Metrics {
-    /// Sessions currently connected (after a good `Hello`).
-    pub players: AtomicU64,
-    /// Rooms running.
-    pub rooms: AtomicU64,
-    /// WebSocket sessions opened since start.
-    pub sessions_opened: AtomicU64,
-    /// Upgrade requests refused (bad method, key or version).
-    pub upgrades_refused: AtomicU64,
-    /// Sessions closed for a protocol or message error, by reason (see [`CloseReason`]).
-    pub closes_bad_frame: AtomicU64,
-    /// Text messages received (refused with 1003).
-    pub closes_text: AtomicU64,
-    /// Binary messages that did not decode (refused with 1008).
-    pub closes_bad_message: AtomicU64,
-    /// Hellos with another protocol version (refused with 4001).
-    pub closes_version: AtomicU64,
-    /// Joins refused because every room was full.
-    pub closes_full: AtomicU64,
-    /// Sessions dropped for sending too fast.
-    pub closes_flood: AtomicU64,
-    /// Sessions dropped because their socket would not take data for too long.
-    pub closes_slow: AtomicU64,
-    /// Inputs accepted.
-    pub inputs: AtomicU64,
-    /// Inputs dropped because a player's input buffer was full.
-    pub inputs_dropped: AtomicU64,
-    /// Simulation ticks run.
-    pub ticks: AtomicU64,
-    /// Ticks skipped because a room fell too far behind.
-    pub ticks_dropped: AtomicU64,
-    /// Snapshots written to sockets.
-    pub snapshots_sent: AtomicU64,
-    /// Snapshots a session never wrote because a newer one was ready first.
-    pub snapshots_skipped: AtomicU64,
-    /// Delta encodings reused from the per-snapshot cache.
-    pub encode_cache_hits: AtomicU64,
-    /// Delta encodings computed.
-    pub encode_cache_misses: AtomicU64,
-    /// WebSocket payload bytes written.
-    pub bytes_out: AtomicU64,
-    /// WebSocket payload bytes read.
-    pub bytes_in: AtomicU64,
-    /// Duration of each room tick (simulation step, capture and publish).
-    pub tick_duration: Histogram,
-    /// Time spent encoding deltas, per encoding.
-    pub encode_duration: Histogram,
+use crate::process_stats::ProcessCollector;
+
+/// Bucket upper bounds of the duration histograms, in microseconds: 10 µs to 200 ms, sixteen
+/// steps a decade (1, 1.2, 1.4, 1.6, 1.8, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9), so that
+/// neighbours are at most 1.25x apart and round targets (1, 2, 5, 10 ms) are bounds of their own:
+/// a p99 read from two scrapes is the bucket's upper bound, and "p99 ≤ 5 ms" can be read exactly.
+const BOUNDS_US: [u32; 70] = [
+    10, 12, 14, 16, 18, 20, 25, 30, 35, 40, 45, 50, 60, 70, 80, 90, 100, 120, 140, 160, 180, 200,
+    250, 300, 350, 400, 450, 500, 600, 700, 800, 900, 1_000, 1_200, 1_400, 1_600, 1_800, 2_000,
+    2_500, 3_000, 3_500, 4_000, 4_500, 5_000, 6_000, 7_000, 8_000, 9_000, 10_000, 12_000, 14_000,
+    16_000, 18_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000, 50_000, 60_000, 70_000, 80_000,
+    90_000, 100_000, 120_000, 140_000, 160_000, 180_000, 200_000,
+];
+
+/// A histogram of durations over [`BOUNDS_US`], observed in seconds.
+fn duration_histogram() -> Histogram {
+    Histogram::new(BOUNDS_US.iter().map(|&us| f64::from(us) / 1e6))
 }
 
 /// Why the server closed a session, for counting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CloseReason {
     /// A WebSocket frame error.
     BadFrame,
@@ -75,180 +55,322 @@ pub enum CloseReason {
     Slow,
 }
 
+impl CloseReason {
+    /// The reason as the `reason` label shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CloseReason::BadFrame => "bad_frame",
+            CloseReason::Text => "text",
+            CloseReason::BadMessage => "bad_message",
+            CloseReason::Version => "version",
+            CloseReason::Full => "full",
+            CloseReason::Flood => "flood",
+            CloseReason::Slow => "slow",
+        }
+    }
+
+    const ALL: [CloseReason; 7] = [
+        CloseReason::BadFrame,
+        CloseReason::Text,
+        CloseReason::BadMessage,
+        CloseReason::Version,
+        CloseReason::Full,
+        CloseReason::Flood,
+        CloseReason::Slow,
+    ];
+}
+
+impl EncodeLabelValue for CloseReason {
+    fn encode(&self, encoder: &mut LabelValueEncoder<'_>) -> Result<(), fmt::Error> {
+        fmt::Write::write_str(encoder, self.as_str())
+    }
+}
+
+/// The label of `tickwire_sessions_closed_total`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct CloseLabels {
+    reason: CloseReason,
+}
+
+/// The largest value observed so far, as a gauge in seconds (a histogram's buckets bound a
+/// maximum only to within a bucket).
+#[derive(Debug, Default)]
+pub struct MaxSeconds(std::sync::Arc<AtomicU64>);
+
+impl Clone for MaxSeconds {
+    fn clone(&self) -> Self {
+        MaxSeconds(self.0.clone())
+    }
+}
+
+impl MaxSeconds {
+    /// Records one observation in microseconds.
+    pub fn observe_us(&self, us: u64) {
+        self.0.fetch_max(us, Relaxed);
+    }
+
+    /// The largest observation so far, in microseconds.
+    pub fn max_us(&self) -> u64 {
+        self.0.load(Relaxed)
+    }
+}
+
+impl TypedMetric for MaxSeconds {
+    const TYPE: MetricType = MetricType::Gauge;
+}
+
+impl EncodeMetric for MaxSeconds {
+    fn encode(&self, mut encoder: MetricEncoder<'_>) -> Result<(), fmt::Error> {
+        encoder.encode_gauge(&(self.max_us() as f64 / 1e6))
+    }
+
+    fn metric_type(&self) -> MetricType {
+        Self::TYPE
+    }
+}
+
+/// Counters, gauges and histograms, shared by every task of one server. Each field is a handle
+/// into the registry that [`Metrics::render`] encodes.
+#[derive(Debug)]
+pub struct Metrics {
+    /// Sessions currently connected (after a good `Hello`).
+    pub players: Gauge,
+    /// Rooms running.
+    pub rooms: Gauge,
+    /// WebSocket sessions opened since start.
+    pub sessions_opened: Counter,
+    /// Upgrade requests refused (bad method, key or version).
+    pub upgrades_refused: Counter,
+    /// Inputs accepted.
+    pub inputs: Counter,
+    /// Inputs dropped because a player's input buffer was full.
+    pub inputs_dropped: Counter,
+    /// Simulation ticks run.
+    pub ticks: Counter,
+    /// Ticks skipped because a room fell too far behind.
+    pub ticks_dropped: Counter,
+    /// Snapshots written to sockets.
+    pub snapshots_sent: Counter,
+    /// Snapshots a session never wrote because a newer one was ready first.
+    pub snapshots_skipped: Counter,
+    /// Delta encodings reused from the per-snapshot cache.
+    pub encode_cache_hits: Counter,
+    /// Delta encodings computed.
+    pub encode_cache_misses: Counter,
+    /// WebSocket payload bytes written.
+    pub bytes_out: Counter,
+    /// WebSocket payload bytes read.
+    pub bytes_in: Counter,
+    /// Duration of each room tick (simulation step, capture and publish), in seconds.
+    pub tick_duration: Histogram,
+    /// The longest room tick since start.
+    pub tick_duration_max: MaxSeconds,
+    /// Time spent encoding deltas, per encoding, in seconds.
+    pub encode_duration: Histogram,
+    closes: Family<CloseLabels, Counter>,
+    registry: Registry,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let m = Metrics {
+            players: Gauge::default(),
+            rooms: Gauge::default(),
+            sessions_opened: Counter::default(),
+            upgrades_refused: Counter::default(),
+            inputs: Counter::default(),
+            inputs_dropped: Counter::default(),
+            ticks: Counter::default(),
+            ticks_dropped: Counter::default(),
+            snapshots_sent: Counter::default(),
+            snapshots_skipped: Counter::default(),
+            encode_cache_hits: Counter::default(),
+            encode_cache_misses: Counter::default(),
+            bytes_out: Counter::default(),
+            bytes_in: Counter::default(),
+            tick_duration: duration_histogram(),
+            tick_duration_max: MaxSeconds::default(),
+            encode_duration: duration_histogram(),
+            closes: Family::default(),
+            registry: Registry::default(),
+        };
+        m.register()
+    }
+}
+
 impl Metrics {
+    /// Registers every metric under its exported name (counters gain `_total` when encoded).
+    fn register(mut self) -> Metrics {
+        let r = &mut self.registry;
+        r.register(
+            "tickwire_players",
+            "Connected players",
+            self.players.clone(),
+        );
+        r.register("tickwire_rooms", "Rooms running", self.rooms.clone());
+        let counters = [
+            (
+                "tickwire_sessions_opened",
+                "WebSocket sessions opened",
+                &self.sessions_opened,
+            ),
+            (
+                "tickwire_upgrades_refused",
+                "Refused WebSocket upgrade requests",
+                &self.upgrades_refused,
+            ),
+            ("tickwire_inputs", "Inputs accepted", &self.inputs),
+            (
+                "tickwire_inputs_dropped",
+                "Inputs dropped on a full buffer",
+                &self.inputs_dropped,
+            ),
+            ("tickwire_ticks", "Simulation ticks run", &self.ticks),
+            (
+                "tickwire_ticks_dropped",
+                "Ticks skipped when a room fell behind",
+                &self.ticks_dropped,
+            ),
+            (
+                "tickwire_snapshots_sent",
+                "Snapshots written to sockets",
+                &self.snapshots_sent,
+            ),
+            (
+                "tickwire_snapshots_skipped",
+                "Snapshots skipped for slow sessions",
+                &self.snapshots_skipped,
+            ),
+            (
+                "tickwire_encode_cache_hits",
+                "Delta encodings shared between sessions",
+                &self.encode_cache_hits,
+            ),
+            (
+                "tickwire_encode_cache_misses",
+                "Delta encodings computed",
+                &self.encode_cache_misses,
+            ),
+            (
+                "tickwire_bytes_out",
+                "WebSocket payload bytes written",
+                &self.bytes_out,
+            ),
+            (
+                "tickwire_bytes_in",
+                "WebSocket payload bytes read",
+                &self.bytes_in,
+            ),
+        ];
+        for (name, help, counter) in counters {
+            r.register(name, help, counter.clone());
+        }
+        // Every reason is exported from the start, at zero, so that a rate can be taken at once.
+        for reason in CloseReason::ALL {
+            let _ = self.closes.get_or_create(&CloseLabels { reason });
+        }
+        r.register(
+            "tickwire_sessions_closed",
+            "Sessions the server closed, by reason",
+            self.closes.clone(),
+        );
+        r.register(
+            "tickwire_tick_duration_seconds",
+            "Duration of one room tick: step, capture, publish",
+            self.tick_duration.clone(),
+        );
+        r.register(
+            "tickwire_tick_duration_max_seconds",
+            "Longest room tick since start",
+            self.tick_duration_max.clone(),
+        );
+        r.register(
+            "tickwire_encode_duration_seconds",
+            "Duration of one delta encoding",
+            self.encode_duration.clone(),
+        );
+        r.register_collector(Box::new(ProcessCollector));
+        self
+    }
+
     /// Counts one close for `reason`.
     pub fn count_close(&self, reason: CloseReason) {
-        let c = match reason {
-            CloseReason::BadFrame => &self.closes_bad_frame,
-            CloseReason::Text => &self.closes_text,
-            CloseReason::BadMessage => &self.closes_bad_message,
-            CloseReason::Version => &self.closes_version,
-            CloseReason::Full => &self.closes_full,
-            CloseReason::Flood => &self.closes_flood,
-            CloseReason::Slow => &self.closes_slow,
-        };
-        c.fetch_add(1, Relaxed);
+        self.closes.get_or_create(&CloseLabels { reason }).inc();
+    }
+
+    /// Closes counted for `reason` so far.
+    pub fn closes(&self, reason: CloseReason) -> u64 {
+        self.closes.get_or_create(&CloseLabels { reason }).get()
     }
 
     /// Records one tick's duration.
     pub fn record_tick(&self, micros: u64) {
-        self.ticks.fetch_add(1, Relaxed);
-        self.tick_duration.observe_us(micros);
+        self.ticks.inc();
+        self.tick_duration.observe(micros as f64 / 1e6);
+        self.tick_duration_max.observe_us(micros);
     }
 
-    /// The Prometheus text exposition of every counter.
+    /// Records one delta encoding's duration.
+    pub fn record_encode(&self, micros: u64) {
+        self.encode_duration.observe(micros as f64 / 1e6);
+    }
+
+    /// The Prometheus text exposition (format 0.0.4) of every metric.
     pub fn render(&self) -> String {
-        let mut out = String::with_capacity(4096);
-        let gauge = |out: &mut String, name: &str, help: &str, v: &AtomicU64| {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {}",
-                v.load(Relaxed)
-            );
-        };
-        let counter = |out: &mut String, name: &str, help: &str, v: &AtomicU64| {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
-                v.load(Relaxed)
-            );
-        };
-        gauge(
-            &mut out,
-            "tickwire_players",
-            "Connected players.",
-            &self.players,
-        );
-        gauge(&mut out, "tickwire_rooms", "Rooms running.", &self.rooms);
-        counter(
-            &mut out,
-            "tickwire_sessions_opened_total",
-            "WebSocket sessions opened.",
-            &self.sessions_opened,
-        );
-        counter(
-            &mut out,
-            "tickwire_upgrades_refused_total",
-            "Refused WebSocket upgrade requests.",
-            &self.upgrades_refused,
-        );
-        let _ = writeln!(
-            out,
-            "# HELP tickwire_sessions_closed_total Sessions the server closed, by reason.\n# TYPE tickwire_sessions_closed_total counter"
-        );
-        for (reason, v) in [
-            ("bad_frame", &self.closes_bad_frame),
-            ("text", &self.closes_text),
-            ("bad_message", &self.closes_bad_message),
-            ("version", &self.closes_version),
-            ("full", &self.closes_full),
-            ("flood", &self.closes_flood),
-            ("slow", &self.closes_slow),
-        ] {
-            let _ = writeln!(
-                out,
-                "tickwire_sessions_closed_total{{reason=\"{reason}\"}} {}",
-                v.load(Relaxed)
-            );
+        let mut out = String::with_capacity(8192);
+        // Writing into a String cannot fail; an error here would be a bug in the encoder.
+        if let Err(e) =
+            prometheus_client::encoding::prometheus_text::encode(&mut out, &self.registry)
+        {
+            tracing::error!(error = %e, "cannot render metrics");
         }
-        counter(
-            &mut out,
-            "tickwire_inputs_total",
-            "Inputs accepted.",
-            &self.inputs,
-        );
-        counter(
-            &mut out,
-            "tickwire_inputs_dropped_total",
-            "Inputs dropped on a full buffer.",
-            &self.inputs_dropped,
-        );
-        counter(
-            &mut out,
-            "tickwire_ticks_total",
-            "Simulation ticks run.",
-            &self.ticks,
-        );
-        counter(
-            &mut out,
-            "tickwire_ticks_dropped_total",
-            "Ticks skipped when a room fell behind.",
-            &self.ticks_dropped,
-        );
-        counter(
-            &mut out,
-            "tickwire_snapshots_sent_total",
-            "Snapshots written to sockets.",
-            &self.snapshots_sent,
-        );
-        counter(
-            &mut out,
-            "tickwire_snapshots_skipped_total",
-            "Snapshots skipped for slow sessions.",
-            &self.snapshots_skipped,
-        );
-        counter(
-            &mut out,
-            "tickwire_encode_cache_hits_total",
-            "Delta encodings shared between sessions.",
-            &self.encode_cache_hits,
-        );
-        counter(
-            &mut out,
-            "tickwire_encode_cache_misses_total",
-            "Delta encodings computed.",
-            &self.encode_cache_misses,
-        );
-        counter(
-            &mut out,
-            "tickwire_bytes_out_total",
-            "WebSocket payload bytes written.",
-            &self.bytes_out,
-        );
-        counter(
-            &mut out,
-            "tickwire_bytes_in_total",
-            "WebSocket payload bytes read.",
-            &self.bytes_in,
-        );
-        self.tick_duration.render(
-            &mut out,
-            "tickwire_tick_duration_seconds",
-            "Duration of one room tick: step, capture, publish.",
-        );
-        self.encode_duration.render(
-            &mut out,
-            "tickwire_encode_duration_seconds",
-            "Duration of one delta encoding.",
-        );
-        let (hits, misses) = (
-            self.encode_cache_hits.load(Relaxed),
-            self.encode_cache_misses.load(Relaxed),
-        );
-        if hits + misses > 0 {
-            let _ = writeln!(
-                out,
-                "# HELP tickwire_encode_cache_hit_ratio Share of snapshot encodings shared between sessions since start.\n# TYPE tickwire_encode_cache_hit_ratio gauge\ntickwire_encode_cache_hit_ratio {}",
-                hits as f64 / (hits + misses) as f64
-            );
-        }
-        if let Some(cpu) = crate::process_stats::cpu_seconds() {
-            let _ = writeln!(
-                out,
-                "# HELP process_cpu_seconds_total User and system CPU time of the process.\n# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total {cpu}"
-            );
-        }
-        if let Some(rss) = crate::process_stats::resident_bytes() {
-            let _ = writeln!(
-                out,
-                "# HELP process_resident_memory_bytes Resident memory of the process.\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes {rss}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP tickwire_tick_duration_max_seconds Longest tick since start.\n# TYPE tickwire_tick_duration_max_seconds gauge\ntickwire_tick_duration_max_seconds {}",
-            self.tick_duration.max_us() as f64 / 1e6
-        );
         out
+    }
+}
+
+/// The `Content-Type` of [`Metrics::render`]'s text.
+pub const CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counters_histograms_and_close_reasons() {
+        let m = Metrics::default();
+        m.bytes_out.inc_by(42);
+        m.players.inc();
+        m.count_close(CloseReason::Flood);
+        for us in [5, 10, 11, 1_000, 1_000_000] {
+            m.record_tick(us);
+        }
+        let text = m.render();
+        assert!(text.contains("tickwire_bytes_out_total 42\n"), "{text}");
+        assert!(text.contains("tickwire_players 1\n"), "{text}");
+        assert!(
+            text.contains("tickwire_sessions_closed_total{reason=\"flood\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("tickwire_sessions_closed_total{reason=\"slow\"} 0\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("tickwire_tick_duration_seconds_bucket{le=\"1e-05\"} 2\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("tickwire_tick_duration_seconds_bucket{le=\"+Inf\"} 5\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("tickwire_tick_duration_seconds_count 5\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("tickwire_tick_duration_max_seconds 1.0\n"),
+            "{text}"
+        );
+        assert!(text.contains("tickwire_ticks_total 5\n"), "{text}");
     }
 }

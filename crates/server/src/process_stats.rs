@@ -1,4 +1,13 @@
-//! This process's CPU time and resident memory, read from `/proc` (Linux only; `None` elsewhere).
+//! This process's CPU time and resident memory, read from `/proc` (Linux only; `None` elsewhere),
+//! and [`ProcessCollector`], which exports them as the standard `process_*` metrics.
+//!
+//! Read by hand: `prometheus-client` has no process collector, and these are two short reads of
+//! `/proc/self` per scrape.
+
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::counter::ConstCounter;
+use prometheus_client::metrics::gauge::ConstGauge;
 
 /// Clock ticks per second in `/proc/*/stat`; fixed at 100 by the Linux ABI (USER_HZ).
 const USER_HZ: f64 = 100.0;
@@ -21,6 +30,36 @@ pub fn resident_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+/// Exports `process_cpu_seconds_total` and `process_resident_memory_bytes` at each scrape.
+#[derive(Debug)]
+pub struct ProcessCollector;
+
+impl Collector for ProcessCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
+        if let Some(cpu) = cpu_seconds() {
+            let counter = ConstCounter::new(cpu);
+            let metric = encoder.encode_descriptor(
+                "process_cpu_seconds",
+                "User and system CPU time of the process",
+                None,
+                counter.metric_type(),
+            )?;
+            counter.encode(metric)?;
+        }
+        if let Some(rss) = resident_bytes() {
+            let gauge = ConstGauge::new(rss as i64);
+            let metric = encoder.encode_descriptor(
+                "process_resident_memory_bytes",
+                "Resident memory of the process",
+                None,
+                gauge.metric_type(),
+            )?;
+            gauge.encode(metric)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

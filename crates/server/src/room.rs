@@ -3,7 +3,6 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::Ordering::Relaxed;
 
 use tickwire_protocol::{
     ClientId, EntityId, GameEventMsg, Input, MAX_NAME_CHARS, MapInfo, PROTOCOL_VERSION, ScoreEntry,
@@ -166,7 +165,7 @@ impl Room {
             }
         }
         if dropped > 0 {
-            self.metrics.inputs_dropped.fetch_add(dropped, Relaxed);
+            self.metrics.inputs_dropped.inc_by(dropped);
         }
         self.game.step(&self.step_inputs);
 

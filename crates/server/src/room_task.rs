@@ -81,7 +81,7 @@ pub fn spawn_room(
         capacity,
         map: room.map_name().to_owned(),
     };
-    metrics.rooms.fetch_add(1, Relaxed);
+    metrics.rooms.inc();
     tokio::spawn(async move {
         run(
             room,
@@ -93,7 +93,7 @@ pub fn spawn_room(
             shutdown,
         )
         .await;
-        metrics.rooms.fetch_sub(1, Relaxed);
+        metrics.rooms.dec();
         tracing::info!(room = id, "room stopped");
     });
     handle
@@ -142,7 +142,7 @@ async fn run(
             let behind = now - next;
             let lost = (behind.as_secs_f64() / dt.as_secs_f64()).floor() as u32 + 1;
             next += dt * lost;
-            metrics.ticks_dropped.fetch_add(u64::from(lost), Relaxed);
+            metrics.ticks_dropped.inc_by(u64::from(lost));
         }
         players.store(room.player_count(), Relaxed);
         if room.player_count() > 0 {

@@ -2,7 +2,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use hyper::server::conn::http1;
@@ -95,9 +94,7 @@ impl Server {
         tracing::info!("draining");
         let _ = self.stop.send(true);
         let deadline = tokio::time::Instant::now() + self.grace;
-        while self.shared.metrics.players.load(Relaxed) > 0
-            && tokio::time::Instant::now() < deadline
-        {
+        while self.shared.metrics.players.get() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         self.accept.abort();

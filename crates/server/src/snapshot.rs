@@ -147,9 +147,7 @@ impl SnapshotFrame {
             previous: previous.map(|p| &*p.world),
         };
         let bytes = Arc::new(Delta::encode(worlds.baseline, &view.world).to_bytes(worlds));
-        metrics
-            .encode_duration
-            .observe_us(started.elapsed().as_micros() as u64);
+        metrics.record_encode(started.elapsed().as_micros() as u64);
         let mut cache = self.encoded.lock();
         if let Some(existing) = cache.get(&key) {
             return (existing.clone(), CacheUse::Hit);

@@ -1,7 +1,6 @@
 //! `MessageReader`: complete client messages out of WebSocket frames.
 
 use fastwebsockets::{Frame, OpCode, WebSocketRead};
-use std::sync::atomic::Ordering::Relaxed;
 use tickwire_protocol::{close, codec};
 use tokio::io::AsyncRead;
 use tokio::sync::mpsc;
@@ -59,10 +58,7 @@ impl MessageReader {
                     });
                 }
             };
-            shared
-                .metrics
-                .bytes_in
-                .fetch_add(frame.payload.len() as u64, Relaxed);
+            shared.metrics.bytes_in.inc_by(frame.payload.len() as u64);
             // RFC 6455 5.1: a server must close the connection on an unmasked client frame;
             // fastwebsockets accepts them, so the check is ours.
             if !ws_edge::is_masked(&mut frame) {

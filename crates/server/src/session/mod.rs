@@ -13,7 +13,6 @@ mod reader;
 mod writer;
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use fastwebsockets::{OpCode, WebSocket};
@@ -32,7 +31,7 @@ type Stream = TokioIo<Upgraded>;
 
 /// Runs a session to its end.
 pub(crate) async fn run_session(ws: WebSocket<Stream>, shared: Arc<Shared>) {
-    shared.metrics.sessions_opened.fetch_add(1, Relaxed);
+    shared.metrics.sessions_opened.inc();
     let (mut rx, tx) = ws.split(|s| {
         let (r, w) = tokio::io::split(s);
         (r, BufWriter::new(w))

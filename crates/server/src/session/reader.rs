@@ -2,7 +2,6 @@
 //! leaves or breaks a rule.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
 use fastwebsockets::WebSocketRead;
@@ -93,7 +92,7 @@ pub(super) async fn read_loop(
         }
     };
     tracing::info!(%client, room = room.id, entity = %joined.entity, name = %hello.name, "player joined");
-    shared.metrics.players.fetch_add(1, Relaxed);
+    shared.metrics.players.inc();
     let tick_rate = f64::from(joined.welcome.tick_rate);
     if ctrl
         .send(Control::Joined {
@@ -103,7 +102,7 @@ pub(super) async fn read_loop(
         .await
         .is_err()
     {
-        shared.metrics.players.fetch_sub(1, Relaxed);
+        shared.metrics.players.dec();
         return Ending {
             code: close::NORMAL,
             reason: String::new(),
@@ -130,9 +129,9 @@ pub(super) async fn read_loop(
                     continue;
                 }
                 last_seq = Some(input.seq);
-                shared.metrics.inputs.fetch_add(1, Relaxed);
+                shared.metrics.inputs.inc();
                 if !inputs.push(input) {
-                    shared.metrics.inputs_dropped.fetch_add(1, Relaxed);
+                    shared.metrics.inputs_dropped.inc();
                 }
             }
             Ok(ClientMsg::Ping(ping)) => {
@@ -158,7 +157,7 @@ pub(super) async fn read_loop(
         }
     };
     tracing::info!(%client, code = ending.code, reason = %ending.reason, "player left");
-    shared.metrics.players.fetch_sub(1, Relaxed);
+    shared.metrics.players.dec();
     ending
 }
 

@@ -4,7 +4,6 @@
 //! it: a client that reads slowly skips frames instead of queueing them.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use fastwebsockets::{Frame, OpCode, Payload, WebSocketError, WebSocketWrite};
@@ -101,7 +100,7 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                     let Some(frame) = s.frames.borrow_and_update().clone() else { continue };
                     if let Some(t) = last_tick {
                         let skipped = (frame.tick().since(t) / s.ticks_per_snapshot.max(1)).saturating_sub(1);
-                        metrics.snapshots_skipped.fetch_add(u64::from(skipped), Relaxed);
+                        metrics.snapshots_skipped.inc_by(u64::from(skipped));
                     }
                     last_tick = Some(frame.tick());
                     if frame.scoreboard.0 != scoreboard_version {
@@ -116,21 +115,21 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                     if let Some(fixed) = &frame.fixed {
                         out.binary(fixed).await?;
                         out.flush().await?;
-                        metrics.snapshots_sent.fetch_add(1, Relaxed);
+                        metrics.snapshots_sent.inc();
                         continue;
                     }
                     let view = frame.view_for(s.entity, baseline.as_ref().and_then(|b| b.key.cell));
                     let (body, cache) = frame.delta_for(baseline.as_ref(), previous.as_ref(), &view, &metrics);
                     match cache {
-                        CacheUse::Hit => metrics.encode_cache_hits.fetch_add(1, Relaxed),
-                        CacheUse::Miss => metrics.encode_cache_misses.fetch_add(1, Relaxed),
+                        CacheUse::Hit => metrics.encode_cache_hits.inc(),
+                        CacheUse::Miss => metrics.encode_cache_misses.inc(),
                     };
                     let ack = frame.acks.get(s.slot).copied().unwrap_or(0);
                     buf.clear();
                     codec::write_snapshot(ack, &body, &mut buf);
                     out.binary(&buf).await?;
                     out.flush().await?;
-                    metrics.snapshots_sent.fetch_add(1, Relaxed);
+                    metrics.snapshots_sent.inc();
                     previous = baseline.replace(view);
                 }
             }
@@ -182,9 +181,7 @@ struct Out<'a, W> {
 
 impl<W: AsyncWrite + Unpin> Out<'_, W> {
     async fn binary(&mut self, bytes: &[u8]) -> Result<(), WebSocketError> {
-        self.metrics
-            .bytes_out
-            .fetch_add(bytes.len() as u64, Relaxed);
+        self.metrics.bytes_out.inc_by(bytes.len() as u64);
         self.write(Frame::binary(Payload::Borrowed(bytes))).await
     }
 
