@@ -1,0 +1,28 @@
+//! Serves tag with the bundled browser client: `cargo run --release -p tickwire-example-tag`,
+//! then open the printed address in two windows. An optional argument sets the address.
+
+use std::net::SocketAddr;
+
+use tickwire_example_tag::Tag;
+use tickwire_server::{Game, Server, ServerConfig};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let bind: SocketAddr = match std::env::args().nth(1) {
+        Some(addr) => addr.parse()?,
+        None => SocketAddr::from(([127, 0, 0, 1], 8081)),
+    };
+    let config = ServerConfig {
+        bind,
+        ..ServerConfig::default()
+    };
+    let tick_rate = config.tick_rate;
+    let server = Server::start(config, move |seed| {
+        Box::new(Tag::new(tick_rate, seed)) as Box<dyn Game>
+    })
+    .await?;
+    println!("tag is being served at http://{}/", server.local_addr());
+    tokio::signal::ctrl_c().await?;
+    server.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! Tag played over real WebSockets on loopback: "it" chases a runner until the server says it
+//! tagged them, and then the runner is "it".
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tickwire_client::{GameClient, Received};
+use tickwire_example_tag::{BASE_HALF, FIELD, IT_HP, RUNNER_HP, Tag};
+use tickwire_protocol::{ClientMsg, EntityId, GameEventMsg, Input, ServerMsg, WorldState, quant};
+use tickwire_server::{Game, Server, ServerConfig};
+
+/// Every wait in this test is bounded by this.
+const LIMIT: Duration = Duration::from_secs(30);
+
+fn pos(world: &WorldState, id: EntityId) -> Option<(f32, f32)> {
+    let e = world.entity(id)?;
+    Some((quant::fixed_to_pos(e.x), quant::fixed_to_pos(e.y)))
+}
+
+/// One input per snapshot, towards `to` (or none when already there).
+fn towards(seq: u32, from: (f32, f32), to: (f32, f32)) -> ClientMsg {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-3);
+    ClientMsg::Input(Input {
+        seq,
+        move_x: dx / len,
+        move_y: dy / len,
+        ..Input::default()
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn it_catches_a_runner_and_the_runner_becomes_it() {
+    let config = ServerConfig {
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        tick_rate: 30,
+        snapshot_rate: 30,
+        ..ServerConfig::default()
+    };
+    let server = Server::start(config, |seed| Box::new(Tag::new(30, seed)) as Box<dyn Game>)
+        .await
+        .expect("server starts");
+    let addr = server.local_addr();
+    let mut it = GameClient::join(addr, "it").await.expect("join");
+    let mut runner = GameClient::join(addr, "runner").await.expect("join");
+    let it_id = it.welcome.as_ref().expect("welcome").entity_id;
+    let runner_id = runner.welcome.as_ref().expect("welcome").entity_id;
+
+    // The runner steps off the base if it spawned there (nobody can be tagged on it), then
+    // stands still, reading snapshots until the test ends.
+    let runner_task = tokio::spawn(async move {
+        let corner = (FIELD / 2.0 - 3.0 * BASE_HALF, FIELD / 2.0 - 3.0 * BASE_HALF);
+        let mut seq = 0;
+        loop {
+            let me = match runner.next_snapshot().await {
+                Ok(_) => runner.world().and_then(|w| pos(w, runner_id)),
+                Err(_) => return,
+            };
+            let Some(me) = me else { continue };
+            let centre = FIELD / 2.0;
+            if (me.0 - centre).abs() <= BASE_HALF + 4.0 && (me.1 - centre).abs() <= BASE_HALF + 4.0
+            {
+                seq += 1;
+                if runner.send(&towards(seq, me, corner)).await.is_err() {
+                    return;
+                }
+            }
+        }
+    });
+
+    // "it" chases the runner until the server reports the tag, its snapshot shows the runner as
+    // "it" and the scoreboard counts it (the scoreboard may come before or after the event).
+    let (tag, world, scores) = tokio::time::timeout(LIMIT, async {
+        let (mut seq, mut tag, mut scores) = (0, None, None);
+        loop {
+            match it.recv().await.expect("it reads") {
+                Received::Snapshot { .. } => {
+                    let world = it.world().expect("world").clone();
+                    let runner_is_it = world.entity(runner_id).map(|e| e.hp) == Some(IT_HP);
+                    if tag.is_some() && scores.is_some() && runner_is_it {
+                        break (tag, world, scores);
+                    }
+                    if tag.is_none() {
+                        let me = world.entity(it_id).expect("it is in the world");
+                        assert_eq!(me.hp, IT_HP, "the first player is it");
+                    }
+                    if let (Some(a), Some(b)) = (pos(&world, it_id), pos(&world, runner_id)) {
+                        seq += 1;
+                        it.send(&towards(seq, a, b)).await.expect("send");
+                    }
+                }
+                Received::Message(ServerMsg::Event(GameEventMsg::Kill { killer, victim })) => {
+                    tag = Some((killer, victim));
+                }
+                Received::Message(ServerMsg::Scoreboard(s)) => {
+                    if s.iter().any(|row| row.kills > 0) {
+                        scores = Some(s);
+                    }
+                }
+                Received::Closed { code, reason } => panic!("closed: {code} {reason}"),
+                Received::Message(_) => {}
+            }
+        }
+    })
+    .await
+    .expect("tagged within the time limit");
+    assert_eq!(tag, Some((it_id, runner_id)));
+    assert_eq!(world.entity(it_id).map(|e| e.hp), Some(RUNNER_HP));
+    let scores = scores.expect("a scoreboard");
+    let row = |id| scores.iter().find(|s| s.entity == id).expect("a row");
+    assert_eq!((row(it_id).kills, row(it_id).deaths), (1, 0));
+    assert_eq!((row(runner_id).kills, row(runner_id).deaths), (0, 1));
+
+    runner_task.abort();
+    server.shutdown().await;
+}
