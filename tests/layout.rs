@@ -1,0 +1,97 @@
+//! The layout's rules, read from the dependency graph itself (`cargo tree`), so that a change
+//! that breaks one fails here rather than in a review:
+//! - protocol and sim never depend on tokio, hyper, fastwebsockets or any other tickwire crate;
+//! - the server never depends on the tools, the client, or a particular game;
+//! - the client never depends on the server (a bot never compiles it).
+
+use std::process::Command;
+
+/// Every package `package` depends on for normal builds, transitively, as crate names.
+fn dependencies(package: &str) -> Vec<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "tree",
+            "--offline",
+            "--edges",
+            "normal",
+            "--prefix",
+            "none",
+            "--package",
+            package,
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run cargo tree");
+    assert!(
+        out.status.success(),
+        "cargo tree -p {package} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut names: Vec<String> = text
+        .lines()
+        .skip(1) // the package itself
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn assert_none_of(package: &str, forbidden: &[&str]) {
+    let deps = dependencies(package);
+    assert!(
+        deps.len() > 1,
+        "{package}: cargo tree listed nothing: {deps:?}"
+    );
+    let found: Vec<&String> = deps
+        .iter()
+        .filter(|d| forbidden.contains(&d.as_str()))
+        .collect();
+    assert!(found.is_empty(), "{package} depends on {found:?}");
+}
+
+const IO: &[&str] = &["tokio", "hyper", "hyper-util", "fastwebsockets", "socket2"];
+const TICKWIRE: &[&str] = &[
+    "tickwire-protocol",
+    "tickwire-sim",
+    "tickwire-scenarios",
+    "tickwire-server",
+    "tickwire-arena",
+    "tickwire-client",
+    "tickwire-tools",
+];
+
+#[test]
+fn protocol_and_sim_know_no_io_and_no_other_crate_of_ours() {
+    for package in ["tickwire-protocol", "tickwire-sim"] {
+        assert_none_of(package, IO);
+        assert_none_of(package, TICKWIRE);
+    }
+}
+
+#[test]
+fn the_server_depends_on_the_protocol_only() {
+    let ours: Vec<&str> = TICKWIRE
+        .iter()
+        .copied()
+        .filter(|c| *c != "tickwire-protocol" && *c != "tickwire-server")
+        .collect();
+    assert_none_of("tickwire-server", &ours);
+    assert!(dependencies("tickwire-server").contains(&"tickwire-protocol".to_owned()));
+}
+
+#[test]
+fn the_client_never_compiles_the_server() {
+    assert_none_of(
+        "tickwire-client",
+        &[
+            "tickwire-server",
+            "tickwire-sim",
+            "tickwire-tools",
+            "tickwire-arena",
+        ],
+    );
+}
