@@ -306,7 +306,7 @@ fn hex(bytes: &[u8]) -> String {
 
 #[test]
 fn vectors_match_the_files() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     let write = std::env::var("TICKWIRE_WRITE_VECTORS").is_ok_and(|v| v == "1");
     if write {
         std::fs::create_dir_all(&dir).expect("create tests/vectors");
