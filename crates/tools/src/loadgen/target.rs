@@ -160,34 +160,35 @@ impl Target {
 mod tests {
     use super::*;
 
+    /// The host, port and path a URL parses to.
+    fn parts(url: &str) -> (String, u16, String) {
+        let t = Target::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"));
+        (t.host, t.port, t.path)
+    }
+
     #[test]
     fn parses_hosts_ports_and_paths() {
-        let t = Target::parse("ws://127.0.0.1:9001/ws").expect("parses");
-        assert_eq!(
-            (t.host.as_str(), t.port, t.path.as_str()),
-            ("127.0.0.1", 9001, "/ws")
-        );
-        let t = Target::parse("ws://localhost").expect("parses");
-        assert_eq!((t.port, t.path.as_str()), (80, "/ws"));
+        let expect = |url, host: &str, port, path: &str| {
+            assert_eq!(parts(url), (host.into(), port, path.into()), "{url}");
+        };
+        expect("ws://127.0.0.1:9001/ws", "127.0.0.1", 9001, "/ws");
+        expect("ws://localhost", "localhost", 80, "/ws");
+        expect("ws://localhost/", "localhost", 80, "/");
+        expect("ws://[::1]:8080/game", "::1", 8080, "/game");
         let t = Target::parse("ws://[::1]:8080/game").expect("parses");
-        assert_eq!(
-            (t.host.as_str(), t.port, t.path.as_str()),
-            ("::1", 8080, "/game")
-        );
         assert_eq!(t.authority(), "[::1]:8080");
-        let t = Target::parse("ws://localhost/").expect("parses");
-        assert_eq!(t.path, "/");
     }
 
     #[test]
     fn keeps_the_query_string() {
-        let t = Target::parse("ws://127.0.0.1:9001/game?room=2&x=y").expect("parses");
+        // In the path, after the default one when the URL names none.
+        let url = "ws://127.0.0.1:9001/game?room=2&x=y";
         assert_eq!(
-            (t.host.as_str(), t.port, t.path.as_str()),
-            ("127.0.0.1", 9001, "/game?room=2&x=y")
+            parts(url),
+            ("127.0.0.1".into(), 9001, "/game?room=2&x=y".into())
         );
-        let t = Target::parse("ws://127.0.0.1:9001?room=2").expect("parses");
-        assert_eq!((t.port, t.path.as_str()), (9001, "/ws?room=2"));
+        let url = "ws://127.0.0.1:9001?room=2";
+        assert_eq!(parts(url), ("127.0.0.1".into(), 9001, "/ws?room=2".into()));
     }
 
     #[test]
