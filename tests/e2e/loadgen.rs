@@ -47,32 +47,51 @@ async fn a_short_run_measures_every_client() {
     assert!(report.server_tick_ms_p50.is_some(), "{report}");
     assert!(report.metrics_error.is_none(), "{report}");
 
-    // The JSON holds every key a benchmark script reads.
+    assert!(report.input_ack_samples > 0, "{report}");
+
+    // The JSON holds every figure a benchmark script reads, each a finite number in a range that
+    // any working run reaches (loose: this must hold on a loaded 2-core machine too).
     let json = serde_json::to_value(&report).expect("json");
-    for key in [
-        "clients_requested",
-        "clients_connected",
-        "duration_s",
-        "snapshots_per_sec_per_client",
-        "snapshots_per_sec_slowest_client",
-        "bytes_per_sec_per_client",
-        "entity_updates_per_sec",
-        "bits_per_entity_update",
-        "input_ack_latency_ms_p50",
-        "input_ack_latency_ms_p99",
-        "decode_errors",
-        "unexpected_closes",
-        "connect_failures",
-        "server_tick_ms_p50",
-        "server_tick_ms_p99",
-        "server_tick_ms_max",
-        "server_cpu_pct",
-        "server_cpu_ms_per_tick",
-        "server_rss_mb",
-        "loadgen_cpu_pct",
-    ] {
-        assert!(json.get(key).is_some(), "{key} missing from {json}");
-    }
+    let figure = |key: &str| -> f64 {
+        let v = json
+            .get(key)
+            .unwrap_or_else(|| panic!("{key} missing from {json}"))
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} is not a number in {json}"));
+        assert!(v.is_finite(), "{key} = {v}\n{report}");
+        v
+    };
+    let in_range = |key: &str, lo: f64, hi: f64| {
+        let v = figure(key);
+        assert!(
+            (lo..=hi).contains(&v),
+            "{key} = {v}, expected {lo}..={hi}\n{report}"
+        );
+        v
+    };
+    in_range("clients_requested", 20.0, 20.0);
+    in_range("clients_connected", 20.0, 20.0);
+    in_range("connect_failures", 0.0, 0.0);
+    in_range("decode_errors", 0.0, 0.0);
+    in_range("unexpected_closes", 0.0, 0.0);
+    in_range("duration_s", 3.0, 3.0);
+    let rate = in_range("snapshots_per_sec_per_client", 27.0, 33.0);
+    in_range("snapshots_per_sec_slowest_client", f64::MIN_POSITIVE, rate);
+    in_range("bytes_per_sec_per_client", 1.0, 10e6);
+    in_range("entity_updates_per_sec", 1.0, 1e6);
+    in_range("bits_per_entity_update", 5.0, 200.0);
+    // The latencies and tick durations are ordered: p50 <= p99 <= max.
+    let p50 = in_range("input_ack_latency_ms_p50", f64::MIN_POSITIVE, 10_000.0);
+    let p99 = in_range("input_ack_latency_ms_p99", p50, 10_000.0);
+    in_range("input_ack_latency_ms_max", p99, 60_000.0);
+    let p50 = in_range("server_tick_ms_p50", f64::MIN_POSITIVE, 10_000.0);
+    let p99 = in_range("server_tick_ms_p99", p50, 10_000.0);
+    in_range("server_tick_ms_max", p99, 10_000.0);
+    in_range("server_ticks_per_sec", 1.0, 1_000.0);
+    in_range("server_cpu_pct", f64::MIN_POSITIVE, 100_000.0);
+    in_range("server_cpu_ms_per_tick", f64::MIN_POSITIVE, 10_000.0);
+    in_range("server_rss_mb", 1.0, 1e6);
+    in_range("loadgen_cpu_pct", f64::MIN_POSITIVE, 100_000.0);
 }
 
 #[tokio::test]

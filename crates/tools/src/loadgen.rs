@@ -17,12 +17,11 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 mod client;
-mod latency;
 mod report;
 mod scrape;
 mod target;
 
-use client::{Counters, RunShared, Running, SplitMix, Totals};
+use client::{Counters, RunShared, Running, Totals};
 pub use report::Report;
 use scrape::Scrape;
 pub use target::{Target, TargetError};
@@ -125,7 +124,7 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
         let target = target.clone();
         let shared = shared.clone();
         let stop = stop_rx.clone();
-        let seed = SplitMix::new(config.seed ^ u64::from(i).wrapping_mul(0x9E37_79B9)).next_u64();
+        let seed = client_seed(config.seed, i);
         joins.push(tokio::spawn(async move {
             let name = format!("load-{i}");
             let joined = tokio::time::timeout(JOIN_LIMIT, client::join(addr, &target, name))
@@ -216,6 +215,7 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
     let bytes_per_sec = per_client(start.bytes_in, end.bytes_in);
     let updates_per_sec = per_client(start.entity_updates, end.entity_updates);
     let ms = |us: Option<u64>| us.map(|us| us as f64 / 1000.0);
+    let latency = shared.ack_latency();
     let mut report = Report {
         url: config.url.clone(),
         clients_requested: config.clients,
@@ -242,10 +242,10 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
         bits_per_entity_update: (updates_per_sec > 0.0)
             .then(|| bytes_per_sec * 8.0 / updates_per_sec),
         inputs_per_sec_per_client: per_client(start.inputs_sent, end.inputs_sent),
-        input_ack_latency_ms_p50: ms(shared.latency.quantile_us(0.5)),
-        input_ack_latency_ms_p99: ms(shared.latency.quantile_us(0.99)),
-        input_ack_latency_ms_max: ms(shared.latency.max_us()),
-        input_ack_samples: shared.latency.count(),
+        input_ack_latency_ms_p50: ms(latency.p50_us),
+        input_ack_latency_ms_p99: ms(latency.p99_us),
+        input_ack_latency_ms_max: ms(latency.max_us),
+        input_ack_samples: latency.samples,
         decode_errors: last.decode_errors,
         unexpected_closes: last.unexpected_closes,
         loadgen_cpu_pct: cpu0.zip(cpu1).map(|(a, b)| (b - a).max(0.0) / secs * 100.0),
@@ -256,6 +256,11 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
         (Err(e), _) | (_, Err(e)) => report.metrics_error = Some(e),
     }
     Ok(report)
+}
+
+/// The seed of client `i`'s inputs: one draw of a generator seeded from the run's seed and `i`.
+fn client_seed(run_seed: u64, i: u32) -> u64 {
+    tickwire_sim::Rng::new(run_seed ^ u64::from(i).wrapping_mul(0x9E37_79B9)).next_u64()
 }
 
 /// Each client's snapshot count, in client order.

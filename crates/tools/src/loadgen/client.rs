@@ -15,19 +15,17 @@ use std::time::{Duration, Instant};
 use fastwebsockets::{
     FragmentCollectorRead, Frame, OpCode, Payload, WebSocket, WebSocketError, WebSocketWrite,
 };
+use hdrhistogram::Histogram;
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use tickwire_protocol::{
-    Baselines, ClientMsg, DeltaBody, Hello, Input, PROTOCOL_VERSION, ServerMsg, Welcome,
-    WorldState, codec,
-};
+use tickwire_protocol::{ClientMsg, Hello, Input, PROTOCOL_VERSION, ServerMsg, Welcome, codec};
+use tickwire_sim::Rng;
 use tokio::io::{ReadHalf, WriteHalf};
 use tokio::sync::{Mutex, watch};
 use tokio::task::JoinHandle;
 
-use tickwire_client::{CappedRead, ClientError, connect_tcp, websocket_handshake};
+use tickwire_client::{CappedRead, ClientError, ClientWorld, connect_tcp, websocket_handshake};
 
-use super::latency::LatencyHistogram;
 use super::target::Target;
 
 type Io = TokioIo<Upgraded>;
@@ -36,6 +34,9 @@ type Writer = Arc<Mutex<WebSocketWrite<WriteHalf<Io>>>>;
 /// Inputs remembered for ack latency; older acks are not measured.
 const RING: usize = 256;
 
+/// The longest input ack latency told apart, in microseconds; longer ones count as this.
+const LATENCY_LIMIT_US: u64 = 60_000_000;
+
 /// State every client of one run shares.
 #[derive(Debug)]
 pub(crate) struct RunShared {
@@ -43,10 +44,24 @@ pub(crate) struct RunShared {
     pub(crate) measuring: AtomicBool,
     /// Set when the run is closing its clients: closes are then expected.
     pub(crate) ending: AtomicBool,
-    /// Input ack latencies over the window.
-    pub(crate) latency: LatencyHistogram,
+    /// Input ack latencies over the window, in microseconds (1 µs to 60 s, 3 significant
+    /// figures). Every reader records into it: one short lock per acknowledged input.
+    latency: parking_lot::Mutex<Histogram<u64>>,
     /// The origin of the send times kept in each client's ring.
     pub(crate) epoch: Instant,
+}
+
+/// Input ack latencies over a window, in microseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct AckLatency {
+    /// The median (the largest value equivalent to it at the histogram's precision).
+    pub(crate) p50_us: Option<u64>,
+    /// The 99th percentile, likewise.
+    pub(crate) p99_us: Option<u64>,
+    /// The largest, likewise.
+    pub(crate) max_us: Option<u64>,
+    /// Latencies recorded.
+    pub(crate) samples: u64,
 }
 
 impl RunShared {
@@ -54,8 +69,30 @@ impl RunShared {
         RunShared {
             measuring: AtomicBool::new(false),
             ending: AtomicBool::new(false),
-            latency: LatencyHistogram::default(),
+            latency: parking_lot::Mutex::new(
+                Histogram::new_with_bounds(1, LATENCY_LIMIT_US, 3)
+                    .expect("constant bounds are valid"),
+            ),
             epoch: Instant::now(),
+        }
+    }
+
+    /// Records one input ack latency; one past the limit counts as the limit.
+    pub(crate) fn record_latency_us(&self, us: u64) {
+        self.latency.lock().saturating_record(us);
+    }
+
+    /// The latencies recorded so far; `None` figures when there are none.
+    pub(crate) fn ack_latency(&self) -> AckLatency {
+        let h = self.latency.lock();
+        if h.is_empty() {
+            return AckLatency::default();
+        }
+        AckLatency {
+            p50_us: Some(h.value_at_quantile(0.5)),
+            p99_us: Some(h.value_at_quantile(0.99)),
+            max_us: Some(h.max()),
+            samples: h.len(),
         }
     }
 }
@@ -98,30 +135,6 @@ impl Totals {
             t.alive += u64::from(c.alive.load(Relaxed));
         }
         t
-    }
-}
-
-/// splitmix64: a tiny seeded generator, enough for random inputs.
-#[derive(Clone, Debug)]
-pub(crate) struct SplitMix(u64);
-
-impl SplitMix {
-    pub(crate) fn new(seed: u64) -> SplitMix {
-        SplitMix(seed)
-    }
-
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [lo, hi).
-    pub(crate) fn uniform(&mut self, lo: f32, hi: f32) -> f32 {
-        let unit = (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32;
-        lo + unit * (hi - lo)
     }
 }
 
@@ -260,7 +273,7 @@ pub(crate) fn start(
         shared.clone(),
         stop,
         tick_rate,
-        SplitMix::new(seed),
+        Rng::new(seed),
     ));
     let reader = tokio::spawn(read_loop(rx, tx, ring, counters, shared));
     Running { reader, writer }
@@ -273,7 +286,7 @@ async fn write_loop(
     shared: Arc<RunShared>,
     mut stop: watch::Receiver<bool>,
     tick_rate: u16,
-    mut rng: SplitMix,
+    mut rng: Rng,
 ) {
     let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(tick_rate)));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -291,9 +304,9 @@ async fn write_loop(
         seq = seq.wrapping_add(1).max(1);
         let input = Input {
             seq,
-            move_x: rng.uniform(-3.0, 3.0),
-            move_y: rng.uniform(-3.0, 3.0),
-            aim: rng.uniform(-std::f32::consts::PI, std::f32::consts::PI),
+            move_x: rng.range_f32(-3.0, 3.0),
+            move_y: rng.range_f32(-3.0, 3.0),
+            aim: rng.range_f32(-std::f32::consts::PI, std::f32::consts::PI),
             fire: false,
         };
         buf.clear();
@@ -328,9 +341,8 @@ async fn read_loop(
     counters: Arc<Counters>,
     shared: Arc<RunShared>,
 ) {
-    let mut world: Option<WorldState> = None;
-    let mut previous: Option<WorldState> = None;
-    let mut spare: Option<WorldState> = None;
+    // Holds the last two snapshots and a spare buffer: a client that keeps up allocates nothing.
+    let mut world = ClientWorld::new();
     let mut last_ack = 0u32;
     let unexpected = || {
         if !shared.ending.load(Relaxed) {
@@ -371,21 +383,11 @@ async fn read_loop(
                 };
                 match msg {
                     ServerMsg::Snapshot(s) => {
-                        let worlds = Baselines {
-                            baseline: world.as_ref(),
-                            previous: previous.as_ref(),
-                        };
-                        // The world two snapshots back is no longer needed: its buffer takes
-                        // the new one, so that a client that keeps up allocates nothing.
-                        let mut next = spare.take().unwrap_or_default();
-                        let Ok(applied) = DeltaBody::apply_into(&s.body.0, worlds, &mut next)
-                        else {
+                        let Ok(applied) = world.apply(&s.body.0) else {
                             // The world is out of step from here on: stop this client.
                             counters.decode_errors.fetch_add(1, Relaxed);
                             break;
                         };
-                        spare = previous.take();
-                        previous = world.replace(next);
                         counters.snapshots.fetch_add(1, Relaxed);
                         counters
                             .entity_updates
@@ -394,7 +396,7 @@ async fn read_loop(
                             if shared.measuring.load(Relaxed) {
                                 if let Some(sent) = ring.sent_at(s.ack) {
                                     let now = shared.epoch.elapsed().as_nanos() as u64;
-                                    shared.latency.observe_us(now.saturating_sub(sent) / 1_000);
+                                    shared.record_latency_us(now.saturating_sub(sent) / 1_000);
                                 }
                             }
                             last_ack = s.ack;
@@ -427,18 +429,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn splitmix_is_seeded_and_uniform() {
-        let mut a = SplitMix::new(7);
-        let mut b = SplitMix::new(7);
-        let xs: Vec<f32> = (0..10_000).map(|_| a.uniform(-3.0, 3.0)).collect();
-        assert!(xs.iter().all(|&x| (-3.0..3.0).contains(&x)));
+    fn ack_latency_quantiles() {
+        let shared = RunShared::new();
+        assert_eq!(shared.ack_latency(), AckLatency::default());
+        for us in 1..=100 {
+            shared.record_latency_us(us * 100);
+        }
+        let l = shared.ack_latency();
+        assert_eq!(l.samples, 100);
+        let p50 = l.p50_us.expect("some");
+        assert!((5_000..=5_010).contains(&p50), "{p50}");
+        let p99 = l.p99_us.expect("some");
+        assert!((9_900..=9_910).contains(&p99), "{p99}");
+        let max = l.max_us.expect("some");
+        assert!((10_000..=10_010).contains(&max), "{max}");
+        // An outlier past the limit counts as the limit instead of failing.
+        shared.record_latency_us(u64::MAX);
+        let max = shared.ack_latency().max_us.expect("some");
+        assert!(max >= LATENCY_LIMIT_US, "{max}");
+    }
+
+    #[test]
+    fn inputs_are_seeded_and_in_range() {
+        // The writer's draws, as it makes them.
+        let draw = |rng: &mut Rng| {
+            (
+                rng.range_f32(-3.0, 3.0),
+                rng.range_f32(-3.0, 3.0),
+                rng.range_f32(-std::f32::consts::PI, std::f32::consts::PI),
+            )
+        };
+        let mut a = Rng::new(7);
+        let xs: Vec<_> = (0..10_000).map(|_| draw(&mut a)).collect();
+        let mut b = Rng::new(7);
         assert_eq!(
             xs[..5],
-            (0..5).map(|_| b.uniform(-3.0, 3.0)).collect::<Vec<_>>()[..]
+            (0..5).map(|_| draw(&mut b)).collect::<Vec<_>>()[..]
         );
-        let mean = xs.iter().sum::<f32>() / xs.len() as f32;
+        assert!(xs.iter().all(|&(x, y, aim)| (-3.0..3.0).contains(&x)
+            && (-3.0..3.0).contains(&y)
+            && (-std::f32::consts::PI..std::f32::consts::PI).contains(&aim)));
+        let mean = xs.iter().map(|&(x, _, _)| x).sum::<f32>() / xs.len() as f32;
         assert!(mean.abs() < 0.1, "{mean}");
-        assert_ne!(SplitMix::new(8).next_u64(), SplitMix::new(7).next_u64());
     }
 
     #[test]

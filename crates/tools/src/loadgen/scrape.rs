@@ -1,20 +1,28 @@
-//! Reading a server's Prometheus `/metrics` over plain HTTP, and figures over a window from two
-//! scrapes: histogram quantiles from the difference of cumulative buckets, counter rates.
+//! Reading a server's Prometheus `/metrics` over plain HTTP (hyper's HTTP/1.1 client), and
+//! figures over a window from two scrapes: histogram quantiles from the difference of cumulative
+//! buckets, counter rates.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use bytes::Bytes;
+use http::{Request, StatusCode, header};
+use http_body_util::{BodyExt, Empty, Limited};
+use hyper_util::rt::TokioIo;
+use tokio::task::JoinHandle;
 
-/// Largest `/metrics` response read, in bytes.
-const MAX_RESPONSE: u64 = 4 << 20;
+/// Largest `/metrics` body read, in bytes.
+const MAX_BODY: usize = 4 << 20;
 
 /// Why a scrape failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ScrapeError {
-    /// Connecting, writing or reading failed.
+    /// Connecting failed.
     #[error("metrics request: {0}")]
     Io(#[from] std::io::Error),
+    /// The HTTP exchange failed (the connection broke, or the answer was not HTTP/1.1).
+    #[error("metrics request: {0}")]
+    Http(#[from] hyper::Error),
     /// No complete answer within the time limit.
     #[error("metrics request timed out")]
     Timeout,
@@ -45,7 +53,8 @@ pub struct Scrape {
 pub type Buckets = Vec<(f64, f64)>;
 
 impl Scrape {
-    /// Parses the Prometheus text format. Comments, blank lines and lines that do not parse are
+    /// Parses the Prometheus text format (and OpenMetrics text, its successor). Comments of any
+    /// kind (`# HELP`, `# TYPE`, `# UNIT`, `# EOF`), blank lines and lines that do not parse are
     /// skipped; a timestamp after the value is ignored.
     pub fn parse(text: &str) -> Scrape {
         Scrape {
@@ -178,7 +187,8 @@ pub fn window_max(start: &Buckets, end: &Buckets) -> Option<f64> {
     max
 }
 
-/// Fetches `http://addr/metrics` (a raw HTTP/1.1 GET with `Connection: close`) within `limit`.
+/// Fetches `http://addr/metrics` within `limit`, sending `host` as the `Host` header. Anything
+/// but a 200 with a UTF-8 body of at most 4 MiB is an error.
 pub async fn fetch(addr: SocketAddr, host: &str, limit: Duration) -> Result<Scrape, ScrapeError> {
     let text = tokio::time::timeout(limit, fetch_text(addr, host))
         .await
@@ -186,58 +196,43 @@ pub async fn fetch(addr: SocketAddr, host: &str, limit: Duration) -> Result<Scra
     Ok(Scrape::parse(&text))
 }
 
-async fn fetch_text(addr: SocketAddr, host: &str) -> Result<String, ScrapeError> {
-    let mut stream = tokio::net::TcpStream::connect(addr).await?;
-    let req = format!(
-        "GET /metrics HTTP/1.1\r\nHost: {host}\r\nAccept: text/plain\r\nConnection: close\r\n\r\n"
-    );
-    stream.write_all(req.as_bytes()).await?;
-    let mut raw = Vec::new();
-    stream.take(MAX_RESPONSE).read_to_end(&mut raw).await?;
-    body_of(&raw)
+/// Aborts the task it holds when dropped, so that a scrape cut short leaves no connection behind.
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
-/// The body of a complete HTTP/1.1 200 response (plain, or with chunked transfer encoding).
-fn body_of(raw: &[u8]) -> Result<String, ScrapeError> {
-    let bad = |why: &str| ScrapeError::BadResponse(why.to_owned());
-    let head_end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| bad("no end of headers"))?;
-    let head = String::from_utf8_lossy(&raw[..head_end]);
-    let mut lines = head.lines();
-    let status = lines.next().unwrap_or_default();
-    if status.split_whitespace().nth(1) != Some("200") {
-        return Err(ScrapeError::BadResponse(format!("status line {status:?}")));
-    }
-    let chunked = lines.any(|l| {
-        let l = l.to_ascii_lowercase();
-        l.starts_with("transfer-encoding:") && l.contains("chunked")
-    });
-    let mut body = &raw[head_end + 4..];
-    let text = if chunked {
-        let mut out = Vec::new();
-        loop {
-            let line_end = body
-                .windows(2)
-                .position(|w| w == b"\r\n")
-                .ok_or_else(|| bad("truncated chunk"))?;
-            let size_text = String::from_utf8_lossy(&body[..line_end]);
-            let size_hex = size_text.split(';').next().unwrap_or_default().trim();
-            let size = usize::from_str_radix(size_hex, 16).map_err(|_| bad("bad chunk size"))?;
-            body = &body[line_end + 2..];
-            if size == 0 {
-                break;
-            }
-            let chunk = body.get(..size).ok_or_else(|| bad("truncated chunk"))?;
-            out.extend_from_slice(chunk);
-            body = body.get(size + 2..).ok_or_else(|| bad("truncated chunk"))?;
+async fn fetch_text(addr: SocketAddr, host: &str) -> Result<String, ScrapeError> {
+    let bad = |why: String| ScrapeError::BadResponse(why);
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    // The connection does the reading and writing; it ends when the answer is in and `sender` is
+    // dropped (or is aborted with this future).
+    let _connection = AbortOnDrop(tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::debug!(error = %e, "metrics connection");
         }
-        out
-    } else {
-        body.to_vec()
-    };
-    String::from_utf8(text).map_err(|_| bad("body is not UTF-8"))
+    }));
+    let request = Request::get("/metrics")
+        .header(header::HOST, host)
+        .header(header::ACCEPT, "text/plain")
+        .header(header::CONNECTION, "close")
+        .body(Empty::<Bytes>::new())
+        .map_err(|e| bad(format!("cannot make the request: {e}")))?;
+    let response = sender.send_request(request).await?;
+    if response.status() != StatusCode::OK {
+        return Err(bad(format!("status {}", response.status())));
+    }
+    let body = Limited::new(response.into_body(), MAX_BODY)
+        .collect()
+        .await
+        .map_err(|e| bad(format!("body: {e}")))?
+        .to_bytes();
+    String::from_utf8(body.into()).map_err(|_| bad("body is not UTF-8".into()))
 }
 
 #[cfg(test)]
@@ -321,15 +316,97 @@ not a sample line
     }
 
     #[test]
-    fn reads_plain_and_chunked_bodies() {
-        let plain = b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\na 1\n\n";
-        assert_eq!(body_of(plain).expect("plain"), "a 1\n\n");
-        let chunked =
-            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\na 1\n\r\n3\r\nb 2\r\n0\r\n\r\n";
-        assert_eq!(body_of(chunked).expect("chunked"), "a 1\nb 2");
-        assert!(body_of(b"HTTP/1.1 404 Not Found\r\n\r\n").is_err());
-        assert!(body_of(b"HTTP/1.1 200 OK\r\n").is_err());
-        let cut = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nff\r\nab";
-        assert!(body_of(cut).is_err());
+    fn skips_openmetrics_comments() {
+        let text = "# TYPE tickwire_ticks counter\n\
+# UNIT tickwire_tick_duration_seconds seconds\n\
+# HELP tickwire_ticks Simulation ticks run.\n\
+tickwire_ticks_total 42\n\
+tickwire_ticks_created 1.7e9\n\
+tickwire_tick_duration_seconds_bucket{le=\"0.001\"} 5\n\
+tickwire_tick_duration_seconds_bucket{le=\"+Inf\"} 6\n\
+# EOF\n";
+        let s = Scrape::parse(text);
+        assert_eq!(s.samples.len(), 4, "{s:?}");
+        assert_eq!(s.value("tickwire_ticks_total"), Some(42.0));
+        assert_eq!(
+            s.buckets("tickwire_tick_duration_seconds"),
+            vec![(0.001, 5.0), (f64::INFINITY, 6.0)]
+        );
+    }
+
+    /// A server on loopback that answers one request with `response` (headers and body as
+    /// written), or never answers when it is `None`; returns its address.
+    async fn serve_once(response: Option<&'static [u8]>) -> SocketAddr {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.expect("accept");
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.ends_with(b"\r\n\r\n") {
+                let n = socket.read(&mut buf).await.expect("read");
+                if n == 0 {
+                    return;
+                }
+                request.extend_from_slice(&buf[..n]);
+            }
+            let request = String::from_utf8(request).expect("text");
+            assert!(
+                request.starts_with("GET /metrics HTTP/1.1\r\n"),
+                "{request}"
+            );
+            assert!(
+                request
+                    .to_ascii_lowercase()
+                    .contains("host: metrics.test:9\r\n"),
+                "{request}"
+            );
+            match response {
+                Some(r) => socket.write_all(r).await.expect("write"),
+                None => std::future::pending().await,
+            }
+        });
+        addr
+    }
+
+    const LIMIT: Duration = Duration::from_secs(5);
+
+    #[tokio::test]
+    async fn fetches_plain_and_chunked_bodies() {
+        let plain =
+            b"HTTP/1.1 200 OK\r\ncontent-length: 31\r\n\r\n# TYPE a counter\na_total 1\nb 2\n";
+        let addr = serve_once(Some(plain)).await;
+        let s = fetch(addr, "metrics.test:9", LIMIT).await.expect("plain");
+        assert_eq!((s.value("a_total"), s.value("b")), (Some(1.0), Some(2.0)));
+
+        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\
+            a\r\na_total 1\n\r\n4\r\nb 2\n\r\n0\r\n\r\n";
+        let addr = serve_once(Some(chunked)).await;
+        let s = fetch(addr, "metrics.test:9", LIMIT).await.expect("chunked");
+        assert_eq!((s.value("a_total"), s.value("b")), (Some(1.0), Some(2.0)));
+    }
+
+    #[tokio::test]
+    async fn a_failed_scrape_is_an_error() {
+        let not_found = b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
+        let addr = serve_once(Some(not_found)).await;
+        let e = fetch(addr, "metrics.test:9", LIMIT).await.expect_err("404");
+        assert!(
+            matches!(&e, ScrapeError::BadResponse(why) if why.contains("404")),
+            "{e}"
+        );
+
+        let cut = b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\na_total 1\n";
+        let addr = serve_once(Some(cut)).await;
+        assert!(fetch(addr, "metrics.test:9", LIMIT).await.is_err());
+
+        let addr = serve_once(None).await;
+        let e = fetch(addr, "metrics.test:9", Duration::from_millis(200))
+            .await
+            .expect_err("no answer");
+        assert!(matches!(e, ScrapeError::Timeout), "{e}");
     }
 }

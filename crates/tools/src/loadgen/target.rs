@@ -2,10 +2,15 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use http::Uri;
+
+/// The request path when the URL names none.
+const DEFAULT_PATH: &str = "/ws";
+
 /// Why a URL cannot be used as a load target.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TargetError {
-    /// The URL is not of the form `ws://HOST[:PORT][/PATH]`.
+    /// The URL is not of the form `ws://HOST[:PORT][/PATH][?QUERY]`.
     #[error("bad URL {url:?}: {why}")]
     BadUrl {
         /// The URL as given.
@@ -44,49 +49,56 @@ pub struct Target {
 }
 
 impl Target {
-    /// Parses `ws://HOST[:PORT][/PATH]`. `wss://` is not supported (the load generator speaks
-    /// plain WebSockets only).
+    /// Parses `ws://HOST[:PORT][/PATH][?QUERY]` (an [`http::Uri`] with the `ws` scheme). `wss://`
+    /// is not supported (the load generator speaks plain WebSockets only), nor is user
+    /// information. The path defaults to `/ws` and keeps the query string; a fragment is dropped.
     pub fn parse(url: &str) -> Result<Target, TargetError> {
         let bad = |why| TargetError::BadUrl {
             url: url.to_owned(),
             why,
         };
-        let rest = url
-            .strip_prefix("ws://")
-            .ok_or_else(|| bad("only ws:// URLs are supported"))?;
-        let (authority, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/ws"),
-        };
-        if authority.contains('@') {
+        const SCHEME: &str = "ws://";
+        if !url.starts_with(SCHEME) {
+            return Err(bad("only ws:// URLs are supported"));
+        }
+        let uri: Uri = url.parse().map_err(|_| bad("not a valid URL"))?;
+        let authority = uri.authority().ok_or_else(|| bad("no host"))?;
+        if authority.as_str().contains('@') {
             return Err(bad("user information is not supported"));
         }
-        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-            let end = v6.find(']').ok_or_else(|| bad("unclosed '['"))?;
-            let after = &v6[end + 1..];
-            let port = match after.strip_prefix(':') {
-                Some(p) => Some(p),
-                None if after.is_empty() => None,
-                None => return Err(bad("junk after ']'")),
-            };
-            (&v6[..end], port)
-        } else {
-            match authority.rsplit_once(':') {
-                Some((h, p)) => (h, Some(p)),
-                None => (authority, None),
-            }
-        };
+        // With no user information the authority is the host (brackets and all), then the port.
+        let written_host = authority.host();
+        let host = written_host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(written_host);
         if host.is_empty() {
             return Err(bad("no host"));
         }
-        let port = match port {
-            Some(p) => p.parse().map_err(|_| bad("bad port"))?,
-            None => 80,
+        let port = match authority
+            .as_str()
+            .get(written_host.len()..)
+            .unwrap_or_default()
+        {
+            "" => 80,
+            after if after.starts_with(':') => {
+                authority.port_u16().ok_or_else(|| bad("bad port"))?
+            }
+            _ => return Err(bad("junk after ']'")),
+        };
+        // `Uri` writes an absent path as `/`: tell `ws://h` (the default path) from `ws://h/`.
+        let names_path = url
+            .get(SCHEME.len() + authority.as_str().len()..)
+            .is_some_and(|rest| rest.starts_with('/'));
+        let path = match (names_path, uri.query()) {
+            (true, _) => uri.path_and_query().map_or("/", |p| p.as_str()).to_owned(),
+            (false, Some(query)) => format!("{DEFAULT_PATH}?{query}"),
+            (false, None) => DEFAULT_PATH.to_owned(),
         };
         Ok(Target {
             host: host.to_owned(),
             port,
-            path: path.to_owned(),
+            path,
         })
     }
 
@@ -148,21 +160,35 @@ impl Target {
 mod tests {
     use super::*;
 
+    /// The host, port and path a URL parses to.
+    fn parts(url: &str) -> (String, u16, String) {
+        let t = Target::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"));
+        (t.host, t.port, t.path)
+    }
+
     #[test]
     fn parses_hosts_ports_and_paths() {
-        let t = Target::parse("ws://127.0.0.1:9001/ws").expect("parses");
-        assert_eq!(
-            (t.host.as_str(), t.port, t.path.as_str()),
-            ("127.0.0.1", 9001, "/ws")
-        );
-        let t = Target::parse("ws://localhost").expect("parses");
-        assert_eq!((t.port, t.path.as_str()), (80, "/ws"));
+        let expect = |url, host: &str, port, path: &str| {
+            assert_eq!(parts(url), (host.into(), port, path.into()), "{url}");
+        };
+        expect("ws://127.0.0.1:9001/ws", "127.0.0.1", 9001, "/ws");
+        expect("ws://localhost", "localhost", 80, "/ws");
+        expect("ws://localhost/", "localhost", 80, "/");
+        expect("ws://[::1]:8080/game", "::1", 8080, "/game");
         let t = Target::parse("ws://[::1]:8080/game").expect("parses");
-        assert_eq!(
-            (t.host.as_str(), t.port, t.path.as_str()),
-            ("::1", 8080, "/game")
-        );
         assert_eq!(t.authority(), "[::1]:8080");
+    }
+
+    #[test]
+    fn keeps_the_query_string() {
+        // In the path, after the default one when the URL names none.
+        let url = "ws://127.0.0.1:9001/game?room=2&x=y";
+        assert_eq!(
+            parts(url),
+            ("127.0.0.1".into(), 9001, "/game?room=2&x=y".into())
+        );
+        let url = "ws://127.0.0.1:9001?room=2";
+        assert_eq!(parts(url), ("127.0.0.1".into(), 9001, "/ws?room=2".into()));
     }
 
     #[test]
@@ -174,6 +200,14 @@ mod tests {
             "ws://127.0.0.1:notaport/ws",
             "ws://[::1/ws",
             "ws://u@127.0.0.1/ws",
+            "WS://127.0.0.1/ws",
+            "ws://",
+            "ws:///ws",
+            "ws://127.0.0.1:/ws",
+            "ws://127.0.0.1:70000/ws",
+            "ws://[::1]x/ws",
+            "ws://[::1]:x/ws",
+            "ws://127.0.0.1:1:2/ws",
         ] {
             assert!(Target::parse(url).is_err(), "{url}");
         }
