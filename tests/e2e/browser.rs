@@ -166,10 +166,11 @@ async fn wait_joined(page: &mut Page, chrome: &Chromium) -> u32 {
         let ready = page
             .eval("typeof window.tickwire === 'object' && window.tickwire.stats()")
             .await;
-        if ready["connected"] == true && ready["ownPosition"].is_object() {
-            if let Some(id) = ready["ownEntityId"].as_u64() {
-                return u32::try_from(id).expect("entity id is a u32");
-            }
+        if ready["connected"] == true
+            && ready["ownPosition"].is_object()
+            && let Some(id) = ready["ownEntityId"].as_u64()
+        {
+            return u32::try_from(id).expect("entity id is a u32");
         }
         if tokio::time::Instant::now() > deadline {
             panic!(

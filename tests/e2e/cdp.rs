@@ -140,10 +140,10 @@ impl Chromium {
         let (port, browser_path) = loop {
             if let Ok(text) = std::fs::read_to_string(&active) {
                 let mut lines = text.lines();
-                if let (Some(port), Some(path)) = (lines.next(), lines.next()) {
-                    if let Ok(port) = port.trim().parse::<u16>() {
-                        break (port, path.trim().to_string());
-                    }
+                if let (Some(port), Some(path)) = (lines.next(), lines.next())
+                    && let Ok(port) = port.trim().parse::<u16>()
+                {
+                    break (port, path.trim().to_string());
                 }
             }
             if let Ok(Some(status)) = process.child.try_wait() {
@@ -416,10 +416,10 @@ async fn http_get_json(port: u16, path: &str) -> Value {
                     .lines()
                     .find_map(|l| l.strip_prefix("content-length:"))
                     .and_then(|v| v.trim().parse::<usize>().ok());
-                if let Some(len) = len {
-                    if buf.len() >= end + 4 + len {
-                        return buf[end + 4..end + 4 + len].to_vec();
-                    }
+                if let Some(len) = len
+                    && buf.len() >= end + 4 + len
+                {
+                    return buf[end + 4..end + 4 + len].to_vec();
                 }
             }
             let n = s.read(&mut chunk).await.expect("read");

@@ -128,7 +128,7 @@ impl RandomWalk {
         for (i, w) in self.walkers.iter_mut().enumerate() {
             let moves = match self.moving {
                 Moving::All => true,
-                Moving::Tenth => (i as u64 + t) % 10 == 0,
+                Moving::Tenth => (i as u64 + t).is_multiple_of(10),
             };
             if moves {
                 let r = self.walk_rng.next_f64();

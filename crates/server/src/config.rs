@@ -75,7 +75,7 @@ impl ServerConfig {
         }
         if self.snapshot_rate == 0
             || self.snapshot_rate > self.tick_rate
-            || self.tick_rate % self.snapshot_rate != 0
+            || !self.tick_rate.is_multiple_of(self.snapshot_rate)
         {
             return Err(ConfigError::SnapshotRate {
                 snapshot: self.snapshot_rate,

@@ -179,7 +179,11 @@ impl Room {
             self.refresh_scoreboard();
         }
 
-        if self.game.tick() % u64::from(self.config.ticks_per_snapshot) != 0 {
+        if !self
+            .game
+            .tick()
+            .is_multiple_of(u64::from(self.config.ticks_per_snapshot))
+        {
             return None;
         }
         let acks = self

@@ -199,10 +199,10 @@ impl World {
             if let Some(r) = self.scores.get_mut(&victim) {
                 r.deaths += 1;
             }
-            if attacker != victim {
-                if let Some(r) = self.scores.get_mut(&attacker) {
-                    r.kills += 1;
-                }
+            if attacker != victim
+                && let Some(r) = self.scores.get_mut(&attacker)
+            {
+                r.kills += 1;
             }
             self.push_event(GameEvent::Kill {
                 killer: attacker,

@@ -20,7 +20,7 @@ fn scripted(n: u32, tick: u64) -> PlayerInput {
         move_x,
         move_y,
         aim: (tick as f32 * 0.05) + n as f32,
-        fire: (tick / 30 + u64::from(n)) % 3 != 0,
+        fire: !(tick / 30 + u64::from(n)).is_multiple_of(3),
     }
 }
 

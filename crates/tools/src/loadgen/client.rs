@@ -393,11 +393,11 @@ async fn read_loop(
                             .entity_updates
                             .fetch_add((applied.changed + applied.created) as u64, Relaxed);
                         if tickwire_protocol::seq::is_newer(s.ack, last_ack) {
-                            if shared.measuring.load(Relaxed) {
-                                if let Some(sent) = ring.sent_at(s.ack) {
-                                    let now = shared.epoch.elapsed().as_nanos() as u64;
-                                    shared.record_latency_us(now.saturating_sub(sent) / 1_000);
-                                }
+                            if shared.measuring.load(Relaxed)
+                                && let Some(sent) = ring.sent_at(s.ack)
+                            {
+                                let now = shared.epoch.elapsed().as_nanos() as u64;
+                                shared.record_latency_us(now.saturating_sub(sent) / 1_000);
                             }
                             last_ack = s.ack;
                         }
