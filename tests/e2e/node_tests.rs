@@ -30,6 +30,16 @@ fn js_test_files(root: &Path) -> Vec<String> {
     files
 }
 
+/// Whether `line` is one of the TAP reporter's closing counts (`# pass 73`), not a subtest's name
+/// or a console line, which the reporter also starts with `# `.
+fn summary_line(line: &str) -> bool {
+    line.strip_prefix("# ")
+        .and_then(|rest| rest.split_once(' '))
+        .is_some_and(|(key, value)| {
+            key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') && value.parse::<f64>().is_ok()
+        })
+}
+
 #[test]
 fn the_js_client_tests_pass() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -95,8 +105,25 @@ fn the_js_client_tests_pass() {
         }
         Some(_) => {
             // The summary lines (`# tests N`, `# pass N`, ...) for the test log.
-            let summary: Vec<&str> = stdout.lines().filter(|l| l.starts_with("# ")).collect();
+            let summary: Vec<&str> = stdout.lines().filter(|l| summary_line(l)).collect();
             eprintln!("{command}:\n{}", summary.join("\n"));
+            assert!(
+                summary.iter().any(|l| l
+                    .strip_prefix("# tests ")
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .is_some_and(|n| n > 0)),
+                "{command} ran no tests:\n{stdout}"
+            );
         }
     }
+}
+
+#[test]
+fn the_summary_is_the_closing_counts() {
+    assert!(summary_line("# tests 73"));
+    assert!(summary_line("# duration_ms 7447.281131"));
+    assert!(!summary_line("# Subtest: halfway between two snapshots"));
+    assert!(!summary_line("# (node:23843) ExperimentalWarning: ..."));
+    assert!(!summary_line("#   expected: 5,"));
+    assert!(!summary_line("ok 1 - a test"));
 }
