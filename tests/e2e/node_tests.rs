@@ -48,9 +48,11 @@ fn the_js_client_tests_pass() {
         !files.is_empty(),
         "no *.test.js files in {TEST_DIR}: the JS client tests are missing"
     );
-    let command = format!("node --test {}", files.join(" "));
+    // The TAP reporter on every Node: Node 24 picks `spec` even when piped; the summary is
+    // read from TAP's closing counts.
+    let command = format!("node --test --test-reporter=tap {}", files.join(" "));
     let mut child = match Command::new("node")
-        .arg("--test")
+        .args(["--test", "--test-reporter=tap"])
         .args(&files)
         .current_dir(root)
         .stdin(Stdio::null())
