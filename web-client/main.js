@@ -262,6 +262,7 @@ function stats() {
     connected: !!(conn && conn.isOpen() && s),
     serverTick: s ? Math.floor(s.clock.serverTick(now)) >>> 0 : 0,
     entities: s?.world ? s.world.entities.length : 0,
+    worldTick: s?.world ? s.world.tick : null,
     pingMs,
     kbpsIn: (meters.bytesIn.perSecond(now) * 8) / 1000,
     snapshotsPerSec: meters.snapshots.perSecond(now),

@@ -36,12 +36,15 @@ pub fn find_chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("TICKWIRE_CHROMIUM").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
+    PROGRAMS.iter().find_map(|name| on_path(name))
+}
+
+/// The first file called `name` in a directory of `PATH`.
+fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    PROGRAMS.iter().find_map(|name| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    })
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
 }
 
 /// A running headless Chromium. Dropping it kills the browser and removes its profile.
@@ -95,19 +98,60 @@ impl Drop for ProcessGuard {
     }
 }
 
+/// The parent of every browser profile the tests create: `<pid>-<n>` below it.
+fn profiles_dir() -> PathBuf {
+    std::env::temp_dir().join("tickwire-chromium")
+}
+
+/// Removes the profiles of test processes that no longer run (killed before they could clean
+/// up). A profile whose process id is alive, or whose name is not `<pid>-<n>`, is left alone.
+fn sweep_stale_profiles(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 impl Chromium {
     /// Starts `program` headless with a fresh profile and connects to it.
+    ///
+    /// With `setpriv` the browser is started as `setpriv --pdeathsig KILL -- program ...`, so
+    /// that the kernel kills it when the thread that started it (this test's) ends, also when
+    /// the test process is killed outright and no `Drop` runs. Without it, only `Drop` ends it.
     pub async fn launch(program: &Path) -> Chromium {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "tickwire-chromium-{}-{}",
+        let parent = profiles_dir();
+        sweep_stale_profiles(&parent);
+        let dir = parent.join(format!(
+            "{}-{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create the browser profile dir");
         let log = std::fs::File::create(dir.join("chromium.log")).expect("create the browser log");
-        let child = Command::new(program)
+        // `setpriv` (util-linux, on Debian by default) sets the parent-death signal, then execs.
+        let mut command = match on_path("setpriv") {
+            Some(setpriv) => {
+                let mut c = Command::new(setpriv);
+                c.args(["--pdeathsig", "KILL", "--"]).arg(program);
+                c
+            }
+            None => Command::new(program),
+        };
+        let child = command
             .args([
                 "--headless=new",
                 "--no-sandbox",
@@ -482,4 +526,21 @@ fn base64_decodes_padded_and_unpadded_tails() {
     assert_eq!(base64_decode("Zm9vYmFy").as_deref(), Some(&b"foobar"[..]));
     assert_eq!(base64_decode("+/8=").as_deref(), Some(&[0xfb, 0xff][..]));
     assert_eq!(base64_decode("Zm9v!"), None);
+}
+
+#[test]
+fn the_sweep_removes_profiles_of_dead_processes_only() {
+    let parent = std::env::temp_dir().join(format!("tickwire-sweep-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&parent);
+    // No process has the largest pid (Linux caps pids at 2^22).
+    let dead = parent.join(format!("{}-0", u32::MAX));
+    let alive = parent.join(format!("{}-0", std::process::id()));
+    let other = parent.join("not-a-profile");
+    for dir in [&dead, &alive, &other] {
+        std::fs::create_dir_all(dir.join("Default")).expect("create a profile");
+    }
+    sweep_stale_profiles(&parent);
+    let left = (dead.exists(), alive.exists(), other.exists());
+    let _ = std::fs::remove_dir_all(&parent);
+    assert_eq!(left, (false, true, true), "(dead, alive, other) kept");
 }

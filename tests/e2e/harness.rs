@@ -1,6 +1,10 @@
-//! Starting a server for a test, and raw socket helpers for tests of malformed traffic.
+//! Starting a server for a test, recording its frames, bounded waits, the rule for tests whose
+//! program is missing, and raw socket helpers for tests of malformed traffic.
 
+use std::collections::BTreeMap;
+use std::io::Write;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tickwire_arena::{ARENA_VIEW_RADIUS, ArenaSettings};
@@ -12,6 +16,109 @@ use tokio::net::TcpStream;
 
 /// Every wait in these tests is bounded by this.
 pub const LIMIT: Duration = Duration::from_secs(20);
+/// How often [`wait_for`] looks again.
+const POLL: Duration = Duration::from_millis(25);
+/// Server frames kept by [`record_frames`] (30 s at 30 Hz).
+const MAX_RECORDED: usize = 900;
+
+/// Whether `CI` marks a CI run: `true`, `1` or `yes`, in any case.
+fn ci_value(value: Option<&str>) -> bool {
+    value.is_some_and(|v| {
+        let v = v.trim();
+        ["true", "1", "yes"]
+            .iter()
+            .any(|ci| v.eq_ignore_ascii_case(ci))
+    })
+}
+
+/// Whether this is a CI run (see [`ci_value`]).
+pub fn under_ci() -> bool {
+    ci_value(std::env::var("CI").ok().as_deref())
+}
+
+/// The one rule for a test whose system program is missing: under CI the test fails; elsewhere
+/// it is skipped with a loud banner (the caller then returns). `install` says how to get it.
+#[track_caller]
+pub fn ci_requires(program: &str, test: &str, install: &str) {
+    assert!(
+        !under_ci(),
+        "{test}: {program} not found ({install}); under CI (CI={:?}) this test must run",
+        std::env::var("CI").unwrap_or_default()
+    );
+    // Straight to the stderr handle: libtest captures `eprintln!` of passing tests.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n********************************************************************************\n\
+         SKIPPED: {test}: {program} not found ({install})\n\
+         ********************************************************************************\n"
+    );
+}
+
+/// Polls `poll` until it returns `Ok`, at most for `limit`; then fails the test with `what` and
+/// the last `Err` (what was seen instead).
+pub async fn wait_for<T>(
+    limit: Duration,
+    what: &str,
+    mut poll: impl AsyncFnMut() -> Result<T, String>,
+) -> T {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        match poll().await {
+            Ok(value) => return value,
+            Err(seen) => assert!(
+                tokio::time::Instant::now() < deadline,
+                "{what}: not within {limit:?}; {seen}"
+            ),
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// The first room's frames by tick, recorded while a test runs.
+pub type Frames = Arc<parking_lot::Mutex<BTreeMap<u32, Arc<SnapshotFrame>>>>;
+
+/// Records the first room's frames by tick (the newest [`MAX_RECORDED`]) until the server stops.
+/// A frame the recorder is too slow to see is missing, as a watch channel keeps only the newest.
+pub fn record_frames(server: &Server) -> Frames {
+    let frames: Frames = Arc::default();
+    let rooms = server.shared().lobby.rooms();
+    let mut rx = server
+        .shared()
+        .lobby
+        .room(rooms.first().expect("a room").id)
+        .expect("room")
+        .frames;
+    let out = frames.clone();
+    tokio::spawn(async move {
+        while rx.changed().await.is_ok() {
+            if let Some(f) = rx.borrow_and_update().clone() {
+                let mut frames = out.lock();
+                frames.insert(f.tick().0, f);
+                while frames.len() > MAX_RECORDED {
+                    frames.pop_first();
+                }
+            }
+        }
+    });
+    frames
+}
+
+/// The recorded frame of `tick`, once the recorder has seen that tick or a later one; `None` if
+/// it missed it.
+pub async fn recorded(frames: &Frames, tick: u32) -> Option<Arc<SnapshotFrame>> {
+    wait_for(
+        LIMIT,
+        &format!("the recorder reaches tick {tick}"),
+        async || {
+            let frames = frames.lock();
+            match frames.last_key_value() {
+                Some((&newest, _)) if newest >= tick => Ok(frames.get(&tick).cloned()),
+                newest => Err(format!("newest recorded {:?}", newest.map(|n| n.0))),
+            }
+        },
+    )
+    .await
+}
 
 /// The settings `tickwire` serves the arena with, on an ephemeral loopback port.
 pub fn arena_config() -> ServerConfig {
@@ -125,4 +232,15 @@ pub async fn read_close_code(s: &mut TcpStream) -> Option<u16> {
             return payload.get(..2).map(|c| u16::from_be_bytes([c[0], c[1]]));
         }
     }
+}
+
+#[test]
+fn ci_is_true_one_or_yes_in_any_case() {
+    for yes in ["true", "TRUE", "True", "1", "yes", "YES", " yes "] {
+        assert!(ci_value(Some(yes)), "{yes:?}");
+    }
+    for no in ["", "0", "false", "no", "off", "y"] {
+        assert!(!ci_value(Some(no)), "{no:?}");
+    }
+    assert!(!ci_value(None));
 }

@@ -68,6 +68,7 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     await import('../main.js');
     const tw = globalThis.window.tickwire;
     assert.equal(tw.stats().connected, false);
+    assert.equal(tw.stats().worldTick, null, 'no world before the first snapshot');
     const ws = FakeSocket.all[0];
     assert.equal(ws.url, 'ws://localhost:8080/ws');
     ws.open();
@@ -80,6 +81,7 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     ws.receive(snapshotMsg(0, encodeDelta(diffWorlds(null, world))));
     assert.equal(tw.stats().connected, true);
     assert.equal(tw.stats().entities, 2);
+    assert.equal(tw.stats().worldTick, 1000002, 'the tick of the world the page holds');
     assert.deepEqual(tw.world(), world.entities);
     assert.deepEqual(tw.stats().ownPosition, { x: 100, y: 100 });
 
@@ -108,10 +110,11 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     assert.deepEqual(tw.world(), next.entities);
     world = next;
     const st = tw.stats();
-    for (const k of ['connected', 'serverTick', 'entities', 'pingMs', 'kbpsIn', 'snapshotsPerSec', 'ownEntityId', 'ownPosition', 'predictionErrorPx']) {
+    for (const k of ['connected', 'serverTick', 'entities', 'pingMs', 'kbpsIn', 'snapshotsPerSec', 'ownEntityId', 'ownPosition', 'predictionErrorPx', 'worldTick']) {
       assert.ok(k in st, k);
     }
     assert.equal(st.ownEntityId, 42);
+    assert.equal(st.worldTick, 1000006);
     assert.ok(st.serverTick >= 1000000, `${st.serverTick}`);
     for (let i = 31; i <= 40; i++) {
       now = i * (1000 / 60) + 0.01;
