@@ -14,6 +14,10 @@
 //! publishes each snapshot once ([`snapshot::SnapshotFrame`], latest wins); each session
 //! encodes it against the last frame written to its own socket.
 //!
+//! The room machinery (`room`, `room_task`, `lobby`, `input_buffer`, `snapshot`, `metrics`) is
+//! public on purpose: the tools run a room without sockets to measure the server's own work, and
+//! tests read a room's published frames. Sessions, HTTP routing and the WebSocket edge are not.
+//!
 //! Nothing here queues without a bound: inputs go through a fixed-size buffer per player,
 //! snapshots are skipped rather than queued, and every write has a deadline. The server never
 //! depends on the load generator or the other tools; they depend on it.
