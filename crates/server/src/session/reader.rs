@@ -6,10 +6,9 @@ use std::time::{Duration, Instant};
 
 use fastwebsockets::WebSocketRead;
 use tickwire_protocol::{ClientMsg, Pong, ServerMsg, Tick, close, codec};
-use tokio::io::ReadHalf;
+use tokio::io::AsyncRead;
 use tokio::sync::mpsc;
 
-use super::Stream;
 use super::control::Control;
 use super::ending::{Ending, truncate_utf8};
 use super::flood::TokenBucket;
@@ -30,8 +29,8 @@ pub(super) const MAX_FRAME: usize = codec::MAX_CLIENT_MSG + 64;
 const FLOOD_BURST: f64 = 120.0;
 const FLOOD_PER_TICK: f64 = 1.5;
 
-pub(super) async fn read_loop(
-    rx: &mut WebSocketRead<ReadHalf<Stream>>,
+pub(super) async fn read_loop<S: AsyncRead + Unpin>(
+    rx: &mut WebSocketRead<S>,
     ctrl: &mpsc::Sender<Control>,
     inputs: &Arc<InputBuffer>,
     shared: &Arc<Shared>,
