@@ -20,7 +20,9 @@ echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for c in $clients; do
   port=$((port + 1))
   # shellcheck disable=SC2086
-  $bin serve --bind 127.0.0.1:$port --scenario $scenario --tick-rate 30 --snapshot-rate 30 >/dev/null 2>&1 &
+  # Every client comes from 127.0.0.1: the per-address connection limit is lifted.
+  $bin serve --bind 127.0.0.1:$port --scenario $scenario --tick-rate 30 --snapshot-rate 30 \
+    --max-connections-per-ip 0 >/dev/null 2>&1 &
   server=$!
   sleep 1
   json=$($bin loadgen --url ws://127.0.0.1:$port/ws --clients "$c" --duration "$duration" \

@@ -14,6 +14,7 @@ export const SERVER_FULL = 4002;
 export const FLOODING = 4003;
 export const HANDSHAKE_TIMEOUT = 4004;
 export const UNEXPECTED_MESSAGE = 4005;
+export const IDLE = 4006;
 
 /**
  * What to show, and whether to reconnect, after a connection closed.
@@ -33,6 +34,8 @@ export function describeClose(code, reason, opened) {
       return { text: `The server is restarting${why}. Reconnecting…`, retry: true, minDelayMs: 1000 };
     case FLOODING:
       return { text: `Kicked for sending too fast${why}. Reconnecting…`, retry: true, minDelayMs: 2000 };
+    case IDLE:
+      return { text: `Disconnected for being idle${why}. Reload the page to play again.`, retry: false, minDelayMs: 0 };
     case HANDSHAKE_TIMEOUT:
       return { text: `The server timed out the handshake${why}. Reconnecting…`, retry: true, minDelayMs: 0 };
     case POLICY_VIOLATION:

@@ -10,6 +10,7 @@ use tickwire_arena::{ARENA_ROOM_CAPACITY, ARENA_VIEW_RADIUS, ArenaSettings};
 use tickwire_scenarios::{RANDOM_WALK_VIEW_RADIUS, Scenario};
 use tickwire_server::{NewGame, Server, ServerConfig};
 
+use crate::cli::edge::EdgeArgs;
 use crate::cli::logging::LogFormat;
 
 /// Serve the game (the default when no subcommand is given).
@@ -66,6 +67,8 @@ pub struct ServeArgs {
     /// transport-floor: bytes of the frame sent to every client on every snapshot.
     #[arg(long, default_value_t = 1024)]
     payload_bytes: usize,
+    #[command(flatten)]
+    edge: EdgeArgs,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +100,7 @@ impl ServeArgs {
         } else {
             RANDOM_WALK_VIEW_RADIUS
         });
-        let config = ServerConfig {
+        let mut config = ServerConfig {
             bind: self.bind,
             tick_rate: self.tick_rate,
             snapshot_rate: self.snapshot_rate,
@@ -110,7 +113,9 @@ impl ServeArgs {
             seed: self.seed,
             shutdown_grace: Duration::from_secs(self.shutdown_grace),
             view_radius: aoi.then_some(radius),
+            ..ServerConfig::default()
         };
+        self.edge.apply(&mut config)?;
         let scenario = match self.scenario {
             ScenarioArg::Arena => {
                 let settings = ArenaSettings::new(self.map.as_deref(), self.bots, self.tick_rate)?;
@@ -132,6 +137,7 @@ impl ServeArgs {
 /// Serves until SIGTERM or Ctrl-C, then drains.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let (config, games) = args.build()?;
+    raise_open_file_limit(config.limits.max_connections);
     let server = Server::start(config.clone(), games)
         .await
         .context("cannot start the server")?;
@@ -142,6 +148,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         addr
     };
     println!("tickwire is serving the game at http://{shown}/  (open it in a browser to play)");
+    if let Some(admin) = server.admin_addr() {
+        println!("operations (/metrics, /rooms, /healthz, /readyz) at http://{admin}/");
+    }
     tracing::info!(
         %addr,
         tick_rate = config.tick_rate,
@@ -174,5 +183,21 @@ async fn wait_for_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Raises the soft limit on open files to the hard limit: each connection holds one, and the
+/// usual soft limit (1024) would refuse players long before `--max-connections`.
+fn raise_open_file_limit(max_connections: usize) {
+    // Room for the listeners, the runtime and a few files besides the connections.
+    let needed = max_connections as u64 + 64;
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) if limit < needed => tracing::warn!(
+            limit,
+            needed,
+            "the open-file limit is below --max-connections; raise the hard limit (ulimit -Hn)"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot raise the open-file limit"),
     }
 }

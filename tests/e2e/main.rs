@@ -7,6 +7,7 @@ mod cdp;
 mod harness;
 mod http_edge;
 mod join;
+mod limits;
 mod loadgen;
 mod node_tests;
 mod sync;

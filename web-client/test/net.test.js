@@ -130,6 +130,8 @@ test('close codes map to clear messages', () => {
   assert.equal(describeClose(4002, 'the server is full', true).text, 'The server is full. Retrying…');
   assert.match(describeClose(4002, 'room closed', true).text, /full: room closed/);
   assert.equal(describeClose(4001, '', true).retry, false);
+  assert.equal(describeClose(4006, 'idle for 60 s', true).retry, false, 'an idle player is not put back in a seat');
+  assert.match(describeClose(4006, 'idle for 60 s', true).text, /idle/);
   assert.ok(describeClose(4002, '', true).minDelayMs >= 3000);
   assert.match(describeClose(1008, 'bad input', true).text, /bad input/);
   assert.match(describeClose(1001, '', true).text, /restarting/);

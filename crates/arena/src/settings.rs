@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use tickwire_server::{Game, NewGame};
-use tickwire_sim::rules::BOTS_MAX;
+use tickwire_sim::rules::{BOTS_MAX, TICK_RATE_MAX, TICK_RATE_MIN};
 use tickwire_sim::{Map, MapError};
 
 use crate::ArenaGame;
@@ -20,6 +20,10 @@ pub enum ArenaError {
     /// Too many bots for one room.
     #[error("{0} bots per room is over the limit of {BOTS_MAX}")]
     Bots(u32),
+    /// The arena's physics run only at these tick rates (it would otherwise clamp the rate and
+    /// run at another speed than the server's clock).
+    #[error("the arena runs at {TICK_RATE_MIN} to {TICK_RATE_MAX} ticks per second, not {0}")]
+    TickRate(u32),
     /// The map could not be loaded or is invalid.
     #[error(transparent)]
     Map(#[from] MapError),
@@ -41,6 +45,9 @@ impl ArenaSettings {
     pub fn new(map: Option<&Path>, bots: u32, tick_rate: u32) -> Result<ArenaSettings, ArenaError> {
         if bots > BOTS_MAX {
             return Err(ArenaError::Bots(bots));
+        }
+        if !(TICK_RATE_MIN..=TICK_RATE_MAX).contains(&tick_rate) {
+            return Err(ArenaError::TickRate(tick_rate));
         }
         let map = match map {
             Some(path) => Map::load(path)?,
@@ -76,6 +83,10 @@ mod tests {
         ));
         let missing = ArenaSettings::new(Some(Path::new("/nonexistent/map.json")), 2, 60);
         assert!(matches!(missing, Err(ArenaError::Map(_))), "{missing:?}");
+        assert!(matches!(
+            ArenaSettings::new(None, 2, TICK_RATE_MIN - 1),
+            Err(ArenaError::TickRate(_))
+        ));
         let ok = ArenaSettings::new(None, 2, 60).expect("bundled arena");
         assert_eq!(ok.new_game(1).world().map().name, ok.map.name);
     }

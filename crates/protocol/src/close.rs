@@ -29,3 +29,6 @@ pub const FLOODING: u16 = 4003;
 pub const HANDSHAKE_TIMEOUT: u16 = 4004;
 /// The client sent `Hello` twice, or another message before `Hello`.
 pub const UNEXPECTED_MESSAGE: u16 = 4005;
+/// The client sent nothing (no input, no ping) for longer than the server's idle timeout: its
+/// seat is freed for someone who plays.
+pub const IDLE: u16 = 4006;

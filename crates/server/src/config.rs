@@ -2,6 +2,8 @@
 
 use std::net::SocketAddr;
 
+use crate::limits::Limits;
+use crate::origin::OriginPolicy;
 use crate::room::RoomConfig;
 
 /// Everything a server needs to start, whatever game it runs. `Default` listens on
@@ -25,6 +27,13 @@ pub struct ServerConfig {
     /// Area of interest: how far a player sees, in world units; `None` sends everyone the whole
     /// world.
     pub view_radius: Option<f32>,
+    /// Connection limits and timeouts.
+    pub limits: Limits,
+    /// Which web pages may open the game socket.
+    pub allowed_origins: OriginPolicy,
+    /// A second address for the operations endpoints (`/metrics`, `/rooms`, health); when set,
+    /// `/metrics` and `/rooms` are served there and no longer on the public port.
+    pub admin_bind: Option<SocketAddr>,
 }
 
 impl Default for ServerConfig {
@@ -38,6 +47,9 @@ impl Default for ServerConfig {
             seed: 0x7153_3eed,
             shutdown_grace: std::time::Duration::from_secs(5),
             view_radius: None,
+            limits: Limits::default(),
+            allowed_origins: OriginPolicy::same_host(),
+            admin_bind: None,
         }
     }
 }
@@ -65,6 +77,9 @@ pub enum ConfigError {
     /// No rooms at all.
     #[error("max rooms must be at least 1")]
     MaxRooms,
+    /// A limit or timeout that would refuse everything.
+    #[error("{0}")]
+    Limits(&'static str),
 }
 
 impl ServerConfig {
@@ -92,6 +107,9 @@ impl ServerConfig {
         }
         if self.max_rooms == 0 {
             return Err(ConfigError::MaxRooms);
+        }
+        if let Some(problem) = self.limits.problem() {
+            return Err(ConfigError::Limits(problem));
         }
         Ok(())
     }

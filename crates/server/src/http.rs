@@ -7,23 +7,40 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{CACHE_CONTROL, CONTENT_TYPE};
+use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN};
 use hyper::{Method, Request, Response, StatusCode};
 
+use crate::conn_gate::Permit;
 use crate::session::run_session;
 use crate::shared::Shared;
 use crate::{static_files, ws_edge};
 
 type Body = Full<Bytes>;
 
-/// Answers one HTTP request.
+/// Which listener a request came in on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Listener {
+    /// The public port: the client, the game socket, health, and the operations endpoints
+    /// unless they moved to an admin listener.
+    Public,
+    /// The admin listener: health and the operations endpoints only.
+    Admin,
+}
+
+/// Answers one HTTP request that came in on `listener`.
 pub(crate) async fn route(
     mut req: Request<Incoming>,
     shared: Arc<Shared>,
+    listener: Listener,
+    permit: Option<Arc<Permit>>,
 ) -> Result<Response<Body>, Infallible> {
     let path = req.uri().path().to_string();
+    let ops_here = match listener {
+        Listener::Admin => true,
+        Listener::Public => !shared.admin_separate,
+    };
     Ok(match path.as_str() {
-        "/ws" => upgrade(&mut req, shared),
+        "/ws" if listener == Listener::Public => upgrade(&mut req, shared, permit),
         "/healthz" => text(StatusCode::OK, "ok\n"),
         "/readyz" => {
             if *shared.shutdown.borrow() {
@@ -32,15 +49,16 @@ pub(crate) async fn route(
                 text(StatusCode::OK, "ready\n")
             }
         }
-        "/metrics" => typed(
+        "/metrics" if ops_here => typed(
             StatusCode::OK,
             crate::metrics::CONTENT_TYPE,
             shared.metrics.render(),
         ),
-        "/rooms" => match serde_json::to_string(&shared.lobby.rooms()) {
+        "/rooms" if ops_here => match serde_json::to_string(&shared.lobby.rooms()) {
             Ok(json) => typed(StatusCode::OK, "application/json", json),
             Err(_) => text(StatusCode::INTERNAL_SERVER_ERROR, "error\n"),
         },
+        _ if listener == Listener::Admin => text(StatusCode::NOT_FOUND, "not found\n"),
         _ if req.method() == Method::GET || req.method() == Method::HEAD => {
             match static_files::lookup(&path) {
                 Some(file) => Response::builder()
@@ -56,7 +74,11 @@ pub(crate) async fn route(
     })
 }
 
-fn upgrade(req: &mut Request<Incoming>, shared: Arc<Shared>) -> Response<Body> {
+fn upgrade(
+    req: &mut Request<Incoming>,
+    shared: Arc<Shared>,
+    permit: Option<Arc<Permit>>,
+) -> Response<Body> {
     if let Err(refusal) = ws_edge::check_upgrade(req) {
         shared.metrics.upgrades_refused.inc();
         tracing::debug!(reason = refusal.reason, "refused a WebSocket upgrade");
@@ -69,6 +91,18 @@ fn upgrade(req: &mut Request<Incoming>, shared: Arc<Shared>) -> Response<Body> {
         }
         return resp;
     }
+    let headers = req.headers();
+    if !shared
+        .origins
+        .permits(headers.get(ORIGIN), headers.get(HOST))
+    {
+        shared.metrics.origins_refused.inc();
+        tracing::info!(origin = ?headers.get(ORIGIN), "refused a WebSocket upgrade from another site");
+        return text(
+            StatusCode::FORBIDDEN,
+            "this page's origin may not open the game socket (see --allowed-origins)\n",
+        );
+    }
     if *shared.shutdown.borrow() {
         return text(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -77,10 +111,14 @@ fn upgrade(req: &mut Request<Incoming>, shared: Arc<Shared>) -> Response<Body> {
     }
     match fastwebsockets::upgrade::upgrade(req) {
         Ok((response, fut)) => {
+            let limit = shared.limits.header_timeout;
             tokio::spawn(async move {
-                match fut.await {
-                    Ok(ws) => run_session(ws, shared).await,
-                    Err(e) => tracing::debug!(error = %e, "upgrade did not complete"),
+                // The connection's place in the limits lasts as long as the session.
+                let _permit = permit;
+                match tokio::time::timeout(limit, fut).await {
+                    Ok(Ok(ws)) => run_session(ws, shared).await,
+                    Ok(Err(e)) => tracing::debug!(error = %e, "upgrade did not complete"),
+                    Err(_) => tracing::debug!("upgrade did not complete in time"),
                 }
             });
             let (parts, _) = response.into_parts();

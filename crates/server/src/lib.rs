@@ -24,11 +24,14 @@
 
 mod aoi;
 mod config;
+mod conn_gate;
 mod game;
 mod http;
 pub mod input_buffer;
+mod limits;
 pub mod lobby;
 pub mod metrics;
+mod origin;
 pub mod process_stats;
 pub mod room;
 pub mod room_task;
@@ -41,5 +44,7 @@ mod ws_edge;
 
 pub use config::{ConfigError, ServerConfig};
 pub use game::{Game, GameNews, NewGame, PlayerHandle};
+pub use limits::Limits;
+pub use origin::OriginPolicy;
 pub use server::{Server, StartError};
 pub use shared::Shared;

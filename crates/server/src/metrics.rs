@@ -53,6 +53,10 @@ pub enum CloseReason {
     Flood,
     /// The socket would not take data.
     Slow,
+    /// No `Hello` in time.
+    HelloTimeout,
+    /// Nothing received for longer than the idle timeout.
+    Idle,
 }
 
 impl CloseReason {
@@ -66,10 +70,12 @@ impl CloseReason {
             CloseReason::Full => "full",
             CloseReason::Flood => "flood",
             CloseReason::Slow => "slow",
+            CloseReason::HelloTimeout => "hello_timeout",
+            CloseReason::Idle => "idle",
         }
     }
 
-    const ALL: [CloseReason; 7] = [
+    const ALL: [CloseReason; 9] = [
         CloseReason::BadFrame,
         CloseReason::Text,
         CloseReason::BadMessage,
@@ -77,6 +83,8 @@ impl CloseReason {
         CloseReason::Full,
         CloseReason::Flood,
         CloseReason::Slow,
+        CloseReason::HelloTimeout,
+        CloseReason::Idle,
     ];
 }
 
@@ -84,6 +92,33 @@ impl EncodeLabelValue for CloseReason {
     fn encode(&self, encoder: &mut LabelValueEncoder<'_>) -> Result<(), fmt::Error> {
         fmt::Write::write_str(encoder, self.as_str())
     }
+}
+
+/// Why a connection was refused before any HTTP was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConnectionRefusal {
+    /// The server held its most connections (`--max-connections`).
+    Total,
+    /// The client's address held its most connections (`--max-connections-per-ip`).
+    PerAddress,
+}
+
+impl EncodeLabelValue for ConnectionRefusal {
+    fn encode(&self, encoder: &mut LabelValueEncoder<'_>) -> Result<(), fmt::Error> {
+        fmt::Write::write_str(
+            encoder,
+            match self {
+                ConnectionRefusal::Total => "total",
+                ConnectionRefusal::PerAddress => "per_address",
+            },
+        )
+    }
+}
+
+/// The label of `tickwire_connections_refused_total`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct RefusalLabels {
+    reason: ConnectionRefusal,
 }
 
 /// The label of `tickwire_sessions_closed_total`.
@@ -141,6 +176,10 @@ pub struct Metrics {
     pub sessions_opened: Counter,
     /// Upgrade requests refused (bad method, key or version).
     pub upgrades_refused: Counter,
+    /// Upgrade requests refused because the page's `Origin` is not allowed.
+    pub origins_refused: Counter,
+    /// TCP connections open now on the public port.
+    pub connections: Gauge,
     /// Inputs accepted.
     pub inputs: Counter,
     /// Inputs dropped because a player's input buffer was full.
@@ -168,6 +207,7 @@ pub struct Metrics {
     /// Time spent encoding deltas, per encoding, in seconds.
     pub encode_duration: Histogram,
     closes: Family<CloseLabels, Counter>,
+    connections_refused: Family<RefusalLabels, Counter>,
     registry: Registry,
 }
 
@@ -178,6 +218,8 @@ impl Default for Metrics {
             rooms: Gauge::default(),
             sessions_opened: Counter::default(),
             upgrades_refused: Counter::default(),
+            origins_refused: Counter::default(),
+            connections: Gauge::default(),
             inputs: Counter::default(),
             inputs_dropped: Counter::default(),
             ticks: Counter::default(),
@@ -192,6 +234,7 @@ impl Default for Metrics {
             tick_duration_max: MaxSeconds::default(),
             encode_duration: duration_histogram(),
             closes: Family::default(),
+            connections_refused: Family::default(),
             registry: Registry::default(),
         };
         m.register()
@@ -208,6 +251,11 @@ impl Metrics {
             self.players.clone(),
         );
         r.register("tickwire_rooms", "Rooms running", self.rooms.clone());
+        r.register(
+            "tickwire_connections",
+            "Open connections on the public port",
+            self.connections.clone(),
+        );
         let counters = [
             (
                 "tickwire_sessions_opened",
@@ -218,6 +266,11 @@ impl Metrics {
                 "tickwire_upgrades_refused",
                 "Refused WebSocket upgrade requests",
                 &self.upgrades_refused,
+            ),
+            (
+                "tickwire_origins_refused",
+                "WebSocket upgrades refused for a page Origin that is not allowed",
+                &self.origins_refused,
             ),
             ("tickwire_inputs", "Inputs accepted", &self.inputs),
             (
@@ -269,6 +322,16 @@ impl Metrics {
         for reason in CloseReason::ALL {
             let _ = self.closes.get_or_create(&CloseLabels { reason });
         }
+        for reason in [ConnectionRefusal::Total, ConnectionRefusal::PerAddress] {
+            let _ = self
+                .connections_refused
+                .get_or_create(&RefusalLabels { reason });
+        }
+        r.register(
+            "tickwire_connections_refused",
+            "Connections refused before any request was read, by reason",
+            self.connections_refused.clone(),
+        );
         r.register(
             "tickwire_sessions_closed",
             "Sessions the server closed, by reason",
@@ -291,6 +354,20 @@ impl Metrics {
         );
         r.register_collector(Box::new(ProcessCollector));
         self
+    }
+
+    /// Counts one refused connection.
+    pub fn count_refused(&self, reason: ConnectionRefusal) {
+        self.connections_refused
+            .get_or_create(&RefusalLabels { reason })
+            .inc();
+    }
+
+    /// Connections refused for `reason` so far.
+    pub fn refused(&self, reason: ConnectionRefusal) -> u64 {
+        self.connections_refused
+            .get_or_create(&RefusalLabels { reason })
+            .get()
     }
 
     /// Counts one close for `reason`.

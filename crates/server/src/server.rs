@@ -11,9 +11,11 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::config::{ConfigError, ServerConfig};
+use crate::conn_gate::ConnectionGate;
 use crate::game::NewGame;
+use crate::http::{Listener, route};
 use crate::lobby::Lobby;
-use crate::metrics::Metrics;
+use crate::metrics::{ConnectionRefusal, Metrics};
 use crate::shared::Shared;
 
 /// Kernel send buffer per connection (Linux doubles it for bookkeeping).
@@ -35,13 +37,24 @@ pub enum StartError {
     },
 }
 
-/// A running server. Dropping it does not stop it; call [`Server::shutdown`].
+/// A running server. [`Server::shutdown`] drains it gracefully; dropping it stops it at once:
+/// both listeners close, rooms stop, and every session is closed with 1001 without waiting.
 pub struct Server {
     addr: SocketAddr,
+    admin_addr: Option<SocketAddr>,
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     accept: tokio::task::JoinHandle<()>,
+    admin: Option<tokio::task::JoinHandle<()>>,
     grace: Duration,
+}
+
+/// Binds `addr`, or says which address could not be bound.
+async fn bind(addr: SocketAddr) -> Result<(TcpListener, SocketAddr), StartError> {
+    let bind_err = |source| StartError::Bind { addr, source };
+    let listener = TcpListener::bind(addr).await.map_err(bind_err)?;
+    let local = listener.local_addr().map_err(bind_err)?;
+    Ok((listener, local))
 }
 
 impl Server {
@@ -50,30 +63,40 @@ impl Server {
     /// `|seed| Box::new(MyGame::new(seed)) as Box<dyn Game>`).
     pub async fn start(config: ServerConfig, games: impl NewGame) -> Result<Server, StartError> {
         config.validate()?;
-        let listener = TcpListener::bind(config.bind)
-            .await
-            .map_err(|source| StartError::Bind {
-                addr: config.bind,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind {
-            addr: config.bind,
-            source,
-        })?;
+        let (listener, addr) = bind(config.bind).await?;
+        let admin = match config.admin_bind {
+            Some(a) => Some(bind(a).await?),
+            None => None,
+        };
         let (stop, shutdown) = watch::channel(false);
         let metrics = Arc::new(Metrics::default());
         let grace = config.shutdown_grace;
+        let limits = &config.limits;
+        let gate = ConnectionGate::new(
+            limits.max_connections,
+            limits.max_connections_per_ip,
+            metrics.connections.clone(),
+        );
         let shared = Arc::new(Shared {
+            limits: config.limits.clone(),
+            origins: config.allowed_origins.clone(),
+            admin_separate: admin.is_some(),
+            gate,
             lobby: Lobby::new(config, Arc::new(games), metrics.clone(), shutdown.clone()),
             metrics,
             shutdown,
         });
-        let accept = tokio::spawn(accept_loop(listener, shared.clone()));
+        let accept = tokio::spawn(accept_loop(listener, shared.clone(), Listener::Public));
+        let admin_addr = admin.as_ref().map(|(_, a)| *a);
+        let admin =
+            admin.map(|(l, _)| tokio::spawn(accept_loop(l, shared.clone(), Listener::Admin)));
         Ok(Server {
             addr,
+            admin_addr,
             shared,
             stop,
             accept,
+            admin,
             grace,
         })
     }
@@ -81,6 +104,11 @@ impl Server {
     /// The address the server listens on (useful with port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address of the admin listener, when there is one.
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.admin_addr
     }
 
     /// The shared state, for inspection (tests read rooms' frames through it).
@@ -97,11 +125,21 @@ impl Server {
         while self.shared.metrics.players.get() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        self.accept.abort();
+        // Dropping `self` now stops the listeners.
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        self.accept.abort();
+        if let Some(admin) = &self.admin {
+            admin.abort();
+        }
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, which: Listener) {
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(s) => s,
@@ -112,21 +150,71 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
                 continue;
             }
         };
+        // The public port admits a bounded number of connections, in total and per address;
+        // the admin listener is for operators and is not limited.
+        let permit = match which {
+            Listener::Admin => None,
+            Listener::Public => match shared.gate.admit(peer.ip()) {
+                Ok(p) => Some(p),
+                Err(why) => {
+                    refuse(stream, peer, why, &shared);
+                    continue;
+                }
+            },
+        };
         let _ = stream.set_nodelay(true);
         // A small kernel send buffer bounds what a slow client can have queued on the server:
         // once it is full, the session's writer waits and skips snapshots instead.
         let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER_BYTES);
         let shared = shared.clone();
+        let header_timeout = shared.limits.header_timeout;
+        // The place is held by the connection and, after an upgrade, by its WebSocket session:
+        // hyper hands the socket over and finishes the connection while the session goes on.
+        let permit = permit.map(Arc::new);
         tokio::spawn(async move {
-            let service = service_fn(move |req| crate::http::route(req, shared.clone()));
+            let held = permit.clone();
+            let service = service_fn(move |req| route(req, shared.clone(), which, held.clone()));
             let conn = http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10))
+                .header_read_timeout(header_timeout)
                 .serve_connection(TokioIo::new(stream), service)
                 .with_upgrades();
             if let Err(e) = conn.await {
                 tracing::debug!(%peer, error = %e, "HTTP connection ended with an error");
             }
+            drop(permit);
         });
     }
+}
+
+/// Answers a connection past a limit with a short HTTP error and closes it, counting it. The
+/// answer is written in the background with a deadline, so a client that does not read cannot
+/// hold the accept loop.
+fn refuse(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    why: ConnectionRefusal,
+    shared: &Shared,
+) {
+    shared.metrics.count_refused(why);
+    let (status, text) = match why {
+        ConnectionRefusal::Total => (
+            "503 Service Unavailable",
+            "the server is at its connection limit",
+        ),
+        ConnectionRefusal::PerAddress => (
+            "429 Too Many Requests",
+            "too many connections from your address",
+        ),
+    };
+    tracing::debug!(%peer, reason = text, "connection refused");
+    let answer = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}\n",
+        text.len() + 1
+    );
+    tokio::spawn(async move {
+        let mut stream = stream;
+        let write = tokio::io::AsyncWriteExt::write_all(&mut stream, answer.as_bytes());
+        let _ = tokio::time::timeout(Duration::from_secs(1), write).await;
+    });
 }

@@ -4,8 +4,11 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
+use crate::conn_gate::ConnectionGate;
+use crate::limits::Limits;
 use crate::lobby::Lobby;
 use crate::metrics::Metrics;
+use crate::origin::OriginPolicy;
 
 /// What every connection and session shares.
 pub struct Shared {
@@ -15,4 +18,12 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// Becomes `true` when the server starts draining.
     pub shutdown: watch::Receiver<bool>,
+    /// Connection limits and timeouts.
+    pub limits: Limits,
+    /// Which pages may open the game socket.
+    pub(crate) origins: OriginPolicy,
+    /// Open connections, in total and per address.
+    pub(crate) gate: ConnectionGate,
+    /// Whether `/metrics` and `/rooms` are on a separate admin listener (and not public).
+    pub(crate) admin_separate: bool,
 }

@@ -9,6 +9,7 @@ mod control;
 mod ending;
 mod flood;
 mod message_reader;
+mod online;
 mod reader;
 mod writer;
 
@@ -47,6 +48,7 @@ pub(crate) async fn run_session(ws: WebSocket<Stream>, shared: Arc<Shared>) {
         ctrl_rx,
         shared.metrics.clone(),
         shared.shutdown.clone(),
+        shared.limits.write_timeout,
     ));
     let reader_inputs = inputs.clone();
     let reader_shared = shared.clone();

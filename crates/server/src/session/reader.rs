@@ -13,13 +13,11 @@ use super::control::Control;
 use super::ending::{Ending, truncate_utf8};
 use super::flood::TokenBucket;
 use super::message_reader::MessageReader;
+use super::online::Online;
 use crate::input_buffer::InputBuffer;
 use crate::lobby::JoinError;
 use crate::metrics::CloseReason;
 use crate::shared::Shared;
-
-/// How long a client has to send `Hello` after the upgrade.
-const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Largest WebSocket frame the server reads; client messages are far smaller.
 pub(super) const MAX_FRAME: usize = codec::MAX_CLIENT_MSG + 64;
@@ -38,14 +36,14 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     let mut messages = MessageReader::new(ctrl.clone());
 
     // Handshake: the first message must be a Hello of our version, in time.
-    let first = match tokio::time::timeout(HELLO_TIMEOUT, messages.next(rx, shared)).await {
+    let limits = &shared.limits;
+    let first = match tokio::time::timeout(limits.hello_timeout, messages.next(rx, shared)).await {
         Err(_) => {
-            return Ending {
-                code: close::HANDSHAKE_TIMEOUT,
-                reason: "no Hello within 5 seconds".into(),
-                kick: true,
-                count: None,
-            };
+            return Ending::kick(
+                close::HANDSHAKE_TIMEOUT,
+                format!("no Hello within {}", seconds(limits.hello_timeout)),
+                CloseReason::HelloTimeout,
+            );
         }
         Ok(Err(ending)) => return ending,
         Ok(Ok(bytes)) => bytes,
@@ -91,7 +89,8 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         }
     };
     tracing::info!(%client, room = room.id, entity = %joined.entity, name = %hello.name, "player joined");
-    shared.metrics.players.inc();
+    // Counted until this function returns or its task is aborted, whichever comes first.
+    let _online = Online::new(&shared.metrics.players);
     let tick_rate = f64::from(joined.welcome.tick_rate);
     if ctrl
         .send(Control::Joined {
@@ -101,7 +100,6 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         .await
         .is_err()
     {
-        shared.metrics.players.dec();
         return Ending {
             code: close::NORMAL,
             reason: String::new(),
@@ -112,10 +110,19 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
 
     let mut bucket = TokenBucket::new(FLOOD_BURST, FLOOD_PER_TICK * tick_rate);
     let mut last_seq: Option<u32> = None;
+    let idle = limits.idle_timeout;
     let ending = loop {
-        let bytes = match messages.next(rx, shared).await {
-            Ok(b) => b,
-            Err(ending) => break ending,
+        let bytes = match tokio::time::timeout(idle, messages.next(rx, shared)).await {
+            Ok(Ok(b)) => b,
+            Ok(Err(ending)) => break ending,
+            Err(_) => {
+                tracing::info!(%client, "idle player; seat freed");
+                break Ending::kick(
+                    close::IDLE,
+                    format!("nothing received for {}", seconds(idle)),
+                    CloseReason::Idle,
+                );
+            }
         };
         if !bucket.take(Instant::now()) {
             tracing::warn!(%client, "client flooding; dropped");
@@ -156,8 +163,12 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         }
     };
     tracing::info!(%client, code = ending.code, reason = %ending.reason, "player left");
-    shared.metrics.players.dec();
     ending
+}
+
+/// A duration as a person reads it in a close reason: "5 s", "1.5 s".
+fn seconds(d: Duration) -> String {
+    format!("{} s", d.as_secs_f64())
 }
 
 fn bad_message(e: &tickwire_protocol::CodecError) -> Ending {

@@ -17,9 +17,6 @@ use crate::metrics::{CloseReason, Metrics};
 use crate::room_task::FrameReceiver;
 use crate::snapshot::{CacheUse, SentView};
 
-/// How long one write may wait for a client's socket before the client is dropped as too slow.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
-
 struct Joinedness {
     slot: usize,
     entity: tickwire_protocol::EntityId,
@@ -27,16 +24,19 @@ struct Joinedness {
     ticks_per_snapshot: u32,
 }
 
-/// Runs until the session ends; every write is bounded by [`WRITE_TIMEOUT`].
+/// Runs until the session ends; every write is bounded by `write_timeout`, after which the
+/// client is dropped as too slow to read.
 pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
     mut tx: WebSocketWrite<W>,
     mut ctrl: mpsc::Receiver<Control>,
     metrics: Arc<Metrics>,
     mut shutdown: watch::Receiver<bool>,
+    write_timeout: Duration,
 ) {
     let mut out = Out {
         tx: &mut tx,
         metrics: &metrics,
+        deadline: write_timeout,
     };
     let mut session: Option<Joinedness> = None;
     // The last view written to this socket, and the one written before it: the client holds
@@ -177,6 +177,7 @@ async fn send_kick<W: AsyncWrite + Unpin>(
 struct Out<'a, W> {
     tx: &'a mut WebSocketWrite<W>,
     metrics: &'a Metrics,
+    deadline: Duration,
 }
 
 impl<W: AsyncWrite + Unpin> Out<'_, W> {
@@ -188,13 +189,13 @@ impl<W: AsyncWrite + Unpin> Out<'_, W> {
     async fn write(&mut self, frame: Frame<'_>) -> Result<(), WebSocketError> {
         // A timed-out write leaves the stream mid-frame; the session ends right after, so the
         // broken stream is never written to again.
-        tokio::time::timeout(WRITE_TIMEOUT, self.tx.write_frame(frame))
+        tokio::time::timeout(self.deadline, self.tx.write_frame(frame))
             .await
             .map_err(|_| timed_out())?
     }
 
     async fn flush(&mut self) -> Result<(), WebSocketError> {
-        tokio::time::timeout(WRITE_TIMEOUT, self.tx.flush())
+        tokio::time::timeout(self.deadline, self.tx.flush())
             .await
             .map_err(|_| timed_out())?
     }

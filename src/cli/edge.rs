@@ -1,0 +1,66 @@
+//! The flags of the internet-facing edge: connection limits, timeouts, allowed page origins and
+//! the admin listener.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Args;
+use tickwire_server::{Limits, OriginPolicy, ServerConfig};
+
+/// Limits and where the operations endpoints live.
+#[derive(Args, Debug, Clone)]
+pub struct EdgeArgs {
+    /// Most connections open at once on the public port; past it, new ones get 503.
+    #[arg(long, env = "TICKWIRE_MAX_CONNECTIONS", default_value_t = Limits::default().max_connections)]
+    max_connections: usize,
+    /// Most connections open at once from one client address (0: no limit); past it, new ones
+    /// get 429. A load test from one machine needs 0.
+    #[arg(long, env = "TICKWIRE_MAX_CONNECTIONS_PER_IP", default_value_t = Limits::default().max_connections_per_ip)]
+    max_connections_per_ip: usize,
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, env = "TICKWIRE_HEADER_TIMEOUT", default_value_t = Limits::default().header_timeout.as_secs_f64())]
+    header_timeout: f64,
+    /// Seconds a client may take to say Hello after the WebSocket upgrade (then close 4004).
+    #[arg(long, env = "TICKWIRE_HELLO_TIMEOUT", default_value_t = Limits::default().hello_timeout.as_secs_f64())]
+    hello_timeout: f64,
+    /// Seconds a player may send nothing at all before its seat is freed (close 4006).
+    #[arg(long, env = "TICKWIRE_IDLE_TIMEOUT", default_value_t = Limits::default().idle_timeout.as_secs_f64())]
+    idle_timeout: f64,
+    /// Seconds one write to a client may wait before the client is dropped as too slow.
+    #[arg(long, env = "TICKWIRE_WRITE_TIMEOUT", default_value_t = Limits::default().write_timeout.as_secs_f64())]
+    write_timeout: f64,
+    /// Other web pages allowed to open the game socket, comma-separated: e.g.
+    /// `http://localhost:5173` (a dev server), `null` (a page opened from a file), `*` (any).
+    /// Pages served by this server are always allowed; clients that are not browsers send no
+    /// Origin and are not affected.
+    #[arg(long, env = "TICKWIRE_ALLOWED_ORIGINS", value_delimiter = ',')]
+    allowed_origins: Vec<String>,
+    /// Serve /metrics and /rooms (and health) on this address instead of the public port.
+    #[arg(long, env = "TICKWIRE_ADMIN_BIND")]
+    admin_bind: Option<SocketAddr>,
+}
+
+impl EdgeArgs {
+    /// Writes these settings into `config`; a timeout that is not a positive number of seconds
+    /// is refused.
+    pub fn apply(&self, config: &mut ServerConfig) -> anyhow::Result<()> {
+        let secs = |name: &str, v: f64| {
+            anyhow::ensure!(
+                v.is_finite() && v > 0.0 && v < 86_400.0,
+                "--{name} must be a number of seconds above 0 and under a day, not {v}"
+            );
+            Ok(Duration::from_secs_f64(v))
+        };
+        config.limits = Limits {
+            max_connections: self.max_connections,
+            max_connections_per_ip: self.max_connections_per_ip,
+            header_timeout: secs("header-timeout", self.header_timeout)?,
+            hello_timeout: secs("hello-timeout", self.hello_timeout)?,
+            idle_timeout: secs("idle-timeout", self.idle_timeout)?,
+            write_timeout: secs("write-timeout", self.write_timeout)?,
+        };
+        config.allowed_origins = OriginPolicy::allowing(&self.allowed_origins);
+        config.admin_bind = self.admin_bind;
+        Ok(())
+    }
+}
