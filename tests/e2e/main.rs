@@ -10,3 +10,4 @@ mod join;
 mod loadgen;
 mod node_tests;
 mod sync;
+mod tls;

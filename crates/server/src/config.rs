@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use crate::room::RoomConfig;
+use crate::tls::TlsFiles;
 
 /// Everything a server needs to start, whatever game it runs. `Default` listens on
 /// 127.0.0.1:8080 with a 60 Hz tick, 30 snapshots a second and no area of interest.
@@ -25,6 +26,8 @@ pub struct ServerConfig {
     /// Area of interest: how far a player sees, in world units; `None` sends everyone the whole
     /// world.
     pub view_radius: Option<f32>,
+    /// Serve `https://` and `wss://` with this certificate and key instead of plain HTTP.
+    pub tls: Option<TlsFiles>,
 }
 
 impl Default for ServerConfig {
@@ -38,6 +41,7 @@ impl Default for ServerConfig {
             seed: 0x7153_3eed,
             shutdown_grace: std::time::Duration::from_secs(5),
             view_radius: None,
+            tls: None,
         }
     }
 }

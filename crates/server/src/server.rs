@@ -15,6 +15,7 @@ use crate::game::NewGame;
 use crate::lobby::Lobby;
 use crate::metrics::Metrics;
 use crate::shared::Shared;
+use crate::tls::{Tls, TlsError, WATCH_INTERVAL};
 
 /// Kernel send buffer per connection (Linux doubles it for bookkeeping).
 const SEND_BUFFER_BYTES: usize = 32 * 1024;
@@ -33,6 +34,9 @@ pub enum StartError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// The TLS certificate or key could not be loaded.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
 }
 
 /// A running server. Dropping it does not stop it; call [`Server::shutdown`].
@@ -42,6 +46,7 @@ pub struct Server {
     stop: watch::Sender<bool>,
     accept: tokio::task::JoinHandle<()>,
     grace: Duration,
+    tls: Option<(Arc<Tls>, tokio::task::JoinHandle<()>)>,
 }
 
 impl Server {
@@ -50,6 +55,11 @@ impl Server {
     /// `|seed| Box::new(MyGame::new(seed)) as Box<dyn Game>`).
     pub async fn start(config: ServerConfig, games: impl NewGame) -> Result<Server, StartError> {
         config.validate()?;
+        let metrics = Arc::new(Metrics::default());
+        let tls = match &config.tls {
+            Some(files) => Some(Arc::new(Tls::new(files.clone(), metrics.clone())?)),
+            None => None,
+        };
         let listener = TcpListener::bind(config.bind)
             .await
             .map_err(|source| StartError::Bind {
@@ -61,20 +71,21 @@ impl Server {
             source,
         })?;
         let (stop, shutdown) = watch::channel(false);
-        let metrics = Arc::new(Metrics::default());
         let grace = config.shutdown_grace;
         let shared = Arc::new(Shared {
             lobby: Lobby::new(config, Arc::new(games), metrics.clone(), shutdown.clone()),
             metrics,
             shutdown,
         });
-        let accept = tokio::spawn(accept_loop(listener, shared.clone()));
+        let accept = tokio::spawn(accept_loop(listener, shared.clone(), tls.clone()));
+        let tls = tls.map(|t| (t.clone(), tokio::spawn(t.watch(WATCH_INTERVAL))));
         Ok(Server {
             addr,
             shared,
             stop,
             accept,
             grace,
+            tls,
         })
     }
 
@@ -88,6 +99,18 @@ impl Server {
         &self.shared
     }
 
+    /// Whether the server speaks TLS (`https://`, `wss://`).
+    pub fn is_tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// Reads the TLS certificate and key again (the binary calls this on SIGHUP; the files are
+    /// also watched for changes). New handshakes use the new pair, connections already up keep
+    /// theirs; on failure the previous pair stays in use and the error is logged and counted.
+    pub fn reload_tls(&self) -> Result<(), TlsError> {
+        self.tls.as_ref().ok_or(TlsError::NotConfigured)?.0.reload()
+    }
+
     /// Drains: readiness turns false, new sessions are refused, every session gets close 1001,
     /// and this returns once all players are gone or the grace period is over.
     pub async fn shutdown(self) {
@@ -98,10 +121,13 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         self.accept.abort();
+        if let Some((_, watch)) = self.tls {
+            watch.abort();
+        }
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Arc<Tls>>) {
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(s) => s,
@@ -116,17 +142,32 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         // A small kernel send buffer bounds what a slow client can have queued on the server:
         // once it is full, the session's writer waits and skips snapshots instead.
         let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER_BYTES);
-        let shared = shared.clone();
+        let (shared, tls) = (shared.clone(), tls.clone());
         tokio::spawn(async move {
-            let service = service_fn(move |req| crate::http::route(req, shared.clone()));
-            let conn = http1::Builder::new()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10))
-                .serve_connection(TokioIo::new(stream), service)
-                .with_upgrades();
-            if let Err(e) = conn.await {
-                tracing::debug!(%peer, error = %e, "HTTP connection ended with an error");
+            match tls {
+                None => serve_http(stream, peer, shared).await,
+                Some(tls) => {
+                    if let Some(stream) = tls.handshake(stream).await {
+                        serve_http(stream, peer, shared).await;
+                    }
+                }
             }
         });
+    }
+}
+
+/// Serves HTTP/1.1 (with upgrades to WebSockets) on one connection, plain or TLS.
+async fn serve_http<IO>(io: IO, peer: SocketAddr, shared: Arc<Shared>)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| crate::http::route(req, shared.clone()));
+    let conn = http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(10))
+        .serve_connection(TokioIo::new(io), service)
+        .with_upgrades();
+    if let Err(e) = conn.await {
+        tracing::debug!(%peer, error = %e, "HTTP connection ended with an error");
     }
 }
