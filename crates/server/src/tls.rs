@@ -219,13 +219,22 @@ mod tests {
         files
     }
 
+    /// Writes `cert` and `key` to a fresh directory named after `test` and loads them.
+    fn load_written(
+        test: &str,
+        cert: &str,
+        key: &str,
+    ) -> Result<Arc<rustls::ServerConfig>, TlsError> {
+        let dir = temp_dir(test);
+        let loaded = load(&files(&dir, cert, key));
+        let _ = std::fs::remove_dir_all(&dir);
+        loaded
+    }
+
     #[test]
     fn a_good_pair_loads() {
         let (cert, key) = pair();
-        let dir = temp_dir("good");
-        let loaded = load(&files(&dir, &cert, &key));
-        let _ = std::fs::remove_dir_all(&dir);
-        loaded.expect("a good pair loads");
+        load_written("good", &cert, &key).expect("a good pair loads");
     }
 
     #[test]
@@ -245,10 +254,8 @@ mod tests {
     #[test]
     fn a_file_without_a_certificate_is_refused() {
         let (_, key) = pair();
-        let dir = temp_dir("nocert");
         // The key where the certificate should be: PEM, but no CERTIFICATE block.
-        let e = load(&files(&dir, &key, &key)).expect_err("no certificate fails");
-        let _ = std::fs::remove_dir_all(&dir);
+        let e = load_written("nocert", &key, &key).expect_err("no certificate fails");
         assert!(matches!(e, TlsError::NoCert { .. }), "{e:?}");
         assert!(e.to_string().contains("cert.pem"), "{e}");
     }
@@ -256,9 +263,7 @@ mod tests {
     #[test]
     fn a_key_without_a_key_is_refused() {
         let (cert, _) = pair();
-        let dir = temp_dir("nokey");
-        let e = load(&files(&dir, &cert, &cert)).expect_err("no key fails");
-        let _ = std::fs::remove_dir_all(&dir);
+        let e = load_written("nokey", &cert, &cert).expect_err("no key fails");
         assert!(matches!(e, TlsError::Key { .. }), "{e:?}");
         assert!(e.to_string().contains("key.pem"), "{e}");
     }
@@ -267,9 +272,7 @@ mod tests {
     fn a_key_that_does_not_match_is_refused() {
         let (cert, _) = pair();
         let (_, other_key) = pair();
-        let dir = temp_dir("mismatch");
-        let e = load(&files(&dir, &cert, &other_key)).expect_err("a foreign key fails");
-        let _ = std::fs::remove_dir_all(&dir);
+        let e = load_written("mismatch", &cert, &other_key).expect_err("a foreign key fails");
         assert!(matches!(e, TlsError::Pair { .. }), "{e:?}");
     }
 
