@@ -27,6 +27,8 @@ enum Command {
     Bandwidth(cli::bandwidth::BandwidthArgs),
     /// Load a running server with headless WebSocket clients and print what they measured.
     Loadgen(cli::loadgen::LoadgenArgs),
+    /// Write a self-signed certificate and key for serving over TLS locally.
+    Cert(cli::cert::CertArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -46,6 +48,7 @@ fn run() -> anyhow::Result<()> {
         Some(Command::Serve(args)) => args,
         Some(Command::Bandwidth(args)) => return cli::bandwidth::run(&args),
         Some(Command::Loadgen(args)) => return cli::loadgen::run(args),
+        Some(Command::Cert(args)) => return cli::cert::run(&args),
         None => cli.serve,
     };
     cli::logging::init(args.log_format);

@@ -2,6 +2,7 @@
 
 pub mod bandwidth;
 pub mod edge;
+pub mod cert;
 pub mod loadgen;
 pub mod logging;
 pub mod serve;

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use clap::Args;
 use tickwire_arena::{ARENA_ROOM_CAPACITY, ARENA_VIEW_RADIUS, ArenaSettings};
 use tickwire_scenarios::{RANDOM_WALK_VIEW_RADIUS, Scenario};
-use tickwire_server::{NewGame, Server, ServerConfig};
+use tickwire_server::{NewGame, Server, ServerConfig, TlsFiles};
 
 use crate::cli::edge::EdgeArgs;
 use crate::cli::logging::LogFormat;
@@ -67,6 +67,13 @@ pub struct ServeArgs {
     /// transport-floor: bytes of the frame sent to every client on every snapshot.
     #[arg(long, default_value_t = 1024)]
     payload_bytes: usize,
+    /// TLS certificate chain (PEM): serve https:// and wss:// on the bind port. Needs --tls-key.
+    /// Reloaded on SIGHUP and when the file changes.
+    #[arg(long, env = "TICKWIRE_TLS_CERT")]
+    tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM) of --tls-cert.
+    #[arg(long, env = "TICKWIRE_TLS_KEY")]
+    tls_key: Option<PathBuf>,
     #[command(flatten)]
     edge: EdgeArgs,
 }
@@ -91,6 +98,23 @@ enum ScenarioArg {
 const SCENARIO_ROOM_CAPACITY: usize = 10_000;
 
 impl ServeArgs {
+    /// The TLS files: both flags or neither.
+    fn tls_files(&self) -> anyhow::Result<Option<TlsFiles>> {
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Ok(Some(TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            })),
+            (None, None) => Ok(None),
+            (Some(_), None) => anyhow::bail!(
+                "--tls-cert (TICKWIRE_TLS_CERT) needs --tls-key (TICKWIRE_TLS_KEY) as well"
+            ),
+            (None, Some(_)) => anyhow::bail!(
+                "--tls-key (TICKWIRE_TLS_KEY) needs --tls-cert (TICKWIRE_TLS_CERT) as well"
+            ),
+        }
+    }
+
     /// The server's settings and the game its rooms run, checked.
     fn build(&self) -> anyhow::Result<(ServerConfig, Box<dyn NewGame>)> {
         let arena = self.scenario == ScenarioArg::Arena;
@@ -113,6 +137,7 @@ impl ServeArgs {
             seed: self.seed,
             shutdown_grace: Duration::from_secs(self.shutdown_grace),
             view_radius: aoi.then_some(radius),
+            tls: self.tls_files()?,
             ..ServerConfig::default()
         };
         self.edge.apply(&mut config)?;
@@ -147,7 +172,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     } else {
         addr
     };
-    println!("tickwire is serving the game at http://{shown}/  (open it in a browser to play)");
+    let scheme = if server.is_tls() { "https" } else { "http" };
+    println!("tickwire is serving the game at {scheme}://{shown}/  (open it in a browser to play)");
     if let Some(admin) = server.admin_addr() {
         println!("operations (/metrics, /rooms, /healthz, /readyz) at http://{admin}/");
     }
@@ -158,30 +184,42 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         scenario = ?args.scenario,
         "listening; metrics at /metrics, health at /healthz"
     );
-    wait_for_signal().await;
+    wait_for_signal(&server).await;
     server.shutdown().await;
     tracing::info!("stopped");
     Ok(())
 }
 
-async fn wait_for_signal() {
+/// Waits for SIGTERM or Ctrl-C; meanwhile SIGHUP reloads the TLS certificate and key.
+async fn wait_for_signal(server: &Server) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        let mut hup = signal(SignalKind::hangup()).ok();
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            tokio::select! {
+                _ = &mut ctrl_c => return,
+                _ = term.recv() => return,
+                Some(()) = async { hup.as_mut()?.recv().await } => {
+                    if server.is_tls() {
+                        // Success and failure are logged and counted by the server.
+                        let _ = server.reload_tls();
+                    } else {
+                        tracing::info!("SIGHUP: no TLS to reload");
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
             }
         }
     }
     #[cfg(not(unix))]
     {
+        let _ = server;
         let _ = tokio::signal::ctrl_c().await;
     }
 }

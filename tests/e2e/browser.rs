@@ -587,6 +587,51 @@ async fn two_pages_see_each_other_move() {
     server.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_browser_plays_over_wss() {
+    let Some(program) = chromium_or_skip("browser::the_browser_plays_over_wss") else {
+        return;
+    };
+    let (server, _cert, _) = crate::tls::start_tls("browser").await;
+    // The test's certificate is self-signed: only this browser is told to accept it.
+    let mut chrome = Chromium::launch_with(&program, &["--ignore-certificate-errors"]).await;
+    let url = format!("https://{}/?name=tls", server.local_addr());
+    let mut page = chrome.open(&url).await;
+    wait_for(
+        JOIN_LIMIT,
+        "the https page connects over wss and holds a world",
+        async || {
+            let v = page
+                .eval(
+                    "({ protocol: location.protocol, stats: typeof window.tickwire === 'object' \
+                     && window.tickwire.stats() })",
+                )
+                .await;
+            let stats = &v["stats"];
+            if v["protocol"] == "https:"
+                && stats["connected"] == true
+                && stats["entities"].as_u64().is_some_and(|n| n > 0)
+            {
+                Ok(())
+            } else {
+                Err(format!(
+                    "page: {v}\nconsole:\n{}\nbrowser log:\n{}",
+                    page.console().join("\n"),
+                    chrome.log()
+                ))
+            }
+        },
+    )
+    .await;
+    assert!(
+        server.shared().metrics.players.get() >= 1,
+        "the server counts the page's player"
+    );
+    drop(page);
+    drop(chrome);
+    server.shutdown().await;
+}
+
 #[test]
 fn hud_figures_are_read_by_label() {
     let text = "ping 3 ms  ·  tick 1234  ·  snap/s 30  ·  in 12.5 kbit/s  ·  entities 7  ·  \

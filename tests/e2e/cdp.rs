@@ -131,6 +131,11 @@ impl Chromium {
     /// that the kernel kills it when the thread that started it (this test's) ends, also when
     /// the test process is killed outright and no `Drop` runs. Without it, only `Drop` ends it.
     pub async fn launch(program: &Path) -> Chromium {
+        Chromium::launch_with(program, &[]).await
+    }
+
+    /// Starts `program` as [`Chromium::launch`] does, with `extra` flags of the test's own.
+    pub async fn launch_with(program: &Path, extra: &[&str]) -> Chromium {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let parent = profiles_dir();
         sweep_stale_profiles(&parent);
@@ -168,6 +173,7 @@ impl Chromium {
                 "--remote-debugging-address=127.0.0.1",
                 "--remote-debugging-port=0",
             ])
+            .args(extra)
             .arg(format!("--user-data-dir={}", dir.display()))
             .arg("about:blank")
             .stdin(Stdio::null())

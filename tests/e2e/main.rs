@@ -11,3 +11,4 @@ mod limits;
 mod loadgen;
 mod node_tests;
 mod sync;
+mod tls;

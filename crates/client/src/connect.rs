@@ -1,7 +1,8 @@
-//! Opening a connection: TCP with the socket options a game client wants, then the client side
-//! of the WebSocket upgrade.
+//! Opening a connection: TCP with the socket options a game client wants, TLS when asked for,
+//! then the client side of the WebSocket upgrade.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use fastwebsockets::{WebSocket, handshake};
@@ -10,7 +11,10 @@ use hyper::Request;
 use hyper::header::{CONNECTION, HOST, UPGRADE};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 
 use crate::ClientError;
 
@@ -29,13 +33,17 @@ where
     }
 }
 
-/// Performs the client side of a WebSocket upgrade on a connected stream: `GET path` to `host`,
-/// then the RFC 6455 handshake. Auto-close and auto-pong are on; the message limit is the caller's.
-pub async fn websocket_handshake(
-    stream: TcpStream,
+/// Performs the client side of a WebSocket upgrade on a connected stream (TCP, or TLS over TCP
+/// for `wss://`): `GET path` to `host`, then the RFC 6455 handshake. Auto-close and auto-pong are
+/// on; the message limit is the caller's.
+pub async fn websocket_handshake<S>(
+    stream: S,
     host: &str,
     path: &str,
-) -> Result<ClientSocket, ClientError> {
+) -> Result<ClientSocket, ClientError>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let req = Request::builder()
         .method("GET")
         // Origin form (the path alone), as HTTP/1.1 clients send to origin servers.
@@ -70,4 +78,37 @@ pub async fn connect_tcp(
     let stream = socket.connect(addr).await?;
     stream.set_nodelay(true)?;
     Ok(stream)
+}
+
+/// The TLS handshake on a connected stream, checking the server's certificate for `server_name`
+/// (a DNS name or an IP address) against `config`'s roots.
+pub async fn tls_handshake(
+    stream: tokio::net::TcpStream,
+    server_name: &str,
+    config: Arc<ClientConfig>,
+) -> Result<tokio_rustls::client::TlsStream<tokio::net::TcpStream>, ClientError> {
+    let name = ServerName::try_from(server_name.to_owned())
+        .map_err(|e| ClientError::Tls(format!("server name {server_name:?}: {e}")))?;
+    TlsConnector::from(config)
+        .connect(name, stream)
+        .await
+        .map_err(|e| ClientError::Tls(e.to_string()))
+}
+
+/// A TLS client configuration (ring provider) that trusts exactly `root`, for example the
+/// self-signed certificate of a local server (`tickwire cert`).
+pub fn tls_config_trusting(
+    root: CertificateDer<'static>,
+) -> Result<Arc<ClientConfig>, ClientError> {
+    let mut roots = RootCertStore::empty();
+    roots
+        .add(root)
+        .map_err(|e| ClientError::Tls(format!("root certificate: {e}")))?;
+    let config =
+        ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| ClientError::Tls(e.to_string()))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    Ok(Arc::new(config))
 }

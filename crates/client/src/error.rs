@@ -9,6 +9,10 @@ pub enum ClientError {
     /// TCP connect failed.
     #[error("connect: {0}")]
     Connect(#[from] std::io::Error),
+    /// The TLS layer failed: a bad server name or root, or a failed handshake (an untrusted
+    /// certificate, a name that does not match).
+    #[error("tls: {0}")]
+    Tls(String),
     /// The WebSocket layer failed.
     #[error("websocket: {0}")]
     WebSocket(#[from] WebSocketError),

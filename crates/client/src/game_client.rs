@@ -2,13 +2,15 @@
 //! from deltas, exactly as a browser would. Used by the end-to-end tests and the load generator.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use fastwebsockets::{Frame, OpCode, Payload};
 use tickwire_protocol::{
     ClientMsg, Hello, PROTOCOL_VERSION, ServerMsg, Tick, Welcome, WorldState, codec,
 };
 
-use crate::connect::{ClientSocket, connect_tcp, websocket_handshake};
+use crate::connect::{ClientSocket, connect_tcp, tls_handshake, websocket_handshake};
+use crate::rustls::ClientConfig;
 use crate::{ClientError, ClientWorld};
 
 /// One thing received from the server.
@@ -59,15 +61,46 @@ impl GameClient {
         recv_buffer: Option<u32>,
     ) -> Result<GameClient, ClientError> {
         let stream = connect_tcp(addr, recv_buffer).await?;
-        let mut ws = websocket_handshake(stream, &addr.to_string(), "/ws").await?;
+        let ws = websocket_handshake(stream, &addr.to_string(), "/ws").await?;
+        Ok(GameClient::over(ws))
+    }
+
+    /// Opens a WebSocket to `wss://addr/ws`: TLS first, checking the server's certificate for
+    /// `server_name` (a DNS name or an IP address) against `config`, then the upgrade.
+    pub async fn connect_tls(
+        addr: SocketAddr,
+        server_name: &str,
+        config: Arc<ClientConfig>,
+    ) -> Result<GameClient, ClientError> {
+        let stream = connect_tcp(addr, None).await?;
+        let tls = tls_handshake(stream, server_name, config).await?;
+        let ws = websocket_handshake(tls, &addr.to_string(), "/ws").await?;
+        Ok(GameClient::over(ws))
+    }
+
+    fn over(mut ws: ClientSocket) -> GameClient {
         ws.set_max_message_size(codec::MAX_SERVER_MSG);
-        Ok(GameClient {
+        GameClient {
             ws,
             world: ClientWorld::new(),
             welcome: None,
             last_ack: 0,
             bytes_in: 0,
-        })
+        }
+    }
+
+    /// Connects over TLS (see [`GameClient::connect_tls`]) and joins as `name`.
+    pub async fn join_tls(
+        addr: SocketAddr,
+        server_name: &str,
+        config: Arc<ClientConfig>,
+        name: &str,
+    ) -> Result<GameClient, ClientError> {
+        GameClient::join_with(
+            GameClient::connect_tls(addr, server_name, config).await?,
+            name,
+        )
+        .await
     }
 
     /// Connects and joins as `name`, returning once the welcome arrived.

@@ -20,6 +20,10 @@
 //! # }
 //! ```
 //!
+//! Over TLS (`wss://`), [`GameClient::join_tls`] takes the server's name and a
+//! [`rustls::ClientConfig`]; [`tls_config_trusting`] makes one that trusts a single certificate,
+//! such as the self-signed one of a local server.
+//!
 //! The main types are [`GameClient`] (one connection), [`ClientWorld`] (the world it rebuilds,
 //! usable alone by a client with its own socket handling) and [`ClientError`]. It never depends
 //! on the server.
@@ -31,7 +35,11 @@ mod game_client;
 mod world;
 
 pub use capped_read::CappedRead;
-pub use connect::{ClientSocket, connect_tcp, websocket_handshake};
+pub use connect::{
+    ClientSocket, connect_tcp, tls_config_trusting, tls_handshake, websocket_handshake,
+};
 pub use error::ClientError;
 pub use game_client::{GameClient, Received};
+/// rustls, as this crate uses it (for building a [`rustls::ClientConfig`] of your own).
+pub use tokio_rustls::rustls;
 pub use world::ClientWorld;

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use crate::limits::Limits;
 use crate::origin::OriginPolicy;
 use crate::room::RoomConfig;
+use crate::tls::TlsFiles;
 
 /// Everything a server needs to start, whatever game it runs. `Default` listens on
 /// 127.0.0.1:8080 with a 60 Hz tick, 30 snapshots a second and no area of interest.
@@ -34,6 +35,8 @@ pub struct ServerConfig {
     /// A second address for the operations endpoints (`/metrics`, `/rooms`, health); when set,
     /// `/metrics` and `/rooms` are served there and no longer on the public port.
     pub admin_bind: Option<SocketAddr>,
+    /// Serve `https://` and `wss://` with this certificate and key instead of plain HTTP.
+    pub tls: Option<TlsFiles>,
 }
 
 impl Default for ServerConfig {
@@ -50,6 +53,7 @@ impl Default for ServerConfig {
             limits: Limits::default(),
             allowed_origins: OriginPolicy::same_host(),
             admin_bind: None,
+            tls: None,
         }
     }
 }

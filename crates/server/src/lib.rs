@@ -16,7 +16,8 @@
 //!
 //! The room machinery (`room`, `room_task`, `lobby`, `input_buffer`, `snapshot`, `metrics`) is
 //! public on purpose: the tools run a room without sockets to measure the server's own work, and
-//! tests read a room's published frames. Sessions, HTTP routing and the WebSocket edge are not.
+//! tests read a room's published frames. `tls` is public so that a tool can check a certificate
+//! and key with the loader the server uses. Sessions, HTTP routing and the WebSocket edge are not.
 //!
 //! Nothing here queues without a bound: inputs go through a fixed-size buffer per player,
 //! snapshots are skipped rather than queued, and every write has a deadline. The server never
@@ -40,6 +41,7 @@ mod session;
 mod shared;
 pub mod snapshot;
 mod static_files;
+pub mod tls;
 mod ws_edge;
 
 pub use config::{ConfigError, ServerConfig};
@@ -48,3 +50,4 @@ pub use limits::Limits;
 pub use origin::OriginPolicy;
 pub use server::{Server, StartError};
 pub use shared::Shared;
+pub use tls::{TlsError, TlsFiles};

@@ -206,6 +206,10 @@ pub struct Metrics {
     pub tick_duration_max: MaxSeconds,
     /// Time spent encoding deltas, per encoding, in seconds.
     pub encode_duration: Histogram,
+    /// TLS certificate reloads that took effect.
+    pub tls_reloads: Counter,
+    /// TLS certificate reloads that failed (the previous certificate stays in use).
+    pub tls_reload_failures: Counter,
     closes: Family<CloseLabels, Counter>,
     connections_refused: Family<RefusalLabels, Counter>,
     registry: Registry,
@@ -233,6 +237,8 @@ impl Default for Metrics {
             tick_duration: duration_histogram(),
             tick_duration_max: MaxSeconds::default(),
             encode_duration: duration_histogram(),
+            tls_reloads: Counter::default(),
+            tls_reload_failures: Counter::default(),
             closes: Family::default(),
             connections_refused: Family::default(),
             registry: Registry::default(),
@@ -308,6 +314,16 @@ impl Metrics {
                 "tickwire_bytes_out",
                 "WebSocket payload bytes written",
                 &self.bytes_out,
+            ),
+            (
+                "tickwire_tls_reloads",
+                "TLS certificate reloads that took effect",
+                &self.tls_reloads,
+            ),
+            (
+                "tickwire_tls_reload_failures",
+                "TLS certificate reloads that failed",
+                &self.tls_reload_failures,
             ),
             (
                 "tickwire_bytes_in",

@@ -11,12 +11,13 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::config::{ConfigError, ServerConfig};
-use crate::conn_gate::ConnectionGate;
+use crate::conn_gate::{ConnectionGate, Permit};
 use crate::game::NewGame;
 use crate::http::{Listener, route};
 use crate::lobby::Lobby;
 use crate::metrics::{ConnectionRefusal, Metrics};
 use crate::shared::Shared;
+use crate::tls::{Tls, TlsError, WATCH_INTERVAL};
 
 /// Kernel send buffer per connection (Linux doubles it for bookkeeping).
 const SEND_BUFFER_BYTES: usize = 32 * 1024;
@@ -24,6 +25,9 @@ const SEND_BUFFER_BYTES: usize = 32 * 1024;
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// The TLS certificate or key could not be loaded.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
     /// A setting is invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
@@ -46,6 +50,7 @@ pub struct Server {
     stop: watch::Sender<bool>,
     accept: tokio::task::JoinHandle<()>,
     admin: Option<tokio::task::JoinHandle<()>>,
+    tls: Option<(Arc<Tls>, tokio::task::JoinHandle<()>)>,
     grace: Duration,
 }
 
@@ -63,13 +68,17 @@ impl Server {
     /// `|seed| Box::new(MyGame::new(seed)) as Box<dyn Game>`).
     pub async fn start(config: ServerConfig, games: impl NewGame) -> Result<Server, StartError> {
         config.validate()?;
+        let metrics = Arc::new(Metrics::default());
+        let tls = match &config.tls {
+            Some(files) => Some(Arc::new(Tls::new(files.clone(), metrics.clone())?)),
+            None => None,
+        };
         let (listener, addr) = bind(config.bind).await?;
         let admin = match config.admin_bind {
             Some(a) => Some(bind(a).await?),
             None => None,
         };
         let (stop, shutdown) = watch::channel(false);
-        let metrics = Arc::new(Metrics::default());
         let grace = config.shutdown_grace;
         let limits = &config.limits;
         let gate = ConnectionGate::new(
@@ -86,10 +95,17 @@ impl Server {
             metrics,
             shutdown,
         });
-        let accept = tokio::spawn(accept_loop(listener, shared.clone(), Listener::Public));
+        let accept = tokio::spawn(accept_loop(
+            listener,
+            shared.clone(),
+            Listener::Public,
+            tls.clone(),
+        ));
         let admin_addr = admin.as_ref().map(|(_, a)| *a);
-        let admin =
-            admin.map(|(l, _)| tokio::spawn(accept_loop(l, shared.clone(), Listener::Admin)));
+        // The admin listener is plain HTTP: it belongs on a private interface.
+        let admin = admin
+            .map(|(l, _)| tokio::spawn(accept_loop(l, shared.clone(), Listener::Admin, None)));
+        let tls = tls.map(|t| (t.clone(), tokio::spawn(t.watch(WATCH_INTERVAL))));
         Ok(Server {
             addr,
             admin_addr,
@@ -97,6 +113,7 @@ impl Server {
             stop,
             accept,
             admin,
+            tls,
             grace,
         })
     }
@@ -109,6 +126,18 @@ impl Server {
     /// The address of the admin listener, when there is one.
     pub fn admin_addr(&self) -> Option<SocketAddr> {
         self.admin_addr
+    }
+
+    /// Whether the server speaks TLS (`https://`, `wss://`) on its public port.
+    pub fn is_tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// Reads the TLS certificate and key again (the binary calls this on SIGHUP; the files are
+    /// also watched for changes). New handshakes use the new pair, connections already up keep
+    /// theirs; on failure the previous pair stays in use and the error is logged and counted.
+    pub fn reload_tls(&self) -> Result<(), TlsError> {
+        self.tls.as_ref().ok_or(TlsError::NotConfigured)?.0.reload()
     }
 
     /// The shared state, for inspection (tests read rooms' frames through it).
@@ -136,10 +165,18 @@ impl Drop for Server {
         if let Some(admin) = &self.admin {
             admin.abort();
         }
+        if let Some((_, watch)) = &self.tls {
+            watch.abort();
+        }
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, which: Listener) {
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    which: Listener,
+    tls: Option<Arc<Tls>>,
+) {
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(s) => s,
@@ -166,25 +203,45 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, which: Listener
         // A small kernel send buffer bounds what a slow client can have queued on the server:
         // once it is full, the session's writer waits and skips snapshots instead.
         let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER_BYTES);
-        let shared = shared.clone();
-        let header_timeout = shared.limits.header_timeout;
         // The place is held by the connection and, after an upgrade, by its WebSocket session:
         // hyper hands the socket over and finishes the connection while the session goes on.
         let permit = permit.map(Arc::new);
+        let (shared, tls) = (shared.clone(), tls.clone());
         tokio::spawn(async move {
-            let held = permit.clone();
-            let service = service_fn(move |req| route(req, shared.clone(), which, held.clone()));
-            let conn = http1::Builder::new()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .serve_connection(TokioIo::new(stream), service)
-                .with_upgrades();
-            if let Err(e) = conn.await {
-                tracing::debug!(%peer, error = %e, "HTTP connection ended with an error");
+            match tls {
+                None => serve_http(stream, peer, shared, which, permit).await,
+                Some(tls) => {
+                    if let Some(stream) = tls.handshake(stream).await {
+                        serve_http(stream, peer, shared, which, permit).await;
+                    }
+                }
             }
-            drop(permit);
         });
     }
+}
+
+/// Serves HTTP/1.1 (with upgrades to WebSockets) on one connection, plain or TLS.
+async fn serve_http<IO>(
+    io: IO,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    which: Listener,
+    permit: Option<Arc<Permit>>,
+) where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let header_timeout = shared.limits.header_timeout;
+    let held = permit.clone();
+    let service = service_fn(move |req| route(req, shared.clone(), which, held.clone()));
+    let conn = http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .serve_connection(TokioIo::new(io), service)
+        .with_upgrades();
+    if let Err(e) = conn.await {
+        tracing::debug!(%peer, error = %e, "HTTP connection ended with an error");
+    }
+    drop(permit);
 }
 
 /// Answers a connection past a limit with a short HTTP error and closes it, counting it. The
