@@ -66,6 +66,10 @@ pub struct ServeArgs {
     /// transport-floor: bytes of the frame sent to every client on every snapshot.
     #[arg(long, default_value_t = 1024)]
     payload_bytes: usize,
+    /// Serve /echo, a WebSocket that sends every message back (up to 1 MiB), for pointing a
+    /// conformance fuzzing client (such as Autobahn's fuzzingclient) at the server.
+    #[arg(long, env = "TICKWIRE_ECHO")]
+    echo: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,6 +114,7 @@ impl ServeArgs {
             seed: self.seed,
             shutdown_grace: Duration::from_secs(self.shutdown_grace),
             view_radius: aoi.then_some(radius),
+            echo: self.echo,
         };
         let scenario = match self.scenario {
             ScenarioArg::Arena => {

@@ -25,6 +25,9 @@ pub struct ServerConfig {
     /// Area of interest: how far a player sees, in world units; `None` sends everyone the whole
     /// world.
     pub view_radius: Option<f32>,
+    /// Serve `/echo`: a WebSocket that sends every message back (up to
+    /// [`ECHO_MAX_MESSAGE`](crate::ECHO_MAX_MESSAGE) bytes), for conformance fuzzing clients.
+    pub echo: bool,
 }
 
 impl Default for ServerConfig {
@@ -38,6 +41,7 @@ impl Default for ServerConfig {
             seed: 0x7153_3eed,
             shutdown_grace: std::time::Duration::from_secs(5),
             view_radius: None,
+            echo: false,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The HTTP routes: the client at `/`, the game socket at `/ws`, health, readiness, metrics and
-//! the room list.
+//! the room list; with `ServerConfig::echo`, the echo socket at `/echo`.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use hyper::body::Incoming;
 use hyper::header::{CACHE_CONTROL, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 
-use crate::session::run_session;
+use crate::session::{Endpoint, run_session};
 use crate::shared::Shared;
 use crate::{static_files, ws_edge};
 
@@ -23,7 +23,8 @@ pub(crate) async fn route(
 ) -> Result<Response<Body>, Infallible> {
     let path = req.uri().path().to_string();
     Ok(match path.as_str() {
-        "/ws" => upgrade(&mut req, shared),
+        "/ws" => upgrade(&mut req, shared, Endpoint::Game),
+        "/echo" if shared.lobby.config().echo => upgrade(&mut req, shared, Endpoint::Echo),
         "/healthz" => text(StatusCode::OK, "ok\n"),
         "/readyz" => {
             if *shared.shutdown.borrow() {
@@ -56,7 +57,7 @@ pub(crate) async fn route(
     })
 }
 
-fn upgrade(req: &mut Request<Incoming>, shared: Arc<Shared>) -> Response<Body> {
+fn upgrade(req: &mut Request<Incoming>, shared: Arc<Shared>, endpoint: Endpoint) -> Response<Body> {
     if let Err(refusal) = ws_edge::check_upgrade(req) {
         shared.metrics.upgrades_refused.inc();
         tracing::debug!(reason = refusal.reason, "refused a WebSocket upgrade");
@@ -79,7 +80,7 @@ fn upgrade(req: &mut Request<Incoming>, shared: Arc<Shared>) -> Response<Body> {
         Ok((response, fut)) => {
             tokio::spawn(async move {
                 match fut.await {
-                    Ok(ws) => run_session(ws, shared).await,
+                    Ok(ws) => run_session(ws, shared, endpoint).await,
                     Err(e) => tracing::debug!(error = %e, "upgrade did not complete"),
                 }
             });

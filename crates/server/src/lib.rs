@@ -42,4 +42,5 @@ mod ws_edge;
 pub use config::{ConfigError, ServerConfig};
 pub use game::{Game, GameNews, NewGame, PlayerHandle};
 pub use server::{Server, StartError};
+pub use session::ECHO_MAX_MESSAGE;
 pub use shared::Shared;

@@ -2,7 +2,7 @@
 //! leaves or breaks a rule.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fastwebsockets::WebSocketRead;
 use tickwire_protocol::{ClientMsg, Pong, ServerMsg, Tick, close, codec};
@@ -11,7 +11,6 @@ use tokio::sync::mpsc;
 
 use super::control::Control;
 use super::ending::{Ending, truncate_utf8};
-use super::flood::TokenBucket;
 use super::message_reader::MessageReader;
 use crate::input_buffer::InputBuffer;
 use crate::lobby::JoinError;
@@ -21,35 +20,28 @@ use crate::shared::Shared;
 /// How long a client has to send `Hello` after the upgrade.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Largest WebSocket frame the server reads; client messages are far smaller.
-pub(super) const MAX_FRAME: usize = codec::MAX_CLIENT_MSG + 64;
-
-/// Messages a client may send in a burst, and per second on average. A client sends one input
-/// per tick and a ping a second, so this leaves room for jitter but not for a flood.
-const FLOOD_BURST: f64 = 120.0;
-const FLOOD_PER_TICK: f64 = 1.5;
-
 pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     rx: &mut WebSocketRead<S>,
     ctrl: &mpsc::Sender<Control>,
     inputs: &Arc<InputBuffer>,
     shared: &Arc<Shared>,
 ) -> Ending {
-    let mut messages = MessageReader::new(ctrl.clone());
+    let mut messages = MessageReader::new(rx, ctrl.clone(), codec::MAX_CLIENT_MSG, shared);
 
     // Handshake: the first message must be a Hello of our version, in time.
-    let first = match tokio::time::timeout(HELLO_TIMEOUT, messages.next(rx, shared)).await {
-        Err(_) => {
-            return Ending {
-                code: close::HANDSHAKE_TIMEOUT,
-                reason: "no Hello within 5 seconds".into(),
-                kick: true,
-                count: None,
-            };
-        }
-        Ok(Err(ending)) => return ending,
-        Ok(Ok(bytes)) => bytes,
-    };
+    let first =
+        match tokio::time::timeout(HELLO_TIMEOUT, next_binary(&mut messages, rx, shared)).await {
+            Err(_) => {
+                return Ending {
+                    code: close::HANDSHAKE_TIMEOUT,
+                    reason: "no Hello within 5 seconds".into(),
+                    kick: true,
+                    count: None,
+                };
+            }
+            Ok(Err(ending)) => return ending,
+            Ok(Ok(bytes)) => bytes,
+        };
     if let Some(v) = codec::peek_hello_version(&first)
         && v != tickwire_protocol::PROTOCOL_VERSION
     {
@@ -92,7 +84,6 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     };
     tracing::info!(%client, room = room.id, entity = %joined.entity, name = %hello.name, "player joined");
     shared.metrics.players.inc();
-    let tick_rate = f64::from(joined.welcome.tick_rate);
     if ctrl
         .send(Control::Joined {
             joined: Box::new(joined),
@@ -102,25 +93,15 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         .is_err()
     {
         shared.metrics.players.dec();
-        return Ending {
-            code: close::NORMAL,
-            reason: String::new(),
-            kick: false,
-            count: None,
-        };
+        return Ending::quiet(close::NORMAL);
     }
 
-    let mut bucket = TokenBucket::new(FLOOD_BURST, FLOOD_PER_TICK * tick_rate);
     let mut last_seq: Option<u32> = None;
     let ending = loop {
-        let bytes = match messages.next(rx, shared).await {
+        let bytes = match next_binary(&mut messages, rx, shared).await {
             Ok(b) => b,
             Err(ending) => break ending,
         };
-        if !bucket.take(Instant::now()) {
-            tracing::warn!(%client, "client flooding; dropped");
-            break Ending::kick(close::FLOODING, "too many messages", CloseReason::Flood);
-        }
         match codec::decode_client(&bytes) {
             Ok(ClientMsg::Input(input)) => {
                 // Inputs must move forward; a stale or repeated one is ignored, not applied twice.
@@ -158,6 +139,24 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     tracing::info!(%client, code = ending.code, reason = %ending.reason, "player left");
     shared.metrics.players.dec();
     ending
+}
+
+/// The next message, which must be binary: the game protocol has no text messages. A text
+/// message is refused only once it has arrived whole and valid (invalid UTF-8 is 1007 first).
+async fn next_binary<S: AsyncRead + Unpin>(
+    messages: &mut MessageReader,
+    rx: &mut WebSocketRead<S>,
+    shared: &Shared,
+) -> Result<Vec<u8>, Ending> {
+    let message = messages.next(rx, shared).await?;
+    if message.text {
+        return Err(Ending::kick(
+            close::UNSUPPORTED_DATA,
+            "text messages are not accepted; the protocol is binary",
+            CloseReason::Text,
+        ));
+    }
+    Ok(message.payload)
 }
 
 fn bad_message(e: &tickwire_protocol::CodecError) -> Ending {
