@@ -68,7 +68,8 @@ pub struct ServeArgs {
     payload_bytes: usize,
     /// Serve /echo, a WebSocket that sends every message back (up to 1 MiB), for pointing a
     /// conformance fuzzing client (such as Autobahn's fuzzingclient) at the server.
-    #[arg(long, env = "TICKWIRE_ECHO")]
+    /// The environment variable takes 1/0, true/false, yes/no or on/off.
+    #[arg(long, env = "TICKWIRE_ECHO", value_parser = clap::builder::BoolishValueParser::new())]
     echo: bool,
 }
 

@@ -46,6 +46,13 @@ async fn close_code(addr: SocketAddr, frames: &[Vec<u8>]) -> Option<u16> {
     read_close_code(&mut s).await
 }
 
+/// Checks that each case (frames on a connection of its own) is closed with `code`.
+async fn each_closes_with(addr: SocketAddr, cases: &[Vec<Vec<u8>>], code: u16) {
+    for frames in cases {
+        assert_eq!(close_code(addr, frames).await, Some(code), "{frames:?}");
+    }
+}
+
 /// The next frame from the server, which must be there.
 async fn next(s: &mut TcpStream) -> (u8, Vec<u8>) {
     read_server_frame(s).await.expect("a frame")
@@ -138,7 +145,7 @@ async fn fragments_with_pings_between_arrive_whole() {
 async fn bad_fragmentation_is_a_protocol_error() {
     let server = echo_server().await;
     let addr = server.local_addr();
-    for frames in [
+    let cases = [
         // A new data frame inside a fragmented message.
         vec![client_frame(BINARY, b"a"), client_frame(FIN | BINARY, b"b")],
         vec![client_frame(TEXT, b"a"), client_frame(FIN | TEXT, b"b")],
@@ -150,13 +157,8 @@ async fn bad_fragmentation_is_a_protocol_error() {
         vec![client_frame(PING, b"p"), client_frame(FIN | CONT, b"q")],
         vec![client_frame(CLOSE, b"")],
         vec![client_frame(PONG, b"")],
-    ] {
-        assert_eq!(
-            close_code(addr, &frames).await,
-            Some(close::PROTOCOL_ERROR),
-            "{frames:?}"
-        );
-    }
+    ];
+    each_closes_with(addr, &cases, close::PROTOCOL_ERROR).await;
     server.shutdown().await;
 }
 
@@ -165,7 +167,7 @@ async fn invalid_utf8_is_1007_whole_or_fragmented() {
     let server = echo_server().await;
     let addr = server.local_addr();
     let euro = "€".as_bytes();
-    for frames in [
+    let cases = [
         vec![client_frame(FIN | TEXT, &[0xff, 0xfe])],
         // A sequence cut short by a single frame's end.
         vec![client_frame(FIN | TEXT, &euro[..2])],
@@ -185,13 +187,8 @@ async fn invalid_utf8_is_1007_whole_or_fragmented() {
             client_frame(CONT, &euro[1..2]),
             client_frame(FIN | CONT, b""),
         ],
-    ] {
-        assert_eq!(
-            close_code(addr, &frames).await,
-            Some(close::INVALID_PAYLOAD),
-            "{frames:?}"
-        );
-    }
+    ];
+    each_closes_with(addr, &cases, close::INVALID_PAYLOAD).await;
     server.shutdown().await;
 }
 
