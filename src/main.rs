@@ -22,7 +22,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Serve the game (the default when no subcommand is given).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Run the standard scenarios and the arena in-process and print what each client receives.
     Bandwidth(cli::bandwidth::BandwidthArgs),
     /// Load a running server with headless WebSocket clients and print what they measured.
@@ -45,7 +45,7 @@ fn main() -> std::process::ExitCode {
 fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let args = match cli.command {
-        Some(Command::Serve(args)) => args,
+        Some(Command::Serve(args)) => *args,
         Some(Command::Bandwidth(args)) => return cli::bandwidth::run(&args),
         Some(Command::Loadgen(args)) => return cli::loadgen::run(args),
         Some(Command::Cert(args)) => return cli::cert::run(&args),

@@ -1,8 +1,8 @@
 //! The command line: one file per subcommand, and the logging they share.
 
 pub mod bandwidth;
-pub mod edge;
 pub mod cert;
+pub mod edge;
 pub mod loadgen;
 pub mod logging;
 pub mod serve;

@@ -76,6 +76,11 @@ pub struct ServeArgs {
     tls_key: Option<PathBuf>,
     #[command(flatten)]
     edge: EdgeArgs,
+    /// Serve /echo, a WebSocket that sends every message back (up to 1 MiB), for pointing a
+    /// conformance fuzzing client (such as Autobahn's fuzzingclient) at the server.
+    /// The environment variable takes 1/0, true/false, yes/no or on/off.
+    #[arg(long, env = "TICKWIRE_ECHO", value_parser = clap::builder::BoolishValueParser::new())]
+    echo: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,6 +143,7 @@ impl ServeArgs {
             shutdown_grace: Duration::from_secs(self.shutdown_grace),
             view_radius: aoi.then_some(radius),
             tls: self.tls_files()?,
+            echo: self.echo,
             ..ServerConfig::default()
         };
         self.edge.apply(&mut config)?;

@@ -186,9 +186,14 @@ pub async fn read_head(s: &mut TcpStream) -> String {
 
 /// A raw TCP connection that has completed a WebSocket upgrade on `/ws`.
 pub async fn raw_ws(addr: SocketAddr) -> TcpStream {
+    raw_ws_at(addr, "/ws").await
+}
+
+/// A raw TCP connection that has completed a WebSocket upgrade on `path`.
+pub async fn raw_ws_at(addr: SocketAddr, path: &str) -> TcpStream {
     let mut s = TcpStream::connect(addr).await.expect("connect");
     let req = format!(
-        "GET /ws HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
          Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
     );
     s.write_all(req.as_bytes()).await.expect("write");
@@ -197,38 +202,74 @@ pub async fn raw_ws(addr: SocketAddr) -> TcpStream {
     s
 }
 
-/// A masked client frame with the given first byte (FIN, RSV and opcode bits) and payload.
+/// A masked client frame with the given first byte (FIN, RSV and opcode bits) and a payload of
+/// under 126 bytes.
 pub fn client_frame(first: u8, payload: &[u8]) -> Vec<u8> {
     assert!(payload.len() < 126);
+    any_frame(first, payload, true)
+}
+
+/// A frame of any length (7-, 16- or 64-bit length as RFC 6455 encodes it), masked or not.
+pub fn any_frame(first: u8, payload: &[u8], masked: bool) -> Vec<u8> {
+    let mask_bit = if masked { 0x80 } else { 0 };
+    let mut out = vec![first];
+    match payload.len() {
+        n @ 0..=125 => out.push(mask_bit | n as u8),
+        n @ 126..=0xffff => {
+            out.push(mask_bit | 126);
+            out.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        n => {
+            out.push(mask_bit | 127);
+            out.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+    }
+    if !masked {
+        out.extend_from_slice(payload);
+        return out;
+    }
     let mask = [1u8, 2, 3, 4];
-    let mut out = vec![first, 0x80 | payload.len() as u8];
     out.extend_from_slice(&mask);
     out.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
     out
 }
 
-/// Reads server frames until a close frame, returning its code; skips other frames.
+/// Reads one server frame: its first byte (FIN, RSV and opcode bits) and payload; `None` when
+/// the connection ends. Server frames must not be masked.
+pub async fn read_server_frame(s: &mut TcpStream) -> Option<(u8, Vec<u8>)> {
+    let mut head = [0u8; 2];
+    tokio::time::timeout(LIMIT, s.read_exact(&mut head))
+        .await
+        .expect("frame in time")
+        .ok()?;
+    assert_eq!(head[1] & 0x80, 0, "a server frame is masked");
+    let mut len = u64::from(head[1] & 0x7f);
+    if len == 126 {
+        let mut b = [0u8; 2];
+        s.read_exact(&mut b).await.ok()?;
+        len = u64::from(u16::from_be_bytes(b));
+    } else if len == 127 {
+        let mut b = [0u8; 8];
+        s.read_exact(&mut b).await.ok()?;
+        len = u64::from_be_bytes(b);
+    }
+    assert!(len <= 8 << 20, "a server frame of {len} bytes");
+    let mut payload = vec![0u8; len as usize];
+    tokio::time::timeout(LIMIT, s.read_exact(&mut payload))
+        .await
+        .expect("payload in time")
+        .ok()?;
+    Some((head[0], payload))
+}
+
+/// Reads server frames until a close frame, returning its code; skips other frames. Every close
+/// the server sends must fit a control frame and carry a UTF-8 reason.
 pub async fn read_close_code(s: &mut TcpStream) -> Option<u16> {
     loop {
-        let mut head = [0u8; 2];
-        tokio::time::timeout(LIMIT, s.read_exact(&mut head))
-            .await
-            .expect("frame in time")
-            .ok()?;
-        let opcode = head[0] & 0x0f;
-        let mut len = u64::from(head[1] & 0x7f);
-        if len == 126 {
-            let mut b = [0u8; 2];
-            s.read_exact(&mut b).await.ok()?;
-            len = u64::from(u16::from_be_bytes(b));
-        } else if len == 127 {
-            let mut b = [0u8; 8];
-            s.read_exact(&mut b).await.ok()?;
-            len = u64::from_be_bytes(b);
-        }
-        let mut payload = vec![0u8; len as usize];
-        s.read_exact(&mut payload).await.ok()?;
-        if opcode == 0x8 {
+        let (first, payload) = read_server_frame(s).await?;
+        if first & 0x0f == 0x8 {
+            assert!(payload.len() <= 125, "close payload of {}", payload.len());
+            assert!(std::str::from_utf8(payload.get(2..).unwrap_or_default()).is_ok());
             return payload.get(..2).map(|c| u16::from_be_bytes([c[0], c[1]]));
         }
     }

@@ -4,6 +4,7 @@
 mod bad_input;
 mod browser;
 mod cdp;
+mod conformance;
 mod harness;
 mod http_edge;
 mod join;

@@ -156,14 +156,8 @@ proptest! {
     }
 
     #[test]
-    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200), base in world()) {
-        let _ = codec::decode_client(&bytes);
-        let _ = codec::decode_server(&bytes);
-        for worlds in [Baselines::default(), Baselines { baseline: Some(&base), previous: Some(&base) }] {
-            if let Ok(d) = Delta::read(&bytes, worlds) {
-                let _ = d.apply(worlds.baseline);
-            }
-        }
+    fn random_bytes_never_panic_against_any_world(bytes in prop::collection::vec(any::<u8>(), 0..200), base in world()) {
+        every_decoder(&bytes, &base);
     }
 
     #[test]
@@ -179,6 +173,73 @@ proptest! {
             Err(CodecError::Baseline { .. })
         );
         prop_assert!(refused);
+    }
+}
+
+/// Runs every decoder of the wire on `bytes`: none may panic, whatever the bytes.
+fn every_decoder(bytes: &[u8], base: &WorldState) {
+    let _ = codec::decode_client(bytes);
+    let _ = codec::decode_server(bytes);
+    let _ = codec::peek_hello_version(bytes);
+    for worlds in [
+        Baselines::default(),
+        Baselines {
+            baseline: Some(base),
+            previous: None,
+        },
+        Baselines {
+            baseline: Some(base),
+            previous: Some(base),
+        },
+    ] {
+        if let Ok(d) = Delta::read(bytes, worlds) {
+            let _ = d.apply(worlds.baseline);
+        }
+        let mut out = WorldState::default();
+        let _ = DeltaBody::apply_into(bytes, worlds, &mut out);
+    }
+}
+
+/// A small fixed baseline for the fuzzing below: cheap enough for many thousand cases.
+fn small_baseline() -> WorldState {
+    let e = |id, kind, x| EntityState {
+        id: EntityId(id),
+        kind,
+        x,
+        y: -x,
+        angle: 7,
+        hp: 100,
+    };
+    WorldState {
+        tick: Tick(1000),
+        entities: vec![
+            e(1, EntityKind::Player, 10),
+            e(2, EntityKind::Bot, -300),
+            e(5, EntityKind::Projectile, 4_000),
+        ],
+    }
+}
+
+/// Arbitrary bytes, often behind a small first byte, so that every message variant and short
+/// delta headers are reached, not only the refusal of the first byte.
+fn fuzz_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..300),
+        (0u8..8, prop::collection::vec(any::<u8>(), 0..64)).prop_map(|(first, rest)| {
+            let mut b = vec![first];
+            b.extend(rest);
+            b
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(10_000))]
+
+    /// Fuzzing in the normal test command: every decoder on arbitrary bytes.
+    #[test]
+    fn random_bytes_never_panic(bytes in fuzz_bytes()) {
+        every_decoder(&bytes, &small_baseline());
     }
 }
 

@@ -37,6 +37,9 @@ pub struct ServerConfig {
     pub admin_bind: Option<SocketAddr>,
     /// Serve `https://` and `wss://` with this certificate and key instead of plain HTTP.
     pub tls: Option<TlsFiles>,
+    /// Serve `/echo`: a WebSocket that sends every message back (up to
+    /// [`ECHO_MAX_MESSAGE`](crate::ECHO_MAX_MESSAGE) bytes), for conformance fuzzing clients.
+    pub echo: bool,
 }
 
 impl Default for ServerConfig {
@@ -54,6 +57,7 @@ impl Default for ServerConfig {
             allowed_origins: OriginPolicy::same_host(),
             admin_bind: None,
             tls: None,
+            echo: false,
         }
     }
 }

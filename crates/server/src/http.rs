@@ -1,5 +1,5 @@
 //! The HTTP routes: the client at `/`, the game socket at `/ws`, health, readiness, metrics and
-//! the room list.
+//! the room list; with `ServerConfig::echo`, the echo socket at `/echo`.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN};
 use hyper::{Method, Request, Response, StatusCode};
 
 use crate::conn_gate::Permit;
-use crate::session::run_session;
+use crate::session::{Endpoint, run_session};
 use crate::shared::Shared;
 use crate::{static_files, ws_edge};
 
@@ -40,7 +40,10 @@ pub(crate) async fn route(
         Listener::Public => !shared.admin_separate,
     };
     Ok(match path.as_str() {
-        "/ws" if listener == Listener::Public => upgrade(&mut req, shared, permit),
+        "/ws" if listener == Listener::Public => upgrade(&mut req, shared, permit, Endpoint::Game),
+        "/echo" if listener == Listener::Public && shared.lobby.config().echo => {
+            upgrade(&mut req, shared, permit, Endpoint::Echo)
+        }
         "/healthz" => text(StatusCode::OK, "ok\n"),
         "/readyz" => {
             if *shared.shutdown.borrow() {
@@ -78,6 +81,7 @@ fn upgrade(
     req: &mut Request<Incoming>,
     shared: Arc<Shared>,
     permit: Option<Arc<Permit>>,
+    endpoint: Endpoint,
 ) -> Response<Body> {
     if let Err(refusal) = ws_edge::check_upgrade(req) {
         shared.metrics.upgrades_refused.inc();
@@ -116,7 +120,7 @@ fn upgrade(
                 // The connection's place in the limits lasts as long as the session.
                 let _permit = permit;
                 match tokio::time::timeout(limit, fut).await {
-                    Ok(Ok(ws)) => run_session(ws, shared).await,
+                    Ok(Ok(ws)) => run_session(ws, shared, endpoint).await,
                     Ok(Err(e)) => tracing::debug!(error = %e, "upgrade did not complete"),
                     Err(_) => tracing::debug!("upgrade did not complete in time"),
                 }

@@ -49,5 +49,6 @@ pub use game::{Game, GameNews, NewGame, PlayerHandle};
 pub use limits::Limits;
 pub use origin::OriginPolicy;
 pub use server::{Server, StartError};
+pub use session::ECHO_MAX_MESSAGE;
 pub use shared::Shared;
 pub use tls::{TlsError, TlsFiles};

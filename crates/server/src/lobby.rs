@@ -68,6 +68,11 @@ impl Lobby {
         }
     }
 
+    /// The settings this server runs by.
+    pub fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
     /// A fresh client id.
     pub fn next_client_id(&self) -> ClientId {
         ClientId(self.next_client.fetch_add(1, Relaxed))

@@ -103,8 +103,8 @@ impl Server {
         ));
         let admin_addr = admin.as_ref().map(|(_, a)| *a);
         // The admin listener is plain HTTP: it belongs on a private interface.
-        let admin = admin
-            .map(|(l, _)| tokio::spawn(accept_loop(l, shared.clone(), Listener::Admin, None)));
+        let admin =
+            admin.map(|(l, _)| tokio::spawn(accept_loop(l, shared.clone(), Listener::Admin, None)));
         let tls = tls.map(|t| (t.clone(), tokio::spawn(t.watch(WATCH_INTERVAL))));
         Ok(Server {
             addr,

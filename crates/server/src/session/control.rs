@@ -16,8 +16,8 @@ pub(super) enum Control {
     },
     /// An encoded server message to send (a pong).
     Message(Vec<u8>),
-    /// A frame fastwebsockets owes the peer (a WebSocket pong or a close reply).
+    /// A frame to send as it is: a WebSocket pong, or an echoed message.
     Frame(OpCode, Vec<u8>),
-    /// The reader is done: close as it says, then stop.
+    /// The reader is done: close as it says (every ending sends a close frame), then stop.
     End(Ending),
 }

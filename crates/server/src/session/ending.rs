@@ -2,7 +2,8 @@
 
 use crate::metrics::CloseReason;
 
-/// How the reader ended, and what the writer should tell the client.
+/// How the reader ended, and what the writer should tell the client: always a close frame with
+/// `code` and `reason`, and before it a `Kick` message when `kick` is set (game sessions only).
 #[derive(Debug)]
 pub(super) struct Ending {
     pub(crate) code: u16,
@@ -12,6 +13,17 @@ pub(super) struct Ending {
 }
 
 impl Ending {
+    /// An ending that is not the client's fault: a close with `code` and no reason, no `Kick`,
+    /// not counted.
+    pub(crate) fn quiet(code: u16) -> Ending {
+        Ending {
+            code,
+            reason: String::new(),
+            kick: false,
+            count: None,
+        }
+    }
+
     pub(crate) fn kick(code: u16, reason: impl Into<String>, count: CloseReason) -> Ending {
         Ending {
             code,

@@ -1,47 +1,75 @@
-//! `MessageReader`: complete client messages out of WebSocket frames.
+//! `MessageReader`: complete client messages out of a WebSocket, every frame through the
+//! [`Reassembler`] and the flood limit.
 
-use fastwebsockets::{Frame, OpCode, WebSocketRead};
-use tickwire_protocol::{close, codec};
+use std::time::Instant;
+
+use fastwebsockets::{OpCode, WebSocketRead};
+use tickwire_protocol::close;
 use tokio::io::AsyncRead;
 use tokio::sync::mpsc;
 
 use super::control::Control;
 use super::ending::Ending;
+use super::flood::TokenBucket;
+use super::reassembly::{Event, FrameIn, MAX_CONTROL_PAYLOAD, Reassembler};
 use crate::metrics::CloseReason;
 use crate::shared::Shared;
 use crate::ws_edge;
 
-/// Reassembles complete binary messages from frames, with a size cap on fragmented ones
-/// (fastwebsockets' own collector has none), and turns every error into an [`Ending`].
+/// Frames a client may send in a burst, and per tick on average. A game client sends one input
+/// per tick and a ping a second, so this leaves room for jitter but not for a flood. Every frame
+/// counts: control frames and empty continuations too.
+const FLOOD_BURST: f64 = 120.0;
+const FLOOD_PER_TICK: f64 = 1.5;
+
+/// A whole message from the client.
+pub(crate) struct Message {
+    /// Whether it was a text message (valid UTF-8).
+    pub(crate) text: bool,
+    /// Its bytes.
+    pub(crate) payload: Vec<u8>,
+}
+
+/// Reads frames, answers pings (through the writer), and turns every error into an [`Ending`].
 pub(crate) struct MessageReader {
     ctrl: mpsc::Sender<Control>,
-    partial: Option<Vec<u8>>,
+    reassembler: Reassembler,
+    bucket: TokenBucket,
 }
 
 impl MessageReader {
-    pub(crate) fn new(ctrl: mpsc::Sender<Control>) -> MessageReader {
+    /// Sets `rx` up so that every frame, control frames included, comes through here, and a
+    /// frame of exactly `max_message` bytes is accepted (fastwebsockets refuses a frame of its
+    /// limit or more).
+    pub(crate) fn new<S>(
+        rx: &mut WebSocketRead<S>,
+        ctrl: mpsc::Sender<Control>,
+        max_message: usize,
+        shared: &Shared,
+    ) -> MessageReader {
+        rx.set_auto_close(false);
+        rx.set_auto_pong(false);
+        rx.set_max_message_size(max_message.max(MAX_CONTROL_PAYLOAD) + 1);
+        let tick_rate = f64::from(shared.lobby.config().tick_rate);
         MessageReader {
             ctrl,
-            partial: None,
+            reassembler: Reassembler::new(max_message),
+            bucket: TokenBucket::new(FLOOD_BURST, FLOOD_PER_TICK * tick_rate),
         }
     }
 
+    /// The next whole message, or how the session ends.
     pub(crate) async fn next<S: AsyncRead + Unpin>(
         &mut self,
         rx: &mut WebSocketRead<S>,
         shared: &Shared,
-    ) -> Result<Vec<u8>, Ending> {
+    ) -> Result<Message, Ending> {
         loop {
-            let ctrl = self.ctrl.clone();
-            // Pongs and close replies that fastwebsockets owes the peer go to the writer.
-            let mut obligated = move |frame: Frame<'_>| {
-                let sent = ctrl.try_send(Control::Frame(frame.opcode, frame.payload.to_vec()));
-                async move {
-                    drop(sent);
-                    Ok::<(), std::convert::Infallible>(())
-                }
-            };
-            let mut frame = match rx.read_frame(&mut obligated).await {
+            // Nothing is ever owed: auto close and auto pong are off.
+            let mut frame = match rx
+                .read_frame(&mut |_| async { Ok::<(), std::convert::Infallible>(()) })
+                .await
+            {
                 Ok(f) => f,
                 Err(e) => {
                     return Err(match ws_edge::close_for(&e) {
@@ -49,73 +77,38 @@ impl MessageReader {
                             tracing::warn!(error = %e, "bad WebSocket frame");
                             Ending::kick(code, reason, CloseReason::BadFrame)
                         }
-                        None => Ending {
-                            code: close::NORMAL,
-                            reason: String::new(),
-                            kick: false,
-                            count: None,
-                        },
+                        None => Ending::quiet(close::NORMAL),
                     });
                 }
             };
             shared.metrics.bytes_in.inc_by(frame.payload.len() as u64);
-            // RFC 6455 5.1: a server must close the connection on an unmasked client frame;
-            // fastwebsockets accepts them, so the check is ours.
-            if !ws_edge::is_masked(&mut frame) {
-                tracing::warn!("unmasked client frame");
+            if !self.bucket.take(Instant::now()) {
+                tracing::warn!("client flooding; dropped");
                 return Err(Ending::kick(
-                    close::PROTOCOL_ERROR,
-                    "client frames must be masked",
-                    CloseReason::BadFrame,
+                    close::FLOODING,
+                    "too many frames",
+                    CloseReason::Flood,
                 ));
             }
-            match frame.opcode {
-                OpCode::Close => {
-                    // fastwebsockets has already queued the close reply.
-                    return Err(Ending {
-                        code: close::NORMAL,
-                        reason: String::new(),
-                        kick: false,
-                        count: None,
-                    });
+            let masked = ws_edge::is_masked(&mut frame);
+            let event = self.reassembler.push(FrameIn {
+                fin: frame.fin,
+                opcode: frame.opcode as u8,
+                payload: &frame.payload,
+                masked,
+            });
+            match event {
+                Event::Pending => {}
+                Event::Message { text, payload } => return Ok(Message { text, payload }),
+                Event::Pong(payload) => {
+                    // A full control queue means the writer is behind; a lost pong is harmless.
+                    let _ = self.ctrl.try_send(Control::Frame(OpCode::Pong, payload));
                 }
-                OpCode::Text => {
-                    return Err(Ending::kick(
-                        close::UNSUPPORTED_DATA,
-                        "text messages are not accepted; the protocol is binary",
-                        CloseReason::Text,
-                    ));
+                Event::Closed(code) => return Err(Ending::quiet(code)),
+                Event::Violation(code, reason) => {
+                    tracing::warn!(code, reason, "WebSocket protocol violation");
+                    return Err(Ending::kick(code, reason, CloseReason::BadFrame));
                 }
-                OpCode::Binary if self.partial.is_some() => {
-                    return Err(Ending::kick(
-                        close::PROTOCOL_ERROR,
-                        "new message inside a fragmented one",
-                        CloseReason::BadFrame,
-                    ));
-                }
-                OpCode::Binary if frame.fin => return Ok(frame.payload.to_vec()),
-                OpCode::Binary => self.partial = Some(frame.payload.to_vec()),
-                OpCode::Continuation => {
-                    let Some(buf) = self.partial.as_mut() else {
-                        return Err(Ending::kick(
-                            close::PROTOCOL_ERROR,
-                            "continuation without a message",
-                            CloseReason::BadFrame,
-                        ));
-                    };
-                    if buf.len() + frame.payload.len() > codec::MAX_CLIENT_MSG {
-                        return Err(Ending::kick(
-                            close::MESSAGE_TOO_BIG,
-                            "message too large",
-                            CloseReason::BadFrame,
-                        ));
-                    }
-                    buf.extend_from_slice(&frame.payload);
-                    if frame.fin {
-                        return Ok(self.partial.take().unwrap_or_default());
-                    }
-                }
-                OpCode::Ping | OpCode::Pong => {}
             }
         }
     }

@@ -1,16 +1,19 @@
-//! One WebSocket session: a reader task (handshake, inputs, pings) and a writer task (welcome,
-//! snapshots, replies, close), joined by a small bounded control channel.
+//! One WebSocket session: a reader task (handshake, inputs, pings; or echoes on `/echo`) and a
+//! writer task (welcome, snapshots, replies, close), joined by a small bounded control channel.
+//! Every frame goes through the reader's `MessageReader` and its `Reassembler`.
 //!
 //! fastwebsockets' reads and writes are not cancellation safe, so neither is ever raced against
 //! anything in a `select!`: the reader only reads, the writer only writes, and each waits on
 //! cancellation-safe channels between operations.
 
 mod control;
+mod echo;
 mod ending;
 mod flood;
 mod message_reader;
 mod online;
 mod reader;
+mod reassembly;
 mod writer;
 
 use std::sync::Arc;
@@ -25,21 +28,29 @@ use tokio::sync::mpsc;
 use crate::input_buffer::InputBuffer;
 use crate::shared::Shared;
 use control::Control;
-use reader::{MAX_FRAME, read_loop};
+pub use echo::ECHO_MAX_MESSAGE;
+use echo::echo_loop;
+use reader::read_loop;
 use writer::write_loop;
 
 type Stream = TokioIo<Upgraded>;
 
+/// What a session serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    /// `/ws`: the game.
+    Game,
+    /// `/echo`: every message back (only with `ServerConfig::echo`).
+    Echo,
+}
+
 /// Runs a session to its end.
-pub(crate) async fn run_session(ws: WebSocket<Stream>, shared: Arc<Shared>) {
+pub(crate) async fn run_session(ws: WebSocket<Stream>, shared: Arc<Shared>, endpoint: Endpoint) {
     shared.metrics.sessions_opened.inc();
     let (mut rx, tx) = ws.split(|s| {
         let (r, w) = tokio::io::split(s);
         (r, BufWriter::new(w))
     });
-    rx.set_max_message_size(MAX_FRAME);
-    rx.set_auto_close(true);
-    rx.set_auto_pong(true);
 
     let (ctrl_tx, ctrl_rx) = mpsc::channel(32);
     let inputs = Arc::new(InputBuffer::new());
@@ -53,7 +64,10 @@ pub(crate) async fn run_session(ws: WebSocket<Stream>, shared: Arc<Shared>) {
     let reader_inputs = inputs.clone();
     let reader_shared = shared.clone();
     let mut reader = tokio::spawn(async move {
-        let ending = read_loop(&mut rx, &ctrl_tx, &reader_inputs, &reader_shared).await;
+        let ending = match endpoint {
+            Endpoint::Game => read_loop(&mut rx, &ctrl_tx, &reader_inputs, &reader_shared).await,
+            Endpoint::Echo => echo_loop(&mut rx, &ctrl_tx, &reader_shared).await,
+        };
         reader_inputs.close();
         if let Some(reason) = ending.count {
             reader_shared.metrics.count_close(reason);

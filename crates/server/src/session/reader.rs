@@ -2,7 +2,7 @@
 //! leaves or breaks a rule.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fastwebsockets::WebSocketRead;
 use tickwire_protocol::{ClientMsg, Pong, ServerMsg, Tick, close, codec};
@@ -11,7 +11,6 @@ use tokio::sync::mpsc;
 
 use super::control::Control;
 use super::ending::{Ending, truncate_utf8};
-use super::flood::TokenBucket;
 use super::message_reader::MessageReader;
 use super::online::Online;
 use crate::input_buffer::InputBuffer;
@@ -19,35 +18,30 @@ use crate::lobby::JoinError;
 use crate::metrics::CloseReason;
 use crate::shared::Shared;
 
-/// Largest WebSocket frame the server reads; client messages are far smaller.
-pub(super) const MAX_FRAME: usize = codec::MAX_CLIENT_MSG + 64;
-
-/// Messages a client may send in a burst, and per second on average. A client sends one input
-/// per tick and a ping a second, so this leaves room for jitter but not for a flood.
-const FLOOD_BURST: f64 = 120.0;
-const FLOOD_PER_TICK: f64 = 1.5;
-
 pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     rx: &mut WebSocketRead<S>,
     ctrl: &mpsc::Sender<Control>,
     inputs: &Arc<InputBuffer>,
     shared: &Arc<Shared>,
 ) -> Ending {
-    let mut messages = MessageReader::new(ctrl.clone());
+    let mut messages = MessageReader::new(rx, ctrl.clone(), codec::MAX_CLIENT_MSG, shared);
 
     // Handshake: the first message must be a Hello of our version, in time.
     let limits = &shared.limits;
-    let first = match tokio::time::timeout(limits.hello_timeout, messages.next(rx, shared)).await {
-        Err(_) => {
-            return Ending::kick(
-                close::HANDSHAKE_TIMEOUT,
-                format!("no Hello within {}", seconds(limits.hello_timeout)),
-                CloseReason::HelloTimeout,
-            );
-        }
-        Ok(Err(ending)) => return ending,
-        Ok(Ok(bytes)) => bytes,
-    };
+    let first =
+        match tokio::time::timeout(limits.hello_timeout, next_binary(&mut messages, rx, shared))
+            .await
+        {
+            Err(_) => {
+                return Ending::kick(
+                    close::HANDSHAKE_TIMEOUT,
+                    format!("no Hello within {}", seconds(limits.hello_timeout)),
+                    CloseReason::HelloTimeout,
+                );
+            }
+            Ok(Err(ending)) => return ending,
+            Ok(Ok(bytes)) => bytes,
+        };
     if let Some(v) = codec::peek_hello_version(&first)
         && v != tickwire_protocol::PROTOCOL_VERSION
     {
@@ -91,7 +85,6 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     tracing::info!(%client, room = room.id, entity = %joined.entity, name = %hello.name, "player joined");
     // Counted until this function returns or its task is aborted, whichever comes first.
     let _online = Online::new(&shared.metrics.players);
-    let tick_rate = f64::from(joined.welcome.tick_rate);
     if ctrl
         .send(Control::Joined {
             joined: Box::new(joined),
@@ -100,19 +93,13 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         .await
         .is_err()
     {
-        return Ending {
-            code: close::NORMAL,
-            reason: String::new(),
-            kick: false,
-            count: None,
-        };
+        return Ending::quiet(close::NORMAL);
     }
 
-    let mut bucket = TokenBucket::new(FLOOD_BURST, FLOOD_PER_TICK * tick_rate);
     let mut last_seq: Option<u32> = None;
     let idle = limits.idle_timeout;
     let ending = loop {
-        let bytes = match tokio::time::timeout(idle, messages.next(rx, shared)).await {
+        let bytes = match tokio::time::timeout(idle, next_binary(&mut messages, rx, shared)).await {
             Ok(Ok(b)) => b,
             Ok(Err(ending)) => break ending,
             Err(_) => {
@@ -124,10 +111,6 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
                 );
             }
         };
-        if !bucket.take(Instant::now()) {
-            tracing::warn!(%client, "client flooding; dropped");
-            break Ending::kick(close::FLOODING, "too many messages", CloseReason::Flood);
-        }
         match codec::decode_client(&bytes) {
             Ok(ClientMsg::Input(input)) => {
                 // Inputs must move forward; a stale or repeated one is ignored, not applied twice.
@@ -169,6 +152,24 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
 /// A duration as a person reads it in a close reason: "5 s", "1.5 s".
 fn seconds(d: Duration) -> String {
     format!("{} s", d.as_secs_f64())
+}
+
+/// The next message, which must be binary: the game protocol has no text messages. A text
+/// message is refused only once it has arrived whole and valid (invalid UTF-8 is 1007 first).
+async fn next_binary<S: AsyncRead + Unpin>(
+    messages: &mut MessageReader,
+    rx: &mut WebSocketRead<S>,
+    shared: &Shared,
+) -> Result<Vec<u8>, Ending> {
+    let message = messages.next(rx, shared).await?;
+    if message.text {
+        return Err(Ending::kick(
+            close::UNSUPPORTED_DATA,
+            "text messages are not accepted; the protocol is binary",
+            CloseReason::Text,
+        ));
+    }
+    Ok(message.payload)
 }
 
 fn bad_message(e: &tickwire_protocol::CodecError) -> Ending {

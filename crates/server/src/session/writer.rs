@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use fastwebsockets::{Frame, OpCode, Payload, WebSocketError, WebSocketWrite};
+use fastwebsockets::{Frame, Payload, WebSocketError, WebSocketWrite};
 use tickwire_protocol::{Kick, ServerMsg, close, codec};
 use tokio::io::AsyncWrite;
 use tokio::sync::{mpsc, watch};
@@ -72,28 +72,23 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                         out.flush().await?;
                     }
                     Some(Control::Frame(opcode, payload)) => {
-                        let is_close = opcode == OpCode::Close;
+                        metrics.bytes_out.inc_by(payload.len() as u64);
                         out.write(Frame::new(true, opcode, None, Payload::Owned(payload))).await?;
                         out.flush().await?;
-                        if is_close {
-                            return Ok(());
-                        }
                     }
                     Some(Control::End(ending)) => {
-                        if ending.kick {
-                            send_kick(&mut out, ending.code, ending.reason).await?;
-                        }
+                        send_close(&mut out, ending.code, ending.reason, ending.kick).await?;
                         return Ok(());
                     }
                     None => return Ok(()),
                 },
                 _ = shutdown.changed() => {
-                    send_kick(&mut out, close::GOING_AWAY, "the server is shutting down".into()).await?;
+                    send_close(&mut out, close::GOING_AWAY, "the server is shutting down".into(), true).await?;
                     return Ok(());
                 }
                 changed = next_frame(&mut session) => {
                     if changed.is_err() {
-                        send_kick(&mut out, close::GOING_AWAY, "the room closed".into()).await?;
+                        send_close(&mut out, close::GOING_AWAY, "the room closed".into(), true).await?;
                         return Ok(());
                     }
                     let Some(s) = session.as_mut() else { continue };
@@ -155,18 +150,21 @@ async fn next_frame(session: &mut Option<Joinedness>) -> Result<(), watch::error
     }
 }
 
-async fn send_kick<W: AsyncWrite + Unpin>(
+/// Sends a close frame with `code` and `reason` (cut to fit a control frame), and before it a
+/// `Kick` message when `kick` is set and the code is not a normal close.
+async fn send_close<W: AsyncWrite + Unpin>(
     out: &mut Out<'_, W>,
     code: u16,
     mut reason: String,
+    kick: bool,
 ) -> Result<(), WebSocketError> {
     truncate_utf8(&mut reason, 120);
     let mut bytes = Vec::new();
-    let kick = ServerMsg::Kick(Kick {
+    let message = ServerMsg::Kick(Kick {
         code,
         reason: reason.clone(),
     });
-    if code != close::NORMAL && codec::encode_server(&kick, &mut bytes).is_ok() {
+    if kick && code != close::NORMAL && codec::encode_server(&message, &mut bytes).is_ok() {
         out.binary(&bytes).await?;
     }
     out.write(Frame::close(code, reason.as_bytes())).await?;
