@@ -35,6 +35,12 @@ pub struct EdgeArgs {
     /// Origin and are not affected.
     #[arg(long, env = "TICKWIRE_ALLOWED_ORIGINS", value_delimiter = ',')]
     allowed_origins: Vec<String>,
+    /// The server is behind a reverse proxy it trusts (which terminates TLS, say): the client's
+    /// address is the last one the proxy writes in Forwarded or X-Forwarded-For, and the
+    /// per-address limit applies to it. Never set this on a port the internet reaches directly:
+    /// a client could then claim any address.
+    #[arg(long, env = "TICKWIRE_TRUST_PROXY")]
+    trust_proxy: bool,
     /// Serve /metrics and /rooms (and health) on this address instead of the public port.
     #[arg(long, env = "TICKWIRE_ADMIN_BIND")]
     admin_bind: Option<SocketAddr>,
@@ -58,6 +64,7 @@ impl EdgeArgs {
             hello_timeout: secs("hello-timeout", self.hello_timeout)?,
             idle_timeout: secs("idle-timeout", self.idle_timeout)?,
             write_timeout: secs("write-timeout", self.write_timeout)?,
+            trust_proxy: self.trust_proxy,
         };
         config.allowed_origins = OriginPolicy::allowing(&self.allowed_origins);
         config.admin_bind = self.admin_bind;

@@ -318,3 +318,51 @@ async fn dropping_the_server_closes_sessions_and_the_port() {
     )
     .await;
 }
+
+/// An upgrade request with extra header lines on a connection kept open: the answer's head and
+/// the stream.
+async fn open_upgrade(addr: SocketAddr, extra: &str) -> (String, TcpStream) {
+    let mut s = TcpStream::connect(addr).await.expect("connect");
+    let req = format!(
+        "GET /ws HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n{extra}\r\n"
+    );
+    s.write_all(req.as_bytes()).await.expect("write");
+    (crate::harness::read_head(&mut s).await, s)
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_limit_applies_to_the_forwarded_address() {
+    let server = start_arena(
+        with_limits(Limits {
+            max_connections_per_ip: 2,
+            trust_proxy: true,
+            ..Limits::default()
+        }),
+        0,
+    )
+    .await;
+    let addr = server.local_addr();
+    // Every connection comes from 127.0.0.1, as from a proxy; the proxy names the clients.
+    let a = "X-Forwarded-For: 198.51.100.1, 203.0.113.5\r\n";
+    let (h1, _s1) = open_upgrade(addr, a).await;
+    let (h2, _s2) = open_upgrade(addr, "Forwarded: for=203.0.113.5;proto=https\r\n").await;
+    assert!(
+        h1.starts_with("HTTP/1.1 101") && h2.starts_with("HTTP/1.1 101"),
+        "{h1}{h2}"
+    );
+    let (h3, _s3) = open_upgrade(addr, a).await;
+    assert!(h3.starts_with("HTTP/1.1 429"), "{h3}");
+    let (h4, _s4) = open_upgrade(addr, "X-Forwarded-For: 203.0.113.6\r\n").await;
+    assert!(h4.starts_with("HTTP/1.1 101"), "another client: {h4}");
+    // The proxy's own address is not limited: a third plain connection is served.
+    let head = http(addr, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(
+        server
+            .shared()
+            .metrics
+            .refused(ConnectionRefusal::PerAddress),
+        1
+    );
+}

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 use tickwire_client::rustls::pki_types::{CertificateDer, ServerName};
 use tickwire_client::{GameClient, tls_config_trusting};
@@ -179,4 +180,36 @@ async fn a_new_certificate_is_used_while_a_connected_client_stays() {
     snapshots(&mut client, 2).await;
     drop(client);
     server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_the_tls_handshake_is_cut_off() {
+    let (cert, _der) = TestCert::new("tls-stall");
+    let server = harness::start_arena(
+        ServerConfig {
+            tls: Some(cert.files.clone()),
+            limits: tickwire_server::Limits {
+                header_timeout: Duration::from_millis(500),
+                ..tickwire_server::Limits::default()
+            },
+            ..arena_config()
+        },
+        0,
+    )
+    .await;
+    // Connects and sends nothing: no ClientHello ever comes.
+    let mut stalled = TcpStream::connect(server.local_addr())
+        .await
+        .expect("connect");
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 64];
+    let read = tokio::time::timeout(LIMIT, stalled.read(&mut buf))
+        .await
+        .expect("the server closes it in time");
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
 }

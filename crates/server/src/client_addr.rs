@@ -20,7 +20,12 @@ pub(crate) fn client_ip(peer: SocketAddr, headers: &HeaderMap, trust_proxy: bool
 
 /// The last `for=` of the last `Forwarded` element.
 fn forwarded(headers: &HeaderMap) -> Option<IpAddr> {
-    let last = headers.get_all("forwarded").iter().next_back()?.to_str().ok()?;
+    let last = headers
+        .get_all("forwarded")
+        .iter()
+        .next_back()?
+        .to_str()
+        .ok()?;
     let element = last.rsplit(',').next()?;
     element.split(';').find_map(|pair| {
         let (key, value) = pair.trim().split_once('=')?;
@@ -75,14 +80,23 @@ mod tests {
     #[test]
     fn the_rightmost_forwarded_entry_is_believed() {
         let h = headers(&[("x-forwarded-for", "6.6.6.6, 203.0.113.9")]);
-        assert_eq!(client_ip(PEER, &h, true), "203.0.113.9".parse::<IpAddr>().expect("ip"));
+        assert_eq!(
+            client_ip(PEER, &h, true),
+            "203.0.113.9".parse::<IpAddr>().expect("ip")
+        );
         let h = headers(&[(
             "forwarded",
             "for=6.6.6.6, for=\"[2001:db8::1]:4711\";proto=https",
         )]);
-        assert_eq!(client_ip(PEER, &h, true), "2001:db8::1".parse::<IpAddr>().expect("ip"));
+        assert_eq!(
+            client_ip(PEER, &h, true),
+            "2001:db8::1".parse::<IpAddr>().expect("ip")
+        );
         let h = headers(&[("forwarded", "proto=https;For=198.51.100.2:80")]);
-        assert_eq!(client_ip(PEER, &h, true), "198.51.100.2".parse::<IpAddr>().expect("ip"));
+        assert_eq!(
+            client_ip(PEER, &h, true),
+            "198.51.100.2".parse::<IpAddr>().expect("ip")
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! the room list; with `ServerConfig::echo`, the echo socket at `/echo`.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -10,6 +11,7 @@ use hyper::body::Incoming;
 use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN};
 use hyper::{Method, Request, Response, StatusCode};
 
+use crate::client_addr::client_ip;
 use crate::conn_gate::Permit;
 use crate::session::{Endpoint, run_session};
 use crate::shared::Shared;
@@ -32,6 +34,7 @@ pub(crate) async fn route(
     mut req: Request<Incoming>,
     shared: Arc<Shared>,
     listener: Listener,
+    peer: SocketAddr,
     permit: Option<Arc<Permit>>,
 ) -> Result<Response<Body>, Infallible> {
     let path = req.uri().path().to_string();
@@ -40,9 +43,11 @@ pub(crate) async fn route(
         Listener::Public => !shared.admin_separate,
     };
     Ok(match path.as_str() {
-        "/ws" if listener == Listener::Public => upgrade(&mut req, shared, permit, Endpoint::Game),
+        "/ws" if listener == Listener::Public => {
+            upgrade(&mut req, shared, peer, permit, Endpoint::Game)
+        }
         "/echo" if listener == Listener::Public && shared.lobby.config().echo => {
-            upgrade(&mut req, shared, permit, Endpoint::Echo)
+            upgrade(&mut req, shared, peer, permit, Endpoint::Echo)
         }
         "/healthz" => text(StatusCode::OK, "ok\n"),
         "/readyz" => {
@@ -80,6 +85,7 @@ pub(crate) async fn route(
 fn upgrade(
     req: &mut Request<Incoming>,
     shared: Arc<Shared>,
+    peer: SocketAddr,
     permit: Option<Arc<Permit>>,
     endpoint: Endpoint,
 ) -> Response<Body> {
@@ -107,6 +113,20 @@ fn upgrade(
             "this page's origin may not open the game socket (see --allowed-origins)\n",
         );
     }
+    let client = client_ip(peer, req.headers(), shared.limits.trust_proxy);
+    let forwarded_permit = match shared.forwarded.as_ref().map(|g| g.admit(client)) {
+        None => None,
+        Some(Ok(p)) => Some(p),
+        Some(Err(why)) => {
+            shared.metrics.count_refused(why);
+            tracing::debug!(%client, "refused a session: too many from this address");
+            return text(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many connections from your address\n",
+            );
+        }
+    };
+    tracing::debug!(%client, ?endpoint, "WebSocket session");
     if *shared.shutdown.borrow() {
         return text(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -118,7 +138,7 @@ fn upgrade(
             let limit = shared.limits.header_timeout;
             tokio::spawn(async move {
                 // The connection's place in the limits lasts as long as the session.
-                let _permit = permit;
+                let _permits = (permit, forwarded_permit);
                 match tokio::time::timeout(limit, fut).await {
                     Ok(Ok(ws)) => run_session(ws, shared, endpoint).await,
                     Ok(Err(e)) => tracing::debug!(error = %e, "upgrade did not complete"),

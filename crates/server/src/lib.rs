@@ -24,6 +24,7 @@
 //! depends on the load generator or the other tools; they depend on it.
 
 mod aoi;
+mod client_addr;
 mod config;
 mod conn_gate;
 mod game;

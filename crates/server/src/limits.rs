@@ -25,6 +25,10 @@ pub struct Limits {
     /// How long one write to a client's socket may wait before the client is dropped as too
     /// slow to read.
     pub write_timeout: Duration,
+    /// The server is behind a reverse proxy that it trusts: the client's address is the last one
+    /// the proxy writes in `Forwarded` or `X-Forwarded-For`, and the per-address limit applies to
+    /// it (when a WebSocket session opens) instead of to the proxy's own address.
+    pub trust_proxy: bool,
 }
 
 impl Default for Limits {
@@ -36,6 +40,7 @@ impl Default for Limits {
             hello_timeout: Duration::from_secs(5),
             idle_timeout: Duration::from_secs(60),
             write_timeout: Duration::from_secs(10),
+            trust_proxy: false,
         }
     }
 }

@@ -81,9 +81,22 @@ impl Server {
         let (stop, shutdown) = watch::channel(false);
         let grace = config.shutdown_grace;
         let limits = &config.limits;
+        // Behind a trusted proxy every connection comes from the proxy: the per-address limit
+        // moves to the session, where the forwarded address is known.
+        let (tcp_per_ip, forwarded) = match limits.trust_proxy {
+            false => (limits.max_connections_per_ip, None),
+            true => (
+                0,
+                Some(ConnectionGate::new(
+                    usize::MAX,
+                    limits.max_connections_per_ip,
+                    prometheus_client::metrics::gauge::Gauge::default(),
+                )),
+            ),
+        };
         let gate = ConnectionGate::new(
             limits.max_connections,
-            limits.max_connections_per_ip,
+            tcp_per_ip,
             metrics.connections.clone(),
         );
         let shared = Arc::new(Shared {
@@ -91,6 +104,7 @@ impl Server {
             origins: config.allowed_origins.clone(),
             admin_separate: admin.is_some(),
             gate,
+            forwarded,
             lobby: Lobby::new(config, Arc::new(games), metrics.clone(), shutdown.clone()),
             metrics,
             shutdown,
@@ -211,7 +225,8 @@ async fn accept_loop(
             match tls {
                 None => serve_http(stream, peer, shared, which, permit).await,
                 Some(tls) => {
-                    if let Some(stream) = tls.handshake(stream).await {
+                    if let Some(stream) = tls.handshake(stream, shared.limits.header_timeout).await
+                    {
                         serve_http(stream, peer, shared, which, permit).await;
                     }
                 }
@@ -232,7 +247,7 @@ async fn serve_http<IO>(
 {
     let header_timeout = shared.limits.header_timeout;
     let held = permit.clone();
-    let service = service_fn(move |req| route(req, shared.clone(), which, held.clone()));
+    let service = service_fn(move |req| route(req, shared.clone(), which, peer, held.clone()));
     let conn = http1::Builder::new()
         .timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(header_timeout)

@@ -22,8 +22,10 @@ pub struct Shared {
     pub limits: Limits,
     /// Which pages may open the game socket.
     pub(crate) origins: OriginPolicy,
-    /// Open connections, in total and per address.
+    /// Open connections, in total and per address (per address only without a trusted proxy).
     pub(crate) gate: ConnectionGate,
+    /// Behind a trusted proxy: WebSocket sessions per forwarded client address.
+    pub(crate) forwarded: Option<ConnectionGate>,
     /// Whether `/metrics` and `/rooms` are on a separate admin listener (and not public).
     pub(crate) admin_separate: bool,
 }

@@ -19,8 +19,6 @@ use tokio_rustls::server::TlsStream;
 
 use crate::metrics::Metrics;
 
-/// A client that has not finished its TLS handshake by then is cut off.
-pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often the certificate and key files are checked for a new modification time.
 pub const WATCH_INTERVAL: Duration = Duration::from_secs(2);
 
@@ -146,12 +144,16 @@ impl Tls {
         }
     }
 
-    /// The TLS handshake on an accepted connection, cut off after [`HANDSHAKE_TIMEOUT`];
-    /// `None` (logged at debug) when it fails or times out.
-    pub async fn handshake(&self, stream: TcpStream) -> Option<TlsStream<TcpStream>> {
+    /// The TLS handshake on an accepted connection, cut off after `limit` (the server's header
+    /// timeout); `None` (logged at debug) when it fails or times out.
+    pub async fn handshake(
+        &self,
+        stream: TcpStream,
+        limit: Duration,
+    ) -> Option<TlsStream<TcpStream>> {
         let acceptor = TlsAcceptor::from(self.current.read().clone());
         let peer = stream.peer_addr().ok();
-        match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+        match tokio::time::timeout(limit, acceptor.accept(stream)).await {
             Ok(Ok(tls)) => Some(tls),
             Ok(Err(e)) => {
                 tracing::debug!(?peer, error = %e, "TLS handshake failed");
