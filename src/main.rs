@@ -27,6 +27,9 @@ enum Command {
     Bandwidth(cli::bandwidth::BandwidthArgs),
     /// Load a running server with headless WebSocket clients and print what they measured.
     Loadgen(cli::loadgen::LoadgenArgs),
+    /// Run honest and misbehaving clients against a running server for minutes and check that
+    /// it stays well.
+    Soak(cli::soak::SoakArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -46,6 +49,7 @@ fn run() -> anyhow::Result<()> {
         Some(Command::Serve(args)) => args,
         Some(Command::Bandwidth(args)) => return cli::bandwidth::run(&args),
         Some(Command::Loadgen(args)) => return cli::loadgen::run(args),
+        Some(Command::Soak(args)) => return cli::soak::run(args),
         None => cli.serve,
     };
     cli::logging::init(args.log_format);

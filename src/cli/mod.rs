@@ -5,3 +5,4 @@ pub mod edge;
 pub mod loadgen;
 pub mod logging;
 pub mod serve;
+pub mod soak;

@@ -10,4 +10,5 @@ mod join;
 mod limits;
 mod loadgen;
 mod node_tests;
+mod soak;
 mod sync;

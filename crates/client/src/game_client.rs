@@ -59,15 +59,21 @@ impl GameClient {
         recv_buffer: Option<u32>,
     ) -> Result<GameClient, ClientError> {
         let stream = connect_tcp(addr, recv_buffer).await?;
-        let mut ws = websocket_handshake(stream, &addr.to_string(), "/ws").await?;
+        let ws = websocket_handshake(stream, &addr.to_string(), "/ws").await?;
+        Ok(GameClient::from_socket(ws))
+    }
+
+    /// A client over a WebSocket the caller opened (for example with [`crate::connect_tcp_from`]
+    /// and [`crate::websocket_handshake`], to choose the source address or the path).
+    pub fn from_socket(mut ws: ClientSocket) -> GameClient {
         ws.set_max_message_size(codec::MAX_SERVER_MSG);
-        Ok(GameClient {
+        GameClient {
             ws,
             world: ClientWorld::new(),
             welcome: None,
             last_ack: 0,
             bytes_in: 0,
-        })
+        }
     }
 
     /// Connects and joins as `name`, returning once the welcome arrived.

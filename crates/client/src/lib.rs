@@ -31,7 +31,7 @@ mod game_client;
 mod world;
 
 pub use capped_read::CappedRead;
-pub use connect::{ClientSocket, connect_tcp, websocket_handshake};
+pub use connect::{ClientSocket, connect_tcp, connect_tcp_from, websocket_handshake};
 pub use error::ClientError;
 pub use game_client::{GameClient, Received};
 pub use world::ClientWorld;
