@@ -29,6 +29,9 @@ enum Command {
     Loadgen(cli::loadgen::LoadgenArgs),
     /// Write a self-signed certificate and key for serving over TLS locally.
     Cert(cli::cert::CertArgs),
+    /// Run honest and misbehaving clients against a running server for minutes and check that
+    /// it stays well.
+    Soak(cli::soak::SoakArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -49,6 +52,7 @@ fn run() -> anyhow::Result<()> {
         Some(Command::Bandwidth(args)) => return cli::bandwidth::run(&args),
         Some(Command::Loadgen(args)) => return cli::loadgen::run(args),
         Some(Command::Cert(args)) => return cli::cert::run(&args),
+        Some(Command::Soak(args)) => return cli::soak::run(args),
         None => cli.serve,
     };
     cli::logging::init(args.log_format);

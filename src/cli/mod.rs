@@ -6,3 +6,4 @@ pub mod edge;
 pub mod loadgen;
 pub mod logging;
 pub mod serve;
+pub mod soak;

@@ -11,5 +11,6 @@ mod join;
 mod limits;
 mod loadgen;
 mod node_tests;
+mod soak;
 mod sync;
 mod tls;

@@ -1,7 +1,7 @@
 //! Opening a connection: TCP with the socket options a game client wants, TLS when asked for,
 //! then the client side of the WebSocket upgrade.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -67,6 +67,17 @@ pub async fn connect_tcp(
     addr: SocketAddr,
     recv_buffer: Option<u32>,
 ) -> std::io::Result<tokio::net::TcpStream> {
+    connect_tcp_from(None, addr, recv_buffer).await
+}
+
+/// As [`connect_tcp`], from the local address `local` when given (the socket is bound to it,
+/// any port, before connecting). A test or load tool on one machine uses several loopback source
+/// addresses (127.0.0.2, 127.0.0.3, ...) to stay under a server's per-address connection limit.
+pub async fn connect_tcp_from(
+    local: Option<IpAddr>,
+    addr: SocketAddr,
+    recv_buffer: Option<u32>,
+) -> std::io::Result<tokio::net::TcpStream> {
     let socket = if addr.is_ipv4() {
         tokio::net::TcpSocket::new_v4()?
     } else {
@@ -74,6 +85,9 @@ pub async fn connect_tcp(
     };
     if let Some(bytes) = recv_buffer {
         socket.set_recv_buffer_size(bytes)?;
+    }
+    if let Some(ip) = local {
+        socket.bind(SocketAddr::new(ip, 0))?;
     }
     let stream = socket.connect(addr).await?;
     stream.set_nodelay(true)?;

@@ -62,7 +62,7 @@ impl GameClient {
     ) -> Result<GameClient, ClientError> {
         let stream = connect_tcp(addr, recv_buffer).await?;
         let ws = websocket_handshake(stream, &addr.to_string(), "/ws").await?;
-        Ok(GameClient::over(ws))
+        Ok(GameClient::from_socket(ws))
     }
 
     /// Opens a WebSocket to `wss://addr/ws`: TLS first, checking the server's certificate for
@@ -75,10 +75,12 @@ impl GameClient {
         let stream = connect_tcp(addr, None).await?;
         let tls = tls_handshake(stream, server_name, config).await?;
         let ws = websocket_handshake(tls, &addr.to_string(), "/ws").await?;
-        Ok(GameClient::over(ws))
+        Ok(GameClient::from_socket(ws))
     }
 
-    fn over(mut ws: ClientSocket) -> GameClient {
+    /// A client over a WebSocket the caller opened (for example with [`crate::connect_tcp_from`]
+    /// and [`crate::websocket_handshake`], to choose the source address or the path).
+    pub fn from_socket(mut ws: ClientSocket) -> GameClient {
         ws.set_max_message_size(codec::MAX_SERVER_MSG);
         GameClient {
             ws,

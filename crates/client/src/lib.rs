@@ -36,7 +36,8 @@ mod world;
 
 pub use capped_read::CappedRead;
 pub use connect::{
-    ClientSocket, connect_tcp, tls_config_trusting, tls_handshake, websocket_handshake,
+    ClientSocket, connect_tcp, connect_tcp_from, tls_config_trusting, tls_handshake,
+    websocket_handshake,
 };
 pub use error::ClientError;
 pub use game_client::{GameClient, Received};

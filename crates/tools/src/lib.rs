@@ -2,6 +2,8 @@
 //!
 //! - [`loadgen`]: many headless clients over real WebSockets against a running server, and the
 //!   figures of a measurement window from both sides (`tickwire loadgen`).
+//! - [`soak`]: honest and misbehaving clients for minutes against a running server, and whether
+//!   it stayed well: memory, the players gauge, honest clients unharmed (`tickwire soak`).
 //! - [`bandwidth_report`]: the standard scenarios and the arena run in-process, every client
 //!   decoding every delta, and what each client receives (`tickwire bandwidth`).
 //! - [`dry_run`]: a room and its clients' encoding without sockets: the server's own work per
@@ -12,3 +14,4 @@
 pub mod bandwidth_report;
 pub mod dry_run;
 pub mod loadgen;
+pub mod soak;

@@ -18,7 +18,7 @@ use tokio::sync::watch;
 
 mod client;
 mod report;
-mod scrape;
+pub(crate) mod scrape;
 mod target;
 
 use client::{Counters, RunShared, Running, Totals};
@@ -29,11 +29,11 @@ pub use target::{Target, TargetError};
 /// How long one client may take to connect, upgrade and be welcomed.
 const JOIN_LIMIT: Duration = Duration::from_secs(5);
 /// How long one `/metrics` scrape may take.
-const SCRAPE_LIMIT: Duration = Duration::from_secs(1);
+pub(crate) const SCRAPE_LIMIT: Duration = Duration::from_secs(1);
 /// How long closing every client may take before the rest are dropped.
 const CLOSE_LIMIT: Duration = Duration::from_secs(2);
 /// The histogram of server tick durations in `/metrics`.
-const TICK_HISTOGRAM: &str = "tickwire_tick_duration_seconds";
+pub(crate) const TICK_HISTOGRAM: &str = "tickwire_tick_duration_seconds";
 
 /// What to run.
 #[derive(Clone, Debug, PartialEq)]
@@ -259,7 +259,7 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
 }
 
 /// The seed of client `i`'s inputs: one draw of a generator seeded from the run's seed and `i`.
-fn client_seed(run_seed: u64, i: u32) -> u64 {
+pub(crate) fn client_seed(run_seed: u64, i: u32) -> u64 {
     tickwire_sim::Rng::new(run_seed ^ u64::from(i).wrapping_mul(0x9E37_79B9)).next_u64()
 }
 
@@ -321,7 +321,7 @@ fn server_figures(report: &mut Report, (s0, t0): &(Scrape, Instant), (s1, t1): &
 
 /// Raises the soft limit on open files to the hard limit, so that thousands of sockets fit;
 /// warns when that fails or is still too low.
-fn raise_fd_limit(clients: u32) {
+pub(crate) fn raise_fd_limit(clients: u32) {
     // Each client holds one socket; leave room for the runtime and the scrapes.
     let needed = u64::from(clients) + 64;
     match rlimit::increase_nofile_limit(u64::MAX) {
