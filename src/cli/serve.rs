@@ -168,7 +168,10 @@ impl ServeArgs {
 /// Serves until SIGTERM or Ctrl-C, then drains.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let (config, games) = args.build()?;
-    raise_open_file_limit(config.limits.max_connections);
+    // Every connection holds a file, plus the listeners, the runtime and a few more.
+    tickwire_server::process_stats::raise_open_file_limit(
+        config.limits.max_connections as u64 + 64,
+    );
     let server = Server::start(config.clone(), games)
         .await
         .context("cannot start the server")?;
@@ -227,21 +230,5 @@ async fn wait_for_signal(server: &Server) {
     {
         let _ = server;
         let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
-/// Raises the soft limit on open files to the hard limit: each connection holds one, and the
-/// usual soft limit (1024) would refuse players long before `--max-connections`.
-fn raise_open_file_limit(max_connections: usize) {
-    // Room for the listeners, the runtime and a few files besides the connections.
-    let needed = max_connections as u64 + 64;
-    match rlimit::increase_nofile_limit(u64::MAX) {
-        Ok(limit) if limit < needed => tracing::warn!(
-            limit,
-            needed,
-            "the open-file limit is below --max-connections; raise the hard limit (ulimit -Hn)"
-        ),
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "cannot raise the open-file limit"),
     }
 }

@@ -32,6 +32,21 @@ pub fn resident_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// Raises this process's soft limit on open files to the hard limit, so that `needed` sockets
+/// fit (the usual soft limit, 1024, is far below what a server or a load generator holds); logs a
+/// warning when that fails or the hard limit is still too low.
+pub fn raise_open_file_limit(needed: u64) {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) if limit < needed => tracing::warn!(
+            limit,
+            needed,
+            "the open-file limit is below what is needed; raise the hard limit (ulimit -Hn)"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot raise the open-file limit"),
+    }
+}
+
 /// Exports `process_cpu_seconds_total` and `process_resident_memory_bytes` at each scrape.
 #[derive(Debug)]
 pub struct ProcessCollector;

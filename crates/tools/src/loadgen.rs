@@ -319,18 +319,7 @@ fn server_figures(report: &mut Report, (s0, t0): &(Scrape, Instant), (s1, t1): &
         .map(|b| b / (1024.0 * 1024.0));
 }
 
-/// Raises the soft limit on open files to the hard limit, so that thousands of sockets fit;
-/// warns when that fails or is still too low.
+/// Raises the open-file limit for `clients` sockets and some room for the runtime and scrapes.
 pub(crate) fn raise_fd_limit(clients: u32) {
-    // Each client holds one socket; leave room for the runtime and the scrapes.
-    let needed = u64::from(clients) + 64;
-    match rlimit::increase_nofile_limit(u64::MAX) {
-        Ok(limit) if limit < needed => tracing::warn!(
-            limit,
-            needed,
-            "the open-file limit is below what the clients need; raise it (ulimit -n)"
-        ),
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "cannot raise the open-file limit"),
-    }
+    tickwire_server::process_stats::raise_open_file_limit(u64::from(clients) + 64);
 }
