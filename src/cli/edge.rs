@@ -1,10 +1,11 @@
-//! The flags of the internet-facing edge: connection limits, timeouts, allowed page origins and
-//! the admin listener.
+//! The flags of the internet-facing edge: connection limits, timeouts, allowed page origins, the
+//! admin listener and the join secret.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Args;
+use tickwire_server::join_token::JoinSecret;
 use tickwire_server::{Limits, OriginPolicy, ServerConfig};
 
 /// Limits and where the operations endpoints live.
@@ -44,6 +45,11 @@ pub struct EdgeArgs {
     /// Serve /metrics and /rooms (and health) on this address instead of the public port.
     #[arg(long, env = "TICKWIRE_ADMIN_BIND")]
     admin_bind: Option<SocketAddr>,
+    /// Require a join token signed with this secret (HS256 JWT) to open the game socket:
+    /// `/ws?token=…`. For games whose own backend decides who plays where; see "Join tokens" in
+    /// the README. Without it, anyone may join.
+    #[arg(long, env = "TICKWIRE_JOIN_SECRET", hide_env_values = true)]
+    join_secret: Option<JoinSecret>,
 }
 
 impl EdgeArgs {
@@ -68,6 +74,7 @@ impl EdgeArgs {
         };
         config.allowed_origins = OriginPolicy::allowing(&self.allowed_origins);
         config.admin_bind = self.admin_bind;
+        config.join_secret = self.join_secret.clone();
         Ok(())
     }
 }

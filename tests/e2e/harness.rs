@@ -189,14 +189,20 @@ pub async fn raw_ws(addr: SocketAddr) -> TcpStream {
     raw_ws_at(addr, "/ws").await
 }
 
-/// A raw TCP connection that has completed a WebSocket upgrade on `path`.
-pub async fn raw_ws_at(addr: SocketAddr, path: &str) -> TcpStream {
+/// A raw TCP connection that has sent a WebSocket upgrade request for `path` (a path and query).
+pub async fn send_upgrade(addr: SocketAddr, path: &str) -> TcpStream {
     let mut s = TcpStream::connect(addr).await.expect("connect");
     let req = format!(
         "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
          Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
     );
     s.write_all(req.as_bytes()).await.expect("write");
+    s
+}
+
+/// A raw TCP connection that has completed a WebSocket upgrade on `path`.
+pub async fn raw_ws_at(addr: SocketAddr, path: &str) -> TcpStream {
+    let mut s = send_upgrade(addr, path).await;
     let head = read_head(&mut s).await;
     assert!(head.starts_with("HTTP/1.1 101"), "{head}");
     s

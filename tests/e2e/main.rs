@@ -14,3 +14,4 @@ mod node_tests;
 mod soak;
 mod sync;
 mod tls;
+mod tokens;

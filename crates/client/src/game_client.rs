@@ -54,6 +54,14 @@ impl GameClient {
         GameClient::connect_with(addr, None).await
     }
 
+    /// Opens a WebSocket to `ws://addr` + `path`, a path with an optional query (for example
+    /// `/ws?token=…`, a join token).
+    pub async fn connect_path(addr: SocketAddr, path: &str) -> Result<GameClient, ClientError> {
+        let stream = connect_tcp(addr, None).await?;
+        let ws = websocket_handshake(stream, &addr.to_string(), path).await?;
+        Ok(GameClient::from_socket(ws))
+    }
+
     /// Opens a WebSocket with a chosen kernel receive buffer (a small one makes a slow reader
     /// felt by the server sooner).
     pub async fn connect_with(

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use crate::join_token::JoinSecret;
 use crate::limits::Limits;
 use crate::origin::OriginPolicy;
 use crate::room::RoomConfig;
@@ -40,6 +41,9 @@ pub struct ServerConfig {
     /// Serve `/echo`: a WebSocket that sends every message back (up to
     /// [`ECHO_MAX_MESSAGE`](crate::ECHO_MAX_MESSAGE) bytes), for conformance fuzzing clients.
     pub echo: bool,
+    /// With a secret, a game socket opens only with a join token signed by it (`/ws?token=…`,
+    /// see [`crate::join_token`]); without one, anyone may join. `Debug` never shows it.
+    pub join_secret: Option<JoinSecret>,
 }
 
 impl Default for ServerConfig {
@@ -58,6 +62,7 @@ impl Default for ServerConfig {
             admin_bind: None,
             tls: None,
             echo: false,
+            join_secret: None,
         }
     }
 }

@@ -13,6 +13,7 @@ use hyper::{Method, Request, Response, StatusCode};
 
 use crate::client_addr::client_ip;
 use crate::conn_gate::Permit;
+use crate::join_token::{self, JoinClaims, RoomClaim, TokenRefusal};
 use crate::session::{Endpoint, run_session};
 use crate::shared::Shared;
 use crate::{static_files, ws_edge};
@@ -113,6 +114,26 @@ fn upgrade(
             "this page's origin may not open the game socket (see --allowed-origins)\n",
         );
     }
+    let claims = match endpoint {
+        Endpoint::Game => match check_token(req, &shared) {
+            Ok(claims) => claims,
+            Err(refusal) => {
+                shared.metrics.count_token_refused(refusal.label());
+                tracing::info!(%refusal, "refused a join");
+                let status =
+                    StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+                let mut resp = text(status, &format!("{refusal}\n"));
+                if status == StatusCode::UNAUTHORIZED {
+                    resp.headers_mut().insert(
+                        hyper::header::WWW_AUTHENTICATE,
+                        hyper::header::HeaderValue::from_static("Bearer"),
+                    );
+                }
+                return resp;
+            }
+        },
+        Endpoint::Echo => None,
+    };
     let client = client_ip(peer, req.headers(), shared.limits.trust_proxy);
     let forwarded_permit = match shared.forwarded.as_ref().map(|g| g.admit(client)) {
         None => None,
@@ -140,7 +161,7 @@ fn upgrade(
                 // The connection's place in the limits lasts as long as the session.
                 let _permits = (permit, forwarded_permit);
                 match tokio::time::timeout(limit, fut).await {
-                    Ok(Ok(ws)) => run_session(ws, shared, endpoint).await,
+                    Ok(Ok(ws)) => run_session(ws, shared, endpoint, claims).await,
                     Ok(Err(e)) => tracing::debug!(error = %e, "upgrade did not complete"),
                     Err(_) => tracing::debug!("upgrade did not complete in time"),
                 }
@@ -150,6 +171,28 @@ fn upgrade(
         }
         Err(e) => text(StatusCode::BAD_REQUEST, &format!("{e}\n")),
     }
+}
+
+/// With a join secret, the request's join token, checked, and its room running; without one,
+/// no claims (the `token` parameter is ignored).
+fn check_token(
+    req: &Request<Incoming>,
+    shared: &Shared,
+) -> Result<Option<JoinClaims>, TokenRefusal> {
+    let Some(secret) = &shared.lobby.config().join_secret else {
+        return Ok(None);
+    };
+    let token = join_token::token_from_query(req.uri().query()).ok_or(TokenRefusal::Missing)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let claims = join_token::verify(&token, secret, now)?;
+    if let RoomClaim::Id(id) = claims.room
+        && shared.lobby.running_room(id).is_none()
+    {
+        return Err(TokenRefusal::WrongRoom(id));
+    }
+    Ok(Some(claims))
 }
 
 fn text(status: StatusCode, body: &str) -> Response<Body> {

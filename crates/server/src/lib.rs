@@ -30,6 +30,7 @@ mod conn_gate;
 mod game;
 mod http;
 pub mod input_buffer;
+pub mod join_token;
 mod limits;
 pub mod lobby;
 pub mod metrics;

@@ -11,7 +11,7 @@ use crate::config::ServerConfig;
 use crate::game::NewGame;
 use crate::input_buffer::InputBuffer;
 use crate::metrics::Metrics;
-use crate::room::{Joined, Room};
+use crate::room::{Joined, Room, RoomFull};
 use crate::room_task::{RoomCommand, RoomHandle, spawn_room};
 
 /// Why a join failed.
@@ -23,6 +23,9 @@ pub enum JoinError {
     /// The server is shutting down.
     #[error("the server is shutting down")]
     ShuttingDown,
+    /// The room asked for does not run (any more).
+    #[error("no such room: {0}")]
+    NoSuchRoom(u32),
 }
 
 /// A room as the room list shows it.
@@ -85,9 +88,7 @@ impl Lobby {
         name: &str,
         inputs: Arc<InputBuffer>,
     ) -> Result<(RoomHandle, Joined), JoinError> {
-        if *self.shutdown.borrow() {
-            return Err(JoinError::ShuttingDown);
-        }
+        self.check_open()?;
         // A room can fill up between the look and the join; then the next one is tried.
         for _ in 0..4 {
             let candidates: Vec<RoomHandle> = {
@@ -100,17 +101,7 @@ impl Lobby {
                     .collect()
             };
             for room in candidates {
-                let (reply, answer) = oneshot::channel();
-                let cmd = RoomCommand::Join {
-                    client,
-                    name: name.to_string(),
-                    inputs: inputs.clone(),
-                    reply,
-                };
-                if room.commands.send(cmd).await.is_err() {
-                    continue;
-                }
-                if let Ok(Ok(joined)) = answer.await {
+                if let Some(Ok(joined)) = ask_seat(&room, client, name, inputs.clone()).await {
                     return Ok((room, joined));
                 }
             }
@@ -119,6 +110,36 @@ impl Lobby {
             }
         }
         Err(JoinError::Full)
+    }
+
+    /// Puts a player in room `id` (a join token's room), or refuses: full, or no such room.
+    pub async fn join_room(
+        &self,
+        id: u32,
+        client: ClientId,
+        name: &str,
+        inputs: Arc<InputBuffer>,
+    ) -> Result<(RoomHandle, Joined), JoinError> {
+        self.check_open()?;
+        let room = self.running_room(id).ok_or(JoinError::NoSuchRoom(id))?;
+        match ask_seat(&room, client, name, inputs).await {
+            Some(Ok(joined)) => Ok((room, joined)),
+            Some(Err(RoomFull)) => Err(JoinError::Full),
+            None => Err(JoinError::NoSuchRoom(id)),
+        }
+    }
+
+    /// Refuses joins once the server is shutting down.
+    fn check_open(&self) -> Result<(), JoinError> {
+        if *self.shutdown.borrow() {
+            return Err(JoinError::ShuttingDown);
+        }
+        Ok(())
+    }
+
+    /// The handle of room `id` if it runs now.
+    pub fn running_room(&self, id: u32) -> Option<RoomHandle> {
+        self.room(id).filter(RoomHandle::is_running)
     }
 
     /// Starts a new room unless the limit is reached; returns whether one started.
@@ -164,4 +185,22 @@ impl Lobby {
     pub fn room(&self, id: u32) -> Option<RoomHandle> {
         self.rooms.lock().iter().find(|r| r.id == id).cloned()
     }
+}
+
+/// Asks `room` for a seat: its answer, or `None` when the room has stopped.
+async fn ask_seat(
+    room: &RoomHandle,
+    client: ClientId,
+    name: &str,
+    inputs: Arc<InputBuffer>,
+) -> Option<Result<Joined, RoomFull>> {
+    let (reply, answer) = oneshot::channel();
+    let cmd = RoomCommand::Join {
+        client,
+        name: name.to_string(),
+        inputs,
+        reply,
+    };
+    room.commands.send(cmd).await.ok()?;
+    answer.await.ok()
 }

@@ -121,6 +121,13 @@ struct RefusalLabels {
     reason: ConnectionRefusal,
 }
 
+/// The label of `tickwire_tokens_refused_total`: one of
+/// [`TokenRefusal::LABELS`](crate::join_token::TokenRefusal::LABELS).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct TokenLabels {
+    reason: &'static str,
+}
+
 /// The label of `tickwire_sessions_closed_total`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct CloseLabels {
@@ -212,6 +219,7 @@ pub struct Metrics {
     pub tls_reload_failures: Counter,
     closes: Family<CloseLabels, Counter>,
     connections_refused: Family<RefusalLabels, Counter>,
+    tokens_refused: Family<TokenLabels, Counter>,
     registry: Registry,
 }
 
@@ -241,6 +249,7 @@ impl Default for Metrics {
             tls_reload_failures: Counter::default(),
             closes: Family::default(),
             connections_refused: Family::default(),
+            tokens_refused: Family::default(),
             registry: Registry::default(),
         };
         m.register()
@@ -343,6 +352,14 @@ impl Metrics {
                 .connections_refused
                 .get_or_create(&RefusalLabels { reason });
         }
+        for reason in crate::join_token::TokenRefusal::LABELS {
+            let _ = self.tokens_refused.get_or_create(&TokenLabels { reason });
+        }
+        r.register(
+            "tickwire_tokens_refused",
+            "WebSocket joins refused at the upgrade for their join token, by reason",
+            self.tokens_refused.clone(),
+        );
         r.register(
             "tickwire_connections_refused",
             "Connections refused before any request was read, by reason",
@@ -383,6 +400,21 @@ impl Metrics {
     pub fn refused(&self, reason: ConnectionRefusal) -> u64 {
         self.connections_refused
             .get_or_create(&RefusalLabels { reason })
+            .get()
+    }
+
+    /// Counts one join refused for its token; `reason` is a
+    /// [`TokenRefusal`](crate::join_token::TokenRefusal) label.
+    pub fn count_token_refused(&self, reason: &'static str) {
+        self.tokens_refused
+            .get_or_create(&TokenLabels { reason })
+            .inc();
+    }
+
+    /// Joins refused for their token with the label `reason` so far.
+    pub fn tokens_refused(&self, reason: &'static str) -> u64 {
+        self.tokens_refused
+            .get_or_create(&TokenLabels { reason })
             .get()
     }
 
@@ -465,5 +497,15 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("tickwire_ticks_total 5\n"), "{text}");
+        m.count_token_refused("expired");
+        let text = m.render();
+        assert!(
+            text.contains("tickwire_tokens_refused_total{reason=\"expired\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("tickwire_tokens_refused_total{reason=\"wrong_room\"} 0\n"),
+            "{text}"
+        );
     }
 }

@@ -26,6 +26,7 @@ use tokio::io::BufWriter;
 use tokio::sync::mpsc;
 
 use crate::input_buffer::InputBuffer;
+use crate::join_token::JoinClaims;
 use crate::shared::Shared;
 use control::Control;
 pub use echo::ECHO_MAX_MESSAGE;
@@ -44,8 +45,13 @@ pub(crate) enum Endpoint {
     Echo,
 }
 
-/// Runs a session to its end.
-pub(crate) async fn run_session(ws: WebSocket<Stream>, shared: Arc<Shared>, endpoint: Endpoint) {
+/// Runs a session to its end; `claims` are the join token's, checked at the upgrade.
+pub(crate) async fn run_session(
+    ws: WebSocket<Stream>,
+    shared: Arc<Shared>,
+    endpoint: Endpoint,
+    claims: Option<JoinClaims>,
+) {
     shared.metrics.sessions_opened.inc();
     let (mut rx, tx) = ws.split(|s| {
         let (r, w) = tokio::io::split(s);
@@ -65,7 +71,10 @@ pub(crate) async fn run_session(ws: WebSocket<Stream>, shared: Arc<Shared>, endp
     let reader_shared = shared.clone();
     let mut reader = tokio::spawn(async move {
         let ending = match endpoint {
-            Endpoint::Game => read_loop(&mut rx, &ctrl_tx, &reader_inputs, &reader_shared).await,
+            Endpoint::Game => {
+                let claims = claims.as_ref();
+                read_loop(&mut rx, &ctrl_tx, &reader_inputs, &reader_shared, claims).await
+            }
             Endpoint::Echo => echo_loop(&mut rx, &ctrl_tx, &reader_shared).await,
         };
         reader_inputs.close();

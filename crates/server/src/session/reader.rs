@@ -1,5 +1,5 @@
-//! The reader half of a session: the `Hello` handshake, then inputs and pings until the client
-//! leaves or breaks a rule.
+//! The reader half of a session: the `Hello` handshake (and the join, by the join token when
+//! there is one), then inputs and pings until the client leaves or breaks a rule.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +14,7 @@ use super::ending::{Ending, truncate_utf8};
 use super::message_reader::MessageReader;
 use super::online::Online;
 use crate::input_buffer::InputBuffer;
+use crate::join_token::{JoinClaims, RoomClaim};
 use crate::lobby::JoinError;
 use crate::metrics::CloseReason;
 use crate::shared::Shared;
@@ -23,6 +24,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     ctrl: &mpsc::Sender<Control>,
     inputs: &Arc<InputBuffer>,
     shared: &Arc<Shared>,
+    claims: Option<&JoinClaims>,
 ) -> Ending {
     let mut messages = MessageReader::new(rx, ctrl.clone(), codec::MAX_CLIENT_MSG, shared);
 
@@ -68,10 +70,27 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     };
 
     let client = shared.lobby.next_client_id();
-    let (room, joined) = match shared.lobby.join(client, &hello.name, inputs.clone()).await {
+    // A join token names the player and may name the room.
+    let name = claims.map_or(hello.name.as_str(), |c| c.name.as_str());
+    let lobby = &shared.lobby;
+    let joining = match claims.map(|c| c.room) {
+        Some(RoomClaim::Id(id)) => lobby.join_room(id, client, name, inputs.clone()).await,
+        Some(RoomClaim::Any) | None => lobby.join(client, name, inputs.clone()).await,
+    };
+    let (room, joined) = match joining {
         Ok(j) => j,
         Err(JoinError::Full) => {
             return Ending::kick(close::SERVER_FULL, "the server is full", CloseReason::Full);
+        }
+        Err(JoinError::NoSuchRoom(id)) => {
+            // The room stopped between the upgrade, which checked it, and the Hello.
+            shared.metrics.count_token_refused("wrong_room");
+            return Ending {
+                code: close::POLICY_VIOLATION,
+                reason: format!("no such room: {id}"),
+                kick: true,
+                count: None,
+            };
         }
         Err(JoinError::ShuttingDown) => {
             return Ending {
@@ -82,7 +101,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
             };
         }
     };
-    tracing::info!(%client, room = room.id, entity = %joined.entity, name = %hello.name, "player joined");
+    tracing::info!(%client, room = room.id, entity = %joined.entity, %name, sub = claims.map(|c| c.sub.as_str()), "player joined");
     // Counted until this function returns or its task is aborted, whichever comes first.
     let _online = Online::new(&shared.metrics.players);
     if ctrl

@@ -1,0 +1,158 @@
+//! Join tokens against the real server: with a join secret, a signed token opens the game socket
+//! and names the player and the room; a missing, badly signed, expired or wrong-room token is
+//! refused at the upgrade with its status, and counted. Without a secret a token is ignored.
+
+use std::net::SocketAddr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tickwire_client::{GameClient, Received};
+use tickwire_protocol::ServerMsg;
+use tickwire_server::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
+use tickwire_server::{Server, ServerConfig};
+use tokio::io::AsyncReadExt;
+
+use crate::harness::{LIMIT, arena_config, read_head, send_upgrade, start_arena};
+
+fn secret(s: &str) -> JoinSecret {
+    JoinSecret::new(s.as_bytes()).expect("a secret")
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs()
+}
+
+fn token(key: &str, name: &str, room: RoomClaim, exp: u64) -> String {
+    let claims = JoinClaims {
+        sub: format!("id-of-{name}"),
+        name: name.into(),
+        room,
+        exp,
+    };
+    sign(&claims, &secret(key))
+}
+
+async fn start_with_secret() -> Server {
+    start_arena(
+        ServerConfig {
+            join_secret: Some(secret("s3cret")),
+            ..arena_config()
+        },
+        0,
+    )
+    .await
+}
+
+/// Sends an upgrade request for `path` and returns the response head and body.
+async fn upgrade(addr: SocketAddr, path: &str) -> (String, String) {
+    let mut s = send_upgrade(addr, path).await;
+    let head = read_head(&mut s).await;
+    let len = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().to_owned())
+        })
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    tokio::time::timeout(LIMIT, s.read_exact(&mut body))
+        .await
+        .expect("body in time")
+        .expect("body");
+    (head, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Joins through `path` and returns the client with the name the room's scoreboard shows for it.
+async fn join_at(addr: SocketAddr, path: &str) -> (GameClient, String) {
+    let c = GameClient::connect_path(addr, path).await.expect("connect");
+    let mut c = tokio::time::timeout(LIMIT, GameClient::join_with(c, "from-hello"))
+        .await
+        .expect("join in time")
+        .expect("join");
+    let entity = c.welcome.as_ref().expect("welcome").entity_id;
+    let name = tokio::time::timeout(LIMIT, async {
+        loop {
+            if let Received::Message(ServerMsg::Scoreboard(lines)) = c.recv().await.expect("recv")
+                && let Some(line) = lines.iter().find(|l| l.entity == entity)
+            {
+                return line.name.clone();
+            }
+        }
+    })
+    .await
+    .expect("a scoreboard line in time");
+    (c, name)
+}
+
+#[tokio::test]
+async fn a_signed_token_joins_with_its_name_and_room() {
+    let server = start_with_secret().await;
+    let addr = server.local_addr();
+    let any = token("s3cret", "Ada", RoomClaim::Any, now() + 60);
+    let (_ada, name) = join_at(addr, &format!("/ws?token={any}")).await;
+    assert_eq!(name, "Ada");
+    let room = server.shared().lobby.rooms()[0].id;
+
+    let exact = token("s3cret", "Grace", RoomClaim::Id(room), now() + 60);
+    let (_grace, name) = join_at(addr, &format!("/ws?v=1&token={exact}")).await;
+    assert_eq!(name, "Grace");
+    let rooms = server.shared().lobby.rooms();
+    assert_eq!((rooms.len(), rooms[0].players), (1, 2), "{rooms:?}");
+    let m = &server.shared().metrics;
+    for reason in ["missing", "invalid", "expired", "wrong_room"] {
+        assert_eq!(m.tokens_refused(reason), 0, "{reason}");
+    }
+}
+
+#[tokio::test]
+async fn bad_tokens_are_refused_at_the_upgrade_and_counted() {
+    let server = start_with_secret().await;
+    let addr = server.local_addr();
+    let expired = token("s3cret", "Old", RoomClaim::Any, now() - 1);
+    let forged = token("not-the-secret", "Eve", RoomClaim::Any, now() + 60);
+    let no_room = token("s3cret", "Lost", RoomClaim::Id(99), now() + 60);
+    for (path, status, body) in [
+        ("/ws".to_owned(), 401, "a join token is required\n"),
+        ("/ws?token=".to_owned(), 401, "a join token is required\n"),
+        (format!("/ws?token={expired}"), 401, "token expired\n"),
+        (
+            format!("/ws?token={forged}"),
+            401,
+            "invalid join token: bad signature\n",
+        ),
+        (
+            "/ws?token=not.a.token".to_owned(),
+            401,
+            "invalid join token: malformed header\n",
+        ),
+        (format!("/ws?token={no_room}"), 403, "no such room: 99\n"),
+    ] {
+        let (head, text) = upgrade(addr, &path).await;
+        assert!(
+            head.starts_with(&format!("HTTP/1.1 {status}")),
+            "{path}: {head}"
+        );
+        assert_eq!(text, body, "{path}");
+    }
+    // No seat was taken, no room started.
+    assert!(server.shared().lobby.rooms().is_empty());
+    let m = &server.shared().metrics;
+    let counts = ["missing", "invalid", "expired", "wrong_room"].map(|r| m.tokens_refused(r));
+    assert_eq!(counts, [2, 2, 1, 1]);
+    let text = m.render();
+    assert!(
+        text.contains("tickwire_tokens_refused_total{reason=\"invalid\"} 2\n"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn without_a_secret_a_token_is_ignored() {
+    let server = start_arena(arena_config(), 0).await;
+    let (_c, name) = join_at(server.local_addr(), "/ws?token=anything").await;
+    assert_eq!(name, "from-hello");
+}
