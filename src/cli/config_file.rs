@@ -109,19 +109,34 @@ fn check(arg: &Arg, values: Vec<String>) -> anyhow::Result<Vec<String>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    use std::path::PathBuf;
+
     use super::*;
     use crate::cli::resolve::serve_command;
 
+    /// A config file for one test, removed when dropped.
+    pub(crate) struct TempFile(pub PathBuf);
+
+    impl TempFile {
+        pub(crate) fn new(name: &str, text: &str) -> Self {
+            let dir =
+                std::env::temp_dir().join(format!("tickwire-config-{name}-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).expect("in a test");
+            let path = dir.join("tickwire.toml");
+            std::fs::write(&path, text).expect("in a test");
+            TempFile(path)
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(self.0.parent().expect("in a test"));
+        }
+    }
+
     fn read_text(name: &str, text: &str) -> anyhow::Result<FileValues> {
-        let dir =
-            std::env::temp_dir().join(format!("tickwire-config-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("in a test");
-        let path = dir.join("tickwire.toml");
-        std::fs::write(&path, text).expect("in a test");
-        let read = read(&path, &serve_command());
-        std::fs::remove_dir_all(&dir).expect("in a test");
-        read
+        read(&TempFile::new(name, text).0, &serve_command())
     }
 
     #[test]

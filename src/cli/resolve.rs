@@ -177,26 +177,7 @@ fn parse(args: &[OsString], layers: &Layers) -> anyhow::Result<ArgMatches> {
 mod tests {
     use super::*;
     use crate::cli::command_line::Command;
-
-    /// A config file for one test, removed when dropped.
-    struct TempFile(PathBuf);
-
-    impl TempFile {
-        fn new(name: &str, text: &str) -> Self {
-            let dir = std::env::temp_dir()
-                .join(format!("tickwire-resolve-{name}-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).expect("in a test");
-            let path = dir.join("tickwire.toml");
-            std::fs::write(&path, text).expect("in a test");
-            TempFile(path)
-        }
-    }
-
-    impl Drop for TempFile {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(self.0.parent().expect("in a test"));
-        }
-    }
+    use crate::cli::config_file::tests::TempFile;
 
     fn args(list: &[&str]) -> Vec<OsString> {
         std::iter::once("tickwire")
