@@ -4,35 +4,9 @@
 mod cli;
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand};
+use clap::CommandFactory as _;
 
-use cli::serve::ServeArgs;
-
-/// An authoritative multiplayer game server: fixed-tick simulation, binary delta snapshots over
-/// WebSockets, and the browser game to play on it.
-#[derive(Parser, Debug)]
-#[command(name = "tickwire", version, args_conflicts_with_subcommands = true)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-    #[command(flatten)]
-    serve: ServeArgs,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Serve the game (the default when no subcommand is given).
-    Serve(Box<ServeArgs>),
-    /// Run the standard scenarios and the arena in-process and print what each client receives.
-    Bandwidth(cli::bandwidth::BandwidthArgs),
-    /// Load a running server with headless WebSocket clients and print what they measured.
-    Loadgen(cli::loadgen::LoadgenArgs),
-    /// Write a self-signed certificate and key for serving over TLS locally.
-    Cert(cli::cert::CertArgs),
-    /// Run honest and misbehaving clients against a running server for minutes and check that
-    /// it stays well.
-    Soak(cli::soak::SoakArgs),
-}
+use cli::command_line::{Cli, Command};
 
 fn main() -> std::process::ExitCode {
     match run() {
@@ -46,14 +20,22 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    let args = match cli.command {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Help, --version and usage errors exactly as clap gives them (the help shows the
+    // environment variables); the values themselves come from the layering below.
+    Cli::command().get_matches_from(&args);
+    let resolved = cli::resolve::resolve(&args, &|name| std::env::var(name).ok())?;
+    let args = match resolved.cli.command {
         Some(Command::Serve(args)) => *args,
+        Some(Command::Config(_)) => {
+            print!("{}", cli::config_print::render(&resolved));
+            return Ok(());
+        }
         Some(Command::Bandwidth(args)) => return cli::bandwidth::run(&args),
         Some(Command::Loadgen(args)) => return cli::loadgen::run(args),
         Some(Command::Cert(args)) => return cli::cert::run(&args),
         Some(Command::Soak(args)) => return cli::soak::run(args),
-        None => cli.serve,
+        None => resolved.cli.serve,
     };
     cli::logging::init(args.log_format);
     let runtime = tokio::runtime::Builder::new_multi_thread()

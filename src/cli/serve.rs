@@ -16,6 +16,10 @@ use crate::cli::logging::LogFormat;
 /// Serve the game (the default when no subcommand is given).
 #[derive(Args, Debug, Clone)]
 pub struct ServeArgs {
+    /// A TOML file holding any of these options under its flag name (`tick_rate = 30`);
+    /// flags and environment variables override it. `tickwire config` prints one.
+    #[arg(long, env = "TICKWIRE_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Address and port to listen on. Use 0.0.0.0:8080 to let other machines on your network join.
     #[arg(long, env = "TICKWIRE_BIND", default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
@@ -191,6 +195,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tick_rate = config.tick_rate,
         snapshot_rate = config.snapshot_rate,
         scenario = ?args.scenario,
+        config_file = ?args.config,
         "listening; metrics at /metrics, health at /healthz"
     );
     wait_for_signal(&server).await;

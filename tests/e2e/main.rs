@@ -4,6 +4,7 @@
 mod bad_input;
 mod browser;
 mod cdp;
+mod config_file;
 mod conformance;
 mod harness;
 mod http_edge;
