@@ -291,3 +291,23 @@ fn ci_is_true_one_or_yes_in_any_case() {
     }
     assert!(!ci_value(None));
 }
+
+/// A server running a big, busy world (random-walk, 3,000 entities all moving, everyone sees
+/// everything, 30 Hz), so that every snapshot is kilobytes long and a client that stops reading
+/// fills its socket within a few snapshots.
+pub async fn start_busy_world(limits: tickwire_server::Limits) -> Server {
+    let config = ServerConfig {
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        tick_rate: 30,
+        snapshot_rate: 30,
+        room_capacity: 100,
+        view_radius: None,
+        limits,
+        ..ServerConfig::default()
+    };
+    let walk = tickwire_scenarios::Scenario::RandomWalk {
+        entities: 3000,
+        moving_pct: 100,
+    };
+    start_with(config, walk.games()).await
+}

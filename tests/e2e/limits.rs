@@ -7,14 +7,14 @@ use std::time::{Duration, Instant};
 
 use tickwire_client::{GameClient, Received};
 use tickwire_protocol::{ServerMsg, close};
-use tickwire_scenarios::Scenario;
 use tickwire_server::metrics::{CloseReason, ConnectionRefusal};
 use tickwire_server::{Limits, OriginPolicy, Server, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::harness::{
-    LIMIT, arena_config, http, join, raw_ws, read_close_code, start_arena, start_with, wait_for,
+    LIMIT, arena_config, http, join, raw_ws, read_close_code, start_arena, start_busy_world,
+    wait_for,
 };
 
 fn with_limits(limits: Limits) -> ServerConfig {
@@ -180,25 +180,13 @@ async fn an_idle_player_is_closed_with_4006_and_frees_its_seat() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readers_dropped_by_the_write_deadline_leave_the_players_gauge_at_zero() {
-    // A big, busy world makes every snapshot kilobytes long, so a client that never reads fills
-    // its socket within a few snapshots; the write deadline then drops it.
-    let config = ServerConfig {
-        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        tick_rate: 30,
-        snapshot_rate: 30,
-        room_capacity: 100,
-        view_radius: None,
-        limits: Limits {
-            write_timeout: Duration::from_millis(500),
-            ..Limits::default()
-        },
-        ..ServerConfig::default()
-    };
-    let walk = Scenario::RandomWalk {
-        entities: 3000,
-        moving_pct: 100,
-    };
-    let server = start_with(config, walk.games()).await;
+    // Every snapshot is kilobytes long, so a client that never reads fills its socket within a
+    // few snapshots; the write deadline then drops it.
+    let server = start_busy_world(Limits {
+        write_timeout: Duration::from_millis(500),
+        ..Limits::default()
+    })
+    .await;
     let addr = server.local_addr();
     let mut stuck = Vec::new();
     for i in 0..4 {

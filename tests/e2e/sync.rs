@@ -1,18 +1,15 @@
 //! State sync: inputs move players, deltas rebuild the server's world exactly, and slow readers
 //! catch up with one delta instead of a backlog.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tickwire_client::GameClient;
 use tickwire_protocol::{ClientMsg, Input, Tick, WorldState};
-use tickwire_scenarios::Scenario;
-use tickwire_server::ServerConfig;
 
 use crate::harness::{
-    LIMIT, join, record_frames, recorded, server_frame, start, start_with, wait_for,
+    LIMIT, join, record_frames, recorded, server_frame, start, start_busy_world, wait_for,
 };
 
 /// How long the slow client stops reading: long enough to fill the socket buffers many times.
@@ -94,21 +91,9 @@ async fn inputs_move_a_player_that_others_see_exactly_as_the_server_has_it() {
 
 #[tokio::test]
 async fn a_client_that_stops_reading_catches_up_with_one_delta() {
-    // A big, busy world makes each snapshot large (kilobytes), so the socket buffers fill within
-    // a fraction of the time the client sleeps.
-    let config = ServerConfig {
-        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        tick_rate: 30,
-        snapshot_rate: 30,
-        room_capacity: 100,
-        view_radius: None,
-        ..ServerConfig::default()
-    };
-    let walk = Scenario::RandomWalk {
-        entities: 3000,
-        moving_pct: 100,
-    };
-    let server = start_with(config, walk.games()).await;
+    // Each snapshot is kilobytes long, so the socket buffers fill within a fraction of the time
+    // the client sleeps.
+    let server = start_busy_world(tickwire_server::Limits::default()).await;
     let small = GameClient::connect_with(server.local_addr(), Some(4096))
         .await
         .expect("connect");
