@@ -13,14 +13,25 @@ import { VERSION_MISMATCH, backoffMs, describeClose } from './close.js';
  *   text: string, attempt: number, retryAt?: number}} NetStatus
  */
 
+/** Query parameters of the page that the game socket is given as they are. */
+const FORWARDED_PARAMS = ['token'];
+
 /**
- * The WebSocket URL of the game on the page's host: wss:// when the page is https.
- * @param {{protocol: string, host: string}} location
+ * The WebSocket URL of the game on the page's host: wss:// when the page is https. A join token
+ * in the page's address (`/?token=…`, from a game's own backend) is passed on to the socket.
+ * @param {{protocol: string, host: string, search?: string}} location
  * @returns {string}
  */
 export function gameSocketUrl(location) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/ws`;
+  const page = new URLSearchParams(location.search ?? '');
+  const query = new URLSearchParams();
+  for (const key of FORWARDED_PARAMS) {
+    const value = page.get(key);
+    if (value) query.set(key, value);
+  }
+  const rest = query.toString();
+  return `${scheme}//${location.host}/ws${rest ? `?${rest}` : ''}`;
 }
 
 /** A connection that has not been welcomed this long after it was opened is given up and retried. */

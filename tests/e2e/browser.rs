@@ -642,3 +642,51 @@ fn hud_figures_are_read_by_label() {
     assert_eq!(hud_figure(text, "snap"), None);
     assert_eq!(hud_figure("tick", "tick"), None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_with_a_join_token_joins_under_the_tokens_name() {
+    use tickwire_server::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
+    let Some(program) =
+        chromium_or_skip("browser::a_page_with_a_join_token_joins_under_the_tokens_name")
+    else {
+        return;
+    };
+    let secret = JoinSecret::new(b"browser-test-secret").expect("a secret");
+    let server = harness::start_arena(
+        ServerConfig {
+            join_secret: JoinSecret::new(b"browser-test-secret"),
+            ..arena_config()
+        },
+        0,
+    )
+    .await;
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+        + 300;
+    let token = sign(
+        &JoinClaims {
+            sub: "player-77".into(),
+            name: "from-token".into(),
+            room: RoomClaim::Any,
+            exp,
+        },
+        &secret,
+    );
+    let mut chrome = Chromium::launch(&program).await;
+    // The page's own name would be "typed"; the token's name wins.
+    let url = format!("http://{}/?name=typed&token={token}", server.local_addr());
+    let mut page = chrome.open(&url).await;
+    wait_joined(&mut page, &chrome).await;
+    wait_for(LIMIT, "the scoreboard shows the token's name", async || {
+        let names = page
+            .eval("document.getElementById('scoreboard').textContent")
+            .await;
+        let text = names.as_str().unwrap_or_default().to_owned();
+        (text.contains("from-token") && !text.contains("typed"))
+            .then_some(())
+            .ok_or(text)
+    })
+    .await;
+}

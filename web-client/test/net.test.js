@@ -31,6 +31,12 @@ function setup() {
 test('the socket URL follows the page scheme', () => {
   assert.equal(gameSocketUrl({ protocol: 'http:', host: 'h:8080' }), 'ws://h:8080/ws');
   assert.equal(gameSocketUrl({ protocol: 'https:', host: 'game.example' }), 'wss://game.example/ws');
+  assert.equal(
+    gameSocketUrl({ protocol: 'https:', host: 'g.example', search: '?name=ada&token=a.b-c_d.e' }),
+    'wss://g.example/ws?token=a.b-c_d.e',
+    'a join token is passed on, other page parameters are not',
+  );
+  assert.equal(gameSocketUrl({ protocol: 'http:', host: 'h', search: '?token=' }), 'ws://h/ws');
 });
 
 test('hello on open, then messages are decoded and handed over', () => {
