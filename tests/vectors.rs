@@ -241,6 +241,14 @@ fn cases() -> Vec<Case> {
                 reason: "protocol version 9 is not supported; this server speaks 1".into(),
             }),
         ),
+        server(
+            "server_notice",
+            "A notice to show the player: text, then an optional u16 (1 then the value; 0 for none).",
+            ServerMsg::Notice(Notice {
+                text: "The server is restarting; this match ends in 30 s".into(),
+                seconds_left: Some(30),
+            }),
+        ),
         delta(
             "delta_full",
             "A full snapshot (no baseline): every entity created.",

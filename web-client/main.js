@@ -11,6 +11,7 @@ import { Renderer } from './render.js';
 import { Hud } from './hud.js';
 import { Scoreboard } from './scoreboard.js';
 import { KillFeed } from './killfeed.js';
+import { NoticeBanner } from './notice.js';
 import { attachInput } from './input.js';
 import { ByteHistory, RateMeter } from './stats.js';
 
@@ -25,6 +26,7 @@ const renderer = new Renderer(canvas);
 const hud = new Hud($('hud'), /** @type {HTMLCanvasElement} */ ($('netgraph')));
 const scoreboard = new Scoreboard($('scoreboard'));
 const killfeed = new KillFeed($('killfeed'));
+const notice = new NoticeBanner($('notice'));
 const input = attachInput(window, canvas, { onToggleNetGraph: () => hud.toggleGraph() });
 
 const GRAPH_WINDOW_MS = 5000;
@@ -79,6 +81,7 @@ function onMessage(msg, bytes) {
   switch (msg.type) {
     case 'Welcome':
       session = newSession(msg, now);
+      notice.clear();
       showStatus('');
       break;
     case 'Snapshot':
@@ -102,6 +105,9 @@ function onMessage(msg, bytes) {
     case 'Kick':
       // The close that follows carries the same code; net.js turns it into a status message.
       console.warn(`tickwire: kicked (${msg.code}): ${msg.reason}`);
+      break;
+    case 'Notice':
+      notice.show(now, msg.text, msg.seconds_left);
       break;
   }
 }
@@ -248,6 +254,7 @@ function frame(now) {
       predictionErrorPx: st.predictionErrorPx,
     });
     killfeed.render(now);
+    notice.render(now);
   }
   hud.drawGraph(meters.graph.points, now, GRAPH_WINDOW_MS);
   requestAnimationFrame(frame);

@@ -4,13 +4,16 @@
 import { DecodeError, Reader, Writer } from './codec.js';
 
 /** The protocol version this client speaks (crates/protocol PROTOCOL_VERSION). */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Largest server message a client accepts, in bytes (codec::MAX_SERVER_MSG). */
 export const MAX_SERVER_MSG = 4 << 20;
 
 /** Longest player name the server accepts, in characters. */
 export const MAX_NAME_CHARS = 24;
+
+/** Longest notice text the server sends, in characters (MAX_NOTICE_CHARS). */
+export const MAX_NOTICE_CHARS = 200;
 
 /**
  * @typedef {{type: 'Hello', protocol_version: number, name: string}} HelloMsg
@@ -29,7 +32,8 @@ export const MAX_NAME_CHARS = 24;
  * @typedef {{type: 'Kill', killer: number, victim: number}} GameEvent
  * @typedef {{type: 'Event', event: GameEvent}} EventMsg
  * @typedef {{type: 'Kick', code: number, reason: string}} KickMsg
- * @typedef {WelcomeMsg | SnapshotMsg | PongMsg | ScoreboardMsg | EventMsg | KickMsg} ServerMsg
+ * @typedef {{type: 'Notice', text: string, seconds_left: number | null}} NoticeMsg
+ * @typedef {WelcomeMsg | SnapshotMsg | PongMsg | ScoreboardMsg | EventMsg | KickMsg | NoticeMsg} ServerMsg
  */
 
 /** @param {Reader} r @returns {MapInfo} */
@@ -98,6 +102,12 @@ export function decodeServerMsg(bytes) {
     case 5:
       msg = { type: 'Kick', code: r.u16(), reason: r.string() };
       break;
+    case 6: {
+      const text = r.string();
+      if (Array.from(text).length > MAX_NOTICE_CHARS) throw new DecodeError('notice text too long');
+      msg = { type: 'Notice', text, seconds_left: r.option(() => r.u16()) };
+      break;
+    }
     default:
       throw new DecodeError(`unknown server message variant ${variant}`);
   }

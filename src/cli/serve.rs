@@ -45,8 +45,9 @@ pub struct ServeArgs {
     /// Seed of the rooms' worlds.
     #[arg(long, env = "TICKWIRE_SEED", default_value_t = 0x7153_3eed)]
     seed: u64,
-    /// Seconds a shutdown waits for players to leave.
-    #[arg(long, env = "TICKWIRE_SHUTDOWN_GRACE", default_value_t = 5)]
+    /// Seconds a shutdown (SIGTERM) lets running matches go on, with a countdown shown to the
+    /// players, before every session is closed; it ends sooner when every player has left.
+    #[arg(long, env = "TICKWIRE_SHUTDOWN_GRACE", default_value_t = 30)]
     shutdown_grace: u64,
     /// Log format.
     #[arg(long, env = "TICKWIRE_LOG_FORMAT", value_enum, default_value = "text")]

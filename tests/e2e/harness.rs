@@ -125,6 +125,8 @@ pub fn arena_config() -> ServerConfig {
     ServerConfig {
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
         view_radius: Some(ARENA_VIEW_RADIUS),
+        // Clients still connected keep a drain going for the whole grace: keep tests quick.
+        shutdown_grace: Duration::from_secs(1),
         ..ServerConfig::default()
     }
 }

@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { DecodeError, bytesToHex, hexToBytes } from '../codec.js';
-import { decodeClientMsg, decodeServerMsg, encodeClientMsg } from '../messages.js';
+import { DecodeError, Writer, bytesToHex, hexToBytes } from '../codec.js';
+import { MAX_NOTICE_CHARS, PROTOCOL_VERSION, decodeClientMsg, decodeServerMsg, encodeClientMsg } from '../messages.js';
 import { BitReader, BitWriter } from '../bits.js';
 import { BaselineError, DeltaError, applyDelta, decodeDelta, diffWorlds, encodeDelta, writeDelta } from '../delta.js';
 import { diffJson, fromSerde, loadVectors, toSerde } from './vectors.js';
@@ -101,6 +101,32 @@ test('the vector folder holds vectors of every wire kind', () => {
   for (const k of ['client', 'server', 'delta']) assert.ok(kinds.has(k), `no ${k}_* vectors`);
 });
 
+test('the Hello vector speaks protocol version 2, as this client does', () => {
+  const v = vectors.find((x) => x.name === 'client_hello');
+  assert.ok(v, 'no client_hello vector');
+  assert.equal(PROTOCOL_VERSION, 2);
+  const hello = decodeClientMsg(hexToBytes(v.hex));
+  assert.equal(hello.type, 'Hello');
+  assert.equal(hello.protocol_version, PROTOCOL_VERSION);
+});
+
+test('the Notice vector decodes to its text and countdown; too long a text is refused', () => {
+  const v = vectors.find((x) => x.name === 'server_notice');
+  assert.ok(v, 'no server_notice vector');
+  const msg = decodeServerMsg(hexToBytes(v.hex));
+  assert.deepEqual(msg, { type: 'Notice', text: v.value.Notice.text, seconds_left: 30 });
+  const none = new Writer();
+  none.u32(6);
+  none.string('hello');
+  none.u8(0);
+  assert.deepEqual(decodeServerMsg(none.finish()), { type: 'Notice', text: 'hello', seconds_left: null });
+  const long = new Writer();
+  long.u32(6);
+  long.string('é'.repeat(MAX_NOTICE_CHARS + 1));
+  long.u8(0);
+  assertDecodeError(() => decodeServerMsg(long.finish()), 'notice over the limit');
+});
+
 for (const v of vectors) {
   const kind = kindOf(v.name);
   if (kind === 'predict') continue; // checked by predict.test.js
@@ -156,7 +182,7 @@ for (const v of vectors) {
         assertDecodeError(() => decode(bad, v), `first byte ${b}`);
       }
       const bad = bytes.slice();
-      bad[0] = kind === 'client' ? 3 : 6; // the first unknown variant
+      bad[0] = kind === 'client' ? 3 : 7; // the first unknown variant
       assertDecodeError(() => decode(bad, v), 'unknown variant');
     }
     if (kind === 'delta') {

@@ -7,7 +7,7 @@
 
 use bincode::config::{Configuration, Limit, LittleEndian, Varint};
 
-use crate::message::MAX_NAME_CHARS;
+use crate::message::{MAX_NAME_CHARS, MAX_NOTICE_CHARS};
 use crate::{ClientMsg, CodecError, ServerMsg};
 
 /// Largest client message the server accepts, in bytes (WebSocket payload).
@@ -68,7 +68,7 @@ pub fn decode_client(bytes: &[u8]) -> Result<ClientMsg, CodecError> {
     }
 }
 
-/// Decodes one server message from exactly `bytes`.
+/// Decodes one server message from exactly `bytes`, and checks its values (notice length).
 pub fn decode_server(bytes: &[u8]) -> Result<ServerMsg, CodecError> {
     if bytes.len() > MAX_SERVER_MSG {
         return Err(CodecError::TooLarge {
@@ -81,7 +81,12 @@ pub fn decode_server(bytes: &[u8]) -> Result<ServerMsg, CodecError> {
     if used != bytes.len() {
         return Err(CodecError::TrailingBytes(bytes.len() - used));
     }
-    Ok(msg)
+    match &msg {
+        ServerMsg::Notice(n) if n.text.chars().count() > MAX_NOTICE_CHARS => {
+            Err(CodecError::Invalid("notice too long"))
+        }
+        _ => Ok(msg),
+    }
 }
 
 /// The variant index of [`ServerMsg::Snapshot`].

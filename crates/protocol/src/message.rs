@@ -7,6 +7,9 @@ use crate::{ClientId, DeltaBody, EntityId, Tick};
 /// Longest player name the server accepts, in characters.
 pub const MAX_NAME_CHARS: usize = 24;
 
+/// Longest [`Notice`] text, in characters; [`crate::codec::decode_server`] refuses longer ones.
+pub const MAX_NOTICE_CHARS: usize = 200;
+
 /// What a client sends.
 ///
 /// `Hello` is variant 0 and its first field is the version, in every protocol version, so that a
@@ -75,6 +78,8 @@ pub enum ServerMsg {
     Event(GameEventMsg),
     /// The server is ending the session; a WebSocket close with the same code follows.
     Kick(Kick),
+    /// A message from the server's operators to show the player, such as a restart countdown.
+    Notice(Notice),
 }
 
 /// The answer to a good `Hello`.
@@ -177,4 +182,23 @@ pub struct Kick {
     pub code: u16,
     /// A short, human readable reason.
     pub reason: String,
+}
+
+/// Text from the server for the player to read (for example "the server is restarting").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// What to show; at most [`MAX_NOTICE_CHARS`] characters.
+    pub text: String,
+    /// When set, the seconds left until what the text announces (a client may count down).
+    pub seconds_left: Option<u16>,
+}
+
+impl Notice {
+    /// A notice with `text` cut to [`MAX_NOTICE_CHARS`] characters.
+    pub fn new(text: &str, seconds_left: Option<u16>) -> Notice {
+        Notice {
+            text: text.chars().take(MAX_NOTICE_CHARS).collect(),
+            seconds_left,
+        }
+    }
 }

@@ -314,3 +314,26 @@ fn trailing_bytes_after_a_body_are_rejected() {
     bytes.push(0);
     assert!(Delta::read(&bytes, Baselines::default()).is_err());
 }
+
+#[test]
+fn notices_round_trip_and_too_long_a_text_is_refused() {
+    let notice = ServerMsg::Notice(Notice::new("restarting", Some(30)));
+    let mut bytes = Vec::new();
+    codec::encode_server(&notice, &mut bytes).expect("encode");
+    assert_eq!(bytes[0], 6, "Notice is variant 6");
+    assert_eq!(codec::decode_server(&bytes).expect("decode"), notice);
+    // `Notice::new` cuts the text to the limit; a longer one on the wire is refused.
+    let long = "é".repeat(MAX_NOTICE_CHARS + 5);
+    let cut = Notice::new(&long, None);
+    assert_eq!(cut.text.chars().count(), MAX_NOTICE_CHARS);
+    let too_long = ServerMsg::Notice(Notice {
+        text: long,
+        seconds_left: None,
+    });
+    let mut bytes = Vec::new();
+    codec::encode_server(&too_long, &mut bytes).expect("encode");
+    assert!(matches!(
+        codec::decode_server(&bytes),
+        Err(CodecError::Invalid(_))
+    ));
+}

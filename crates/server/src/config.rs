@@ -24,7 +24,8 @@ pub struct ServerConfig {
     pub max_rooms: usize,
     /// Seed of each room's world (room n uses `seed + n`).
     pub seed: u64,
-    /// How long a SIGTERM drain waits for sessions to close before the process exits.
+    /// How long a drain ([`crate::Server::shutdown`]) lets running matches go on before every
+    /// session is closed with 1001; it ends sooner when every player has left.
     pub shutdown_grace: std::time::Duration,
     /// Area of interest: how far a player sees, in world units; `None` sends everyone the whole
     /// world.

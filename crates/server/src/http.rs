@@ -52,7 +52,7 @@ pub(crate) async fn route(
         }
         "/healthz" => text(StatusCode::OK, "ok\n"),
         "/readyz" => {
-            if *shared.shutdown.borrow() {
+            if shared.shutdown.borrow().is_draining() {
                 text(StatusCode::SERVICE_UNAVAILABLE, "draining\n")
             } else {
                 text(StatusCode::OK, "ready\n")
@@ -148,7 +148,7 @@ fn upgrade(
         }
     };
     tracing::debug!(%client, ?endpoint, "WebSocket session");
-    if *shared.shutdown.borrow() {
+    if shared.shutdown.borrow().is_draining() {
         return text(
             StatusCode::SERVICE_UNAVAILABLE,
             "the server is shutting down\n",

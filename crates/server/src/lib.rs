@@ -52,5 +52,5 @@ pub use limits::Limits;
 pub use origin::OriginPolicy;
 pub use server::{Server, StartError};
 pub use session::ECHO_MAX_MESSAGE;
-pub use shared::Shared;
+pub use shared::{Phase, Shared};
 pub use tls::{TlsError, TlsFiles};

@@ -13,6 +13,7 @@ use crate::input_buffer::InputBuffer;
 use crate::metrics::Metrics;
 use crate::room::{Joined, Room, RoomFull};
 use crate::room_task::{RoomCommand, RoomHandle, spawn_room};
+use crate::shared::Phase;
 
 /// Why a join failed.
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +47,7 @@ pub struct Lobby {
     config: ServerConfig,
     games: Arc<dyn NewGame>,
     metrics: Arc<Metrics>,
-    shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<Phase>,
     rooms: Mutex<Vec<RoomHandle>>,
     next_room: AtomicU32,
     next_client: AtomicU32,
@@ -58,7 +59,7 @@ impl Lobby {
         config: ServerConfig,
         games: Arc<dyn NewGame>,
         metrics: Arc<Metrics>,
-        shutdown: watch::Receiver<bool>,
+        shutdown: watch::Receiver<Phase>,
     ) -> Lobby {
         Lobby {
             config,
@@ -131,7 +132,7 @@ impl Lobby {
 
     /// Refuses joins once the server is shutting down.
     fn check_open(&self) -> Result<(), JoinError> {
-        if *self.shutdown.borrow() {
+        if self.shutdown.borrow().is_draining() {
             return Err(JoinError::ShuttingDown);
         }
         Ok(())

@@ -10,6 +10,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use crate::input_buffer::InputBuffer;
 use crate::metrics::Metrics;
 use crate::room::{Joined, Room, RoomFull};
+use crate::shared::Phase;
 use crate::snapshot::SnapshotFrame;
 
 /// Most ticks a late room runs back to back before it drops the rest of the lost time.
@@ -68,7 +69,7 @@ pub fn spawn_room(
     tick_rate: u32,
     capacity: usize,
     metrics: Arc<Metrics>,
-    shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<Phase>,
 ) -> RoomHandle {
     let (cmd_tx, cmd_rx) = mpsc::channel(64);
     let (frame_tx, frame_rx) = watch::channel(None);
@@ -106,7 +107,7 @@ async fn run(
     frames: watch::Sender<Option<Arc<SnapshotFrame>>>,
     players: Arc<AtomicUsize>,
     metrics: Arc<Metrics>,
-    mut shutdown: watch::Receiver<bool>,
+    mut shutdown: watch::Receiver<Phase>,
 ) {
     let dt = Duration::from_secs_f64(1.0 / f64::from(tick_rate));
     let mut next = tokio::time::Instant::now() + dt;
@@ -114,7 +115,8 @@ async fn run(
     loop {
         tokio::select! {
             biased;
-            _ = shutdown.changed() => break,
+            // Matches go on through a drain; the room stops when sessions are closed.
+            _ = shutdown.wait_for(|p| *p == Phase::Closing) => break,
             cmd = commands.recv() => match cmd {
                 Some(RoomCommand::Join { client, name, inputs, reply }) => {
                     let joined = room.handle_join(client, &name, inputs);

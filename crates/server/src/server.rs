@@ -16,11 +16,14 @@ use crate::game::NewGame;
 use crate::http::{Listener, route};
 use crate::lobby::Lobby;
 use crate::metrics::{ConnectionRefusal, Metrics};
-use crate::shared::Shared;
+use crate::shared::{Phase, Shared};
 use crate::tls::{Tls, TlsError, WATCH_INTERVAL};
 
 /// Kernel send buffer per connection (Linux doubles it for bookkeeping).
 const SEND_BUFFER_BYTES: usize = 32 * 1024;
+
+/// How long [`Server::shutdown`] waits, after closing every session, for the closes to be sent.
+const CLOSE_SETTLE: Duration = Duration::from_secs(1);
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +50,7 @@ pub struct Server {
     addr: SocketAddr,
     admin_addr: Option<SocketAddr>,
     shared: Arc<Shared>,
-    stop: watch::Sender<bool>,
+    stop: watch::Sender<Phase>,
     accept: tokio::task::JoinHandle<()>,
     admin: Option<tokio::task::JoinHandle<()>>,
     tls: Option<(Arc<Tls>, tokio::task::JoinHandle<()>)>,
@@ -78,7 +81,7 @@ impl Server {
             Some(a) => Some(bind(a).await?),
             None => None,
         };
-        let (stop, shutdown) = watch::channel(false);
+        let (stop, shutdown) = watch::channel(Phase::Serving);
         let grace = config.shutdown_grace;
         let limits = &config.limits;
         // Behind a trusted proxy every connection comes from the proxy: the per-address limit
@@ -159,13 +162,20 @@ impl Server {
         &self.shared
     }
 
-    /// Drains: readiness turns false, new sessions are refused, every session gets close 1001,
-    /// and this returns once all players are gone or the grace period is over.
+    /// Drains: readiness turns false and new sessions are refused at once, running matches go on
+    /// and every session is told how long is left, until all players are gone or the grace
+    /// period is over; then every session is closed with 1001 and this returns.
     pub async fn shutdown(self) {
-        tracing::info!("draining");
-        let _ = self.stop.send(true);
+        tracing::info!(grace = ?self.grace, "draining");
         let deadline = tokio::time::Instant::now() + self.grace;
+        let _ = self.stop.send(Phase::Draining(deadline));
         while self.shared.metrics.players.get() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = self.stop.send(Phase::Closing);
+        // Give the sessions a moment to write their close frames before the process exits.
+        let settle = tokio::time::Instant::now() + CLOSE_SETTLE;
+        while self.shared.metrics.connections.get() > 0 && tokio::time::Instant::now() < settle {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         // Dropping `self` now stops the listeners.
@@ -174,7 +184,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.stop.send(true);
+        let _ = self.stop.send(Phase::Closing);
         self.accept.abort();
         if let Some(admin) = &self.admin {
             admin.abort();

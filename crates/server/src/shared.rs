@@ -16,8 +16,8 @@ pub struct Shared {
     pub lobby: Lobby,
     /// Counters.
     pub metrics: Arc<Metrics>,
-    /// Becomes `true` when the server starts draining.
-    pub shutdown: watch::Receiver<bool>,
+    /// Where the server is in its life: serving, draining, or closing every session.
+    pub shutdown: watch::Receiver<Phase>,
     /// Connection limits and timeouts.
     pub limits: Limits,
     /// Which pages may open the game socket.
@@ -28,4 +28,23 @@ pub struct Shared {
     pub(crate) forwarded: Option<ConnectionGate>,
     /// Whether `/metrics` and `/rooms` are on a separate admin listener (and not public).
     pub(crate) admin_separate: bool,
+}
+
+/// Where a server is in its life, as every room and session watches it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Accepting players.
+    Serving,
+    /// Draining: readiness is false and joins are refused, but running matches go on until the
+    /// deadline, and sessions tell their players how long is left.
+    Draining(tokio::time::Instant),
+    /// Every session closes with 1001 and every room stops.
+    Closing,
+}
+
+impl Phase {
+    /// True once the server refuses new players (draining or closing).
+    pub fn is_draining(self) -> bool {
+        self != Phase::Serving
+    }
 }

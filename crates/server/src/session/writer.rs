@@ -7,14 +7,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use fastwebsockets::{Frame, Payload, WebSocketError, WebSocketWrite};
-use tickwire_protocol::{Kick, ServerMsg, close, codec};
+use tickwire_protocol::{Kick, Notice, ServerMsg, close, codec};
 use tokio::io::AsyncWrite;
 use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
 
 use super::control::Control;
 use super::ending::truncate_utf8;
 use crate::metrics::{CloseReason, Metrics};
 use crate::room_task::FrameReceiver;
+use crate::shared::Phase;
 use crate::snapshot::{CacheUse, SentView};
 
 struct Joinedness {
@@ -30,7 +32,7 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
     mut tx: WebSocketWrite<W>,
     mut ctrl: mpsc::Receiver<Control>,
     metrics: Arc<Metrics>,
-    mut shutdown: watch::Receiver<bool>,
+    mut shutdown: watch::Receiver<Phase>,
     write_timeout: Duration,
 ) {
     let mut out = Out {
@@ -47,6 +49,8 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
     let mut scoreboard_version = 0;
     let mut last_event = 0;
     let mut buf = Vec::with_capacity(4096);
+    // During a drain: when to send the next countdown notice.
+    let mut next_notice: Option<(Instant, Instant)> = None;
     let result: Result<(), WebSocketError> = async {
         loop {
             tokio::select! {
@@ -82,9 +86,25 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                     }
                     None => return Ok(()),
                 },
-                _ = shutdown.changed() => {
-                    send_close(&mut out, close::GOING_AWAY, "the server is shutting down".into(), true).await?;
-                    return Ok(());
+                changed = shutdown.changed() => {
+                    let phase = *shutdown.borrow_and_update();
+                    match (changed, phase) {
+                        (Ok(()), Phase::Serving) => {}
+                        (Ok(()), Phase::Draining(deadline)) => {
+                            send_notice(&mut out, deadline).await?;
+                            next_notice = (deadline > Instant::now() + LAST_NOTICE)
+                                .then(|| (deadline - LAST_NOTICE, deadline));
+                        }
+                        _ => {
+                            send_close(&mut out, close::GOING_AWAY, "the server is shutting down".into(), true).await?;
+                            return Ok(());
+                        }
+                    }
+                }
+                _ = notice_due(next_notice) => {
+                    if let Some((_, deadline)) = next_notice.take() {
+                        send_notice(&mut out, deadline).await?;
+                    }
                 }
                 changed = next_frame(&mut session) => {
                     if changed.is_err() {
@@ -140,6 +160,38 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
             tracing::debug!(error = %e, "session write ended");
         }
     }
+}
+
+/// Before the end of a drain, the last countdown notice is sent this long before it.
+const LAST_NOTICE: Duration = Duration::from_secs(10);
+
+/// Resolves when the countdown notice `next` is due; never without one.
+async fn notice_due(next: Option<(Instant, Instant)>) {
+    match next {
+        Some((at, _)) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Tells the player that the server restarts and the match ends at `deadline`.
+async fn send_notice<W: AsyncWrite + Unpin>(
+    out: &mut Out<'_, W>,
+    deadline: Instant,
+) -> Result<(), WebSocketError> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    let seconds = u16::try_from(left.as_millis().div_ceil(1000)).unwrap_or(u16::MAX);
+    let text = format!("The server is restarting; this match ends in {seconds} s");
+    let mut bytes = Vec::new();
+    if codec::encode_server(
+        &ServerMsg::Notice(Notice::new(&text, Some(seconds))),
+        &mut bytes,
+    )
+    .is_ok()
+    {
+        out.binary(&bytes).await?;
+        out.flush().await?;
+    }
+    Ok(())
 }
 
 /// Waits for the room's next frame; never resolves before the player has joined.
