@@ -13,6 +13,7 @@ mod join;
 mod limits;
 mod loadgen;
 mod node_tests;
+mod rooms;
 mod soak;
 mod sync;
 mod tls;

@@ -134,6 +134,13 @@ fn upgrade(
         },
         Endpoint::Echo => None,
     };
+    let room = match endpoint {
+        Endpoint::Game => match room_asked(req, claims.as_ref(), &shared) {
+            Ok(room) => room,
+            Err((status, why)) => return text(status, &why),
+        },
+        Endpoint::Echo => RoomClaim::Any,
+    };
     let client = client_ip(peer, req.headers(), shared.limits.trust_proxy);
     let forwarded_permit = match shared.forwarded.as_ref().map(|g| g.admit(client)) {
         None => None,
@@ -161,7 +168,7 @@ fn upgrade(
                 // The connection's place in the limits lasts as long as the session.
                 let _permits = (permit, forwarded_permit);
                 match tokio::time::timeout(limit, fut).await {
-                    Ok(Ok(ws)) => run_session(ws, shared, endpoint, claims).await,
+                    Ok(Ok(ws)) => run_session(ws, shared, endpoint, claims, room).await,
                     Ok(Err(e)) => tracing::debug!(error = %e, "upgrade did not complete"),
                     Err(_) => tracing::debug!("upgrade did not complete in time"),
                 }
@@ -171,6 +178,52 @@ fn upgrade(
         }
         Err(e) => text(StatusCode::BAD_REQUEST, &format!("{e}\n")),
     }
+}
+
+/// The room a join asks for: the join token's, or `/ws?room=ID`, or any (quick join). A room
+/// that does not run is `404`; a query room other than the token's is `403`, counted as a token
+/// refusal.
+fn room_asked(
+    req: &Request<Incoming>,
+    claims: Option<&JoinClaims>,
+    shared: &Shared,
+) -> Result<RoomClaim, (StatusCode, String)> {
+    let asked = match query_value(req.uri().query(), "room") {
+        None => None,
+        Some(v) => match v.parse::<u32>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    "room must be a room number, as /rooms lists them\n".into(),
+                ));
+            }
+        },
+    };
+    match (claims.map(|c| c.room), asked) {
+        (Some(RoomClaim::Id(token_room)), Some(id)) if id != token_room => {
+            let refusal = TokenRefusal::WrongRoom(id);
+            shared.metrics.count_token_refused(refusal.label());
+            Err((
+                StatusCode::FORBIDDEN,
+                format!("the join token is for room {token_room}, not {id}\n"),
+            ))
+        }
+        (Some(RoomClaim::Id(token_room)), _) => Ok(RoomClaim::Id(token_room)),
+        (_, Some(id)) if shared.lobby.running_room(id).is_none() => {
+            Err((StatusCode::NOT_FOUND, format!("no such room: {id}\n")))
+        }
+        (_, Some(id)) => Ok(RoomClaim::Id(id)),
+        (_, None) => Ok(RoomClaim::Any),
+    }
+}
+
+/// The value of `key` in a query string (`a=1&room=3`), as written.
+fn query_value<'q>(query: Option<&'q str>, key: &str) -> Option<&'q str> {
+    query?.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == key).then_some(v)
+    })
 }
 
 /// With a join secret, the request's join token, checked, and its room running; without one,

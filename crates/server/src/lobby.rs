@@ -82,7 +82,8 @@ impl Lobby {
         ClientId(self.next_client.fetch_add(1, Relaxed))
     }
 
-    /// Puts a player in the first room with space, starting a room when none has any.
+    /// Quick join: puts a player in the fullest room with a seat, starting a room when none has
+    /// one.
     pub async fn join(
         &self,
         client: ClientId,
@@ -92,15 +93,20 @@ impl Lobby {
         self.check_open()?;
         // A room can fill up between the look and the join; then the next one is tried.
         for _ in 0..4 {
-            let candidates: Vec<RoomHandle> = {
+            // Quick join: the fullest room with a seat first, so that players meet rather than
+            // spread over half-empty rooms (the oldest room first among equals).
+            let mut candidates: Vec<(usize, RoomHandle)> = {
                 let mut rooms = self.rooms.lock();
                 rooms.retain(RoomHandle::is_running);
                 rooms
                     .iter()
-                    .filter(|r| r.players.load(Relaxed) < r.capacity)
-                    .cloned()
+                    .map(|r| (r.players.load(Relaxed), r))
+                    .filter(|(players, r)| *players < r.capacity)
+                    .map(|(players, r)| (players, r.clone()))
                     .collect()
             };
+            candidates.sort_by_key(|(players, r)| (std::cmp::Reverse(*players), r.id));
+            let candidates = candidates.into_iter().map(|(_, r)| r);
             for room in candidates {
                 if let Some(Ok(joined)) = ask_seat(&room, client, name, inputs.clone()).await {
                     return Ok((room, joined));

@@ -26,7 +26,7 @@ use tokio::io::BufWriter;
 use tokio::sync::mpsc;
 
 use crate::input_buffer::InputBuffer;
-use crate::join_token::JoinClaims;
+use crate::join_token::{JoinClaims, RoomClaim};
 use crate::shared::Shared;
 use control::Control;
 pub use echo::ECHO_MAX_MESSAGE;
@@ -45,12 +45,14 @@ pub(crate) enum Endpoint {
     Echo,
 }
 
-/// Runs a session to its end; `claims` are the join token's, checked at the upgrade.
+/// Runs a session to its end; `claims` are the join token's, checked at the upgrade, and
+/// `room` the room asked for (by the token or the `room` query parameter), or any.
 pub(crate) async fn run_session(
     ws: WebSocket<Stream>,
     shared: Arc<Shared>,
     endpoint: Endpoint,
     claims: Option<JoinClaims>,
+    room: RoomClaim,
 ) {
     shared.metrics.sessions_opened.inc();
     let (mut rx, tx) = ws.split(|s| {
@@ -73,7 +75,15 @@ pub(crate) async fn run_session(
         let ending = match endpoint {
             Endpoint::Game => {
                 let claims = claims.as_ref();
-                read_loop(&mut rx, &ctrl_tx, &reader_inputs, &reader_shared, claims).await
+                read_loop(
+                    &mut rx,
+                    &ctrl_tx,
+                    &reader_inputs,
+                    &reader_shared,
+                    claims,
+                    room,
+                )
+                .await
             }
             Endpoint::Echo => echo_loop(&mut rx, &ctrl_tx, &reader_shared).await,
         };

@@ -25,6 +25,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     inputs: &Arc<InputBuffer>,
     shared: &Arc<Shared>,
     claims: Option<&JoinClaims>,
+    room: RoomClaim,
 ) -> Ending {
     let mut messages = MessageReader::new(rx, ctrl.clone(), codec::MAX_CLIENT_MSG, shared);
 
@@ -70,12 +71,12 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     };
 
     let client = shared.lobby.next_client_id();
-    // A join token names the player and may name the room.
+    // A join token names the player; the room was settled at the upgrade.
     let name = claims.map_or(hello.name.as_str(), |c| c.name.as_str());
     let lobby = &shared.lobby;
-    let joining = match claims.map(|c| c.room) {
-        Some(RoomClaim::Id(id)) => lobby.join_room(id, client, name, inputs.clone()).await,
-        Some(RoomClaim::Any) | None => lobby.join(client, name, inputs.clone()).await,
+    let joining = match room {
+        RoomClaim::Id(id) => lobby.join_room(id, client, name, inputs.clone()).await,
+        RoomClaim::Any => lobby.join(client, name, inputs.clone()).await,
     };
     let (room, joined) = match joining {
         Ok(j) => j,
