@@ -45,6 +45,10 @@ pub struct ServeArgs {
     /// Seed of the rooms' worlds.
     #[arg(long, env = "TICKWIRE_SEED", default_value_t = 0x7153_3eed)]
     seed: u64,
+    /// Seconds a room with no players keeps running (and stays joinable by its number) before it
+    /// stops.
+    #[arg(long, env = "TICKWIRE_EMPTY_ROOM_TTL", default_value_t = 30)]
+    empty_room_ttl: u64,
     /// Seconds a shutdown (SIGTERM) lets running matches go on, with a countdown shown to the
     /// players, before every session is closed; it ends sooner when every player has left.
     #[arg(long, env = "TICKWIRE_SHUTDOWN_GRACE", default_value_t = 30)]
@@ -146,6 +150,7 @@ impl ServeArgs {
             max_rooms: self.max_rooms,
             seed: self.seed,
             shutdown_grace: Duration::from_secs(self.shutdown_grace),
+            empty_room_ttl: Duration::from_secs(self.empty_room_ttl),
             view_radius: aoi.then_some(radius),
             tls: self.tls_files()?,
             echo: self.echo,

@@ -145,3 +145,27 @@ async fn a_query_room_other_than_the_tokens_is_refused() {
     .await;
     assert!(head.starts_with("HTTP/1.1 403"), "{head}");
 }
+
+#[tokio::test]
+async fn an_empty_room_stops_after_its_idle_time() {
+    let server = start_arena(
+        ServerConfig {
+            empty_room_ttl: std::time::Duration::from_millis(300),
+            ..arena_config()
+        },
+        0,
+    )
+    .await;
+    let player = join(&server, "only").await;
+    wait_counts(&server, &[(1, 1)]).await;
+    drop(player);
+    // Empty, the room lives on for its idle time and then leaves the list.
+    wait_counts(&server, &[]).await;
+    let head = http(
+        server.local_addr(),
+        "GET /ws?room=1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    )
+    .await;
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+}

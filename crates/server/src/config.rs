@@ -24,6 +24,9 @@ pub struct ServerConfig {
     pub max_rooms: usize,
     /// Seed of each room's world (room n uses `seed + n`).
     pub seed: u64,
+    /// How long a room with no players keeps running (and stays in the room list, joinable by
+    /// its number) before it stops.
+    pub empty_room_ttl: std::time::Duration,
     /// How long a drain ([`crate::Server::shutdown`]) lets running matches go on before every
     /// session is closed with 1001; it ends sooner when every player has left.
     pub shutdown_grace: std::time::Duration,
@@ -55,6 +58,7 @@ impl Default for ServerConfig {
             snapshot_rate: 30,
             room_capacity: 32,
             max_rooms: 64,
+            empty_room_ttl: std::time::Duration::from_secs(30),
             seed: 0x7153_3eed,
             shutdown_grace: std::time::Duration::from_secs(5),
             view_radius: None,

@@ -165,8 +165,7 @@ impl Lobby {
         rooms.push(spawn_room(
             id,
             room,
-            self.config.tick_rate,
-            self.config.room_capacity,
+            self.config.empty_room_ttl,
             self.metrics.clone(),
             self.shutdown.clone(),
         ));

@@ -213,6 +213,11 @@ impl Room {
         self.players
     }
 
+    /// The numbers this room runs by.
+    pub fn config(&self) -> RoomConfig {
+        self.config
+    }
+
     /// The name of the game's map.
     pub fn map_name(&self) -> &str {
         &self.map_info.name

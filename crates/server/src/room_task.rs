@@ -16,9 +16,6 @@ use crate::snapshot::SnapshotFrame;
 /// Most ticks a late room runs back to back before it drops the rest of the lost time.
 const MAX_CATCH_UP_TICKS: u32 = 5;
 
-/// How long a room with no players keeps running before it stops.
-const EMPTY_ROOM_TTL: Duration = Duration::from_secs(30);
-
 /// Requests a room task accepts.
 #[derive(Debug)]
 pub enum RoomCommand {
@@ -62,15 +59,16 @@ impl RoomHandle {
     }
 }
 
-/// Starts `room` on the runtime and returns its handle.
+/// Starts `room` on the runtime and returns its handle. The room stops by itself once it has had
+/// no players for `empty_room_ttl`.
 pub fn spawn_room(
     id: u32,
     room: Room,
-    tick_rate: u32,
-    capacity: usize,
+    empty_room_ttl: Duration,
     metrics: Arc<Metrics>,
     shutdown: watch::Receiver<Phase>,
 ) -> RoomHandle {
+    let capacity = room.config().capacity;
     let (cmd_tx, cmd_rx) = mpsc::channel(64);
     let (frame_tx, frame_rx) = watch::channel(None);
     let players = Arc::new(AtomicUsize::new(0));
@@ -86,7 +84,7 @@ pub fn spawn_room(
     tokio::spawn(async move {
         run(
             room,
-            tick_rate,
+            empty_room_ttl,
             cmd_rx,
             frame_tx,
             players,
@@ -102,14 +100,14 @@ pub fn spawn_room(
 
 async fn run(
     mut room: Room,
-    tick_rate: u32,
+    empty_room_ttl: Duration,
     mut commands: mpsc::Receiver<RoomCommand>,
     frames: watch::Sender<Option<Arc<SnapshotFrame>>>,
     players: Arc<AtomicUsize>,
     metrics: Arc<Metrics>,
     mut shutdown: watch::Receiver<Phase>,
 ) {
-    let dt = Duration::from_secs_f64(1.0 / f64::from(tick_rate));
+    let dt = Duration::from_secs_f64(1.0 / f64::from(room.config().tick_rate));
     let mut next = tokio::time::Instant::now() + dt;
     let mut empty_since = Some(Instant::now());
     loop {
@@ -149,7 +147,7 @@ async fn run(
         players.store(room.player_count(), Relaxed);
         if room.player_count() > 0 {
             empty_since = None;
-        } else if empty_since.get_or_insert_with(Instant::now).elapsed() > EMPTY_ROOM_TTL {
+        } else if empty_since.get_or_insert_with(Instant::now).elapsed() > empty_room_ttl {
             break;
         }
     }
