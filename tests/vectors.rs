@@ -187,6 +187,7 @@ fn cases() -> Vec<Case> {
                         },
                     ],
                 },
+                room: 12,
             }),
         ),
         server(

@@ -4,7 +4,7 @@
 import { DecodeError, Reader, Writer } from './codec.js';
 
 /** The protocol version this client speaks (crates/protocol PROTOCOL_VERSION). */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Largest server message a client accepts, in bytes (codec::MAX_SERVER_MSG). */
 export const MAX_SERVER_MSG = 4 << 20;
@@ -24,7 +24,7 @@ export const MAX_NOTICE_CHARS = 200;
  * @typedef {{x: number, y: number, w: number, h: number}} WallInfo
  * @typedef {{name: string, width: number, height: number, walls: WallInfo[]}} MapInfo
  * @typedef {{type: 'Welcome', protocol_version: number, client_id: number, entity_id: number,
- *   tick_rate: number, snapshot_rate: number, tick: number, map: MapInfo}} WelcomeMsg
+ *   tick_rate: number, snapshot_rate: number, tick: number, map: MapInfo, room: number}} WelcomeMsg
  * @typedef {{type: 'Snapshot', ack: number, body: Uint8Array}} SnapshotMsg
  * @typedef {{type: 'Pong', nonce: number, tick: number}} PongMsg
  * @typedef {{entity: number, name: string, kills: number, deaths: number, bot: boolean}} ScoreEntry
@@ -74,6 +74,7 @@ export function decodeServerMsg(bytes) {
         snapshot_rate: r.u16(),
         tick: r.u32(),
         map: readMap(r),
+        room: r.u32(),
       };
       break;
     case 1:

@@ -1,10 +1,11 @@
 //! The flags of the internet-facing edge: connection limits, timeouts, allowed page origins, the
-//! admin listener and the join secret.
+//! admin listener, the admin token and the join secret.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Args;
+use tickwire_server::admin::AdminToken;
 use tickwire_server::join_token::JoinSecret;
 use tickwire_server::{Limits, OriginPolicy, ServerConfig};
 
@@ -42,9 +43,15 @@ pub struct EdgeArgs {
     /// a client could then claim any address.
     #[arg(long, env = "TICKWIRE_TRUST_PROXY")]
     trust_proxy: bool,
-    /// Serve /metrics and /rooms (and health) on this address instead of the public port.
+    /// Serve /metrics and the admin API (and health) on this address instead of the public
+    /// port. The rooms API is served on both.
     #[arg(long, env = "TICKWIRE_ADMIN_BIND")]
     admin_bind: Option<SocketAddr>,
+    /// Turn the admin API on (kick, ban, close a room, server messages; see "Admin API" in the
+    /// README): requests must carry this token as `Authorization: Bearer …`. It also lists
+    /// private rooms. At least 16 characters.
+    #[arg(long, env = "TICKWIRE_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<AdminToken>,
     /// Require a join token signed with this secret (HS256 JWT) to open the game socket:
     /// `/ws?token=…`. For games whose own backend decides who plays where; see "Join tokens" in
     /// the README. Without it, anyone may join.
@@ -75,6 +82,7 @@ impl EdgeArgs {
         config.allowed_origins = OriginPolicy::allowing(&self.allowed_origins);
         config.admin_bind = self.admin_bind;
         config.join_secret = self.join_secret.clone();
+        config.admin_token = self.admin_token.clone();
         Ok(())
     }
 }

@@ -81,7 +81,7 @@ pub type Frames = Arc<parking_lot::Mutex<BTreeMap<u32, Arc<SnapshotFrame>>>>;
 /// A frame the recorder is too slow to see is missing, as a watch channel keeps only the newest.
 pub fn record_frames(server: &Server) -> Frames {
     let frames: Frames = Arc::default();
-    let rooms = server.shared().lobby.rooms();
+    let rooms = server.shared().lobby.rooms(true);
     let mut rx = server
         .shared()
         .lobby
@@ -157,7 +157,7 @@ pub async fn join(server: &Server, name: &str) -> GameClient {
 
 /// The server's own latest frame of the first room.
 pub fn server_frame(server: &Server) -> Option<std::sync::Arc<SnapshotFrame>> {
-    let rooms = server.shared().lobby.rooms();
+    let rooms = server.shared().lobby.rooms(true);
     let room = server.shared().lobby.room(rooms.first()?.id)?;
     room.frames.borrow().clone()
 }

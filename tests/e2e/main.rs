@@ -1,6 +1,8 @@
 //! End-to-end tests: the real server on a loopback port, real WebSocket clients.
 //! One binary, a module per behaviour.
 
+mod admin;
+mod api;
 mod bad_input;
 mod browser;
 mod cdp;
@@ -14,6 +16,7 @@ mod limits;
 mod loadgen;
 mod node_tests;
 mod rooms;
+mod rooms_api;
 mod soak;
 mod sync;
 mod tls;

@@ -15,7 +15,7 @@ fn counts(server: &tickwire_server::Server) -> Vec<(u32, usize)> {
     let mut rooms: Vec<_> = server
         .shared()
         .lobby
-        .rooms()
+        .rooms(true)
         .iter()
         .map(|r| (r.id, r.players))
         .collect();

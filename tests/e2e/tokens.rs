@@ -95,12 +95,12 @@ async fn a_signed_token_joins_with_its_name_and_room() {
     let any = token("s3cret", "Ada", RoomClaim::Any, now() + 60);
     let (_ada, name) = join_at(addr, &format!("/ws?token={any}")).await;
     assert_eq!(name, "Ada");
-    let room = server.shared().lobby.rooms()[0].id;
+    let room = server.shared().lobby.rooms(true)[0].id;
 
     let exact = token("s3cret", "Grace", RoomClaim::Id(room), now() + 60);
     let (_grace, name) = join_at(addr, &format!("/ws?v=1&token={exact}")).await;
     assert_eq!(name, "Grace");
-    let rooms = server.shared().lobby.rooms();
+    let rooms = server.shared().lobby.rooms(true);
     assert_eq!((rooms.len(), rooms[0].players), (1, 2), "{rooms:?}");
     let m = &server.shared().metrics;
     for reason in ["missing", "invalid", "expired", "wrong_room"] {
@@ -139,7 +139,7 @@ async fn bad_tokens_are_refused_at_the_upgrade_and_counted() {
         assert_eq!(text, body, "{path}");
     }
     // No seat was taken, no room started.
-    assert!(server.shared().lobby.rooms().is_empty());
+    assert!(server.shared().lobby.rooms(true).is_empty());
     let m = &server.shared().metrics;
     let counts = ["missing", "invalid", "expired", "wrong_room"].map(|r| m.tokens_refused(r));
     assert_eq!(counts, [2, 2, 1, 1]);

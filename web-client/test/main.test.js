@@ -5,7 +5,7 @@ import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Writer, hexToBytes } from '../codec.js';
-import { decodeClientMsg } from '../messages.js';
+import { PROTOCOL_VERSION, decodeClientMsg } from '../messages.js';
 import { decodeDelta, diffWorlds, encodeDelta } from '../delta.js';
 import { FakeSocket } from './fakes.js';
 import { loadVectors } from './vectors.js';
@@ -72,7 +72,7 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     const ws = FakeSocket.all[0];
     assert.equal(ws.url, 'ws://localhost:8080/ws');
     ws.open();
-    assert.deepEqual(decodeClientMsg(ws.sent[0]), { type: 'Hello', protocol_version: 2, name: 'ada' });
+    assert.deepEqual(decodeClientMsg(ws.sent[0]), { type: 'Hello', protocol_version: PROTOCOL_VERSION, name: 'ada' });
 
     const v = Object.fromEntries(loadVectors().map((x) => [x.name, x]));
     ws.receive(hexToBytes(v.server_welcome.hex)); // entity 42, tick 1000000, 60/30 Hz, map 640 x 480.5

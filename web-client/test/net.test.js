@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 
 import { Connection, gameSocketUrl, rttFromNonce } from '../net.js';
 import { backoffMs, describeClose } from '../close.js';
-import { decodeClientMsg } from '../messages.js';
+import { PROTOCOL_VERSION, decodeClientMsg } from '../messages.js';
 import { hexToBytes } from '../codec.js';
 import { FakeSocket } from './fakes.js';
 import { loadVectors } from './vectors.js';
@@ -47,7 +47,7 @@ test('hello on open, then messages are decoded and handed over', () => {
     const ws = FakeSocket.all[0];
     ws.open();
     const hello = decodeClientMsg(ws.sent[0]);
-    assert.deepEqual(hello, { type: 'Hello', protocol_version: 2, name: 'ada' });
+    assert.deepEqual(hello, { type: 'Hello', protocol_version: PROTOCOL_VERSION, name: 'ada' });
     assert.equal(decodeClientMsg(ws.sent[1]).type, 'Ping');
     ws.receive(hexToBytes(hex.server_welcome));
     assert.equal(messages[0].type, 'Welcome');

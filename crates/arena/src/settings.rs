@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use tickwire_server::{Game, NewGame};
+use tickwire_server::{Game, GameOptions, NewGame};
 use tickwire_sim::rules::{BOTS_MAX, TICK_RATE_MAX, TICK_RATE_MIN};
-use tickwire_sim::{Map, MapError};
+use tickwire_sim::{BUNDLED_MAPS, Map, MapError};
 
 use crate::ArenaGame;
 
@@ -65,9 +65,63 @@ impl ArenaSettings {
         ArenaGame::new(self.map.clone(), self.tick_rate, self.bots, seed)
     }
 
-    /// One arena per room, for [`tickwire_server::Server::start`].
+    /// One arena per room, for [`tickwire_server::Server::start`]; rooms created through the
+    /// rooms API may choose any bundled map, a bot count and a tick rate.
     pub fn games(self) -> impl NewGame {
-        move |seed| Box::new(self.new_game(seed)) as Box<dyn Game>
+        ArenaGames(self)
+    }
+
+    /// The map called `name`: the configured one, else a bundled one.
+    fn map_named(&self, name: &str) -> Option<Map> {
+        if name == self.map.name {
+            Some(self.map.clone())
+        } else {
+            Map::bundled(name)
+        }
+    }
+}
+
+/// The arena as the server's [`NewGame`]: [`ArenaSettings`] for plain rooms, and per-room
+/// options for created ones.
+struct ArenaGames(ArenaSettings);
+
+impl NewGame for ArenaGames {
+    fn new_game(&self, seed: u64) -> Box<dyn Game> {
+        Box::new(self.0.new_game(seed))
+    }
+
+    fn name(&self) -> &str {
+        "arena"
+    }
+
+    fn maps(&self) -> Vec<String> {
+        let mut maps = vec![self.0.map.name.clone()];
+        for (name, _) in BUNDLED_MAPS {
+            if !maps.iter().any(|m| m == name) {
+                maps.push((*name).to_string());
+            }
+        }
+        maps
+    }
+
+    fn new_game_with(&self, seed: u64, options: &GameOptions) -> Result<Box<dyn Game>, String> {
+        let map = match &options.map {
+            None => self.0.map.clone(),
+            Some(name) => self.0.map_named(name).ok_or_else(|| {
+                format!(
+                    "no map called \"{name}\"; this server has: {}",
+                    self.maps().join(", ")
+                )
+            })?,
+        };
+        let bots = options.bots.unwrap_or(self.0.bots);
+        if bots > BOTS_MAX {
+            return Err(ArenaError::Bots(bots).to_string());
+        }
+        if !(TICK_RATE_MIN..=TICK_RATE_MAX).contains(&options.tick_rate) {
+            return Err(ArenaError::TickRate(options.tick_rate).to_string());
+        }
+        Ok(Box::new(ArenaGame::new(map, options.tick_rate, bots, seed)))
     }
 }
 
@@ -89,5 +143,38 @@ mod tests {
         ));
         let ok = ArenaSettings::new(None, 2, 60).expect("bundled arena");
         assert_eq!(ok.new_game(1).world().map().name, ok.map.name);
+    }
+
+    #[test]
+    fn created_rooms_choose_a_bundled_map_and_refuse_what_cannot_work() {
+        let games = ArenaSettings::new(None, 2, 60)
+            .expect("bundled arena")
+            .games();
+        assert_eq!(games.name(), "arena");
+        assert_eq!(games.maps(), vec!["arena".to_string(), "duel".to_string()]);
+        let options = |map: Option<&str>, bots, tick_rate| GameOptions {
+            map: map.map(str::to_string),
+            bots,
+            tick_rate,
+        };
+        let duel = games
+            .new_game_with(1, &options(Some("duel"), Some(0), 30))
+            .expect("duel");
+        assert_eq!(duel.map_info().name, "duel");
+        let err = games
+            .new_game_with(1, &options(Some("moon"), None, 60))
+            .err()
+            .expect("unknown map");
+        assert!(err.contains("moon") && err.contains("duel"), "{err}");
+        assert!(
+            games
+                .new_game_with(1, &options(None, Some(BOTS_MAX + 1), 60))
+                .is_err()
+        );
+        assert!(
+            games
+                .new_game_with(1, &options(None, None, TICK_RATE_MIN - 1))
+                .is_err()
+        );
     }
 }

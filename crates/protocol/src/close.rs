@@ -32,3 +32,8 @@ pub const UNEXPECTED_MESSAGE: u16 = 4005;
 /// The client sent nothing (no input, no ping) for longer than the server's idle timeout: its
 /// seat is freed for someone who plays.
 pub const IDLE: u16 = 4006;
+/// An operator of the server removed the player (a kick or a ban); the reason says which.
+/// Clients should not reconnect by themselves.
+pub const KICKED: u16 = 4007;
+/// An operator closed the room. Clients may quick join another.
+pub const ROOM_CLOSED: u16 = 4008;

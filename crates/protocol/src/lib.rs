@@ -41,4 +41,4 @@ pub use state::{EntityKind, EntityState, WorldState};
 ///
 /// Bump it on any change to the bytes of any message. The first message of each side keeps its
 /// shape across versions (see [`Hello`]) so that a mismatch is always detected and reported.
-pub const PROTOCOL_VERSION: u16 = 2;
+pub const PROTOCOL_VERSION: u16 = 3;

@@ -99,6 +99,8 @@ pub struct Welcome {
     pub tick: Tick,
     /// The static map: bounds and walls.
     pub map: MapInfo,
+    /// The room joined, as the rooms API numbers it (for a share link).
+    pub room: u32,
 }
 
 /// The static part of the world a client draws and predicts against.

@@ -91,6 +91,7 @@ fn server_messages() -> Vec<ServerMsg> {
                     h: 30.0,
                 }],
             },
+            room: 7,
         }),
         ServerMsg::Snapshot(SnapshotMsg {
             ack: 300,

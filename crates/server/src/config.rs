@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use crate::admin::AdminToken;
 use crate::join_token::JoinSecret;
 use crate::limits::Limits;
 use crate::origin::OriginPolicy;
@@ -37,8 +38,8 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// Which web pages may open the game socket.
     pub allowed_origins: OriginPolicy,
-    /// A second address for the operations endpoints (`/metrics`, `/rooms`, health); when set,
-    /// `/metrics` and `/rooms` are served there and no longer on the public port.
+    /// A second address for the operations endpoints (`/metrics`, the admin API, health); when
+    /// set, they are served there and no longer on the public port. The rooms API is on both.
     pub admin_bind: Option<SocketAddr>,
     /// Serve `https://` and `wss://` with this certificate and key instead of plain HTTP.
     pub tls: Option<TlsFiles>,
@@ -48,6 +49,10 @@ pub struct ServerConfig {
     /// With a secret, a game socket opens only with a join token signed by it (`/ws?token=…`,
     /// see [`crate::join_token`]); without one, anyone may join. `Debug` never shows it.
     pub join_secret: Option<JoinSecret>,
+    /// With a token, the admin API (kick, ban, close a room, server messages) answers requests
+    /// that carry it as `Authorization: Bearer …`, and so do private room listings; without
+    /// one, the admin API is off. `Debug` never shows it.
+    pub admin_token: Option<AdminToken>,
 }
 
 impl Default for ServerConfig {
@@ -68,6 +73,7 @@ impl Default for ServerConfig {
             tls: None,
             echo: false,
             join_secret: None,
+            admin_token: None,
         }
     }
 }

@@ -91,12 +91,56 @@ pub trait Game: Send + 'static {
     }
 }
 
+/// What a room created through the rooms API (`POST /rooms`) asks of its game; `None` leaves a
+/// setting at the game's default.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GameOptions {
+    /// The map by name, one of [`NewGame::maps`].
+    pub map: Option<String>,
+    /// Server-controlled players.
+    pub bots: Option<u32>,
+    /// Simulation ticks per second (already checked against the server's limits).
+    pub tick_rate: u32,
+}
+
+impl GameOptions {
+    /// True when nothing but the tick rate is set.
+    pub fn is_plain(&self) -> bool {
+        self.map.is_none() && self.bots.is_none()
+    }
+}
+
 /// Makes the game of each new room. A closure `Fn(u64) -> Box<dyn Game>` is one; its argument
 /// is the room's seed (the server's seed plus the room's number), so that rooms differ and a
 /// run can be repeated.
 pub trait NewGame: Send + Sync + 'static {
     /// A fresh game for a room seeded with `seed`.
     fn new_game(&self, seed: u64) -> Box<dyn Game>;
+
+    /// The game's name, as the room list shows it.
+    fn name(&self) -> &str {
+        "game"
+    }
+
+    /// The maps a created room may ask for by name (the first is the default).
+    fn maps(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// A game for a room created with `options`, or why those options cannot work (the text is
+    /// the API's error message). The default plays [`NewGame::new_game`] and refuses a map or
+    /// bots, which it cannot honour; it ignores the tick rate, so a game that depends on its
+    /// tick rate should implement this.
+    fn new_game_with(&self, seed: u64, options: &GameOptions) -> Result<Box<dyn Game>, String> {
+        if options.is_plain() {
+            Ok(self.new_game(seed))
+        } else {
+            Err(format!(
+                "the game \"{}\" takes no map or bots options",
+                self.name()
+            ))
+        }
+    }
 }
 
 impl<F> NewGame for F
@@ -111,5 +155,17 @@ where
 impl NewGame for Box<dyn NewGame> {
     fn new_game(&self, seed: u64) -> Box<dyn Game> {
         (**self).new_game(seed)
+    }
+
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+
+    fn maps(&self) -> Vec<String> {
+        (**self).maps()
+    }
+
+    fn new_game_with(&self, seed: u64, options: &GameOptions) -> Result<Box<dyn Game>, String> {
+        (**self).new_game_with(seed, options)
     }
 }

@@ -1,5 +1,5 @@
-//! The HTTP routes: the client at `/`, the game socket at `/ws`, health, readiness, metrics and
-//! the room list; with `ServerConfig::echo`, the echo socket at `/echo`.
+//! The HTTP routes: the client at `/`, the game socket at `/ws`, health, readiness, metrics, the
+//! rooms API and the admin API; with `ServerConfig::echo`, the echo socket at `/echo`.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -11,14 +11,14 @@ use hyper::body::Incoming;
 use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN};
 use hyper::{Method, Request, Response, StatusCode};
 
+use crate::admin::BanKey;
 use crate::client_addr::client_ip;
 use crate::conn_gate::Permit;
 use crate::join_token::{self, JoinClaims, RoomClaim, TokenRefusal};
+use crate::respond::{Body, text, typed};
 use crate::session::{Endpoint, run_session};
 use crate::shared::Shared;
-use crate::{static_files, ws_edge};
-
-type Body = Full<Bytes>;
+use crate::{admin, rooms_api, static_files, ws_edge};
 
 /// Which listener a request came in on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,10 +63,10 @@ pub(crate) async fn route(
             crate::metrics::CONTENT_TYPE,
             shared.metrics.render(),
         ),
-        "/rooms" if ops_here => match serde_json::to_string(&shared.lobby.rooms()) {
-            Ok(json) => typed(StatusCode::OK, "application/json", json),
-            Err(_) => text(StatusCode::INTERNAL_SERVER_ERROR, "error\n"),
-        },
+        p if p == "/rooms" || p.starts_with("/rooms/") => {
+            rooms_api::route(req, &shared, peer, ops_here).await
+        }
+        p if ops_here && p.starts_with("/admin/") => admin::route(req, &shared, peer).await,
         _ if listener == Listener::Admin => text(StatusCode::NOT_FOUND, "not found\n"),
         _ if req.method() == Method::GET || req.method() == Method::HEAD => {
             match static_files::lookup(&path) {
@@ -142,6 +142,9 @@ fn upgrade(
         Endpoint::Echo => RoomClaim::Any,
     };
     let client = client_ip(peer, req.headers(), shared.limits.trust_proxy);
+    if let Some(refusal) = banned(&shared, client, claims.as_ref()) {
+        return refusal;
+    }
     let forwarded_permit = match shared.forwarded.as_ref().map(|g| g.admit(client)) {
         None => None,
         Some(Ok(p)) => Some(p),
@@ -168,7 +171,7 @@ fn upgrade(
                 // The connection's place in the limits lasts as long as the session.
                 let _permits = (permit, forwarded_permit);
                 match tokio::time::timeout(limit, fut).await {
-                    Ok(Ok(ws)) => run_session(ws, shared, endpoint, claims, room).await,
+                    Ok(Ok(ws)) => run_session(ws, shared, endpoint, claims, room, client).await,
                     Ok(Err(e)) => tracing::debug!(error = %e, "upgrade did not complete"),
                     Err(_) => tracing::debug!("upgrade did not complete in time"),
                 }
@@ -210,7 +213,7 @@ fn room_asked(
             ))
         }
         (Some(RoomClaim::Id(token_room)), _) => Ok(RoomClaim::Id(token_room)),
-        (_, Some(id)) if shared.lobby.running_room(id).is_none() => {
+        (_, Some(id)) if !may_enter(shared, id, query_value(req.uri().query(), "key")) => {
             Err((StatusCode::NOT_FOUND, format!("no such room: {id}\n")))
         }
         (_, Some(id)) => Ok(RoomClaim::Id(id)),
@@ -218,8 +221,41 @@ fn room_asked(
     }
 }
 
+/// A 403 when the client's address or its join token's player is banned.
+fn banned(
+    shared: &Shared,
+    client: std::net::IpAddr,
+    claims: Option<&JoinClaims>,
+) -> Option<Response<Body>> {
+    if shared.bans.is_empty() {
+        return None;
+    }
+    let player = claims.map(|c| BanKey::Player(c.sub.clone()));
+    let ban = std::iter::once(BanKey::Address(client))
+        .chain(player)
+        .find_map(|key| shared.bans.find(&key))?;
+    shared.metrics.bans_refused.inc();
+    tracing::info!(%client, key = ?ban.key, "refused a banned client");
+    Some(text(
+        StatusCode::FORBIDDEN,
+        &format!("you are banned from this server: {}\n", ban.reason),
+    ))
+}
+
+/// True when room `id` runs and is public, or private with `key` its key. A private room
+/// without its key answers as if it did not exist.
+fn may_enter(shared: &Shared, id: u32, key: Option<&str>) -> bool {
+    shared
+        .lobby
+        .running_room(id)
+        .is_some_and(|room| match &room.meta.private_key {
+            None => true,
+            Some(k) => key == Some(k.as_str()),
+        })
+}
+
 /// The value of `key` in a query string (`a=1&room=3`), as written.
-fn query_value<'q>(query: Option<&'q str>, key: &str) -> Option<&'q str> {
+pub(crate) fn query_value<'q>(query: Option<&'q str>, key: &str) -> Option<&'q str> {
     query?.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=')?;
         (k == key).then_some(v)
@@ -246,18 +282,4 @@ fn check_token(
         return Err(TokenRefusal::WrongRoom(id));
     }
     Ok(Some(claims))
-}
-
-fn text(status: StatusCode, body: &str) -> Response<Body> {
-    typed(status, "text/plain; charset=utf-8", body.to_string())
-}
-
-fn typed(status: StatusCode, content_type: &'static str, body: String) -> Response<Body> {
-    let mut resp = Response::new(Full::new(Bytes::from(body)));
-    *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static(content_type),
-    );
-    resp
 }

@@ -23,6 +23,7 @@
 //! snapshots are skipped rather than queued, and every write has a deadline. The server never
 //! depends on the load generator or the other tools; they depend on it.
 
+pub mod admin;
 mod aoi;
 mod client_addr;
 mod config;
@@ -36,8 +37,11 @@ pub mod lobby;
 pub mod metrics;
 mod origin;
 pub mod process_stats;
+mod respond;
 pub mod room;
+pub mod room_request;
 pub mod room_task;
+mod rooms_api;
 mod server;
 mod session;
 mod shared;
@@ -47,7 +51,7 @@ pub mod tls;
 mod ws_edge;
 
 pub use config::{ConfigError, ServerConfig};
-pub use game::{Game, GameNews, NewGame, PlayerHandle};
+pub use game::{Game, GameNews, GameOptions, NewGame, PlayerHandle};
 pub use limits::Limits;
 pub use origin::OriginPolicy;
 pub use server::{Server, StartError};

@@ -12,6 +12,7 @@ use crate::game::NewGame;
 use crate::input_buffer::InputBuffer;
 use crate::metrics::Metrics;
 use crate::room::{Joined, Room, RoomFull};
+use crate::room_request::{RoomPlan, RoomRequest};
 use crate::room_task::{RoomCommand, RoomHandle, spawn_room};
 use crate::shared::Phase;
 
@@ -29,17 +30,61 @@ pub enum JoinError {
     NoSuchRoom(u32),
 }
 
+/// Why a room could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// The request cannot work; the text says why.
+    #[error("{0}")]
+    Invalid(String),
+    /// The server runs as many rooms as it may.
+    #[error("the server runs its most rooms ({0}); try again when one has closed")]
+    Full(usize),
+    /// The server is shutting down.
+    #[error("the server is shutting down")]
+    ShuttingDown,
+    /// The system's random source failed, so no unguessable private key could be made.
+    #[error("no system randomness for a private room key")]
+    NoRandomness,
+}
+
 /// A room as the room list shows it.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct RoomInfo {
     /// Room number.
     pub id: u32,
+    /// The game it runs.
+    pub game: String,
+    /// Map name.
+    pub map: String,
     /// Human players now.
     pub players: usize,
     /// Most human players.
     pub capacity: usize,
-    /// Map name.
-    pub map: String,
+    /// Seconds since the room started.
+    pub age_seconds: u64,
+    /// Left out of the public list and of quick join.
+    pub private: bool,
+    /// Simulation ticks per second.
+    pub tick_rate: u32,
+    /// Snapshots per second.
+    pub snapshot_rate: u32,
+}
+
+impl RoomInfo {
+    /// What the list shows of `room` now.
+    pub fn of(room: &RoomHandle) -> RoomInfo {
+        RoomInfo {
+            id: room.id,
+            game: room.meta.game.clone(),
+            map: room.map.clone(),
+            players: room.players.load(Relaxed),
+            capacity: room.capacity,
+            age_seconds: room.meta.started.elapsed().as_secs(),
+            private: room.is_private(),
+            tick_rate: room.meta.tick_rate,
+            snapshot_rate: room.meta.snapshot_rate,
+        }
+    }
 }
 
 /// Every room of this process.
@@ -100,6 +145,7 @@ impl Lobby {
                 rooms.retain(RoomHandle::is_running);
                 rooms
                     .iter()
+                    .filter(|r| !r.is_private())
                     .map(|r| (r.players.load(Relaxed), r))
                     .filter(|(players, r)| *players < r.capacity)
                     .map(|(players, r)| (players, r.clone()))
@@ -112,7 +158,7 @@ impl Lobby {
                     return Ok((room, joined));
                 }
             }
-            if !self.start_room() {
+            if self.start_room(None).is_err() {
                 return Err(JoinError::Full);
             }
         }
@@ -149,48 +195,121 @@ impl Lobby {
         self.room(id).filter(RoomHandle::is_running)
     }
 
-    /// Starts a new room unless the limit is reached; returns whether one started.
-    fn start_room(&self) -> bool {
+    /// Creates a room as `request` asks (`POST /rooms`).
+    pub fn create_room(&self, request: &RoomRequest) -> Result<RoomHandle, CreateError> {
+        if self.shutdown.borrow().is_draining() {
+            return Err(CreateError::ShuttingDown);
+        }
+        let plan = request
+            .plan(&self.config, self.games.name())
+            .map_err(CreateError::Invalid)?;
+        self.start_room(Some(&plan))
+    }
+
+    /// Starts a new room, by `plan` or with the server's defaults, unless the limit is reached.
+    fn start_room(&self, plan: Option<&RoomPlan>) -> Result<RoomHandle, CreateError> {
+        let private_key = match plan.filter(|p| p.private) {
+            Some(_) => Some(private_key().ok_or(CreateError::NoRandomness)?),
+            None => None,
+        };
         let mut rooms = self.rooms.lock();
         rooms.retain(RoomHandle::is_running);
         if rooms.len() >= self.config.max_rooms {
-            return false;
+            return Err(CreateError::Full(self.config.max_rooms));
         }
-        let id = self.next_room.fetch_add(1, Relaxed);
-        let game = self
-            .games
-            .new_game(self.config.seed.wrapping_add(u64::from(id)));
-        let room = Room::new(game, self.config.room_config(), self.metrics.clone());
-        tracing::info!(room = id, "room started");
-        rooms.push(spawn_room(
+        let id = self.next_room.load(Relaxed);
+        let seed = self.config.seed.wrapping_add(u64::from(id));
+        let mut config = self.config.room_config();
+        let game = match plan {
+            None => self.games.new_game(seed),
+            Some(plan) => {
+                config.tick_rate = plan.options.tick_rate;
+                config.ticks_per_snapshot = plan.ticks_per_snapshot;
+                config.capacity = plan.capacity;
+                self.games
+                    .new_game_with(seed, &plan.options)
+                    .map_err(CreateError::Invalid)?
+            }
+        };
+        // Numbers are taken under the lock, so a refused request leaves no gap.
+        self.next_room.fetch_add(1, Relaxed);
+        let room = Room::new(game, config, self.metrics.clone());
+        tracing::info!(
+            room = id,
+            map = room.map_name(),
+            capacity = config.capacity,
+            private = private_key.is_some(),
+            "room started"
+        );
+        let handle = spawn_room(
             id,
             room,
+            self.games.name(),
+            private_key,
             self.config.empty_room_ttl,
             self.metrics.clone(),
             self.shutdown.clone(),
-        ));
-        true
+        );
+        rooms.push(handle.clone());
+        Ok(handle)
     }
 
-    /// The running rooms, for the room list.
-    pub fn rooms(&self) -> Vec<RoomInfo> {
+    /// The running rooms, for the room list; private ones only when `private` is set.
+    pub fn rooms(&self, private: bool) -> Vec<RoomInfo> {
+        self.running_rooms(private)
+            .iter()
+            .map(RoomInfo::of)
+            .collect()
+    }
+
+    /// The handles of the running rooms; private ones only when `private` is set.
+    pub fn running_rooms(&self, private: bool) -> Vec<RoomHandle> {
         let mut rooms = self.rooms.lock();
         rooms.retain(RoomHandle::is_running);
         rooms
             .iter()
-            .map(|r| RoomInfo {
-                id: r.id,
-                players: r.players.load(Relaxed),
-                capacity: r.capacity,
-                map: r.map.clone(),
-            })
+            .filter(|r| private || !r.is_private())
+            .cloned()
             .collect()
+    }
+
+    /// The maps a created room may ask for.
+    pub fn maps(&self) -> Vec<String> {
+        self.games.maps()
+    }
+
+    /// The game this server runs.
+    pub fn game_name(&self) -> &str {
+        self.games.name()
+    }
+
+    /// Stops room `id` now; false when it does not run.
+    pub fn stop_room(&self, id: u32) -> bool {
+        let Some(room) = self.running_room(id) else {
+            return false;
+        };
+        // A full command queue means the room is busy with joins; the stop waits its turn.
+        if room.commands.try_send(RoomCommand::Stop).is_err() {
+            tokio::spawn(async move {
+                let _ = room.commands.send(RoomCommand::Stop).await;
+            });
+        }
+        true
     }
 
     /// The handle of room `id`, if it runs (tests read the server's own frames through it).
     pub fn room(&self, id: u32) -> Option<RoomHandle> {
         self.rooms.lock().iter().find(|r| r.id == id).cloned()
     }
+}
+
+/// A private room's key: 96 random bits in hex, unguessable where room numbers are not; `None`
+/// when the system has no randomness to give.
+fn private_key() -> Option<String> {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 12];
+    ring::rand::SystemRandom::new().fill(&mut bytes).ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Asks `room` for a seat: its answer, or `None` when the room has stopped.

@@ -128,6 +128,15 @@ struct TokenLabels {
     reason: &'static str,
 }
 
+/// The admin actions, as `tickwire_admin_actions_total` labels them.
+pub const ADMIN_ACTIONS: [&str; 5] = ["kick", "ban", "unban", "notice", "close_room"];
+
+/// The label of `tickwire_admin_actions_total`: one of [`ADMIN_ACTIONS`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct ActionLabels {
+    action: &'static str,
+}
+
 /// The label of `tickwire_sessions_closed_total`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct CloseLabels {
@@ -217,6 +226,15 @@ pub struct Metrics {
     pub tls_reloads: Counter,
     /// TLS certificate reloads that failed (the previous certificate stays in use).
     pub tls_reload_failures: Counter,
+    /// Rooms created through `POST /rooms`.
+    pub rooms_created: Counter,
+    /// `POST /rooms` requests refused (bad body, limits, shutting down).
+    pub rooms_refused: Counter,
+    /// WebSocket joins refused because the address or the player is banned.
+    pub bans_refused: Counter,
+    /// Admin API requests refused for a missing or wrong admin token.
+    pub admin_refused: Counter,
+    admin_actions: Family<ActionLabels, Counter>,
     closes: Family<CloseLabels, Counter>,
     connections_refused: Family<RefusalLabels, Counter>,
     tokens_refused: Family<TokenLabels, Counter>,
@@ -247,6 +265,11 @@ impl Default for Metrics {
             encode_duration: duration_histogram(),
             tls_reloads: Counter::default(),
             tls_reload_failures: Counter::default(),
+            rooms_created: Counter::default(),
+            rooms_refused: Counter::default(),
+            bans_refused: Counter::default(),
+            admin_refused: Counter::default(),
+            admin_actions: Family::default(),
             closes: Family::default(),
             connections_refused: Family::default(),
             tokens_refused: Family::default(),
@@ -339,6 +362,26 @@ impl Metrics {
                 "WebSocket payload bytes read",
                 &self.bytes_in,
             ),
+            (
+                "tickwire_rooms_created",
+                "Rooms created through the rooms API",
+                &self.rooms_created,
+            ),
+            (
+                "tickwire_rooms_refused",
+                "Room creations refused (bad request, room limit, shutting down)",
+                &self.rooms_refused,
+            ),
+            (
+                "tickwire_bans_refused",
+                "WebSocket joins refused for a banned address or player",
+                &self.bans_refused,
+            ),
+            (
+                "tickwire_admin_refused",
+                "Admin API requests refused for a missing or wrong admin token",
+                &self.admin_refused,
+            ),
         ];
         for (name, help, counter) in counters {
             r.register(name, help, counter.clone());
@@ -355,6 +398,14 @@ impl Metrics {
         for reason in crate::join_token::TokenRefusal::LABELS {
             let _ = self.tokens_refused.get_or_create(&TokenLabels { reason });
         }
+        for action in ADMIN_ACTIONS {
+            let _ = self.admin_actions.get_or_create(&ActionLabels { action });
+        }
+        r.register(
+            "tickwire_admin_actions",
+            "Admin API actions carried out, by action",
+            self.admin_actions.clone(),
+        );
         r.register(
             "tickwire_tokens_refused",
             "WebSocket joins refused at the upgrade for their join token, by reason",
@@ -387,6 +438,20 @@ impl Metrics {
         );
         r.register_collector(Box::new(ProcessCollector));
         self
+    }
+
+    /// Counts one admin action, one of [`ADMIN_ACTIONS`].
+    pub fn count_admin_action(&self, action: &'static str) {
+        self.admin_actions
+            .get_or_create(&ActionLabels { action })
+            .inc();
+    }
+
+    /// Admin actions `action` carried out so far.
+    pub fn admin_actions(&self, action: &'static str) -> u64 {
+        self.admin_actions
+            .get_or_create(&ActionLabels { action })
+            .get()
     }
 
     /// Counts one refused connection.

@@ -130,6 +130,7 @@ impl Room {
                 snapshot_rate: (self.config.tick_rate / self.config.ticks_per_snapshot) as u16,
                 tick: Tick(self.game.tick() as u32),
                 map: self.map_info.clone(),
+                room: 0,
             },
         })
     }

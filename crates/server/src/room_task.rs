@@ -30,6 +30,23 @@ pub enum RoomCommand {
         /// The answer.
         reply: oneshot::Sender<Result<Joined, RoomFull>>,
     },
+    /// Stop now (an operator closed the room); its sessions see the room close.
+    Stop,
+}
+
+/// What the room list shows of a room that never changes while it runs.
+#[derive(Debug)]
+pub struct RoomMeta {
+    /// The game's name.
+    pub game: String,
+    /// Left out of the room list and of quick join; joined with this key.
+    pub private_key: Option<String>,
+    /// When the room started.
+    pub started: Instant,
+    /// Simulation ticks per second.
+    pub tick_rate: u32,
+    /// Snapshots per second.
+    pub snapshot_rate: u32,
 }
 
 /// The latest frame a room published; `None` before the first snapshot tick.
@@ -50,12 +67,19 @@ pub struct RoomHandle {
     pub capacity: usize,
     /// The name of the room's map.
     pub map: String,
+    /// The room's fixed facts: game, privacy, age, rates.
+    pub meta: Arc<RoomMeta>,
 }
 
 impl RoomHandle {
     /// True while the room task runs.
     pub fn is_running(&self) -> bool {
         !self.commands.is_closed()
+    }
+
+    /// True for a room left out of the list and of quick join.
+    pub fn is_private(&self) -> bool {
+        self.meta.private_key.is_some()
     }
 }
 
@@ -64,11 +88,21 @@ impl RoomHandle {
 pub fn spawn_room(
     id: u32,
     room: Room,
+    game: &str,
+    private_key: Option<String>,
     empty_room_ttl: Duration,
     metrics: Arc<Metrics>,
     shutdown: watch::Receiver<Phase>,
 ) -> RoomHandle {
-    let capacity = room.config().capacity;
+    let config = room.config();
+    let capacity = config.capacity;
+    let meta = Arc::new(RoomMeta {
+        game: game.to_owned(),
+        private_key,
+        started: Instant::now(),
+        tick_rate: config.tick_rate,
+        snapshot_rate: config.tick_rate / config.ticks_per_snapshot.max(1),
+    });
     let (cmd_tx, cmd_rx) = mpsc::channel(64);
     let (frame_tx, frame_rx) = watch::channel(None);
     let players = Arc::new(AtomicUsize::new(0));
@@ -79,6 +113,7 @@ pub fn spawn_room(
         players: players.clone(),
         capacity,
         map: room.map_name().to_owned(),
+        meta,
     };
     metrics.rooms.inc();
     tokio::spawn(async move {
@@ -122,7 +157,7 @@ async fn run(
                     let _ = reply.send(joined);
                     continue;
                 }
-                None => break,
+                Some(RoomCommand::Stop) | None => break,
             },
             _ = tokio::time::sleep_until(next) => {}
         }

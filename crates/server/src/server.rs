@@ -106,6 +106,8 @@ impl Server {
             limits: config.limits.clone(),
             origins: config.allowed_origins.clone(),
             admin_separate: admin.is_some(),
+            sessions: Default::default(),
+            bans: Default::default(),
             gate,
             forwarded,
             lobby: Lobby::new(config, Arc::new(games), metrics.clone(), shutdown.clone()),

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
+use crate::admin::{Bans, Sessions};
 use crate::conn_gate::ConnectionGate;
 use crate::limits::Limits;
 use crate::lobby::Lobby;
@@ -26,8 +27,12 @@ pub struct Shared {
     pub(crate) gate: ConnectionGate,
     /// Behind a trusted proxy: WebSocket sessions per forwarded client address.
     pub(crate) forwarded: Option<ConnectionGate>,
-    /// Whether `/metrics` and `/rooms` are on a separate admin listener (and not public).
+    /// Whether `/metrics` and the admin API are on a separate admin listener (and not public).
     pub(crate) admin_separate: bool,
+    /// The players connected now, for the admin API.
+    pub(crate) sessions: Sessions,
+    /// Banned addresses and players.
+    pub(crate) bans: Bans,
 }
 
 /// Where a server is in its life, as every room and session watches it.

@@ -33,7 +33,7 @@ pub use checksum::Fnv1a;
 pub use entity::{Entity, EntityId, EntityKey, EntityKind, PlayerId};
 pub use events::GameEvent;
 pub use input::{PlayerInput, wrap_angle};
-pub use map::{DEFAULT_MAP_JSON, Map, MapError, Wall};
+pub use map::{BUNDLED_MAPS, DEFAULT_MAP_JSON, Map, MapError, Wall};
 pub use movement::{move_direction, move_player};
 pub use rng::Rng;
 pub use rules::TICK_RATE_DEFAULT;

@@ -10,6 +10,13 @@ use crate::rules::{MAP_MAX_BYTES, MAP_MAX_SIZE, MAP_MAX_SPAWNS, MAP_MAX_WALLS, P
 /// The bundled arena map, so that the binary works with no files next to it.
 pub const DEFAULT_MAP_JSON: &str = include_str!("../../../assets/maps/arena.json");
 
+/// Every map built into the binary, by name: the default arena first, then a small map for two to
+/// six players.
+pub const BUNDLED_MAPS: &[(&str, &str)] = &[
+    ("arena", DEFAULT_MAP_JSON),
+    ("duel", include_str!("../../../assets/maps/duel.json")),
+];
+
 /// An axis-aligned solid rectangle; `(x, y)` is its top-left corner.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -237,6 +244,13 @@ impl Map {
         // The bundled file is part of the source tree and a unit test loads and validates it,
         // so parsing it cannot fail in a built crate.
         Map::from_json(DEFAULT_MAP_JSON).expect("bundled arena map is valid (tested)")
+    }
+
+    /// The bundled map called `name` (see [`BUNDLED_MAPS`]), or `None`.
+    pub fn bundled(name: &str) -> Option<Map> {
+        let (_, json) = BUNDLED_MAPS.iter().find(|(n, _)| *n == name)?;
+        // Bundled maps are validated by a unit test, as the default arena is.
+        Map::from_json(json).ok()
     }
 
     /// The map in its JSON file format, e.g. for sending to a browser client.

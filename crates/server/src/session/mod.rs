@@ -45,6 +45,35 @@ pub(crate) enum Endpoint {
     Echo,
 }
 
+/// A way to reach a running session from outside it: the admin API's kicks and messages.
+#[derive(Clone, Debug)]
+pub(crate) struct SessionLink(mpsc::Sender<Control>);
+
+impl SessionLink {
+    /// Ends the session with a `Kick` and a close of `code` and `reason`.
+    pub(crate) fn kick(&self, code: u16, reason: String) {
+        let ending = ending::Ending {
+            code,
+            reason,
+            kick: true,
+            count: None,
+        };
+        let ctrl = self.0.clone();
+        // The writer's queue is short; a busy writer gets the kick a moment later, and a stuck one
+        // is ended by its write timeout anyway.
+        tokio::spawn(async move {
+            let _ = ctrl
+                .send_timeout(Control::End(ending), Duration::from_secs(5))
+                .await;
+        });
+    }
+
+    /// Sends an encoded server message; false when the writer's queue is full.
+    pub(crate) fn send(&self, message: Vec<u8>) -> bool {
+        self.0.try_send(Control::Message(message)).is_ok()
+    }
+}
+
 /// Runs a session to its end; `claims` are the join token's, checked at the upgrade, and
 /// `room` the room asked for (by the token or the `room` query parameter), or any.
 pub(crate) async fn run_session(
@@ -53,6 +82,7 @@ pub(crate) async fn run_session(
     endpoint: Endpoint,
     claims: Option<JoinClaims>,
     room: RoomClaim,
+    address: std::net::IpAddr,
 ) {
     shared.metrics.sessions_opened.inc();
     let (mut rx, tx) = ws.split(|s| {
@@ -82,6 +112,7 @@ pub(crate) async fn run_session(
                     &reader_shared,
                     claims,
                     room,
+                    address,
                 )
                 .await
             }

@@ -26,6 +26,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     shared: &Arc<Shared>,
     claims: Option<&JoinClaims>,
     room: RoomClaim,
+    address: std::net::IpAddr,
 ) -> Ending {
     let mut messages = MessageReader::new(rx, ctrl.clone(), codec::MAX_CLIENT_MSG, shared);
 
@@ -78,7 +79,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         RoomClaim::Id(id) => lobby.join_room(id, client, name, inputs.clone()).await,
         RoomClaim::Any => lobby.join(client, name, inputs.clone()).await,
     };
-    let (room, joined) = match joining {
+    let (room, mut joined) = match joining {
         Ok(j) => j,
         Err(JoinError::Full) => {
             return Ending::kick(close::SERVER_FULL, "the server is full", CloseReason::Full);
@@ -102,9 +103,18 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
             };
         }
     };
+    joined.welcome.room = room.id;
     tracing::info!(%client, room = room.id, entity = %joined.entity, %name, sub = claims.map(|c| c.sub.as_str()), "player joined");
-    // Counted until this function returns or its task is aborted, whichever comes first.
+    // Counted and listed until this function returns or its task is aborted.
     let _online = Online::new(&shared.metrics.players);
+    let _listed = shared.sessions.register(
+        client,
+        name,
+        claims.map(|c| c.sub.as_str()),
+        address,
+        room.id,
+        super::SessionLink(ctrl.clone()),
+    );
     if ctrl
         .send(Control::Joined {
             joined: Box::new(joined),

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use glam::Vec2;
-use tickwire_sim::{DEFAULT_MAP_JSON, Map, MapError};
+use tickwire_sim::{BUNDLED_MAPS, DEFAULT_MAP_JSON, Map, MapError};
 
 #[test]
 fn bundled_arena_loads_and_validates() {
@@ -175,4 +175,14 @@ fn oversized_text_is_rejected_before_parsing() {
         Map::from_json(&text),
         Err(MapError::TooLarge { .. })
     ));
+}
+
+#[test]
+fn every_bundled_map_is_valid_and_named_as_listed() {
+    for (name, json) in BUNDLED_MAPS {
+        let map = Map::from_json(json).unwrap_or_else(|e| panic!("bundled map {name}: {e}"));
+        assert_eq!(&map.name, name);
+        assert_eq!(Map::bundled(name), Some(map));
+    }
+    assert_eq!(Map::bundled("no-such-map"), None);
 }

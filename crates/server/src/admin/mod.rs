@@ -1,0 +1,13 @@
+//! The admin API: who is connected, kicks and bans by player or address, closing a room, and
+//! server messages, behind the admin token; on the admin listener when there is one. Every
+//! action is logged and counted.
+
+mod bans;
+mod routes;
+mod sessions;
+mod token;
+
+pub use bans::{Ban, BanKey, Bans, BansFull, MAX_BANS};
+pub(crate) use routes::{authorize, close_room, route};
+pub use sessions::{Registration, SessionInfo, Sessions, Target};
+pub use token::{AdminToken, AdminTokenTooShort, MIN_ADMIN_TOKEN_LEN};
