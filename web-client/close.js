@@ -15,6 +15,8 @@ export const FLOODING = 4003;
 export const HANDSHAKE_TIMEOUT = 4004;
 export const UNEXPECTED_MESSAGE = 4005;
 export const IDLE = 4006;
+export const KICKED = 4007;
+export const ROOM_CLOSED = 4008;
 
 /**
  * What to show, and whether to reconnect, after a connection closed.
@@ -34,6 +36,10 @@ export function describeClose(code, reason, opened) {
       return { text: `The server is restarting${why}. Reconnecting…`, retry: true, minDelayMs: 1000 };
     case FLOODING:
       return { text: `Kicked for sending too fast${why}. Reconnecting…`, retry: true, minDelayMs: 2000 };
+    case KICKED:
+      return { text: `Removed by the server's operators${why}.`, retry: false, minDelayMs: 0 };
+    case ROOM_CLOSED:
+      return { text: `The room was closed${why}. Pick another room, or reload the page to play.`, retry: false, minDelayMs: 0 };
     case IDLE:
       return { text: `Disconnected for being idle${why}. Reload the page to play again.`, retry: false, minDelayMs: 0 };
     case HANDSHAKE_TIMEOUT:

@@ -12,6 +12,7 @@ import { Hud } from './hud.js';
 import { Scoreboard } from './scoreboard.js';
 import { KillFeed } from './killfeed.js';
 import { NoticeBanner } from './notice.js';
+import { Lobby } from './lobby.js';
 import { attachInput } from './input.js';
 import { ByteHistory, RateMeter } from './stats.js';
 
@@ -181,6 +182,9 @@ function showStatus(text, error = false) {
 function showJoin(visible) {
   $('join').hidden = !visible;
   input.enabled = !visible;
+  // The room list sits beside the join form; in play it opens with M.
+  if (visible) lobby.open();
+  else lobby.close();
 }
 
 /** @param {string} rawName */
@@ -274,6 +278,7 @@ function stats() {
     kbpsIn: (meters.bytesIn.perSecond(now) * 8) / 1000,
     snapshotsPerSec: meters.snapshots.perSecond(now),
     ownEntityId: s ? s.welcome.entity_id : null,
+    room: s ? s.welcome.room : null,
     ownPosition: p && p.ready ? { x: p.pos[0], y: p.pos[1] } : null,
     predictionErrorPx: p ? p.lastError : 0,
   };
@@ -286,6 +291,11 @@ function stats() {
   /** The input seq the server last acknowledged. */
   lastAck: () => (session ? session.lastAck : 0),
 };
+
+const lobby = new Lobby({ root: $('lobby'), currentRoom: () => session?.welcome.room ?? null });
+window.addEventListener('keydown', (e) => {
+  if (e.code === 'KeyM' && !e.repeat && $('join').hidden) lobby.toggle();
+});
 
 const form = /** @type {HTMLFormElement} */ ($('join-form'));
 const nameInput = /** @type {HTMLInputElement} */ ($('name'));

@@ -13,12 +13,14 @@ import { VERSION_MISMATCH, backoffMs, describeClose } from './close.js';
  *   text: string, attempt: number, retryAt?: number}} NetStatus
  */
 
-/** Query parameters of the page that the game socket is given as they are. */
-const FORWARDED_PARAMS = ['token'];
+/** Query parameters of the page that the game socket is given as they are: a join token, and
+ * the room of a share link (`/?room=ID`, with `key=K` for a private room). */
+const FORWARDED_PARAMS = ['token', 'room', 'key'];
 
 /**
  * The WebSocket URL of the game on the page's host: wss:// when the page is https. A join token
- * in the page's address (`/?token=…`, from a game's own backend) is passed on to the socket.
+ * in the page's address (`/?token=…`, from a game's own backend) and a room (`/?room=ID`) are
+ * passed on to the socket.
  * @param {{protocol: string, host: string, search?: string}} location
  * @returns {string}
  */

@@ -8,7 +8,18 @@ use std::path::Path;
 use anyhow::{Context as _, anyhow};
 use clap::{Arg, ArgAction};
 
-use crate::cli::resolve::{CONFIG_ID, options};
+/// The option naming the config file, which is not a key of the file.
+pub const CONFIG_ID: &str = "config";
+
+/// The arguments of `cmd` that are options (not help or version).
+pub fn options(cmd: &clap::Command) -> impl Iterator<Item = &Arg> {
+    cmd.get_arguments().filter(|arg| {
+        !matches!(
+            arg.get_action(),
+            ArgAction::Help | ArgAction::HelpShort | ArgAction::HelpLong | ArgAction::Version
+        )
+    })
+}
 
 /// The file's values by option id, as the strings a flag would have taken.
 pub type FileValues = Vec<(String, Vec<String>)>;

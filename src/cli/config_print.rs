@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 
 use clap::{Arg, ArgMatches};
 
+use crate::cli::config_file::{CONFIG_ID, options};
 use crate::cli::config_file::{is_list, is_switch, key};
-use crate::cli::resolve::{CONFIG_ID, Resolved, Source, options, serve_command};
+use crate::cli::resolve::{Resolved, Source, serve_command};
 
 const HEADER: &str = "\
 # tickwire configuration: `tickwire --config FILE` (or TICKWIRE_CONFIG=FILE) reads it.

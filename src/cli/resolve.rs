@@ -10,16 +10,14 @@ use std::fmt;
 use std::path::PathBuf;
 
 use clap::parser::ValueSource;
-use clap::{Arg, ArgAction, ArgMatches, Args as _, CommandFactory as _, FromArgMatches as _};
+use clap::{ArgMatches, Args as _, CommandFactory as _, FromArgMatches as _};
 
 use crate::cli::command_line::Cli;
-use crate::cli::config_file;
+use crate::cli::config_file::{self, CONFIG_ID, options};
 use crate::cli::serve::ServeArgs;
 
 /// The subcommands that take `serve`'s options, as the top level does.
 const SERVE_SUBCOMMANDS: [&str; 2] = ["serve", "config"];
-/// The option naming the config file, which is not a key of the file.
-pub const CONFIG_ID: &str = "config";
 
 /// Where an option's effective value came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,16 +57,6 @@ pub struct Resolved {
 /// `serve`'s options as a command of their own: their names, help, parsers and env variables.
 pub fn serve_command() -> clap::Command {
     ServeArgs::augment_args(clap::Command::new("serve"))
-}
-
-/// The arguments of `cmd` that are options (not help or version).
-pub fn options(cmd: &clap::Command) -> impl Iterator<Item = &Arg> {
-    cmd.get_arguments().filter(|arg| {
-        !matches!(
-            arg.get_action(),
-            ArgAction::Help | ArgAction::HelpShort | ArgAction::HelpLong | ArgAction::Version
-        )
-    })
 }
 
 /// Parses `args` (the program name first) with values from `env` (an environment variable's

@@ -41,7 +41,7 @@ const HUD_TICK_SLACK: u64 = 30;
 const SERVER_TICK_SLACK: u64 = 60;
 
 /// The browser, or `None` after a loud skip message when there is none (a failure under CI).
-fn chromium_or_skip(test: &str) -> Option<PathBuf> {
+pub(crate) fn chromium_or_skip(test: &str) -> Option<PathBuf> {
     let found = find_chromium();
     if found.is_none() {
         harness::ci_requires(
@@ -138,7 +138,7 @@ async fn view(page: &mut Page) -> View {
 
 /// Waits until the page has joined, knows its entity and predicts its position; returns the
 /// own entity id.
-async fn wait_joined(page: &mut Page, chrome: &Chromium) -> u32 {
+pub(crate) async fn wait_joined(page: &mut Page, chrome: &Chromium) -> u32 {
     wait_for(JOIN_LIMIT, "the page joins", async || {
         let ready = page
             .eval("typeof window.tickwire === 'object' && window.tickwire.stats()")

@@ -5,6 +5,7 @@ mod admin;
 mod api;
 mod bad_input;
 mod browser;
+mod browser_lobby;
 mod cdp;
 mod config_file;
 mod conformance;

@@ -144,3 +144,8 @@ test('close codes map to clear messages', () => {
   assert.ok(backoffMs(0, 0, 0.5) === 500 && backoffMs(20, 0, 0.5) === 10000);
   assert.equal(rttFromNonce(4294967290, 4294967296 + 10), 16, 'rtt across nonce wrap');
 });
+
+test('a share link\'s room and key reach the socket; other page parameters do not', () => {
+  const url = gameSocketUrl({ protocol: 'https:', host: 'g.example', search: '?room=7&key=abc&name=ada' });
+  assert.equal(url, 'wss://g.example/ws?room=7&key=abc');
+});

@@ -15,6 +15,7 @@ use crate::admin::BanKey;
 use crate::client_addr::client_ip;
 use crate::conn_gate::Permit;
 use crate::join_token::{self, JoinClaims, RoomClaim, TokenRefusal};
+use crate::query::query_value;
 use crate::respond::{Body, text, typed};
 use crate::session::{Endpoint, run_session};
 use crate::shared::Shared;
@@ -252,14 +253,6 @@ fn may_enter(shared: &Shared, id: u32, key: Option<&str>) -> bool {
             None => true,
             Some(k) => key == Some(k.as_str()),
         })
-}
-
-/// The value of `key` in a query string (`a=1&room=3`), as written.
-pub(crate) fn query_value<'q>(query: Option<&'q str>, key: &str) -> Option<&'q str> {
-    query?.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == key).then_some(v)
-    })
 }
 
 /// With a join secret, the request's join token, checked, and its room running; without one,

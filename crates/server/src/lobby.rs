@@ -11,10 +11,10 @@ use crate::config::ServerConfig;
 use crate::game::NewGame;
 use crate::input_buffer::InputBuffer;
 use crate::metrics::Metrics;
+use crate::phase::Phase;
 use crate::room::{Joined, Room, RoomFull};
 use crate::room_request::{RoomPlan, RoomRequest};
 use crate::room_task::{RoomCommand, RoomHandle, spawn_room};
-use crate::shared::Phase;
 
 /// Why a join failed.
 #[derive(Debug, thiserror::Error)]

@@ -9,8 +9,8 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::input_buffer::InputBuffer;
 use crate::metrics::Metrics;
+use crate::phase::Phase;
 use crate::room::{Joined, Room, RoomFull};
-use crate::shared::Phase;
 use crate::snapshot::SnapshotFrame;
 
 /// Most ticks a late room runs back to back before it drops the rest of the lost time.

@@ -87,7 +87,7 @@ pub(crate) async fn route(
     };
     match *req.method() {
         Method::GET | Method::HEAD => {
-            let key = crate::http::query_value(req.uri().query(), "key");
+            let key = crate::query::query_value(req.uri().query(), "key");
             match shared.lobby.running_room(id) {
                 Some(room) if !room.is_private() || admin => {
                     json(StatusCode::OK, &RoomView::of(&room, admin))

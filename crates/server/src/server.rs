@@ -16,7 +16,8 @@ use crate::game::NewGame;
 use crate::http::{Listener, route};
 use crate::lobby::Lobby;
 use crate::metrics::{ConnectionRefusal, Metrics};
-use crate::shared::{Phase, Shared};
+use crate::phase::Phase;
+use crate::shared::Shared;
 use crate::tls::{Tls, TlsError, WATCH_INTERVAL};
 
 /// Kernel send buffer per connection (Linux doubles it for bookkeeping).

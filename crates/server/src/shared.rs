@@ -10,6 +10,7 @@ use crate::limits::Limits;
 use crate::lobby::Lobby;
 use crate::metrics::Metrics;
 use crate::origin::OriginPolicy;
+use crate::phase::Phase;
 
 /// What every connection and session shares.
 pub struct Shared {
@@ -33,23 +34,4 @@ pub struct Shared {
     pub(crate) sessions: Sessions,
     /// Banned addresses and players.
     pub(crate) bans: Bans,
-}
-
-/// Where a server is in its life, as every room and session watches it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    /// Accepting players.
-    Serving,
-    /// Draining: readiness is false and joins are refused, but running matches go on until the
-    /// deadline, and sessions tell their players how long is left.
-    Draining(tokio::time::Instant),
-    /// Every session closes with 1001 and every room stops.
-    Closing,
-}
-
-impl Phase {
-    /// True once the server refuses new players (draining or closing).
-    pub fn is_draining(self) -> bool {
-        self != Phase::Serving
-    }
 }

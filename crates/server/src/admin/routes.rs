@@ -143,7 +143,7 @@ fn target(body: &ActionBody, rooms: bool) -> Result<Target, String> {
     Ok(body.room.map_or(Target::All, Target::Room))
 }
 
-fn ids(sessions: &[(super::SessionInfo, crate::session::SessionLink)]) -> Vec<u32> {
+fn ids(sessions: &[(super::SessionInfo, crate::session::link::SessionLink)]) -> Vec<u32> {
     sessions.iter().map(|(s, _)| s.id).collect()
 }
 

@@ -8,7 +8,7 @@ use parking_lot::Mutex;
 use serde::Serialize;
 use tickwire_protocol::ClientId;
 
-use crate::session::SessionLink;
+use crate::session::link::SessionLink;
 
 /// One connected player, as `GET /admin/sessions` lists it.
 #[derive(Clone, Debug, Serialize)]

@@ -10,6 +10,7 @@ mod control;
 mod echo;
 mod ending;
 mod flood;
+pub(crate) mod link;
 mod message_reader;
 mod online;
 mod reader;
@@ -43,35 +44,6 @@ pub(crate) enum Endpoint {
     Game,
     /// `/echo`: every message back (only with `ServerConfig::echo`).
     Echo,
-}
-
-/// A way to reach a running session from outside it: the admin API's kicks and messages.
-#[derive(Clone, Debug)]
-pub(crate) struct SessionLink(mpsc::Sender<Control>);
-
-impl SessionLink {
-    /// Ends the session with a `Kick` and a close of `code` and `reason`.
-    pub(crate) fn kick(&self, code: u16, reason: String) {
-        let ending = ending::Ending {
-            code,
-            reason,
-            kick: true,
-            count: None,
-        };
-        let ctrl = self.0.clone();
-        // The writer's queue is short; a busy writer gets the kick a moment later, and a stuck one
-        // is ended by its write timeout anyway.
-        tokio::spawn(async move {
-            let _ = ctrl
-                .send_timeout(Control::End(ending), Duration::from_secs(5))
-                .await;
-        });
-    }
-
-    /// Sends an encoded server message; false when the writer's queue is full.
-    pub(crate) fn send(&self, message: Vec<u8>) -> bool {
-        self.0.try_send(Control::Message(message)).is_ok()
-    }
 }
 
 /// Runs a session to its end; `claims` are the join token's, checked at the upgrade, and

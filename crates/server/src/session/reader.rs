@@ -113,7 +113,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         claims.map(|c| c.sub.as_str()),
         address,
         room.id,
-        super::SessionLink(ctrl.clone()),
+        super::link::SessionLink(ctrl.clone()),
     );
     if ctrl
         .send(Control::Joined {

@@ -15,8 +15,8 @@ use tokio::time::Instant;
 use super::control::Control;
 use super::ending::truncate_utf8;
 use crate::metrics::{CloseReason, Metrics};
+use crate::phase::Phase;
 use crate::room_task::FrameReceiver;
-use crate::shared::Phase;
 use crate::snapshot::{CacheUse, SentView};
 
 struct Joinedness {

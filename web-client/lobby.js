@@ -1,0 +1,201 @@
+// The lobby: the room list (GET /rooms), creating a room (POST /rooms), joining or watching one,
+// and the share link of the room being played. It sits beside the join form and opens over the
+// game with M. Joining another room is a page load of that room's link, so a share link and a
+// click in the list take the same path.
+
+/**
+ * @typedef {{id: number, game: string, map: string, players: number, capacity: number,
+ *   spectators?: number, age_seconds: number, private: boolean, join: string, spectate: string,
+ *   key?: string}} RoomView
+ * @typedef {{game: string, maps: string[], rooms: RoomView[]}} RoomList
+ */
+
+/** How often the open lobby refreshes the list. */
+const REFRESH_MS = 2000;
+
+/**
+ * A room's age as a person reads it: "40 s", "12 min", "3 h".
+ * @param {number} seconds
+ * @returns {string}
+ */
+export function ageText(seconds) {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  return `${Math.floor(seconds / 3600)} h`;
+}
+
+/**
+ * The link that joins room `room` on the page at `location`; a private room's key comes from the
+ * page's own address, where the share link put it.
+ * @param {{origin: string, search: string}} location
+ * @param {number} room
+ * @returns {string}
+ */
+export function shareLink(location, room) {
+  const page = new URLSearchParams(location.search);
+  const query = new URLSearchParams({ room: String(room) });
+  const key = page.get('room') === String(room) ? page.get('key') : null;
+  if (key) query.set('key', key);
+  return `${location.origin}/?${query}`;
+}
+
+/**
+ * One line of the list, as text cells.
+ * @param {RoomView} r
+ * @returns {string[]}
+ */
+export function roomCells(r) {
+  const watching = r.spectators ? ` · ${r.spectators} watching` : '';
+  return [`#${r.id}`, r.map, `${r.players}/${r.capacity}${watching}`, ageText(r.age_seconds)];
+}
+
+export class Lobby {
+  /**
+   * @param {{root: HTMLElement, currentRoom: () => number | null, fetchImpl?: typeof fetch,
+   *   navigate?: (url: string) => void}} opts
+   */
+  constructor(opts) {
+    this.root = opts.root;
+    this.currentRoom = opts.currentRoom;
+    this.fetch = opts.fetchImpl ?? ((url, init) => fetch(url, init));
+    this.navigate = opts.navigate ?? ((url) => location.assign(url));
+    /** @type {RoomList | null} */
+    this.list = null;
+    /** @type {any} */
+    this.timer = null;
+    this.build();
+  }
+
+  build() {
+    const doc = document;
+    this.root.replaceChildren();
+    const el = (/** @type {string} */ tag, /** @type {Record<string, string>} */ props = {}) => {
+      const e = doc.createElement(tag);
+      for (const [k, v] of Object.entries(props)) e.setAttribute(k, v);
+      return e;
+    };
+    const head = el('div', { class: 'lb-head' });
+    head.append(Object.assign(el('h2'), { textContent: 'Rooms' }));
+    this.here = el('div', { class: 'lb-here', id: 'lobby-here' });
+    this.rows = el('div', { class: 'lb-rows', id: 'lobby-rooms' });
+    this.error = el('div', { class: 'lb-error', id: 'lobby-error' });
+    const form = /** @type {HTMLFormElement} */ (el('form', { id: 'lobby-create', class: 'lb-create' }));
+    this.mapSelect = /** @type {HTMLSelectElement} */ (el('select', { name: 'map', 'aria-label': 'Map' }));
+    this.capacity = /** @type {HTMLInputElement} */ (
+      el('input', { name: 'capacity', type: 'number', min: '1', max: '64', value: '8', 'aria-label': 'Players' })
+    );
+    this.bots = /** @type {HTMLInputElement} */ (
+      el('input', { name: 'bots', type: 'number', min: '0', max: '32', value: '2', 'aria-label': 'Bots' })
+    );
+    this.private = /** @type {HTMLInputElement} */ (el('input', { name: 'private', type: 'checkbox' }));
+    const label = (/** @type {string} */ text, /** @type {HTMLElement} */ field, after = false) => {
+      const l = el('label');
+      if (after) l.append(field, ` ${text}`);
+      else l.append(`${text} `, field);
+      return l;
+    };
+    const create = Object.assign(el('button', { type: 'submit' }), { textContent: 'Create room' });
+    form.append(
+      this.mapSelect,
+      label('players', this.capacity),
+      label('bots', this.bots),
+      label('private', this.private, true),
+      create,
+    );
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.create();
+    });
+    this.root.append(head, this.here, this.rows, form, this.error);
+  }
+
+  /** Shows the lobby and keeps its list fresh while it is shown. */
+  open() {
+    this.root.hidden = false;
+    void this.refresh();
+    clearInterval(this.timer);
+    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
+  }
+
+  close() {
+    this.root.hidden = true;
+    clearInterval(this.timer);
+  }
+
+  toggle() {
+    if (this.root.hidden) this.open();
+    else this.close();
+  }
+
+  async refresh() {
+    try {
+      const resp = await this.fetch('/rooms');
+      if (!resp.ok) throw new Error(`the room list answered ${resp.status}`);
+      this.list = /** @type {RoomList} */ (await resp.json());
+      this.error.textContent = '';
+    } catch (e) {
+      this.error.textContent = `Cannot load the room list: ${/** @type {Error} */ (e).message}`;
+    }
+    this.render();
+  }
+
+  render() {
+    const doc = document;
+    const room = this.currentRoom();
+    this.here.replaceChildren();
+    if (room !== null) {
+      const link = doc.createElement('a');
+      link.id = 'lobby-share';
+      link.href = shareLink(location, room);
+      link.textContent = 'share link';
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        void navigator.clipboard?.writeText(link.href).catch(() => {});
+        link.textContent = 'link copied';
+      });
+      this.here.append(`You are in room #${room} · `, link);
+    }
+    if (!this.list) return;
+    if (this.mapSelect.options.length !== this.list.maps.length) {
+      this.mapSelect.replaceChildren(
+        ...this.list.maps.map((m) => Object.assign(doc.createElement('option'), { value: m, textContent: m })),
+      );
+    }
+    const rows = this.list.rooms.map((r) => {
+      const row = doc.createElement('div');
+      row.className = 'lb-row';
+      row.dataset.room = String(r.id);
+      for (const text of roomCells(r)) row.append(Object.assign(doc.createElement('span'), { textContent: text }));
+      const join = Object.assign(doc.createElement('a'), { href: r.join, textContent: 'Join', className: 'lb-join' });
+      const watch = Object.assign(doc.createElement('a'), { href: r.spectate, textContent: 'Watch', className: 'lb-watch' });
+      if (r.id === room) join.textContent = 'Here';
+      row.append(join, watch);
+      return row;
+    });
+    if (rows.length === 0) {
+      rows.push(Object.assign(doc.createElement('div'), { className: 'lb-empty', textContent: 'No rooms yet: create one, or just play.' }));
+    }
+    this.rows.replaceChildren(...rows);
+  }
+
+  async create() {
+    const body = {
+      map: this.mapSelect.value || undefined,
+      capacity: Number(this.capacity.value),
+      bots: Number(this.bots.value),
+      private: this.private.checked,
+    };
+    try {
+      const resp = await this.fetch('/rooms', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const answer = await resp.json();
+      if (!resp.ok) throw new Error(answer.error ?? `the server answered ${resp.status}`);
+      this.navigate(answer.join);
+    } catch (e) {
+      this.error.textContent = `Cannot create the room: ${/** @type {Error} */ (e).message}`;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+// The lobby's pure parts (ages, share links, list lines) and its calls to the rooms API, with a
+// minimal DOM.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { Lobby, ageText, roomCells, shareLink } from '../lobby.js';
+
+test('ages read as seconds, minutes or hours', () => {
+  assert.equal(ageText(5), '5 s');
+  assert.equal(ageText(125), '2 min');
+  assert.equal(ageText(7300), '2 h');
+});
+
+test('a share link names the room, and keeps a private room key only for that room', () => {
+  const page = { origin: 'https://game.example', search: '?room=3&key=abc&name=ada' };
+  assert.equal(shareLink(page, 3), 'https://game.example/?room=3&key=abc');
+  assert.equal(shareLink(page, 4), 'https://game.example/?room=4');
+  assert.equal(shareLink({ origin: 'http://h:1', search: '' }, 1), 'http://h:1/?room=1');
+});
+
+test('a list line shows players of capacity and spectators', () => {
+  const room = { id: 2, game: 'arena', map: 'duel', players: 1, capacity: 4, age_seconds: 61, private: false, join: '/?room=2', spectate: '/?room=2&spectate=1' };
+  assert.deepEqual(roomCells(room), ['#2', 'duel', '1/4', '1 min']);
+  assert.deepEqual(roomCells({ ...room, spectators: 3 }), ['#2', 'duel', '1/4 · 3 watching', '1 min']);
+});
+
+/** A tiny DOM: elements that keep their children, attributes and text. */
+function tinyDocument() {
+  const make = (tag) => {
+    const el = {
+      tag,
+      children: [],
+      attrs: {},
+      dataset: {},
+      options: [],
+      hidden: true,
+      textContent: '',
+      value: '',
+      checked: false,
+      listeners: {},
+      setAttribute(k, v) {
+        this.attrs[k] = v;
+      },
+      append(...xs) {
+        this.children.push(...xs);
+        if (tag === 'select') this.options.push(...xs);
+      },
+      replaceChildren(...xs) {
+        this.children = [...xs];
+        if (tag === 'select') this.options = [...xs];
+      },
+      addEventListener(type, fn) {
+        this.listeners[type] = fn;
+      },
+    };
+    return el;
+  };
+  return { createElement: make };
+}
+
+test('the lobby lists rooms from GET /rooms and creates one with POST /rooms', async () => {
+  globalThis.document = /** @type {any} */ (tinyDocument());
+  const root = /** @type {any} */ (document.createElement('div'));
+  const calls = [];
+  const list = {
+    game: 'arena',
+    maps: ['arena', 'duel'],
+    rooms: [{ id: 1, game: 'arena', map: 'arena', players: 2, capacity: 32, spectators: 1, age_seconds: 30, private: false, join: '/?room=1', spectate: '/?room=1&spectate=1' }],
+  };
+  const fetchImpl = async (url, init) => {
+    calls.push({ url, init });
+    if (init?.method === 'POST') return { ok: true, status: 201, json: async () => ({ id: 2, join: '/?room=2&key=k' }) };
+    return { ok: true, status: 200, json: async () => list };
+  };
+  let went = '';
+  const lobby = new Lobby({ root, currentRoom: () => null, fetchImpl, navigate: (u) => (went = u) });
+  await lobby.refresh();
+  const rows = root.children.find((c) => c.attrs.id === 'lobby-rooms').children;
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].dataset.room, '1');
+  assert.deepEqual(rows[0].children.slice(0, 4).map((c) => c.textContent), ['#1', 'arena', '2/32 · 1 watching', '30 s']);
+  assert.equal(lobby.mapSelect.options.length, 2);
+
+  lobby.mapSelect.value = 'duel';
+  lobby.capacity.value = '4';
+  lobby.bots.value = '0';
+  lobby.private.checked = true;
+  await lobby.create();
+  const post = calls.find((c) => c.init?.method === 'POST');
+  assert.deepEqual(JSON.parse(post.init.body), { map: 'duel', capacity: 4, bots: 0, private: true });
+  assert.equal(went, '/?room=2&key=k');
+  lobby.close();
+});
+
+test('a refused creation shows the server\'s reason', async () => {
+  globalThis.document = /** @type {any} */ (tinyDocument());
+  const root = /** @type {any} */ (document.createElement('div'));
+  const fetchImpl = async () => ({ ok: false, status: 400, json: async () => ({ error: 'capacity must be between 1 and 32' }) });
+  const lobby = new Lobby({ root, currentRoom: () => null, fetchImpl, navigate: () => assert.fail('no navigation') });
+  await lobby.create();
+  assert.match(lobby.error.textContent, /capacity must be between 1 and 32/);
+});
