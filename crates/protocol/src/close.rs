@@ -32,3 +32,8 @@ pub const UNEXPECTED_MESSAGE: u16 = 4005;
 /// The client sent nothing (no input, no ping) for longer than the server's idle timeout: its
 /// seat is freed for someone who plays.
 pub const IDLE: u16 = 4006;
+/// The `Hello`'s resume token was refused: its seat's window ran out (the seat is gone), it was
+/// already used, its room stopped, or its seat is still connected. The client joins fresh.
+pub const RESUME_REFUSED: u16 = 4010;
+/// The room has its most spectators (`--max-spectators`).
+pub const SPECTATORS_FULL: u16 = 4011;

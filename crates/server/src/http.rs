@@ -45,7 +45,12 @@ pub(crate) async fn route(
     };
     Ok(match path.as_str() {
         "/ws" if listener == Listener::Public => {
-            upgrade(&mut req, shared, peer, permit, Endpoint::Game)
+            let endpoint = if query_flag(req.uri().query(), "spectate") {
+                Endpoint::Watch
+            } else {
+                Endpoint::Game
+            };
+            upgrade(&mut req, shared, peer, permit, endpoint)
         }
         "/echo" if listener == Listener::Public && shared.lobby.config().echo => {
             upgrade(&mut req, shared, peer, permit, Endpoint::Echo)
@@ -115,8 +120,11 @@ fn upgrade(
         );
     }
     let claims = match endpoint {
-        Endpoint::Game => match check_token(req, &shared) {
+        Endpoint::Game | Endpoint::Watch => match check_token(req, &shared) {
             Ok(claims) => claims,
+            // A resume token, which only a token holder was given, is enough to come back; the
+            // Hello must then carry one (`seating.rs`), and it keeps the token out of the URL.
+            Err(_) if endpoint == Endpoint::Game && query_flag(req.uri().query(), "resume") => None,
             Err(refusal) => {
                 shared.metrics.count_token_refused(refusal.label());
                 tracing::info!(%refusal, "refused a join");
@@ -135,12 +143,19 @@ fn upgrade(
         Endpoint::Echo => None,
     };
     let room = match endpoint {
-        Endpoint::Game => match room_asked(req, claims.as_ref(), &shared) {
+        Endpoint::Game | Endpoint::Watch => match room_asked(req, claims.as_ref(), &shared) {
             Ok(room) => room,
             Err((status, why)) => return text(status, &why),
         },
         Endpoint::Echo => RoomClaim::Any,
     };
+    if endpoint == Endpoint::Watch
+        && let Some(why) = spectators_full(room, &shared)
+    {
+        shared.metrics.spectators_refused.inc();
+        tracing::info!(%why, "refused a spectator");
+        return text(StatusCode::CONFLICT, &format!("{why}\n"));
+    }
     let client = client_ip(peer, req.headers(), shared.limits.trust_proxy);
     let forwarded_permit = match shared.forwarded.as_ref().map(|g| g.admit(client)) {
         None => None,
@@ -216,6 +231,28 @@ fn room_asked(
         (_, Some(id)) => Ok(RoomClaim::Id(id)),
         (_, None) => Ok(RoomClaim::Any),
     }
+}
+
+/// Whether a spectator would find room `room` at its most spectators (checked again, exactly,
+/// after the `Hello`: this look only saves a doomed upgrade).
+fn spectators_full(room: RoomClaim, shared: &Shared) -> Option<String> {
+    let RoomClaim::Id(id) = room else {
+        return None;
+    };
+    let max = shared.lobby.config().max_spectators;
+    let handle = shared.lobby.running_room(id)?;
+    (handle.spectators.load(std::sync::atomic::Ordering::Relaxed) >= max)
+        .then(|| format!("room {id} has its most spectators ({max})"))
+}
+
+/// Whether a query string sets the flag `key` (`key`, `key=1` or `key=true`).
+fn query_flag(query: Option<&str>, key: &str) -> bool {
+    query.is_some_and(|q| {
+        q.split('&').any(|pair| match pair.split_once('=') {
+            None => pair == key,
+            Some((k, v)) => k == key && (v == "1" || v == "true"),
+        })
+    })
 }
 
 /// The value of `key` in a query string (`a=1&room=3`), as written.

@@ -36,6 +36,7 @@ pub mod lobby;
 pub mod metrics;
 mod origin;
 pub mod process_stats;
+pub mod resume_token;
 pub mod room;
 pub mod room_task;
 mod server;

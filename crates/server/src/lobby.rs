@@ -4,14 +4,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use parking_lot::Mutex;
-use tickwire_protocol::ClientId;
+use tickwire_protocol::{ClientId, Welcome};
 use tokio::sync::{oneshot, watch};
 
 use crate::config::ServerConfig;
 use crate::game::NewGame;
 use crate::input_buffer::InputBuffer;
 use crate::metrics::Metrics;
-use crate::room::{Joined, Room, RoomFull};
+use crate::resume_token::ResumeToken;
+use crate::room::{Joined, ResumeRefused, Room, RoomFull};
 use crate::room_task::{RoomCommand, RoomHandle, spawn_room};
 use crate::shared::Phase;
 
@@ -27,6 +28,9 @@ pub enum JoinError {
     /// The room asked for does not run (any more).
     #[error("no such room: {0}")]
     NoSuchRoom(u32),
+    /// A resume token was refused.
+    #[error("cannot resume: {0}")]
+    Resume(ResumeRefused),
 }
 
 /// A room as the room list shows it.
@@ -40,6 +44,8 @@ pub struct RoomInfo {
     pub capacity: usize,
     /// Map name.
     pub map: String,
+    /// Spectators watching now.
+    pub spectators: usize,
 }
 
 /// Every room of this process.
@@ -136,6 +142,67 @@ impl Lobby {
         }
     }
 
+    /// Gives the seat of `token` back to a new session (see `Room::handle_resume`).
+    pub async fn resume(
+        &self,
+        token: &ResumeToken,
+        client: ClientId,
+        inputs: Arc<InputBuffer>,
+    ) -> Result<(RoomHandle, Joined), JoinError> {
+        self.check_open()?;
+        let stopped = JoinError::Resume(ResumeRefused::RoomStopped);
+        let room = self.running_room(token.room).ok_or(stopped)?;
+        let (reply, answer) = oneshot::channel();
+        let cmd = RoomCommand::Resume {
+            client,
+            token: *token,
+            inputs,
+            reply,
+        };
+        room.commands
+            .send(cmd)
+            .await
+            .map_err(|_| JoinError::Resume(ResumeRefused::RoomStopped))?;
+        match answer.await {
+            Ok(Ok(joined)) => Ok((room, joined)),
+            Ok(Err(refused)) => Err(JoinError::Resume(refused)),
+            Err(_) => Err(JoinError::Resume(ResumeRefused::RoomStopped)),
+        }
+    }
+
+    /// A spectator's welcome in room `id`, or with `None` in the room with the most players.
+    /// The caller counts the spectator in the handle's `spectators`.
+    pub async fn spectate(
+        &self,
+        id: Option<u32>,
+        client: ClientId,
+    ) -> Result<(RoomHandle, Welcome), JoinError> {
+        self.check_open()?;
+        let room = match id {
+            Some(id) => self.running_room(id).ok_or(JoinError::NoSuchRoom(id))?,
+            None => self.busiest_room().ok_or(JoinError::NoSuchRoom(0))?,
+        };
+        let (reply, answer) = oneshot::channel();
+        let gone = || JoinError::NoSuchRoom(room.id);
+        room.commands
+            .send(RoomCommand::Watch { client, reply })
+            .await
+            .map_err(|_| gone())?;
+        let welcome = answer.await.map_err(|_| gone())?;
+        Ok((room, welcome))
+    }
+
+    /// The running room with the most players (the oldest among equals), for a spectator that
+    /// names none.
+    pub fn busiest_room(&self) -> Option<RoomHandle> {
+        let mut rooms = self.rooms.lock();
+        rooms.retain(RoomHandle::is_running);
+        rooms
+            .iter()
+            .min_by_key(|r| (std::cmp::Reverse(r.players.load(Relaxed)), r.id))
+            .cloned()
+    }
+
     /// Refuses joins once the server is shutting down.
     fn check_open(&self) -> Result<(), JoinError> {
         if self.shutdown.borrow().is_draining() {
@@ -183,6 +250,7 @@ impl Lobby {
                 players: r.players.load(Relaxed),
                 capacity: r.capacity,
                 map: r.map.clone(),
+                spectators: r.spectators.load(Relaxed),
             })
             .collect()
     }

@@ -14,6 +14,8 @@ mod message_reader;
 mod online;
 mod reader;
 mod reassembly;
+mod seating;
+mod watching;
 mod writer;
 
 use std::sync::Arc;
@@ -41,6 +43,8 @@ type Stream = TokioIo<Upgraded>;
 pub(crate) enum Endpoint {
     /// `/ws`: the game.
     Game,
+    /// `/ws?spectate=1`: the game, watched (no seat, no inputs, the whole world).
+    Watch,
     /// `/echo`: every message back (only with `ServerConfig::echo`).
     Echo,
 }
@@ -73,7 +77,7 @@ pub(crate) async fn run_session(
     let reader_shared = shared.clone();
     let mut reader = tokio::spawn(async move {
         let ending = match endpoint {
-            Endpoint::Game => {
+            Endpoint::Game | Endpoint::Watch => {
                 let claims = claims.as_ref();
                 read_loop(
                     &mut rx,
@@ -82,12 +86,17 @@ pub(crate) async fn run_session(
                     &reader_shared,
                     claims,
                     room,
+                    endpoint == Endpoint::Watch,
                 )
                 .await
             }
             Endpoint::Echo => echo_loop(&mut rx, &ctrl_tx, &reader_shared).await,
         };
-        reader_inputs.close();
+        if ending.dropped {
+            reader_inputs.hang_up();
+        } else {
+            reader_inputs.close();
+        }
         if let Some(reason) = ending.count {
             reader_shared.metrics.count_close(reason);
         }
@@ -116,5 +125,7 @@ pub(crate) async fn run_session(
     {
         reader.abort();
     }
-    inputs.close();
+    // The writer gave up on the socket (too slow, or it failed) before the reader ended: the
+    // connection dropped. A reader that ended first has already said how.
+    inputs.hang_up();
 }

@@ -12,10 +12,9 @@ use tokio::sync::mpsc;
 use super::control::Control;
 use super::ending::{Ending, truncate_utf8};
 use super::message_reader::MessageReader;
-use super::online::Online;
+use super::seating::{Ask, take_place};
 use crate::input_buffer::InputBuffer;
 use crate::join_token::{JoinClaims, RoomClaim};
-use crate::lobby::JoinError;
 use crate::metrics::CloseReason;
 use crate::shared::Shared;
 
@@ -26,6 +25,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     shared: &Arc<Shared>,
     claims: Option<&JoinClaims>,
     room: RoomClaim,
+    spectate: bool,
 ) -> Ending {
     let mut messages = MessageReader::new(rx, ctrl.clone(), codec::MAX_CLIENT_MSG, shared);
 
@@ -71,48 +71,18 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     };
 
     let client = shared.lobby.next_client_id();
-    // A join token names the player; the room was settled at the upgrade.
-    let name = claims.map_or(hello.name.as_str(), |c| c.name.as_str());
-    let lobby = &shared.lobby;
-    let joining = match room {
-        RoomClaim::Id(id) => lobby.join_room(id, client, name, inputs.clone()).await,
-        RoomClaim::Any => lobby.join(client, name, inputs.clone()).await,
+    let ask = Ask {
+        client,
+        hello: &hello,
+        claims,
+        room,
+        spectate,
     };
-    let (room, joined) = match joining {
-        Ok(j) => j,
-        Err(JoinError::Full) => {
-            return Ending::kick(close::SERVER_FULL, "the server is full", CloseReason::Full);
-        }
-        Err(JoinError::NoSuchRoom(id)) => {
-            // The room stopped between the upgrade, which checked it, and the Hello.
-            shared.metrics.count_token_refused("wrong_room");
-            return Ending {
-                code: close::POLICY_VIOLATION,
-                reason: format!("no such room: {id}"),
-                kick: true,
-                count: None,
-            };
-        }
-        Err(JoinError::ShuttingDown) => {
-            return Ending {
-                code: close::GOING_AWAY,
-                reason: "the server is shutting down".into(),
-                kick: true,
-                count: None,
-            };
-        }
+    let (room, first, presence) = match take_place(ask, inputs, shared).await {
+        Ok(place) => place,
+        Err(ending) => return ending,
     };
-    tracing::info!(%client, room = room.id, entity = %joined.entity, %name, sub = claims.map(|c| c.sub.as_str()), "player joined");
-    // Counted until this function returns or its task is aborted, whichever comes first.
-    let _online = Online::new(&shared.metrics.players);
-    if ctrl
-        .send(Control::Joined {
-            joined: Box::new(joined),
-            frames: room.frames.clone(),
-        })
-        .await
-        .is_err()
-    {
+    if ctrl.send(first).await.is_err() {
         return Ending::quiet(close::NORMAL);
     }
 
@@ -123,7 +93,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
             Ok(Ok(b)) => b,
             Ok(Err(ending)) => break ending,
             Err(_) => {
-                tracing::info!(%client, "idle player; seat freed");
+                tracing::info!(%client, "idle session; closed");
                 break Ending::kick(
                     close::IDLE,
                     format!("nothing received for {}", seconds(idle)),
@@ -132,6 +102,13 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
             }
         };
         match codec::decode_client(&bytes) {
+            Ok(ClientMsg::Input(_)) if presence.is_spectator() => {
+                break Ending::kick(
+                    close::UNEXPECTED_MESSAGE,
+                    "spectators send no inputs",
+                    CloseReason::BadMessage,
+                );
+            }
             Ok(ClientMsg::Input(input)) => {
                 // Inputs must move forward; a stale or repeated one is ignored, not applied twice.
                 if last_seq.is_some_and(|s| !tickwire_protocol::seq::is_newer(input.seq, s)) {
@@ -165,7 +142,12 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
             Err(e) => break bad_message(&e),
         }
     };
-    tracing::info!(%client, code = ending.code, reason = %ending.reason, "player left");
+    let who = if presence.is_spectator() {
+        "spectator"
+    } else {
+        "player"
+    };
+    tracing::info!(%client, code = ending.code, reason = %ending.reason, dropped = ending.dropped, "{who} left");
     ending
 }
 
