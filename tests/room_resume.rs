@@ -98,17 +98,25 @@ fn a_dropped_seat_is_held_still_and_taken_back_once_with_its_token() {
     let moved = position(&frame(&mut room), a.entity).expect("entity");
     assert!(moved.0 > at.0, "{moved:?} vs {at:?}");
 
-    // The old token is spent; the new one is for a seat still connected.
+    // The old token is spent.
     let c_in = Arc::new(InputBuffer::new());
     assert_eq!(
         room.handle_resume(ClientId(10), &token(1), c_in.clone(), Some(token(3)))
             .map(|j| j.entity),
         Err(ResumeRefused::Unknown)
     );
+    // The new one takes the seat over from a connection that still looks open, which is told
+    // to end.
+    let taken = room
+        .handle_resume(ClientId(10), &token(2), c_in, Some(token(3)))
+        .expect("taken over");
+    assert_eq!(taken.entity, a.entity);
+    assert!(b_in.is_closed() && !b_in.is_dropped());
+    frame(&mut room);
     assert_eq!(
-        room.handle_resume(ClientId(10), &token(2), c_in, Some(token(3)))
-            .map(|j| j.entity),
-        Err(ResumeRefused::StillConnected)
+        room.player_count(),
+        1,
+        "the replaced session does not free the seat"
     );
 }
 

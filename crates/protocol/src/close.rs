@@ -33,7 +33,10 @@ pub const UNEXPECTED_MESSAGE: u16 = 4005;
 /// seat is freed for someone who plays.
 pub const IDLE: u16 = 4006;
 /// The `Hello`'s resume token was refused: its seat's window ran out (the seat is gone), it was
-/// already used, its room stopped, or its seat is still connected. The client joins fresh.
+/// already used, or its room stopped. The client joins fresh.
 pub const RESUME_REFUSED: u16 = 4010;
 /// The room has its most spectators (`--max-spectators`).
 pub const SPECTATORS_FULL: u16 = 4011;
+/// The player's seat was resumed on another connection (with this session's resume token):
+/// this one ends, and should not reconnect by itself.
+pub const SESSION_REPLACED: u16 = 4012;

@@ -26,6 +26,7 @@ const DROPPED: u8 = 2;
 pub struct InputBuffer {
     queue: Mutex<VecDeque<Input>>,
     state: AtomicU8,
+    replaced: tokio::sync::Notify,
 }
 
 impl InputBuffer {
@@ -34,6 +35,7 @@ impl InputBuffer {
         InputBuffer {
             queue: Mutex::new(VecDeque::with_capacity(INPUT_BUFFER_CAP)),
             state: AtomicU8::new(OPEN),
+            replaced: tokio::sync::Notify::new(),
         }
     }
 
@@ -70,6 +72,18 @@ impl InputBuffer {
     /// and frees it otherwise. The first of [`InputBuffer::close`] and `hang_up` wins.
     pub fn hang_up(&self) {
         self.end(DROPPED);
+    }
+
+    /// The player's seat moved to another connection (a resume while this one still looked
+    /// open): this session should end. [`InputBuffer::replaced`] resolves.
+    pub fn replace(&self) {
+        self.end(LEFT);
+        self.replaced.notify_one();
+    }
+
+    /// Resolves once [`InputBuffer::replace`] was called (at once if it already was).
+    pub async fn replaced(&self) {
+        self.replaced.notified().await;
     }
 
     fn end(&self, how: u8) {

@@ -56,9 +56,6 @@ pub enum ResumeRefused {
     /// or it never was one.
     #[error("the seat is gone (the reconnect window ran out, or the token was used)")]
     Unknown,
-    /// The seat's session is still connected (the server has not seen it drop).
-    #[error("the seat is still connected")]
-    StillConnected,
     /// The token's room does not run any more.
     #[error("the room stopped")]
     RoomStopped,
@@ -177,8 +174,9 @@ impl Room {
     }
 
     /// Gives the seat that holds `token` back to a new session: the same entity and score, a
-    /// fresh token (`next`; the old one no longer works), inputs from `inputs`. The seat must
-    /// be held after a drop, or dropped and not yet noticed by a tick.
+    /// fresh token (`next`; the old one no longer works), inputs from `inputs`. A seat held
+    /// after a drop comes back; so does one whose connection still looks open (the old session
+    /// is told to end: [`InputBuffer::replaced`]). A seat whose player left does not.
     pub fn handle_resume(
         &mut self,
         client: ClientId,
@@ -197,13 +195,14 @@ impl Room {
             let Some(p) = self.slots[index].as_mut() else {
                 return Err(ResumeRefused::Unknown);
             };
-            if p.held_until.is_none() && !p.inputs.is_dropped() {
-                // Connected, or leaving for good (which frees the seat at the next tick).
-                return Err(if p.inputs.is_closed() {
-                    ResumeRefused::Unknown
-                } else {
-                    ResumeRefused::StillConnected
-                });
+            if p.held_until.is_none() && p.inputs.is_closed() && !p.inputs.is_dropped() {
+                // Leaving for good: the seat is freed at the next tick.
+                return Err(ResumeRefused::Unknown);
+            }
+            if !p.inputs.is_closed() {
+                // The old connection still looks open (a network that vanished without a
+                // word): the token's holder is back on a new one, which takes the seat over.
+                p.inputs.replace();
             }
             p.inputs = inputs;
             // The new session numbers its inputs afresh.

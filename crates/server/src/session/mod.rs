@@ -72,6 +72,7 @@ pub(crate) async fn run_session(
         shared.metrics.clone(),
         shared.shutdown.clone(),
         shared.limits.write_timeout,
+        inputs.clone(),
     ));
     let reader_inputs = inputs.clone();
     let reader_shared = shared.clone();

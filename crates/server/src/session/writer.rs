@@ -14,6 +14,7 @@ use tokio::time::Instant;
 
 use super::control::Control;
 use super::ending::truncate_utf8;
+use crate::input_buffer::InputBuffer;
 use crate::metrics::{CloseReason, Metrics};
 use crate::room_task::FrameReceiver;
 use crate::shared::Phase;
@@ -35,6 +36,7 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
     metrics: Arc<Metrics>,
     mut shutdown: watch::Receiver<Phase>,
     write_timeout: Duration,
+    inputs: Arc<InputBuffer>,
 ) {
     let mut out = Out {
         tx: &mut tx,
@@ -93,6 +95,11 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                             return Ok(());
                         }
                     }
+                }
+                () = inputs.replaced() => {
+                    let why = "this seat was resumed on another connection".to_string();
+                    send_close(&mut out, close::SESSION_REPLACED, why, true).await?;
+                    return Ok(());
                 }
                 _ = notice_due(next_notice) => {
                     if let Some((_, deadline)) = next_notice.take() {
