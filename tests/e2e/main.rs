@@ -6,6 +6,7 @@ mod browser;
 mod cdp;
 mod config_file;
 mod conformance;
+mod cut_proxy;
 mod drain;
 mod harness;
 mod http_edge;

@@ -23,7 +23,7 @@ fn duel_map() -> PathBuf {
     path
 }
 
-async fn start_duel(window: Duration) -> Server {
+pub async fn start_duel(window: Duration) -> Server {
     let arena = ArenaSettings::new(Some(&duel_map()), 0, 60).expect("duel map");
     let config = ServerConfig {
         reconnect_window: window,
