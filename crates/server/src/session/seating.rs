@@ -23,15 +23,21 @@ use crate::shared::Shared;
 #[derive(Debug)]
 pub(super) enum Presence {
     /// A player (fresh or resumed).
-    Player(#[allow(dead_code)] Online),
+    Player {
+        /// Held for its `Drop`.
+        _online: Online,
+    },
     /// A spectator.
-    Spectator(#[allow(dead_code)] Watching),
+    Spectator {
+        /// Held for its `Drop`.
+        _watching: Watching,
+    },
 }
 
 impl Presence {
     /// True for a spectator, which must not send inputs.
     pub(super) fn is_spectator(&self) -> bool {
-        matches!(self, Presence::Spectator(_))
+        matches!(self, Presence::Spectator { .. })
     }
 }
 
@@ -75,7 +81,13 @@ pub(super) async fn take_place(
             welcome: Box::new(welcome),
             frames: room.frames.clone(),
         };
-        return Ok((room, control, Presence::Spectator(watching)));
+        return Ok((
+            room,
+            control,
+            Presence::Spectator {
+                _watching: watching,
+            },
+        ));
     }
 
     if let Some(text) = &ask.hello.resume {
@@ -101,7 +113,7 @@ pub(super) async fn take_place(
             frames: room.frames.clone(),
         };
         let online = Online::new(&shared.metrics.players);
-        return Ok((room, control, Presence::Player(online)));
+        return Ok((room, control, Presence::Player { _online: online }));
     }
 
     if lobby.config().join_secret.is_some() && ask.claims.is_none() {
@@ -139,7 +151,7 @@ pub(super) async fn take_place(
     };
     // Counted until the session's reader returns or is aborted, whichever comes first.
     let online = Online::new(&shared.metrics.players);
-    Ok((room, control, Presence::Player(online)))
+    Ok((room, control, Presence::Player { _online: online }))
 }
 
 /// The ending of a join the lobby refused.
