@@ -187,7 +187,11 @@ impl Room {
         let index = self
             .slots
             .iter()
-            .position(|s| s.as_ref().is_some_and(|p| p.resume.as_ref() == Some(token)))
+            .position(|s| {
+                s.as_ref()
+                    .and_then(|p| p.resume.as_ref())
+                    .is_some_and(|t| t.matches(token))
+            })
             .ok_or(ResumeRefused::Unknown)?;
         let welcome_token;
         let entity;
