@@ -25,6 +25,7 @@ fn room(game: Box<dyn Game>, capacity: usize) -> Room {
             ticks_per_snapshot: 2,
             capacity,
             view_radius: None,
+            hold_ticks: 0,
         },
         Arc::new(Metrics::default()),
     )

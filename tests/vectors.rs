@@ -140,6 +140,16 @@ fn cases() -> Vec<Case> {
             ClientMsg::Hello(Hello {
                 protocol_version: PROTOCOL_VERSION,
                 name: "Zoë".into(),
+                resume: None,
+            }),
+        ),
+        client(
+            "client_hello_resume",
+            "A Hello that takes a seat back: resume is Some (tag 1) and a string, last.",
+            ClientMsg::Hello(Hello {
+                protocol_version: PROTOCOL_VERSION,
+                name: "Zoë".into(),
+                resume: Some("7-00112233445566778899aabbccddeeff".into()),
             }),
         ),
         client(
@@ -188,6 +198,29 @@ fn cases() -> Vec<Case> {
                     ],
                 },
                 room: 12,
+                resume_token: "7-00112233445566778899aabbccddeeff".into(),
+                spectator: false,
+            }),
+        ),
+        server(
+            "server_welcome_spectator",
+            "Welcome of a spectator: entity 0, no resume token, spectator true (one byte 1).",
+            ServerMsg::Welcome(Welcome {
+                protocol_version: PROTOCOL_VERSION,
+                client_id: ClientId(9),
+                entity_id: EntityId(0),
+                tick_rate: 60,
+                snapshot_rate: 30,
+                tick: Tick(500),
+                map: MapInfo {
+                    name: "tiny".into(),
+                    width: 640.0,
+                    height: 480.5,
+                    walls: Vec::new(),
+                },
+                room: 4,
+                resume_token: String::new(),
+                spectator: true,
             }),
         ),
         server(

@@ -17,6 +17,11 @@ export const UNEXPECTED_MESSAGE = 4005;
 export const IDLE = 4006;
 export const KICKED = 4007;
 export const ROOM_CLOSED = 4008;
+/** The client's own close when it reconnects at once (any code but 1000 keeps the seat held). */
+export const RECONNECTING = 4000;
+export const RESUME_REFUSED = 4010;
+export const SPECTATORS_FULL = 4011;
+export const SESSION_REPLACED = 4012;
 
 /**
  * What to show, and whether to reconnect, after a connection closed.
@@ -40,6 +45,13 @@ export function describeClose(code, reason, opened) {
       return { text: `Removed by the server's operators${why}.`, retry: false, minDelayMs: 0 };
     case ROOM_CLOSED:
       return { text: `The room was closed${why}. Pick another room, or reload the page to play.`, retry: false, minDelayMs: 0 };
+    case RESUME_REFUSED:
+      // The held seat is gone (net.js forgets the token): join afresh at once.
+      return { text: `Your seat is gone${why}. Joining afresh…`, retry: true, minDelayMs: 0 };
+    case SESSION_REPLACED:
+      return { text: `This seat was taken over by another connection${why}.`, retry: false, minDelayMs: 0 };
+    case SPECTATORS_FULL:
+      return { text: `This room has all the spectators it takes${why}. Retrying…`, retry: true, minDelayMs: 3000 };
     case IDLE:
       return { text: `Disconnected for being idle${why}. Reload the page to play again.`, retry: false, minDelayMs: 0 };
     case HANDSHAKE_TIMEOUT:

@@ -9,7 +9,8 @@ import { InterpBuffer } from './interp.js';
 import { ServerClock } from './clock.js';
 import { Renderer } from './render.js';
 import { Hud } from './hud.js';
-import { Scoreboard } from './scoreboard.js';
+import { Scoreboard, rankEntries } from './scoreboard.js';
+import { SpectatorCamera } from './spectator.js';
 import { KillFeed } from './killfeed.js';
 import { NoticeBanner } from './notice.js';
 import { Lobby } from './lobby.js';
@@ -46,7 +47,8 @@ const meters = {
  * next connection starts from no baseline and a new input sequence.
  * @typedef {{welcome: WelcomeMsg, world: WorldState | null, previous: WorldState | null,
  *   lastAck: number, clock: ServerClock,
- *   interp: InterpBuffer, predictor: Predictor, ownDead: boolean, acc: number, aim: number}} Session
+ *   interp: InterpBuffer, predictor: Predictor, ownDead: boolean, acc: number, aim: number,
+ *   camera: SpectatorCamera | null}} Session
  */
 /** @type {Session | null} */
 let session = null;
@@ -72,6 +74,8 @@ function newSession(welcome, now) {
     ownDead: false,
     acc: 0,
     aim: 0,
+    // A spectator has no entity: a camera of its own instead.
+    camera: welcome.spectator ? new SpectatorCamera(welcome.map.width / 2, welcome.map.height / 2) : null,
   };
 }
 
@@ -81,7 +85,9 @@ function onMessage(msg, bytes) {
   meters.bytesIn.add(now, bytes);
   switch (msg.type) {
     case 'Welcome':
+      // A resumed seat keeps its spectator camera's place across a reconnect.
       session = newSession(msg, now);
+      document.body.classList.toggle('spectating', msg.spectator);
       notice.clear();
       showStatus('');
       break;
@@ -95,7 +101,7 @@ function onMessage(msg, bytes) {
     }
     case 'Scoreboard':
       scoreboard.set(msg.entries);
-      scoreboard.render(session ? session.welcome.entity_id : null);
+      renderScoreboard();
       break;
     case 'Event': {
       const ownId = session?.welcome.entity_id;
@@ -161,6 +167,12 @@ function onDisconnect() {
   session = null;
 }
 
+/** The scoreboard, marking the own entity, or the one a spectator follows. */
+function renderScoreboard() {
+  const s = session;
+  scoreboard.render(s ? (s.camera ? s.camera.following : s.welcome.entity_id) : null);
+}
+
 /** @param {import('./net.js').NetStatus} st */
 function onStatus(st) {
   if (st.state === 'playing') showStatus('');
@@ -210,7 +222,19 @@ function frame(now) {
   /** @type {import('./render.js').OwnView | null} */
   let own = null;
   let camera = { x: 0, y: 0 };
-  if (s) {
+  if (s && s.camera) {
+    // A spectator: no prediction and no inputs; the camera pans or follows.
+    const sampled = input.sample();
+    s.camera.pan(sampled.move_x, sampled.move_y, elapsed);
+    const entities = s.interp.sample(s.clock.renderTick(now), 0);
+    camera = s.camera.position(entities, s.welcome.map);
+    renderer.draw({ map: s.welcome.map, camera, entities, own: null, names: scoreboard.names });
+    $('banner').hidden = true;
+    const label = s.camera.label((id) => scoreboard.nameOf(id));
+    if ($('spectating').textContent !== label) $('spectating').textContent = label;
+    $('spectating').hidden = false;
+  } else if (s) {
+    $('spectating').hidden = true;
     const p = s.predictor;
     const tickMs = 1000 / s.welcome.tick_rate;
     const sampled = input.sample();
@@ -243,6 +267,7 @@ function frame(now) {
   } else {
     renderer.draw({ map: null, camera, entities: [], own: null, names: scoreboard.names });
     $('banner').hidden = true;
+    $('spectating').hidden = true;
   }
   if (now - lastHud > 250) {
     lastHud = now;
@@ -277,7 +302,9 @@ function stats() {
     pingMs,
     kbpsIn: (meters.bytesIn.perSecond(now) * 8) / 1000,
     snapshotsPerSec: meters.snapshots.perSecond(now),
-    ownEntityId: s ? s.welcome.entity_id : null,
+    ownEntityId: s && !s.camera ? s.welcome.entity_id : null,
+    spectator: !!s?.camera,
+    following: s?.camera ? s.camera.following : null,
     room: s ? s.welcome.room : null,
     ownPosition: p && p.ready ? { x: p.pos[0], y: p.pos[1] } : null,
     predictionErrorPx: p ? p.lastError : 0,
@@ -290,11 +317,36 @@ function stats() {
   world: () => (session?.world ? session.world.entities.map((e) => ({ ...e })) : []),
   /** The input seq the server last acknowledged. */
   lastAck: () => (session ? session.lastAck : 0),
+  /** The scoreboard as last received. */
+  scores: () => scoreboard.entries.map((e) => ({ ...e })),
 };
 
 const lobby = new Lobby({ root: $('lobby'), currentRoom: () => session?.welcome.room ?? null });
 window.addEventListener('keydown', (e) => {
   if (e.code === 'KeyM' && !e.repeat && $('join').hidden) lobby.toggle();
+});
+
+// Spectators follow a player: Tab (Shift+Tab back) cycles through the scoreboard, 1-9 pick its
+// rows, a click on a name picks that player.
+window.addEventListener('keydown', (e) => {
+  const cam = session?.camera;
+  if (!cam || e.target instanceof HTMLInputElement) return;
+  const ranked = rankEntries(scoreboard.entries);
+  if (e.code === 'Tab') {
+    e.preventDefault();
+    cam.cycle(ranked, e.shiftKey ? -1 : 1);
+  } else if (/^Digit[1-9]$/.test(e.code)) {
+    const row = ranked[Number(e.code.slice(5)) - 1];
+    if (row) cam.follow(row.entity);
+  } else return;
+  renderScoreboard();
+});
+$('scoreboard').addEventListener('click', (e) => {
+  const cam = session?.camera;
+  const row = e.target instanceof Element ? e.target.closest('[data-entity]') : null;
+  if (!cam || !(row instanceof HTMLElement)) return;
+  cam.follow(Number(row.dataset.entity));
+  renderScoreboard();
 });
 
 const form = /** @type {HTMLFormElement} */ ($('join-form'));
@@ -309,8 +361,11 @@ form.addEventListener('submit', (e) => {
   join(nameInput.value);
 });
 
-const fromUrl = new URLSearchParams(location.search).get('name');
-if (fromUrl !== null && cleanName(fromUrl)) join(fromUrl);
+const page = new URLSearchParams(location.search);
+const fromUrl = page.get('name');
+// A spectator needs no name: `/?room=3&spectate=1` starts watching at once.
+if (page.get('spectate') === '1' || page.get('spectate') === 'true') join(fromUrl ?? 'spectator');
+else if (fromUrl !== null && cleanName(fromUrl)) join(fromUrl);
 else {
   showJoin(true);
   nameInput.focus();

@@ -16,7 +16,7 @@ export const MAX_NAME_CHARS = 24;
 export const MAX_NOTICE_CHARS = 200;
 
 /**
- * @typedef {{type: 'Hello', protocol_version: number, name: string}} HelloMsg
+ * @typedef {{type: 'Hello', protocol_version: number, name: string, resume: string | null}} HelloMsg
  * @typedef {{type: 'Input', seq: number, move_x: number, move_y: number, aim: number, fire: boolean}} InputMsg
  * @typedef {{type: 'Ping', nonce: number}} PingMsg
  * @typedef {HelloMsg | InputMsg | PingMsg} ClientMsg
@@ -24,7 +24,8 @@ export const MAX_NOTICE_CHARS = 200;
  * @typedef {{x: number, y: number, w: number, h: number}} WallInfo
  * @typedef {{name: string, width: number, height: number, walls: WallInfo[]}} MapInfo
  * @typedef {{type: 'Welcome', protocol_version: number, client_id: number, entity_id: number,
- *   tick_rate: number, snapshot_rate: number, tick: number, map: MapInfo, room: number}} WelcomeMsg
+ *   tick_rate: number, snapshot_rate: number, tick: number, map: MapInfo, room: number,
+ *   resume_token: string, spectator: boolean}} WelcomeMsg
  * @typedef {{type: 'Snapshot', ack: number, body: Uint8Array}} SnapshotMsg
  * @typedef {{type: 'Pong', nonce: number, tick: number}} PongMsg
  * @typedef {{entity: number, name: string, kills: number, deaths: number, bot: boolean}} ScoreEntry
@@ -75,6 +76,8 @@ export function decodeServerMsg(bytes) {
         tick: r.u32(),
         map: readMap(r),
         room: r.u32(),
+        resume_token: r.string(),
+        spectator: r.bool(),
       };
       break;
     case 1:
@@ -128,6 +131,12 @@ export function encodeClientMsg(msg) {
       w.u32(0);
       w.u16(msg.protocol_version);
       w.string(msg.name);
+      if (msg.resume) {
+        w.u8(1);
+        w.string(msg.resume);
+      } else {
+        w.u8(0);
+      }
       break;
     case 'Input':
       w.u32(1);
@@ -160,7 +169,7 @@ export function decodeClientMsg(bytes) {
   let msg;
   switch (variant) {
     case 0:
-      msg = { type: 'Hello', protocol_version: r.u16(), name: r.string() };
+      msg = { type: 'Hello', protocol_version: r.u16(), name: r.string(), resume: r.option(() => r.string()) };
       break;
     case 1:
       msg = { type: 'Input', seq: r.u32(), move_x: r.f32(), move_y: r.f32(), aim: r.f32(), fire: r.bool() };

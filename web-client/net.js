@@ -1,10 +1,12 @@
 // The game connection: one WebSocket at a time to /ws, Hello on open, a Ping every second, and
 // reconnection with backoff when it drops (except after a version mismatch, or when stopped).
+// The Welcome's resume token is kept in the tab's sessionStorage and sent in the next Hello, so
+// that a dropped connection (or a reload) comes back to the same seat, entity and score.
 // Messages are decoded here and handed to the caller; no game logic lives in this file.
 
 import { DecodeError } from './codec.js';
 import { PROTOCOL_VERSION, decodeServerMsg, encodeClientMsg } from './messages.js';
-import { VERSION_MISMATCH, backoffMs, describeClose } from './close.js';
+import { RECONNECTING, RESUME_REFUSED, SESSION_REPLACED, VERSION_MISMATCH, backoffMs, describeClose } from './close.js';
 
 /**
  * @typedef {import('./messages.js').ServerMsg} ServerMsg
@@ -13,14 +15,16 @@ import { VERSION_MISMATCH, backoffMs, describeClose } from './close.js';
  *   text: string, attempt: number, retryAt?: number}} NetStatus
  */
 
-/** Query parameters of the page that the game socket is given as they are: a join token, and
- * the room of a share link (`/?room=ID`, with `key=K` for a private room). */
-const FORWARDED_PARAMS = ['token', 'room', 'key'];
+/** Query parameters of the page that the game socket is given as they are. */
+const FORWARDED_PARAMS = ['token', 'room', 'key', 'spectate'];
+
+/** Where a tab keeps its resume token (sessionStorage: per tab, gone with the tab). */
+export const RESUME_KEY = 'tickwire.resume';
 
 /**
  * The WebSocket URL of the game on the page's host: wss:// when the page is https. A join token
- * in the page's address (`/?token=…`, from a game's own backend) and a room (`/?room=ID`) are
- * passed on to the socket.
+ * (`/?token=…`, from a game's own backend), a room (`/?room=3`, with `key=K` for a private room)
+ * and spectating (`/?room=3&spectate=1`) in the page's address are passed on to the socket.
  * @param {{protocol: string, host: string, search?: string}} location
  * @returns {string}
  */
@@ -36,6 +40,31 @@ export function gameSocketUrl(location) {
   return `${scheme}//${location.host}/ws${rest ? `?${rest}` : ''}`;
 }
 
+/**
+ * The socket URL for a resume: `url` with the `resume` flag, which lets the resume token stand in
+ * for an expired join token (the token itself travels in the Hello, not in the URL).
+ * @param {string} url
+ * @returns {string}
+ */
+export function resumeUrl(url) {
+  return `${url}${url.includes('?') ? '&' : '?'}resume`;
+}
+
+/** @returns {{getItem(k: string): string | null, setItem(k: string, v: string): void, removeItem(k: string): void}} */
+function tabStorage() {
+  try {
+    if (globalThis.sessionStorage) return globalThis.sessionStorage;
+  } catch {
+    // Storage can be disabled; then the token lives as long as the page.
+  }
+  const map = new Map();
+  return {
+    getItem: (k) => map.get(k) ?? null,
+    setItem: (k, v) => void map.set(k, v),
+    removeItem: (k) => void map.delete(k),
+  };
+}
+
 /** A connection that has not been welcomed this long after it was opened is given up and retried. */
 export const CONNECT_TIMEOUT_MS = 5000;
 
@@ -45,7 +74,8 @@ export class Connection {
    *   onMessage: (msg: ServerMsg, bytes: number) => void,
    *   onStatus: (status: NetStatus) => void,
    *   onDisconnect?: () => void,
-   *   WebSocketImpl?: typeof WebSocket, now?: () => number}} opts
+   *   WebSocketImpl?: typeof WebSocket, now?: () => number,
+   *   storage?: {getItem(k: string): string | null, setItem(k: string, v: string): void, removeItem(k: string): void}}} opts
    */
   constructor(opts) {
     this.url = opts.url;
@@ -55,6 +85,7 @@ export class Connection {
     this.onDisconnect = opts.onDisconnect ?? (() => {});
     this.WebSocketImpl = opts.WebSocketImpl ?? globalThis.WebSocket;
     this.now = opts.now ?? (() => performance.now());
+    this.storage = opts.storage ?? tabStorage();
     /** @type {WebSocket | null} */
     this.ws = null;
     this.attempt = 0;
@@ -74,12 +105,32 @@ export class Connection {
     this.connect();
   }
 
-  /** Closes the connection for good. */
+  /** Closes the connection for good (1000: the server frees the seat; the token is forgotten). */
   stop() {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    this.keepResumeToken('');
     this.teardown(1000, 'leaving');
     this.onStatus({ state: 'stopped', text: 'Disconnected.', attempt: this.attempt });
+  }
+
+  /** The resume token of this tab's seat, if it has one. @returns {string | null} */
+  resumeToken() {
+    try {
+      return this.storage.getItem(RESUME_KEY) || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** @param {string} token an empty token forgets the seat */
+  keepResumeToken(token) {
+    try {
+      if (token) this.storage.setItem(RESUME_KEY, token);
+      else this.storage.removeItem(RESUME_KEY);
+    } catch {
+      // Without storage a reload joins afresh; a dropped connection still resumes (see connect).
+    }
   }
 
   /** @returns {boolean} */
@@ -103,7 +154,8 @@ export class Connection {
    * @param {string} why
    */
   restart(why) {
-    this.teardown(1000, why.slice(0, 100));
+    // Not 1000: the server holds the seat, and the next connection takes it back.
+    this.teardown(RECONNECTING, why.slice(0, 100));
     this.scheduleRetry({ text: `${why}. Reconnecting…`, retry: true, minDelayMs: 0 });
   }
 
@@ -113,10 +165,12 @@ export class Connection {
     let opened = false;
     /** @type {{code: number, reason: string} | null} */
     let kick = null;
-    this.onStatus({ state: 'connecting', text: this.attempt ? `Reconnecting (attempt ${this.attempt + 1})…` : 'Connecting…', attempt: this.attempt });
+    const resume = this.resumeToken();
+    const text = resume ? 'Reconnecting…' : this.attempt ? `Reconnecting (attempt ${this.attempt + 1})…` : 'Connecting…';
+    this.onStatus({ state: 'connecting', text, attempt: this.attempt });
     let ws;
     try {
-      ws = new this.WebSocketImpl(this.url);
+      ws = new this.WebSocketImpl(resume ? resumeUrl(this.url) : this.url);
     } catch (e) {
       this.scheduleRetry({ text: `Cannot open a connection to ${this.url}: ${e}`, retry: true, minDelayMs: 0 });
       return;
@@ -136,7 +190,7 @@ export class Connection {
     ws.onopen = () => {
       opened = true;
       this.onStatus({ state: 'open', text: 'Joining…', attempt: this.attempt });
-      this.send({ type: 'Hello', protocol_version: PROTOCOL_VERSION, name: this.name });
+      this.send({ type: 'Hello', protocol_version: PROTOCOL_VERSION, name: this.name, resume });
       this.ping();
       this.pingTimer = setInterval(() => this.ping(), 1000);
     };
@@ -154,6 +208,7 @@ export class Connection {
       }
       if (msg.type === 'Welcome') {
         this.welcomed = true;
+        this.keepResumeToken(msg.resume_token);
         clearTimeout(this.connectTimer);
         this.attempt = 0;
         this.onStatus({ state: 'playing', text: '', attempt: 0 });
@@ -168,6 +223,8 @@ export class Connection {
       const code = kick ? kick.code : ev.code;
       const reason = kick ? kick.reason : ev.reason;
       if (this.stopped) return;
+      // A refused token is spent: the next attempt joins afresh.
+      if (code === RESUME_REFUSED || code === SESSION_REPLACED) this.keepResumeToken('');
       const what = describeClose(code, reason, opened);
       if (!what.retry || code === VERSION_MISMATCH) {
         this.onStatus({ state: 'failed', text: what.text, attempt: this.attempt });

@@ -35,7 +35,7 @@ export class Scoreboard {
     return this.names.get(id) ?? `#${id}`;
   }
 
-  /** @param {number | null} ownId */
+  /** @param {number | null} ownId the row to mark: the own entity, or the one a spectator follows */
   render(ownId) {
     const rows = rankEntries(this.entries).slice(0, 12);
     this.el.replaceChildren();
@@ -46,6 +46,7 @@ export class Scoreboard {
     for (const e of rows) {
       const row = document.createElement('div');
       row.className = 'sb-row' + (e.entity === ownId ? ' sb-own' : '') + (e.bot ? ' sb-bot' : '');
+      row.dataset.entity = String(e.entity);
       const name = document.createElement('span');
       name.textContent = e.bot ? `${e.name} ⚙` : e.name;
       const k = document.createElement('span');

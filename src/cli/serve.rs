@@ -49,6 +49,13 @@ pub struct ServeArgs {
     /// stops.
     #[arg(long, env = "TICKWIRE_EMPTY_ROOM_TTL", default_value_t = 30)]
     empty_room_ttl: u64,
+    /// Seconds a player whose connection dropped keeps its seat, entity and score (held still and
+    /// safe) for it to come back with its resume token; 0 frees the seat at once.
+    #[arg(long, env = "TICKWIRE_RECONNECT_WINDOW", default_value_t = 20)]
+    reconnect_window: u64,
+    /// Spectators one room accepts at once (`/ws?room=ID&spectate=1`); 0 refuses spectators.
+    #[arg(long, env = "TICKWIRE_MAX_SPECTATORS", default_value_t = 32)]
+    max_spectators: usize,
     /// Seconds a shutdown (SIGTERM) lets running matches go on, with a countdown shown to the
     /// players, before every session is closed; it ends sooner when every player has left.
     #[arg(long, env = "TICKWIRE_SHUTDOWN_GRACE", default_value_t = 30)]
@@ -151,6 +158,8 @@ impl ServeArgs {
             seed: self.seed,
             shutdown_grace: Duration::from_secs(self.shutdown_grace),
             empty_room_ttl: Duration::from_secs(self.empty_room_ttl),
+            reconnect_window: Duration::from_secs(self.reconnect_window),
+            max_spectators: self.max_spectators,
             view_radius: aoi.then_some(radius),
             tls: self.tls_files()?,
             echo: self.echo,

@@ -690,3 +690,152 @@ async fn a_page_with_a_join_token_joins_under_the_tokens_name() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_loses_its_socket_comes_back_to_its_entity_and_score() {
+    use tickwire_client::{GameClient, Received};
+    use tickwire_protocol::{ClientMsg, Input, ServerMsg};
+    let Some(program) = chromium_or_skip(
+        "browser::a_page_that_loses_its_socket_comes_back_to_its_entity_and_score",
+    ) else {
+        return;
+    };
+    let server = crate::resume::start_duel(Duration::from_secs(20)).await;
+    // The page goes through a proxy whose connections the test can cut.
+    let proxy = crate::cut_proxy::CutProxy::start(server.local_addr()).await;
+    let mut chrome = Chromium::launch(&program).await;
+    let mut page = chrome
+        .open(&format!("http://{}/?name=ada", proxy.addr()))
+        .await;
+    let own = wait_joined(&mut page, &chrome).await;
+
+    // A Rust client shoots the page's player (which stands still) until it has died once: a
+    // score of its own that a fresh join would not have.
+    let mut bob = tokio::time::timeout(LIMIT, GameClient::join(server.local_addr(), "bob"))
+        .await
+        .expect("in time")
+        .expect("join");
+    let target = EntityId(own);
+    let mut deaths = 0;
+    for seq in 1..=3_000 {
+        match tokio::time::timeout(LIMIT, bob.recv()).await {
+            Ok(Ok(Received::Message(ServerMsg::Scoreboard(scores)))) => {
+                deaths = scores
+                    .iter()
+                    .find(|s| s.entity == target)
+                    .map_or(0, |s| s.deaths);
+            }
+            Ok(Ok(Received::Snapshot { .. })) => {}
+            Ok(Ok(_)) => continue,
+            other => panic!("bob: {:?}", other.map(|r| r.map(|_| ()))),
+        }
+        if deaths > 0 {
+            break;
+        }
+        let Some(world) = bob.world() else { continue };
+        let mine = bob.welcome.as_ref().expect("welcome").entity_id;
+        let (Some(me), Some(it)) = (world.entity(mine), world.entity(target)) else {
+            continue;
+        };
+        let aim = ((it.y - me.y) as f32).atan2((it.x - me.x) as f32);
+        let input = Input {
+            seq,
+            aim,
+            fire: true,
+            ..Input::default()
+        };
+        bob.send(&ClientMsg::Input(input)).await.expect("send");
+    }
+    assert!(deaths > 0, "bob scores on the page's player");
+    wait_for(LIMIT, "the page's scoreboard shows the death", async || {
+        let scores = page.eval("window.tickwire.scores()").await;
+        let line = scores
+            .as_array()
+            .and_then(|a| a.iter().find(|s| s["entity"] == own))
+            .cloned();
+        match line {
+            Some(l) if l["deaths"] == deaths => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+
+    // The network drops: no close frame either way.
+    assert!(proxy.cut() > 0, "the page had a connection to cut");
+    wait_for(LIMIT, "the server holds the seat", async || {
+        let held = server.shared().metrics.seats_held.get();
+        (held == 1)
+            .then_some(())
+            .ok_or(format!("{held} seats held"))
+    })
+    .await;
+    // The page reconnects by itself, to the same entity, with its score.
+    wait_for(LIMIT, "the page is back in its seat", async || {
+        let v = page
+            .eval("({ stats: window.tickwire.stats(), scores: window.tickwire.scores() })")
+            .await;
+        let line = v["scores"]
+            .as_array()
+            .and_then(|a| a.iter().find(|s| s["entity"] == own))
+            .cloned()
+            .unwrap_or_default();
+        // The page may not have noticed the cut yet: it is back once the server resumed it.
+        let back = server.shared().metrics.seats_resumed.get() == 1
+            && v["stats"]["connected"] == true
+            && v["stats"]["ownEntityId"] == own
+            && line["deaths"] == deaths
+            && line["name"] == "ada";
+        back.then_some(())
+            .ok_or(format!("{v}\nconsole:\n{}", page.console().join("\n")))
+    })
+    .await;
+    assert_eq!(server.shared().metrics.seats_resumed.get(), 1);
+    page.screenshot(&artifact("resumed.png")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spectator_page_watches_the_whole_world_and_follows_a_player() {
+    let Some(program) =
+        chromium_or_skip("browser::a_spectator_page_watches_the_whole_world_and_follows_a_player")
+    else {
+        return;
+    };
+    let server = harness::start(3).await;
+    let player = harness::join(&server, "ada").await;
+    let ada = player.welcome.as_ref().expect("welcome").entity_id.0;
+    let mut chrome = Chromium::launch(&program).await;
+    let url = format!("http://{}/?room=1&spectate=1", server.local_addr());
+    let mut page = chrome.open(&url).await;
+    wait_for(JOIN_LIMIT, "the page spectates the whole world", async || {
+        let v = page
+            .eval("typeof window.tickwire === 'object' && ({ stats: window.tickwire.stats(), label: document.getElementById('spectating').textContent })")
+            .await;
+        let whole = server_frame(&server).map_or(0, |f| f.state.entities.len());
+        let ok = v["stats"]["spectator"] == true
+            && v["stats"]["ownEntityId"].is_null()
+            && v["stats"]["entities"].as_u64() == Some(whole as u64)
+            && v["label"].as_str().is_some_and(|l| l.starts_with("Spectating"));
+        ok.then_some(()).ok_or(format!("{v}, server {whole}"))
+    })
+    .await;
+    // Clicking a name in the scoreboard follows that player.
+    page.eval(&format!(
+        "document.querySelector('#scoreboard [data-entity=\"{ada}\"]').click()"
+    ))
+    .await;
+    wait_for(LIMIT, "the page follows ada", async || {
+        let v = page
+            .eval("typeof window.tickwire === 'object' && ({ stats: window.tickwire.stats(), label: document.getElementById('spectating').textContent })")
+            .await;
+        (v["stats"]["following"] == ada && v["label"].as_str().is_some_and(|l| l.contains("ada")))
+            .then_some(())
+            .ok_or(format!("{v}"))
+    })
+    .await;
+    let rooms = server.shared().lobby.rooms(true);
+    assert_eq!(
+        rooms.first().map(|r| (r.players, r.spectators)),
+        Some((1, 1))
+    );
+    page.screenshot(&artifact("spectating.png")).await;
+}

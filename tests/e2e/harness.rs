@@ -127,6 +127,8 @@ pub fn arena_config() -> ServerConfig {
         view_radius: Some(ARENA_VIEW_RADIUS),
         // Clients still connected keep a drain going for the whole grace: keep tests quick.
         shutdown_grace: Duration::from_secs(1),
+        // Tests that drop a client expect its seat freed at once; the resume tests set a window.
+        reconnect_window: Duration::ZERO,
         ..ServerConfig::default()
     }
 }

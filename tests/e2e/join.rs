@@ -58,6 +58,7 @@ async fn hello_and_wait_close(addr: SocketAddr, version: u16) -> (Option<String>
     c.send(&ClientMsg::Hello(Hello {
         protocol_version: version,
         name: "old".into(),
+        resume: None,
     }))
     .await
     .expect("send");

@@ -110,6 +110,7 @@ async fn a_full_room_refuses_with_4002() {
         tickwire_protocol::Hello {
             protocol_version: tickwire_protocol::PROTOCOL_VERSION,
             name: "late".into(),
+            resume: None,
         },
     ))
     .await

@@ -37,6 +37,41 @@ test('the socket URL follows the page scheme', () => {
     'a join token is passed on, other page parameters are not',
   );
   assert.equal(gameSocketUrl({ protocol: 'http:', host: 'h', search: '?token=' }), 'ws://h/ws');
+  assert.equal(
+    gameSocketUrl({ protocol: 'http:', host: 'h', search: '?name=x&room=3&spectate=1' }),
+    'ws://h/ws?room=3&spectate=1',
+    'a room and spectating are passed on',
+  );
+});
+
+test('a dropped connection comes back with its resume token; a refused token joins afresh', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  try {
+    const { conn, statuses } = setup();
+    conn.start();
+    let ws = FakeSocket.all[0];
+    ws.open();
+    ws.receive(hexToBytes(hex.server_welcome));
+    const token = '7-00112233445566778899aabbccddeeff';
+    assert.equal(conn.resumeToken(), token, "the Welcome's token is kept");
+    ws.drop(1006);
+    mock.timers.tick(1000);
+    ws = FakeSocket.all[1];
+    assert.equal(ws.url, 'ws://example/ws?resume');
+    assert.ok(statuses.some((s) => s.text === 'Reconnecting…'), 'a short reconnecting state');
+    ws.open();
+    assert.deepEqual(decodeClientMsg(ws.sent[0]), { type: 'Hello', protocol_version: 3, name: 'ada', resume: token });
+    ws.drop(4010, 'the seat is gone');
+    assert.equal(conn.resumeToken(), null, 'a refused token is forgotten');
+    mock.timers.tick(1500);
+    ws = FakeSocket.all[2];
+    assert.equal(ws.url, 'ws://example/ws');
+    ws.open();
+    assert.equal(decodeClientMsg(ws.sent[0]).resume, null);
+    conn.stop();
+  } finally {
+    mock.timers.reset();
+  }
 });
 
 test('hello on open, then messages are decoded and handed over', () => {
@@ -47,7 +82,7 @@ test('hello on open, then messages are decoded and handed over', () => {
     const ws = FakeSocket.all[0];
     ws.open();
     const hello = decodeClientMsg(ws.sent[0]);
-    assert.deepEqual(hello, { type: 'Hello', protocol_version: PROTOCOL_VERSION, name: 'ada' });
+    assert.deepEqual(hello, { type: 'Hello', protocol_version: PROTOCOL_VERSION, name: 'ada', resume: null });
     assert.equal(decodeClientMsg(ws.sent[1]).type, 'Ping');
     ws.receive(hexToBytes(hex.server_welcome));
     assert.equal(messages[0].type, 'Welcome');

@@ -58,6 +58,10 @@ impl Game for ArenaGame {
         self.world.remove_player(PlayerId(player.0));
     }
 
+    fn set_away(&mut self, player: PlayerHandle, away: bool) {
+        self.world.set_away(PlayerId(player.0), away);
+    }
+
     fn step(&mut self, inputs: &[(PlayerHandle, Input)]) {
         self.inputs.clear();
         self.inputs
@@ -94,7 +98,12 @@ impl Game for ArenaGame {
             .into_iter()
             .map(|s| ScoreEntry {
                 entity: EntityId(s.entity.0),
-                name: s.name,
+                // The wire's scoreboard has no away flag: the name carries it.
+                name: if s.away {
+                    format!("{} (away)", s.name)
+                } else {
+                    s.name
+                },
                 kills: s.kills,
                 deaths: s.deaths,
                 bot: s.is_bot,

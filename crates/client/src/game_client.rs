@@ -119,10 +119,38 @@ impl GameClient {
     }
 
     /// Joins as `name` on an already connected client.
-    pub async fn join_with(mut c: GameClient, name: &str) -> Result<GameClient, ClientError> {
+    pub async fn join_with(c: GameClient, name: &str) -> Result<GameClient, ClientError> {
+        GameClient::hello(c, name, None).await
+    }
+
+    /// Takes back a held seat: connects to `ws://addr/ws?resume` and says `Hello` with `token`
+    /// (an earlier [`GameClient::resume_token`]). The same entity and score come back, with a
+    /// new token; a refused token ends in [`ClientError::Closed`] with
+    /// [`close::RESUME_REFUSED`](tickwire_protocol::close::RESUME_REFUSED).
+    pub async fn resume(addr: SocketAddr, token: &str) -> Result<GameClient, ClientError> {
+        let c = GameClient::connect_path(addr, "/ws?resume").await?;
+        GameClient::hello(c, "", Some(token)).await
+    }
+
+    /// Watches room `room` as a spectator (`/ws?room=ID&spectate=1`): no entity, the whole
+    /// world, and no inputs to send (the server closes a spectator that sends one).
+    pub async fn spectate(addr: SocketAddr, room: u32) -> Result<GameClient, ClientError> {
+        let path = format!("/ws?room={room}&spectate=1");
+        let c = GameClient::connect_path(addr, &path).await?;
+        GameClient::hello(c, "spectator", None).await
+    }
+
+    /// Says `Hello` as `name` (resuming with `resume` when given) on a connected client,
+    /// returning once the welcome arrived.
+    pub async fn hello(
+        mut c: GameClient,
+        name: &str,
+        resume: Option<&str>,
+    ) -> Result<GameClient, ClientError> {
         c.send(&ClientMsg::Hello(Hello {
             protocol_version: PROTOCOL_VERSION,
             name: name.into(),
+            resume: resume.map(str::to_owned),
         }))
         .await?;
         loop {
@@ -134,6 +162,21 @@ impl GameClient {
                 _ => {}
             }
         }
+    }
+
+    /// The token that takes this client's seat back if its connection drops (`None` when the
+    /// server holds no seats, or for a spectator).
+    pub fn resume_token(&self) -> Option<&str> {
+        self.welcome
+            .as_ref()
+            .map(|w| w.resume_token.as_str())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// Drops the connection without a close frame, as a lost network would (the server holds
+    /// the seat for a resume). Consumes the client.
+    pub fn drop_connection(self) {
+        drop(self.ws);
     }
 
     /// Sends a message.

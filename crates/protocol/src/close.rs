@@ -37,3 +37,11 @@ pub const IDLE: u16 = 4006;
 pub const KICKED: u16 = 4007;
 /// An operator closed the room. Clients may quick join another.
 pub const ROOM_CLOSED: u16 = 4008;
+/// The `Hello`'s resume token was refused: its seat's window ran out (the seat is gone), it was
+/// already used, or its room stopped. The client joins fresh.
+pub const RESUME_REFUSED: u16 = 4010;
+/// The room has its most spectators (`--max-spectators`).
+pub const SPECTATORS_FULL: u16 = 4011;
+/// The player's seat was resumed on another connection (with this session's resume token):
+/// this one ends, and should not reconnect by itself.
+pub const SESSION_REPLACED: u16 = 4012;

@@ -7,7 +7,7 @@
 
 use bincode::config::{Configuration, Limit, LittleEndian, Varint};
 
-use crate::message::{MAX_NAME_CHARS, MAX_NOTICE_CHARS};
+use crate::message::{MAX_NAME_CHARS, MAX_NOTICE_CHARS, MAX_RESUME_TOKEN_CHARS};
 use crate::{ClientMsg, CodecError, ServerMsg};
 
 /// Largest client message the server accepts, in bytes (WebSocket payload).
@@ -44,7 +44,7 @@ pub fn encode_server(msg: &ServerMsg, out: &mut Vec<u8>) -> Result<(), CodecErro
 }
 
 /// Decodes one client message from exactly `bytes`, and checks its values
-/// (finite floats, name length).
+/// (finite floats, name and resume token length).
 pub fn decode_client(bytes: &[u8]) -> Result<ClientMsg, CodecError> {
     if bytes.len() > MAX_CLIENT_MSG {
         return Err(CodecError::TooLarge {
@@ -63,6 +63,13 @@ pub fn decode_client(bytes: &[u8]) -> Result<ClientMsg, CodecError> {
         }
         ClientMsg::Hello(h) if h.name.chars().count() > MAX_NAME_CHARS => {
             Err(CodecError::Invalid("name too long"))
+        }
+        ClientMsg::Hello(h)
+            if h.resume
+                .as_ref()
+                .is_some_and(|t| t.chars().count() > MAX_RESUME_TOKEN_CHARS) =>
+        {
+            Err(CodecError::Invalid("resume token too long"))
         }
         _ => Ok(msg),
     }

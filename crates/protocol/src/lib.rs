@@ -31,8 +31,9 @@ pub use delta_body::{Baselines, DeltaBody};
 pub use error::{CodecError, DeltaError};
 pub use ids::{ClientId, EntityId, Tick};
 pub use message::{
-    ClientMsg, GameEventMsg, Hello, Input, Kick, MAX_NAME_CHARS, MAX_NOTICE_CHARS, MapInfo, Notice,
-    Ping, Pong, ScoreEntry, ServerMsg, SnapshotMsg, WallInfo, Welcome,
+    ClientMsg, GameEventMsg, Hello, Input, Kick, MAX_NAME_CHARS, MAX_NOTICE_CHARS,
+    MAX_RESUME_TOKEN_CHARS, MapInfo, Notice, Ping, Pong, ScoreEntry, ServerMsg, SnapshotMsg,
+    WallInfo, Welcome,
 };
 pub use state::{EntityKind, EntityState, WorldState};
 

@@ -10,6 +10,9 @@ pub const MAX_NAME_CHARS: usize = 24;
 /// Longest [`Notice`] text, in characters; [`crate::codec::decode_server`] refuses longer ones.
 pub const MAX_NOTICE_CHARS: usize = 200;
 
+/// Longest resume token a `Hello` may carry, in characters.
+pub const MAX_RESUME_TOKEN_CHARS: usize = 64;
+
 /// What a client sends.
 ///
 /// `Hello` is variant 0 and its first field is the version, in every protocol version, so that a
@@ -31,6 +34,10 @@ pub struct Hello {
     pub protocol_version: u16,
     /// Display name, 1..=24 characters after trimming; the server cleans it up.
     pub name: String,
+    /// A resume token from an earlier [`Welcome::resume_token`]: take back that seat (same
+    /// entity, same score) instead of joining fresh. At most [`MAX_RESUME_TOKEN_CHARS`]
+    /// characters. Protocol version 3 added it.
+    pub resume: Option<String>,
 }
 
 /// The player's controls for one tick.
@@ -101,6 +108,12 @@ pub struct Welcome {
     pub map: MapInfo,
     /// The room joined, as the rooms API numbers it (for a share link).
     pub room: u32,
+    /// The token that takes this seat back after a dropped connection (see [`Hello::resume`]);
+    /// single use, and empty when the server holds no seats (or for a spectator).
+    pub resume_token: String,
+    /// True for a spectator: it controls no entity (`entity_id` is 0), sees the whole world and
+    /// sends no inputs. Protocol version 3 added it and `resume_token`.
+    pub spectator: bool,
 }
 
 /// The static part of the world a client draws and predicts against.

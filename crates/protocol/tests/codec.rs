@@ -59,6 +59,12 @@ fn client_messages() -> Vec<ClientMsg> {
         ClientMsg::Hello(Hello {
             protocol_version: PROTOCOL_VERSION,
             name: "Ada ✓".into(),
+            resume: None,
+        }),
+        ClientMsg::Hello(Hello {
+            protocol_version: PROTOCOL_VERSION,
+            name: "Ada".into(),
+            resume: Some("3-00112233445566778899aabbccddeeff".into()),
         }),
         ClientMsg::Input(Input {
             seq: 77,
@@ -92,6 +98,8 @@ fn server_messages() -> Vec<ServerMsg> {
                 }],
             },
             room: 7,
+            resume_token: "1-0123456789abcdef0123456789abcdef".into(),
+            spectator: false,
         }),
         ServerMsg::Snapshot(SnapshotMsg {
             ack: 300,
@@ -257,9 +265,22 @@ fn bad_values_are_rejected() {
     let hello = Hello {
         protocol_version: PROTOCOL_VERSION,
         name: "x".repeat(25),
+        resume: None,
     };
     codec::encode_client(&ClientMsg::Hello(hello), &mut bytes).expect("encode");
     assert!(codec::decode_client(&bytes).is_err());
+
+    bytes.clear();
+    let hello = Hello {
+        protocol_version: PROTOCOL_VERSION,
+        name: "x".into(),
+        resume: Some("f".repeat(65)),
+    };
+    codec::encode_client(&ClientMsg::Hello(hello), &mut bytes).expect("encode");
+    assert!(matches!(
+        codec::decode_client(&bytes),
+        Err(CodecError::Invalid(_))
+    ));
 
     let oversized = vec![0u8; MAX_CLIENT_MSG + 1];
     assert!(matches!(
@@ -301,6 +322,7 @@ fn hello_keeps_its_shape_across_versions() {
     let hello = Hello {
         protocol_version: 7,
         name: "a".into(),
+        resume: None,
     };
     codec::encode_client(&ClientMsg::Hello(hello), &mut bytes).expect("encode");
     assert_eq!(&bytes[..2], &[0, 7]);

@@ -28,6 +28,12 @@ pub struct ServerConfig {
     /// How long a room with no players keeps running (and stays in the room list, joinable by
     /// its number) before it stops.
     pub empty_room_ttl: std::time::Duration,
+    /// How long a player whose connection dropped (not one that left, was kicked or idled out)
+    /// keeps its seat, entity and score for it to resume with its token; zero frees the seat at
+    /// once. The seat counts against the room's capacity meanwhile.
+    pub reconnect_window: std::time::Duration,
+    /// Spectators one room accepts at once; they take no seat.
+    pub max_spectators: usize,
     /// How long a drain ([`crate::Server::shutdown`]) lets running matches go on before every
     /// session is closed with 1001; it ends sooner when every player has left.
     pub shutdown_grace: std::time::Duration,
@@ -64,6 +70,8 @@ impl Default for ServerConfig {
             room_capacity: 32,
             max_rooms: 64,
             empty_room_ttl: std::time::Duration::from_secs(30),
+            reconnect_window: std::time::Duration::from_secs(20),
+            max_spectators: 32,
             seed: 0x7153_3eed,
             shutdown_grace: std::time::Duration::from_secs(5),
             view_radius: None,
@@ -150,6 +158,8 @@ impl ServerConfig {
             ticks_per_snapshot: self.ticks_per_snapshot(),
             capacity: self.room_capacity,
             view_radius: self.view_radius,
+            hold_ticks: (self.reconnect_window.as_secs_f64() * f64::from(self.tick_rate)).ceil()
+                as u64,
         }
     }
 }

@@ -68,6 +68,14 @@ pub trait Game: Send + 'static {
         Vec::new()
     }
 
+    /// A player's connection dropped and the server holds its seat for it (`away` true), or it
+    /// came back (`away` false). While away, the room gives it no inputs. A game should make an
+    /// away player harmless and safe: the arena holds it still, lets it neither fire nor be hit,
+    /// and marks it "(away)" on the scoreboard. The default does nothing.
+    fn set_away(&mut self, player: PlayerHandle, away: bool) {
+        let _ = (player, away);
+    }
+
     /// News since the last call (the server calls it after every step).
     fn drain_news(&mut self) -> Vec<GameNews> {
         Vec::new()

@@ -15,9 +15,9 @@ use crate::admin::BanKey;
 use crate::client_addr::client_ip;
 use crate::conn_gate::Permit;
 use crate::join_token::{self, JoinClaims, RoomClaim, TokenRefusal};
-use crate::query::query_value;
+use crate::query::{query_flag, query_value};
 use crate::respond::{Body, text, typed};
-use crate::session::{Endpoint, run_session};
+use crate::session::{Admitted, Endpoint, run_session};
 use crate::shared::Shared;
 use crate::{admin, rooms_api, static_files, ws_edge};
 
@@ -46,7 +46,12 @@ pub(crate) async fn route(
     };
     Ok(match path.as_str() {
         "/ws" if listener == Listener::Public => {
-            upgrade(&mut req, shared, peer, permit, Endpoint::Game)
+            let endpoint = if query_flag(req.uri().query(), "spectate") {
+                Endpoint::Watch
+            } else {
+                Endpoint::Game
+            };
+            upgrade(&mut req, shared, peer, permit, endpoint)
         }
         "/echo" if listener == Listener::Public && shared.lobby.config().echo => {
             upgrade(&mut req, shared, peer, permit, Endpoint::Echo)
@@ -116,8 +121,11 @@ fn upgrade(
         );
     }
     let claims = match endpoint {
-        Endpoint::Game => match check_token(req, &shared) {
+        Endpoint::Game | Endpoint::Watch => match check_token(req, &shared) {
             Ok(claims) => claims,
+            // A resume token, which only a token holder was given, is enough to come back; the
+            // Hello must then carry one (`seating.rs`), and it keeps the token out of the URL.
+            Err(_) if endpoint == Endpoint::Game && query_flag(req.uri().query(), "resume") => None,
             Err(refusal) => {
                 shared.metrics.count_token_refused(refusal.label());
                 tracing::info!(%refusal, "refused a join");
@@ -136,12 +144,19 @@ fn upgrade(
         Endpoint::Echo => None,
     };
     let room = match endpoint {
-        Endpoint::Game => match room_asked(req, claims.as_ref(), &shared) {
+        Endpoint::Game | Endpoint::Watch => match room_asked(req, claims.as_ref(), &shared) {
             Ok(room) => room,
             Err((status, why)) => return text(status, &why),
         },
         Endpoint::Echo => RoomClaim::Any,
     };
+    if endpoint == Endpoint::Watch
+        && let Some(why) = spectators_full(room, &shared)
+    {
+        shared.metrics.spectators_refused.inc();
+        tracing::info!(%why, "refused a spectator");
+        return text(StatusCode::CONFLICT, &format!("{why}\n"));
+    }
     let client = client_ip(peer, req.headers(), shared.limits.trust_proxy);
     if let Some(refusal) = banned(&shared, client, claims.as_ref()) {
         return refusal;
@@ -172,7 +187,14 @@ fn upgrade(
                 // The connection's place in the limits lasts as long as the session.
                 let _permits = (permit, forwarded_permit);
                 match tokio::time::timeout(limit, fut).await {
-                    Ok(Ok(ws)) => run_session(ws, shared, endpoint, claims, room, client).await,
+                    Ok(Ok(ws)) => {
+                        let admitted = Admitted {
+                            claims,
+                            room,
+                            address: client,
+                        };
+                        run_session(ws, shared, endpoint, admitted).await
+                    }
                     Ok(Err(e)) => tracing::debug!(error = %e, "upgrade did not complete"),
                     Err(_) => tracing::debug!("upgrade did not complete in time"),
                 }
@@ -253,6 +275,18 @@ fn may_enter(shared: &Shared, id: u32, key: Option<&str>) -> bool {
             None => true,
             Some(k) => key == Some(k.as_str()),
         })
+}
+
+/// Whether a spectator would find room `room` at its most spectators (checked again, exactly,
+/// after the `Hello`: this look only saves a doomed upgrade).
+fn spectators_full(room: RoomClaim, shared: &Shared) -> Option<String> {
+    let RoomClaim::Id(id) = room else {
+        return None;
+    };
+    let max = shared.lobby.config().max_spectators;
+    let handle = shared.lobby.running_room(id)?;
+    (handle.spectators.load(std::sync::atomic::Ordering::Relaxed) >= max)
+        .then(|| format!("room {id} has its most spectators ({max})"))
 }
 
 /// With a join secret, the request's join token, checked, and its room running; without one,

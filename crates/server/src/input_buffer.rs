@@ -1,7 +1,7 @@
 //! `InputBuffer`: the bounded hand-off of one player's inputs from its session to its room.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use parking_lot::Mutex;
 use tickwire_protocol::Input;
@@ -14,11 +14,19 @@ pub const INPUT_BUFFER_CAP: usize = 8;
 /// stall does not leave the player's inputs permanently late.
 pub const JITTER_KEEP: usize = 3;
 
+/// The session is connected.
+const OPEN: u8 = 0;
+/// The player left: a clean close, a kick, an idle timeout. Its seat is freed.
+const LEFT: u8 = 1;
+/// The connection dropped: the room may hold the seat for the player to resume.
+const DROPPED: u8 = 2;
+
 /// Shared between a session (which pushes) and its room (which pops one per tick).
 #[derive(Debug, Default)]
 pub struct InputBuffer {
     queue: Mutex<VecDeque<Input>>,
-    closed: AtomicBool,
+    state: AtomicU8,
+    replaced: tokio::sync::Notify,
 }
 
 impl InputBuffer {
@@ -26,7 +34,8 @@ impl InputBuffer {
     pub fn new() -> InputBuffer {
         InputBuffer {
             queue: Mutex::new(VecDeque::with_capacity(INPUT_BUFFER_CAP)),
-            closed: AtomicBool::new(false),
+            state: AtomicU8::new(OPEN),
+            replaced: tokio::sync::Notify::new(),
         }
     }
 
@@ -53,14 +62,44 @@ impl InputBuffer {
         (q.pop_front(), skipped)
     }
 
-    /// Marks the session gone; the room removes the player at its next tick.
+    /// Marks the player gone for good (it left, was kicked or idled out); the room frees its
+    /// seat at its next tick. The first of `close` and [`InputBuffer::hang_up`] wins.
     pub fn close(&self) {
-        self.closed.store(true, Ordering::Release);
+        self.end(LEFT);
     }
 
-    /// True once the session is gone.
+    /// Marks the connection dropped; the room holds the seat for a resume when it holds seats,
+    /// and frees it otherwise. The first of [`InputBuffer::close`] and `hang_up` wins.
+    pub fn hang_up(&self) {
+        self.end(DROPPED);
+    }
+
+    /// The player's seat moved to another connection (a resume while this one still looked
+    /// open): this session should end. [`InputBuffer::replaced`] resolves.
+    pub fn replace(&self) {
+        self.end(LEFT);
+        self.replaced.notify_one();
+    }
+
+    /// Resolves once [`InputBuffer::replace`] was called (at once if it already was).
+    pub async fn replaced(&self) {
+        self.replaced.notified().await;
+    }
+
+    fn end(&self, how: u8) {
+        let _ = self
+            .state
+            .compare_exchange(OPEN, how, Ordering::AcqRel, Ordering::Acquire);
+    }
+
+    /// True once the session is gone, either way.
     pub fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::Acquire)
+        self.state.load(Ordering::Acquire) != OPEN
+    }
+
+    /// True when the session is gone because its connection dropped.
+    pub fn is_dropped(&self) -> bool {
+        self.state.load(Ordering::Acquire) == DROPPED
     }
 }
 
@@ -85,6 +124,19 @@ mod tests {
         // 8 held (13..=20); the room keeps JITTER_KEEP + 1 and takes the oldest of those.
         assert_eq!(skipped, INPUT_BUFFER_CAP - JITTER_KEEP - 1);
         assert_eq!(first.map(|i| i.seq), Some(17));
+    }
+
+    #[test]
+    fn the_first_ending_wins() {
+        let b = InputBuffer::new();
+        assert!(!b.is_closed());
+        b.hang_up();
+        b.close();
+        assert!(b.is_closed() && b.is_dropped());
+        let c = InputBuffer::new();
+        c.close();
+        c.hang_up();
+        assert!(c.is_closed() && !c.is_dropped());
     }
 
     #[test]

@@ -40,6 +40,7 @@ mod phase;
 pub mod process_stats;
 mod query;
 mod respond;
+pub mod resume_token;
 pub mod room;
 pub mod room_request;
 pub mod room_task;

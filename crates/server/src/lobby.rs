@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use parking_lot::Mutex;
-use tickwire_protocol::ClientId;
+use tickwire_protocol::{ClientId, Welcome};
 use tokio::sync::{oneshot, watch};
 
 use crate::config::ServerConfig;
@@ -12,7 +12,9 @@ use crate::game::NewGame;
 use crate::input_buffer::InputBuffer;
 use crate::metrics::Metrics;
 use crate::phase::Phase;
-use crate::room::{Joined, Room, RoomFull};
+
+use crate::resume_token::ResumeToken;
+use crate::room::{Joined, ResumeRefused, Room, RoomFull};
 use crate::room_request::{RoomPlan, RoomRequest};
 use crate::room_task::{RoomCommand, RoomHandle, spawn_room};
 
@@ -28,6 +30,9 @@ pub enum JoinError {
     /// The room asked for does not run (any more).
     #[error("no such room: {0}")]
     NoSuchRoom(u32),
+    /// A resume token was refused.
+    #[error("cannot resume: {0}")]
+    Resume(ResumeRefused),
 }
 
 /// Why a room could not be created.
@@ -68,6 +73,8 @@ pub struct RoomInfo {
     pub tick_rate: u32,
     /// Snapshots per second.
     pub snapshot_rate: u32,
+    /// Spectators watching now.
+    pub spectators: usize,
 }
 
 impl RoomInfo {
@@ -83,6 +90,7 @@ impl RoomInfo {
             private: room.is_private(),
             tick_rate: room.meta.tick_rate,
             snapshot_rate: room.meta.snapshot_rate,
+            spectators: room.spectators.load(Relaxed),
         }
     }
 }
@@ -180,6 +188,67 @@ impl Lobby {
             Some(Err(RoomFull)) => Err(JoinError::Full),
             None => Err(JoinError::NoSuchRoom(id)),
         }
+    }
+
+    /// Gives the seat of `token` back to a new session (see `Room::handle_resume`).
+    pub async fn resume(
+        &self,
+        token: &ResumeToken,
+        client: ClientId,
+        inputs: Arc<InputBuffer>,
+    ) -> Result<(RoomHandle, Joined), JoinError> {
+        self.check_open()?;
+        let stopped = JoinError::Resume(ResumeRefused::RoomStopped);
+        let room = self.running_room(token.room).ok_or(stopped)?;
+        let (reply, answer) = oneshot::channel();
+        let cmd = RoomCommand::Resume {
+            client,
+            token: *token,
+            inputs,
+            reply,
+        };
+        room.commands
+            .send(cmd)
+            .await
+            .map_err(|_| JoinError::Resume(ResumeRefused::RoomStopped))?;
+        match answer.await {
+            Ok(Ok(joined)) => Ok((room, joined)),
+            Ok(Err(refused)) => Err(JoinError::Resume(refused)),
+            Err(_) => Err(JoinError::Resume(ResumeRefused::RoomStopped)),
+        }
+    }
+
+    /// A spectator's welcome in room `id`, or with `None` in the room with the most players.
+    /// The caller counts the spectator in the handle's `spectators`.
+    pub async fn spectate(
+        &self,
+        id: Option<u32>,
+        client: ClientId,
+    ) -> Result<(RoomHandle, Welcome), JoinError> {
+        self.check_open()?;
+        let room = match id {
+            Some(id) => self.running_room(id).ok_or(JoinError::NoSuchRoom(id))?,
+            None => self.busiest_room().ok_or(JoinError::NoSuchRoom(0))?,
+        };
+        let (reply, answer) = oneshot::channel();
+        let gone = || JoinError::NoSuchRoom(room.id);
+        room.commands
+            .send(RoomCommand::Watch { client, reply })
+            .await
+            .map_err(|_| gone())?;
+        let welcome = answer.await.map_err(|_| gone())?;
+        Ok((room, welcome))
+    }
+
+    /// The running room with the most players (the oldest among equals), for a spectator that
+    /// names none.
+    pub fn busiest_room(&self) -> Option<RoomHandle> {
+        let mut rooms = self.rooms.lock();
+        rooms.retain(RoomHandle::is_running);
+        rooms
+            .iter()
+            .min_by_key(|r| (std::cmp::Reverse(r.players.load(Relaxed)), r.id))
+            .cloned()
     }
 
     /// Refuses joins once the server is shutting down.

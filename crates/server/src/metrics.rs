@@ -235,6 +235,18 @@ pub struct Metrics {
     /// Admin API requests refused for a missing or wrong admin token.
     pub admin_refused: Counter,
     admin_actions: Family<ActionLabels, Counter>,
+    /// Spectators watching now (they are not players).
+    pub spectators: Gauge,
+    /// Spectators refused because their room had its most.
+    pub spectators_refused: Counter,
+    /// Seats held for a player whose connection dropped.
+    pub seats_held: Counter,
+    /// Held seats taken back with their resume token.
+    pub seats_resumed: Counter,
+    /// Held seats freed because their reconnect window ran out.
+    pub seats_expired: Counter,
+    /// Resume tokens refused (the seat gone, used, still connected, or its room stopped).
+    pub resumes_refused: Counter,
     closes: Family<CloseLabels, Counter>,
     connections_refused: Family<RefusalLabels, Counter>,
     tokens_refused: Family<TokenLabels, Counter>,
@@ -270,6 +282,12 @@ impl Default for Metrics {
             bans_refused: Counter::default(),
             admin_refused: Counter::default(),
             admin_actions: Family::default(),
+            spectators: Gauge::default(),
+            spectators_refused: Counter::default(),
+            seats_held: Counter::default(),
+            seats_resumed: Counter::default(),
+            seats_expired: Counter::default(),
+            resumes_refused: Counter::default(),
             closes: Family::default(),
             connections_refused: Family::default(),
             tokens_refused: Family::default(),
@@ -289,6 +307,11 @@ impl Metrics {
             self.players.clone(),
         );
         r.register("tickwire_rooms", "Rooms running", self.rooms.clone());
+        r.register(
+            "tickwire_spectators",
+            "Spectators watching",
+            self.spectators.clone(),
+        );
         r.register(
             "tickwire_connections",
             "Open connections on the public port",
@@ -381,6 +404,31 @@ impl Metrics {
                 "tickwire_admin_refused",
                 "Admin API requests refused for a missing or wrong admin token",
                 &self.admin_refused,
+            ),
+            (
+                "tickwire_spectators_refused",
+                "Spectators refused because their room had its most",
+                &self.spectators_refused,
+            ),
+            (
+                "tickwire_seats_held",
+                "Seats held for players whose connection dropped",
+                &self.seats_held,
+            ),
+            (
+                "tickwire_seats_resumed",
+                "Held seats taken back with a resume token",
+                &self.seats_resumed,
+            ),
+            (
+                "tickwire_seats_expired",
+                "Held seats freed when their reconnect window ran out",
+                &self.seats_expired,
+            ),
+            (
+                "tickwire_resumes_refused",
+                "Resume tokens refused",
+                &self.resumes_refused,
             ),
         ];
         for (name, help, counter) in counters {

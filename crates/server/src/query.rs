@@ -7,3 +7,13 @@ pub(crate) fn query_value<'q>(query: Option<&'q str>, key: &str) -> Option<&'q s
         (k == key).then_some(v)
     })
 }
+
+/// Whether a query string sets the flag `key` (`key`, `key=1` or `key=true`).
+pub(crate) fn query_flag(query: Option<&str>, key: &str) -> bool {
+    query.is_some_and(|q| {
+        q.split('&').any(|pair| match pair.split_once('=') {
+            None => pair == key,
+            Some((k, v)) => k == key && (v == "1" || v == "true"),
+        })
+    })
+}

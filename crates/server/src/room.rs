@@ -12,6 +12,7 @@ use tickwire_protocol::{
 use crate::game::{Game, GameNews, PlayerHandle};
 use crate::input_buffer::InputBuffer;
 use crate::metrics::Metrics;
+use crate::resume_token::ResumeToken;
 use crate::snapshot::SnapshotFrame;
 
 /// Game events kept for sessions that skipped a few snapshots.
@@ -28,6 +29,8 @@ pub struct RoomConfig {
     pub capacity: usize,
     /// With area of interest, how far a player sees (world units); `None`: the whole world.
     pub view_radius: Option<f32>,
+    /// Ticks a dropped player's seat is held for it to resume; 0: freed at once.
+    pub hold_ticks: u64,
 }
 
 /// What a successful join gives the session.
@@ -46,11 +49,37 @@ pub struct Joined {
 #[error("room is full")]
 pub struct RoomFull;
 
+/// Why a resume token was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ResumeRefused {
+    /// No seat holds this token: its window ran out (the seat is gone), it was used already,
+    /// or it never was one.
+    #[error("the seat is gone (the reconnect window ran out, or the token was used)")]
+    Unknown,
+    /// The token's room does not run any more.
+    #[error("the room stopped")]
+    RoomStopped,
+}
+
+/// What happened to a held seat, for the room task to log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeatEvent {
+    /// A player's connection dropped; its seat is held for it.
+    Held(EntityId),
+    /// A held seat's window ran out; the seat is freed and its entity removed.
+    Expired(EntityId),
+}
+
 #[derive(Debug)]
 struct PlayerSlot {
     player: PlayerHandle,
+    entity: EntityId,
     inputs: Arc<InputBuffer>,
     ack: u32,
+    /// The token that takes this seat back; `None` when the seat cannot be resumed.
+    resume: Option<ResumeToken>,
+    /// While the seat is held after a drop: the game tick at which it is freed.
+    held_until: Option<u64>,
 }
 
 /// One match: a game, its players, and what it last published.
@@ -67,6 +96,7 @@ pub struct Room {
     next_event: u64,
     metrics: Arc<Metrics>,
     step_inputs: Vec<(PlayerHandle, Input)>,
+    seat_events: Vec<SeatEvent>,
 }
 
 impl Room {
@@ -86,6 +116,7 @@ impl Room {
             next_event: 1,
             metrics,
             step_inputs: Vec::new(),
+            seat_events: Vec::new(),
         };
         room.refresh_scoreboard();
         room
@@ -98,14 +129,30 @@ impl Room {
         name: &str,
         inputs: Arc<InputBuffer>,
     ) -> Result<Joined, RoomFull> {
+        self.handle_join_resumable(client, name, inputs, None)
+    }
+
+    /// Adds a player whose seat `resume` takes back after a dropped connection (when the room
+    /// holds seats, `RoomConfig::hold_ticks`); the welcome carries the token.
+    pub fn handle_join_resumable(
+        &mut self,
+        client: ClientId,
+        name: &str,
+        inputs: Arc<InputBuffer>,
+        resume: Option<ResumeToken>,
+    ) -> Result<Joined, RoomFull> {
         if self.players >= self.config.capacity {
             return Err(RoomFull);
         }
         let (player, entity) = self.game.add_player(&clean_name(name));
+        let resume = resume.filter(|_| self.config.hold_ticks > 0);
         let slot = PlayerSlot {
             player,
+            entity,
             inputs,
             ack: 0,
+            resume,
+            held_until: None,
         };
         let index = match self.slots.iter().position(Option::is_none) {
             Some(i) => {
@@ -122,17 +169,127 @@ impl Room {
         Ok(Joined {
             slot: index,
             entity,
-            welcome: Welcome {
-                protocol_version: PROTOCOL_VERSION,
-                client_id: client,
-                entity_id: entity,
-                tick_rate: self.config.tick_rate as u16,
-                snapshot_rate: (self.config.tick_rate / self.config.ticks_per_snapshot) as u16,
-                tick: Tick(self.game.tick() as u32),
-                map: self.map_info.clone(),
-                room: 0,
-            },
+            welcome: self.welcome(client, entity, resume, false),
         })
+    }
+
+    /// Gives the seat that holds `token` back to a new session: the same entity and score, a
+    /// fresh token (`next`; the old one no longer works), inputs from `inputs`. A seat held
+    /// after a drop comes back; so does one whose connection still looks open (the old session
+    /// is told to end: [`InputBuffer::replaced`]). A seat whose player left does not.
+    pub fn handle_resume(
+        &mut self,
+        client: ClientId,
+        token: &ResumeToken,
+        inputs: Arc<InputBuffer>,
+        next: Option<ResumeToken>,
+    ) -> Result<Joined, ResumeRefused> {
+        let index = self
+            .slots
+            .iter()
+            .position(|s| {
+                s.as_ref()
+                    .and_then(|p| p.resume.as_ref())
+                    .is_some_and(|t| t.matches(token))
+            })
+            .ok_or(ResumeRefused::Unknown)?;
+        let welcome_token;
+        let entity;
+        {
+            let Some(p) = self.slots[index].as_mut() else {
+                return Err(ResumeRefused::Unknown);
+            };
+            if p.held_until.is_none() && p.inputs.is_closed() && !p.inputs.is_dropped() {
+                // Leaving for good: the seat is freed at the next tick.
+                return Err(ResumeRefused::Unknown);
+            }
+            if !p.inputs.is_closed() {
+                // The old connection still looks open (a network that vanished without a
+                // word): the token's holder is back on a new one, which takes the seat over.
+                p.inputs.replace();
+            }
+            p.inputs = inputs;
+            // The new session numbers its inputs afresh.
+            p.ack = 0;
+            p.resume = next;
+            welcome_token = next;
+            entity = p.entity;
+            if p.held_until.take().is_some() {
+                self.game.set_away(p.player, false);
+            }
+        }
+        self.metrics.seats_resumed.inc();
+        self.refresh_scoreboard();
+        Ok(Joined {
+            slot: index,
+            entity,
+            welcome: self.welcome(client, entity, welcome_token, false),
+        })
+    }
+
+    /// The welcome of a spectator: no entity, no seat, no token.
+    pub fn handle_spectate(&self, client: ClientId) -> Welcome {
+        self.welcome(client, EntityId(0), None, true)
+    }
+
+    /// What happened to held seats since the last call.
+    pub fn poll_seat_events(&mut self) -> impl Iterator<Item = SeatEvent> + '_ {
+        self.seat_events.drain(..)
+    }
+
+    fn welcome(
+        &self,
+        client: ClientId,
+        entity: EntityId,
+        resume: Option<ResumeToken>,
+        spectator: bool,
+    ) -> Welcome {
+        Welcome {
+            protocol_version: PROTOCOL_VERSION,
+            client_id: client,
+            entity_id: entity,
+            tick_rate: self.config.tick_rate as u16,
+            snapshot_rate: (self.config.tick_rate / self.config.ticks_per_snapshot) as u16,
+            tick: Tick(self.game.tick() as u32),
+            map: self.map_info.clone(),
+            // The room does not know its number; the session sets it from the room's handle.
+            room: 0,
+            resume_token: resume.map(|t| t.to_string()).unwrap_or_default(),
+            spectator,
+        }
+    }
+
+    /// Frees held seats whose window ran out and starts holding the seats of dropped sessions;
+    /// removes players that left.
+    fn settle_departures(&mut self) {
+        let now = self.game.tick();
+        for slot in 0..self.slots.len() {
+            let Some(p) = self.slots[slot].as_mut() else {
+                continue;
+            };
+            if let Some(until) = p.held_until {
+                if now >= until {
+                    let entity = p.entity;
+                    self.handle_leave(slot);
+                    self.metrics.seats_expired.inc();
+                    self.seat_events.push(SeatEvent::Expired(entity));
+                }
+                continue;
+            }
+            if !p.inputs.is_closed() {
+                continue;
+            }
+            if p.inputs.is_dropped() && p.resume.is_some() && self.config.hold_ticks > 0 {
+                p.held_until = Some(now + self.config.hold_ticks);
+                let (player, entity) = (p.player, p.entity);
+                self.game.set_away(player, true);
+                self.metrics.seats_held.inc();
+                self.seat_events.push(SeatEvent::Held(entity));
+                self.refresh_scoreboard();
+            } else {
+                self.handle_leave(slot);
+            }
+        }
     }
 
     /// Removes the player in `slot` (its entity leaves the world now).
@@ -146,18 +303,14 @@ impl Room {
 
     /// Runs one simulation tick. On snapshot ticks, returns the frame to publish.
     pub fn tick(&mut self) -> Option<Arc<SnapshotFrame>> {
-        for slot in 0..self.slots.len() {
-            if self.slots[slot]
-                .as_ref()
-                .is_some_and(|p| p.inputs.is_closed())
-            {
-                self.handle_leave(slot);
-            }
-        }
+        self.settle_departures();
 
         self.step_inputs.clear();
         let mut dropped = 0;
         for p in self.slots.iter_mut().flatten() {
+            if p.held_until.is_some() {
+                continue;
+            }
             let (input, skipped) = p.inputs.take();
             dropped += skipped as u64;
             if let Some(input) = input {
@@ -209,9 +362,14 @@ impl Room {
         )))
     }
 
-    /// Human players in the room.
+    /// Human players in the room, held seats included.
     pub fn player_count(&self) -> usize {
         self.players
+    }
+
+    /// The metrics the room counts into.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
     }
 
     /// The numbers this room runs by.

@@ -4,13 +4,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use tickwire_protocol::ClientId;
+use tickwire_protocol::{ClientId, Welcome};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::input_buffer::InputBuffer;
 use crate::metrics::Metrics;
 use crate::phase::Phase;
-use crate::room::{Joined, Room, RoomFull};
+use crate::resume_token::ResumeToken;
+use crate::room::{Joined, ResumeRefused, Room, RoomFull, SeatEvent};
 use crate::snapshot::SnapshotFrame;
 
 /// Most ticks a late room runs back to back before it drops the rest of the lost time.
@@ -29,6 +30,24 @@ pub enum RoomCommand {
         inputs: Arc<InputBuffer>,
         /// The answer.
         reply: oneshot::Sender<Result<Joined, RoomFull>>,
+    },
+    /// Give a held seat back to a new session.
+    Resume {
+        /// The new session's id.
+        client: ClientId,
+        /// The token the client presented.
+        token: ResumeToken,
+        /// Where the new session puts the player's inputs.
+        inputs: Arc<InputBuffer>,
+        /// The answer.
+        reply: oneshot::Sender<Result<Joined, ResumeRefused>>,
+    },
+    /// A spectator's welcome (it takes no seat).
+    Watch {
+        /// The session's id.
+        client: ClientId,
+        /// The answer.
+        reply: oneshot::Sender<Welcome>,
     },
     /// Stop now (an operator closed the room); its sessions see the room close.
     Stop,
@@ -61,8 +80,10 @@ pub struct RoomHandle {
     pub commands: mpsc::Sender<RoomCommand>,
     /// The room's latest frame, latest wins.
     pub frames: FrameReceiver,
-    /// Human players, as last counted by the room.
+    /// Human players, as last counted by the room (held seats included).
     pub players: Arc<AtomicUsize>,
+    /// Spectators watching now, counted by their sessions.
+    pub spectators: Arc<AtomicUsize>,
     /// Players the room accepts.
     pub capacity: usize,
     /// The name of the room's map.
@@ -111,6 +132,7 @@ pub fn spawn_room(
         commands: cmd_tx,
         frames: frame_rx,
         players: players.clone(),
+        spectators: Arc::new(AtomicUsize::new(0)),
         capacity,
         map: room.map_name().to_owned(),
         meta,
@@ -118,12 +140,12 @@ pub fn spawn_room(
     metrics.rooms.inc();
     tokio::spawn(async move {
         run(
+            id,
             room,
             empty_room_ttl,
             cmd_rx,
             frame_tx,
             players,
-            metrics.clone(),
             shutdown,
         )
         .await;
@@ -134,14 +156,15 @@ pub fn spawn_room(
 }
 
 async fn run(
+    id: u32,
     mut room: Room,
     empty_room_ttl: Duration,
     mut commands: mpsc::Receiver<RoomCommand>,
     frames: watch::Sender<Option<Arc<SnapshotFrame>>>,
     players: Arc<AtomicUsize>,
-    metrics: Arc<Metrics>,
     mut shutdown: watch::Receiver<Phase>,
 ) {
+    let metrics = room.metrics().clone();
     let dt = Duration::from_secs_f64(1.0 / f64::from(room.config().tick_rate));
     let mut next = tokio::time::Instant::now() + dt;
     let mut empty_since = Some(Instant::now());
@@ -152,9 +175,20 @@ async fn run(
             _ = shutdown.wait_for(|p| *p == Phase::Closing) => break,
             cmd = commands.recv() => match cmd {
                 Some(RoomCommand::Join { client, name, inputs, reply }) => {
-                    let joined = room.handle_join(client, &name, inputs);
+                    let token = resume_token(&room, id);
+                    let joined = room.handle_join_resumable(client, &name, inputs, token);
                     players.store(room.player_count(), Relaxed);
                     let _ = reply.send(joined);
+                    continue;
+                }
+                Some(RoomCommand::Resume { client, token, inputs, reply }) => {
+                    let next = resume_token(&room, id);
+                    let resumed = room.handle_resume(client, &token, inputs, next);
+                    let _ = reply.send(resumed);
+                    continue;
+                }
+                Some(RoomCommand::Watch { client, reply }) => {
+                    let _ = reply.send(room.handle_spectate(client));
                     continue;
                 }
                 Some(RoomCommand::Stop) | None => break,
@@ -169,6 +203,16 @@ async fn run(
                 frames.send_replace(Some(frame));
             }
             metrics.record_tick(started.elapsed().as_micros() as u64);
+            for event in room.poll_seat_events() {
+                match event {
+                    SeatEvent::Held(entity) => {
+                        tracing::info!(room = id, %entity, "connection dropped; seat held");
+                    }
+                    SeatEvent::Expired(entity) => {
+                        tracing::info!(room = id, %entity, "reconnect window over; seat freed");
+                    }
+                }
+            }
             next += dt;
             ran += 1;
         }
@@ -186,4 +230,19 @@ async fn run(
             break;
         }
     }
+}
+
+/// A fresh resume token for a seat in room `id`, when the room holds seats.
+fn resume_token(room: &Room, id: u32) -> Option<ResumeToken> {
+    if room.config().hold_ticks == 0 {
+        return None;
+    }
+    let token = ResumeToken::generate(id);
+    if token.is_none() {
+        tracing::error!(
+            room = id,
+            "the system's random generator failed; seat not resumable"
+        );
+    }
+    token
 }

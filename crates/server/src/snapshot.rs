@@ -90,18 +90,23 @@ impl SnapshotFrame {
         self.state.tick
     }
 
+    /// The whole world, whatever the area of interest: what a spectator sees.
+    pub fn whole_view(&self) -> SentView {
+        SentView {
+            key: ViewKey {
+                tick: self.tick(),
+                cell: None,
+            },
+            world: self.state.clone(),
+        }
+    }
+
     /// What the player owning `entity` sees of this frame. Without area of interest, the whole
     /// world; with it, the view of the cell the entity is in (or `fallback`, the cell of its last
     /// view, when the entity is gone).
     pub fn view_for(&self, entity: EntityId, fallback: Option<Cell>) -> SentView {
         let Some(grid) = &self.grid else {
-            return SentView {
-                key: ViewKey {
-                    tick: self.tick(),
-                    cell: None,
-                },
-                world: self.state.clone(),
-            };
+            return self.whole_view();
         };
         let cell = self
             .state

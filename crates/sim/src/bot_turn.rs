@@ -13,7 +13,7 @@ impl World {
             .by_id
             .values()
             .map(|&key| &self.entities[key])
-            .filter(|e| e.is_alive_actor())
+            .filter(|e| e.is_active_actor())
             .map(|e| (e.id, e.pos))
             .collect();
         let bot_ids: Vec<EntityId> = self.bots.keys().copied().collect();

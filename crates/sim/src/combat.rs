@@ -52,7 +52,7 @@ impl World {
         let mut shots = Vec::new();
         for key in self.keys_in_id_order() {
             let e = &mut self.entities[key];
-            if !e.is_alive_actor() {
+            if !e.is_active_actor() {
                 continue;
             }
             let (pos, vel) = move_player(e.pos, e.vel, &e.input, self.dt, &self.map);
@@ -88,6 +88,7 @@ impl World {
             respawn_in: 0,
             life: self.timers.projectile_life,
             launch_from: Some(from),
+            away: false,
         });
     }
 
@@ -101,7 +102,7 @@ impl World {
             .values()
             .filter_map(|&key| {
                 let e = &self.entities[key];
-                e.is_alive_actor().then_some(Target {
+                e.is_active_actor().then_some(Target {
                     id: e.id,
                     key,
                     pos: e.pos,

@@ -78,11 +78,20 @@ pub struct Entity {
     /// For a projectile fired this tick, the shooter's centre: its first sweep starts there, so
     /// that a shot cannot skip a wall or a target between the shooter and the muzzle.
     pub(crate) launch_from: Option<Vec2>,
+    /// A human player whose connection dropped and whose seat is held for it: it stands still,
+    /// does not fire, cannot be hit, and bots do not aim at it (see `World::set_away`).
+    pub away: bool,
 }
 
 impl Entity {
     /// True for a player or bot with hit points left.
     pub fn is_alive_actor(&self) -> bool {
         self.kind.is_actor() && self.hp > 0
+    }
+
+    /// True for a living player or bot that plays now: not away. Only these move, fire, are hit
+    /// and are aimed at.
+    pub fn is_active_actor(&self) -> bool {
+        self.is_alive_actor() && !self.away
     }
 }

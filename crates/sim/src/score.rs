@@ -15,4 +15,6 @@ pub struct ScoreEntry {
     pub deaths: u32,
     /// True for bots.
     pub is_bot: bool,
+    /// True for a player who is away (its connection dropped; its seat is held).
+    pub away: bool,
 }

@@ -169,6 +169,24 @@ impl World {
         }
     }
 
+    /// Marks a player away (its connection dropped and the server holds its seat) or back. An
+    /// away player stands still (its velocity and input are cleared), does not fire, cannot be
+    /// hit and is not aimed at by bots; it still dies and respawns on the usual clock if it was
+    /// dead, and keeps its score. Returns false for an unknown player.
+    pub fn set_away(&mut self, player: PlayerId, away: bool) -> bool {
+        let Some(slot) = self.players.get(&player) else {
+            return false;
+        };
+        let Some(&key) = self.by_id.get(&slot.entity) else {
+            return false;
+        };
+        let e = &mut self.entities[key];
+        e.away = away;
+        e.vel = Vec2::ZERO;
+        e.input = PlayerInput::default();
+        true
+    }
+
     /// Advances the world by one tick of `dt`. `inputs` replaces the stored input of each player
     /// listed (later entries win; unknown players are ignored); the others keep their last input.
     pub fn step(&mut self, inputs: &[(PlayerId, PlayerInput)]) {
@@ -242,6 +260,10 @@ impl World {
                 kills: r.kills,
                 deaths: r.deaths,
                 is_bot: r.is_bot,
+                away: self
+                    .by_id
+                    .get(&entity)
+                    .is_some_and(|&key| self.entities[key].away),
             })
             .collect()
     }
@@ -288,6 +310,7 @@ impl World {
             h.u32(e.cooldown);
             h.u32(e.respawn_in);
             h.u32(e.life);
+            h.u8(u8::from(e.away));
             match e.launch_from {
                 Some(p) => {
                     h.u8(1);
@@ -368,6 +391,7 @@ impl World {
             respawn_in: 0,
             life: 0,
             launch_from: None,
+            away: false,
         });
         let is_bot = kind == EntityKind::Bot;
         self.scores.insert(

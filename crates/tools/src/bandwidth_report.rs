@@ -96,6 +96,7 @@ impl Case {
             ticks_per_snapshot: (self.tick_rate / 30).max(1),
             capacity: self.clients,
             view_radius: self.view_radius,
+            hold_ticks: 0,
         };
         let seed = ServerConfig::default().seed;
         let (game, pattern): (Box<dyn Game>, _) = match self.game {

@@ -14,6 +14,11 @@ pub(super) enum Control {
         joined: Box<Joined>,
         frames: FrameReceiver,
     },
+    /// A spectator was let in: send the welcome, then snapshots of the whole world.
+    Watching {
+        welcome: Box<tickwire_protocol::Welcome>,
+        frames: FrameReceiver,
+    },
     /// An encoded server message to send (a pong).
     Message(Vec<u8>),
     /// A frame to send as it is: a WebSocket pong, or an echoed message.

@@ -4,12 +4,16 @@ use crate::metrics::CloseReason;
 
 /// How the reader ended, and what the writer should tell the client: always a close frame with
 /// `code` and `reason`, and before it a `Kick` message when `kick` is set (game sessions only).
+/// `dropped` is set when the connection dropped rather than the player leaving (the socket
+/// failed or ended without a close, or the client closed with a code other than 1000): the
+/// room may then hold the seat for a resume.
 #[derive(Debug)]
 pub(super) struct Ending {
     pub(crate) code: u16,
     pub(crate) reason: String,
     pub(crate) kick: bool,
     pub(crate) count: Option<CloseReason>,
+    pub(crate) dropped: bool,
 }
 
 impl Ending {
@@ -21,6 +25,25 @@ impl Ending {
             reason: String::new(),
             kick: false,
             count: None,
+            dropped: false,
+        }
+    }
+
+    /// The connection dropped (the socket failed or ended without a close frame): a quiet
+    /// ending whose seat may be held.
+    pub(crate) fn dropped() -> Ending {
+        Ending {
+            dropped: true,
+            ..Ending::quiet(tickwire_protocol::close::NORMAL)
+        }
+    }
+
+    /// The client closed with `code`: it left when the code is 1000, and its connection dropped
+    /// otherwise (a browser closing a tab or losing the network says 1001 or nothing).
+    pub(crate) fn client_closed(code: u16) -> Ending {
+        Ending {
+            dropped: code != tickwire_protocol::close::NORMAL,
+            ..Ending::quiet(code)
         }
     }
 
@@ -30,6 +53,7 @@ impl Ending {
             reason: reason.into(),
             kick: true,
             count: Some(count),
+            dropped: false,
         }
     }
 }

@@ -3,25 +3,39 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use tokio::sync::mpsc;
 
 use super::control::Control;
 use super::ending::Ending;
+use crate::input_buffer::InputBuffer;
 
 /// A running session's control channel, as the admin API holds it.
 #[derive(Clone, Debug)]
-pub(crate) struct SessionLink(pub(super) mpsc::Sender<Control>);
+pub(crate) struct SessionLink {
+    ctrl: mpsc::Sender<Control>,
+    inputs: Arc<InputBuffer>,
+}
 
 impl SessionLink {
-    /// Ends the session with a `Kick` and a close of `code` and `reason`.
+    /// The link of the session whose writer reads `ctrl` and whose player reads `inputs`.
+    pub(super) fn new(ctrl: mpsc::Sender<Control>, inputs: Arc<InputBuffer>) -> SessionLink {
+        SessionLink { ctrl, inputs }
+    }
+
+    /// Ends the session with a `Kick` and a close of `code` and `reason`. The player leaves for
+    /// good: its seat is freed, not held for a resume.
     pub(crate) fn kick(&self, code: u16, reason: String) {
+        self.inputs.close();
         let ending = Ending {
             code,
             reason,
             kick: true,
             count: None,
+            dropped: false,
         };
-        let ctrl = self.0.clone();
+        let ctrl = self.ctrl.clone();
         // The writer's queue is short; a busy writer gets the kick a moment later, and a stuck one
         // is ended by its write timeout anyway.
         tokio::spawn(async move {
@@ -33,6 +47,6 @@ impl SessionLink {
 
     /// Sends an encoded server message; false when the writer's queue is full.
     pub(crate) fn send(&self, message: Vec<u8>) -> bool {
-        self.0.try_send(Control::Message(message)).is_ok()
+        self.ctrl.try_send(Control::Message(message)).is_ok()
     }
 }

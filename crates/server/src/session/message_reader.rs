@@ -77,7 +77,7 @@ impl MessageReader {
                             tracing::warn!(error = %e, "bad WebSocket frame");
                             Ending::kick(code, reason, CloseReason::BadFrame)
                         }
-                        None => Ending::quiet(close::NORMAL),
+                        None => Ending::dropped(),
                     });
                 }
             };
@@ -104,7 +104,7 @@ impl MessageReader {
                     // A full control queue means the writer is behind; a lost pong is harmless.
                     let _ = self.ctrl.try_send(Control::Frame(OpCode::Pong, payload));
                 }
-                Event::Closed(code) => return Err(Ending::quiet(code)),
+                Event::Closed(code) => return Err(Ending::client_closed(code)),
                 Event::Violation(code, reason) => {
                     tracing::warn!(code, reason, "WebSocket protocol violation");
                     return Err(Ending::kick(code, reason, CloseReason::BadFrame));

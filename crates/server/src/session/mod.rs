@@ -6,6 +6,7 @@
 //! anything in a `select!`: the reader only reads, the writer only writes, and each waits on
 //! cancellation-safe channels between operations.
 
+mod admitted;
 mod control;
 mod echo;
 mod ending;
@@ -15,6 +16,8 @@ mod message_reader;
 mod online;
 mod reader;
 mod reassembly;
+mod seating;
+mod watching;
 mod writer;
 
 use std::sync::Arc;
@@ -27,8 +30,8 @@ use tokio::io::BufWriter;
 use tokio::sync::mpsc;
 
 use crate::input_buffer::InputBuffer;
-use crate::join_token::{JoinClaims, RoomClaim};
 use crate::shared::Shared;
+pub(crate) use admitted::Admitted;
 use control::Control;
 pub use echo::ECHO_MAX_MESSAGE;
 use echo::echo_loop;
@@ -42,6 +45,8 @@ type Stream = TokioIo<Upgraded>;
 pub(crate) enum Endpoint {
     /// `/ws`: the game.
     Game,
+    /// `/ws?spectate=1`: the game, watched (no seat, no inputs, the whole world).
+    Watch,
     /// `/echo`: every message back (only with `ServerConfig::echo`).
     Echo,
 }
@@ -52,9 +57,7 @@ pub(crate) async fn run_session(
     ws: WebSocket<Stream>,
     shared: Arc<Shared>,
     endpoint: Endpoint,
-    claims: Option<JoinClaims>,
-    room: RoomClaim,
-    address: std::net::IpAddr,
+    admitted: Admitted,
 ) {
     shared.metrics.sessions_opened.inc();
     let (mut rx, tx) = ws.split(|s| {
@@ -70,27 +73,30 @@ pub(crate) async fn run_session(
         shared.metrics.clone(),
         shared.shutdown.clone(),
         shared.limits.write_timeout,
+        inputs.clone(),
     ));
     let reader_inputs = inputs.clone();
     let reader_shared = shared.clone();
     let mut reader = tokio::spawn(async move {
         let ending = match endpoint {
-            Endpoint::Game => {
-                let claims = claims.as_ref();
+            Endpoint::Game | Endpoint::Watch => {
                 read_loop(
                     &mut rx,
                     &ctrl_tx,
                     &reader_inputs,
                     &reader_shared,
-                    claims,
-                    room,
-                    address,
+                    &admitted,
+                    endpoint == Endpoint::Watch,
                 )
                 .await
             }
             Endpoint::Echo => echo_loop(&mut rx, &ctrl_tx, &reader_shared).await,
         };
-        reader_inputs.close();
+        if ending.dropped {
+            reader_inputs.hang_up();
+        } else {
+            reader_inputs.close();
+        }
         if let Some(reason) = ending.count {
             reader_shared.metrics.count_close(reason);
         }
@@ -119,5 +125,7 @@ pub(crate) async fn run_session(
     {
         reader.abort();
     }
-    inputs.close();
+    // The writer gave up on the socket (too slow, or it failed) before the reader ended: the
+    // connection dropped. A reader that ended first has already said how.
+    inputs.hang_up();
 }

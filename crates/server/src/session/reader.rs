@@ -9,13 +9,12 @@ use tickwire_protocol::{ClientMsg, Pong, ServerMsg, Tick, close, codec};
 use tokio::io::AsyncRead;
 use tokio::sync::mpsc;
 
+use super::admitted::Admitted;
 use super::control::Control;
 use super::ending::{Ending, truncate_utf8};
 use super::message_reader::MessageReader;
-use super::online::Online;
+use super::seating::{Ask, take_place};
 use crate::input_buffer::InputBuffer;
-use crate::join_token::{JoinClaims, RoomClaim};
-use crate::lobby::JoinError;
 use crate::metrics::CloseReason;
 use crate::shared::Shared;
 
@@ -24,10 +23,10 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     ctrl: &mpsc::Sender<Control>,
     inputs: &Arc<InputBuffer>,
     shared: &Arc<Shared>,
-    claims: Option<&JoinClaims>,
-    room: RoomClaim,
-    address: std::net::IpAddr,
+    admitted: &Admitted,
+    spectate: bool,
 ) -> Ending {
+    let claims = admitted.claims.as_ref();
     let mut messages = MessageReader::new(rx, ctrl.clone(), codec::MAX_CLIENT_MSG, shared);
 
     // Handshake: the first message must be a Hello of our version, in time.
@@ -72,57 +71,28 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     };
 
     let client = shared.lobby.next_client_id();
-    // A join token names the player; the room was settled at the upgrade.
+    let ask = Ask {
+        client,
+        hello: &hello,
+        claims,
+        room: admitted.room,
+        spectate,
+    };
+    let (room, first, presence) = match take_place(ask, inputs, shared).await {
+        Ok(place) => place,
+        Err(ending) => return ending,
+    };
+    // Listed for the admin API until this function returns or its task is aborted.
     let name = claims.map_or(hello.name.as_str(), |c| c.name.as_str());
-    let lobby = &shared.lobby;
-    let joining = match room {
-        RoomClaim::Id(id) => lobby.join_room(id, client, name, inputs.clone()).await,
-        RoomClaim::Any => lobby.join(client, name, inputs.clone()).await,
-    };
-    let (room, mut joined) = match joining {
-        Ok(j) => j,
-        Err(JoinError::Full) => {
-            return Ending::kick(close::SERVER_FULL, "the server is full", CloseReason::Full);
-        }
-        Err(JoinError::NoSuchRoom(id)) => {
-            // The room stopped between the upgrade, which checked it, and the Hello.
-            shared.metrics.count_token_refused("wrong_room");
-            return Ending {
-                code: close::POLICY_VIOLATION,
-                reason: format!("no such room: {id}"),
-                kick: true,
-                count: None,
-            };
-        }
-        Err(JoinError::ShuttingDown) => {
-            return Ending {
-                code: close::GOING_AWAY,
-                reason: "the server is shutting down".into(),
-                kick: true,
-                count: None,
-            };
-        }
-    };
-    joined.welcome.room = room.id;
-    tracing::info!(%client, room = room.id, entity = %joined.entity, %name, sub = claims.map(|c| c.sub.as_str()), "player joined");
-    // Counted and listed until this function returns or its task is aborted.
-    let _online = Online::new(&shared.metrics.players);
     let _listed = shared.sessions.register(
         client,
         name,
         claims.map(|c| c.sub.as_str()),
-        address,
+        admitted.address,
         room.id,
-        super::link::SessionLink(ctrl.clone()),
+        super::link::SessionLink::new(ctrl.clone(), inputs.clone()),
     );
-    if ctrl
-        .send(Control::Joined {
-            joined: Box::new(joined),
-            frames: room.frames.clone(),
-        })
-        .await
-        .is_err()
-    {
+    if ctrl.send(first).await.is_err() {
         return Ending::quiet(close::NORMAL);
     }
 
@@ -133,7 +103,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
             Ok(Ok(b)) => b,
             Ok(Err(ending)) => break ending,
             Err(_) => {
-                tracing::info!(%client, "idle player; seat freed");
+                tracing::info!(%client, "idle session; closed");
                 break Ending::kick(
                     close::IDLE,
                     format!("nothing received for {}", seconds(idle)),
@@ -142,6 +112,13 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
             }
         };
         match codec::decode_client(&bytes) {
+            Ok(ClientMsg::Input(_)) if presence.is_spectator() => {
+                break Ending::kick(
+                    close::UNEXPECTED_MESSAGE,
+                    "spectators send no inputs",
+                    CloseReason::BadMessage,
+                );
+            }
             Ok(ClientMsg::Input(input)) => {
                 // Inputs must move forward; a stale or repeated one is ignored, not applied twice.
                 if last_seq.is_some_and(|s| !tickwire_protocol::seq::is_newer(input.seq, s)) {
@@ -175,7 +152,12 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
             Err(e) => break bad_message(&e),
         }
     };
-    tracing::info!(%client, code = ending.code, reason = %ending.reason, "player left");
+    let who = if presence.is_spectator() {
+        "spectator"
+    } else {
+        "player"
+    };
+    tracing::info!(%client, code = ending.code, reason = %ending.reason, dropped = ending.dropped, "{who} left");
     ending
 }
 

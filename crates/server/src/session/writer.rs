@@ -14,14 +14,16 @@ use tokio::time::Instant;
 
 use super::control::Control;
 use super::ending::truncate_utf8;
+use crate::input_buffer::InputBuffer;
 use crate::metrics::{CloseReason, Metrics};
 use crate::phase::Phase;
 use crate::room_task::FrameReceiver;
 use crate::snapshot::{CacheUse, SentView};
 
+/// A session in a room: a player (its slot for acks and its entity for its view) or a
+/// spectator (neither: no ack, the whole world).
 struct Joinedness {
-    slot: usize,
-    entity: tickwire_protocol::EntityId,
+    seat: Option<(usize, tickwire_protocol::EntityId)>,
     frames: FrameReceiver,
     ticks_per_snapshot: u32,
 }
@@ -34,6 +36,7 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
     metrics: Arc<Metrics>,
     mut shutdown: watch::Receiver<Phase>,
     write_timeout: Duration,
+    inputs: Arc<InputBuffer>,
 ) {
     let mut out = Out {
         tx: &mut tx,
@@ -56,20 +59,12 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
             tokio::select! {
                 biased;
                 c = ctrl.recv() => match c {
-                    Some(Control::Joined { joined, mut frames }) => {
-                        let mut welcome = Vec::new();
-                        if codec::encode_server(&ServerMsg::Welcome(joined.welcome.clone()), &mut welcome).is_ok() {
-                            out.binary(&welcome).await?;
-                            out.flush().await?;
-                        }
-                        // Events from before the join are not this player's news.
-                        if let Some(f) = frames.borrow_and_update().as_ref() {
-                            last_event = f.events.last().map_or(0, |e| e.0);
-                        }
-                        frames.mark_changed();
-                        let ticks_per_snapshot = u32::from(joined.welcome.tick_rate)
-                            / u32::from(joined.welcome.snapshot_rate.max(1));
-                        session = Some(Joinedness { slot: joined.slot, entity: joined.entity, frames, ticks_per_snapshot });
+                    Some(Control::Joined { joined, frames }) => {
+                        let seat = Some((joined.slot, joined.entity));
+                        session = Some(welcome(&mut out, &joined.welcome, seat, frames, &mut last_event).await?);
+                    }
+                    Some(Control::Watching { welcome: w, frames }) => {
+                        session = Some(welcome(&mut out, &w, None, frames, &mut last_event).await?);
                     }
                     Some(Control::Message(bytes)) => {
                         out.binary(&bytes).await?;
@@ -100,6 +95,11 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                             return Ok(());
                         }
                     }
+                }
+                () = inputs.replaced() => {
+                    let why = "this seat was resumed on another connection".to_string();
+                    send_close(&mut out, close::SESSION_REPLACED, why, true).await?;
+                    return Ok(());
                 }
                 _ = notice_due(next_notice) => {
                     if let Some((_, deadline)) = next_notice.take() {
@@ -133,13 +133,16 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                         metrics.snapshots_sent.inc();
                         continue;
                     }
-                    let view = frame.view_for(s.entity, baseline.as_ref().and_then(|b| b.key.cell));
+                    let view = match s.seat {
+                        Some((_, entity)) => frame.view_for(entity, baseline.as_ref().and_then(|b| b.key.cell)),
+                        None => frame.whole_view(),
+                    };
                     let (body, cache) = frame.delta_for(baseline.as_ref(), previous.as_ref(), &view, &metrics);
                     match cache {
                         CacheUse::Hit => metrics.encode_cache_hits.inc(),
                         CacheUse::Miss => metrics.encode_cache_misses.inc(),
                     };
-                    let ack = frame.acks.get(s.slot).copied().unwrap_or(0);
+                    let ack = s.seat.and_then(|(slot, _)| frame.acks.get(slot).copied()).unwrap_or(0);
                     buf.clear();
                     codec::write_snapshot(ack, &body, &mut buf);
                     out.binary(&buf).await?;
@@ -160,6 +163,33 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
             tracing::debug!(error = %e, "session write ended");
         }
     }
+}
+
+/// Sends the welcome and sets the session up to send snapshots from `frames`, starting with the
+/// newest (a full one: a new session has no baseline).
+async fn welcome<W: AsyncWrite + Unpin>(
+    out: &mut Out<'_, W>,
+    welcome: &tickwire_protocol::Welcome,
+    seat: Option<(usize, tickwire_protocol::EntityId)>,
+    mut frames: FrameReceiver,
+    last_event: &mut u64,
+) -> Result<Joinedness, WebSocketError> {
+    let mut bytes = Vec::new();
+    if codec::encode_server(&ServerMsg::Welcome(welcome.clone()), &mut bytes).is_ok() {
+        out.binary(&bytes).await?;
+        out.flush().await?;
+    }
+    // Events from before the join are not this session's news.
+    if let Some(f) = frames.borrow_and_update().as_ref() {
+        *last_event = f.events.last().map_or(0, |e| e.0);
+    }
+    frames.mark_changed();
+    let ticks_per_snapshot = u32::from(welcome.tick_rate) / u32::from(welcome.snapshot_rate.max(1));
+    Ok(Joinedness {
+        seat,
+        frames,
+        ticks_per_snapshot,
+    })
 }
 
 /// Before the end of a drain, the last countdown notice is sent this long before it.

@@ -1,5 +1,6 @@
 //! Behaviour tests of tickwire-sim, one module per behaviour.
 
+mod away;
 mod bots;
 mod combat;
 mod determinism;

@@ -192,6 +192,7 @@ pub(crate) async fn join(
         &ClientMsg::Hello(Hello {
             protocol_version: PROTOCOL_VERSION,
             name,
+            resume: None,
         }),
         &mut hello,
     )?;
