@@ -16,6 +16,7 @@ use crate::game::NewGame;
 use crate::http::{Listener, route};
 use crate::lobby::Lobby;
 use crate::metrics::{ConnectionRefusal, Metrics};
+use crate::orchestrator::{NoOrchestrator, Orchestrator};
 use crate::shared::{Phase, Shared};
 use crate::tls::{Tls, TlsError, WATCH_INTERVAL};
 
@@ -55,6 +56,8 @@ pub struct Server {
     admin: Option<tokio::task::JoinHandle<()>>,
     tls: Option<(Arc<Tls>, tokio::task::JoinHandle<()>)>,
     grace: Duration,
+    /// Reports health to the orchestrator, when it asks for reports.
+    health: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// Binds `addr`, or says which address could not be bound.
@@ -70,6 +73,16 @@ impl Server {
     /// Each room runs a game made by `games` (for example a closure
     /// `|seed| Box::new(MyGame::new(seed)) as Box<dyn Game>`).
     pub async fn start(config: ServerConfig, games: impl NewGame) -> Result<Server, StartError> {
+        Server::start_orchestrated(config, games, Arc::new(NoOrchestrator)).await
+    }
+
+    /// [`Server::start`] under an orchestrator: it hears that the server is ready once it
+    /// listens, health reports at its own period, every player's join and leave, and the drain.
+    pub async fn start_orchestrated(
+        config: ServerConfig,
+        games: impl NewGame,
+        orchestrator: Arc<dyn Orchestrator>,
+    ) -> Result<Server, StartError> {
         config.validate()?;
         let metrics = Arc::new(Metrics::default());
         let tls = match &config.tls {
@@ -111,6 +124,7 @@ impl Server {
             lobby: Lobby::new(config, Arc::new(games), metrics.clone(), shutdown.clone()),
             metrics,
             shutdown,
+            orchestrator: orchestrator.clone(),
         });
         let accept = tokio::spawn(accept_loop(
             listener,
@@ -123,6 +137,10 @@ impl Server {
         let admin =
             admin.map(|(l, _)| tokio::spawn(accept_loop(l, shared.clone(), Listener::Admin, None)));
         let tls = tls.map(|t| (t.clone(), tokio::spawn(t.watch(WATCH_INTERVAL))));
+        let health = orchestrator
+            .health_period()
+            .map(|period| tokio::spawn(report_health(orchestrator.clone(), period)));
+        orchestrator.ready(addr);
         Ok(Server {
             addr,
             admin_addr,
@@ -132,6 +150,7 @@ impl Server {
             admin,
             tls,
             grace,
+            health,
         })
     }
 
@@ -169,6 +188,7 @@ impl Server {
         tracing::info!(grace = ?self.grace, "draining");
         let deadline = tokio::time::Instant::now() + self.grace;
         let _ = self.stop.send(Phase::Draining(deadline));
+        self.shared.orchestrator.draining();
         while self.shared.metrics.players.get() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -178,6 +198,7 @@ impl Server {
         while self.shared.metrics.connections.get() > 0 && tokio::time::Instant::now() < settle {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        self.shared.orchestrator.shutdown();
         // Dropping `self` now stops the listeners.
     }
 }
@@ -192,6 +213,19 @@ impl Drop for Server {
         if let Some((_, watch)) = &self.tls {
             watch.abort();
         }
+        if let Some(health) = &self.health {
+            health.abort();
+        }
+    }
+}
+
+/// Tells `orchestrator` the server is alive every `period`, until the server is dropped.
+async fn report_health(orchestrator: Arc<dyn Orchestrator>, period: Duration) {
+    let mut every = tokio::time::interval(period);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        orchestrator.health();
     }
 }
 

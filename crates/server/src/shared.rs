@@ -8,6 +8,7 @@ use crate::conn_gate::ConnectionGate;
 use crate::limits::Limits;
 use crate::lobby::Lobby;
 use crate::metrics::Metrics;
+use crate::orchestrator::Orchestrator;
 use crate::origin::OriginPolicy;
 
 /// What every connection and session shares.
@@ -28,6 +29,8 @@ pub struct Shared {
     pub(crate) forwarded: Option<ConnectionGate>,
     /// Whether `/metrics` and `/rooms` are on a separate admin listener (and not public).
     pub(crate) admin_separate: bool,
+    /// The platform that runs this process (told of players joining and leaving).
+    pub(crate) orchestrator: Arc<dyn Orchestrator>,
 }
 
 /// Where a server is in its life, as every room and session watches it.

@@ -17,6 +17,7 @@ use crate::input_buffer::InputBuffer;
 use crate::join_token::{JoinClaims, RoomClaim};
 use crate::lobby::JoinError;
 use crate::metrics::CloseReason;
+use crate::orchestrator::{PlayerRef, Presence};
 use crate::shared::Shared;
 
 pub(super) async fn read_loop<S: AsyncRead + Unpin>(
@@ -105,6 +106,9 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     tracing::info!(%client, room = room.id, entity = %joined.entity, %name, sub = claims.map(|c| c.sub.as_str()), "player joined");
     // Counted until this function returns or its task is aborted, whichever comes first.
     let _online = Online::new(&shared.metrics.players);
+    // Told to the orchestrator now, and the leave when this function returns or is aborted.
+    let player = PlayerRef::new(client, room.id, claims.map(|c| c.sub.as_str()));
+    let _presence = Presence::new(shared.orchestrator.clone(), player);
     if ctrl
         .send(Control::Joined {
             joined: Box::new(joined),
