@@ -1,6 +1,8 @@
 //! End-to-end tests: the real server on a loopback port, real WebSocket clients.
 //! One binary, a module per behaviour.
 
+mod agones;
+mod agones_run;
 mod bad_input;
 mod browser;
 mod cdp;
