@@ -266,3 +266,88 @@ fn without_agones_support_the_flag_says_how_to_get_it() {
     );
     assert!(out.stdout.is_empty(), "it must not have started serving");
 }
+
+/// The Dockerfile (no Docker engine runs here): every instruction is one Docker knows, the build
+/// stage installs protoc and builds with the feature, and the runtime stage runs the binary as a
+/// non-root user on port 8080.
+#[test]
+fn the_dockerfile_builds_with_agones_and_runs_as_non_root() {
+    const KNOWN: &[&str] = &[
+        "FROM",
+        "RUN",
+        "CMD",
+        "LABEL",
+        "EXPOSE",
+        "ENV",
+        "ADD",
+        "COPY",
+        "ENTRYPOINT",
+        "VOLUME",
+        "USER",
+        "WORKDIR",
+        "ARG",
+        "ONBUILD",
+        "STOPSIGNAL",
+        "HEALTHCHECK",
+        "SHELL",
+    ];
+    let text = include_str!("../../Dockerfile");
+    // Instructions, with continuation lines joined and comments left out.
+    let mut instructions: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('#') || (line.is_empty() && !open) {
+            continue;
+        }
+        let part = line.trim_end_matches('\\').trim();
+        match instructions.last_mut() {
+            Some(last) if open => last.push_str(&format!(" {part}")),
+            _ => instructions.push(part.to_owned()),
+        }
+        open = line.ends_with('\\');
+    }
+    assert!(!open, "the Dockerfile ends inside a continued line");
+    for i in &instructions {
+        let keyword = i.split_whitespace().next().unwrap_or_default();
+        assert!(
+            KNOWN.contains(&keyword),
+            "not a Dockerfile instruction: {i}"
+        );
+    }
+    let stages: Vec<&String> = instructions
+        .iter()
+        .filter(|i| i.starts_with("FROM "))
+        .collect();
+    assert_eq!(
+        stages.len(),
+        2,
+        "a build stage and a runtime stage: {stages:?}"
+    );
+    let build = instructions
+        .iter()
+        .position(|i| i.starts_with("FROM "))
+        .unwrap_or(0);
+    let runtime = instructions
+        .iter()
+        .rposition(|i| i.starts_with("FROM "))
+        .unwrap_or(0);
+    let in_build = &instructions[build..runtime];
+    let in_runtime = &instructions[runtime..];
+    assert!(in_build.iter().any(|i| i.contains("protobuf-compiler")));
+    assert!(in_build.iter().any(|i| i.contains("--features agones")));
+    assert!(
+        in_runtime
+            .iter()
+            .any(|i| i.starts_with("COPY --from=build"))
+    );
+    let user = in_runtime
+        .iter()
+        .find_map(|i| i.strip_prefix("USER "))
+        .expect("the runtime stage sets a user");
+    assert!(
+        !user.starts_with('0') && user != "root",
+        "runs as root: {user}"
+    );
+    assert!(in_runtime.iter().any(|i| i == "EXPOSE 8080/tcp"));
+    assert!(in_runtime.iter().any(|i| i.starts_with("ENTRYPOINT [")));
+}
