@@ -25,13 +25,13 @@ pub enum ConnectError {
     /// No SDK server answered in time (outside Kubernetes there is none unless one is started).
     #[error(
         "no Agones SDK server answered on localhost:{port} within {secs} s (AGONES_SDK_GRPC_PORT; \
-         under Agones the SDK sidecar serves it): {source}",
+         under Agones the SDK sidecar serves it)",
         secs = CONNECT_TIMEOUT.as_secs()
     )]
     Unreachable {
         /// The port tried.
         port: u16,
-        /// What the SDK said.
+        /// What the SDK said (shown after the message by the binary's error chain).
         source: agones::errors::Error,
     },
 }

@@ -13,6 +13,8 @@ use crate::settings::AgonesSettings;
 const MAX_LIST_CAPACITY: usize = 1000;
 /// The annotation an allocation is stamped with (Agones adds its `agones.dev/sdk-` prefix).
 pub(crate) const ALLOCATED_ANNOTATION: &str = "allocated-at";
+/// gRPC's status code `NOT_FOUND`: what Agones answers for a List the GameServer does not declare.
+const GRPC_NOT_FOUND: i32 = 5;
 
 /// The SDK and what the calls so far have established.
 pub(crate) struct Worker {
@@ -130,8 +132,19 @@ impl Worker {
     ) -> bool {
         match tokio::time::timeout(self.settings.call_timeout, call).await {
             Ok(Ok(())) => true,
+            Ok(Err(agones::errors::Error::Rpc(status))) => {
+                let (code, message) = (status.code(), status.message());
+                if what.contains("List") && i32::from(code) == GRPC_NOT_FOUND {
+                    tracing::warn!(call = what, list = %self.settings.players_list, reason = %message,
+                        "Agones SDK call failed: declare this List in the GameServer's spec \
+                         (lists:), as deploy/agones/fleet.yaml does");
+                } else {
+                    tracing::warn!(call = what, ?code, reason = %message, "Agones SDK call failed");
+                }
+                false
+            }
             Ok(Err(e)) => {
-                tracing::warn!(call = what, error = %e, detail = ?e, "Agones SDK call failed");
+                tracing::warn!(call = what, error = %e, "Agones SDK call failed");
                 false
             }
             Err(_) => {
