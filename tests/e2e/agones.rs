@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 
 use tickwire_client::GameClient;
+use tickwire_server::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
 
 use crate::agones_run::{
     EXIT_LIMIT, Running, SCHEDULED, built, http_yaml, protoc_present, set_state, sigterm,
@@ -200,6 +201,72 @@ async fn with_shutdown_when_empty_the_end_of_an_allocated_match_shuts_down() {
     let log = logged(&sdk, "shutdown").await;
     assert!(position(&log, "list players remove client-3") < position(&log, "shutdown"));
     drop(server);
+}
+
+/// With join tokens, the List holds the backend's own player id (the token's `sub`), and keeps it
+/// while any of that player's sessions plays (two tabs of one account).
+#[tokio::test]
+async fn with_join_tokens_the_list_holds_the_token_subject_until_its_last_session_leaves() {
+    if !can_build(
+        "agones::with_join_tokens_the_list_holds_the_token_subject_until_its_last_session_leaves",
+    ) {
+        return;
+    }
+    let (sdk, sdk_addr) = start_sdk_server().await;
+    let (_server, addr) = start_tickwire(sdk_addr, &["--join-secret", "s3cret"]).await;
+    logged(&sdk, "ready").await;
+    let secret: JoinSecret = "s3cret".parse().expect("a secret");
+    let path = |sub: &str| {
+        let claims = JoinClaims {
+            sub: sub.into(),
+            name: "ada".into(),
+            room: RoomClaim::Any,
+            exp: u64::MAX / 2,
+        };
+        format!("/ws?token={}", sign(&claims, &secret))
+    };
+    let mut tabs = Vec::new();
+    for _ in 0..2 {
+        let socket = GameClient::connect_path(addr, &path("player-42"))
+            .await
+            .expect("connect");
+        tabs.push(GameClient::join_with(socket, "ada").await.expect("join"));
+    }
+    wait_for_gameserver(sdk_addr, "player-42 in the List", |y| {
+        y.contains("- player-42")
+    })
+    .await;
+
+    // One tab closes. The server answers the close after the session's leave is queued, and a
+    // join queued after it shows that it has been handled: player-42 stays.
+    close_and_wait(&mut tabs[0]).await;
+    let socket = GameClient::connect_path(addr, &path("player-7"))
+        .await
+        .expect("connect");
+    let mut other = GameClient::join_with(socket, "bob").await.expect("join");
+    let log = logged(&sdk, "list players add player-7").await;
+    assert!(
+        !log.iter().any(|l| l == "list players remove player-42"),
+        "removed while a session of it plays: {log:?}"
+    );
+
+    // Its last session leaves: removed, once.
+    close_and_wait(&mut tabs[1]).await;
+    let log = logged(&sdk, "list players remove player-42").await;
+    let adds = log
+        .iter()
+        .filter(|l| *l == "list players add player-42")
+        .count();
+    assert_eq!(adds, 1, "one id, added once: {log:?}");
+    close_and_wait(&mut other).await;
+}
+
+/// Sends a close and reads until the server's answer (or the end of the connection).
+async fn close_and_wait(client: &mut GameClient) {
+    client.close().await.expect("close");
+    tokio::time::timeout(LIMIT, async { while client.recv().await.is_ok() {} })
+        .await
+        .expect("the server closes in time");
 }
 
 /// The fleet manifest: the game's port must be TCP (Agones' default is UDP, and WebSockets run
