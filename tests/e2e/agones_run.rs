@@ -54,7 +54,8 @@ pub fn built() -> &'static Built {
 }
 
 /// `cargo build --locked ARGS --target-dir TARGET` at low priority (the other tests keep running
-/// meanwhile, and measure time), failing the test with cargo's output when it fails.
+/// meanwhile, and measure time) and without debug info (a quicker build of programs that are
+/// only run), failing the test with cargo's output when it fails.
 fn cargo_build(root: &Path, args: &[&str], target: &Path) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let started = std::time::Instant::now();
@@ -64,6 +65,7 @@ fn cargo_build(root: &Path, args: &[&str], target: &Path) {
         .arg("--target-dir")
         .arg(target)
         .current_dir(root)
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
         .stdin(Stdio::null())
         .output()
         .expect("run cargo build");
