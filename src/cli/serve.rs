@@ -8,10 +8,12 @@ use anyhow::Context as _;
 use clap::Args;
 use tickwire_arena::{ARENA_ROOM_CAPACITY, ARENA_VIEW_RADIUS, ArenaSettings};
 use tickwire_scenarios::{RANDOM_WALK_VIEW_RADIUS, Scenario};
+use tickwire_server::orchestrator::Labels;
 use tickwire_server::{NewGame, Server, ServerConfig, TlsFiles};
 
 use crate::cli::edge::EdgeArgs;
 use crate::cli::logging::LogFormat;
+use crate::cli::orchestration::OrchestrationArgs;
 
 /// Serve the game (the default when no subcommand is given).
 #[derive(Args, Debug, Clone)]
@@ -97,6 +99,8 @@ pub struct ServeArgs {
     /// The environment variable takes 1/0, true/false, yes/no or on/off.
     #[arg(long, env = "TICKWIRE_ECHO", value_parser = clap::builder::BoolishValueParser::new())]
     echo: bool,
+    #[command(flatten)]
+    orchestration: OrchestrationArgs,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,8 +140,22 @@ impl ServeArgs {
         }
     }
 
-    /// The server's settings and the game its rooms run, checked.
-    fn build(&self) -> anyhow::Result<(ServerConfig, Box<dyn NewGame>)> {
+    /// What an allocator selects this server by: the game, the map, the players it holds.
+    fn labels(&self, config: &ServerConfig, map: &str) -> Labels {
+        let game = match self.scenario {
+            ScenarioArg::Arena => "arena",
+            ScenarioArg::RandomWalk => "random-walk",
+            ScenarioArg::TransportFloor => "transport-floor",
+        };
+        Labels {
+            game: game.into(),
+            map: map.into(),
+            capacity: config.room_capacity.saturating_mul(config.max_rooms),
+        }
+    }
+
+    /// The server's settings, the game its rooms run and their labels, checked.
+    fn build(&self) -> anyhow::Result<(ServerConfig, Box<dyn NewGame>, Labels)> {
         let arena = self.scenario == ScenarioArg::Arena;
         let aoi = self.aoi.map_or(arena, |a| a == OnOff::On);
         let radius = self.view_radius.unwrap_or(if arena {
@@ -169,7 +187,8 @@ impl ServeArgs {
         let scenario = match self.scenario {
             ScenarioArg::Arena => {
                 let settings = ArenaSettings::new(self.map.as_deref(), self.bots, self.tick_rate)?;
-                return Ok((config, Box::new(settings.games())));
+                let labels = self.labels(&config, &settings.map.name);
+                return Ok((config, Box::new(settings.games()), labels));
             }
             ScenarioArg::RandomWalk => Scenario::RandomWalk {
                 entities: self.entities,
@@ -180,18 +199,21 @@ impl ServeArgs {
             },
         };
         scenario.validate()?;
-        Ok((config, Box::new(scenario.games())))
+        // The scenarios have no map of their own.
+        let labels = self.labels(&config, "none");
+        Ok((config, Box::new(scenario.games()), labels))
     }
 }
 
 /// Serves until SIGTERM or Ctrl-C, then drains.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let (config, games) = args.build()?;
+    let (config, games, labels) = args.build()?;
     // Every connection holds a file, plus the listeners, the runtime and a few more.
     tickwire_server::process_stats::raise_open_file_limit(
         config.limits.max_connections as u64 + 64,
     );
-    let server = Server::start(config.clone(), games)
+    let orchestration = args.orchestration.start(&labels).await?;
+    let server = Server::start_orchestrated(config.clone(), games, orchestration.orchestrator())
         .await
         .context("cannot start the server")?;
     let addr = server.local_addr();
@@ -215,6 +237,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     );
     wait_for_signal(&server).await;
     server.shutdown().await;
+    orchestration.finish().await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! One binary, a module per behaviour.
 
 mod admin;
+mod agones;
+mod agones_run;
 mod api;
 mod bad_input;
 mod browser;

@@ -18,6 +18,7 @@ use crate::lobby::Lobby;
 use crate::metrics::{ConnectionRefusal, Metrics};
 use crate::phase::Phase;
 use crate::shared::Shared;
+use crate::orchestrator::{NoOrchestrator, Orchestrator};
 use crate::tls::{Tls, TlsError, WATCH_INTERVAL};
 
 /// Kernel send buffer per connection (Linux doubles it for bookkeeping).
@@ -56,6 +57,8 @@ pub struct Server {
     admin: Option<tokio::task::JoinHandle<()>>,
     tls: Option<(Arc<Tls>, tokio::task::JoinHandle<()>)>,
     grace: Duration,
+    /// Reports health to the orchestrator, when it asks for reports.
+    health: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// Binds `addr`, or says which address could not be bound.
@@ -71,6 +74,16 @@ impl Server {
     /// Each room runs a game made by `games` (for example a closure
     /// `|seed| Box::new(MyGame::new(seed)) as Box<dyn Game>`).
     pub async fn start(config: ServerConfig, games: impl NewGame) -> Result<Server, StartError> {
+        Server::start_orchestrated(config, games, Arc::new(NoOrchestrator)).await
+    }
+
+    /// [`Server::start`] under an orchestrator: it hears that the server is ready once it
+    /// listens, health reports at its own period, every player's join and leave, and the drain.
+    pub async fn start_orchestrated(
+        config: ServerConfig,
+        games: impl NewGame,
+        orchestrator: Arc<dyn Orchestrator>,
+    ) -> Result<Server, StartError> {
         config.validate()?;
         let metrics = Arc::new(Metrics::default());
         let tls = match &config.tls {
@@ -114,6 +127,7 @@ impl Server {
             lobby: Lobby::new(config, Arc::new(games), metrics.clone(), shutdown.clone()),
             metrics,
             shutdown,
+            orchestrator: orchestrator.clone(),
         });
         let accept = tokio::spawn(accept_loop(
             listener,
@@ -126,6 +140,10 @@ impl Server {
         let admin =
             admin.map(|(l, _)| tokio::spawn(accept_loop(l, shared.clone(), Listener::Admin, None)));
         let tls = tls.map(|t| (t.clone(), tokio::spawn(t.watch(WATCH_INTERVAL))));
+        let health = orchestrator
+            .health_period()
+            .map(|period| tokio::spawn(report_health(orchestrator.clone(), period)));
+        orchestrator.ready(addr);
         Ok(Server {
             addr,
             admin_addr,
@@ -135,6 +153,7 @@ impl Server {
             admin,
             tls,
             grace,
+            health,
         })
     }
 
@@ -172,6 +191,7 @@ impl Server {
         tracing::info!(grace = ?self.grace, "draining");
         let deadline = tokio::time::Instant::now() + self.grace;
         let _ = self.stop.send(Phase::Draining(deadline));
+        self.shared.orchestrator.draining();
         while self.shared.metrics.players.get() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -181,6 +201,7 @@ impl Server {
         while self.shared.metrics.connections.get() > 0 && tokio::time::Instant::now() < settle {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        self.shared.orchestrator.shutdown();
         // Dropping `self` now stops the listeners.
     }
 }
@@ -195,6 +216,19 @@ impl Drop for Server {
         if let Some((_, watch)) = &self.tls {
             watch.abort();
         }
+        if let Some(health) = &self.health {
+            health.abort();
+        }
+    }
+}
+
+/// Tells `orchestrator` the server is alive every `period`, until the server is dropped.
+async fn report_health(orchestrator: Arc<dyn Orchestrator>, period: Duration) {
+    let mut every = tokio::time::interval(period);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        orchestrator.health();
     }
 }
 

@@ -9,6 +9,7 @@ use crate::conn_gate::ConnectionGate;
 use crate::limits::Limits;
 use crate::lobby::Lobby;
 use crate::metrics::Metrics;
+use crate::orchestrator::Orchestrator;
 use crate::origin::OriginPolicy;
 use crate::phase::Phase;
 
@@ -34,4 +35,6 @@ pub struct Shared {
     pub(crate) sessions: Sessions,
     /// Banned addresses and players.
     pub(crate) bans: Bans,
+    /// The platform that runs this process (told of players joining and leaving).
+    pub(crate) orchestrator: Arc<dyn Orchestrator>,
 }

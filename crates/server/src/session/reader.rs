@@ -16,6 +16,7 @@ use super::message_reader::MessageReader;
 use super::seating::{Ask, take_place};
 use crate::input_buffer::InputBuffer;
 use crate::metrics::CloseReason;
+use crate::orchestrator::{PlayerRef, Presence};
 use crate::shared::Shared;
 
 pub(super) async fn read_loop<S: AsyncRead + Unpin>(
@@ -92,6 +93,12 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         room.id,
         super::link::SessionLink::new(ctrl.clone(), inputs.clone()),
     );
+    // A player is told to the orchestrator now, and its leave when this function returns or is
+    // aborted; spectators are not players.
+    let _orchestrated = (!presence.is_spectator()).then(|| {
+        let player = PlayerRef::new(client, room.id, claims.map(|c| c.sub.as_str()));
+        Presence::new(shared.orchestrator.clone(), player)
+    });
     if ctrl.send(first).await.is_err() {
         return Ending::quiet(close::NORMAL);
     }
