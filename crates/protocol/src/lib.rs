@@ -31,8 +31,10 @@ pub use delta_body::{Baselines, DeltaBody};
 pub use error::{CodecError, DeltaError};
 pub use ids::{ClientId, EntityId, Tick};
 pub use message::{
-    ClientMsg, GameEventMsg, Hello, Input, Kick, MAX_NAME_CHARS, MAX_NOTICE_CHARS, MapInfo, Notice,
-    Ping, Pong, ScoreEntry, ServerMsg, SnapshotMsg, WallInfo, Welcome,
+    ClientMsg, GameEventMsg, Hello, Input, Kick, LeaderboardEntry, MAX_LABEL_CHARS,
+    MAX_LEADERBOARD_ROWS, MAX_MATCH_SCORES, MAX_NAME_CHARS, MAX_NOTICE_CHARS, MapInfo, MatchEnd,
+    MatchScore, Notice, Ping, Pong, ScoreEntry, ServerMsg, SnapshotMsg, Subscribe, WallInfo,
+    Welcome,
 };
 pub use state::{EntityKind, EntityState, WorldState};
 
@@ -41,4 +43,4 @@ pub use state::{EntityKind, EntityState, WorldState};
 ///
 /// Bump it on any change to the bytes of any message. The first message of each side keeps its
 /// shape across versions (see [`Hello`]) so that a mismatch is always detected and reported.
-pub const PROTOCOL_VERSION: u16 = 2;
+pub const PROTOCOL_VERSION: u16 = 3;

@@ -7,6 +7,7 @@ use crate::limits::Limits;
 use crate::origin::OriginPolicy;
 use crate::room::RoomConfig;
 use crate::tls::TlsFiles;
+use tickwire_store::Database;
 
 /// Everything a server needs to start, whatever game it runs. `Default` listens on
 /// 127.0.0.1:8080 with a 60 Hz tick, 30 snapshots a second and no area of interest.
@@ -48,6 +49,12 @@ pub struct ServerConfig {
     /// With a secret, a game socket opens only with a join token signed by it (`/ws?token=…`,
     /// see [`crate::join_token`]); without one, anyone may join. `Debug` never shows it.
     pub join_secret: Option<JoinSecret>,
+    /// How long a match lasts; at its end each room stores and announces the result and starts
+    /// a new match with scores reset. `Duration::ZERO`: one endless match.
+    pub match_length: std::time::Duration,
+    /// Where players, match results and the leaderboard are stored; [`Database::Off`] (the
+    /// library's default) stores nothing.
+    pub database: Database,
 }
 
 impl Default for ServerConfig {
@@ -68,6 +75,8 @@ impl Default for ServerConfig {
             tls: None,
             echo: false,
             join_secret: None,
+            match_length: std::time::Duration::ZERO,
+            database: Database::Off,
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::conn_gate::Permit;
 use crate::join_token::{self, JoinClaims, RoomClaim, TokenRefusal};
 use crate::session::{Endpoint, run_session};
 use crate::shared::Shared;
-use crate::{static_files, ws_edge};
+use crate::{static_files, store_http, ws_edge};
 
 type Body = Full<Bytes>;
 
@@ -63,6 +63,13 @@ pub(crate) async fn route(
             crate::metrics::CONTENT_TYPE,
             shared.metrics.render(),
         ),
+        "/leaderboard" if is_read(&req) => {
+            let limit = query_value(req.uri().query(), "limit");
+            answer(store_http::leaderboard(limit, &shared).await)
+        }
+        p if p.starts_with("/players/") && is_read(&req) => {
+            answer(store_http::player(&p["/players/".len()..], &shared).await)
+        }
         "/rooms" if ops_here => match serde_json::to_string(&shared.lobby.rooms()) {
             Ok(json) => typed(StatusCode::OK, "application/json", json),
             Err(_) => text(StatusCode::INTERNAL_SERVER_ERROR, "error\n"),
@@ -246,6 +253,14 @@ fn check_token(
         return Err(TokenRefusal::WrongRoom(id));
     }
     Ok(Some(claims))
+}
+
+fn is_read(req: &Request<Incoming>) -> bool {
+    req.method() == Method::GET || req.method() == Method::HEAD
+}
+
+fn answer((status, content_type, body): store_http::Answer) -> Response<Body> {
+    typed(status, content_type, body)
 }
 
 fn text(status: StatusCode, body: &str) -> Response<Body> {

@@ -10,6 +10,8 @@ use tokio::sync::{oneshot, watch};
 use crate::config::ServerConfig;
 use crate::game::NewGame;
 use crate::input_buffer::InputBuffer;
+use crate::match_clock::MatchClock;
+use crate::match_recorder::MatchRecorder;
 use crate::metrics::Metrics;
 use crate::room::{Joined, Room, RoomFull};
 use crate::room_task::{RoomCommand, RoomHandle, spawn_room};
@@ -51,6 +53,7 @@ pub struct Lobby {
     rooms: Mutex<Vec<RoomHandle>>,
     next_room: AtomicU32,
     next_client: AtomicU32,
+    recorder: MatchRecorder,
 }
 
 impl Lobby {
@@ -60,6 +63,7 @@ impl Lobby {
         games: Arc<dyn NewGame>,
         metrics: Arc<Metrics>,
         shutdown: watch::Receiver<Phase>,
+        recorder: MatchRecorder,
     ) -> Lobby {
         Lobby {
             config,
@@ -69,6 +73,7 @@ impl Lobby {
             rooms: Mutex::new(Vec::new()),
             next_room: AtomicU32::new(1),
             next_client: AtomicU32::new(1),
+            recorder,
         }
     }
 
@@ -83,10 +88,11 @@ impl Lobby {
     }
 
     /// Quick join: puts a player in the fullest room with a seat, starting a room when none has
-    /// one.
+    /// one. `player` is its id in match results.
     pub async fn join(
         &self,
         client: ClientId,
+        player: &str,
         name: &str,
         inputs: Arc<InputBuffer>,
     ) -> Result<(RoomHandle, Joined), JoinError> {
@@ -108,7 +114,9 @@ impl Lobby {
             candidates.sort_by_key(|(players, r)| (std::cmp::Reverse(*players), r.id));
             let candidates = candidates.into_iter().map(|(_, r)| r);
             for room in candidates {
-                if let Some(Ok(joined)) = ask_seat(&room, client, name, inputs.clone()).await {
+                if let Some(Ok(joined)) =
+                    ask_seat(&room, client, (player, name), inputs.clone()).await
+                {
                     return Ok((room, joined));
                 }
             }
@@ -124,12 +132,13 @@ impl Lobby {
         &self,
         id: u32,
         client: ClientId,
+        player: &str,
         name: &str,
         inputs: Arc<InputBuffer>,
     ) -> Result<(RoomHandle, Joined), JoinError> {
         self.check_open()?;
         let room = self.running_room(id).ok_or(JoinError::NoSuchRoom(id))?;
-        match ask_seat(&room, client, name, inputs).await {
+        match ask_seat(&room, client, (player, name), inputs).await {
             Some(Ok(joined)) => Ok((room, joined)),
             Some(Err(RoomFull)) => Err(JoinError::Full),
             None => Err(JoinError::NoSuchRoom(id)),
@@ -160,7 +169,9 @@ impl Lobby {
         let game = self
             .games
             .new_game(self.config.seed.wrapping_add(u64::from(id)));
-        let room = Room::new(game, self.config.room_config(), self.metrics.clone());
+        let clock = MatchClock::new(self.config.match_length, self.config.tick_rate);
+        let room = Room::new(game, self.config.room_config(), self.metrics.clone())
+            .with_match_clock(clock);
         tracing::info!(room = id, "room started");
         rooms.push(spawn_room(
             id,
@@ -168,6 +179,7 @@ impl Lobby {
             self.config.empty_room_ttl,
             self.metrics.clone(),
             self.shutdown.clone(),
+            self.recorder.clone(),
         ));
         true
     }
@@ -197,13 +209,14 @@ impl Lobby {
 async fn ask_seat(
     room: &RoomHandle,
     client: ClientId,
-    name: &str,
+    (player, name): (&str, &str),
     inputs: Arc<InputBuffer>,
 ) -> Option<Result<Joined, RoomFull>> {
     let (reply, answer) = oneshot::channel();
     let cmd = RoomCommand::Join {
         client,
         name: name.to_string(),
+        player_id: player.to_string(),
         inputs,
         reply,
     };

@@ -8,6 +8,7 @@ use tickwire_protocol::ClientId;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::input_buffer::InputBuffer;
+use crate::match_recorder::{MatchRecorder, unix_ms};
 use crate::metrics::Metrics;
 use crate::room::{Joined, Room, RoomFull};
 use crate::shared::Phase;
@@ -25,6 +26,8 @@ pub enum RoomCommand {
         client: ClientId,
         /// Display name.
         name: String,
+        /// The player's id in match results: a join token's subject, or a guest id.
+        player_id: String,
         /// Where the session puts the player's inputs.
         inputs: Arc<InputBuffer>,
         /// The answer.
@@ -60,13 +63,14 @@ impl RoomHandle {
 }
 
 /// Starts `room` on the runtime and returns its handle. The room stops by itself once it has had
-/// no players for `empty_room_ttl`.
+/// no players for `empty_room_ttl`. Joins and finished matches go to `recorder`.
 pub fn spawn_room(
     id: u32,
     room: Room,
     empty_room_ttl: Duration,
     metrics: Arc<Metrics>,
     shutdown: watch::Receiver<Phase>,
+    recorder: MatchRecorder,
 ) -> RoomHandle {
     let capacity = room.config().capacity;
     let (cmd_tx, cmd_rx) = mpsc::channel(64);
@@ -83,7 +87,8 @@ pub fn spawn_room(
     metrics.rooms.inc();
     tokio::spawn(async move {
         run(
-            room,
+            (id, room),
+            recorder,
             empty_room_ttl,
             cmd_rx,
             frame_tx,
@@ -98,8 +103,10 @@ pub fn spawn_room(
     handle
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run(
-    mut room: Room,
+    (id, mut room): (u32, Room),
+    recorder: MatchRecorder,
     empty_room_ttl: Duration,
     mut commands: mpsc::Receiver<RoomCommand>,
     frames: watch::Sender<Option<Arc<SnapshotFrame>>>,
@@ -110,14 +117,18 @@ async fn run(
     let dt = Duration::from_secs_f64(1.0 / f64::from(room.config().tick_rate));
     let mut next = tokio::time::Instant::now() + dt;
     let mut empty_since = Some(Instant::now());
+    let mut match_started = unix_ms(std::time::SystemTime::now());
     loop {
         tokio::select! {
             biased;
             // Matches go on through a drain; the room stops when sessions are closed.
             _ = shutdown.wait_for(|p| *p == Phase::Closing) => break,
             cmd = commands.recv() => match cmd {
-                Some(RoomCommand::Join { client, name, inputs, reply }) => {
-                    let joined = room.handle_join(client, &name, inputs);
+                Some(RoomCommand::Join { client, name, player_id, inputs, reply }) => {
+                    let joined = room.handle_join_as(client, &player_id, &name, inputs);
+                    if joined.is_ok() {
+                        recorder.seen(&player_id, &name);
+                    }
                     players.store(room.player_count(), Relaxed);
                     let _ = reply.send(joined);
                     continue;
@@ -132,6 +143,18 @@ async fn run(
             let started = Instant::now();
             if let Some(frame) = room.tick() {
                 frames.send_replace(Some(frame));
+            }
+            if let Some(outcome) = room.poll_match_end() {
+                // Stored through a bounded queue: never waits on the database.
+                let ended = unix_ms(std::time::SystemTime::now());
+                let game = room.game().name().to_owned();
+                let map = room.map_name().to_owned();
+                let tick_rate = room.config().tick_rate;
+                let message =
+                    recorder.finished(id, &game, &map, &outcome, (match_started, ended), tick_rate);
+                room.announce_match_end(message);
+                match_started = ended;
+                tracing::info!(room = id, players = outcome.scores.len(), "match ended");
             }
             metrics.record_tick(started.elapsed().as_micros() as u64);
             next += dt;

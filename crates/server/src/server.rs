@@ -14,10 +14,14 @@ use crate::config::{ConfigError, ServerConfig};
 use crate::conn_gate::{ConnectionGate, Permit};
 use crate::game::NewGame;
 use crate::http::{Listener, route};
+use crate::leaderboard_feed;
 use crate::lobby::Lobby;
+use crate::match_recorder::MatchRecorder;
 use crate::metrics::{ConnectionRefusal, Metrics};
 use crate::shared::{Phase, Shared};
+use crate::store_metrics::StoreCollector;
 use crate::tls::{Tls, TlsError, WATCH_INTERVAL};
+use tickwire_store::{Store, StoreOptions};
 
 /// Kernel send buffer per connection (Linux doubles it for bookkeeping).
 const SEND_BUFFER_BYTES: usize = 32 * 1024;
@@ -34,6 +38,9 @@ pub enum StartError {
     /// A setting is invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The database could not be opened or migrated.
+    #[error("storage: {0}")]
+    Store(#[from] tickwire_store::StoreError),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -55,6 +62,7 @@ pub struct Server {
     admin: Option<tokio::task::JoinHandle<()>>,
     tls: Option<(Arc<Tls>, tokio::task::JoinHandle<()>)>,
     grace: Duration,
+    leaderboard: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// Binds `addr`, or says which address could not be bound.
@@ -71,7 +79,20 @@ impl Server {
     /// `|seed| Box::new(MyGame::new(seed)) as Box<dyn Game>`).
     pub async fn start(config: ServerConfig, games: impl NewGame) -> Result<Server, StartError> {
         config.validate()?;
-        let metrics = Arc::new(Metrics::default());
+        let store = Store::open(&config.database, StoreOptions::default())?;
+        let mut metrics = Metrics::default();
+        if let Some(store) = &store {
+            metrics.register_collector(Box::new(StoreCollector(store.clone())));
+        }
+        let metrics = Arc::new(metrics);
+        let (board, leaderboard) = match &store {
+            Some(store) => {
+                let (board, task) = leaderboard_feed::spawn(store.clone());
+                (Some(board), Some(task))
+            }
+            None => (None, None),
+        };
+        let recorder = MatchRecorder::new(store.clone());
         let tls = match &config.tls {
             Some(files) => Some(Arc::new(Tls::new(files.clone(), metrics.clone())?)),
             None => None,
@@ -108,9 +129,17 @@ impl Server {
             admin_separate: admin.is_some(),
             gate,
             forwarded,
-            lobby: Lobby::new(config, Arc::new(games), metrics.clone(), shutdown.clone()),
+            lobby: Lobby::new(
+                config,
+                Arc::new(games),
+                metrics.clone(),
+                shutdown.clone(),
+                recorder,
+            ),
             metrics,
             shutdown,
+            store,
+            leaderboard: board,
         });
         let accept = tokio::spawn(accept_loop(
             listener,
@@ -132,6 +161,7 @@ impl Server {
             admin,
             tls,
             grace,
+            leaderboard,
         })
     }
 
@@ -178,6 +208,10 @@ impl Server {
         while self.shared.metrics.connections.get() > 0 && tokio::time::Instant::now() < settle {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        // Every queued write (the results of matches that just ended) reaches the database.
+        if let Some(store) = &self.shared.store {
+            store.close().await;
+        }
         // Dropping `self` now stops the listeners.
     }
 }
@@ -191,6 +225,9 @@ impl Drop for Server {
         }
         if let Some((_, watch)) = &self.tls {
             watch.abort();
+        }
+        if let Some(task) = &self.leaderboard {
+            task.abort();
         }
     }
 }

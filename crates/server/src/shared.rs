@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 use crate::conn_gate::ConnectionGate;
+use crate::leaderboard_feed::BoardReceiver;
 use crate::limits::Limits;
 use crate::lobby::Lobby;
 use crate::metrics::Metrics;
@@ -28,6 +29,10 @@ pub struct Shared {
     pub(crate) forwarded: Option<ConnectionGate>,
     /// Whether `/metrics` and `/rooms` are on a separate admin listener (and not public).
     pub(crate) admin_separate: bool,
+    /// Players, match results and the leaderboard; `None` with storage off.
+    pub store: Option<tickwire_store::Store>,
+    /// The newest encoded leaderboard, for subscribed sessions; `None` with storage off.
+    pub(crate) leaderboard: Option<BoardReceiver>,
 }
 
 /// Where a server is in its life, as every room and session watches it.

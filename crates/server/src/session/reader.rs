@@ -73,10 +73,15 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     let client = shared.lobby.next_client_id();
     // A join token names the player; the room was settled at the upgrade.
     let name = claims.map_or(hello.name.as_str(), |c| c.name.as_str());
+    let player = claims.map_or_else(|| crate::match_clock::guest_id(name), |c| c.sub.clone());
     let lobby = &shared.lobby;
     let joining = match room {
-        RoomClaim::Id(id) => lobby.join_room(id, client, name, inputs.clone()).await,
-        RoomClaim::Any => lobby.join(client, name, inputs.clone()).await,
+        RoomClaim::Id(id) => {
+            lobby
+                .join_room(id, client, &player, name, inputs.clone())
+                .await
+        }
+        RoomClaim::Any => lobby.join(client, &player, name, inputs.clone()).await,
     };
     let (room, joined) = match joining {
         Ok(j) => j,
@@ -153,6 +158,18 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
                 if codec::encode_server(&pong, &mut out).is_ok() {
                     // A full control queue means the writer is behind; a lost pong is harmless.
                     let _ = ctrl.try_send(Control::Message(out));
+                }
+            }
+            Ok(ClientMsg::Subscribe(topics)) => {
+                let board = topics
+                    .leaderboard
+                    .then(|| shared.leaderboard.clone())
+                    .flatten();
+                if topics.leaderboard && board.is_none() {
+                    tracing::debug!(%client, "leaderboard asked for with storage off");
+                }
+                if ctrl.send(Control::Subscribe(board)).await.is_err() {
+                    break Ending::quiet(close::NORMAL);
                 }
             }
             Ok(ClientMsg::Hello(_)) => {

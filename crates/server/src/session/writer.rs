@@ -14,6 +14,7 @@ use tokio::time::Instant;
 
 use super::control::Control;
 use super::ending::truncate_utf8;
+use crate::leaderboard_feed::BoardReceiver;
 use crate::metrics::{CloseReason, Metrics};
 use crate::room_task::FrameReceiver;
 use crate::shared::Phase;
@@ -47,6 +48,8 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
     let mut previous: Option<SentView> = None;
     let mut last_tick: Option<tickwire_protocol::Tick> = None;
     let mut scoreboard_version = 0;
+    let mut match_end_version = 0;
+    let mut board: Option<BoardReceiver> = None;
     let mut last_event = 0;
     let mut buf = Vec::with_capacity(4096);
     // During a drain: when to send the next countdown notice.
@@ -65,6 +68,7 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                         // Events from before the join are not this player's news.
                         if let Some(f) = frames.borrow_and_update().as_ref() {
                             last_event = f.events.last().map_or(0, |e| e.0);
+                            match_end_version = f.match_end.0;
                         }
                         frames.mark_changed();
                         let ticks_per_snapshot = u32::from(joined.welcome.tick_rate)
@@ -74,6 +78,13 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                     Some(Control::Message(bytes)) => {
                         out.binary(&bytes).await?;
                         out.flush().await?;
+                    }
+                    Some(Control::Subscribe(mut receiver)) => {
+                        // The board as it is now goes out at once, then every change.
+                        if let Some(r) = receiver.as_mut() {
+                            r.mark_changed();
+                        }
+                        board = receiver;
                     }
                     Some(Control::Frame(opcode, payload)) => {
                         metrics.bytes_out.inc_by(payload.len() as u64);
@@ -101,6 +112,17 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                         }
                     }
                 }
+                changed = next_board(&mut board) => {
+                    if changed.is_err() {
+                        board = None;
+                        continue;
+                    }
+                    let latest = board.as_mut().and_then(|b| b.borrow_and_update().clone());
+                    if let Some(bytes) = latest {
+                        out.binary(&bytes).await?;
+                        out.flush().await?;
+                    }
+                }
                 _ = notice_due(next_notice) => {
                     if let Some((_, deadline)) = next_notice.take() {
                         send_notice(&mut out, deadline).await?;
@@ -121,6 +143,12 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                     if frame.scoreboard.0 != scoreboard_version {
                         out.binary(&frame.scoreboard.1).await?;
                         scoreboard_version = frame.scoreboard.0;
+                    }
+                    if frame.match_end.0 != match_end_version {
+                        if !frame.match_end.1.is_empty() {
+                            out.binary(&frame.match_end.1).await?;
+                        }
+                        match_end_version = frame.match_end.0;
                     }
                     let since = last_event;
                     for (seq, bytes) in frame.events.iter().filter(|(seq, _)| *seq > since) {
@@ -192,6 +220,14 @@ async fn send_notice<W: AsyncWrite + Unpin>(
         out.flush().await?;
     }
     Ok(())
+}
+
+/// Waits for the next leaderboard; never resolves without a subscription.
+async fn next_board(board: &mut Option<BoardReceiver>) -> Result<(), watch::error::RecvError> {
+    match board {
+        Some(b) => b.changed().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Waits for the room's next frame; never resolves before the player has joined.
