@@ -12,6 +12,8 @@ import { Hud } from './hud.js';
 import { Scoreboard } from './scoreboard.js';
 import { KillFeed } from './killfeed.js';
 import { NoticeBanner } from './notice.js';
+import { LeaderboardPanel } from './leaderboard.js';
+import { ResultsScreen } from './results.js';
 import { attachInput } from './input.js';
 import { ByteHistory, RateMeter } from './stats.js';
 
@@ -27,7 +29,12 @@ const hud = new Hud($('hud'), /** @type {HTMLCanvasElement} */ ($('netgraph')));
 const scoreboard = new Scoreboard($('scoreboard'));
 const killfeed = new KillFeed($('killfeed'));
 const notice = new NoticeBanner($('notice'));
-const input = attachInput(window, canvas, { onToggleNetGraph: () => hud.toggleGraph() });
+const board = new LeaderboardPanel($('leaderboard'));
+const results = new ResultsScreen($('results'), board);
+const input = attachInput(window, canvas, {
+  onToggleNetGraph: () => hud.toggleGraph(),
+  onToggleLeaderboard: () => board.toggle(),
+});
 
 const GRAPH_WINDOW_MS = 5000;
 const MAX_STEPS_PER_FRAME = 5;
@@ -83,6 +90,8 @@ function onMessage(msg, bytes) {
       session = newSession(msg, now);
       notice.clear();
       showStatus('');
+      // Every session asks for the leaderboard: the server sends it now and on every change.
+      conn?.send({ type: 'Subscribe', leaderboard: true });
       break;
     case 'Snapshot':
       if (session) onSnapshot(session, msg.ack, msg.body, bytes, now);
@@ -108,6 +117,12 @@ function onMessage(msg, bytes) {
       break;
     case 'Notice':
       notice.show(now, msg.text, msg.seconds_left);
+      break;
+    case 'Leaderboard':
+      board.set(msg.rows);
+      break;
+    case 'MatchEnd':
+      results.show(now, msg, board.ownName);
       break;
   }
 }
@@ -192,6 +207,7 @@ function join(rawName) {
     // Storage can be disabled; the name is only a convenience.
   }
   showJoin(false);
+  board.ownName = name;
   conn?.stop();
   conn = new Connection({ url: gameSocketUrl(location), name, onMessage, onStatus, onDisconnect });
   conn.start();
@@ -255,6 +271,7 @@ function frame(now) {
     });
     killfeed.render(now);
     notice.render(now);
+    results.render(now);
   }
   hud.drawGraph(meters.graph.points, now, GRAPH_WINDOW_MS);
   requestAnimationFrame(frame);
@@ -285,6 +302,10 @@ function stats() {
   world: () => (session?.world ? session.world.entities.map((e) => ({ ...e })) : []),
   /** The input seq the server last acknowledged. */
   lastAck: () => (session ? session.lastAck : 0),
+  /** The leaderboard as last pushed, how many boards came, and whether the panel shows. */
+  leaderboard: () => ({ rows: board.rows.map((r) => ({ ...r })), updates: board.updates, visible: board.visible() }),
+  /** The last match result received, and whether the results screen shows it. */
+  results: () => ({ last: results.last, visible: results.visible(performance.now()) }),
 };
 
 const form = /** @type {HTMLFormElement} */ ($('join-form'));

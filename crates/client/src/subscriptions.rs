@@ -14,26 +14,38 @@ impl GameClient {
 
     /// Reads (applying snapshots) until a leaderboard arrives.
     pub async fn next_leaderboard(&mut self) -> Result<Vec<LeaderboardEntry>, ClientError> {
-        loop {
-            match self.recv().await? {
-                Received::Message(ServerMsg::Leaderboard(rows)) => return Ok(rows),
-                Received::Closed { code, reason } => {
-                    return Err(ClientError::Closed { code, reason });
-                }
-                _ => {}
-            }
-        }
+        self.next_message(|m| match m {
+            ServerMsg::Leaderboard(rows) => Some(rows),
+            _ => None,
+        })
+        .await
     }
 
     /// Reads (applying snapshots) until the room's match ends, returning its result.
     pub async fn next_match_end(&mut self) -> Result<MatchEnd, ClientError> {
+        self.next_message(|m| match m {
+            ServerMsg::MatchEnd(end) => Some(end),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Reads (applying snapshots) until `pick` takes a message.
+    pub async fn next_message<T>(
+        &mut self,
+        pick: impl Fn(ServerMsg) -> Option<T>,
+    ) -> Result<T, ClientError> {
         loop {
             match self.recv().await? {
-                Received::Message(ServerMsg::MatchEnd(end)) => return Ok(end),
+                Received::Message(msg) => {
+                    if let Some(found) = pick(msg) {
+                        return Ok(found);
+                    }
+                }
                 Received::Closed { code, reason } => {
                     return Err(ClientError::Closed { code, reason });
                 }
-                _ => {}
+                Received::Snapshot { .. } => {}
             }
         }
     }
