@@ -17,6 +17,7 @@ mod node_tests;
 mod rooms;
 mod soak;
 mod storage;
+mod storage_pg;
 mod sync;
 mod tls;
 mod tokens;

@@ -108,9 +108,10 @@ async fn every_player_sees_the_result_and_it_is_served_over_http() {
     assert!(names.contains(&"Ada") && names.contains(&"bo"), "{names:?}");
 
     // Guests are stored under their lower-cased name.
-    let (status, body) = wait_for(LIMIT, "ada's record", async || {
+    // The player's row exists from the join on; wait for the match's commit to reach it.
+    let (status, body) = wait_for(LIMIT, "ada's record with a match", async || {
         let (status, body) = get(addr, "/players/guest%3Aada").await;
-        (status == 200)
+        (status == 200 && !body.contains("\"matches\":0,"))
             .then_some((status, body.clone()))
             .ok_or(format!("{status} {body}"))
     })

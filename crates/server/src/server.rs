@@ -79,7 +79,7 @@ impl Server {
     /// `|seed| Box::new(MyGame::new(seed)) as Box<dyn Game>`).
     pub async fn start(config: ServerConfig, games: impl NewGame) -> Result<Server, StartError> {
         config.validate()?;
-        let store = Store::open(&config.database, StoreOptions::default())?;
+        let store = Store::open(&config.database, StoreOptions::default()).await?;
         let mut metrics = Metrics::default();
         if let Some(store) = &store {
             metrics.register_collector(Box::new(StoreCollector(store.clone())));

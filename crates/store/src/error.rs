@@ -32,6 +32,9 @@ pub enum StoreError {
     /// A query failed.
     #[error("database: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// PostgreSQL refused a connection or a query.
+    #[error("PostgreSQL: {0}")]
+    Postgres(String),
     /// The store has been closed, or its reader thread failed.
     #[error("the store is closed")]
     Closed,

@@ -11,12 +11,19 @@
 //! [`Store::player`]) run on a blocking thread with their own connection.
 //!
 //! The schema is versioned ([`migrations`]): a database is created and brought up to date on
-//! open, and one newer than this build is refused. This crate knows nothing of the game, the
+//! open, and one newer than this build is refused.
+//!
+//! With a `postgres://` [`Database`], the same API runs on PostgreSQL: the same tables and
+//! versions, a connection pool (deadpool-postgres), a writer task that keeps a failed batch and
+//! tries it again until the server is back, and a `LISTEN`ing connection fed by triggers that
+//! `NOTIFY` every changed row, so that a change made by any process reaches every store's feed. This crate knows nothing of the game, the
 //! protocol or the server.
 
 mod database;
 mod error;
 pub mod migrations;
+pub mod pg_cluster;
+mod postgres;
 mod record;
 mod rows;
 mod sqlite;

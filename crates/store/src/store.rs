@@ -12,7 +12,7 @@ use crate::stats::Counters;
 use crate::writer::Writer;
 use crate::{
     Change, Database, LeaderboardRow, MAX_LEADERBOARD, PlayerRecord, RecordError, StoreError,
-    StoreStats, Write, sqlite,
+    StoreStats, Write, postgres, sqlite,
 };
 
 /// How a store queues and batches.
@@ -47,9 +47,37 @@ struct Inner {
     location: String,
     queue: Mutex<Option<mpsc::Sender<Write>>>,
     changes: broadcast::Sender<Change>,
-    reader: Mutex<Connection>,
+    reader: Reader,
     counters: Arc<Counters>,
-    writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    writer: Mutex<Option<WriterHandle>>,
+    listener: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Where reads go.
+enum Reader {
+    Sqlite(Mutex<Connection>),
+    Postgres(deadpool_postgres::Pool),
+}
+
+/// What runs the writes.
+enum WriterHandle {
+    Thread(std::thread::JoinHandle<()>),
+    Task(tokio::task::JoinHandle<()>),
+}
+
+/// How long opening a PostgreSQL store waits for its listening connection.
+const LISTEN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long [`Store::close`] waits for an unreachable PostgreSQL before it gives up on the writes
+/// still queued.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(listener) = &self.listener {
+            listener.abort();
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -62,15 +90,53 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// Opens the store `database` names, creating and migrating it; `None` when storage is off.
-    pub fn open(database: &Database, options: StoreOptions) -> Result<Option<Store>, StoreError> {
+    pub async fn open(
+        database: &Database,
+        options: StoreOptions,
+    ) -> Result<Option<Store>, StoreError> {
         match database {
             Database::Off => Ok(None),
             Database::Sqlite(path) => Store::open_sqlite(path, options).map(Some),
-            Database::Postgres(_) => Err(StoreError::Unsupported(
-                "PostgreSQL storage is not in this build yet; use a file path (SQLite) or none"
-                    .into(),
-            )),
+            Database::Postgres(url) => Store::open_postgres(url, options).await.map(Some),
         }
+    }
+
+    /// Connects to the PostgreSQL server at `url`, brings its schema up to date (refusing one
+    /// newer than this build), starts the writer task and the listening connection.
+    pub async fn open_postgres(url: &str, options: StoreOptions) -> Result<Store, StoreError> {
+        let shown = Database::Postgres(url.to_owned()).to_string();
+        let (config, pool) = postgres::pool(url)?;
+        postgres::migrate(&pool, &shown).await?;
+        let (tx, rx) = mpsc::channel(options.queue.max(1));
+        let (changes, _) = broadcast::channel(options.feed.max(1));
+        let counters = Arc::new(Counters::default());
+        let writer = tokio::spawn(postgres::run_writer(
+            pool.clone(),
+            rx,
+            counters.clone(),
+            options.max_batch.max(1),
+        ));
+        let (ready, listening) = tokio::sync::oneshot::channel();
+        let listener = tokio::spawn(postgres::listen(config, changes.clone(), ready));
+        // Changes made before the listener is in place would never reach the feed: wait for it
+        // (it keeps trying by itself if the database cannot be reached now).
+        if tokio::time::timeout(LISTEN_WAIT, listening).await.is_err() {
+            tracing::warn!(
+                "the PostgreSQL listener is not connected yet; live updates start when it is"
+            );
+        }
+        tracing::info!(database = %shown, "storage: PostgreSQL");
+        Ok(Store {
+            inner: Arc::new(Inner {
+                location: shown,
+                queue: Mutex::new(Some(tx)),
+                changes,
+                reader: Reader::Postgres(pool),
+                counters,
+                writer: Mutex::new(Some(WriterHandle::Task(writer))),
+                listener: Some(listener),
+            }),
+        })
     }
 
     /// Opens (creating when missing) the SQLite file at `path` and brings its schema up to
@@ -100,9 +166,10 @@ impl Store {
                 location: PathBuf::from(path).display().to_string(),
                 queue: Mutex::new(Some(tx)),
                 changes,
-                reader: Mutex::new(reader),
+                reader: Reader::Sqlite(Mutex::new(reader)),
                 counters,
-                writer: Mutex::new(Some(handle)),
+                writer: Mutex::new(Some(WriterHandle::Thread(handle))),
+                listener: None,
             }),
         })
     }
@@ -139,12 +206,18 @@ impl Store {
     /// match are not ranked.
     pub async fn leaderboard(&self, limit: usize) -> Result<Vec<LeaderboardRow>, StoreError> {
         let limit = limit.min(MAX_LEADERBOARD);
+        if let Reader::Postgres(pool) = &self.inner.reader {
+            return postgres::leaderboard(pool, limit).await;
+        }
         self.read(move |conn| sqlite::leaderboard(conn, limit))
             .await
     }
 
     /// Everything stored about player `id`, or `None`.
     pub async fn player(&self, id: &str) -> Result<Option<PlayerRecord>, StoreError> {
+        if let Reader::Postgres(pool) = &self.inner.reader {
+            return postgres::player(pool, id).await;
+        }
         let id = id.to_owned();
         self.read(move |conn| sqlite::player(conn, &id)).await
     }
@@ -183,8 +256,12 @@ impl Store {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        if let Some(handle) = handle {
-            let _ = tokio::task::spawn_blocking(move || handle.join()).await;
+        match handle {
+            Some(WriterHandle::Thread(handle)) => {
+                let _ = tokio::task::spawn_blocking(move || handle.join()).await;
+            }
+            Some(WriterHandle::Task(task)) => finish(task).await,
+            None => {}
         }
     }
 
@@ -195,10 +272,22 @@ impl Store {
     {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            let conn = inner.reader.lock().unwrap_or_else(PoisonError::into_inner);
+            let Reader::Sqlite(reader) = &inner.reader else {
+                return Err(StoreError::Closed);
+            };
+            let conn = reader.lock().unwrap_or_else(PoisonError::into_inner);
             query(&conn).map_err(StoreError::from)
         })
         .await
         .map_err(|_| StoreError::Closed)?
+    }
+}
+
+/// Waits for the PostgreSQL writer to empty the queue, at most [`CLOSE_WAIT`].
+async fn finish(task: tokio::task::JoinHandle<()>) {
+    let abort = task.abort_handle();
+    if tokio::time::timeout(CLOSE_WAIT, task).await.is_err() {
+        tracing::error!("the database did not take the last writes in time; they are lost");
+        abort.abort();
     }
 }

@@ -59,6 +59,7 @@ async fn an_empty_file_is_created_at_the_latest_version() {
     let dir = tempfile::tempdir().expect("test step");
     let path = temp_db(&dir);
     let store = Store::open(&Database::Sqlite(path.clone()), StoreOptions::default())
+        .await
         .expect("test step")
         .expect("test step");
     assert_eq!(version_of(&path), migrations::LATEST);
@@ -75,10 +76,11 @@ async fn an_empty_file_is_created_at_the_latest_version() {
     assert_eq!(version_of(&path), migrations::LATEST);
 }
 
-#[test]
-fn storage_off_opens_nothing() {
+#[tokio::test]
+async fn storage_off_opens_nothing() {
     assert!(
         Store::open(&Database::Off, StoreOptions::default())
+            .await
             .expect("test step")
             .is_none()
     );
