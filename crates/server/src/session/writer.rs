@@ -79,12 +79,15 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                         out.binary(&bytes).await?;
                         out.flush().await?;
                     }
-                    Some(Control::Subscribe(mut receiver)) => {
-                        // The board as it is now goes out at once, then every change.
-                        if let Some(r) = receiver.as_mut() {
-                            r.mark_changed();
+                    Some(Control::Subscribe(receiver)) => {
+                        // The board as it is now goes out at once, then every change; asking
+                        // again while subscribed changes nothing and sends nothing again.
+                        if board.is_none() || receiver.is_none() {
+                            board = receiver.map(|mut r| {
+                                r.mark_changed();
+                                r
+                            });
                         }
-                        board = receiver;
                     }
                     Some(Control::Frame(opcode, payload)) => {
                         metrics.bytes_out.inc_by(payload.len() as u64);
