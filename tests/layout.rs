@@ -2,6 +2,7 @@
 //! that breaks one fails here rather than in a review:
 //! - protocol and sim never depend on tokio, hyper, fastwebsockets or any other tickwire crate;
 //! - the server never depends on the tools, the client, or a particular game;
+//! - the store depends on no other tickwire crate (it knows no game, protocol or server);
 //! - the client never depends on the server (a bot never compiles it).
 
 use std::process::Command;
@@ -62,6 +63,7 @@ const TICKWIRE: &[&str] = &[
     "tickwire-arena",
     "tickwire-client",
     "tickwire-tools",
+    "tickwire-store",
 ];
 
 #[test]
@@ -73,14 +75,21 @@ fn protocol_and_sim_know_no_io_and_no_other_crate_of_ours() {
 }
 
 #[test]
-fn the_server_depends_on_the_protocol_only() {
+fn the_server_depends_on_the_protocol_and_the_store_only() {
     let ours: Vec<&str> = TICKWIRE
         .iter()
         .copied()
-        .filter(|c| *c != "tickwire-protocol" && *c != "tickwire-server")
+        .filter(|c| !["tickwire-protocol", "tickwire-server", "tickwire-store"].contains(c))
         .collect();
     assert_none_of("tickwire-server", &ours);
-    assert!(dependencies("tickwire-server").contains(&"tickwire-protocol".to_owned()));
+    let deps = dependencies("tickwire-server");
+    assert!(deps.contains(&"tickwire-protocol".to_owned()));
+    assert!(deps.contains(&"tickwire-store".to_owned()));
+}
+
+#[test]
+fn the_store_knows_no_other_crate_of_ours() {
+    assert_none_of("tickwire-store", TICKWIRE);
 }
 
 #[test]

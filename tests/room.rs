@@ -155,3 +155,65 @@ fn the_transport_floor_publishes_its_fixed_frame() {
     assert!(fixed.len() <= 500 && fixed.len() > 480);
     assert!(f.state.entities.is_empty());
 }
+
+#[test]
+fn a_match_ends_on_time_with_every_line_and_the_next_starts_from_zero() {
+    use std::time::Duration;
+    use tickwire_server::match_clock::MatchClock;
+    // Two-second matches at 60 Hz, with four bots that fight.
+    let settings = ArenaSettings::new(None, 4, 60).expect("arena");
+    let mut room = room(Box::new(settings.new_game(5)), 8)
+        .with_match_clock(MatchClock::new(Duration::from_secs(2), 60));
+    room.handle_join_as(ClientId(1), "user-1", "ada", Arc::new(InputBuffer::new()))
+        .expect("join");
+    let leaver = room
+        .handle_join(ClientId(2), "Bo", Arc::new(InputBuffer::new()))
+        .expect("join");
+    for _ in 0..60 {
+        room.tick();
+        assert!(room.poll_match_end().is_none());
+    }
+    room.handle_leave(leaver.slot);
+    let mut outcome = None;
+    for t in 60..120 {
+        room.tick();
+        if let Some(o) = room.poll_match_end() {
+            assert_eq!(t, 119, "the match ends on its 120th tick");
+            outcome = Some(o);
+        }
+    }
+    let outcome = outcome.expect("the match ended");
+    assert_eq!((outcome.started_tick, outcome.ended_tick), (0, 120));
+    let ada = outcome
+        .scores
+        .iter()
+        .find(|s| s.name == "ada")
+        .expect("ada");
+    assert_eq!((ada.player_id.as_deref(), ada.ticks), (Some("user-1"), 120));
+    // The player who left keeps a line, with the time it played.
+    let bo = outcome.scores.iter().find(|s| s.name == "Bo").expect("bo");
+    assert_eq!((bo.player_id.as_deref(), bo.ticks), (Some("guest:bo"), 60));
+    assert_eq!(
+        outcome
+            .scores
+            .iter()
+            .filter(|s| s.player_id.is_none())
+            .count(),
+        4
+    );
+    let kills: Vec<u32> = outcome.scores.iter().map(|s| s.kills).collect();
+    assert!(
+        kills.windows(2).all(|w| w[0] >= w[1]),
+        "most kills first: {kills:?}"
+    );
+    // The next match starts from zero.
+    assert!(
+        room.game()
+            .scores()
+            .iter()
+            .all(|s| s.kills == 0 && s.deaths == 0)
+    );
+    room.announce_match_end(vec![8, 1]);
+    let frame = next_frame(&mut room);
+    assert_eq!(frame.match_end.1, [8, 1]);
+}

@@ -36,7 +36,13 @@ fn token(n: u8) -> ResumeToken {
 fn join(room: &mut Room, n: u8) -> (Joined, Arc<InputBuffer>) {
     let inputs = Arc::new(InputBuffer::new());
     let joined = room
-        .handle_join_resumable(ClientId(u32::from(n)), "p", inputs.clone(), Some(token(n)))
+        .handle_join_resumable(
+            ClientId(u32::from(n)),
+            "guest:p",
+            "p",
+            inputs.clone(),
+            Some(token(n)),
+        )
         .expect("a seat");
     (joined, inputs)
 }

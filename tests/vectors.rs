@@ -168,6 +168,11 @@ fn cases() -> Vec<Case> {
             "A ping with a nonce over 65535 (u32 varint form).",
             ClientMsg::Ping(Ping { nonce: 70_000 }),
         ),
+        client(
+            "client_subscribe",
+            "Subscribe to the leaderboard: variant 3, then one bool.",
+            ClientMsg::Subscribe(Subscribe { leaderboard: true }),
+        ),
         server(
             "server_welcome",
             "Welcome with a small map.",
@@ -281,6 +286,57 @@ fn cases() -> Vec<Case> {
             ServerMsg::Notice(Notice {
                 text: "The server is restarting; this match ends in 30 s".into(),
                 seconds_left: Some(30),
+            }),
+        ),
+        server(
+            "server_leaderboard",
+            "The top of the leaderboard: rank u16, name, rating as a zigzag i32 (negative here), \
+             kills, deaths, matches, best kills.",
+            ServerMsg::Leaderboard(vec![
+                LeaderboardEntry {
+                    rank: 1,
+                    name: "ada".into(),
+                    rating: 300,
+                    kills: 400,
+                    deaths: 100,
+                    matches: 12,
+                    best_kills: 41,
+                },
+                LeaderboardEntry {
+                    rank: 2,
+                    name: "Zoë".into(),
+                    rating: -3,
+                    kills: 2,
+                    deaths: 5,
+                    matches: 1,
+                    best_kills: 2,
+                },
+            ]),
+        ),
+        server(
+            "server_match_end",
+            "A match's result: room, game, map, start and end in unix ms (u64 varints), then the \
+             lines (name, kills, deaths, bot).",
+            ServerMsg::MatchEnd(MatchEnd {
+                room: 3,
+                game: "arena".into(),
+                map: "arena".into(),
+                started_ms: 1_764_000_000_000,
+                ended_ms: 1_764_000_300_000,
+                scores: vec![
+                    MatchScore {
+                        name: "ada".into(),
+                        kills: 7,
+                        deaths: 1,
+                        bot: false,
+                    },
+                    MatchScore {
+                        name: "bot-1".into(),
+                        kills: 1,
+                        deaths: 7,
+                        bot: true,
+                    },
+                ],
             }),
         ),
         delta(

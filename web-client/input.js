@@ -28,7 +28,7 @@ export function axesFromKeys(held) {
  * Listens to the keyboard and mouse.
  * @param {Window} win
  * @param {HTMLCanvasElement} canvas
- * @param {{onToggleNetGraph?: () => void}} [hooks]
+ * @param {{onToggleNetGraph?: () => void, onToggleLeaderboard?: () => void}} [hooks]
  * @returns {{sample: () => InputState, enabled: boolean}}
  */
 export function attachInput(win, canvas, hooks = {}) {
@@ -50,6 +50,7 @@ export function attachInput(win, canvas, hooks = {}) {
   win.addEventListener('keydown', (e) => {
     if (typing(e.target)) return;
     if (e.code === 'KeyN' && !e.repeat) hooks.onToggleNetGraph?.();
+    if (e.code === 'KeyL' && !e.repeat) hooks.onToggleLeaderboard?.();
     if (LEFT.has(e.code) || RIGHT.has(e.code) || UP.has(e.code) || DOWN.has(e.code) || FIRE.has(e.code)) {
       e.preventDefault();
       held.add(e.code);

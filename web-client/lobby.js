@@ -74,12 +74,12 @@ export class Lobby {
       for (const [k, v] of Object.entries(props)) e.setAttribute(k, v);
       return e;
     };
-    const head = el('div', { class: 'lb-head' });
+    const head = el('div', { class: 'lobby-head' });
     head.append(Object.assign(el('h2'), { textContent: 'Rooms' }));
-    this.here = el('div', { class: 'lb-here', id: 'lobby-here' });
-    this.rows = el('div', { class: 'lb-rows', id: 'lobby-rooms' });
-    this.error = el('div', { class: 'lb-error', id: 'lobby-error' });
-    const form = /** @type {HTMLFormElement} */ (el('form', { id: 'lobby-create', class: 'lb-create' }));
+    this.here = el('div', { class: 'lobby-here', id: 'lobby-here' });
+    this.rows = el('div', { class: 'lobby-rows', id: 'lobby-rooms' });
+    this.error = el('div', { class: 'lobby-error', id: 'lobby-error' });
+    const form = /** @type {HTMLFormElement} */ (el('form', { id: 'lobby-create', class: 'lobby-create' }));
     this.mapSelect = /** @type {HTMLSelectElement} */ (el('select', { name: 'map', 'aria-label': 'Map' }));
     this.capacity = /** @type {HTMLInputElement} */ (
       el('input', { name: 'capacity', type: 'number', min: '1', max: '64', value: '8', 'aria-label': 'Players' })
@@ -163,17 +163,17 @@ export class Lobby {
     }
     const rows = this.list.rooms.map((r) => {
       const row = doc.createElement('div');
-      row.className = 'lb-row';
+      row.className = 'lobby-row';
       row.dataset.room = String(r.id);
       for (const text of roomCells(r)) row.append(Object.assign(doc.createElement('span'), { textContent: text }));
-      const join = Object.assign(doc.createElement('a'), { href: r.join, textContent: 'Join', className: 'lb-join' });
-      const watch = Object.assign(doc.createElement('a'), { href: r.spectate, textContent: 'Watch', className: 'lb-watch' });
+      const join = Object.assign(doc.createElement('a'), { href: r.join, textContent: 'Join', className: 'lobby-join' });
+      const watch = Object.assign(doc.createElement('a'), { href: r.spectate, textContent: 'Watch', className: 'lobby-watch' });
       if (r.id === room) join.textContent = 'Here';
       row.append(join, watch);
       return row;
     });
     if (rows.length === 0) {
-      rows.push(Object.assign(doc.createElement('div'), { className: 'lb-empty', textContent: 'No rooms yet: create one, or just play.' }));
+      rows.push(Object.assign(doc.createElement('div'), { className: 'lobby-empty', textContent: 'No rooms yet: create one, or just play.' }));
     }
     this.rows.replaceChildren(...rows);
   }

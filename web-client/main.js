@@ -14,6 +14,8 @@ import { SpectatorCamera } from './spectator.js';
 import { KillFeed } from './killfeed.js';
 import { NoticeBanner } from './notice.js';
 import { Lobby } from './lobby.js';
+import { LeaderboardPanel } from './leaderboard.js';
+import { ResultsScreen } from './results.js';
 import { attachInput } from './input.js';
 import { ByteHistory, RateMeter } from './stats.js';
 
@@ -29,7 +31,12 @@ const hud = new Hud($('hud'), /** @type {HTMLCanvasElement} */ ($('netgraph')));
 const scoreboard = new Scoreboard($('scoreboard'));
 const killfeed = new KillFeed($('killfeed'));
 const notice = new NoticeBanner($('notice'));
-const input = attachInput(window, canvas, { onToggleNetGraph: () => hud.toggleGraph() });
+const board = new LeaderboardPanel($('leaderboard'));
+const results = new ResultsScreen($('results'), board);
+const input = attachInput(window, canvas, {
+  onToggleNetGraph: () => hud.toggleGraph(),
+  onToggleLeaderboard: () => board.toggle(),
+});
 
 const GRAPH_WINDOW_MS = 5000;
 const MAX_STEPS_PER_FRAME = 5;
@@ -90,6 +97,8 @@ function onMessage(msg, bytes) {
       document.body.classList.toggle('spectating', msg.spectator);
       notice.clear();
       showStatus('');
+      // Every session asks for the leaderboard: the server sends it now and on every change.
+      conn?.send({ type: 'Subscribe', leaderboard: true });
       break;
     case 'Snapshot':
       if (session) onSnapshot(session, msg.ack, msg.body, bytes, now);
@@ -115,6 +124,12 @@ function onMessage(msg, bytes) {
       break;
     case 'Notice':
       notice.show(now, msg.text, msg.seconds_left);
+      break;
+    case 'Leaderboard':
+      board.set(msg.rows);
+      break;
+    case 'MatchEnd':
+      results.show(now, msg, board.ownName);
       break;
   }
 }
@@ -208,6 +223,7 @@ function join(rawName) {
     // Storage can be disabled; the name is only a convenience.
   }
   showJoin(false);
+  board.ownName = name;
   conn?.stop();
   conn = new Connection({ url: gameSocketUrl(location), name, onMessage, onStatus, onDisconnect });
   conn.start();
@@ -284,6 +300,7 @@ function frame(now) {
     });
     killfeed.render(now);
     notice.render(now);
+    results.render(now);
   }
   hud.drawGraph(meters.graph.points, now, GRAPH_WINDOW_MS);
   requestAnimationFrame(frame);
@@ -319,6 +336,10 @@ function stats() {
   lastAck: () => (session ? session.lastAck : 0),
   /** The scoreboard as last received. */
   scores: () => scoreboard.entries.map((e) => ({ ...e })),
+  /** The leaderboard as last pushed, how many boards came, and whether the panel shows. */
+  leaderboard: () => ({ rows: board.rows.map((r) => ({ ...r })), updates: board.updates, visible: board.visible() }),
+  /** The last match result received, and whether the results screen shows it. */
+  results: () => ({ last: results.last, visible: results.visible(performance.now()) }),
 };
 
 const lobby = new Lobby({ root: $('lobby'), currentRoom: () => session?.welcome.room ?? null });

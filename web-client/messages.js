@@ -15,11 +15,21 @@ export const MAX_NAME_CHARS = 24;
 /** Longest notice text the server sends, in characters (MAX_NOTICE_CHARS). */
 export const MAX_NOTICE_CHARS = 200;
 
+/** Most rows of a Leaderboard message (MAX_LEADERBOARD_ROWS). */
+export const MAX_LEADERBOARD_ROWS = 100;
+
+/** Most lines of a MatchEnd message (MAX_MATCH_SCORES). */
+export const MAX_MATCH_SCORES = 16384;
+
+/** Longest game or map name of a MatchEnd message, in characters (MAX_LABEL_CHARS). */
+export const MAX_LABEL_CHARS = 64;
+
 /**
  * @typedef {{type: 'Hello', protocol_version: number, name: string, resume: string | null}} HelloMsg
  * @typedef {{type: 'Input', seq: number, move_x: number, move_y: number, aim: number, fire: boolean}} InputMsg
  * @typedef {{type: 'Ping', nonce: number}} PingMsg
- * @typedef {HelloMsg | InputMsg | PingMsg} ClientMsg
+ * @typedef {{type: 'Subscribe', leaderboard: boolean}} SubscribeMsg
+ * @typedef {HelloMsg | InputMsg | PingMsg | SubscribeMsg} ClientMsg
  *
  * @typedef {{x: number, y: number, w: number, h: number}} WallInfo
  * @typedef {{name: string, width: number, height: number, walls: WallInfo[]}} MapInfo
@@ -34,7 +44,14 @@ export const MAX_NOTICE_CHARS = 200;
  * @typedef {{type: 'Event', event: GameEvent}} EventMsg
  * @typedef {{type: 'Kick', code: number, reason: string}} KickMsg
  * @typedef {{type: 'Notice', text: string, seconds_left: number | null}} NoticeMsg
- * @typedef {WelcomeMsg | SnapshotMsg | PongMsg | ScoreboardMsg | EventMsg | KickMsg | NoticeMsg} ServerMsg
+ * @typedef {{rank: number, name: string, rating: number, kills: number, deaths: number, matches: number,
+ *   best_kills: number}} LeaderboardEntry
+ * @typedef {{type: 'Leaderboard', rows: LeaderboardEntry[]}} LeaderboardMsg
+ * @typedef {{name: string, kills: number, deaths: number, bot: boolean}} MatchScore
+ * @typedef {{type: 'MatchEnd', room: number, game: string, map: string, started_ms: number,
+ *   ended_ms: number, scores: MatchScore[]}} MatchEndMsg
+ * @typedef {WelcomeMsg | SnapshotMsg | PongMsg | ScoreboardMsg | EventMsg | KickMsg | NoticeMsg
+ *   | LeaderboardMsg | MatchEndMsg} ServerMsg
  */
 
 /** @param {Reader} r @returns {MapInfo} */
@@ -112,11 +129,51 @@ export function decodeServerMsg(bytes) {
       msg = { type: 'Notice', text, seconds_left: r.option(() => r.u16()) };
       break;
     }
+    case 7: {
+      // Smallest row: rank, empty name, rating, kills, deaths, matches, best: 7 bytes.
+      const n = r.len(7, MAX_LEADERBOARD_ROWS);
+      /** @type {LeaderboardEntry[]} */
+      const rows = [];
+      for (let i = 0; i < n; i++) {
+        const rank = r.u16();
+        const name = limited(r.string(), MAX_NAME_CHARS, 'leaderboard name');
+        rows.push({ rank, name, rating: r.i32(), kills: r.u32(), deaths: r.u32(), matches: r.u32(), best_kills: r.u32() });
+      }
+      msg = { type: 'Leaderboard', rows };
+      break;
+    }
+    case 8: {
+      const room = r.u32();
+      const game = limited(r.string(), MAX_LABEL_CHARS, 'game name');
+      const map = limited(r.string(), MAX_LABEL_CHARS, 'map name');
+      const started_ms = r.u64();
+      const ended_ms = r.u64();
+      // Smallest line: empty name, kills, deaths, bot: 4 bytes.
+      const n = r.len(4, MAX_MATCH_SCORES);
+      /** @type {MatchScore[]} */
+      const scores = [];
+      for (let i = 0; i < n; i++) {
+        const name = limited(r.string(), MAX_NAME_CHARS, 'player name');
+        scores.push({ name, kills: r.u32(), deaths: r.u32(), bot: r.bool() });
+      }
+      msg = { type: 'MatchEnd', room, game, map, started_ms, ended_ms, scores };
+      break;
+    }
     default:
       throw new DecodeError(`unknown server message variant ${variant}`);
   }
   r.end();
   return msg;
+}
+
+/**
+ * `text`, unless it has more than `chars` characters.
+ * @param {string} text @param {number} chars @param {string} what
+ * @returns {string}
+ */
+function limited(text, chars, what) {
+  if (Array.from(text).length > chars) throw new DecodeError(`${what} too long`);
+  return text;
 }
 
 /**
@@ -150,6 +207,10 @@ export function encodeClientMsg(msg) {
       w.u32(2);
       w.u32(msg.nonce);
       break;
+    case 'Subscribe':
+      w.u32(3);
+      w.bool(msg.leaderboard);
+      break;
     default:
       throw new TypeError(`unknown client message type ${/** @type {any} */ (msg).type}`);
   }
@@ -176,6 +237,9 @@ export function decodeClientMsg(bytes) {
       break;
     case 2:
       msg = { type: 'Ping', nonce: r.u32() };
+      break;
+    case 3:
+      msg = { type: 'Subscribe', leaderboard: r.bool() };
       break;
     default:
       throw new DecodeError(`unknown client message variant ${variant}`);

@@ -11,6 +11,25 @@ export function rankEntries(entries) {
   return [...entries].sort((a, b) => b.kills - a.kills || a.deaths - b.deaths || a.name.localeCompare(b.name));
 }
 
+/**
+ * One line of a score table: name (a bot marked ⚙), kills, deaths.
+ * @param {{name: string, kills: number, deaths: number, bot: boolean}} e
+ * @param {string} className
+ * @returns {HTMLElement}
+ */
+export function scoreRow(e, className) {
+  const row = document.createElement('div');
+  row.className = className;
+  const name = document.createElement('span');
+  name.textContent = e.bot ? `${e.name} ⚙` : e.name;
+  const k = document.createElement('span');
+  k.textContent = String(e.kills);
+  const d = document.createElement('span');
+  d.textContent = String(e.deaths);
+  row.append(name, k, d);
+  return row;
+}
+
 export class Scoreboard {
   /** @param {HTMLElement} el */
   constructor(el) {
@@ -44,16 +63,9 @@ export class Scoreboard {
     head.innerHTML = '<span>player</span><span>K</span><span>D</span>';
     this.el.append(head);
     for (const e of rows) {
-      const row = document.createElement('div');
-      row.className = 'sb-row' + (e.entity === ownId ? ' sb-own' : '') + (e.bot ? ' sb-bot' : '');
+      const row = scoreRow(e, 'sb-row' + (e.entity === ownId ? ' sb-own' : '') + (e.bot ? ' sb-bot' : ''));
+      // Spectators follow a player by clicking its row.
       row.dataset.entity = String(e.entity);
-      const name = document.createElement('span');
-      name.textContent = e.bot ? `${e.name} ⚙` : e.name;
-      const k = document.createElement('span');
-      k.textContent = String(e.kills);
-      const d = document.createElement('span');
-      d.textContent = String(e.deaths);
-      row.append(name, k, d);
       this.el.append(row);
     }
   }

@@ -9,7 +9,7 @@ use clap::Args;
 use tickwire_arena::{ARENA_ROOM_CAPACITY, ARENA_VIEW_RADIUS, ArenaSettings};
 use tickwire_scenarios::{RANDOM_WALK_VIEW_RADIUS, Scenario};
 use tickwire_server::orchestrator::Labels;
-use tickwire_server::{NewGame, Server, ServerConfig, TlsFiles};
+use tickwire_server::{Database, NewGame, Server, ServerConfig, TlsFiles};
 
 use crate::cli::edge::EdgeArgs;
 use crate::cli::logging::LogFormat;
@@ -62,6 +62,14 @@ pub struct ServeArgs {
     /// players, before every session is closed; it ends sooner when every player has left.
     #[arg(long, env = "TICKWIRE_SHUTDOWN_GRACE", default_value_t = 30)]
     shutdown_grace: u64,
+    /// Seconds a match lasts; at its end every player sees the result, it is stored, and a new
+    /// match starts with scores reset. 0: one endless match.
+    #[arg(long, env = "TICKWIRE_MATCH_LENGTH", default_value_t = 300)]
+    match_length: u64,
+    /// Where players, match results and the leaderboard are kept: an SQLite file (created when
+    /// missing), a postgres:// URL, or none to store nothing.
+    #[arg(long, env = "TICKWIRE_DATABASE", default_value = "tickwire.db", value_parser = parse_database)]
+    database: Database,
     /// Log format.
     #[arg(long, env = "TICKWIRE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -117,6 +125,11 @@ enum ScenarioArg {
     RandomWalk,
     /// Sockets only: one pre-encoded frame per client per snapshot.
     TransportFloor,
+}
+
+/// `--database`: a file path, a postgres:// URL or none.
+fn parse_database(s: &str) -> Result<Database, String> {
+    s.parse()
 }
 
 /// Players per room in the benchmark scenarios: one world for every client.
@@ -181,6 +194,8 @@ impl ServeArgs {
             view_radius: aoi.then_some(radius),
             tls: self.tls_files()?,
             echo: self.echo,
+            match_length: Duration::from_secs(self.match_length),
+            database: self.database.clone(),
             ..ServerConfig::default()
         };
         self.edge.apply(&mut config)?;

@@ -839,3 +839,79 @@ async fn a_spectator_page_watches_the_whole_world_and_follows_a_player() {
     );
     page.screenshot(&artifact("spectating.png")).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_leaderboard_panel_updates_when_a_match_result_is_written() {
+    use tickwire_server::store::{MatchRecord, PlayerScore, Write};
+    let Some(program) =
+        chromium_or_skip("browser::the_leaderboard_panel_updates_when_a_match_result_is_written")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = harness::start_arena(
+        ServerConfig {
+            match_length: Duration::from_secs(2),
+            database: tickwire_server::Database::Sqlite(dir.path().join("board.db")),
+            ..arena_config()
+        },
+        1,
+    )
+    .await;
+    let mut chrome = Chromium::launch(&program).await;
+    let url = format!("http://{}/?name=lb-page", server.local_addr());
+    let mut page = chrome.open(&url).await;
+    wait_joined(&mut page, &chrome).await;
+    page.focus().await;
+    // L opens the panel.
+    page.key(true, "l", "KeyL", 76).await;
+    page.key(false, "l", "KeyL", 76).await;
+    let panel_text = async |page: &mut Page| {
+        let v = page
+            .eval("document.getElementById('leaderboard').hidden ? null : document.getElementById('leaderboard').textContent")
+            .await;
+        v.as_str().map(str::to_owned)
+    };
+    wait_for(LIMIT, "the panel opens", async || {
+        panel_text(&mut page).await.ok_or("hidden".to_string())
+    })
+    .await;
+
+    // The match ends: the results screen shows it, and the stored result reaches the panel.
+    wait_for(LIMIT, "the results screen and the page's row", async || {
+        let r = page.eval("window.tickwire.results()").await;
+        let text = panel_text(&mut page).await.unwrap_or_default();
+        (r["visible"] == true && text.contains("lb-page"))
+            .then_some(())
+            .ok_or(format!("results {r}; panel {text:?}"))
+    })
+    .await;
+    page.screenshot(&artifact("leaderboard-results.png")).await;
+
+    // A result written to the store straight away is pushed to the open page too.
+    let store = server.shared().store.clone().expect("storage is on");
+    store
+        .record(Write::Match(MatchRecord {
+            room: 99,
+            game: "arena".into(),
+            map: "arena".into(),
+            started_ms: 1,
+            ended_ms: 2,
+            players: vec![PlayerScore {
+                player_id: "written-by-test".into(),
+                name: "top-scorer".into(),
+                kills: 500,
+                deaths: 0,
+                played_ms: 1000,
+            }],
+        }))
+        .expect("queued");
+    wait_for(LIMIT, "the written row in the panel", async || {
+        let board = page.eval("window.tickwire.leaderboard()").await;
+        let text = panel_text(&mut page).await.unwrap_or_default();
+        (board["rows"][0]["name"] == "top-scorer" && text.contains("top-scorer"))
+            .then_some(())
+            .ok_or(format!("{board}; panel {text:?}"))
+    })
+    .await;
+}

@@ -80,6 +80,15 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
 
     const v = Object.fromEntries(loadVectors().map((x) => [x.name, x]));
     ws.receive(hexToBytes(v.server_welcome.hex)); // entity 42, tick 1000000, 60/30 Hz, map 640 x 480.5
+    // Every session subscribes to the leaderboard and keeps what the server pushes.
+    assert.ok(ws.sent.map(decodeClientMsg).some((m) => m.type === 'Subscribe' && m.leaderboard));
+    ws.receive(hexToBytes(v.server_leaderboard.hex));
+    assert.deepEqual(tw.leaderboard().rows.map((r) => r.name), ['ada', 'Zoë']);
+    assert.equal(tw.leaderboard().updates, 1);
+    ws.receive(hexToBytes(v.server_match_end.hex));
+    assert.equal(tw.results().last.room, 3);
+    assert.equal(tw.results().visible, true);
+    assert.equal(tw.leaderboard().visible, true, 'the results screen opens the leaderboard');
     const e = (id, x, y, kind = 'Player') => ({ id, kind, x: x * 16, y: y * 16, angle: 0, hp: 100 });
     let world = { tick: 1000002, entities: [e(7, 300, 300, 'Bot'), e(42, 100, 100)] };
     ws.receive(snapshotMsg(0, encodeDelta(diffWorlds(null, world))));

@@ -30,6 +30,8 @@ export function toSerde(msg) {
       return { Snapshot: { ack: fields.ack, body: Array.from(fields.body) } };
     case 'Scoreboard':
       return { Scoreboard: fields.entries };
+    case 'Leaderboard':
+      return { Leaderboard: fields.rows };
     case 'Event': {
       const { type: ev, ...evFields } = fields.event;
       return { Event: { [ev]: evFields } };
@@ -45,6 +47,7 @@ export function toSerde(msg) {
  */
 export function fromSerde(value) {
   const [[type, fields]] = Object.entries(value);
+  if (type === 'Leaderboard') return { type, rows: fields };
   return { type, ...fields };
 }
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { DecodeError, Writer, bytesToHex, hexToBytes } from '../codec.js';
-import { MAX_NOTICE_CHARS, PROTOCOL_VERSION, decodeClientMsg, decodeServerMsg, encodeClientMsg } from '../messages.js';
+import { MAX_LEADERBOARD_ROWS, MAX_NOTICE_CHARS, PROTOCOL_VERSION, decodeClientMsg, decodeServerMsg, encodeClientMsg } from '../messages.js';
 import { BitReader, BitWriter } from '../bits.js';
 import { BaselineError, DeltaError, applyDelta, decodeDelta, diffWorlds, encodeDelta, writeDelta } from '../delta.js';
 import { diffJson, fromSerde, loadVectors, toSerde } from './vectors.js';
@@ -127,6 +127,40 @@ test('the Notice vector decodes to its text and countdown; too long a text is re
   assertDecodeError(() => decodeServerMsg(long.finish()), 'notice over the limit');
 });
 
+test('the Leaderboard and MatchEnd vectors decode; forged sizes are refused before allocating', () => {
+  const board = decodeServerMsg(hexToBytes(vectors.find((x) => x.name === 'server_leaderboard').hex));
+  assert.equal(board.type, 'Leaderboard');
+  assert.equal(board.rows[1].rating, -3);
+  const end = decodeServerMsg(hexToBytes(vectors.find((x) => x.name === 'server_match_end').hex));
+  assert.equal(end.type, 'MatchEnd');
+  assert.equal(end.ended_ms - end.started_ms, 300000);
+  // A row count over the limit, with enough bytes behind it, is refused.
+  const many = new Writer();
+  many.u32(7);
+  many.u64(MAX_LEADERBOARD_ROWS + 1);
+  for (let i = 0; i <= MAX_LEADERBOARD_ROWS; i++) for (let b = 0; b < 7; b++) many.u8(0);
+  assertDecodeError(() => decodeServerMsg(many.finish()), 'too many leaderboard rows');
+  // A forged line count larger than the bytes left is refused.
+  const forged = new Writer();
+  forged.u32(8);
+  forged.u32(1);
+  forged.string('arena');
+  forged.string('arena');
+  forged.u64(1);
+  forged.u64(2);
+  forged.u64(1_000_000);
+  assertDecodeError(() => decodeServerMsg(forged.finish()), 'forged match line count');
+  const long = new Writer();
+  long.u32(8);
+  long.u32(1);
+  long.string('g'.repeat(65));
+  long.string('arena');
+  long.u64(1);
+  long.u64(2);
+  long.u64(0);
+  assertDecodeError(() => decodeServerMsg(long.finish()), 'game name over the limit');
+});
+
 for (const v of vectors) {
   const kind = kindOf(v.name);
   if (kind === 'predict') continue; // checked by predict.test.js
@@ -182,7 +216,7 @@ for (const v of vectors) {
         assertDecodeError(() => decode(bad, v), `first byte ${b}`);
       }
       const bad = bytes.slice();
-      bad[0] = kind === 'client' ? 3 : 7; // the first unknown variant
+      bad[0] = kind === 'client' ? 4 : 9; // the first unknown variant
       assertDecodeError(() => decode(bad, v), 'unknown variant');
     }
     if (kind === 'delta') {

@@ -111,6 +111,14 @@ impl Game for ArenaGame {
             .collect()
     }
 
+    fn reset_scores(&mut self) {
+        self.world.reset_scores();
+    }
+
+    fn name(&self) -> &str {
+        "arena"
+    }
+
     fn drain_news(&mut self) -> Vec<GameNews> {
         self.world
             .drain_events()

@@ -32,6 +32,7 @@ mod capped_read;
 mod connect;
 mod error;
 mod game_client;
+mod subscriptions;
 mod world;
 
 pub use capped_read::CappedRead;

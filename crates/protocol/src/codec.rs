@@ -7,7 +7,10 @@
 
 use bincode::config::{Configuration, Limit, LittleEndian, Varint};
 
-use crate::message::{MAX_NAME_CHARS, MAX_NOTICE_CHARS, MAX_RESUME_TOKEN_CHARS};
+use crate::message::{
+    MAX_LABEL_CHARS, MAX_LEADERBOARD_ROWS, MAX_MATCH_SCORES, MAX_NAME_CHARS, MAX_NOTICE_CHARS,
+    MAX_RESUME_TOKEN_CHARS,
+};
 use crate::{ClientMsg, CodecError, ServerMsg};
 
 /// Largest client message the server accepts, in bytes (WebSocket payload).
@@ -75,7 +78,9 @@ pub fn decode_client(bytes: &[u8]) -> Result<ClientMsg, CodecError> {
     }
 }
 
-/// Decodes one server message from exactly `bytes`, and checks its values (notice length).
+/// Decodes one server message from exactly `bytes`, and checks its values (notice length,
+/// leaderboard and result sizes, name lengths). Allocation is bounded before any of this by the
+/// byte limit: no length prefix can make the decoder allocate past [`MAX_SERVER_MSG`].
 pub fn decode_server(bytes: &[u8]) -> Result<ServerMsg, CodecError> {
     if bytes.len() > MAX_SERVER_MSG {
         return Err(CodecError::TooLarge {
@@ -92,8 +97,28 @@ pub fn decode_server(bytes: &[u8]) -> Result<ServerMsg, CodecError> {
         ServerMsg::Notice(n) if n.text.chars().count() > MAX_NOTICE_CHARS => {
             Err(CodecError::Invalid("notice too long"))
         }
+        ServerMsg::Leaderboard(rows) if rows.len() > MAX_LEADERBOARD_ROWS => {
+            Err(CodecError::Invalid("leaderboard too long"))
+        }
+        ServerMsg::Leaderboard(rows) if rows.iter().any(|r| too_long(&r.name, MAX_NAME_CHARS)) => {
+            Err(CodecError::Invalid("leaderboard name too long"))
+        }
+        ServerMsg::MatchEnd(m) if m.scores.len() > MAX_MATCH_SCORES => {
+            Err(CodecError::Invalid("match result too long"))
+        }
+        ServerMsg::MatchEnd(m)
+            if too_long(&m.game, MAX_LABEL_CHARS)
+                || too_long(&m.map, MAX_LABEL_CHARS)
+                || m.scores.iter().any(|s| too_long(&s.name, MAX_NAME_CHARS)) =>
+        {
+            Err(CodecError::Invalid("match result name too long"))
+        }
         _ => Ok(msg),
     }
+}
+
+fn too_long(text: &str, chars: usize) -> bool {
+    text.chars().count() > chars
 }
 
 /// The variant index of [`ServerMsg::Snapshot`].

@@ -31,9 +31,10 @@ pub use delta_body::{Baselines, DeltaBody};
 pub use error::{CodecError, DeltaError};
 pub use ids::{ClientId, EntityId, Tick};
 pub use message::{
-    ClientMsg, GameEventMsg, Hello, Input, Kick, MAX_NAME_CHARS, MAX_NOTICE_CHARS,
-    MAX_RESUME_TOKEN_CHARS, MapInfo, Notice, Ping, Pong, ScoreEntry, ServerMsg, SnapshotMsg,
-    WallInfo, Welcome,
+    ClientMsg, GameEventMsg, Hello, Input, Kick, LeaderboardEntry, MAX_LABEL_CHARS,
+    MAX_LEADERBOARD_ROWS, MAX_MATCH_SCORES, MAX_NAME_CHARS, MAX_NOTICE_CHARS,
+    MAX_RESUME_TOKEN_CHARS, MapInfo, MatchEnd, MatchScore, Notice, Ping, Pong, ScoreEntry,
+    ServerMsg, SnapshotMsg, Subscribe, WallInfo, Welcome,
 };
 pub use state::{EntityKind, EntityState, WorldState};
 

@@ -13,6 +13,15 @@ pub const MAX_NOTICE_CHARS: usize = 200;
 /// Longest resume token a `Hello` may carry, in characters.
 pub const MAX_RESUME_TOKEN_CHARS: usize = 64;
 
+/// Most rows of a [`ServerMsg::Leaderboard`]; [`crate::codec::decode_server`] refuses more.
+pub const MAX_LEADERBOARD_ROWS: usize = 100;
+
+/// Most score lines of a [`MatchEnd`]; [`crate::codec::decode_server`] refuses more.
+pub const MAX_MATCH_SCORES: usize = 16_384;
+
+/// Longest game or map name in a [`MatchEnd`], in characters.
+pub const MAX_LABEL_CHARS: usize = 64;
+
 /// What a client sends.
 ///
 /// `Hello` is variant 0 and its first field is the version, in every protocol version, so that a
@@ -25,6 +34,15 @@ pub enum ClientMsg {
     Input(Input),
     /// A round-trip time probe; answered by [`ServerMsg::Pong`].
     Ping(Ping),
+    /// What else the client wants to be sent (the leaderboard), from now on.
+    Subscribe(Subscribe),
+}
+
+/// What a client asks to be sent besides its game, replacing what it asked before.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscribe {
+    /// Send [`ServerMsg::Leaderboard`] now and whenever it changes.
+    pub leaderboard: bool,
 }
 
 /// The first message of a session: who is joining and which protocol it speaks.
@@ -87,6 +105,61 @@ pub enum ServerMsg {
     Kick(Kick),
     /// A message from the server's operators to show the player, such as a restart countdown.
     Notice(Notice),
+    /// The top of the leaderboard, to a subscribed client: once on subscribing and whenever it
+    /// changes. At most [`MAX_LEADERBOARD_ROWS`] rows, best first.
+    Leaderboard(Vec<LeaderboardEntry>),
+    /// The room's match just ended (a new one has begun, with scores reset): its result, for a
+    /// results screen.
+    MatchEnd(MatchEnd),
+}
+
+/// One row of the leaderboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderboardEntry {
+    /// Place, from 1.
+    pub rank: u16,
+    /// The player's name.
+    pub name: String,
+    /// The rating the board is sorted by: kills minus deaths over every stored match.
+    pub rating: i32,
+    /// Kills over every match.
+    pub kills: u32,
+    /// Deaths over every match.
+    pub deaths: u32,
+    /// Matches played.
+    pub matches: u32,
+    /// Most kills in one match.
+    pub best_kills: u32,
+}
+
+/// The result of a match that just ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchEnd {
+    /// The room's number.
+    pub room: u32,
+    /// The game's name (at most [`MAX_LABEL_CHARS`] characters).
+    pub game: String,
+    /// The map's name (at most [`MAX_LABEL_CHARS`] characters).
+    pub map: String,
+    /// When the match started, in unix milliseconds.
+    pub started_ms: u64,
+    /// When it ended, in unix milliseconds.
+    pub ended_ms: u64,
+    /// Every player's and bot's line, most kills first (at most [`MAX_MATCH_SCORES`]).
+    pub scores: Vec<MatchScore>,
+}
+
+/// One line of a match's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchScore {
+    /// Display name.
+    pub name: String,
+    /// Kills in the match.
+    pub kills: u32,
+    /// Deaths in the match.
+    pub deaths: u32,
+    /// True for server-controlled players.
+    pub bot: bool,
 }
 
 /// The answer to a good `Hello`.

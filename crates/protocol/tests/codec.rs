@@ -360,3 +360,65 @@ fn notices_round_trip_and_too_long_a_text_is_refused() {
         Err(CodecError::Invalid(_))
     ));
 }
+
+#[test]
+fn subscribe_leaderboard_and_match_end_keep_their_variants_and_limits() {
+    let mut bytes = Vec::new();
+    codec::encode_client(
+        &ClientMsg::Subscribe(Subscribe { leaderboard: true }),
+        &mut bytes,
+    )
+    .expect("encode");
+    assert_eq!(bytes, [3, 1], "Subscribe is variant 3");
+
+    let row = |rank: u16| LeaderboardEntry {
+        rank,
+        name: "ada".into(),
+        rating: -1,
+        kills: 1,
+        deaths: 2,
+        matches: 1,
+        best_kills: 1,
+    };
+    let board = ServerMsg::Leaderboard((1..=MAX_LEADERBOARD_ROWS as u16).map(row).collect());
+    let mut bytes = Vec::new();
+    codec::encode_server(&board, &mut bytes).expect("encode");
+    assert_eq!(bytes[0], 7, "Leaderboard is variant 7");
+    assert_eq!(codec::decode_server(&bytes).expect("decode"), board);
+    let over = ServerMsg::Leaderboard((0..=MAX_LEADERBOARD_ROWS as u16).map(row).collect());
+    let mut bytes = Vec::new();
+    codec::encode_server(&over, &mut bytes).expect("encode");
+    assert!(matches!(
+        codec::decode_server(&bytes),
+        Err(CodecError::Invalid(_))
+    ));
+
+    let end = |game: &str| {
+        ServerMsg::MatchEnd(MatchEnd {
+            room: 1,
+            game: game.into(),
+            map: "arena".into(),
+            started_ms: 1,
+            ended_ms: 2,
+            scores: vec![MatchScore {
+                name: "ada".into(),
+                kills: 1,
+                deaths: 0,
+                bot: false,
+            }],
+        })
+    };
+    let mut bytes = Vec::new();
+    codec::encode_server(&end("arena"), &mut bytes).expect("encode");
+    assert_eq!(bytes[0], 8, "MatchEnd is variant 8");
+    assert_eq!(codec::decode_server(&bytes).expect("decode"), end("arena"));
+    let mut bytes = Vec::new();
+    codec::encode_server(&end(&"g".repeat(MAX_LABEL_CHARS + 1)), &mut bytes).expect("encode");
+    assert!(matches!(
+        codec::decode_server(&bytes),
+        Err(CodecError::Invalid(_))
+    ));
+    // A forged line count far past the bytes given fails without allocating for it.
+    let forged = [8, 1, 1, b'g', 1, b'm', 1, 2, 253, 0, 0, 0, 0, 0, 0, 0, 1];
+    assert!(codec::decode_server(&forged).is_err());
+}

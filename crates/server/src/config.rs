@@ -8,6 +8,7 @@ use crate::limits::Limits;
 use crate::origin::OriginPolicy;
 use crate::room::RoomConfig;
 use crate::tls::TlsFiles;
+use tickwire_store::Database;
 
 /// Everything a server needs to start, whatever game it runs. `Default` listens on
 /// 127.0.0.1:8080 with a 60 Hz tick, 30 snapshots a second and no area of interest.
@@ -59,6 +60,12 @@ pub struct ServerConfig {
     /// that carry it as `Authorization: Bearer …`, and so do private room listings; without
     /// one, the admin API is off. `Debug` never shows it.
     pub admin_token: Option<AdminToken>,
+    /// How long a match lasts; at its end each room stores and announces the result and starts
+    /// a new match with scores reset. `Duration::ZERO`: one endless match.
+    pub match_length: std::time::Duration,
+    /// Where players, match results and the leaderboard are stored; [`Database::Off`] (the
+    /// library's default) stores nothing.
+    pub database: Database,
 }
 
 impl Default for ServerConfig {
@@ -82,6 +89,8 @@ impl Default for ServerConfig {
             echo: false,
             join_secret: None,
             admin_token: None,
+            match_length: std::time::Duration::ZERO,
+            database: Database::Off,
         }
     }
 }

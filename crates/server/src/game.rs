@@ -76,6 +76,16 @@ pub trait Game: Send + 'static {
         let _ = (player, away);
     }
 
+    /// A new match begins: set every score to zero. The server calls it when a match ends
+    /// (after reading [`Game::scores`] for the result), with `--match-length` set. The default
+    /// does nothing, for games without scores.
+    fn reset_scores(&mut self) {}
+
+    /// The game's name as match results store it (for example `arena`).
+    fn name(&self) -> &str {
+        "game"
+    }
+
     /// News since the last call (the server calls it after every step).
     fn drain_news(&mut self) -> Vec<GameNews> {
         Vec::new()

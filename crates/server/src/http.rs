@@ -19,7 +19,7 @@ use crate::query::{query_flag, query_value};
 use crate::respond::{Body, text, typed};
 use crate::session::{Admitted, Endpoint, run_session};
 use crate::shared::Shared;
-use crate::{admin, rooms_api, static_files, ws_edge};
+use crate::{admin, rooms_api, static_files, store_http, ws_edge};
 
 /// Which listener a request came in on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +69,13 @@ pub(crate) async fn route(
             crate::metrics::CONTENT_TYPE,
             shared.metrics.render(),
         ),
+        "/leaderboard" if is_read(&req) => {
+            let limit = query_value(req.uri().query(), "limit");
+            answer(store_http::leaderboard(limit, &shared).await)
+        }
+        p if p.starts_with("/players/") && is_read(&req) => {
+            answer(store_http::player(&p["/players/".len()..], &shared).await)
+        }
         p if p == "/rooms" || p.starts_with("/rooms/") => {
             rooms_api::route(req, &shared, peer, ops_here).await
         }
@@ -309,4 +316,12 @@ fn check_token(
         return Err(TokenRefusal::WrongRoom(id));
     }
     Ok(Some(claims))
+}
+
+fn is_read(req: &Request<Incoming>) -> bool {
+    req.method() == Method::GET || req.method() == Method::HEAD
+}
+
+fn answer((status, content_type, body): store_http::Answer) -> Response<Body> {
+    typed(status, content_type, body)
 }

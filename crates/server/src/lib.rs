@@ -19,6 +19,11 @@
 //! tests read a room's published frames. `tls` is public so that a tool can check a certificate
 //! and key with the loader the server uses. Sessions, HTTP routing and the WebSocket edge are not.
 //!
+//! With [`ServerConfig::match_length`], rooms play matches: at a match's end the room's
+//! result goes to every player (`ServerMsg::MatchEnd`) and, with a [`ServerConfig::database`],
+//! to the store (`tickwire-store`) through its bounded queue, so a tick never waits on the
+//! database. Subscribed sessions get the leaderboard whenever a commit changes it.
+//!
 //! Nothing here queues without a bound: inputs go through a fixed-size buffer per player,
 //! snapshots are skipped rather than queued, and every write has a deadline. The server never
 //! depends on the load generator or the other tools; they depend on it.
@@ -32,8 +37,11 @@ mod game;
 mod http;
 pub mod input_buffer;
 pub mod join_token;
+pub mod leaderboard_feed;
 mod limits;
 pub mod lobby;
+pub mod match_clock;
+pub mod match_recorder;
 pub mod metrics;
 pub mod orchestrator;
 mod origin;
@@ -51,6 +59,8 @@ mod session;
 mod shared;
 pub mod snapshot;
 mod static_files;
+mod store_http;
+mod store_metrics;
 pub mod tls;
 mod ws_edge;
 
@@ -63,4 +73,5 @@ pub use phase::Phase;
 pub use server::{Server, StartError};
 pub use session::ECHO_MAX_MESSAGE;
 pub use shared::Shared;
+pub use tickwire_store::{self as store, Database};
 pub use tls::{TlsError, TlsFiles};

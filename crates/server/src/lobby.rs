@@ -10,13 +10,15 @@ use tokio::sync::{oneshot, watch};
 use crate::config::ServerConfig;
 use crate::game::NewGame;
 use crate::input_buffer::InputBuffer;
+use crate::match_clock::MatchClock;
+use crate::match_recorder::MatchRecorder;
 use crate::metrics::Metrics;
 use crate::phase::Phase;
 
 use crate::resume_token::ResumeToken;
 use crate::room::{Joined, ResumeRefused, Room, RoomFull};
 use crate::room_request::{RoomPlan, RoomRequest};
-use crate::room_task::{RoomCommand, RoomHandle, spawn_room};
+use crate::room_task::{RoomCommand, RoomHandle, RoomMeta, spawn_room};
 
 /// Why a join failed.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +106,7 @@ pub struct Lobby {
     rooms: Mutex<Vec<RoomHandle>>,
     next_room: AtomicU32,
     next_client: AtomicU32,
+    recorder: MatchRecorder,
 }
 
 impl Lobby {
@@ -113,6 +116,7 @@ impl Lobby {
         games: Arc<dyn NewGame>,
         metrics: Arc<Metrics>,
         shutdown: watch::Receiver<Phase>,
+        recorder: MatchRecorder,
     ) -> Lobby {
         Lobby {
             config,
@@ -122,6 +126,7 @@ impl Lobby {
             rooms: Mutex::new(Vec::new()),
             next_room: AtomicU32::new(1),
             next_client: AtomicU32::new(1),
+            recorder,
         }
     }
 
@@ -136,10 +141,11 @@ impl Lobby {
     }
 
     /// Quick join: puts a player in the fullest room with a seat, starting a room when none has
-    /// one.
+    /// one. `player` is its id in match results.
     pub async fn join(
         &self,
         client: ClientId,
+        player: &str,
         name: &str,
         inputs: Arc<InputBuffer>,
     ) -> Result<(RoomHandle, Joined), JoinError> {
@@ -162,7 +168,9 @@ impl Lobby {
             candidates.sort_by_key(|(players, r)| (std::cmp::Reverse(*players), r.id));
             let candidates = candidates.into_iter().map(|(_, r)| r);
             for room in candidates {
-                if let Some(Ok(joined)) = ask_seat(&room, client, name, inputs.clone()).await {
+                if let Some(Ok(joined)) =
+                    ask_seat(&room, client, (player, name), inputs.clone()).await
+                {
                     return Ok((room, joined));
                 }
             }
@@ -178,12 +186,13 @@ impl Lobby {
         &self,
         id: u32,
         client: ClientId,
+        player: &str,
         name: &str,
         inputs: Arc<InputBuffer>,
     ) -> Result<(RoomHandle, Joined), JoinError> {
         self.check_open()?;
         let room = self.running_room(id).ok_or(JoinError::NoSuchRoom(id))?;
-        match ask_seat(&room, client, name, inputs).await {
+        match ask_seat(&room, client, (player, name), inputs).await {
             Some(Ok(joined)) => Ok((room, joined)),
             Some(Err(RoomFull)) => Err(JoinError::Full),
             None => Err(JoinError::NoSuchRoom(id)),
@@ -302,7 +311,8 @@ impl Lobby {
         };
         // Numbers are taken under the lock, so a refused request leaves no gap.
         self.next_room.fetch_add(1, Relaxed);
-        let room = Room::new(game, config, self.metrics.clone());
+        let clock = MatchClock::new(self.config.match_length, config.tick_rate);
+        let room = Room::new(game, config, self.metrics.clone()).with_match_clock(clock);
         tracing::info!(
             room = id,
             map = room.map_name(),
@@ -310,14 +320,15 @@ impl Lobby {
             private = private_key.is_some(),
             "room started"
         );
+        let meta = RoomMeta::new(self.games.name(), private_key, &config);
         let handle = spawn_room(
             id,
             room,
-            self.games.name(),
-            private_key,
+            meta,
             self.config.empty_room_ttl,
             self.metrics.clone(),
             self.shutdown.clone(),
+            self.recorder.clone(),
         );
         rooms.push(handle.clone());
         Ok(handle)
@@ -385,13 +396,14 @@ fn private_key() -> Option<String> {
 async fn ask_seat(
     room: &RoomHandle,
     client: ClientId,
-    name: &str,
+    (player, name): (&str, &str),
     inputs: Arc<InputBuffer>,
 ) -> Option<Result<Joined, RoomFull>> {
     let (reply, answer) = oneshot::channel();
     let cmd = RoomCommand::Join {
         client,
         name: name.to_string(),
+        player_id: player.to_string(),
         inputs,
         reply,
     };

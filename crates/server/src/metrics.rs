@@ -502,6 +502,14 @@ impl Metrics {
             .get()
     }
 
+    /// Adds a collector read at every scrape (the store's counts).
+    pub fn register_collector(
+        &mut self,
+        collector: Box<dyn prometheus_client::collector::Collector>,
+    ) {
+        self.registry.register_collector(collector);
+    }
+
     /// Counts one refused connection.
     pub fn count_refused(&self, reason: ConnectionRefusal) {
         self.connections_refused

@@ -11,6 +11,7 @@ use tickwire_protocol::{
 
 use crate::game::{Game, GameNews, PlayerHandle};
 use crate::input_buffer::InputBuffer;
+use crate::match_clock::{self, FinalScore, MatchClock, MatchOutcome, Present};
 use crate::metrics::Metrics;
 use crate::resume_token::ResumeToken;
 use crate::snapshot::SnapshotFrame;
@@ -80,6 +81,8 @@ struct PlayerSlot {
     resume: Option<ResumeToken>,
     /// While the seat is held after a drop: the game tick at which it is freed.
     held_until: Option<u64>,
+    player_id: String,
+    joined_tick: u64,
 }
 
 /// One match: a game, its players, and what it last published.
@@ -97,6 +100,10 @@ pub struct Room {
     metrics: Arc<Metrics>,
     step_inputs: Vec<(PlayerHandle, Input)>,
     seat_events: Vec<SeatEvent>,
+    clock: MatchClock,
+    departed: Vec<FinalScore>,
+    finished: Option<MatchOutcome>,
+    match_end: Arc<(u64, Vec<u8>)>,
 }
 
 impl Room {
@@ -117,26 +124,51 @@ impl Room {
             metrics,
             step_inputs: Vec::new(),
             seat_events: Vec::new(),
+            clock: MatchClock::endless(),
+            departed: Vec::new(),
+            finished: None,
+            match_end: Arc::new((0, Vec::new())),
         };
         room.refresh_scoreboard();
         room
     }
 
-    /// Adds a player; its inputs will be read from `inputs` once per tick.
+    /// Gives the room matches that end by `clock` (rooms run one endless match by default).
+    pub fn with_match_clock(mut self, clock: MatchClock) -> Room {
+        self.clock = clock;
+        self.clock.restart(self.game.tick());
+        self
+    }
+
+    /// Adds a guest player (its id derived from its name, see [`match_clock::guest_id`]); its
+    /// inputs will be read from `inputs` once per tick.
     pub fn handle_join(
         &mut self,
         client: ClientId,
         name: &str,
         inputs: Arc<InputBuffer>,
     ) -> Result<Joined, RoomFull> {
-        self.handle_join_resumable(client, name, inputs, None)
+        self.handle_join_resumable(client, &match_clock::guest_id(name), name, inputs, None)
     }
 
-    /// Adds a player whose seat `resume` takes back after a dropped connection (when the room
-    /// holds seats, `RoomConfig::hold_ticks`); the welcome carries the token.
+    /// Adds the player `player_id` (as match results name it) under `name`, with no resume.
+    pub fn handle_join_as(
+        &mut self,
+        client: ClientId,
+        player_id: &str,
+        name: &str,
+        inputs: Arc<InputBuffer>,
+    ) -> Result<Joined, RoomFull> {
+        self.handle_join_resumable(client, player_id, name, inputs, None)
+    }
+
+    /// Adds the player `player_id` (as match results name it) under `name`, whose seat `resume`
+    /// takes back after a dropped connection (when the room holds seats,
+    /// `RoomConfig::hold_ticks`); the welcome carries the token.
     pub fn handle_join_resumable(
         &mut self,
         client: ClientId,
+        player_id: &str,
         name: &str,
         inputs: Arc<InputBuffer>,
         resume: Option<ResumeToken>,
@@ -153,6 +185,8 @@ impl Room {
             ack: 0,
             resume,
             held_until: None,
+            player_id: player_id.to_owned(),
+            joined_tick: self.game.tick(),
         };
         let index = match self.slots.iter().position(Option::is_none) {
             Some(i) => {
@@ -295,6 +329,16 @@ impl Room {
     /// Removes the player in `slot` (its entity leaves the world now).
     pub fn handle_leave(&mut self, slot: usize) {
         if let Some(p) = self.slots.get_mut(slot).and_then(Option::take) {
+            if self.clock.has_matches() {
+                let leaving = Present {
+                    entity: p.entity,
+                    player_id: &p.player_id,
+                    joined_tick: p.joined_tick,
+                };
+                let tick = self.game.tick();
+                let line = match_clock::departed_line(&self.scores, leaving, &self.clock, tick);
+                self.departed.extend(line);
+            }
             self.game.remove_player(p.player);
             self.players -= 1;
             self.refresh_scoreboard();
@@ -332,6 +376,9 @@ impl Room {
             self.events_shared = Arc::new(self.events.iter().cloned().collect());
             self.refresh_scoreboard();
         }
+        if self.clock.is_over(self.game.tick()) {
+            self.finish_match();
+        }
 
         if !self
             .game
@@ -352,14 +399,54 @@ impl Room {
         } else {
             state.tick = Tick(self.game.tick() as u32);
         }
-        Some(Arc::new(SnapshotFrame::new(
-            state,
-            acks,
-            self.scoreboard.clone(),
-            self.events_shared.clone(),
-            fixed,
-            self.config.view_radius,
-        )))
+        Some(Arc::new(
+            SnapshotFrame::new(
+                state,
+                acks,
+                self.scoreboard.clone(),
+                self.events_shared.clone(),
+                fixed,
+                self.config.view_radius,
+            )
+            .with_match_end(self.match_end.clone()),
+        ))
+    }
+
+    /// The match that ended on the last tick, once: its lines, for the room task to stamp with
+    /// times, store and announce. Scores have been reset and the next match has begun.
+    pub fn poll_match_end(&mut self) -> Option<MatchOutcome> {
+        self.finished.take()
+    }
+
+    /// Sends `message` (an encoded `ServerMsg::MatchEnd`) to every player with the next
+    /// snapshots; each session sends it once.
+    pub fn announce_match_end(&mut self, message: Vec<u8>) {
+        self.match_end = Arc::new((self.match_end.0 + 1, message));
+    }
+
+    fn finish_match(&mut self) {
+        let tick = self.game.tick();
+        let present: Vec<Present<'_>> = self
+            .slots
+            .iter()
+            .flatten()
+            .map(|p| Present {
+                entity: p.entity,
+                player_id: &p.player_id,
+                joined_tick: p.joined_tick,
+            })
+            .collect();
+        let departed = std::mem::take(&mut self.departed);
+        let scores =
+            match_clock::final_scores(self.game.scores(), &present, departed, &self.clock, tick);
+        self.finished = Some(MatchOutcome {
+            started_tick: self.clock.started_tick(),
+            ended_tick: tick,
+            scores,
+        });
+        self.game.reset_scores();
+        self.clock.restart(tick);
+        self.refresh_scoreboard();
     }
 
     /// Human players in the room, held seats included.

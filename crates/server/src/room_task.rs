@@ -8,10 +8,11 @@ use tickwire_protocol::{ClientId, Welcome};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::input_buffer::InputBuffer;
+use crate::match_recorder::{MatchRecorder, unix_ms};
 use crate::metrics::Metrics;
 use crate::phase::Phase;
 use crate::resume_token::ResumeToken;
-use crate::room::{Joined, ResumeRefused, Room, RoomFull, SeatEvent};
+use crate::room::{Joined, ResumeRefused, Room, RoomConfig, RoomFull, SeatEvent};
 use crate::snapshot::SnapshotFrame;
 
 /// Most ticks a late room runs back to back before it drops the rest of the lost time.
@@ -26,6 +27,8 @@ pub enum RoomCommand {
         client: ClientId,
         /// Display name.
         name: String,
+        /// The player's id in match results: a join token's subject, or a guest id.
+        player_id: String,
         /// Where the session puts the player's inputs.
         inputs: Arc<InputBuffer>,
         /// The answer.
@@ -68,6 +71,20 @@ pub struct RoomMeta {
     pub snapshot_rate: u32,
 }
 
+impl RoomMeta {
+    /// The facts of a room starting now with `config`, running `game`, private with
+    /// `private_key`.
+    pub fn new(game: &str, private_key: Option<String>, config: &RoomConfig) -> RoomMeta {
+        RoomMeta {
+            game: game.to_owned(),
+            private_key,
+            started: Instant::now(),
+            tick_rate: config.tick_rate,
+            snapshot_rate: config.tick_rate / config.ticks_per_snapshot.max(1),
+        }
+    }
+}
+
 /// The latest frame a room published; `None` before the first snapshot tick.
 pub type FrameReceiver = watch::Receiver<Option<Arc<SnapshotFrame>>>;
 
@@ -105,25 +122,18 @@ impl RoomHandle {
 }
 
 /// Starts `room` on the runtime and returns its handle. The room stops by itself once it has had
-/// no players for `empty_room_ttl`.
+/// no players for `empty_room_ttl`. Joins and finished matches go to `recorder`.
 pub fn spawn_room(
     id: u32,
     room: Room,
-    game: &str,
-    private_key: Option<String>,
+    meta: RoomMeta,
     empty_room_ttl: Duration,
     metrics: Arc<Metrics>,
     shutdown: watch::Receiver<Phase>,
+    recorder: MatchRecorder,
 ) -> RoomHandle {
-    let config = room.config();
-    let capacity = config.capacity;
-    let meta = Arc::new(RoomMeta {
-        game: game.to_owned(),
-        private_key,
-        started: Instant::now(),
-        tick_rate: config.tick_rate,
-        snapshot_rate: config.tick_rate / config.ticks_per_snapshot.max(1),
-    });
+    let capacity = room.config().capacity;
+    let meta = Arc::new(meta);
     let (cmd_tx, cmd_rx) = mpsc::channel(64);
     let (frame_tx, frame_rx) = watch::channel(None);
     let players = Arc::new(AtomicUsize::new(0));
@@ -140,8 +150,8 @@ pub fn spawn_room(
     metrics.rooms.inc();
     tokio::spawn(async move {
         run(
-            id,
-            room,
+            (id, room),
+            recorder,
             empty_room_ttl,
             cmd_rx,
             frame_tx,
@@ -155,9 +165,10 @@ pub fn spawn_room(
     handle
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run(
-    id: u32,
-    mut room: Room,
+    (id, mut room): (u32, Room),
+    recorder: MatchRecorder,
     empty_room_ttl: Duration,
     mut commands: mpsc::Receiver<RoomCommand>,
     frames: watch::Sender<Option<Arc<SnapshotFrame>>>,
@@ -168,15 +179,19 @@ async fn run(
     let dt = Duration::from_secs_f64(1.0 / f64::from(room.config().tick_rate));
     let mut next = tokio::time::Instant::now() + dt;
     let mut empty_since = Some(Instant::now());
+    let mut match_started = unix_ms(std::time::SystemTime::now());
     loop {
         tokio::select! {
             biased;
             // Matches go on through a drain; the room stops when sessions are closed.
             _ = shutdown.wait_for(|p| *p == Phase::Closing) => break,
             cmd = commands.recv() => match cmd {
-                Some(RoomCommand::Join { client, name, inputs, reply }) => {
+                Some(RoomCommand::Join { client, name, player_id, inputs, reply }) => {
                     let token = resume_token(&room, id);
-                    let joined = room.handle_join_resumable(client, &name, inputs, token);
+                    let joined = room.handle_join_resumable(client, &player_id, &name, inputs, token);
+                    if joined.is_ok() {
+                        recorder.seen(&player_id, &name);
+                    }
                     players.store(room.player_count(), Relaxed);
                     let _ = reply.send(joined);
                     continue;
@@ -201,6 +216,18 @@ async fn run(
             let started = Instant::now();
             if let Some(frame) = room.tick() {
                 frames.send_replace(Some(frame));
+            }
+            if let Some(outcome) = room.poll_match_end() {
+                // Stored through a bounded queue: never waits on the database.
+                let ended = unix_ms(std::time::SystemTime::now());
+                let game = room.game().name().to_owned();
+                let map = room.map_name().to_owned();
+                let tick_rate = room.config().tick_rate;
+                let message =
+                    recorder.finished(id, &game, &map, &outcome, (match_started, ended), tick_rate);
+                room.announce_match_end(message);
+                match_started = ended;
+                tracing::info!(room = id, players = outcome.scores.len(), "match ended");
             }
             metrics.record_tick(started.elapsed().as_micros() as u64);
             for event in room.poll_seat_events() {

@@ -14,12 +14,16 @@ use crate::config::{ConfigError, ServerConfig};
 use crate::conn_gate::{ConnectionGate, Permit};
 use crate::game::NewGame;
 use crate::http::{Listener, route};
+use crate::leaderboard_feed;
 use crate::lobby::Lobby;
+use crate::match_recorder::MatchRecorder;
 use crate::metrics::{ConnectionRefusal, Metrics};
+use crate::orchestrator::{NoOrchestrator, Orchestrator};
 use crate::phase::Phase;
 use crate::shared::Shared;
-use crate::orchestrator::{NoOrchestrator, Orchestrator};
+use crate::store_metrics::StoreCollector;
 use crate::tls::{Tls, TlsError, WATCH_INTERVAL};
+use tickwire_store::{Store, StoreOptions};
 
 /// Kernel send buffer per connection (Linux doubles it for bookkeeping).
 const SEND_BUFFER_BYTES: usize = 32 * 1024;
@@ -36,6 +40,9 @@ pub enum StartError {
     /// A setting is invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The database could not be opened or migrated.
+    #[error("storage: {0}")]
+    Store(#[from] tickwire_store::StoreError),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -59,6 +66,7 @@ pub struct Server {
     grace: Duration,
     /// Reports health to the orchestrator, when it asks for reports.
     health: Option<tokio::task::JoinHandle<()>>,
+    leaderboard: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// Binds `addr`, or says which address could not be bound.
@@ -85,7 +93,20 @@ impl Server {
         orchestrator: Arc<dyn Orchestrator>,
     ) -> Result<Server, StartError> {
         config.validate()?;
-        let metrics = Arc::new(Metrics::default());
+        let store = Store::open(&config.database, StoreOptions::default()).await?;
+        let mut metrics = Metrics::default();
+        if let Some(store) = &store {
+            metrics.register_collector(Box::new(StoreCollector(store.clone())));
+        }
+        let metrics = Arc::new(metrics);
+        let (board, leaderboard) = match &store {
+            Some(store) => {
+                let (board, task) = leaderboard_feed::spawn(store.clone());
+                (Some(board), Some(task))
+            }
+            None => (None, None),
+        };
+        let recorder = MatchRecorder::new(store.clone());
         let tls = match &config.tls {
             Some(files) => Some(Arc::new(Tls::new(files.clone(), metrics.clone())?)),
             None => None,
@@ -124,10 +145,18 @@ impl Server {
             bans: Default::default(),
             gate,
             forwarded,
-            lobby: Lobby::new(config, Arc::new(games), metrics.clone(), shutdown.clone()),
+            lobby: Lobby::new(
+                config,
+                Arc::new(games),
+                metrics.clone(),
+                shutdown.clone(),
+                recorder,
+            ),
             metrics,
             shutdown,
             orchestrator: orchestrator.clone(),
+            store,
+            leaderboard: board,
         });
         let accept = tokio::spawn(accept_loop(
             listener,
@@ -154,6 +183,7 @@ impl Server {
             tls,
             grace,
             health,
+            leaderboard,
         })
     }
 
@@ -201,6 +231,10 @@ impl Server {
         while self.shared.metrics.connections.get() > 0 && tokio::time::Instant::now() < settle {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        // Every queued write (the results of matches that just ended) reaches the database.
+        if let Some(store) = &self.shared.store {
+            store.close().await;
+        }
         self.shared.orchestrator.shutdown();
         // Dropping `self` now stops the listeners.
     }
@@ -215,6 +249,9 @@ impl Drop for Server {
         }
         if let Some((_, watch)) = &self.tls {
             watch.abort();
+        }
+        if let Some(task) = &self.leaderboard {
+            task.abort();
         }
         if let Some(health) = &self.health {
             health.abort();

@@ -6,6 +6,7 @@ use tokio::sync::watch;
 
 use crate::admin::{Bans, Sessions};
 use crate::conn_gate::ConnectionGate;
+use crate::leaderboard_feed::BoardReceiver;
 use crate::limits::Limits;
 use crate::lobby::Lobby;
 use crate::metrics::Metrics;
@@ -37,4 +38,8 @@ pub struct Shared {
     pub(crate) bans: Bans,
     /// The platform that runs this process (told of players joining and leaving).
     pub(crate) orchestrator: Arc<dyn Orchestrator>,
+    /// Players, match results and the leaderboard; `None` with storage off.
+    pub store: Option<tickwire_store::Store>,
+    /// The newest encoded leaderboard, for subscribed sessions; `None` with storage off.
+    pub(crate) leaderboard: Option<BoardReceiver>,
 }

@@ -48,6 +48,8 @@ pub struct SnapshotFrame {
     pub events: Arc<Vec<(u64, Vec<u8>)>>,
     /// A message sent as is instead of a delta (the transport-floor scenario).
     pub fixed: Option<Arc<Vec<u8>>>,
+    /// The last match result's version (0: none yet) and its encoded `ServerMsg::MatchEnd`.
+    pub match_end: Arc<(u64, Vec<u8>)>,
     grid: Option<Grid>,
     views: Mutex<FxHashMap<Cell, Arc<WorldState>>>,
     encoded: Mutex<FxHashMap<EncodeKey, Arc<Vec<u8>>>>,
@@ -79,10 +81,17 @@ impl SnapshotFrame {
             scoreboard,
             events,
             fixed,
+            match_end: Arc::new((0, Vec::new())),
             grid,
             views: Mutex::new(FxHashMap::default()),
             encoded: Mutex::new(FxHashMap::default()),
         }
+    }
+
+    /// This frame with the room's last match result (see [`SnapshotFrame::match_end`]).
+    pub fn with_match_end(mut self, match_end: Arc<(u64, Vec<u8>)>) -> SnapshotFrame {
+        self.match_end = match_end;
+        self
     }
 
     /// The tick of this frame.

@@ -268,6 +268,15 @@ impl World {
             .collect()
     }
 
+    /// Sets every player's and bot's kills and deaths to zero: a new match begins. Nothing else
+    /// changes (positions, health and the RNG go on), so the world stays deterministic.
+    pub fn reset_scores(&mut self) {
+        for r in self.scores.values_mut() {
+            r.kills = 0;
+            r.deaths = 0;
+        }
+    }
+
     /// The events since the last drain, oldest first. At most `EVENTS_MAX_PENDING` are kept.
     pub fn drain_events(&mut self) -> Vec<GameEvent> {
         self.events.drain(..).collect()

@@ -3,6 +3,7 @@
 use fastwebsockets::OpCode;
 
 use super::ending::Ending;
+use crate::leaderboard_feed::BoardReceiver;
 use crate::room::Joined;
 use crate::room_task::FrameReceiver;
 
@@ -19,6 +20,8 @@ pub(super) enum Control {
         welcome: Box<tickwire_protocol::Welcome>,
         frames: FrameReceiver,
     },
+    /// Send the leaderboard now and whenever it changes (`Some`), or no more (`None`).
+    Subscribe(Option<BoardReceiver>),
     /// An encoded server message to send (a pong).
     Message(Vec<u8>),
     /// A frame to send as it is: a WebSocket pong, or an echoed message.

@@ -149,6 +149,18 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
                     let _ = ctrl.try_send(Control::Message(out));
                 }
             }
+            Ok(ClientMsg::Subscribe(topics)) => {
+                let board = topics
+                    .leaderboard
+                    .then(|| shared.leaderboard.clone())
+                    .flatten();
+                if topics.leaderboard && board.is_none() {
+                    tracing::debug!(%client, "leaderboard asked for with storage off");
+                }
+                if ctrl.send(Control::Subscribe(board)).await.is_err() {
+                    break Ending::quiet(close::NORMAL);
+                }
+            }
             Ok(ClientMsg::Hello(_)) => {
                 break Ending::kick(
                     close::UNEXPECTED_MESSAGE,

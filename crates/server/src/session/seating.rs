@@ -135,9 +135,17 @@ pub(super) async fn take_place(
     let name = ask
         .claims
         .map_or(ask.hello.name.as_str(), |c| c.name.as_str());
+    // The player's id in match results: the join token's subject, else one made from the name.
+    let player = ask
+        .claims
+        .map_or_else(|| crate::match_clock::guest_id(name), |c| c.sub.clone());
     let joining = match ask.room {
-        RoomClaim::Id(id) => lobby.join_room(id, client, name, inputs.clone()).await,
-        RoomClaim::Any => lobby.join(client, name, inputs.clone()).await,
+        RoomClaim::Id(id) => {
+            lobby
+                .join_room(id, client, &player, name, inputs.clone())
+                .await
+        }
+        RoomClaim::Any => lobby.join(client, &player, name, inputs.clone()).await,
     };
     let (room, mut joined) = joining.map_err(|e| {
         if let JoinError::NoSuchRoom(_) = e {

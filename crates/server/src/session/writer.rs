@@ -15,6 +15,7 @@ use tokio::time::Instant;
 use super::control::Control;
 use super::ending::truncate_utf8;
 use crate::input_buffer::InputBuffer;
+use crate::leaderboard_feed::BoardReceiver;
 use crate::metrics::{CloseReason, Metrics};
 use crate::phase::Phase;
 use crate::room_task::FrameReceiver;
@@ -50,6 +51,8 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
     let mut previous: Option<SentView> = None;
     let mut last_tick: Option<tickwire_protocol::Tick> = None;
     let mut scoreboard_version = 0;
+    let mut match_end_version = 0;
+    let mut board: Option<BoardReceiver> = None;
     let mut last_event = 0;
     let mut buf = Vec::with_capacity(4096);
     // During a drain: when to send the next countdown notice.
@@ -61,14 +64,24 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                 c = ctrl.recv() => match c {
                     Some(Control::Joined { joined, frames }) => {
                         let seat = Some((joined.slot, joined.entity));
-                        session = Some(welcome(&mut out, &joined.welcome, seat, frames, &mut last_event).await?);
+                        session = Some(welcome(&mut out, &joined.welcome, seat, frames, &mut last_event, &mut match_end_version).await?);
                     }
                     Some(Control::Watching { welcome: w, frames }) => {
-                        session = Some(welcome(&mut out, &w, None, frames, &mut last_event).await?);
+                        session = Some(welcome(&mut out, &w, None, frames, &mut last_event, &mut match_end_version).await?);
                     }
                     Some(Control::Message(bytes)) => {
                         out.binary(&bytes).await?;
                         out.flush().await?;
+                    }
+                    Some(Control::Subscribe(receiver)) => {
+                        // The board as it is now goes out at once, then every change; asking
+                        // again while subscribed changes nothing and sends nothing again.
+                        if board.is_none() || receiver.is_none() {
+                            board = receiver.map(|mut r| {
+                                r.mark_changed();
+                                r
+                            });
+                        }
                     }
                     Some(Control::Frame(opcode, payload)) => {
                         metrics.bytes_out.inc_by(payload.len() as u64);
@@ -101,6 +114,17 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                     send_close(&mut out, close::SESSION_REPLACED, why, true).await?;
                     return Ok(());
                 }
+                changed = next_board(&mut board) => {
+                    if changed.is_err() {
+                        board = None;
+                        continue;
+                    }
+                    let latest = board.as_mut().and_then(|b| b.borrow_and_update().clone());
+                    if let Some(bytes) = latest {
+                        out.binary(&bytes).await?;
+                        out.flush().await?;
+                    }
+                }
                 _ = notice_due(next_notice) => {
                     if let Some((_, deadline)) = next_notice.take() {
                         send_notice(&mut out, deadline).await?;
@@ -121,6 +145,12 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                     if frame.scoreboard.0 != scoreboard_version {
                         out.binary(&frame.scoreboard.1).await?;
                         scoreboard_version = frame.scoreboard.0;
+                    }
+                    if frame.match_end.0 != match_end_version {
+                        if !frame.match_end.1.is_empty() {
+                            out.binary(&frame.match_end.1).await?;
+                        }
+                        match_end_version = frame.match_end.0;
                     }
                     let since = last_event;
                     for (seq, bytes) in frame.events.iter().filter(|(seq, _)| *seq > since) {
@@ -173,6 +203,7 @@ async fn welcome<W: AsyncWrite + Unpin>(
     seat: Option<(usize, tickwire_protocol::EntityId)>,
     mut frames: FrameReceiver,
     last_event: &mut u64,
+    match_end_version: &mut u64,
 ) -> Result<Joinedness, WebSocketError> {
     let mut bytes = Vec::new();
     if codec::encode_server(&ServerMsg::Welcome(welcome.clone()), &mut bytes).is_ok() {
@@ -182,6 +213,7 @@ async fn welcome<W: AsyncWrite + Unpin>(
     // Events from before the join are not this session's news.
     if let Some(f) = frames.borrow_and_update().as_ref() {
         *last_event = f.events.last().map_or(0, |e| e.0);
+        *match_end_version = f.match_end.0;
     }
     frames.mark_changed();
     let ticks_per_snapshot = u32::from(welcome.tick_rate) / u32::from(welcome.snapshot_rate.max(1));
@@ -222,6 +254,14 @@ async fn send_notice<W: AsyncWrite + Unpin>(
         out.flush().await?;
     }
     Ok(())
+}
+
+/// Waits for the next leaderboard; never resolves without a subscription.
+async fn next_board(board: &mut Option<BoardReceiver>) -> Result<(), watch::error::RecvError> {
+    match board {
+        Some(b) => b.changed().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Waits for the room's next frame; never resolves before the player has joined.

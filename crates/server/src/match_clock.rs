@@ -1,0 +1,162 @@
+//! `MatchClock`: when a room's match ends, counted in ticks (a room reads no clock), and
+//! `MatchOutcome`, what a room hands out when one does.
+
+use std::time::Duration;
+
+use tickwire_protocol::{EntityId, ScoreEntry};
+
+/// Counts a match's ticks. A length of zero is an endless match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatchClock {
+    length_ticks: u64,
+    started_tick: u64,
+}
+
+impl MatchClock {
+    /// A clock for matches of `length` at `tick_rate`; `Duration::ZERO` never ends a match.
+    pub fn new(length: Duration, tick_rate: u32) -> MatchClock {
+        let ticks = (length.as_secs_f64() * f64::from(tick_rate)).round() as u64;
+        MatchClock {
+            length_ticks: ticks,
+            started_tick: 0,
+        }
+    }
+
+    /// True when matches end at all.
+    pub fn has_matches(&self) -> bool {
+        self.length_ticks > 0
+    }
+
+    /// A clock whose matches never end.
+    pub fn endless() -> MatchClock {
+        MatchClock {
+            length_ticks: 0,
+            started_tick: 0,
+        }
+    }
+
+    /// True once the match that started at [`MatchClock::started_tick`] has run its length.
+    pub fn is_over(&self, tick: u64) -> bool {
+        self.length_ticks > 0 && tick.saturating_sub(self.started_tick) >= self.length_ticks
+    }
+
+    /// A new match starts at `tick`.
+    pub fn restart(&mut self, tick: u64) {
+        self.started_tick = tick;
+    }
+
+    /// The tick the current match started at.
+    pub fn started_tick(&self) -> u64 {
+        self.started_tick
+    }
+}
+
+/// One line of a finished match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FinalScore {
+    /// The player's id (a join token's subject, or a guest id); `None` for a bot.
+    pub player_id: Option<String>,
+    /// Display name.
+    pub name: String,
+    /// Kills in the match.
+    pub kills: u32,
+    /// Deaths in the match.
+    pub deaths: u32,
+    /// Ticks the player was in the match.
+    pub ticks: u64,
+}
+
+/// A match a room has just finished; the room task adds the wall-clock times.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchOutcome {
+    /// The tick the match started at.
+    pub started_tick: u64,
+    /// The tick it ended at.
+    pub ended_tick: u64,
+    /// Every line, players who left during the match included, most kills first.
+    pub scores: Vec<FinalScore>,
+}
+
+/// A player in the room at a match's end, as the room knows it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Present<'a> {
+    pub(crate) entity: EntityId,
+    pub(crate) player_id: &'a str,
+    pub(crate) joined_tick: u64,
+}
+
+/// The lines of a match that ends at `tick`: each scoreboard line (a player's with its id and
+/// time in the match, a bot's without), then those of players who left during it; most kills
+/// first, then fewest deaths, then by name.
+pub(crate) fn final_scores(
+    scores: Vec<ScoreEntry>,
+    present: &[Present<'_>],
+    departed: Vec<FinalScore>,
+    clock: &MatchClock,
+    tick: u64,
+) -> Vec<FinalScore> {
+    let mut lines: Vec<FinalScore> = scores
+        .into_iter()
+        .map(|s| {
+            let player = present.iter().find(|p| p.entity == s.entity && !s.bot);
+            FinalScore {
+                player_id: player.map(|p| p.player_id.to_owned()),
+                ticks: player.map_or(tick.saturating_sub(clock.started_tick()), |p| {
+                    tick.saturating_sub(p.joined_tick.max(clock.started_tick()))
+                }),
+                name: s.name,
+                kills: s.kills,
+                deaths: s.deaths,
+            }
+        })
+        .collect();
+    lines.extend(departed);
+    lines.sort_by(|a, b| (b.kills, a.deaths, &a.name).cmp(&(a.kills, b.deaths, &b.name)));
+    lines
+}
+
+/// The line of a player who leaves during a match, taken before the game forgets its score.
+pub(crate) fn departed_line(
+    scores: &[ScoreEntry],
+    leaving: Present<'_>,
+    clock: &MatchClock,
+    tick: u64,
+) -> Option<FinalScore> {
+    let s = scores.iter().find(|s| s.entity == leaving.entity)?;
+    Some(FinalScore {
+        player_id: Some(leaving.player_id.to_owned()),
+        name: s.name.clone(),
+        kills: s.kills,
+        deaths: s.deaths,
+        ticks: tick.saturating_sub(leaving.joined_tick.max(clock.started_tick())),
+    })
+}
+
+/// The guest id of a player without a join token: `guest:` and the cleaned display name, in
+/// lower case. Guests who play under the same name share one record.
+pub fn guest_id(name: &str) -> String {
+    format!("guest:{}", crate::room::clean_name(name).to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_match_ends_after_its_length_and_restarts() {
+        let mut clock = MatchClock::new(Duration::from_secs(2), 30);
+        assert!(!clock.is_over(59));
+        assert!(clock.is_over(60));
+        clock.restart(60);
+        assert!(!clock.is_over(119));
+        assert!(clock.is_over(120));
+        assert!(!MatchClock::endless().is_over(u64::MAX));
+        assert!(!MatchClock::new(Duration::ZERO, 60).is_over(1_000_000));
+    }
+
+    #[test]
+    fn guests_are_named_by_their_cleaned_name() {
+        assert_eq!(guest_id("  Ada\u{7} "), "guest:ada");
+        assert_eq!(guest_id(""), "guest:player");
+    }
+}

@@ -1,0 +1,113 @@
+//! `MatchRecorder`: what a room task does with a joining player and a finished match: queue
+//! them for the store (never waiting: a full queue loses the write, logged and counted) and
+//! encode the `ServerMsg::MatchEnd` its players see.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tickwire_protocol::{
+    MAX_LABEL_CHARS, MAX_MATCH_SCORES, MatchEnd, MatchScore, ServerMsg, codec,
+};
+use tickwire_store::{MatchRecord, PlayerScore, Store, Write};
+
+use crate::match_clock::MatchOutcome;
+
+/// A room's link to the store; without a store it only encodes results.
+#[derive(Clone, Debug, Default)]
+pub struct MatchRecorder {
+    store: Option<Store>,
+}
+
+/// Unix milliseconds of `t`.
+pub fn unix_ms(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+impl MatchRecorder {
+    /// Records into `store`, or nowhere.
+    pub fn new(store: Option<Store>) -> MatchRecorder {
+        MatchRecorder { store }
+    }
+
+    /// A player joined.
+    pub fn seen(&self, player_id: &str, name: &str) {
+        let write = Write::Seen {
+            player_id: player_id.to_owned(),
+            name: crate::room::clean_name(name),
+            at_ms: to_i64(unix_ms(SystemTime::now())),
+        };
+        self.record(write);
+    }
+
+    /// Queues a finished match (its players; bots are not stored) and returns the encoded
+    /// `MatchEnd` for the room's players.
+    pub fn finished(
+        &self,
+        room: u32,
+        game: &str,
+        map: &str,
+        outcome: &MatchOutcome,
+        (started_ms, ended_ms): (u64, u64),
+        tick_rate: u32,
+    ) -> Vec<u8> {
+        let players: Vec<PlayerScore> = outcome
+            .scores
+            .iter()
+            .filter_map(|s| {
+                Some(PlayerScore {
+                    player_id: s.player_id.clone()?,
+                    name: s.name.clone(),
+                    kills: s.kills,
+                    deaths: s.deaths,
+                    played_ms: s.ticks.saturating_mul(1000) / u64::from(tick_rate.max(1)),
+                })
+            })
+            .collect();
+        if !players.is_empty() {
+            self.record(Write::Match(MatchRecord {
+                room,
+                game: game.to_owned(),
+                map: map.to_owned(),
+                started_ms: to_i64(started_ms),
+                ended_ms: to_i64(ended_ms),
+                players,
+            }));
+        }
+        let message = ServerMsg::MatchEnd(MatchEnd {
+            room,
+            game: game.chars().take(MAX_LABEL_CHARS).collect(),
+            map: map.chars().take(MAX_LABEL_CHARS).collect(),
+            started_ms,
+            ended_ms,
+            scores: outcome
+                .scores
+                .iter()
+                .take(MAX_MATCH_SCORES)
+                .map(|s| MatchScore {
+                    name: s.name.clone(),
+                    kills: s.kills,
+                    deaths: s.deaths,
+                    bot: s.player_id.is_none(),
+                })
+                .collect(),
+        });
+        let mut bytes = Vec::new();
+        if let Err(e) = codec::encode_server(&message, &mut bytes) {
+            tracing::warn!(error = %e, "cannot encode a match result");
+            bytes.clear();
+        }
+        bytes
+    }
+
+    fn record(&self, write: Write) {
+        let Some(store) = &self.store else { return };
+        if let Err(e) = store.record(write) {
+            // Counted by the store (tickwire_store_writes_dropped_total).
+            tracing::warn!(error = %e, "a write to the store was lost");
+        }
+    }
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}

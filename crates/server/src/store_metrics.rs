@@ -1,0 +1,52 @@
+//! [`StoreCollector`]: the store's counts as `tickwire_store_*` metrics, read at each scrape.
+
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::counter::ConstCounter;
+use prometheus_client::metrics::gauge::ConstGauge;
+use tickwire_store::Store;
+
+/// Exports the store's committed, dropped and failed writes, batches and queue length.
+#[derive(Debug)]
+pub struct StoreCollector(pub Store);
+
+impl Collector for StoreCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
+        let stats = self.0.stats();
+        let counters = [
+            (
+                "tickwire_store_writes_committed",
+                "Writes committed to the database",
+                stats.committed,
+            ),
+            (
+                "tickwire_store_batches",
+                "Transactions committed (one per batch of writes)",
+                stats.batches,
+            ),
+            (
+                "tickwire_store_writes_dropped",
+                "Writes lost because the store's queue was full (or the store closed)",
+                stats.dropped,
+            ),
+            (
+                "tickwire_store_writes_failed",
+                "Writes lost because their transaction failed after retries",
+                stats.failed,
+            ),
+        ];
+        for (name, help, value) in counters {
+            let counter = ConstCounter::new(value);
+            let metric = encoder.encode_descriptor(name, help, None, counter.metric_type())?;
+            counter.encode(metric)?;
+        }
+        let gauge = ConstGauge::new(i64::try_from(stats.queued).unwrap_or(i64::MAX));
+        let metric = encoder.encode_descriptor(
+            "tickwire_store_queued_writes",
+            "Writes waiting for the database",
+            None,
+            gauge.metric_type(),
+        )?;
+        gauge.encode(metric)
+    }
+}

@@ -1,0 +1,42 @@
+//! tickwire-store: what outlives a match. Players (with running totals), match results and the
+//! leaderboard, kept in an embedded SQLite file by default, behind a [`Store`] whose API names no
+//! database, so that another backend (PostgreSQL) can sit behind the same calls.
+//!
+//! Writes never wait: [`Store::record`] puts a [`Write`] on a bounded queue and returns at once
+//! (a full queue refuses the write and counts it). One writer thread takes writes off the queue
+//! in batches and commits each batch as one transaction, so that a batch is stored whole or not
+//! at all. Every row a commit changed becomes a [`Change`] on a broadcast feed
+//! ([`Store::subscribe`]): SQLite's update hook reports it on the writer's connection, and it is
+//! published once the transaction has committed. Reads ([`Store::leaderboard`],
+//! [`Store::player`]) run on a blocking thread with their own connection.
+//!
+//! The schema is versioned ([`migrations`]): a database is created and brought up to date on
+//! open, and one newer than this build is refused.
+//!
+//! With a `postgres://` [`Database`], the same API runs on PostgreSQL: the same tables and
+//! versions, a connection pool (deadpool-postgres), a writer task that keeps a failed batch and
+//! tries it again until the server is back, and a `LISTEN`ing connection fed by triggers that
+//! `NOTIFY` every changed row, so that a change made by any process reaches every store's feed. This crate knows nothing of the game, the
+//! protocol or the server.
+
+mod database;
+mod error;
+pub mod migrations;
+pub mod pg_cluster;
+mod postgres;
+mod record;
+mod rows;
+mod sqlite;
+mod stats;
+mod store;
+mod writer;
+
+pub use database::Database;
+pub use error::{RecordError, StoreError};
+pub use record::{Change, MatchRecord, PlayerScore, Table, Write};
+pub use rows::{LeaderboardRow, PlayerRecord};
+pub use stats::StoreStats;
+pub use store::{Store, StoreOptions};
+
+/// Most rows [`Store::leaderboard`] returns, whatever the limit asked for.
+pub const MAX_LEADERBOARD: usize = 100;

@@ -1,0 +1,54 @@
+//! The PostgreSQL backend: a connection pool for the writer and the reads, the schema's
+//! migrations, and one `LISTEN`ing connection per store that turns the tables' `NOTIFY`s into
+//! [`crate::Change`]s, so that a row changed by any process (another server, `psql`) reaches this
+//! one's subscribers.
+
+mod listener;
+mod migrate;
+mod queries;
+mod writer;
+
+pub(crate) use listener::listen;
+pub(crate) use migrate::migrate;
+pub(crate) use queries::{leaderboard, player};
+pub(crate) use writer::run_writer;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use crate::StoreError;
+
+/// Connections the pool holds at most: the writer and a few reads at once.
+const POOL_SIZE: usize = 4;
+
+/// The channel the tables' triggers notify on.
+pub(crate) const CHANNEL: &str = "tickwire_changes";
+
+/// The connection settings in `url`, and a pool over them.
+pub(crate) fn pool(url: &str) -> Result<(tokio_postgres::Config, Pool), StoreError> {
+    let config: tokio_postgres::Config = url
+        .parse()
+        .map_err(|e| StoreError::Unsupported(format!("bad PostgreSQL URL: {e}")))?;
+    let manager = Manager::from_config(
+        config.clone(),
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    let pool = Pool::builder(manager)
+        .max_size(POOL_SIZE)
+        .build()
+        .map_err(|e| StoreError::Unsupported(format!("cannot make a PostgreSQL pool: {e}")))?;
+    Ok((config, pool))
+}
+
+/// A pool error as a store error.
+pub(crate) fn pool_error(e: deadpool_postgres::PoolError) -> StoreError {
+    StoreError::Postgres(e.to_string())
+}
+
+/// A query error as a store error.
+pub(crate) fn query_error(e: tokio_postgres::Error) -> StoreError {
+    StoreError::Postgres(e.to_string())
+}

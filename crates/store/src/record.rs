@@ -1,0 +1,90 @@
+//! What goes into the store ([`Write`]) and what comes out of its change feed ([`Change`]).
+
+/// One player's line of a finished match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlayerScore {
+    /// The player's id: a join token's subject, or `guest:` and the display name.
+    pub player_id: String,
+    /// The display name the player had in this match.
+    pub name: String,
+    /// Kills in this match.
+    pub kills: u32,
+    /// Deaths in this match.
+    pub deaths: u32,
+    /// How long the player was in this match, in milliseconds.
+    pub played_ms: u64,
+}
+
+/// A finished match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchRecord {
+    /// The room's number in its server process.
+    pub room: u32,
+    /// The game the room ran (for example `arena`).
+    pub game: String,
+    /// The map's name.
+    pub map: String,
+    /// When the match started, in unix milliseconds.
+    pub started_ms: i64,
+    /// When it ended, in unix milliseconds.
+    pub ended_ms: i64,
+    /// Every player who played in it (bots are not stored).
+    pub players: Vec<PlayerScore>,
+}
+
+/// One thing to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Write {
+    /// A player joined a room: creates the player, or updates its name and last-seen time.
+    Seen {
+        /// The player's id.
+        player_id: String,
+        /// Its display name now.
+        name: String,
+        /// When, in unix milliseconds.
+        at_ms: i64,
+    },
+    /// A match ended: the result, and every player's totals updated.
+    Match(MatchRecord),
+}
+
+/// A table of the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Table {
+    /// Players and their totals (the leaderboard is read from it).
+    Players,
+    /// Match results.
+    Matches,
+    /// Players' lines of match results.
+    MatchPlayers,
+}
+
+impl Table {
+    /// The table's name in the schema.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Players => "players",
+            Table::Matches => "matches",
+            Table::MatchPlayers => "match_players",
+        }
+    }
+
+    /// The table called `name`, if it is one of the store's.
+    pub fn from_name(name: &str) -> Option<Table> {
+        match name {
+            "players" => Some(Table::Players),
+            "matches" => Some(Table::Matches),
+            "match_players" => Some(Table::MatchPlayers),
+            _ => None,
+        }
+    }
+}
+
+/// A row that a committed transaction inserted, updated or deleted.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Change {
+    /// Its table.
+    pub table: Table,
+    /// The row's key as the backend reports it (SQLite: the rowid).
+    pub key: String,
+}

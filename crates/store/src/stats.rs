@@ -1,0 +1,39 @@
+//! `StoreStats`: what the store has done, for metrics.
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// Counts of the store's work since it opened.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StoreStats {
+    /// Writes committed.
+    pub committed: u64,
+    /// Transactions committed (each holds a batch of writes).
+    pub batches: u64,
+    /// Writes refused because the queue was full or the store closed: lost.
+    pub dropped: u64,
+    /// Writes lost because their transaction failed even after retries.
+    pub failed: u64,
+    /// Writes waiting in the queue now.
+    pub queued: u64,
+}
+
+/// The counters behind [`StoreStats`], shared by the handle and the writer thread.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) committed: AtomicU64,
+    pub(crate) batches: AtomicU64,
+    pub(crate) dropped: AtomicU64,
+    pub(crate) failed: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn read(&self, queued: u64) -> StoreStats {
+        StoreStats {
+            committed: self.committed.load(Relaxed),
+            batches: self.batches.load(Relaxed),
+            dropped: self.dropped.load(Relaxed),
+            failed: self.failed.load(Relaxed),
+            queued,
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! `Store`: the handle the server holds. Writes go through a bounded queue to the writer thread;
+//! reads run on a blocking thread; changes come out of a broadcast feed.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rusqlite::Connection;
+use tokio::sync::{broadcast, mpsc};
+
+use crate::stats::Counters;
+use crate::writer::Writer;
+use crate::{
+    Change, Database, LeaderboardRow, MAX_LEADERBOARD, PlayerRecord, RecordError, StoreError,
+    StoreStats, Write, postgres, sqlite,
+};
+
+/// How a store queues and batches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// Writes the queue holds; past that, [`Store::record`] refuses (and counts) them.
+    pub queue: usize,
+    /// Most writes committed in one transaction.
+    pub max_batch: usize,
+    /// Changes the feed holds for a slow subscriber before it skips some.
+    pub feed: usize,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            queue: 4096,
+            max_batch: 256,
+            feed: 1024,
+        }
+    }
+}
+
+/// The store: players, match results and the leaderboard. Cheap to clone; every clone is the
+/// same store. See the crate's documentation for how writes, reads and changes flow.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    location: String,
+    queue: Mutex<Option<mpsc::Sender<Write>>>,
+    changes: broadcast::Sender<Change>,
+    reader: Reader,
+    counters: Arc<Counters>,
+    writer: Mutex<Option<WriterHandle>>,
+    listener: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Where reads go.
+enum Reader {
+    Sqlite(Mutex<Connection>),
+    Postgres(deadpool_postgres::Pool),
+}
+
+/// What runs the writes.
+enum WriterHandle {
+    Thread(std::thread::JoinHandle<()>),
+    Task(tokio::task::JoinHandle<()>),
+}
+
+/// How long opening a PostgreSQL store waits for its listening connection.
+const LISTEN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long [`Store::close`] waits for an unreachable PostgreSQL before it gives up on the writes
+/// still queued.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(listener) = &self.listener {
+            listener.abort();
+        }
+    }
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("location", &self.inner.location)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens the store `database` names, creating and migrating it; `None` when storage is off.
+    pub async fn open(
+        database: &Database,
+        options: StoreOptions,
+    ) -> Result<Option<Store>, StoreError> {
+        match database {
+            Database::Off => Ok(None),
+            Database::Sqlite(path) => Store::open_sqlite(path, options).map(Some),
+            Database::Postgres(url) => Store::open_postgres(url, options).await.map(Some),
+        }
+    }
+
+    /// Connects to the PostgreSQL server at `url`, brings its schema up to date (refusing one
+    /// newer than this build), starts the writer task and the listening connection.
+    pub async fn open_postgres(url: &str, options: StoreOptions) -> Result<Store, StoreError> {
+        let shown = Database::Postgres(url.to_owned()).to_string();
+        let (config, pool) = postgres::pool(url)?;
+        postgres::migrate(&pool, &shown).await?;
+        let (tx, rx) = mpsc::channel(options.queue.max(1));
+        let (changes, _) = broadcast::channel(options.feed.max(1));
+        let counters = Arc::new(Counters::default());
+        let writer = tokio::spawn(postgres::run_writer(
+            pool.clone(),
+            rx,
+            counters.clone(),
+            options.max_batch.max(1),
+        ));
+        let (ready, listening) = tokio::sync::oneshot::channel();
+        let listener = tokio::spawn(postgres::listen(config, changes.clone(), ready));
+        // Changes made before the listener is in place would never reach the feed: wait for it
+        // (it keeps trying by itself if the database cannot be reached now).
+        if tokio::time::timeout(LISTEN_WAIT, listening).await.is_err() {
+            tracing::warn!(
+                "the PostgreSQL listener is not connected yet; live updates start when it is"
+            );
+        }
+        tracing::info!(database = %shown, "storage: PostgreSQL");
+        Ok(Store {
+            inner: Arc::new(Inner {
+                location: shown,
+                queue: Mutex::new(Some(tx)),
+                changes,
+                reader: Reader::Postgres(pool),
+                counters,
+                writer: Mutex::new(Some(WriterHandle::Task(writer))),
+                listener: Some(listener),
+            }),
+        })
+    }
+
+    /// Opens (creating when missing) the SQLite file at `path` and brings its schema up to
+    /// date; refuses a file written by a newer tickwire. Starts the writer thread.
+    pub fn open_sqlite(path: &Path, options: StoreOptions) -> Result<Store, StoreError> {
+        let conn = sqlite::open_and_migrate(path)?;
+        let reader = sqlite::open(path)?;
+        let (tx, rx) = mpsc::channel(options.queue.max(1));
+        let (changes, _) = broadcast::channel(options.feed.max(1));
+        let counters = Arc::new(Counters::default());
+        let writer = Writer {
+            conn,
+            queue: rx,
+            changes: changes.clone(),
+            counters: counters.clone(),
+            max_batch: options.max_batch.max(1),
+        };
+        let handle = std::thread::Builder::new()
+            .name("tickwire-store".into())
+            .spawn(move || writer.run())
+            .map_err(|e| {
+                StoreError::Unsupported(format!("cannot start the store's writer: {e}"))
+            })?;
+        tracing::info!(path = %path.display(), "storage: SQLite");
+        Ok(Store {
+            inner: Arc::new(Inner {
+                location: PathBuf::from(path).display().to_string(),
+                queue: Mutex::new(Some(tx)),
+                changes,
+                reader: Reader::Sqlite(Mutex::new(reader)),
+                counters,
+                writer: Mutex::new(Some(WriterHandle::Thread(handle))),
+                listener: None,
+            }),
+        })
+    }
+
+    /// Where the store lives, for messages.
+    pub fn location(&self) -> &str {
+        &self.inner.location
+    }
+
+    /// Queues `write` for the writer and returns at once; never waits. When the queue is full
+    /// (the database is slower than the writes coming in) or the store is closed, the write is
+    /// lost: it is counted in [`StoreStats::dropped`] and the error says why.
+    pub fn record(&self, write: Write) -> Result<(), RecordError> {
+        let queue = self
+            .inner
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let result = match queue.as_ref() {
+            None => Err(RecordError::Closed),
+            Some(tx) => tx.try_send(write).map_err(|e| match e {
+                mpsc::error::TrySendError::Full(_) => RecordError::Full,
+                mpsc::error::TrySendError::Closed(_) => RecordError::Closed,
+            }),
+        };
+        if result.is_err() {
+            self.inner.counters.dropped.fetch_add(1, Relaxed);
+        }
+        result
+    }
+
+    /// The top `limit` players (at most [`MAX_LEADERBOARD`]) by rating: kills minus deaths over
+    /// every stored match, ties to more kills, then to the smaller id. Players with no finished
+    /// match are not ranked.
+    pub async fn leaderboard(&self, limit: usize) -> Result<Vec<LeaderboardRow>, StoreError> {
+        let limit = limit.min(MAX_LEADERBOARD);
+        if let Reader::Postgres(pool) = &self.inner.reader {
+            return postgres::leaderboard(pool, limit).await;
+        }
+        self.read(move |conn| sqlite::leaderboard(conn, limit))
+            .await
+    }
+
+    /// Everything stored about player `id`, or `None`.
+    pub async fn player(&self, id: &str) -> Result<Option<PlayerRecord>, StoreError> {
+        if let Reader::Postgres(pool) = &self.inner.reader {
+            return postgres::player(pool, id).await;
+        }
+        let id = id.to_owned();
+        self.read(move |conn| sqlite::player(conn, &id)).await
+    }
+
+    /// The change feed: every row a committed write changed. A subscriber that falls more than
+    /// [`StoreOptions::feed`] changes behind skips the oldest (and is told how many).
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.inner.changes.subscribe()
+    }
+
+    /// Counts of the work done so far.
+    pub fn stats(&self) -> StoreStats {
+        let queued = self
+            .inner
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map_or(0, |tx| (tx.max_capacity() - tx.capacity()) as u64);
+        self.inner.counters.read(queued)
+    }
+
+    /// Stops taking writes, waits until every queued write is committed, and stops the writer.
+    /// Later [`Store::record`]s are refused; reads still work.
+    pub async fn close(&self) {
+        let sender = self
+            .inner
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        drop(sender);
+        let handle = self
+            .inner
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        match handle {
+            Some(WriterHandle::Thread(handle)) => {
+                let _ = tokio::task::spawn_blocking(move || handle.join()).await;
+            }
+            Some(WriterHandle::Task(task)) => finish(task).await,
+            None => {}
+        }
+    }
+
+    async fn read<T, F>(&self, query: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let Reader::Sqlite(reader) = &inner.reader else {
+                return Err(StoreError::Closed);
+            };
+            let conn = reader.lock().unwrap_or_else(PoisonError::into_inner);
+            query(&conn).map_err(StoreError::from)
+        })
+        .await
+        .map_err(|_| StoreError::Closed)?
+    }
+}
+
+/// Waits for the PostgreSQL writer to empty the queue, at most [`CLOSE_WAIT`].
+async fn finish(task: tokio::task::JoinHandle<()>) {
+    let abort = task.abort_handle();
+    if tokio::time::timeout(CLOSE_WAIT, task).await.is_err() {
+        tracing::error!("the database did not take the last writes in time; they are lost");
+        abort.abort();
+    }
+}

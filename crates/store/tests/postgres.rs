@@ -1,0 +1,232 @@
+//! The store on a real PostgreSQL server (a throwaway one per test, see `PgCluster`): migrations
+//! from empty and from version 1, refusal of a newer schema, writes and reads, changes made by
+//! another connection (`psql`) on the feed, and a server restart that loses no queued write.
+//! Without PostgreSQL's programs the tests skip loudly, except under CI, where they fail.
+
+use std::io::Write as _;
+use std::time::{Duration, Instant};
+
+use tickwire_store::pg_cluster::{self, PgCluster};
+use tickwire_store::{
+    Change, MatchRecord, PlayerScore, Store, StoreError, StoreOptions, Table, Write, migrations,
+};
+use tokio::sync::broadcast;
+
+const V1: &str = include_str!("../migrations/postgres/0001_init.sql");
+
+/// A fresh server, or `None` after a loud skip (a failure under CI) when PostgreSQL is missing.
+fn cluster_or_skip(test: &str) -> Option<PgCluster> {
+    if pg_cluster::bin_dir().is_none() {
+        let ci = std::env::var("CI").unwrap_or_default();
+        assert!(
+            !["true", "1", "yes"].contains(&ci.trim().to_lowercase().as_str()),
+            "{test}: PostgreSQL not found (apt-get install postgresql); under CI it must run"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n****************\nSKIPPED: {test}: PostgreSQL not found (apt-get install postgresql)\n****************\n"
+        );
+        return None;
+    }
+    Some(PgCluster::start().expect("start a PostgreSQL server"))
+}
+
+fn a_match(room: u32, id: &str, kills: u32, deaths: u32) -> Write {
+    Write::Match(MatchRecord {
+        room,
+        game: "arena".into(),
+        map: "arena".into(),
+        started_ms: 1_000,
+        ended_ms: 61_000,
+        players: vec![PlayerScore {
+            player_id: id.into(),
+            name: id.into(),
+            kills,
+            deaths,
+            played_ms: 60_000,
+        }],
+    })
+}
+
+async fn committed(store: &Store, n: u64) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while store.stats().committed < n {
+        assert!(
+            Instant::now() < deadline,
+            "not committed: {:?}",
+            store.stats()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits for a change of `table` on the feed.
+async fn change_of(feed: &mut broadcast::Receiver<Change>, table: Table) -> Change {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match feed.recv().await {
+                Ok(c) if c.table == table => return c,
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("feed closed: {e}"),
+            }
+        }
+    })
+    .await
+    .expect("a change in time")
+}
+
+#[tokio::test]
+async fn postgres_is_migrated_from_empty_and_from_version_1_and_a_newer_one_is_refused() {
+    let Some(pg) = cluster_or_skip("postgres_is_migrated_from_empty_and_from_version_1") else {
+        return;
+    };
+    pg.create_db("empty").expect("create");
+    let store = Store::open_postgres(&pg.url("empty"), StoreOptions::default())
+        .await
+        .expect("open");
+    assert_eq!(
+        pg.psql("empty", "SELECT version FROM schema_version")
+            .expect("psql"),
+        migrations::LATEST.to_string()
+    );
+    assert!(store.leaderboard(10).await.expect("read").is_empty());
+    store.close().await;
+    drop(store);
+
+    // A database at version 1 with data in it, as the version 1 schema wrote it.
+    pg.create_db("v1").expect("create");
+    pg.psql("v1", V1).expect("v1 schema");
+    pg.psql(
+        "v1",
+        "CREATE TABLE schema_version (version BIGINT NOT NULL);
+         INSERT INTO schema_version VALUES (1);
+         INSERT INTO players VALUES ('guest:ada', 'ada', 1, 2, 7, 2, 2, 120000);
+         INSERT INTO matches (room, game, map, started_ms, ended_ms) VALUES (1, 'arena', 'arena', 1, 2), (1, 'arena', 'arena', 2, 3);
+         INSERT INTO match_players VALUES (1, 'guest:ada', 'ada', 3, 1, 60000), (2, 'guest:ada', 'ada', 4, 1, 60000);",
+    )
+    .expect("v1 data");
+    let store = Store::open_postgres(&pg.url("v1"), StoreOptions::default())
+        .await
+        .expect("open");
+    let ada = store.player("guest:ada").await.expect("read").expect("ada");
+    assert_eq!((ada.kills, ada.best_kills, ada.rating), (7, 4, 5));
+    store.close().await;
+    drop(store);
+
+    pg.psql(
+        "v1",
+        &format!(
+            "UPDATE schema_version SET version = {}",
+            migrations::LATEST + 1
+        ),
+    )
+    .expect("psql");
+    let err = Store::open_postgres(&pg.url("v1"), StoreOptions::default())
+        .await
+        .expect_err("a newer schema is refused");
+    assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+    assert!(err.to_string().contains("newer than this build"), "{err}");
+    pg.drop_db("empty").expect("drop");
+    pg.drop_db("v1").expect("drop");
+}
+
+#[tokio::test]
+async fn postgres_writes_are_read_back_and_any_connections_changes_reach_the_feed() {
+    let Some(pg) = cluster_or_skip("postgres_writes_are_read_back") else {
+        return;
+    };
+    pg.create_db("w").expect("create");
+    let store = Store::open_postgres(&pg.url("w"), StoreOptions::default())
+        .await
+        .expect("open");
+    let mut feed = store.subscribe();
+    store.record(a_match(1, "guest:ada", 5, 1)).expect("queued");
+    store.record(a_match(1, "guest:bo", 1, 5)).expect("queued");
+    committed(&store, 2).await;
+    change_of(&mut feed, Table::Players).await;
+    let board = store.leaderboard(10).await.expect("read");
+    let ids: Vec<&str> = board.iter().map(|r| r.player_id.as_str()).collect();
+    assert_eq!(ids, ["guest:ada", "guest:bo"]);
+    let ada = store.player("guest:ada").await.expect("read").expect("ada");
+    assert_eq!(
+        (ada.kills, ada.deaths, ada.matches, ada.best_kills),
+        (5, 1, 1, 5)
+    );
+
+    // A row written by another client entirely (psql) is announced by the trigger.
+    let mut feed = store.subscribe();
+    pg.psql(
+        "w",
+        "INSERT INTO players (id, name, first_seen_ms, last_seen_ms, kills, matches)
+         VALUES ('psql-1', 'from-psql', 1, 1, 99, 1)",
+    )
+    .expect("insert");
+    let change = change_of(&mut feed, Table::Players).await;
+    assert_eq!(change.key, "psql-1");
+    assert_eq!(
+        store.leaderboard(1).await.expect("read")[0].name,
+        "from-psql"
+    );
+    store.close().await;
+    drop(store);
+    pg.drop_db("w").expect("drop");
+}
+
+#[tokio::test]
+async fn a_postgres_restart_loses_no_queued_write_and_the_feed_comes_back() {
+    let Some(pg) = cluster_or_skip("a_postgres_restart_loses_no_queued_write") else {
+        return;
+    };
+    pg.create_db("r").expect("create");
+    let store = Store::open_postgres(&pg.url("r"), StoreOptions::default())
+        .await
+        .expect("open");
+    store.record(a_match(1, "guest:ada", 1, 0)).expect("queued");
+    committed(&store, 1).await;
+    // Writes keep coming while the server stops and starts again.
+    let writes = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            for i in 2..=20 {
+                store.record(a_match(i, "guest:ada", 1, 0)).expect("queued");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let restart = tokio::task::spawn_blocking(move || {
+        pg.restart().expect("restart");
+        pg
+    });
+    writes.await.expect("writes");
+    let pg = restart.await.expect("restarted");
+    committed(&store, 20).await;
+    assert_eq!(store.stats().dropped, 0);
+    assert_eq!(
+        pg.psql("r", "SELECT COUNT(*) FROM matches").expect("psql"),
+        "20"
+    );
+    assert_eq!(
+        pg.psql("r", "SELECT matches FROM players WHERE id = 'guest:ada'")
+            .expect("psql"),
+        "20"
+    );
+
+    // The listener connected again: a change made now reaches the feed.
+    let mut feed = store.subscribe();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        pg.psql(
+            "r",
+            "UPDATE players SET name = 'ada2' WHERE id = 'guest:ada'",
+        )
+        .expect("update");
+        match tokio::time::timeout(Duration::from_millis(500), feed.recv()).await {
+            Ok(Ok(c)) if c.table == Table::Players => break,
+            _ => assert!(Instant::now() < deadline, "no change after the restart"),
+        }
+    }
+    store.close().await;
+    drop(store);
+    pg.drop_db("r").expect("drop");
+}

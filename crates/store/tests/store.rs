@@ -1,0 +1,275 @@
+//! The store against a real SQLite file: migrations, refusal of a newer schema, writes and
+//! reads, the change feed, and a full queue counted.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use tickwire_store::{
+    Change, Database, MatchRecord, PlayerScore, RecordError, Store, StoreError, StoreOptions,
+    Table, Write, migrations,
+};
+
+const FIXTURE_V1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db");
+
+fn temp_db(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("t.db")
+}
+
+fn score(id: &str, kills: u32, deaths: u32) -> PlayerScore {
+    PlayerScore {
+        player_id: id.into(),
+        name: id.trim_start_matches("guest:").into(),
+        kills,
+        deaths,
+        played_ms: 60_000,
+    }
+}
+
+fn a_match(room: u32, players: Vec<PlayerScore>) -> Write {
+    Write::Match(MatchRecord {
+        room,
+        game: "arena".into(),
+        map: "arena".into(),
+        started_ms: 1_000,
+        ended_ms: 61_000,
+        players,
+    })
+}
+
+/// Waits until the store has committed `n` writes (or fails after 10 s).
+async fn committed(store: &Store, n: u64) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store.stats().committed < n {
+        assert!(
+            Instant::now() < deadline,
+            "not committed: {:?}",
+            store.stats()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+fn version_of(path: &Path) -> i64 {
+    migrations::version(&Connection::open(path).expect("test step")).expect("test step")
+}
+
+#[tokio::test]
+async fn an_empty_file_is_created_at_the_latest_version() {
+    let dir = tempfile::tempdir().expect("test step");
+    let path = temp_db(&dir);
+    let store = Store::open(&Database::Sqlite(path.clone()), StoreOptions::default())
+        .await
+        .expect("test step")
+        .expect("test step");
+    assert_eq!(version_of(&path), migrations::LATEST);
+    assert!(store.leaderboard(10).await.expect("test step").is_empty());
+    assert_eq!(store.player("guest:nobody").await.expect("test step"), None);
+    let mode: String = Connection::open(&path)
+        .expect("test step")
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("test step");
+    assert_eq!(mode, "wal");
+    store.close().await;
+    // Opening again changes nothing.
+    drop(Store::open_sqlite(&path, StoreOptions::default()).expect("test step"));
+    assert_eq!(version_of(&path), migrations::LATEST);
+}
+
+#[tokio::test]
+async fn storage_off_opens_nothing() {
+    assert!(
+        Store::open(&Database::Off, StoreOptions::default())
+            .await
+            .expect("test step")
+            .is_none()
+    );
+}
+
+/// The fixture is a database written by the version 1 schema. `TICKWIRE_WRITE_FIXTURES=1`
+/// makes it again; otherwise this checks that it is what the migration test expects.
+#[test]
+fn the_v1_fixture_is_a_version_1_database() {
+    if std::env::var_os("TICKWIRE_WRITE_FIXTURES").is_some() {
+        let _ = std::fs::remove_file(FIXTURE_V1);
+        let mut conn = Connection::open(FIXTURE_V1).expect("test step");
+        migrations::migrate_to(&mut conn, Path::new(FIXTURE_V1), 1).expect("test step");
+        conn.execute_batch(
+            "INSERT INTO players VALUES ('guest:ada', 'ada', 1000, 61000, 7, 2, 2, 120000);
+             INSERT INTO players VALUES ('guest:bo', 'bo', 1000, 61000, 2, 7, 2, 120000);
+             INSERT INTO matches (room, game, map, started_ms, ended_ms)
+                 VALUES (1, 'arena', 'arena', 1000, 31000), (1, 'arena', 'arena', 31000, 61000);
+             INSERT INTO match_players VALUES (1, 'guest:ada', 'ada', 3, 1, 60000);
+             INSERT INTO match_players VALUES (1, 'guest:bo', 'bo', 1, 3, 60000);
+             INSERT INTO match_players VALUES (2, 'guest:ada', 'ada', 4, 1, 60000);
+             INSERT INTO match_players VALUES (2, 'guest:bo', 'bo', 1, 4, 60000);
+             VACUUM;",
+        )
+        .expect("test step");
+    }
+    assert_eq!(version_of(Path::new(FIXTURE_V1)), 1);
+}
+
+#[tokio::test]
+async fn a_version_1_database_is_migrated_and_keeps_its_data() {
+    let dir = tempfile::tempdir().expect("test step");
+    let path = temp_db(&dir);
+    std::fs::copy(FIXTURE_V1, &path).expect("test step");
+    assert_eq!(version_of(&path), 1);
+    let store = Store::open_sqlite(&path, StoreOptions::default()).expect("test step");
+    assert_eq!(version_of(&path), migrations::LATEST);
+    let board = store.leaderboard(10).await.expect("test step");
+    let ids: Vec<&str> = board.iter().map(|r| r.player_id.as_str()).collect();
+    assert_eq!(ids, ["guest:ada", "guest:bo"]);
+    assert_eq!(board[0].rating, 5);
+    // Version 2 filled in each player's best match from the stored results.
+    assert_eq!(board[0].best_kills, 4);
+    assert_eq!(board[1].best_kills, 1);
+    store
+        .record(a_match(2, vec![score("guest:bo", 9, 0)]))
+        .expect("test step");
+    committed(&store, 1).await;
+    let bo = store
+        .player("guest:bo")
+        .await
+        .expect("test step")
+        .expect("test step");
+    assert_eq!(
+        (bo.kills, bo.deaths, bo.matches, bo.best_kills),
+        (11, 7, 3, 9)
+    );
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_database_newer_than_this_build_is_refused() {
+    let dir = tempfile::tempdir().expect("test step");
+    let path = temp_db(&dir);
+    drop(Store::open_sqlite(&path, StoreOptions::default()).expect("test step"));
+    Connection::open(&path)
+        .expect("test step")
+        .execute(
+            "UPDATE schema_version SET version = ?1",
+            [migrations::LATEST + 1],
+        )
+        .expect("test step");
+    let err = Store::open_sqlite(&path, StoreOptions::default()).expect_err("must fail");
+    assert!(matches!(err, StoreError::TooNew { found, .. } if found == migrations::LATEST + 1));
+    let message = err.to_string();
+    assert!(message.contains("newer than this build"), "{message}");
+    assert!(message.contains("t.db"), "{message}");
+    // Nothing was changed.
+    assert_eq!(version_of(&path), migrations::LATEST + 1);
+}
+
+#[tokio::test]
+async fn writes_update_players_results_and_the_leaderboard_and_feed_changes() {
+    let dir = tempfile::tempdir().expect("test step");
+    let path = temp_db(&dir);
+    let store = Store::open_sqlite(&path, StoreOptions::default()).expect("test step");
+    let mut feed = store.subscribe();
+    store
+        .record(Write::Seen {
+            player_id: "guest:ada".into(),
+            name: "ada".into(),
+            at_ms: 500,
+        })
+        .expect("test step");
+    store
+        .record(a_match(
+            1,
+            vec![score("guest:ada", 5, 1), score("guest:bo", 1, 5)],
+        ))
+        .expect("test step");
+    store
+        .record(a_match(
+            1,
+            vec![score("guest:ada", 2, 2), score("tok-7", 6, 0)],
+        ))
+        .expect("test step");
+    committed(&store, 3).await;
+
+    let board = store.leaderboard(10).await.expect("test step");
+    let top: Vec<(u32, &str, i64)> = board
+        .iter()
+        .map(|r| (r.rank, r.player_id.as_str(), r.rating))
+        .collect();
+    assert_eq!(
+        top,
+        [(1, "tok-7", 6), (2, "guest:ada", 4), (3, "guest:bo", -4)]
+    );
+    assert_eq!(store.leaderboard(1).await.expect("test step").len(), 1);
+
+    let ada = store
+        .player("guest:ada")
+        .await
+        .expect("test step")
+        .expect("test step");
+    assert_eq!(ada.first_seen_ms, 500);
+    assert_eq!(ada.last_seen_ms, 61_000);
+    assert_eq!((ada.kills, ada.deaths, ada.matches), (7, 3, 2));
+    assert_eq!((ada.played_ms, ada.best_kills, ada.rating), (120_000, 5, 4));
+
+    let results: i64 = Connection::open(&path)
+        .expect("test step")
+        .query_row("SELECT COUNT(*) FROM match_players", [], |r| r.get(0))
+        .expect("test step");
+    assert_eq!(results, 4);
+
+    let mut seen = Vec::new();
+    while let Ok(change) = feed.try_recv() {
+        seen.push(change);
+    }
+    assert!(seen.iter().any(|c| c.table == Table::Players));
+    assert!(seen.contains(&Change {
+        table: Table::Matches,
+        key: "2".into()
+    }));
+    let stats = store.stats();
+    assert_eq!((stats.committed, stats.dropped, stats.failed), (3, 0, 0));
+    store.close().await;
+    assert_eq!(
+        store.record(a_match(1, vec![])),
+        Err(RecordError::Closed),
+        "a closed store takes no writes"
+    );
+}
+
+#[tokio::test]
+async fn a_full_queue_refuses_writes_and_counts_them() {
+    let dir = tempfile::tempdir().expect("test step");
+    let path = temp_db(&dir);
+    let options = StoreOptions {
+        queue: 2,
+        max_batch: 1,
+        feed: 16,
+    };
+    let store = Store::open_sqlite(&path, options).expect("test step");
+    // Another connection holds the write lock: the writer waits, and the queue fills up.
+    let blocker = Connection::open(&path).expect("test step");
+    blocker.execute_batch("BEGIN IMMEDIATE").expect("test step");
+    let total = 50;
+    let mut refused = 0;
+    for i in 0..total {
+        match store.record(a_match(i, vec![score("guest:ada", 1, 0)])) {
+            Ok(()) => {}
+            Err(RecordError::Full) => refused += 1,
+            Err(e) => panic!("unexpected {e}"),
+        }
+        // Let the writer take the first write off the queue and block on the lock.
+        if i == 0 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    assert!(refused > 0, "nothing was refused");
+    assert_eq!(store.stats().dropped, refused);
+    blocker.execute_batch("COMMIT").expect("test step");
+    committed(&store, u64::from(total) - refused).await;
+    let ada = store
+        .player("guest:ada")
+        .await
+        .expect("test step")
+        .expect("test step");
+    assert_eq!(ada.matches as u64, u64::from(total) - refused);
+    store.close().await;
+}

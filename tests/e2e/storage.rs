@@ -1,0 +1,222 @@
+//! Matches and storage, in process against a real SQLite file: a match's end reaches every
+//! player as `MatchEnd` and is stored; a client subscribed to the leaderboard gets the new board
+//! within a second of the match ending, without asking; `/leaderboard` and `/players/{id}` answer
+//! from the database; a join token's subject is the player's id.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use tickwire_client::GameClient;
+use tickwire_server::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
+use tickwire_server::{Database, ServerConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::harness::{LIMIT, arena_config, join, start_arena, wait_for};
+
+/// An arena config with one-second matches stored in `dir`.
+fn stored(dir: &tempfile::TempDir) -> ServerConfig {
+    ServerConfig {
+        match_length: Duration::from_secs(1),
+        database: Database::Sqlite(dir.path().join("tickwire.db")),
+        ..arena_config()
+    }
+}
+
+/// `GET path`: the status code and the body.
+pub async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).await.expect("connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    s.write_all(request.as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    tokio::time::timeout(LIMIT, s.read_to_end(&mut raw))
+        .await
+        .expect("response in time")
+        .expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("a status line");
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    (status, body.to_owned())
+}
+
+#[tokio::test]
+async fn a_subscribed_client_gets_the_new_leaderboard_within_a_second_of_a_match_ending() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = start_arena(stored(&dir), 2).await;
+    let mut ada = join(&server, "ada").await;
+    ada.subscribe_leaderboard().await.expect("subscribe");
+    // At once: the board as it is (empty: no match has ended yet).
+    let first = tokio::time::timeout(LIMIT, ada.next_leaderboard())
+        .await
+        .expect("a board in time")
+        .expect("board");
+    assert!(first.iter().all(|r| r.name != "ada"), "{first:?}");
+
+    let end = tokio::time::timeout(LIMIT, ada.next_match_end())
+        .await
+        .expect("a match end in time")
+        .expect("match end");
+    let ended = Instant::now();
+    assert_eq!(end.game, "arena");
+    assert!(end.ended_ms >= end.started_ms + 900, "{end:?}");
+    assert!(
+        end.scores.iter().any(|s| s.name == "ada" && !s.bot),
+        "{end:?}"
+    );
+    assert_eq!(end.scores.iter().filter(|s| s.bot).count(), 2, "{end:?}");
+    // The store commits the result; its update hook reaches the feed; the board is pushed.
+    let board = tokio::time::timeout(LIMIT, async {
+        loop {
+            let rows = ada.next_leaderboard().await.expect("board");
+            if rows.iter().any(|r| r.name == "ada") {
+                return rows;
+            }
+        }
+    })
+    .await
+    .expect("a board with ada in time");
+    let waited = ended.elapsed();
+    assert!(
+        waited < Duration::from_secs(1),
+        "the board came {waited:?} after the match ended"
+    );
+    let row = board.iter().find(|r| r.name == "ada").expect("ada");
+    assert!(row.matches >= 1);
+    assert_eq!(row.rating, row.kills as i32 - row.deaths as i32);
+}
+
+#[tokio::test]
+async fn every_player_sees_the_result_and_it_is_served_over_http() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = start_arena(stored(&dir), 1).await;
+    let addr = server.local_addr();
+    let mut ada = join(&server, "Ada").await;
+    let mut bo = join(&server, "bo").await;
+    let (a, b) = tokio::join!(ada.next_match_end(), bo.next_match_end());
+    let (a, b) = (a.expect("ada's result"), b.expect("bo's result"));
+    assert_eq!(a, b, "one result for the whole room");
+    let names: Vec<&str> = a
+        .scores
+        .iter()
+        .filter(|s| !s.bot)
+        .map(|s| s.name.as_str())
+        .collect();
+    assert!(names.contains(&"Ada") && names.contains(&"bo"), "{names:?}");
+
+    // Guests are stored under their lower-cased name.
+    // The player's row exists from the join on; wait for the match's commit to reach it.
+    let (status, body) = wait_for(LIMIT, "ada's record with a match", async || {
+        let (status, body) = get(addr, "/players/guest%3Aada").await;
+        (status == 200 && !body.contains("\"matches\":0,"))
+            .then_some((status, body.clone()))
+            .ok_or(format!("{status} {body}"))
+    })
+    .await;
+    assert_eq!(status, 200);
+    let record: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(record["id"], "guest:ada");
+    assert_eq!(record["name"], "Ada");
+    assert!(record["matches"].as_i64() >= Some(1), "{record}");
+    assert!(record["played_ms"].as_i64() > Some(0), "{record}");
+
+    let (status, body) = get(addr, "/leaderboard?limit=1").await;
+    assert_eq!(status, 200, "{body}");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(rows.len(), 1, "{body}");
+    assert_eq!(rows[0]["rank"], 1);
+    let (status, body) = get(addr, "/leaderboard?limit=100000").await;
+    assert_eq!(status, 200, "a large limit is capped, not refused: {body}");
+    let (status, body) = get(addr, "/leaderboard").await;
+    assert_eq!(status, 200);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&body).expect("JSON");
+    assert!(rows.iter().any(|r| r["player_id"] == "guest:bo"), "{body}");
+
+    for bad in [
+        "/leaderboard?limit=abc",
+        "/leaderboard?limit=0",
+        "/leaderboard?limit=-3",
+    ] {
+        let (status, body) = get(addr, bad).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body.contains("limit must be"), "{bad}: {body}");
+    }
+    let (status, body) = get(addr, "/players/guest%3Anobody").await;
+    assert_eq!((status, body.trim()), (404, "no such player: guest:nobody"));
+    let (status, _) = get(addr, "/players/%FF").await;
+    assert_eq!(status, 400, "an id that is not UTF-8");
+    let (status, _) = get(addr, "/players/").await;
+    assert_eq!(status, 400, "no id");
+}
+
+#[tokio::test]
+async fn with_storage_off_the_endpoints_say_so_and_matches_still_end() {
+    let config = ServerConfig {
+        match_length: Duration::from_secs(1),
+        ..arena_config()
+    };
+    let server = start_arena(config, 1).await;
+    let addr = server.local_addr();
+    for path in ["/leaderboard", "/players/guest%3Aada"] {
+        let (status, body) = get(addr, path).await;
+        assert_eq!(status, 503, "{path}");
+        assert!(body.contains("storage is off"), "{path}: {body}");
+    }
+    let mut ada = join(&server, "ada").await;
+    // A subscription with storage off is accepted and sends nothing; the session goes on.
+    ada.subscribe_leaderboard().await.expect("subscribe");
+    let end = tokio::time::timeout(LIMIT, ada.next_match_end())
+        .await
+        .expect("a match end in time")
+        .expect("match end");
+    assert!(end.scores.iter().any(|s| s.name == "ada"));
+}
+
+#[tokio::test]
+async fn a_join_tokens_subject_is_the_players_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let secret = b"a secret of at least thirty-two bytes!!";
+    let config = ServerConfig {
+        join_secret: Some(JoinSecret::new(secret).expect("secret")),
+        ..stored(&dir)
+    };
+    let server = start_arena(config, 1).await;
+    let addr = server.local_addr();
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+        + 600;
+    let token = sign(
+        &JoinClaims {
+            sub: "user-42".into(),
+            name: "Grace".into(),
+            room: RoomClaim::Any,
+            exp,
+        },
+        &JoinSecret::new(secret).expect("secret"),
+    );
+    let c = GameClient::connect_path(addr, &format!("/ws?token={token}"))
+        .await
+        .expect("connect");
+    let mut grace = tokio::time::timeout(LIMIT, GameClient::join_with(c, "ignored"))
+        .await
+        .expect("join in time")
+        .expect("join");
+    tokio::time::timeout(LIMIT, grace.next_match_end())
+        .await
+        .expect("a match end in time")
+        .expect("match end");
+    let body = wait_for(LIMIT, "the token player's record", async || {
+        let (status, body) = get(addr, "/players/user-42").await;
+        (status == 200)
+            .then_some(body.clone())
+            .ok_or(format!("{status} {body}"))
+    })
+    .await;
+    let record: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(record["name"], "Grace");
+}
