@@ -11,6 +11,7 @@ mod harness;
 mod http_edge;
 mod join;
 mod limits;
+mod link_sim;
 mod loadgen;
 mod node_tests;
 mod rooms;

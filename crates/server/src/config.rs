@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 
 use crate::join_token::JoinSecret;
 use crate::limits::Limits;
+use crate::link_sim::LinkSim;
 use crate::origin::OriginPolicy;
 use crate::room::RoomConfig;
 use crate::tls::TlsFiles;
@@ -48,6 +49,12 @@ pub struct ServerConfig {
     /// With a secret, a game socket opens only with a join token signed by it (`/ws?token=…`,
     /// see [`crate::join_token`]); without one, anyone may join. `Debug` never shows it.
     pub join_secret: Option<JoinSecret>,
+    /// The link conditioner: latency, jitter and stalls added to every session, both ways, to
+    /// try the game as a real network plays it. Off (all zero) by default.
+    pub link_sim: LinkSim,
+    /// Lag compensation: how far in the past a shot may be judged, at most (the shooter's view
+    /// is older by its round trip and interpolation delay). Zero turns lag compensation off.
+    pub max_rewind: std::time::Duration,
 }
 
 impl Default for ServerConfig {
@@ -68,6 +75,8 @@ impl Default for ServerConfig {
             tls: None,
             echo: false,
             join_secret: None,
+            link_sim: LinkSim::default(),
+            max_rewind: std::time::Duration::from_millis(200),
         }
     }
 }
@@ -128,6 +137,12 @@ impl ServerConfig {
         }
         if let Some(problem) = self.limits.problem() {
             return Err(ConfigError::Limits(problem));
+        }
+        if let Some(problem) = self.link_sim.problem() {
+            return Err(ConfigError::Limits(problem));
+        }
+        if self.max_rewind > std::time::Duration::from_secs(1) {
+            return Err(ConfigError::Limits("--max-rewind-ms must be at most 1000"));
         }
         Ok(())
     }

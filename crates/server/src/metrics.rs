@@ -217,6 +217,8 @@ pub struct Metrics {
     pub tls_reloads: Counter,
     /// TLS certificate reloads that failed (the previous certificate stays in use).
     pub tls_reload_failures: Counter,
+    /// The link conditioner, input timing and lag compensation.
+    pub netcode: crate::netcode_metrics::NetcodeMetrics,
     closes: Family<CloseLabels, Counter>,
     connections_refused: Family<RefusalLabels, Counter>,
     tokens_refused: Family<TokenLabels, Counter>,
@@ -247,6 +249,7 @@ impl Default for Metrics {
             encode_duration: duration_histogram(),
             tls_reloads: Counter::default(),
             tls_reload_failures: Counter::default(),
+            netcode: Default::default(),
             closes: Family::default(),
             connections_refused: Family::default(),
             tokens_refused: Family::default(),
@@ -385,6 +388,7 @@ impl Metrics {
             "Duration of one delta encoding",
             self.encode_duration.clone(),
         );
+        self.netcode.register(r);
         r.register_collector(Box::new(ProcessCollector));
         self
     }

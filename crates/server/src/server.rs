@@ -72,6 +72,7 @@ impl Server {
     pub async fn start(config: ServerConfig, games: impl NewGame) -> Result<Server, StartError> {
         config.validate()?;
         let metrics = Arc::new(Metrics::default());
+        metrics.netcode.show_settings(&config.link_sim);
         let tls = match &config.tls {
             Some(files) => Some(Arc::new(Tls::new(files.clone(), metrics.clone())?)),
             None => None,
@@ -104,6 +105,7 @@ impl Server {
         );
         let shared = Arc::new(Shared {
             limits: config.limits.clone(),
+            link_sim: config.link_sim,
             origins: config.allowed_origins.clone(),
             admin_separate: admin.is_some(),
             gate,
