@@ -124,6 +124,7 @@ fn random_walk(c: &mut Criterion) {
                         move_y: -2.0,
                         aim: 0.0,
                         fire: false,
+                        view_tick: 0,
                     },
                 )
             })

@@ -25,6 +25,7 @@ fn room(game: Box<dyn Game>, capacity: usize) -> Room {
             ticks_per_snapshot: 2,
             capacity,
             view_radius: None,
+            max_rewind_ticks: 0,
         },
         Arc::new(Metrics::default()),
     )
@@ -79,8 +80,8 @@ fn inputs_are_applied_and_acknowledged_per_player() {
         }
     }
     let f = last.expect("a frame");
-    assert_eq!(f.acks[a.slot], 30);
-    assert_eq!(f.acks[b.slot], 0);
+    assert_eq!(f.acks[a.slot].seq, 30);
+    assert_eq!(f.acks[b.slot].seq, 0);
     assert!(f.state.entity(a.entity).expect("a").x > ax0 + 16 * 40);
     assert_eq!(f.state.entity(b.entity).expect("b").x, bx0);
     assert!(f.state.is_sorted());

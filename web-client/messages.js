@@ -4,7 +4,7 @@
 import { DecodeError, Reader, Writer } from './codec.js';
 
 /** The protocol version this client speaks (crates/protocol PROTOCOL_VERSION). */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Largest server message a client accepts, in bytes (codec::MAX_SERVER_MSG). */
 export const MAX_SERVER_MSG = 4 << 20;
@@ -17,7 +17,7 @@ export const MAX_NOTICE_CHARS = 200;
 
 /**
  * @typedef {{type: 'Hello', protocol_version: number, name: string}} HelloMsg
- * @typedef {{type: 'Input', seq: number, move_x: number, move_y: number, aim: number, fire: boolean}} InputMsg
+ * @typedef {{type: 'Input', seq: number, move_x: number, move_y: number, aim: number, fire: boolean, view_tick: number}} InputMsg
  * @typedef {{type: 'Ping', nonce: number}} PingMsg
  * @typedef {HelloMsg | InputMsg | PingMsg} ClientMsg
  *
@@ -25,7 +25,7 @@ export const MAX_NOTICE_CHARS = 200;
  * @typedef {{name: string, width: number, height: number, walls: WallInfo[]}} MapInfo
  * @typedef {{type: 'Welcome', protocol_version: number, client_id: number, entity_id: number,
  *   tick_rate: number, snapshot_rate: number, tick: number, map: MapInfo}} WelcomeMsg
- * @typedef {{type: 'Snapshot', ack: number, body: Uint8Array}} SnapshotMsg
+ * @typedef {{type: 'Snapshot', ack: number, repeats: number, pace: number, body: Uint8Array}} SnapshotMsg
  * @typedef {{type: 'Pong', nonce: number, tick: number}} PongMsg
  * @typedef {{entity: number, name: string, kills: number, deaths: number, bot: boolean}} ScoreEntry
  * @typedef {{type: 'Scoreboard', entries: ScoreEntry[]}} ScoreboardMsg
@@ -77,7 +77,7 @@ export function decodeServerMsg(bytes) {
       };
       break;
     case 1:
-      msg = { type: 'Snapshot', ack: r.u32(), body: r.byteBuf() };
+      msg = { type: 'Snapshot', ack: r.u32(), repeats: r.u16(), pace: r.i8(), body: r.byteBuf() };
       break;
     case 2:
       msg = { type: 'Pong', nonce: r.u32(), tick: r.u32() };
@@ -135,6 +135,7 @@ export function encodeClientMsg(msg) {
       w.f32(msg.move_y);
       w.f32(msg.aim);
       w.bool(msg.fire);
+      w.u32(msg.view_tick ?? 0);
       break;
     case 'Ping':
       w.u32(2);
@@ -162,7 +163,7 @@ export function decodeClientMsg(bytes) {
       msg = { type: 'Hello', protocol_version: r.u16(), name: r.string() };
       break;
     case 1:
-      msg = { type: 'Input', seq: r.u32(), move_x: r.f32(), move_y: r.f32(), aim: r.f32(), fire: r.bool() };
+      msg = { type: 'Input', seq: r.u32(), move_x: r.f32(), move_y: r.f32(), aim: r.f32(), fire: r.bool(), view_tick: r.u32() };
       break;
     case 2:
       msg = { type: 'Ping', nonce: r.u32() };

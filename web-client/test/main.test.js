@@ -33,10 +33,12 @@ function fakeElement() {
   };
 }
 
-function snapshotMsg(ack, body) {
+function snapshotMsg(ack, body, repeats = 0, pace = 0) {
   const w = new Writer();
   w.u32(1);
   w.u32(ack);
+  w.u16(repeats);
+  w.i8(pace);
   w.byteBuf(body);
   return w.finish();
 }
@@ -72,7 +74,7 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     const ws = FakeSocket.all[0];
     assert.equal(ws.url, 'ws://localhost:8080/ws');
     ws.open();
-    assert.deepEqual(decodeClientMsg(ws.sent[0]), { type: 'Hello', protocol_version: 2, name: 'ada' });
+    assert.deepEqual(decodeClientMsg(ws.sent[0]), { type: 'Hello', protocol_version: 3, name: 'ada' });
 
     const v = Object.fromEntries(loadVectors().map((x) => [x.name, x]));
     ws.receive(hexToBytes(v.server_welcome.hex)); // entity 42, tick 1000000, 60/30 Hz, map 640 x 480.5

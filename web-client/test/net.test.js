@@ -47,7 +47,7 @@ test('hello on open, then messages are decoded and handed over', () => {
     const ws = FakeSocket.all[0];
     ws.open();
     const hello = decodeClientMsg(ws.sent[0]);
-    assert.deepEqual(hello, { type: 'Hello', protocol_version: 2, name: 'ada' });
+    assert.deepEqual(hello, { type: 'Hello', protocol_version: 3, name: 'ada' });
     assert.equal(decodeClientMsg(ws.sent[1]).type, 'Ping');
     ws.receive(hexToBytes(hex.server_welcome));
     assert.equal(messages[0].type, 'Welcome');

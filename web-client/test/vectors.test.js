@@ -101,10 +101,10 @@ test('the vector folder holds vectors of every wire kind', () => {
   for (const k of ['client', 'server', 'delta']) assert.ok(kinds.has(k), `no ${k}_* vectors`);
 });
 
-test('the Hello vector speaks protocol version 2, as this client does', () => {
+test('the Hello vector speaks protocol version 3, as this client does', () => {
   const v = vectors.find((x) => x.name === 'client_hello');
   assert.ok(v, 'no client_hello vector');
-  assert.equal(PROTOCOL_VERSION, 2);
+  assert.equal(PROTOCOL_VERSION, 3);
   const hello = decodeClientMsg(hexToBytes(v.hex));
   assert.equal(hello.type, 'Hello');
   assert.equal(hello.protocol_version, PROTOCOL_VERSION);

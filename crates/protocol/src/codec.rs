@@ -92,16 +92,18 @@ pub fn decode_server(bytes: &[u8]) -> Result<ServerMsg, CodecError> {
 /// The variant index of [`ServerMsg::Snapshot`].
 const SNAPSHOT_VARIANT: u32 = 1;
 
-/// Appends a snapshot message built from a client's own `ack` and an already encoded delta body.
+/// Appends a snapshot message built from a client's own acknowledgement and an already encoded delta body.
 ///
 /// The bytes equal those of `encode_server(&ServerMsg::Snapshot(..))`, without re-encoding the
 /// body: this is how one encoded delta is sent to many clients.
-pub fn write_snapshot(ack: u32, body: &[u8], out: &mut Vec<u8>) {
+pub fn write_snapshot(ack: crate::InputAck, body: &[u8], out: &mut Vec<u8>) {
     use bincode::enc::{Encode, EncoderImpl};
     let mut enc = EncoderImpl::new(VecWriter(out), wire_config());
     // Writing to a Vec cannot fail.
     let _ = SNAPSHOT_VARIANT.encode(&mut enc);
-    let _ = ack.encode(&mut enc);
+    let _ = ack.seq.encode(&mut enc);
+    let _ = ack.repeats.encode(&mut enc);
+    let _ = ack.pace.encode(&mut enc);
     let _ = (body.len() as u64).encode(&mut enc);
     out.extend_from_slice(body);
 }

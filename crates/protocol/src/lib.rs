@@ -19,6 +19,7 @@ mod delta;
 mod delta_body;
 mod error;
 mod ids;
+mod input_ack;
 mod message;
 pub mod quant;
 pub mod seq;
@@ -30,6 +31,7 @@ pub use delta::{Delta, EntityChange};
 pub use delta_body::{Baselines, DeltaBody};
 pub use error::{CodecError, DeltaError};
 pub use ids::{ClientId, EntityId, Tick};
+pub use input_ack::{InputAck, MAX_PACE, repeats_before_neutral};
 pub use message::{
     ClientMsg, GameEventMsg, Hello, Input, Kick, MAX_NAME_CHARS, MAX_NOTICE_CHARS, MapInfo, Notice,
     Ping, Pong, ScoreEntry, ServerMsg, SnapshotMsg, WallInfo, Welcome,
@@ -41,4 +43,4 @@ pub use state::{EntityKind, EntityState, WorldState};
 ///
 /// Bump it on any change to the bytes of any message. The first message of each side keeps its
 /// shape across versions (see [`Hello`]) so that a mismatch is always detected and reported.
-pub const PROTOCOL_VERSION: u16 = 2;
+pub const PROTOCOL_VERSION: u16 = 3;

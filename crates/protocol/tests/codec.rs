@@ -66,6 +66,7 @@ fn client_messages() -> Vec<ClientMsg> {
             move_y: 0.0,
             aim: 1.25,
             fire: true,
+            view_tick: 123_456,
         }),
         ClientMsg::Ping(Ping { nonce: 0xDEAD_BEEF }),
     ]
@@ -94,6 +95,8 @@ fn server_messages() -> Vec<ServerMsg> {
         }),
         ServerMsg::Snapshot(SnapshotMsg {
             ack: 300,
+            repeats: 3,
+            pace: -2,
             body: DeltaBody(sample_delta().1),
         }),
         ServerMsg::Pong(Pong {
@@ -181,16 +184,27 @@ fn a_body_against_a_world_not_held_is_refused() {
 #[test]
 fn shared_snapshot_prefix_matches_serde_encoding() {
     let body = sample_delta().1;
-    for ack in [0, 1, 250, 251, 65_535, 65_536, u32::MAX] {
+    for (seq, repeats, pace) in [
+        (0, 0, 0),
+        (1, 1, -5),
+        (250, 250, 5),
+        (251, 251, i8::MIN),
+        (65_535, u16::MAX, i8::MAX),
+        (65_536, 7, -1),
+        (u32::MAX, 0, 0),
+    ] {
+        let ack = tickwire_protocol::InputAck { seq, repeats, pace };
         let mut fast = Vec::new();
         codec::write_snapshot(ack, &body, &mut fast);
         let mut slow = Vec::new();
         let msg = ServerMsg::Snapshot(SnapshotMsg {
-            ack,
+            ack: seq,
+            repeats,
+            pace,
             body: DeltaBody(body.clone()),
         });
         codec::encode_server(&msg, &mut slow).expect("encode");
-        assert_eq!(fast, slow, "ack {ack}");
+        assert_eq!(fast, slow, "ack {ack:?}");
     }
 }
 

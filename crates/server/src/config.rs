@@ -159,6 +159,8 @@ impl ServerConfig {
             ticks_per_snapshot: self.ticks_per_snapshot(),
             capacity: self.room_capacity,
             view_radius: self.view_radius,
+            max_rewind_ticks: (self.max_rewind.as_secs_f64() * f64::from(self.tick_rate)).round()
+                as u32,
         }
     }
 }

@@ -44,13 +44,20 @@ impl InputBuffer {
     /// Takes the input for this tick, skipping stale ones beyond the jitter allowance.
     /// Returns the input and how many were skipped.
     pub fn take(&self) -> (Option<Input>, usize) {
+        let (input, skipped, _) = self.take_with_depth();
+        (input, skipped)
+    }
+
+    /// As [`InputBuffer::take`], and also how many inputs were queued before it.
+    pub fn take_with_depth(&self) -> (Option<Input>, usize, usize) {
         let mut q = self.queue.lock();
+        let depth = q.len();
         let mut skipped = 0;
         while q.len() > JITTER_KEEP + 1 {
             q.pop_front();
             skipped += 1;
         }
-        (q.pop_front(), skipped)
+        (q.pop_front(), skipped, depth)
     }
 
     /// Marks the session gone; the room removes the player at its next tick.

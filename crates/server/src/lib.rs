@@ -30,6 +30,7 @@ mod conn_gate;
 mod game;
 mod http;
 pub mod input_buffer;
+pub mod input_pacer;
 pub mod join_token;
 mod limits;
 pub mod link_sim;

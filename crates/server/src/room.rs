@@ -5,12 +5,13 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use tickwire_protocol::{
-    ClientId, EntityId, GameEventMsg, Input, MAX_NAME_CHARS, MapInfo, PROTOCOL_VERSION, ScoreEntry,
-    ServerMsg, Tick, Welcome, WorldState, codec,
+    ClientId, EntityId, GameEventMsg, Input, InputAck, MAX_NAME_CHARS, MapInfo, PROTOCOL_VERSION,
+    ScoreEntry, ServerMsg, Tick, Welcome, WorldState, codec,
 };
 
 use crate::game::{Game, GameNews, PlayerHandle};
 use crate::input_buffer::InputBuffer;
+use crate::input_pacer::{Applied, InputPacer};
 use crate::metrics::Metrics;
 use crate::snapshot::SnapshotFrame;
 
@@ -28,6 +29,9 @@ pub struct RoomConfig {
     pub capacity: usize,
     /// With area of interest, how far a player sees (world units); `None`: the whole world.
     pub view_radius: Option<f32>,
+    /// Lag compensation: the most ticks an input's `view_tick` may lie in the past; older ones
+    /// are brought forward to this bound (0: every input is judged at the present).
+    pub max_rewind_ticks: u32,
 }
 
 /// What a successful join gives the session.
@@ -50,7 +54,7 @@ pub struct RoomFull;
 struct PlayerSlot {
     player: PlayerHandle,
     inputs: Arc<InputBuffer>,
-    ack: u32,
+    pacer: InputPacer,
 }
 
 /// One match: a game, its players, and what it last published.
@@ -105,7 +109,7 @@ impl Room {
         let slot = PlayerSlot {
             player,
             inputs,
-            ack: 0,
+            pacer: InputPacer::new(self.config.tick_rate),
         };
         let index = match self.slots.iter().position(Option::is_none) {
             Some(i) => {
@@ -156,16 +160,41 @@ impl Room {
 
         self.step_inputs.clear();
         let mut dropped = 0;
+        let mut repeated = 0;
+        let mut rewound = (0, 0);
+        let now = self.game.tick() as u32;
         for p in self.slots.iter_mut().flatten() {
-            let (input, skipped) = p.inputs.take();
+            let (input, skipped, depth) = p.inputs.take_with_depth();
             dropped += skipped as u64;
-            if let Some(input) = input {
-                p.ack = input.seq;
-                self.step_inputs.push((p.player, input));
+            match p.pacer.on_tick(depth, input) {
+                Applied::Fresh(mut input) => {
+                    input.view_tick =
+                        bounded_view(now, input.view_tick, self.config.max_rewind_ticks);
+                    let back = now.wrapping_sub(input.view_tick);
+                    if input.fire && back > 0 {
+                        rewound.0 += 1;
+                        rewound.1 += u64::from(back);
+                    }
+                    self.step_inputs.push((p.player, input));
+                }
+                Applied::Neutral(mut input) => {
+                    input.view_tick = now;
+                    repeated += 1;
+                    self.step_inputs.push((p.player, input));
+                }
+                Applied::Repeat => repeated += 1,
+                Applied::Nothing => {}
             }
         }
         if dropped > 0 {
             self.metrics.inputs_dropped.inc_by(dropped);
+        }
+        if repeated > 0 {
+            self.metrics.netcode.inputs_repeated.inc_by(repeated);
+        }
+        if rewound.0 > 0 {
+            self.metrics.netcode.rewound_shots.inc_by(rewound.0);
+            self.metrics.netcode.rewound_ticks.inc_by(rewound.1);
         }
         self.game.step(&self.step_inputs);
 
@@ -189,7 +218,7 @@ impl Room {
         let acks = self
             .slots
             .iter()
-            .map(|s| s.as_ref().map_or(0, |p| p.ack))
+            .map(|s| s.as_ref().map_or(InputAck::default(), |p| p.pacer.ack()))
             .collect();
         let mut state = WorldState::default();
         let fixed = self.game.fixed_payload();
@@ -249,6 +278,17 @@ impl Room {
             self.scoreboard = Arc::new((self.scoreboard.0 + 1, bytes));
             self.scores = scores;
         }
+    }
+}
+
+/// The tick an input's shot is judged at: what the client saw (`view`), or the present when it
+/// did not say (0), in the future, or further back than `max_back` ticks (then `max_back` ago).
+fn bounded_view(now: u32, view: u32, max_back: u32) -> u32 {
+    let back = now.wrapping_sub(view);
+    if view == 0 || back > u32::MAX / 2 {
+        now
+    } else {
+        now.wrapping_sub(back.min(max_back))
     }
 }
 

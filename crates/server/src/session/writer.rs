@@ -139,7 +139,7 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                         CacheUse::Hit => metrics.encode_cache_hits.inc(),
                         CacheUse::Miss => metrics.encode_cache_misses.inc(),
                     };
-                    let ack = frame.acks.get(s.slot).copied().unwrap_or(0);
+                    let ack = frame.acks.get(s.slot).copied().unwrap_or_default();
                     buf.clear();
                     codec::write_snapshot(ack, &body, &mut buf);
                     out.binary(&buf).await?;

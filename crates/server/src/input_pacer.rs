@@ -1,0 +1,175 @@
+//! `InputPacer`: per player, which input a tick applies (fresh, repeated or neutral), what the
+//! snapshot acknowledges, and the pace the client is asked to keep so that its inputs arrive
+//! just in time: the buffer's lowest depth over a window should be [`TARGET_DEPTH`].
+//!
+//! This is the time-dilation approach: rather than buffer more or drop, the server asks the
+//! client to send a few percent faster (the buffer ran dry: a tick had to repeat an input) or
+//! slower (inputs wait longer than they need), and the client's input timer follows.
+
+use tickwire_protocol::{Input, InputAck, MAX_PACE, repeats_before_neutral};
+
+/// Inputs that should still be queued at the emptiest moment of a window, before the tick
+/// takes one: one in hand, none to spare.
+pub const TARGET_DEPTH: usize = 1;
+
+/// Ticks over which the buffer's depth is watched before the pace is set again.
+const WINDOW_TICKS: u32 = 30;
+
+/// What one player's inputs did on each tick, and what to tell the client.
+#[derive(Clone, Debug)]
+pub struct InputPacer {
+    last: Option<Input>,
+    ack: InputAck,
+    neutral_after: u16,
+    window_ticks: u32,
+    window_min_depth: usize,
+    window_repeats: u32,
+}
+
+/// What a tick applies for one player.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Applied {
+    /// A new input.
+    Fresh(Input),
+    /// The last input again (none arrived): the game keeps doing what it did.
+    Repeat,
+    /// Too long without an input: stop, and hold fire.
+    Neutral(Input),
+    /// No input ever arrived.
+    Nothing,
+}
+
+impl InputPacer {
+    /// A pacer for a room ticking `tick_rate` times a second.
+    pub fn new(tick_rate: u32) -> InputPacer {
+        InputPacer {
+            last: None,
+            ack: InputAck::default(),
+            neutral_after: repeats_before_neutral(u16::try_from(tick_rate).unwrap_or(u16::MAX)),
+            window_ticks: 0,
+            window_min_depth: usize::MAX,
+            window_repeats: 0,
+        }
+    }
+
+    /// One tick: `depth` inputs were queued before the room took `taken`.
+    pub fn on_tick(&mut self, depth: usize, taken: Option<Input>) -> Applied {
+        self.window_min_depth = self.window_min_depth.min(depth);
+        self.window_ticks += 1;
+        let applied = match (taken, self.last) {
+            (Some(input), _) => {
+                self.last = Some(input);
+                self.ack.seq = input.seq;
+                self.ack.repeats = 0;
+                Applied::Fresh(input)
+            }
+            (None, None) => Applied::Nothing,
+            (None, Some(last)) => {
+                self.window_repeats += 1;
+                self.ack.repeats = self.ack.repeats.saturating_add(1);
+                if self.ack.repeats > self.neutral_after {
+                    Applied::Neutral(Input {
+                        move_x: 0.0,
+                        move_y: 0.0,
+                        fire: false,
+                        view_tick: 0,
+                        ..last
+                    })
+                } else {
+                    Applied::Repeat
+                }
+            }
+        };
+        if self.window_ticks >= WINDOW_TICKS {
+            self.ack.pace = self.pace();
+            self.window_ticks = 0;
+            self.window_min_depth = usize::MAX;
+            self.window_repeats = 0;
+        }
+        applied
+    }
+
+    /// The acknowledgement for the next snapshot.
+    pub fn ack(&self) -> InputAck {
+        self.ack
+    }
+
+    /// The pace for the window that just ended. A client that sends nothing (a hidden page) is
+    /// not asked to speed up.
+    fn pace(&self) -> i8 {
+        if self.window_repeats >= self.window_ticks {
+            0
+        } else if self.window_repeats > 0 {
+            -(self.window_repeats.min(MAX_PACE as u32) as i8)
+        } else if self.window_min_depth > TARGET_DEPTH {
+            let extra = self.window_min_depth - TARGET_DEPTH;
+            extra.min(MAX_PACE as usize) as i8
+        } else {
+            0
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(seq: u32) -> Input {
+        Input {
+            seq,
+            move_x: 1.0,
+            fire: true,
+            ..Input::default()
+        }
+    }
+
+    #[test]
+    fn acks_fresh_inputs_repeats_and_neutral() {
+        let mut p = InputPacer::new(60);
+        assert_eq!(p.on_tick(0, None), Applied::Nothing);
+        assert_eq!(p.ack(), InputAck::default());
+        assert_eq!(p.on_tick(1, Some(input(5))), Applied::Fresh(input(5)));
+        assert_eq!((p.ack().seq, p.ack().repeats), (5, 0));
+        for n in 1..=15 {
+            assert_eq!(p.on_tick(0, None), Applied::Repeat);
+            assert_eq!(p.ack().repeats, n);
+        }
+        let Applied::Neutral(n) = p.on_tick(0, None) else {
+            panic!("neutral after 15 repeats at 60 Hz")
+        };
+        assert_eq!((n.move_x, n.fire, n.seq), (0.0, false, 5));
+        assert_eq!(p.ack().repeats, 16);
+        p.on_tick(1, Some(input(6)));
+        assert_eq!((p.ack().seq, p.ack().repeats), (6, 0));
+    }
+
+    #[test]
+    fn asks_for_faster_when_dry_and_slower_when_deep() {
+        let mut p = InputPacer::new(60);
+        p.on_tick(1, Some(input(1)));
+        let mut seq = 2;
+        for t in 1..WINDOW_TICKS {
+            if t % 10 == 0 {
+                p.on_tick(0, None);
+            } else {
+                p.on_tick(1, Some(input(seq)));
+                seq += 1;
+            }
+        }
+        assert!(p.ack().pace < 0, "repeats: send faster");
+        for _ in 0..WINDOW_TICKS {
+            p.on_tick(4, Some(input(seq)));
+            seq += 1;
+        }
+        assert!(p.ack().pace > 0, "a deep buffer: send slower");
+        for _ in 0..WINDOW_TICKS {
+            p.on_tick(1, Some(input(seq)));
+            seq += 1;
+        }
+        assert_eq!(p.ack().pace, 0, "on target");
+        for _ in 0..WINDOW_TICKS {
+            p.on_tick(0, None);
+        }
+        assert_eq!(p.ack().pace, 0, "a silent client is not hurried");
+    }
+}
