@@ -192,11 +192,12 @@ fn cases() -> Vec<Case> {
         ),
         server(
             "server_snapshot",
-            "A snapshot message: ack, repeats (varints), pace (one signed byte), then the delta body of delta_changes as bytes.",
+            "A snapshot message: ack, repeats (varints), pace (one signed byte), earlier repeats (a list of u16 varints; 65535 = dropped), then the delta body of delta_changes as bytes.",
             ServerMsg::Snapshot(SnapshotMsg {
                 ack: 1234,
                 repeats: 2,
                 pace: -3,
+                earlier: vec![0, 1, tickwire_protocol::DROPPED],
                 body: DeltaBody(snapshot_body),
             }),
         ),

@@ -13,6 +13,7 @@ import { Scoreboard } from './scoreboard.js';
 import { KillFeed } from './killfeed.js';
 import { NoticeBanner } from './notice.js';
 import { attachInput } from './input.js';
+import { InputClock } from './input_clock.js';
 import { ByteHistory, RateMeter } from './stats.js';
 
 /** @typedef {import('./messages.js').ServerMsg} ServerMsg */
@@ -30,7 +31,6 @@ const notice = new NoticeBanner($('notice'));
 const input = attachInput(window, canvas, { onToggleNetGraph: () => hud.toggleGraph() });
 
 const GRAPH_WINDOW_MS = 5000;
-const MAX_STEPS_PER_FRAME = 5;
 
 /** Everything that lives as long as the page. */
 const meters = {
@@ -44,8 +44,8 @@ const meters = {
  * Everything that lives as long as one session (one Welcome); replaced on reconnect, since the
  * next connection starts from no baseline and a new input sequence.
  * @typedef {{welcome: WelcomeMsg, world: WorldState | null, previous: WorldState | null,
- *   lastAck: number, clock: ServerClock,
- *   interp: InterpBuffer, predictor: Predictor, ownDead: boolean, acc: number, aim: number}} Session
+ *   lastAck: number, clock: ServerClock, inputClock: InputClock, shownTick: number,
+ *   interp: InterpBuffer, predictor: Predictor, ownDead: boolean, aim: number}} Session
  */
 /** @type {Session | null} */
 let session = null;
@@ -68,10 +68,49 @@ function newSession(welcome, now) {
     clock,
     interp: new InterpBuffer(Math.max(32, welcome.snapshot_rate * 2)),
     predictor: new Predictor(welcome.map, tickDt(welcome.tick_rate)),
+    inputClock: new InputClock(welcome.tick_rate, () => sendInput(), timers),
+    // The server tick of the remote world last drawn: sent with inputs for lag compensation.
+    shownTick: 0,
     ownDead: false,
-    acc: 0,
     aim: 0,
   };
+}
+
+/** The page's clock and timers, late-bound so that tests can replace them. */
+const timers = {
+  now: () => performance.now(),
+  setTimeout: (/** @type {() => void} */ cb, /** @type {number} */ ms) => setTimeout(cb, ms),
+  clearTimeout: (/** @type {any} */ id) => clearTimeout(id),
+};
+
+/** True while the page is hidden (another tab, minimised). */
+function pageHidden() {
+  return typeof document !== 'undefined' && document.visibilityState === 'hidden';
+}
+
+/**
+ * One input, on the input clock's tick: sampled, predicted and sent with its sequence number.
+ * @param {{move_x: number, move_y: number, fire: boolean} | null} [forced] instead of the keys
+ */
+function sendInput(forced = null) {
+  const s = session;
+  if (!s || !s.predictor.ready) return;
+  const sampled = forced ?? input.sample();
+  const move = { move_x: sampled.move_x, move_y: sampled.move_y, aim: Math.fround(s.aim), fire: sampled.fire };
+  const seq = s.predictor.step(move);
+  conn?.send({ type: 'Input', seq, ...move, view_tick: s.shownTick >>> 0 });
+}
+
+/** A hidden page sends one neutral input and stops; back in view, it starts again in step. */
+function onVisibilityChange() {
+  const s = session;
+  if (!s) return;
+  if (pageHidden()) {
+    sendInput({ move_x: 0, move_y: 0, fire: false });
+    s.inputClock.stop();
+  } else if (!s.inputClock.running()) {
+    s.inputClock.start();
+  }
 }
 
 /** @param {ServerMsg} msg @param {number} bytes */
@@ -80,12 +119,14 @@ function onMessage(msg, bytes) {
   meters.bytesIn.add(now, bytes);
   switch (msg.type) {
     case 'Welcome':
+      session?.inputClock.stop();
       session = newSession(msg, now);
+      if (!pageHidden()) session.inputClock.start();
       notice.clear();
       showStatus('');
       break;
     case 'Snapshot':
-      if (session) onSnapshot(session, msg.ack, msg.body, bytes, now);
+      if (session) onSnapshot(session, msg, bytes, now);
       break;
     case 'Pong': {
       pingMs = rttFromNonce(msg.nonce, now);
@@ -114,12 +155,13 @@ function onMessage(msg, bytes) {
 
 /**
  * @param {Session} s
- * @param {number} ack
- * @param {Uint8Array} body
+ * @param {import('./messages.js').SnapshotMsg} msg
  * @param {number} bytes
  * @param {number} now
  */
-function onSnapshot(s, ack, body, bytes, now) {
+function onSnapshot(s, msg, bytes, now) {
+  const { ack, body, repeats } = msg;
+  s.inputClock.setPace(msg.pace);
   let world;
   try {
     world = applyBody(body, s.world, s.previous);
@@ -152,11 +194,12 @@ function onSnapshot(s, ack, body, bytes, now) {
     p.reset(pos);
     s.ownDead = false;
   } else {
-    p.reconcile(ack, own.x, own.y);
+    p.reconcile(ack, own.x, own.y, repeats, msg.earlier);
   }
 }
 
 function onDisconnect() {
+  session?.inputClock.stop();
   session = null;
 }
 
@@ -208,32 +251,23 @@ function frame(now) {
   let camera = { x: 0, y: 0 };
   if (s) {
     const p = s.predictor;
-    const tickMs = 1000 / s.welcome.tick_rate;
     const sampled = input.sample();
     if (p.ready) {
-      const here = p.renderPosition(s.acc / tickMs);
+      // Inputs leave on the input clock; a frame only draws, between the last two ticks.
+      const here = p.renderPosition(s.inputClock.alpha(now));
       const sp = renderer.toScreen(here.x, here.y);
       if (sampled.mouseX || sampled.mouseY) s.aim = Math.atan2(sampled.mouseY - sp.y, sampled.mouseX - sp.x);
-      s.acc += elapsed;
-      let steps = 0;
-      while (s.acc >= tickMs && steps < MAX_STEPS_PER_FRAME) {
-        const move = { move_x: sampled.move_x, move_y: sampled.move_y, aim: Math.fround(s.aim), fire: sampled.fire };
-        const seq = p.step(move);
-        conn?.send({ type: 'Input', seq, ...move });
-        s.acc -= tickMs;
-        steps++;
-      }
-      // Far behind (a hidden tab): drop the time rather than flood the server.
-      if (s.acc >= tickMs) s.acc %= tickMs;
       p.decay(elapsed);
-      const at = p.renderPosition(s.acc / tickMs);
+      const at = p.renderPosition(s.inputClock.alpha(now));
       const ownState = s.world?.entities.find((e) => e.id === s.welcome.entity_id);
       own = { id: s.welcome.entity_id, x: at.x, y: at.y, angle: s.aim, hp: ownState ? ownState.hp : 0 };
       camera = { x: at.x, y: at.y };
     } else {
       camera = { x: s.welcome.map.width / 2, y: s.welcome.map.height / 2 };
     }
-    const entities = s.interp.sample(s.clock.renderTick(now), s.welcome.entity_id);
+    const renderTick = s.clock.renderTick(now);
+    s.shownTick = renderTick > 0 ? Math.floor(renderTick) : 0;
+    const entities = s.interp.sample(renderTick, s.welcome.entity_id);
     renderer.draw({ map: s.welcome.map, camera, entities, own, names: scoreboard.names });
     $('banner').hidden = !s.ownDead;
   } else {
@@ -276,6 +310,12 @@ function stats() {
     ownEntityId: s ? s.welcome.entity_id : null,
     ownPosition: p && p.ready ? { x: p.pos[0], y: p.pos[1] } : null,
     predictionErrorPx: p ? p.lastError : 0,
+    // Prediction error at the last acknowledged input, in quantization steps (1/16 unit): 0 is exact.
+    predictionErrorSteps: p ? p.lastErrorSteps : 0,
+    corrections: p ? p.corrections : 0,
+    lastCorrectionUnits: p ? p.lastCorrection : 0,
+    inputsSent: s ? s.inputClock.sent : 0,
+    inputPace: s ? s.inputClock.pace : 0,
   };
 }
 
@@ -304,5 +344,8 @@ if (fromUrl !== null && cleanName(fromUrl)) join(fromUrl);
 else {
   showJoin(true);
   nameInput.focus();
+}
+if (typeof document !== 'undefined' && document.addEventListener) {
+  document.addEventListener('visibilitychange', onVisibilityChange);
 }
 requestAnimationFrame(frame);

@@ -6,6 +6,11 @@ import { DecodeError, Reader, Writer } from './codec.js';
 /** The protocol version this client speaks (crates/protocol PROTOCOL_VERSION). */
 export const PROTOCOL_VERSION = 3;
 
+/** Inputs before the acknowledged one whose repeats a snapshot reports (protocol EARLIER_INPUTS). */
+export const EARLIER_INPUTS = 8;
+/** In a snapshot's `earlier`, an input the server dropped (protocol DROPPED). */
+export const DROPPED = 65535;
+
 /** Largest server message a client accepts, in bytes (codec::MAX_SERVER_MSG). */
 export const MAX_SERVER_MSG = 4 << 20;
 
@@ -25,7 +30,7 @@ export const MAX_NOTICE_CHARS = 200;
  * @typedef {{name: string, width: number, height: number, walls: WallInfo[]}} MapInfo
  * @typedef {{type: 'Welcome', protocol_version: number, client_id: number, entity_id: number,
  *   tick_rate: number, snapshot_rate: number, tick: number, map: MapInfo}} WelcomeMsg
- * @typedef {{type: 'Snapshot', ack: number, repeats: number, pace: number, body: Uint8Array}} SnapshotMsg
+ * @typedef {{type: 'Snapshot', ack: number, repeats: number, pace: number, earlier: number[], body: Uint8Array}} SnapshotMsg
  * @typedef {{type: 'Pong', nonce: number, tick: number}} PongMsg
  * @typedef {{entity: number, name: string, kills: number, deaths: number, bot: boolean}} ScoreEntry
  * @typedef {{type: 'Scoreboard', entries: ScoreEntry[]}} ScoreboardMsg
@@ -77,7 +82,15 @@ export function decodeServerMsg(bytes) {
       };
       break;
     case 1:
-      msg = { type: 'Snapshot', ack: r.u32(), repeats: r.u16(), pace: r.i8(), body: r.byteBuf() };
+      {
+      const ack = r.u32();
+      const repeats = r.u16();
+      const pace = r.i8();
+      const n = r.len(1, EARLIER_INPUTS);
+      const earlier = [];
+      for (let i = 0; i < n; i++) earlier.push(r.u16());
+      msg = { type: 'Snapshot', ack, repeats, pace, earlier, body: r.byteBuf() };
+    }
       break;
     case 2:
       msg = { type: 'Pong', nonce: r.u32(), tick: r.u32() };

@@ -197,10 +197,16 @@ impl GameClient {
                 self.world.apply(&s.body.0)?;
                 let tick = self.world.current().map_or(Tick(0), |w| w.tick);
                 self.last_ack = s.ack;
+                let mut earlier = [0; tickwire_protocol::EARLIER_INPUTS];
+                for (slot, n) in earlier.iter_mut().zip(&s.earlier) {
+                    *slot = *n;
+                }
                 self.input_ack = InputAck {
                     seq: s.ack,
                     repeats: s.repeats,
                     pace: s.pace,
+                    earlier,
+                    earlier_len: s.earlier.len().min(earlier.len()) as u8,
                 };
                 Ok(Received::Snapshot {
                     tick,

@@ -85,6 +85,9 @@ pub fn decode_server(bytes: &[u8]) -> Result<ServerMsg, CodecError> {
         ServerMsg::Notice(n) if n.text.chars().count() > MAX_NOTICE_CHARS => {
             Err(CodecError::Invalid("notice too long"))
         }
+        ServerMsg::Snapshot(s) if s.earlier.len() > crate::EARLIER_INPUTS => {
+            Err(CodecError::Invalid("too many earlier input counts"))
+        }
         _ => Ok(msg),
     }
 }
@@ -104,6 +107,11 @@ pub fn write_snapshot(ack: crate::InputAck, body: &[u8], out: &mut Vec<u8>) {
     let _ = ack.seq.encode(&mut enc);
     let _ = ack.repeats.encode(&mut enc);
     let _ = ack.pace.encode(&mut enc);
+    let earlier = ack.earlier();
+    let _ = (earlier.len() as u64).encode(&mut enc);
+    for n in earlier {
+        let _ = n.encode(&mut enc);
+    }
     let _ = (body.len() as u64).encode(&mut enc);
     out.extend_from_slice(body);
 }

@@ -7,8 +7,12 @@
 //! no fire, the same aim), so that a client that went away stops. When too many have queued it
 //! drops the oldest; a dropped input is older than the next one acked, so the client has nothing
 //! to replay for it. The state in a snapshot is therefore the state after input `seq`, applied
-//! once, then `repeats` more ticks of it (the ones past the limit neutral), and a client that
-//! starts from its own state after `seq` and runs those repeats lands exactly on the server's.
+//! once, then `repeats` more ticks of it (the ones past the limit neutral). Inputs acknowledged
+//! between two snapshots may have been repeated or dropped too: `earlier` gives, for the
+//! [`EARLIER_INPUTS`] inputs before `seq`, how many times each was repeated ([`DROPPED`] for
+//! one never applied). A client that starts from its own exact state at the previous snapshot
+//! and runs its inputs by these counts lands exactly on the server's state; one that skipped
+//! further back than that starts again from the snapshot's (quantized) position.
 
 /// A client's acknowledgement in one snapshot.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -21,6 +25,24 @@ pub struct InputAck {
     /// The pace the server asks for: the client should stretch the period between its inputs by
     /// `pace` percent (negative: send faster), to keep the server's input buffer at its target.
     pub pace: i8,
+    /// Repeats of each of the inputs `seq - 1`, `seq - 2`, ... (at most [`EARLIER_INPUTS`]);
+    /// [`DROPPED`] for an input the server never applied. Only the first `earlier_len` count.
+    pub earlier: [u16; EARLIER_INPUTS],
+    /// How many of `earlier` are sent: trailing zeros are left off.
+    pub earlier_len: u8,
+}
+
+/// Inputs before the acknowledged one whose repeats a snapshot reports.
+pub const EARLIER_INPUTS: usize = 8;
+
+/// In [`InputAck::earlier`], an input the server dropped (never applied).
+pub const DROPPED: u16 = u16::MAX;
+
+impl InputAck {
+    /// The reported part of `earlier`.
+    pub fn earlier(&self) -> &[u16] {
+        &self.earlier[..usize::from(self.earlier_len).min(EARLIER_INPUTS)]
+    }
 }
 
 /// Most the server asks a client to change its input period by, in percent either way.

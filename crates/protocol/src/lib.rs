@@ -31,7 +31,7 @@ pub use delta::{Delta, EntityChange};
 pub use delta_body::{Baselines, DeltaBody};
 pub use error::{CodecError, DeltaError};
 pub use ids::{ClientId, EntityId, Tick};
-pub use input_ack::{InputAck, MAX_PACE, repeats_before_neutral};
+pub use input_ack::{DROPPED, EARLIER_INPUTS, InputAck, MAX_PACE, repeats_before_neutral};
 pub use message::{
     ClientMsg, GameEventMsg, Hello, Input, Kick, MAX_NAME_CHARS, MAX_NOTICE_CHARS, MapInfo, Notice,
     Ping, Pong, ScoreEntry, ServerMsg, SnapshotMsg, WallInfo, Welcome,

@@ -146,6 +146,9 @@ pub struct SnapshotMsg {
     /// The server asks the client to stretch its input period by this many percent (negative:
     /// send faster), to keep its input buffer at the target.
     pub pace: i8,
+    /// Repeats of the inputs before `ack` (`ack - 1` first; [`crate::DROPPED`]: never applied),
+    /// at most [`crate::EARLIER_INPUTS`], trailing zeros left off; see [`crate::InputAck`].
+    pub earlier: Vec<u16>,
     /// The encoded [`crate::Delta`].
     pub body: DeltaBody,
 }

@@ -97,6 +97,7 @@ fn server_messages() -> Vec<ServerMsg> {
             ack: 300,
             repeats: 3,
             pace: -2,
+            earlier: vec![0, 2, tickwire_protocol::DROPPED],
             body: DeltaBody(sample_delta().1),
         }),
         ServerMsg::Pong(Pong {
@@ -193,7 +194,16 @@ fn shared_snapshot_prefix_matches_serde_encoding() {
         (65_536, 7, -1),
         (u32::MAX, 0, 0),
     ] {
-        let ack = tickwire_protocol::InputAck { seq, repeats, pace };
+        let mut ack = tickwire_protocol::InputAck {
+            seq,
+            repeats,
+            pace,
+            ..Default::default()
+        };
+        if seq % 2 == 1 {
+            ack.earlier[..3].copy_from_slice(&[1, 0, tickwire_protocol::DROPPED]);
+            ack.earlier_len = 3;
+        }
         let mut fast = Vec::new();
         codec::write_snapshot(ack, &body, &mut fast);
         let mut slow = Vec::new();
@@ -201,6 +211,7 @@ fn shared_snapshot_prefix_matches_serde_encoding() {
             ack: seq,
             repeats,
             pace,
+            earlier: ack.earlier().to_vec(),
             body: DeltaBody(body.clone()),
         });
         codec::encode_server(&msg, &mut slow).expect("encode");

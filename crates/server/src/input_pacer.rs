@@ -6,7 +6,9 @@
 //! client to send a few percent faster (the buffer ran dry: a tick had to repeat an input) or
 //! slower (inputs wait longer than they need), and the client's input timer follows.
 
-use tickwire_protocol::{Input, InputAck, MAX_PACE, repeats_before_neutral};
+use tickwire_protocol::{
+    DROPPED, EARLIER_INPUTS, Input, InputAck, MAX_PACE, repeats_before_neutral,
+};
 
 /// Inputs that should still be queued at the emptiest moment of a window, before the tick
 /// takes one: one in hand, none to spare.
@@ -57,7 +59,10 @@ impl InputPacer {
         self.window_min_depth = self.window_min_depth.min(depth);
         self.window_ticks += 1;
         let applied = match (taken, self.last) {
-            (Some(input), _) => {
+            (Some(input), last) => {
+                if let Some(last) = last {
+                    self.shift_earlier(last.seq, input.seq);
+                }
                 self.last = Some(input);
                 self.ack.seq = input.seq;
                 self.ack.repeats = 0;
@@ -87,6 +92,36 @@ impl InputPacer {
             self.window_repeats = 0;
         }
         applied
+    }
+
+    /// Moves the record of repeats along when `next` follows `prev`: `prev` keeps the repeats
+    /// it got, the inputs between them (skipped by the client, or dropped from a full buffer)
+    /// were never applied.
+    fn shift_earlier(&mut self, prev: u32, next: u32) {
+        let old = self.ack.earlier;
+        let old_len = usize::from(self.ack.earlier_len);
+        let mut len = 0;
+        for (j, slot) in self.ack.earlier.iter_mut().enumerate() {
+            let seq = next.wrapping_sub(1 + j as u32);
+            let back = prev.wrapping_sub(seq);
+            *slot = if back == 0 {
+                self.ack.repeats
+            } else if back > u32::MAX / 2 {
+                DROPPED
+            } else {
+                // Before `prev`: what was known then (nothing past the window).
+                let i = back as usize - 1;
+                if i < old_len.min(EARLIER_INPUTS) {
+                    old[i]
+                } else {
+                    0
+                }
+            };
+            if *slot != 0 {
+                len = j + 1;
+            }
+        }
+        self.ack.earlier_len = len as u8;
     }
 
     /// The acknowledgement for the next snapshot.
@@ -141,6 +176,18 @@ mod tests {
         assert_eq!(p.ack().repeats, 16);
         p.on_tick(1, Some(input(6)));
         assert_eq!((p.ack().seq, p.ack().repeats), (6, 0));
+        assert_eq!(p.ack().earlier(), &[16]);
+        p.on_tick(1, Some(input(7)));
+        p.on_tick(0, None);
+        p.on_tick(1, Some(input(10)));
+        // 9 and 8 dropped, 7 repeated once, 6 none, 5 sixteen times.
+        assert_eq!(p.ack().earlier(), &[DROPPED, DROPPED, 1, 0, 16]);
+        for s in 11..=14 {
+            p.on_tick(1, Some(input(s)));
+        }
+        assert_eq!(p.ack().earlier(), &[0, 0, 0, 0, DROPPED, DROPPED, 1]);
+        p.on_tick(1, Some(input(15)));
+        assert_eq!(p.ack().earlier(), &[0, 0, 0, 0, 0, DROPPED, DROPPED, 1]);
     }
 
     #[test]
