@@ -5,7 +5,7 @@ import { applyBody } from './delta.js';
 import { cleanName } from './messages.js';
 import { Connection, gameSocketUrl, rttFromNonce } from './net.js';
 import { Predictor, POS_SCALE, tickDt } from './predict.js';
-import { InterpBuffer } from './interp.js';
+import { InterpBuffer, TOP_SPEED } from './interp.js';
 import { ServerClock } from './clock.js';
 import { Renderer } from './render.js';
 import { Hud } from './hud.js';
@@ -38,13 +38,14 @@ const meters = {
   bytesIn: new RateMeter(1000),
   frames: new RateMeter(1000),
   graph: new ByteHistory(GRAPH_WINDOW_MS),
+  corrections: new RateMeter(1000),
 };
 
 /**
  * Everything that lives as long as one session (one Welcome); replaced on reconnect, since the
  * next connection starts from no baseline and a new input sequence.
  * @typedef {{welcome: WelcomeMsg, world: WorldState | null, previous: WorldState | null,
- *   lastAck: number, clock: ServerClock, inputClock: InputClock, shownTick: number,
+ *   lastAck: number, clock: ServerClock, inputClock: InputClock, shownTick: number, feel: Feel,
  *   interp: InterpBuffer, predictor: Predictor, ownDead: boolean, aim: number}} Session
  */
 /** @type {Session | null} */
@@ -66,7 +67,8 @@ function newSession(welcome, now) {
     previous: null,
     lastAck: 0,
     clock,
-    interp: new InterpBuffer(Math.max(32, welcome.snapshot_rate * 2)),
+    interp: new InterpBuffer(Math.max(32, welcome.snapshot_rate * 2), welcome.tick_rate),
+    feel: newFeel(),
     predictor: new Predictor(welcome.map, tickDt(welcome.tick_rate)),
     inputClock: new InputClock(welcome.tick_rate, () => sendInput(), timers),
     // The server tick of the remote world last drawn: sent with inputs for lag compensation.
@@ -74,6 +76,46 @@ function newSession(welcome, now) {
     ownDead: false,
     aim: 0,
   };
+}
+
+/**
+ * What the remote entities looked like frame to frame, for the net graph and the tests.
+ * @typedef {{renderTick: number, wentBack: number, bigJumps: number, respawns: number,
+ *   maxStepRatio: number, last: Map<number, {x: number, y: number, kind: string}>, lastAt: number}} Feel
+ * @returns {Feel}
+ */
+function newFeel() {
+  return { renderTick: 0, wentBack: 0, bigJumps: 0, respawns: 0, maxStepRatio: 0, last: new Map(), lastAt: 0 };
+}
+
+/**
+ * Checks a frame's remote entities against the last frame: the render tick must not go back, and
+ * no entity may move further than twice its top speed allows in the frame's time, but for the
+ * jumps the server marks (respawns) or that are teleports.
+ * @param {Feel} feel
+ * @param {number} renderTick
+ * @param {import('./interp.js').RenderEntity[]} entities
+ * @param {number} now
+ */
+function watchFeel(feel, renderTick, entities, now) {
+  if (renderTick < feel.renderTick) feel.wentBack++;
+  feel.renderTick = renderTick;
+  const dt = (now - feel.lastAt) / 1000;
+  /** @type {Map<number, {x: number, y: number, kind: string}>} */
+  const next = new Map();
+  for (const e of entities) {
+    next.set(e.id, { x: e.x, y: e.y, kind: e.kind });
+    const p = feel.last.get(e.id);
+    if (!p || dt <= 0 || dt > 0.25) continue;
+    if (e.respawn) feel.respawns++;
+    if (e.jump) continue;
+    const step = Math.hypot(e.x - p.x, e.y - p.y);
+    const ratio = step / ((TOP_SPEED[e.kind] ?? TOP_SPEED.Player) * dt);
+    if (ratio > feel.maxStepRatio) feel.maxStepRatio = ratio;
+    if (ratio > 2) feel.bigJumps++;
+  }
+  feel.last = next;
+  feel.lastAt = now;
 }
 
 /** The page's clock and timers, late-bound so that tests can replace them. */
@@ -194,7 +236,7 @@ function onSnapshot(s, msg, bytes, now) {
     p.reset(pos);
     s.ownDead = false;
   } else {
-    p.reconcile(ack, own.x, own.y, repeats, msg.earlier);
+    if (p.reconcile(ack, own.x, own.y, repeats, msg.earlier).corrected) meters.corrections.add(now);
   }
 }
 
@@ -268,6 +310,7 @@ function frame(now) {
     const renderTick = s.clock.renderTick(now);
     s.shownTick = renderTick > 0 ? Math.floor(renderTick) : 0;
     const entities = s.interp.sample(renderTick, s.welcome.entity_id);
+    watchFeel(s.feel, renderTick, entities, now);
     renderer.draw({ map: s.welcome.map, camera, entities, own, names: scoreboard.names });
     $('banner').hidden = !s.ownDead;
   } else {
@@ -290,8 +333,23 @@ function frame(now) {
     killfeed.render(now);
     notice.render(now);
   }
-  hud.drawGraph(meters.graph.points, now, GRAPH_WINDOW_MS);
+  hud.drawGraph(meters.graph.points, now, GRAPH_WINDOW_MS, netDetails(now));
   requestAnimationFrame(frame);
+}
+
+/**
+ * The net graph's figures, one line each.
+ * @param {number} now
+ * @returns {string[]}
+ */
+function netDetails(now) {
+  if (!hud.graphVisible) return [];
+  const st = stats();
+  return [
+    `ping ${st.pingMs.toFixed(0)} ms  jitter ${st.jitterMs.toFixed(1)} ms  interp ${st.delayMs.toFixed(0)} ms  buffer ${st.bufferMs.toFixed(0)} ms`,
+    `late ${st.lateSnapshots}  skipped ${st.skippedSnapshots}  extrapolating ${st.extrapolatedMs.toFixed(0)} ms  rate ${st.playbackRate.toFixed(2)}`,
+    `corrections ${meters.corrections.perSecond(now).toFixed(1)}/s  pred err ${st.predictionErrorSteps} steps  pace ${st.inputPace}%  bytes/snapshot ${st.bytesPerSnapshot.toFixed(0)}`,
+  ];
 }
 
 /** Figures for automation and the HUD. */
@@ -316,6 +374,22 @@ function stats() {
     lastCorrectionUnits: p ? p.lastCorrection : 0,
     inputsSent: s ? s.inputClock.sent : 0,
     inputPace: s ? s.inputClock.pace : 0,
+    jitterMs: s ? (s.clock.jitterTicks * 1000) / s.welcome.tick_rate : 0,
+    delayMs: s ? (s.clock.delayTicks * 1000) / s.welcome.tick_rate : 0,
+    bufferMs: s ? (s.interp.depthTicks(s.feel.renderTick) * 1000) / s.welcome.tick_rate : 0,
+    extrapolatedMs: s ? (s.interp.extrapolatedTicks * 1000) / s.welcome.tick_rate : 0,
+    holds: s ? s.interp.holds : 0,
+    playbackRate: s ? s.clock.rate : 1,
+    lateSnapshots: s ? s.clock.late : 0,
+    skippedSnapshots: s ? s.clock.skipped : 0,
+    bytesPerSnapshot: meters.graph.points.length
+      ? meters.graph.points.reduce((sum, p) => sum + p.bytes, 0) / meters.graph.points.length
+      : 0,
+    renderTick: s ? s.feel.renderTick : 0,
+    renderWentBack: s ? s.feel.wentBack : 0,
+    bigJumps: s ? s.feel.bigJumps : 0,
+    maxStepRatio: s ? s.feel.maxStepRatio : 0,
+    respawnsSeen: s ? s.feel.respawns : 0,
   };
 }
 
@@ -325,6 +399,8 @@ function stats() {
   world: () => (session?.world ? session.world.entities.map((e) => ({ ...e })) : []),
   /** The input seq the server last acknowledged. */
   lastAck: () => (session ? session.lastAck : 0),
+  /** The remote entities as last drawn (world units) and the render tick they were drawn at. */
+  shown: () => ({ renderTick: session ? session.feel.renderTick : 0, entities: session ? [...session.feel.last].map(([id, e]) => ({ id, ...e })) : [] }),
 };
 
 const form = /** @type {HTMLFormElement} */ ($('join-form'));
