@@ -306,3 +306,22 @@ pub fn clean_name(name: &str) -> String {
         cleaned.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::bounded_view;
+
+    #[test]
+    fn a_view_is_judged_no_further_back_than_the_bound() {
+        assert_eq!(bounded_view(100, 0, 12), 100, "unknown: the present");
+        assert_eq!(bounded_view(100, 95, 12), 95);
+        assert_eq!(bounded_view(100, 50, 12), 88, "too far back: the bound");
+        assert_eq!(bounded_view(100, 130, 12), 100, "the future: the present");
+        assert_eq!(bounded_view(100, 95, 0), 100, "lag compensation off");
+        assert_eq!(
+            bounded_view(3, u32::MAX - 2, 12),
+            u32::MAX - 2,
+            "across the wrap"
+        );
+    }
+}

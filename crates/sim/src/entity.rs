@@ -78,6 +78,9 @@ pub struct Entity {
     /// For a projectile fired this tick, the shooter's centre: its first sweep starts there, so
     /// that a shot cannot skip a wall or a target between the shooter and the muzzle.
     pub(crate) launch_from: Option<Vec2>,
+    /// For a projectile, the shooter's lag compensation: it hits targets where they were this
+    /// many ticks ago, as the shooter saw them (0: where they are).
+    pub rewind: u16,
 }
 
 impl Entity {

@@ -3,6 +3,7 @@
 mod bots;
 mod combat;
 mod determinism;
+mod lag_compensation;
 mod lifecycle;
 mod maps;
 mod movement;
