@@ -14,6 +14,7 @@ import { KillFeed } from './killfeed.js';
 import { NoticeBanner } from './notice.js';
 import { attachInput } from './input.js';
 import { InputClock } from './input_clock.js';
+import { ShotPredictor } from './shots.js';
 import { ByteHistory, RateMeter } from './stats.js';
 
 /** @typedef {import('./messages.js').ServerMsg} ServerMsg */
@@ -46,6 +47,7 @@ const meters = {
  * next connection starts from no baseline and a new input sequence.
  * @typedef {{welcome: WelcomeMsg, world: WorldState | null, previous: WorldState | null,
  *   lastAck: number, clock: ServerClock, inputClock: InputClock, shownTick: number, feel: Feel,
+ *   shots: ShotPredictor,
  *   interp: InterpBuffer, predictor: Predictor, ownDead: boolean, aim: number}} Session
  */
 /** @type {Session | null} */
@@ -69,6 +71,7 @@ function newSession(welcome, now) {
     clock,
     interp: new InterpBuffer(Math.max(32, welcome.snapshot_rate * 2), welcome.tick_rate),
     feel: newFeel(),
+    shots: new ShotPredictor(welcome.tick_rate, welcome.map),
     predictor: new Predictor(welcome.map, tickDt(welcome.tick_rate)),
     inputClock: new InputClock(welcome.tick_rate, () => sendInput(), timers),
     // The server tick of the remote world last drawn: sent with inputs for lag compensation.
@@ -140,6 +143,7 @@ function sendInput(forced = null) {
   const sampled = forced ?? input.sample();
   const move = { move_x: sampled.move_x, move_y: sampled.move_y, aim: Math.fround(s.aim), fire: sampled.fire };
   const seq = s.predictor.step(move);
+  s.shots.onInput(move, { x: s.predictor.pos[0], y: s.predictor.pos[1] }, !s.ownDead, timers.now());
   conn?.send({ type: 'Input', seq, ...move, view_tick: s.shownTick >>> 0 });
 }
 
@@ -220,6 +224,7 @@ function onSnapshot(s, msg, bytes, now) {
   meters.graph.add(now, bytes);
   const t = s.clock.onSnapshot(world.tick, now);
   s.interp.push(t, world.entities);
+  s.shots.onWorld(world.entities, now);
 
   const own = world.entities.find((e) => e.id === s.welcome.entity_id);
   if (!own) return;
@@ -309,8 +314,9 @@ function frame(now) {
     }
     const renderTick = s.clock.renderTick(now);
     s.shownTick = renderTick > 0 ? Math.floor(renderTick) : 0;
-    const entities = s.interp.sample(renderTick, s.welcome.entity_id);
-    watchFeel(s.feel, renderTick, entities, now);
+    const remote = s.interp.sample(renderTick, s.welcome.entity_id);
+    watchFeel(s.feel, renderTick, remote, now);
+    const entities = s.shots.merge(remote, now);
     renderer.draw({ map: s.welcome.map, camera, entities, own, names: scoreboard.names });
     $('banner').hidden = !s.ownDead;
   } else {
@@ -390,6 +396,8 @@ function stats() {
     bigJumps: s ? s.feel.bigJumps : 0,
     maxStepRatio: s ? s.feel.maxStepRatio : 0,
     respawnsSeen: s ? s.feel.respawns : 0,
+    shotsPredicted: s ? s.shots.predicted : 0,
+    shotsConfirmed: s ? s.shots.confirmed : 0,
   };
 }
 
