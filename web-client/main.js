@@ -15,6 +15,7 @@ import { NoticeBanner } from './notice.js';
 import { attachInput } from './input.js';
 import { InputClock } from './input_clock.js';
 import { ShotPredictor } from './shots.js';
+import { SmoothView } from './smooth.js';
 import { ByteHistory, RateMeter } from './stats.js';
 
 /** @typedef {import('./messages.js').ServerMsg} ServerMsg */
@@ -47,7 +48,7 @@ const meters = {
  * next connection starts from no baseline and a new input sequence.
  * @typedef {{welcome: WelcomeMsg, world: WorldState | null, previous: WorldState | null,
  *   lastAck: number, clock: ServerClock, inputClock: InputClock, shownTick: number, feel: Feel,
- *   shots: ShotPredictor,
+ *   shots: ShotPredictor, smooth: SmoothView,
  *   interp: InterpBuffer, predictor: Predictor, ownDead: boolean, aim: number}} Session
  */
 /** @type {Session | null} */
@@ -72,6 +73,7 @@ function newSession(welcome, now) {
     interp: new InterpBuffer(Math.max(32, welcome.snapshot_rate * 2), welcome.tick_rate),
     feel: newFeel(),
     shots: new ShotPredictor(welcome.tick_rate, welcome.map),
+    smooth: new SmoothView(),
     predictor: new Predictor(welcome.map, tickDt(welcome.tick_rate)),
     inputClock: new InputClock(welcome.tick_rate, () => sendInput(), timers),
     // The server tick of the remote world last drawn: sent with inputs for lag compensation.
@@ -314,7 +316,7 @@ function frame(now) {
     }
     const renderTick = s.clock.renderTick(now);
     s.shownTick = renderTick > 0 ? Math.floor(renderTick) : 0;
-    const remote = s.interp.sample(renderTick, s.welcome.entity_id);
+    const remote = s.smooth.apply(s.interp.sample(renderTick, s.welcome.entity_id), elapsed / 1000);
     watchFeel(s.feel, renderTick, remote, now);
     const entities = s.shots.merge(remote, now);
     renderer.draw({ map: s.welcome.map, camera, entities, own, names: scoreboard.names });
@@ -378,6 +380,7 @@ function stats() {
     predictionErrorSteps: p ? p.lastErrorSteps : 0,
     corrections: p ? p.corrections : 0,
     lastCorrectionUnits: p ? p.lastCorrection : 0,
+    maxCorrectionUnits: p ? p.maxCorrection : 0,
     inputsSent: s ? s.inputClock.sent : 0,
     inputPace: s ? s.inputClock.pace : 0,
     jitterMs: s ? (s.clock.jitterTicks * 1000) / s.welcome.tick_rate : 0,
@@ -407,6 +410,13 @@ function stats() {
   world: () => (session?.world ? session.world.entities.map((e) => ({ ...e })) : []),
   /** The input seq the server last acknowledged. */
   lastAck: () => (session ? session.lastAck : 0),
+  /** Starts the counters of corrections and of what remote entities did afresh. */
+  resetFeel: () => {
+    if (!session) return;
+    session.predictor.maxCorrection = 0;
+    session.predictor.corrections = 0;
+    Object.assign(session.feel, { wentBack: 0, bigJumps: 0, respawns: 0, maxStepRatio: 0 });
+  },
   /** The remote entities as last drawn (world units) and the render tick they were drawn at. */
   shown: () => ({ renderTick: session ? session.feel.renderTick : 0, entities: session ? [...session.feel.last].map(([id, e]) => ({ id, ...e })) : [] }),
 };

@@ -7,7 +7,7 @@ import { DecodeError, Reader, Writer } from './codec.js';
 export const PROTOCOL_VERSION = 3;
 
 /** Inputs before the acknowledged one whose repeats a snapshot reports (protocol EARLIER_INPUTS). */
-export const EARLIER_INPUTS = 8;
+export const EARLIER_INPUTS = 32;
 /** In a snapshot's `earlier`, an input the server dropped (protocol DROPPED). */
 export const DROPPED = 65535;
 

@@ -270,6 +270,8 @@ export class Predictor {
     this.corrections = 0;
     /** How far the last such replay moved it, world units. */
     this.lastCorrection = 0;
+    /** The largest such move since the start (or since a caller reset it). */
+    this.maxCorrection = 0;
     /** Repeats of a missing input the server makes before it applies a neutral one. */
     this.neutralAfter = repeatsBeforeNeutral(Math.round(1 / dt));
   }
@@ -402,6 +404,7 @@ export class Predictor {
     if (moved > 0) {
       this.corrections++;
       this.lastCorrection = moved;
+      this.maxCorrection = Math.max(this.maxCorrection, moved);
     }
     const snapped = moved > SNAP_DISTANCE;
     if (snapped) {

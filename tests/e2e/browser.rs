@@ -41,7 +41,7 @@ const HUD_TICK_SLACK: u64 = 30;
 const SERVER_TICK_SLACK: u64 = 60;
 
 /// The browser, or `None` after a loud skip message when there is none (a failure under CI).
-fn chromium_or_skip(test: &str) -> Option<PathBuf> {
+pub fn chromium_or_skip(test: &str) -> Option<PathBuf> {
     let found = find_chromium();
     if found.is_none() {
         harness::ci_requires(

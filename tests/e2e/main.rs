@@ -13,6 +13,7 @@ mod join;
 mod limits;
 mod link_sim;
 mod loadgen;
+mod netcode_feel;
 mod node_tests;
 mod rooms;
 mod soak;

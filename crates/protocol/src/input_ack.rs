@@ -33,7 +33,7 @@ pub struct InputAck {
 }
 
 /// Inputs before the acknowledged one whose repeats a snapshot reports.
-pub const EARLIER_INPUTS: usize = 8;
+pub const EARLIER_INPUTS: usize = 32;
 
 /// In [`InputAck::earlier`], an input the server dropped (never applied).
 pub const DROPPED: u16 = u16::MAX;

@@ -185,9 +185,16 @@ mod tests {
         for s in 11..=14 {
             p.on_tick(1, Some(input(s)));
         }
-        assert_eq!(p.ack().earlier(), &[0, 0, 0, 0, DROPPED, DROPPED, 1]);
+        assert_eq!(p.ack().earlier(), &[0, 0, 0, 0, DROPPED, DROPPED, 1, 0, 16]);
         p.on_tick(1, Some(input(15)));
-        assert_eq!(p.ack().earlier(), &[0, 0, 0, 0, 0, DROPPED, DROPPED, 1]);
+        assert_eq!(
+            p.ack().earlier(),
+            &[0, 0, 0, 0, 0, DROPPED, DROPPED, 1, 0, 16]
+        );
+        for s in 16..=60 {
+            p.on_tick(1, Some(input(s)));
+        }
+        assert_eq!(p.ack().earlier(), &[] as &[u16], "out of the window");
     }
 
     #[test]
