@@ -285,3 +285,104 @@ fn acknowledgements_say_exactly_what_was_applied_under_jitter_gaps_and_bursts() 
         "the neutral rule was exercised: {repeats_seen}"
     );
 }
+
+/// A room on an open field: a shooter, and a runner crossing its view at top speed. The shooter
+/// aims where it saw the runner `seen_ticks_ago` ticks before (leading it as it would move on its
+/// screen), says so with `view_tick`, and fires once. Returns whether the runner was hit.
+fn shot_at_a_runner(max_rewind_ticks: u32, seen_ticks_ago: u32) -> bool {
+    let map = tickwire_sim::Map::from_json(
+        r#"{"name": "field", "width": 3000, "height": 3000, "walls": [],
+            "spawns": [{"x": 300, "y": 300}, {"x": 1100, "y": 300}]}"#,
+    )
+    .expect("map");
+    let game = Box::new(tickwire_arena::ArenaGame::new(map, 60, 0, 9));
+    let mut room = Room::new(
+        game,
+        RoomConfig {
+            tick_rate: 60,
+            ticks_per_snapshot: 1,
+            capacity: 2,
+            view_radius: None,
+            max_rewind_ticks,
+        },
+        Arc::new(Metrics::default()),
+    );
+    let (s_in, r_in) = (Arc::new(InputBuffer::new()), Arc::new(InputBuffer::new()));
+    let shooter = room
+        .handle_join(ClientId(1), "shooter", s_in.clone())
+        .expect("join");
+    let runner = room
+        .handle_join(ClientId(2), "runner", r_in.clone())
+        .expect("join");
+    // The runner's position in every frame, by tick (ticks_per_snapshot 1: every tick).
+    let mut seen = std::collections::BTreeMap::new();
+    let mut seq = 0;
+    let tick = |room: &mut Room, shooter_input: Input, seq: &mut u32| {
+        *seq += 1;
+        s_in.push(Input {
+            seq: *seq,
+            ..shooter_input
+        });
+        r_in.push(Input {
+            seq: *seq,
+            move_y: 1.0,
+            ..Input::default()
+        });
+        let f = room.tick().expect("a frame every tick");
+        f.state
+            .entity(runner.entity)
+            .copied()
+            .map(|e| (f.tick().0, e))
+    };
+    for _ in 0..40 {
+        if let Some((t, e)) = tick(&mut room, Input::default(), &mut seq) {
+            seen.insert(t, e);
+        }
+    }
+    let now = *seen.keys().next_back().expect("frames");
+    let view_tick = now - seen_ticks_ago;
+    let at = |t: u32| {
+        let e = seen[&t];
+        glam::Vec2::new(e.x as f32 / 16.0, e.y as f32 / 16.0)
+    };
+    let view = at(view_tick);
+    let velocity = view - at(view_tick - 1);
+    let shooter_at = {
+        let f = room.tick().expect("frame");
+        let e = f.state.entity(shooter.entity).expect("shooter");
+        glam::Vec2::new(e.x as f32 / 16.0, e.y as f32 / 16.0)
+    };
+    // Where the shot meets the runner on the shooter's screen, where it moves on as seen.
+    let meet = (1..120)
+        .map(|k| view + velocity * k as f32)
+        .min_by(|a, b| {
+            let err = |p: &glam::Vec2| {
+                ((*p - shooter_at).length() / 10.0 - (*p - view).length() / velocity.length()).abs()
+            };
+            err(a).total_cmp(&err(b))
+        })
+        .expect("a meeting point");
+    let d = meet - shooter_at;
+    let fire = Input {
+        aim: d.y.atan2(d.x),
+        fire: true,
+        view_tick,
+        ..Input::default()
+    };
+    tick(&mut room, fire, &mut seq);
+    let mut hit = false;
+    for _ in 0..120 {
+        if let Some((_, e)) = tick(&mut room, Input::default(), &mut seq) {
+            hit |= e.hp < 100;
+        }
+    }
+    hit
+}
+
+#[test]
+fn a_shot_is_judged_against_what_its_shooter_saw_within_the_bound() {
+    // 150 ms at 60 Hz: the view of a 100 ms round trip and 50 ms of interpolation delay.
+    assert!(shot_at_a_runner(12, 9), "within the bound: a hit");
+    assert!(!shot_at_a_runner(0, 9), "lag compensation off: a miss");
+    assert!(!shot_at_a_runner(3, 9), "judged only 3 ticks back: a miss");
+}
