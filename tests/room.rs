@@ -348,6 +348,17 @@ fn shot_at_a_runner(max_rewind_ticks: u32, seen_ticks_ago: u32) -> bool {
     let view = at(view_tick);
     let velocity = view - at(view_tick - 1);
     let shooter_at = {
+        // Every tick has its input (a tick without one would stand in for the next).
+        seq += 1;
+        s_in.push(Input {
+            seq,
+            ..Input::default()
+        });
+        r_in.push(Input {
+            seq,
+            move_y: 1.0,
+            ..Input::default()
+        });
         let f = room.tick().expect("frame");
         let e = f.state.entity(shooter.entity).expect("shooter");
         glam::Vec2::new(e.x as f32 / 16.0, e.y as f32 / 16.0)

@@ -35,6 +35,8 @@ export class InputClock {
     this.sent = 0;
     /** Times the clock was so late that it dropped time. */
     this.resyncs = 0;
+    /** Times the timer fired so late that more than one input left at once (a busy page). */
+    this.bursts = 0;
     this.timer = /** @type {any} */ (null);
   }
 
@@ -87,6 +89,7 @@ export class InputClock {
       steps++;
       this.onTick();
     }
+    if (steps > 1) this.bursts++;
     if (this.next === null) return;
     if (now >= this.next) this.next = now + period;
     this.timer = this.timers.setTimeout(() => this.fire(), Math.max(0, this.next - now));

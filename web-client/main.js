@@ -382,6 +382,7 @@ function stats() {
     lastCorrectionUnits: p ? p.lastCorrection : 0,
     maxCorrectionUnits: p ? p.maxCorrection : 0,
     inputsSent: s ? s.inputClock.sent : 0,
+    inputBursts: s ? s.inputClock.bursts + s.inputClock.resyncs : 0,
     inputPace: s ? s.inputClock.pace : 0,
     jitterMs: s ? (s.clock.jitterTicks * 1000) / s.welcome.tick_rate : 0,
     delayMs: s ? (s.clock.delayTicks * 1000) / s.welcome.tick_rate : 0,
@@ -415,6 +416,8 @@ function stats() {
     if (!session) return;
     session.predictor.maxCorrection = 0;
     session.predictor.corrections = 0;
+    session.inputClock.bursts = 0;
+    session.inputClock.resyncs = 0;
     Object.assign(session.feel, { wentBack: 0, bigJumps: 0, respawns: 0, maxStepRatio: 0 });
   },
   /** The remote entities as last drawn (world units) and the render tick they were drawn at. */

@@ -221,12 +221,12 @@ const MAX_REPLAYED_REPEATS = 600;
 
 /**
  * Repeats of a missing input the server makes before it applies a neutral one instead
- * (protocol input_ack.rs `repeats_before_neutral`): a quarter of a second of ticks.
+ * (protocol input_ack.rs `repeats_before_neutral`): half a second of ticks.
  * @param {number} tickRate
  * @returns {number}
  */
 export function repeatsBeforeNeutral(tickRate) {
-  return Math.max(1, Math.floor(tickRate / 4));
+  return Math.max(1, Math.floor(tickRate / 2));
 }
 
 /**
@@ -315,7 +315,8 @@ export class Predictor {
    * and `earlier` says how often each of the inputs before `ack` was repeated (`DROPPED`: never
    * applied). Starting from the state the last snapshot left us (exact, when it agreed) and
    * running our inputs by these counts lands exactly on the server's state; then every later
-   * input is replayed on top of it. When the server's rule cannot be followed (a gap longer than
+   * input is replayed on top of it, but for the `repeats` right after `ack`, which the server's
+   * repeats stood in for (it drops them when they come late). When the server's rule cannot be followed (a gap longer than
    * the counts cover), the snapshot's quantized position is taken instead.
    * @param {number} ack last input seq the server applied fresh (0 = none)
    * @param {number} serverX fixed-point x from the snapshot
@@ -390,7 +391,10 @@ export class Predictor {
     for (let k = from; k < this.history.length; k++) {
       const h = this.history[k];
       prev = pos;
-      if (!this.frozen) {
+      // The server's repeats stood in for the inputs right after `ack`: their slots are gone,
+      // and the server drops them when they come (the server's InputBuffer::take_from).
+      const stoodIn = from === 1 && ((h.seq - ack) >>> 0) <= repeats;
+      if (!this.frozen && !stoodIn) {
         const next = movePlayer(pos, vel, h.input, this.dt, this.map);
         pos = next.pos;
         vel = next.vel;

@@ -200,22 +200,25 @@ test('repeats and drops acknowledged by the server are reproduced exactly: no co
   for (let r = 0; r < 3; r++) apply(inputs[7]);
   let r = snapshot(8, 3, []);
   assert.equal(p.lastErrorSteps, 0, 'the state after input 8 and 3 repeats is exact');
-  assert.equal(r.corrected, true, 'later inputs are replayed after the repeats');
-  // 9 and 10, a repeat of 10 that no snapshot showed, 11 dropped, 12: the counts say so.
-  apply(inputs[8]);
-  apply(inputs[9]);
-  apply(inputs[9]);
+  assert.equal(r.corrected, false, 'the repeats stood in for 9 to 11, as they would have moved');
+  // The three repeats stood in for 9, 10 and 11: the server drops them when they come late, and
+  // the prediction already left them out.
   apply(inputs[11]);
-  r = snapshot(12, 0, [DROPPED, 1]);
+  apply(inputs[12]);
+  r = snapshot(13, 0, [0, DROPPED, DROPPED, DROPPED, 3]);
+  assert.equal(p.lastErrorSteps, 0, 'stood-in inputs dropped, reproduced');
+  assert.equal(r.corrected, false, 'the prediction had left them out: nothing to correct');
+  // 14, a repeat of 14 that no snapshot showed (standing in for 15), then 16.
+  apply(inputs[13]);
+  apply(inputs[13]);
+  apply(inputs[15]);
+  r = snapshot(16, 0, [DROPPED, 1]);
   assert.equal(p.lastErrorSteps, 0, 'an unseen repeat and a drop, reproduced');
-  for (let s = 13; s <= 16; s++) apply(inputs[s - 1]);
-  r = snapshot(16, 0, []);
-  assert.equal(r.corrected, false, 'the replay already had them: nothing to correct');
-  assert.equal(p.lastErrorSteps, 0);
-  // 20 ticks without input: 15 repeats of 16 at 60 Hz, then neutral.
-  for (let k = 1; k <= 20; k++) apply(k <= 15 ? inputs[15] : { move_x: 0, move_y: 0 });
-  snapshot(16, 20, []);
-  assert.equal(p.lastErrorSteps, 0, 'past 15 repeats at 60 Hz the server applies a neutral input');
+  assert.equal(r.corrected, false, 'in a straight line a stand-in does what the input would have');
+  // 40 ticks without input: 30 repeats of 16 at 60 Hz, then neutral.
+  for (let k = 1; k <= 40; k++) apply(k <= 30 ? inputs[15] : { move_x: 0, move_y: 0 });
+  snapshot(16, 40, []);
+  assert.equal(p.lastErrorSteps, 0, 'past 30 repeats at 60 Hz the server applies a neutral input');
   // Snapshots every 8 inputs at most: the counts cover the gap.
   for (const ack of [24, 32, 40]) {
     for (let s = ack - 7; s <= ack; s++) apply(inputs[s - 1]);

@@ -1,8 +1,10 @@
 //! `InputAck`: what a snapshot tells its client about the client's inputs, exactly enough for
 //! the client's replay to reproduce the server.
 //!
-//! The server applies at most one input per player per tick, in sequence order. When none has
-//! arrived for a tick it applies the last one again (a *repeat*), and after
+//! The server applies at most one input per player per tick, in sequence order, each input in
+//! its own tick's slot. When the input for a tick has not arrived it applies the last one again
+//! (a *repeat*, standing in for the missing one, which is dropped if it arrives later: in steady
+//! motion the stand-in does what it would have done, and nothing needs correcting), and after
 //! [`repeats_before_neutral`] repeats in a row it applies a *neutral* input instead (no movement,
 //! no fire, the same aim), so that a client that went away stops. When too many have queued it
 //! drops the oldest; a dropped input is older than the next one acked, so the client has nothing
@@ -48,10 +50,10 @@ impl InputAck {
 /// Most the server asks a client to change its input period by, in percent either way.
 pub const MAX_PACE: i8 = 5;
 
-/// Repeats of a missing input before the server applies a neutral one instead: a quarter of a
-/// second of ticks (at least one).
+/// Repeats of a missing input before the server applies a neutral one instead: half a second
+/// of ticks (at least one), longer than a TCP stall on a good link.
 pub fn repeats_before_neutral(tick_rate: u16) -> u16 {
-    (tick_rate / 4).max(1)
+    (tick_rate / 2).max(1)
 }
 
 #[cfg(test)]
@@ -59,9 +61,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_quarter_second_of_ticks() {
-        assert_eq!(repeats_before_neutral(60), 15);
-        assert_eq!(repeats_before_neutral(30), 7);
+    fn half_a_second_of_ticks() {
+        assert_eq!(repeats_before_neutral(60), 30);
+        assert_eq!(repeats_before_neutral(30), 15);
         assert_eq!(repeats_before_neutral(1), 1);
     }
 }

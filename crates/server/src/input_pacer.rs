@@ -26,7 +26,11 @@ pub struct InputPacer {
     window_ticks: u32,
     window_min_depth: usize,
     window_repeats: u32,
+    late_streak: u32,
 }
+
+/// Ticks in a row with a late input dropped and none taken, after which a late input is taken.
+const LATE_STREAK: u32 = 3;
 
 /// What a tick applies for one player.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -51,11 +55,24 @@ impl InputPacer {
             window_ticks: 0,
             window_min_depth: usize::MAX,
             window_repeats: 0,
+            late_streak: 0,
         }
     }
 
-    /// One tick: `depth` inputs were queued before the room took `taken`.
-    pub fn on_tick(&mut self, depth: usize, taken: Option<Input>) -> Applied {
+    /// True once the client's inputs have come a slot late for several ticks in a row: the next
+    /// late one is taken, moving the client's timeline back a tick.
+    pub fn accept_late(&self) -> bool {
+        self.late_streak >= LATE_STREAK
+    }
+
+    /// One tick: `depth` inputs were queued when the room took `taken`, after dropping
+    /// `dropped` (late or surplus ones).
+    pub fn on_tick(&mut self, depth: usize, taken: Option<Input>, dropped: usize) -> Applied {
+        if taken.is_none() && dropped > 0 {
+            self.late_streak += 1;
+        } else if taken.is_some() {
+            self.late_streak = 0;
+        }
         self.window_min_depth = self.window_min_depth.min(depth);
         self.window_ticks += 1;
         let applied = match (taken, self.last) {
@@ -124,6 +141,16 @@ impl InputPacer {
         self.ack.earlier_len = len as u8;
     }
 
+    /// The sequence number whose slot the next tick is: the last fresh input's, plus one, plus
+    /// the repeats that stood in since (`None` before the first input).
+    pub fn expected(&self) -> Option<u32> {
+        self.last.map(|l| {
+            l.seq
+                .wrapping_add(1)
+                .wrapping_add(u32::from(self.ack.repeats))
+        })
+    }
+
     /// The acknowledgement for the next snapshot.
     pub fn ack(&self) -> InputAck {
         self.ack
@@ -161,38 +188,40 @@ mod tests {
     #[test]
     fn acks_fresh_inputs_repeats_and_neutral() {
         let mut p = InputPacer::new(60);
-        assert_eq!(p.on_tick(0, None), Applied::Nothing);
+        assert_eq!(p.on_tick(0, None, 0), Applied::Nothing);
         assert_eq!(p.ack(), InputAck::default());
-        assert_eq!(p.on_tick(1, Some(input(5))), Applied::Fresh(input(5)));
+        assert_eq!(p.on_tick(1, Some(input(5)), 0), Applied::Fresh(input(5)));
         assert_eq!((p.ack().seq, p.ack().repeats), (5, 0));
-        for n in 1..=15 {
-            assert_eq!(p.on_tick(0, None), Applied::Repeat);
+        assert_eq!(p.expected(), Some(6));
+        for n in 1..=30 {
+            assert_eq!(p.on_tick(0, None, 0), Applied::Repeat);
             assert_eq!(p.ack().repeats, n);
         }
-        let Applied::Neutral(n) = p.on_tick(0, None) else {
-            panic!("neutral after 15 repeats at 60 Hz")
+        assert_eq!(p.expected(), Some(36), "each repeat stands in for an input");
+        let Applied::Neutral(n) = p.on_tick(0, None, 0) else {
+            panic!("neutral after 30 repeats at 60 Hz")
         };
         assert_eq!((n.move_x, n.fire, n.seq), (0.0, false, 5));
-        assert_eq!(p.ack().repeats, 16);
-        p.on_tick(1, Some(input(6)));
+        assert_eq!(p.ack().repeats, 31);
+        p.on_tick(1, Some(input(6)), 0);
         assert_eq!((p.ack().seq, p.ack().repeats), (6, 0));
-        assert_eq!(p.ack().earlier(), &[16]);
-        p.on_tick(1, Some(input(7)));
-        p.on_tick(0, None);
-        p.on_tick(1, Some(input(10)));
-        // 9 and 8 dropped, 7 repeated once, 6 none, 5 sixteen times.
-        assert_eq!(p.ack().earlier(), &[DROPPED, DROPPED, 1, 0, 16]);
+        assert_eq!(p.ack().earlier(), &[31]);
+        p.on_tick(1, Some(input(7)), 0);
+        p.on_tick(0, None, 0);
+        p.on_tick(1, Some(input(10)), 0);
+        // 9 and 8 dropped, 7 repeated once, 6 none, 5 thirty-one times.
+        assert_eq!(p.ack().earlier(), &[DROPPED, DROPPED, 1, 0, 31]);
         for s in 11..=14 {
-            p.on_tick(1, Some(input(s)));
+            p.on_tick(1, Some(input(s)), 0);
         }
-        assert_eq!(p.ack().earlier(), &[0, 0, 0, 0, DROPPED, DROPPED, 1, 0, 16]);
-        p.on_tick(1, Some(input(15)));
+        assert_eq!(p.ack().earlier(), &[0, 0, 0, 0, DROPPED, DROPPED, 1, 0, 31]);
+        p.on_tick(1, Some(input(15)), 0);
         assert_eq!(
             p.ack().earlier(),
-            &[0, 0, 0, 0, 0, DROPPED, DROPPED, 1, 0, 16]
+            &[0, 0, 0, 0, 0, DROPPED, DROPPED, 1, 0, 31]
         );
         for s in 16..=60 {
-            p.on_tick(1, Some(input(s)));
+            p.on_tick(1, Some(input(s)), 0);
         }
         assert_eq!(p.ack().earlier(), &[] as &[u16], "out of the window");
     }
@@ -200,29 +229,29 @@ mod tests {
     #[test]
     fn asks_for_faster_when_dry_and_slower_when_deep() {
         let mut p = InputPacer::new(60);
-        p.on_tick(1, Some(input(1)));
+        p.on_tick(1, Some(input(1)), 0);
         let mut seq = 2;
         for t in 1..WINDOW_TICKS {
             if t % 10 == 0 {
-                p.on_tick(0, None);
+                p.on_tick(0, None, 0);
             } else {
-                p.on_tick(1, Some(input(seq)));
+                p.on_tick(1, Some(input(seq)), 0);
                 seq += 1;
             }
         }
         assert!(p.ack().pace < 0, "repeats: send faster");
         for _ in 0..WINDOW_TICKS {
-            p.on_tick(4, Some(input(seq)));
+            p.on_tick(4, Some(input(seq)), 0);
             seq += 1;
         }
         assert!(p.ack().pace > 0, "a deep buffer: send slower");
         for _ in 0..WINDOW_TICKS {
-            p.on_tick(1, Some(input(seq)));
+            p.on_tick(1, Some(input(seq)), 0);
             seq += 1;
         }
         assert_eq!(p.ack().pace, 0, "on target");
         for _ in 0..WINDOW_TICKS {
-            p.on_tick(0, None);
+            p.on_tick(0, None, 0);
         }
         assert_eq!(p.ack().pace, 0, "a silent client is not hurried");
     }

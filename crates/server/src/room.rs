@@ -164,9 +164,11 @@ impl Room {
         let mut rewound = (0, 0);
         let now = self.game.tick() as u32;
         for p in self.slots.iter_mut().flatten() {
-            let (input, skipped, depth) = p.inputs.take_with_depth();
+            let (input, skipped, depth) = p
+                .inputs
+                .take_from(p.pacer.expected(), p.pacer.accept_late());
             dropped += skipped as u64;
-            match p.pacer.on_tick(depth, input) {
+            match p.pacer.on_tick(depth, input, skipped) {
                 Applied::Fresh(mut input) => {
                     input.view_tick =
                         bounded_view(now, input.view_tick, self.config.max_rewind_ticks);
