@@ -96,7 +96,8 @@ async fn a_private_room_created_in_the_lobby_is_played_and_not_listed() {
     .await;
     // The page moves to the new room's link; the name form takes a name and the game starts.
     let url = wait_for(LIMIT, "the page goes to the new room", async || {
-        let href = page.eval("location.href").await;
+        // The page is navigating: it may not answer for a moment.
+        let href = page.try_eval("location.href").await.unwrap_or_default();
         let href = href.as_str().unwrap_or_default().to_owned();
         (href.contains("room=") && href.contains("key=") && page_ready(&mut page).await)
             .then_some(href.clone())
@@ -133,7 +134,7 @@ async fn a_private_room_created_in_the_lobby_is_played_and_not_listed() {
 
 /// True once the page's script has loaded (its `window.tickwire` exists).
 async fn page_ready(page: &mut Page) -> bool {
-    page.eval("typeof window.tickwire === 'object' && document.readyState === 'complete'")
+    page.try_eval("typeof window.tickwire === 'object' && document.readyState === 'complete'")
         .await
-        == Value::Bool(true)
+        == Some(Value::Bool(true))
 }

@@ -303,6 +303,15 @@ impl Cdp {
 
     /// Sends a command and returns its result; panics on a protocol error or after [`LIMIT`].
     pub async fn call(&mut self, method: &str, params: Value) -> Value {
+        let shown = params.to_string();
+        self.try_call(method, params)
+            .await
+            .unwrap_or_else(|err| panic!("{method} {shown}: {err}"))
+    }
+
+    /// Sends a command and returns its result, or the protocol error DevTools answered (such as
+    /// "Inspected target navigated or closed" during a navigation); panics after [`LIMIT`].
+    pub async fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         let id = self.next_id;
         self.next_id += 1;
         let request = json!({ "id": id, "method": method, "params": params });
@@ -332,9 +341,9 @@ impl Cdp {
                     .unwrap_or_else(|e| panic!("{method}: bad DevTools JSON: {e}"));
                 if msg["id"].as_u64() == Some(id) {
                     if let Some(err) = msg.get("error") {
-                        panic!("{method} {params}: {err}");
+                        return Err(err.clone());
                     }
-                    return msg["result"].clone();
+                    return Ok(msg["result"].clone());
                 }
                 if msg.get("method").is_some() {
                     if self.events.len() == MAX_EVENTS {
@@ -357,6 +366,23 @@ pub struct Page {
 
 impl Page {
     /// Evaluates a JavaScript expression and returns its value (by value, as JSON).
+    /// The value of `expression`, or `None` when the page could not answer (it is navigating).
+    pub async fn try_eval(&mut self, expression: &str) -> Option<Value> {
+        let r = self
+            .cdp
+            .try_call(
+                "Runtime.evaluate",
+                json!({ "expression": expression, "returnByValue": true }),
+            )
+            .await
+            .ok()?;
+        if r.get("exceptionDetails").is_some() {
+            return None;
+        }
+        Some(r["result"]["value"].clone())
+    }
+
+    /// The value of `expression`; panics when it throws.
     pub async fn eval(&mut self, expression: &str) -> Value {
         let r = self
             .cdp

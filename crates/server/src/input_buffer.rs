@@ -53,13 +53,49 @@ impl InputBuffer {
     /// Takes the input for this tick, skipping stale ones beyond the jitter allowance.
     /// Returns the input and how many were skipped.
     pub fn take(&self) -> (Option<Input>, usize) {
+        let (input, skipped, _) = self.take_with_depth();
+        (input, skipped)
+    }
+
+    /// As [`InputBuffer::take`], and also how many inputs were queued before it.
+    pub fn take_with_depth(&self) -> (Option<Input>, usize, usize) {
+        self.take_from(None, false)
+    }
+
+    /// The input for the slot `expected` (the next sequence number due). An input whose slot
+    /// has passed (a repeat stood in for it: it came late) is dropped, unless it is alone, late
+    /// by one slot, and `accept_late` is set (inputs have been late for several ticks in a row:
+    /// the player's inputs then run a tick later, rather than every one being dropped). Returns
+    /// the input, how many were dropped, and how many were queued.
+    pub fn take_from(
+        &self,
+        expected: Option<u32>,
+        accept_late: bool,
+    ) -> (Option<Input>, usize, usize) {
         let mut q = self.queue.lock();
         let mut skipped = 0;
+        if let Some(e) = expected {
+            let late = |i: &Input| tickwire_protocol::seq::is_newer(e, i.seq);
+            while q.len() > 1 && q.front().is_some_and(late) {
+                q.pop_front();
+                skipped += 1;
+            }
+            // Alone and late: dropped (its slot was filled), but for a client that has been a
+            // slot late for a while, whose timeline moves back one tick instead.
+            let oldest_kept = if accept_late { e.wrapping_sub(1) } else { e };
+            if q.front()
+                .is_some_and(|i| tickwire_protocol::seq::is_newer(oldest_kept, i.seq))
+            {
+                q.pop_front();
+                skipped += 1;
+            }
+        }
+        let depth = q.len();
         while q.len() > JITTER_KEEP + 1 {
             q.pop_front();
             skipped += 1;
         }
-        (q.pop_front(), skipped)
+        (q.pop_front(), skipped, depth)
     }
 
     /// Marks the player gone for good (it left, was kicked or idled out); the room frees its
@@ -137,6 +173,31 @@ mod tests {
         c.close();
         c.hang_up();
         assert!(c.is_closed() && !c.is_dropped());
+    }
+
+    #[test]
+    fn late_inputs_are_dropped_unless_late_for_a_while() {
+        let b = InputBuffer::new();
+        for s in 3..=6 {
+            b.push(input(s));
+        }
+        // Slots 3 and 4 were filled by repeats: 3 and 4 go, 5 is taken.
+        assert_eq!(b.take_from(Some(5), false), (Some(input(5)), 2, 2));
+        let b = InputBuffer::new();
+        b.push(input(7));
+        assert_eq!(b.take_from(Some(8), false), (None, 1, 0), "late: dropped");
+        b.push(input(8));
+        assert_eq!(
+            b.take_from(Some(9), true).0,
+            Some(input(8)),
+            "late for a while: a slot late and alone is taken"
+        );
+        b.push(input(2));
+        assert_eq!(
+            b.take_from(Some(8), true),
+            (None, 1, 0),
+            "far behind: dropped"
+        );
     }
 
     #[test]
