@@ -278,10 +278,7 @@ fn may_enter(shared: &Shared, id: u32, key: Option<&str>) -> bool {
     shared
         .lobby
         .running_room(id)
-        .is_some_and(|room| match &room.meta.private_key {
-            None => true,
-            Some(k) => key == Some(k.as_str()),
-        })
+        .is_some_and(|room| room.opens_with(key))
 }
 
 /// Whether a spectator would find room `room` at its most spectators (checked again, exactly,

@@ -119,6 +119,14 @@ impl RoomHandle {
     pub fn is_private(&self) -> bool {
         self.meta.private_key.is_some()
     }
+
+    /// True when `key` lets a player in: any key for a public room, its own for a private one.
+    pub fn opens_with(&self, key: Option<&str>) -> bool {
+        match &self.meta.private_key {
+            None => true,
+            Some(k) => key == Some(k.as_str()),
+        }
+    }
 }
 
 /// Starts `room` on the runtime and returns its handle. The room stops by itself once it has had

@@ -92,7 +92,7 @@ pub(crate) async fn route(
                 Some(room) if !room.is_private() || admin => {
                     json(StatusCode::OK, &RoomView::of(&room, admin))
                 }
-                Some(room) if key.is_some() && room.meta.private_key.as_deref() == key => {
+                Some(room) if room.opens_with(key) => {
                     json(StatusCode::OK, &RoomView::of(&room, true))
                 }
                 _ => json_error(StatusCode::NOT_FOUND, &format!("no such room: {id}")),
