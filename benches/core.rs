@@ -89,6 +89,7 @@ fn step(c: &mut Criterion) {
                         move_y: ((i / 3) % 3) as i8 - 1,
                         aim: i as f32,
                         fire: i % 2 == 0,
+                        rewind: 0,
                     },
                 )
             })
@@ -124,6 +125,7 @@ fn random_walk(c: &mut Criterion) {
                         move_y: -2.0,
                         aim: 0.0,
                         fire: false,
+                        view_tick: 0,
                     },
                 )
             })

@@ -26,6 +26,7 @@ fn room(game: Box<dyn Game>, capacity: usize) -> Room {
             capacity,
             view_radius: None,
             hold_ticks: 0,
+            max_rewind_ticks: 0,
         },
         Arc::new(Metrics::default()),
     )
@@ -80,8 +81,8 @@ fn inputs_are_applied_and_acknowledged_per_player() {
         }
     }
     let f = last.expect("a frame");
-    assert_eq!(f.acks[a.slot], 30);
-    assert_eq!(f.acks[b.slot], 0);
+    assert_eq!(f.acks[a.slot].seq, 30);
+    assert_eq!(f.acks[b.slot].seq, 0);
     assert!(f.state.entity(a.entity).expect("a").x > ax0 + 16 * 40);
     assert_eq!(f.state.entity(b.entity).expect("b").x, bx0);
     assert!(f.state.is_sorted());
@@ -216,4 +217,247 @@ fn a_match_ends_on_time_with_every_line_and_the_next_starts_from_zero() {
     room.announce_match_end(vec![8, 1]);
     let frame = next_frame(&mut room);
     assert_eq!(frame.match_end.1, [8, 1]);
+}
+
+/// The client's side of exact reconciliation: the inputs it sent, and the server's state at the
+/// last snapshot, which each new snapshot's acknowledgement carries forward exactly.
+struct Replica {
+    map: tickwire_sim::Map,
+    inputs: std::collections::BTreeMap<u32, tickwire_sim::PlayerInput>,
+    /// (seq, repeats applied, pos, vel) at the last snapshot.
+    verified: Option<(u32, u16, glam::Vec2, glam::Vec2)>,
+}
+
+impl Replica {
+    fn sim_input(input: &Input) -> tickwire_sim::PlayerInput {
+        tickwire_sim::PlayerInput {
+            move_x: input.move_x as i8,
+            move_y: input.move_y as i8,
+            ..Default::default()
+        }
+    }
+
+    fn run(&self, seq: u32, from: u16, to: u16, pos: &mut glam::Vec2, vel: &mut glam::Vec2) {
+        let neutral = tickwire_sim::PlayerInput::default();
+        for k in from..=to {
+            let i = if k == 0 || k <= tickwire_protocol::repeats_before_neutral(60) {
+                &self.inputs[&seq]
+            } else {
+                &neutral
+            };
+            (*pos, *vel) = tickwire_sim::move_player(*pos, *vel, i, 1.0 / 60.0, &self.map);
+        }
+    }
+
+    /// The quantized position the server should hold, carried from the last snapshot's state
+    /// by the acknowledgement `ack`.
+    fn advance(&mut self, ack: tickwire_protocol::InputAck) -> (i32, i32) {
+        let (mut seq, mut done, mut pos, mut vel) = self.verified.expect("a state to start from");
+        assert!(ack.seq.wrapping_sub(seq) <= tickwire_protocol::EARLIER_INPUTS as u32);
+        let count = |s: u32| {
+            if s == ack.seq {
+                ack.repeats
+            } else {
+                ack.earlier()
+                    .get((ack.seq - s - 1) as usize)
+                    .copied()
+                    .unwrap_or(0)
+            }
+        };
+        loop {
+            // Repeats of `seq` not yet run.
+            let n = count(seq);
+            if n != tickwire_protocol::DROPPED && n > done {
+                self.run(seq, done + 1, n, &mut pos, &mut vel);
+            }
+            if seq == ack.seq {
+                break;
+            }
+            seq += 1;
+            done = 0;
+            if count(seq) != tickwire_protocol::DROPPED {
+                self.run(seq, 0, 0, &mut pos, &mut vel);
+            }
+        }
+        self.verified = Some((ack.seq, ack.repeats, pos, vel));
+        (
+            tickwire_protocol::quant::pos_to_fixed(pos.x),
+            tickwire_protocol::quant::pos_to_fixed(pos.y),
+        )
+    }
+}
+
+#[test]
+fn acknowledgements_say_exactly_what_was_applied_under_jitter_gaps_and_bursts() {
+    let mut room = room(arena(), 4);
+    let a_in = Arc::new(InputBuffer::new());
+    let a = room
+        .handle_join(ClientId(1), "a", a_in.clone())
+        .expect("join");
+    let first = next_frame(&mut room);
+    let spawn = first.state.entity(a.entity).expect("a");
+    let start = glam::Vec2::new(spawn.x as f32 / 16.0, spawn.y as f32 / 16.0);
+    let mut replica = Replica {
+        map: tickwire_sim::Map::default_arena(),
+        inputs: [(0, Default::default())].into(),
+        // Before its first input, the player stands at its spawn point.
+        verified: Some((0, 0, start, glam::Vec2::ZERO)),
+    };
+    let mut seq = 0;
+    // Inputs per tick: steady, gaps (repeats), a long gap (neutral), bursts (drops).
+    let pattern = [
+        1, 1, 0, 2, 1, 0, 0, 3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        9, 1, 1, 2, 0, 1,
+    ];
+    let mut checked = 0;
+    let mut repeats_seen = 0;
+    for round in 0..6 {
+        for &n in &pattern {
+            for _ in 0..n {
+                seq += 1;
+                let turn = (seq / 25 + round) % 4;
+                let input = Input {
+                    seq,
+                    move_x: [1.0, 0.0, -1.0, 0.0][turn as usize],
+                    move_y: [0.0, 1.0, 0.0, -1.0][turn as usize],
+                    ..Input::default()
+                };
+                replica.inputs.insert(seq, Replica::sim_input(&input));
+                a_in.push(input);
+            }
+            if let Some(f) = room.tick() {
+                let ack = f.acks[a.slot];
+                let e = f.state.entity(a.entity).expect("a");
+                if ack.seq > 0 {
+                    assert_eq!(
+                        replica.advance(ack),
+                        (e.x, e.y),
+                        "after input {} and {} repeats",
+                        ack.seq,
+                        ack.repeats
+                    );
+                    checked += 1;
+                    repeats_seen = repeats_seen.max(ack.repeats);
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
+    assert!(
+        repeats_seen > 15,
+        "the neutral rule was exercised: {repeats_seen}"
+    );
+}
+
+/// A room on an open field: a shooter, and a runner crossing its view at top speed. The shooter
+/// aims where it saw the runner `seen_ticks_ago` ticks before (leading it as it would move on its
+/// screen), says so with `view_tick`, and fires once. Returns whether the runner was hit.
+fn shot_at_a_runner(max_rewind_ticks: u32, seen_ticks_ago: u32) -> bool {
+    let map = tickwire_sim::Map::from_json(
+        r#"{"name": "field", "width": 3000, "height": 3000, "walls": [],
+            "spawns": [{"x": 300, "y": 300}, {"x": 1100, "y": 300}]}"#,
+    )
+    .expect("map");
+    let game = Box::new(tickwire_arena::ArenaGame::new(map, 60, 0, 9));
+    let mut room = Room::new(
+        game,
+        RoomConfig {
+            tick_rate: 60,
+            ticks_per_snapshot: 1,
+            capacity: 2,
+            view_radius: None,
+            max_rewind_ticks,
+            hold_ticks: 0,
+        },
+        Arc::new(Metrics::default()),
+    );
+    let (s_in, r_in) = (Arc::new(InputBuffer::new()), Arc::new(InputBuffer::new()));
+    let shooter = room
+        .handle_join(ClientId(1), "shooter", s_in.clone())
+        .expect("join");
+    let runner = room
+        .handle_join(ClientId(2), "runner", r_in.clone())
+        .expect("join");
+    // The runner's position in every frame, by tick (ticks_per_snapshot 1: every tick).
+    let mut seen = std::collections::BTreeMap::new();
+    let mut seq = 0;
+    let tick = |room: &mut Room, shooter_input: Input, seq: &mut u32| {
+        *seq += 1;
+        s_in.push(Input {
+            seq: *seq,
+            ..shooter_input
+        });
+        r_in.push(Input {
+            seq: *seq,
+            move_y: 1.0,
+            ..Input::default()
+        });
+        let f = room.tick().expect("a frame every tick");
+        f.state
+            .entity(runner.entity)
+            .copied()
+            .map(|e| (f.tick().0, e))
+    };
+    for _ in 0..40 {
+        if let Some((t, e)) = tick(&mut room, Input::default(), &mut seq) {
+            seen.insert(t, e);
+        }
+    }
+    let now = *seen.keys().next_back().expect("frames");
+    let view_tick = now - seen_ticks_ago;
+    let at = |t: u32| {
+        let e = seen[&t];
+        glam::Vec2::new(e.x as f32 / 16.0, e.y as f32 / 16.0)
+    };
+    let view = at(view_tick);
+    let velocity = view - at(view_tick - 1);
+    let shooter_at = {
+        // Every tick has its input (a tick without one would stand in for the next).
+        seq += 1;
+        s_in.push(Input {
+            seq,
+            ..Input::default()
+        });
+        r_in.push(Input {
+            seq,
+            move_y: 1.0,
+            ..Input::default()
+        });
+        let f = room.tick().expect("frame");
+        let e = f.state.entity(shooter.entity).expect("shooter");
+        glam::Vec2::new(e.x as f32 / 16.0, e.y as f32 / 16.0)
+    };
+    // Where the shot meets the runner on the shooter's screen, where it moves on as seen.
+    let meet = (1..120)
+        .map(|k| view + velocity * k as f32)
+        .min_by(|a, b| {
+            let err = |p: &glam::Vec2| {
+                ((*p - shooter_at).length() / 10.0 - (*p - view).length() / velocity.length()).abs()
+            };
+            err(a).total_cmp(&err(b))
+        })
+        .expect("a meeting point");
+    let d = meet - shooter_at;
+    let fire = Input {
+        aim: d.y.atan2(d.x),
+        fire: true,
+        view_tick,
+        ..Input::default()
+    };
+    tick(&mut room, fire, &mut seq);
+    let mut hit = false;
+    for _ in 0..120 {
+        if let Some((_, e)) = tick(&mut room, Input::default(), &mut seq) {
+            hit |= e.hp < 100;
+        }
+    }
+    hit
+}
+
+#[test]
+fn a_shot_is_judged_against_what_its_shooter_saw_within_the_bound() {
+    // 150 ms at 60 Hz: the view of a 100 ms round trip and 50 ms of interpolation delay.
+    assert!(shot_at_a_runner(12, 9), "within the bound: a hit");
+    assert!(!shot_at_a_runner(0, 9), "lag compensation off: a miss");
+    assert!(!shot_at_a_runner(3, 9), "judged only 3 ticks back: a miss");
 }

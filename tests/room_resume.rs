@@ -22,6 +22,7 @@ fn room(capacity: usize, hold_ticks: u64) -> (Room, Arc<Metrics>) {
         capacity,
         view_radius: None,
         hold_ticks,
+        max_rewind_ticks: 0,
     };
     (
         Room::new(Box::new(settings.new_game(3)), config, metrics.clone()),

@@ -154,13 +154,14 @@ fn cases() -> Vec<Case> {
         ),
         client(
             "client_input",
-            "One input: seq varint, three f32 little endian, fire as one byte.",
+            "One input: seq varint, three f32 little endian, fire as one byte, view_tick varint.",
             ClientMsg::Input(Input {
                 seq: 300,
                 move_x: 1.0,
                 move_y: -1.0,
                 aim: -2.5,
                 fire: true,
+                view_tick: 0,
             }),
         ),
         client(
@@ -230,9 +231,12 @@ fn cases() -> Vec<Case> {
         ),
         server(
             "server_snapshot",
-            "A snapshot message: ack, then the delta body of delta_changes as bytes.",
+            "A snapshot message: ack, repeats (varints), pace (one signed byte), earlier repeats (a list of u16 varints; 65535 = dropped), then the delta body of delta_changes as bytes.",
             ServerMsg::Snapshot(SnapshotMsg {
                 ack: 1234,
+                repeats: 2,
+                pace: -3,
+                earlier: vec![0, 1, tickwire_protocol::DROPPED],
                 body: DeltaBody(snapshot_body),
             }),
         ),

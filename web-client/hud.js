@@ -1,5 +1,5 @@
-// The HUD: a compact line of network and frame figures, and a toggleable net graph of bytes per
-// snapshot over the last seconds.
+// The HUD: a compact line of network and frame figures, and a toggleable net graph (key N) of bytes
+// per snapshot over the last seconds, with the netcode's figures written over it.
 
 /**
  * @typedef {{pingMs: number, serverTick: number, snapshotsPerSec: number, kbpsIn: number,
@@ -43,8 +43,9 @@ export class Hud {
    * @param {{t: number, bytes: number}[]} points
    * @param {number} nowMs
    * @param {number} windowMs
+   * @param {string[]} [details] lines of figures drawn under the title
    */
-  drawGraph(points, nowMs, windowMs) {
+  drawGraph(points, nowMs, windowMs, details = []) {
     if (!this.graphVisible) return;
     const c = this.graph;
     const ctx = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d'));
@@ -65,5 +66,6 @@ export class Hud {
     ctx.font = '11px ui-monospace, monospace';
     ctx.textBaseline = 'top';
     ctx.fillText(`bytes/snapshot  max ${max}  avg ${avg.toFixed(0)}  (${windowMs / 1000} s)`, 6, 3);
+    details.forEach((line, i) => ctx.fillText(line, 6, 16 + i * 12));
   }
 }

@@ -1,16 +1,23 @@
 // Interpolation buffer for remote entities: keeps the last snapshots by (unwrapped) tick and
 // samples the world at a render tick between two of them. Positions come out in world units,
-// angles in radians; nothing is extrapolated past the newest snapshot.
+// angles in radians; past the newest snapshot motion is extrapolated briefly, then held.
 
-/** Entities that move further than this between two snapshots (world units) are not blended. */
-export const TELEPORT_DISTANCE = 64;
+/** Top speeds of the arena's kinds, world units a second (sim rules.rs MAX_SPEED, PROJECTILE_SPEED). */
+export const TOP_SPEED = /** @type {Record<string, number>} */ ({ Player: 220, Bot: 220, Projectile: 600 });
+/** Movement up to this many times the top speed (plus the margin) is blended; more is a teleport. */
+const TELEPORT_SLACK = 1.5;
+/** World units of slack for quantization and rounding. */
+const TELEPORT_MARGIN = 2;
+/** Motion is extrapolated past the newest snapshot for at most this long, then held. */
+export const MAX_EXTRAPOLATE_MS = 100;
 const POS_SCALE = 16;
 const TAU = Math.PI * 2;
 
 /**
  * @typedef {import('./delta.js').EntityState} EntityState
- * @typedef {{id: number, kind: string, x: number, y: number, angle: number, hp: number}} RenderEntity
- *   x, y in world units; angle in radians in (-pi, pi].
+ * @typedef {{id: number, kind: string, x: number, y: number, angle: number, hp: number, jump?: boolean, respawn?: boolean}} RenderEntity
+ *   x, y in world units; angle in radians in (-pi, pi]; `jump`: not blended (a teleport, a
+ *   death or a respawn), `respawn`: the server's respawn.
  * @typedef {{tick: number, byId: Map<number, EntityState>, entities: EntityState[]}} Frame
  */
 
@@ -38,11 +45,21 @@ export function stepsToRadians(steps) {
 }
 
 export class InterpBuffer {
-  /** @param {number} [capacity] snapshots kept */
-  constructor(capacity = 64) {
+  /**
+   * @param {number} [capacity] snapshots kept
+   * @param {number} [tickRate] server ticks per second
+   */
+  constructor(capacity = 64, tickRate = 60) {
     this.capacity = capacity;
+    this.tickRate = tickRate;
+    /** Furthest past the newest snapshot that motion is extrapolated, in ticks; then it holds. */
+    this.maxExtrapolateTicks = (MAX_EXTRAPOLATE_MS / 1000) * tickRate;
     /** @type {Frame[]} oldest first */
     this.frames = [];
+    /** How far the last sample was past the newest snapshot, in ticks (0: interpolating). */
+    this.extrapolatedTicks = 0;
+    /** Samples that had to hold past the extrapolation bound. */
+    this.holds = 0;
   }
 
   /** Forgets every snapshot (reconnect). */
@@ -68,7 +85,17 @@ export class InterpBuffer {
   }
 
   /**
-   * The world at `renderTick`, blended between the snapshots either side of it.
+   * Ticks of snapshots held ahead of `renderTick` (the buffer's depth; negative: extrapolating).
+   * @param {number} renderTick
+   */
+  depthTicks(renderTick) {
+    const newest = this.newestTick();
+    return newest === null ? 0 : newest - renderTick;
+  }
+
+  /**
+   * The world at `renderTick`, blended between the snapshots either side of it; past the newest,
+   * motion goes on for at most `MAX_EXTRAPOLATE_MS`, then holds.
    * @param {number} renderTick unwrapped, fractional
    * @param {number} [skipId] an entity to leave out (the predicted own player)
    * @returns {RenderEntity[]}
@@ -78,8 +105,15 @@ export class InterpBuffer {
     if (n === 0) return [];
     let a = this.frames[0];
     let b = a;
+    let t = 1;
+    this.extrapolatedTicks = 0;
     if (renderTick >= this.frames[n - 1].tick) {
-      a = b = this.frames[n - 1];
+      b = this.frames[n - 1];
+      a = n > 1 ? this.frames[n - 2] : b;
+      const ahead = renderTick - b.tick;
+      if (ahead > this.maxExtrapolateTicks) this.holds++;
+      this.extrapolatedTicks = Math.min(ahead, this.maxExtrapolateTicks);
+      t = b.tick > a.tick ? 1 + this.extrapolatedTicks / (b.tick - a.tick) : 1;
     } else if (renderTick > a.tick) {
       for (let i = n - 1; i > 0; i--) {
         if (this.frames[i - 1].tick <= renderTick) {
@@ -88,44 +122,66 @@ export class InterpBuffer {
           break;
         }
       }
+      t = b.tick > a.tick ? Math.min(1, Math.max(0, (renderTick - a.tick) / (b.tick - a.tick))) : 1;
     }
-    const t = b.tick > a.tick ? Math.min(1, Math.max(0, (renderTick - a.tick) / (b.tick - a.tick))) : 1;
+    const limitTicks = (b.tick - a.tick) / this.tickRate;
     /** @type {RenderEntity[]} */
     const out = [];
     for (const e of b.entities) {
       if (e.id === skipId) continue;
       const p = a.byId.get(e.id);
-      out.push(blend(p, e, t));
+      out.push(blend(p, e, t, limitTicks));
     }
     return out;
   }
 }
 
 /**
+ * Whether an entity's two states are too far apart to have been reached by moving: further than
+ * its kind's top speed allows in `seconds` (with slack), or a kind that changed.
+ * @param {EntityState} a
+ * @param {EntityState} b
+ * @param {number} seconds between the two snapshots
+ */
+export function isTeleport(a, b, seconds) {
+  const speed = TOP_SPEED[b.kind] ?? TOP_SPEED.Player;
+  const limit = (speed * TELEPORT_SLACK * seconds + TELEPORT_MARGIN) * POS_SCALE;
+  return a.kind !== b.kind || Math.hypot(b.x - a.x, b.y - a.y) > limit;
+}
+
+/**
  * @param {EntityState | undefined} a the older state, if the entity existed
  * @param {EntityState} b the newer state
- * @param {number} t 0..1
+ * @param {number} t 0..1 between them; above 1 extrapolates
+ * @param {number} seconds between the two snapshots
  * @returns {RenderEntity}
  */
-function blend(a, b, t) {
-  const far =
-    !a ||
-    a.kind !== b.kind ||
-    a.hp === 0 ||
-    b.hp === 0 ||
-    Math.abs(b.x - a.x) > TELEPORT_DISTANCE * POS_SCALE ||
-    Math.abs(b.y - a.y) > TELEPORT_DISTANCE * POS_SCALE;
+function blend(a, b, t, seconds) {
+  // The server marks deaths and respawns: a dead entity has 0 hp until it respawns.
+  const respawn = !!a && a.hp === 0 && b.hp > 0;
+  const far = !a || a.hp === 0 || b.hp === 0 || isTeleport(a, b, seconds);
   if (far) {
     // Born, died, respawned or teleported: show one state, switching halfway.
     const s = a && t < 0.5 ? a : b;
-    return { id: b.id, kind: b.kind, x: s.x / POS_SCALE, y: s.y / POS_SCALE, angle: stepsToRadians(s.angle), hp: s.hp };
+    return {
+      id: b.id,
+      kind: b.kind,
+      x: s.x / POS_SCALE,
+      y: s.y / POS_SCALE,
+      angle: stepsToRadians(s.angle),
+      hp: s.hp,
+      jump: !!a,
+      respawn: respawn && s === b,
+    };
   }
   return {
     id: b.id,
     kind: b.kind,
     x: (a.x + (b.x - a.x) * t) / POS_SCALE,
     y: (a.y + (b.y - a.y) * t) / POS_SCALE,
-    angle: stepsToRadians(lerpAngleSteps(a.angle, b.angle, t)),
+    angle: stepsToRadians(lerpAngleSteps(a.angle, b.angle, Math.min(t, 1))),
     hp: t < 0.5 ? a.hp : b.hp,
+    jump: false,
+    respawn: false,
   };
 }

@@ -5,7 +5,7 @@ import { applyBody } from './delta.js';
 import { cleanName } from './messages.js';
 import { Connection, gameSocketUrl, rttFromNonce } from './net.js';
 import { Predictor, POS_SCALE, tickDt } from './predict.js';
-import { InterpBuffer } from './interp.js';
+import { InterpBuffer, TOP_SPEED } from './interp.js';
 import { ServerClock } from './clock.js';
 import { Renderer } from './render.js';
 import { Hud } from './hud.js';
@@ -17,6 +17,9 @@ import { Lobby } from './lobby.js';
 import { LeaderboardPanel } from './leaderboard.js';
 import { ResultsScreen } from './results.js';
 import { attachInput } from './input.js';
+import { InputClock } from './input_clock.js';
+import { ShotPredictor } from './shots.js';
+import { SmoothView } from './smooth.js';
 import { ByteHistory, RateMeter } from './stats.js';
 
 /** @typedef {import('./messages.js').ServerMsg} ServerMsg */
@@ -39,7 +42,6 @@ const input = attachInput(window, canvas, {
 });
 
 const GRAPH_WINDOW_MS = 5000;
-const MAX_STEPS_PER_FRAME = 5;
 
 /** Everything that lives as long as the page. */
 const meters = {
@@ -47,14 +49,16 @@ const meters = {
   bytesIn: new RateMeter(1000),
   frames: new RateMeter(1000),
   graph: new ByteHistory(GRAPH_WINDOW_MS),
+  corrections: new RateMeter(1000),
 };
 
 /**
  * Everything that lives as long as one session (one Welcome); replaced on reconnect, since the
  * next connection starts from no baseline and a new input sequence.
  * @typedef {{welcome: WelcomeMsg, world: WorldState | null, previous: WorldState | null,
- *   lastAck: number, clock: ServerClock,
- *   interp: InterpBuffer, predictor: Predictor, ownDead: boolean, acc: number, aim: number,
+ *   lastAck: number, clock: ServerClock, inputClock: InputClock, shownTick: number, feel: Feel,
+ *   shots: ShotPredictor, smooth: SmoothView,
+ *   interp: InterpBuffer, predictor: Predictor, ownDead: boolean, aim: number,
  *   camera: SpectatorCamera | null}} Session
  */
 /** @type {Session | null} */
@@ -76,14 +80,98 @@ function newSession(welcome, now) {
     previous: null,
     lastAck: 0,
     clock,
-    interp: new InterpBuffer(Math.max(32, welcome.snapshot_rate * 2)),
+    interp: new InterpBuffer(Math.max(32, welcome.snapshot_rate * 2), welcome.tick_rate),
+    feel: newFeel(),
+    shots: new ShotPredictor(welcome.tick_rate, welcome.map),
+    smooth: new SmoothView(),
     predictor: new Predictor(welcome.map, tickDt(welcome.tick_rate)),
+    inputClock: new InputClock(welcome.tick_rate, () => sendInput(), timers),
+    // The server tick of the remote world last drawn: sent with inputs for lag compensation.
+    shownTick: 0,
     ownDead: false,
-    acc: 0,
     aim: 0,
     // A spectator has no entity: a camera of its own instead.
     camera: welcome.spectator ? new SpectatorCamera(welcome.map.width / 2, welcome.map.height / 2) : null,
   };
+}
+
+/**
+ * What the remote entities looked like frame to frame, for the net graph and the tests.
+ * @typedef {{renderTick: number, wentBack: number, bigJumps: number, respawns: number,
+ *   maxStepRatio: number, last: Map<number, {x: number, y: number, kind: string}>, lastAt: number}} Feel
+ * @returns {Feel}
+ */
+function newFeel() {
+  return { renderTick: 0, wentBack: 0, bigJumps: 0, respawns: 0, maxStepRatio: 0, last: new Map(), lastAt: 0 };
+}
+
+/**
+ * Checks a frame's remote entities against the last frame: the render tick must not go back, and
+ * no entity may move further than twice its top speed allows in the frame's time, but for the
+ * jumps the server marks (respawns) or that are teleports.
+ * @param {Feel} feel
+ * @param {number} renderTick
+ * @param {import('./interp.js').RenderEntity[]} entities
+ * @param {number} now
+ */
+function watchFeel(feel, renderTick, entities, now) {
+  if (renderTick < feel.renderTick) feel.wentBack++;
+  feel.renderTick = renderTick;
+  const dt = (now - feel.lastAt) / 1000;
+  /** @type {Map<number, {x: number, y: number, kind: string}>} */
+  const next = new Map();
+  for (const e of entities) {
+    next.set(e.id, { x: e.x, y: e.y, kind: e.kind });
+    const p = feel.last.get(e.id);
+    if (!p || dt <= 0 || dt > 0.25) continue;
+    if (e.respawn) feel.respawns++;
+    if (e.jump) continue;
+    const step = Math.hypot(e.x - p.x, e.y - p.y);
+    const ratio = step / ((TOP_SPEED[e.kind] ?? TOP_SPEED.Player) * dt);
+    if (ratio > feel.maxStepRatio) feel.maxStepRatio = ratio;
+    if (ratio > 2) feel.bigJumps++;
+  }
+  feel.last = next;
+  feel.lastAt = now;
+}
+
+/** The page's clock and timers, late-bound so that tests can replace them. */
+const timers = {
+  now: () => performance.now(),
+  setTimeout: (/** @type {() => void} */ cb, /** @type {number} */ ms) => setTimeout(cb, ms),
+  clearTimeout: (/** @type {any} */ id) => clearTimeout(id),
+};
+
+/** True while the page is hidden (another tab, minimised). */
+function pageHidden() {
+  return typeof document !== 'undefined' && document.visibilityState === 'hidden';
+}
+
+/**
+ * One input, on the input clock's tick: sampled, predicted and sent with its sequence number.
+ * @param {{move_x: number, move_y: number, fire: boolean} | null} [forced] instead of the keys
+ */
+function sendInput(forced = null) {
+  const s = session;
+  if (!s || !s.predictor.ready) return;
+  const sampled = forced ?? input.sample();
+  const move = { move_x: sampled.move_x, move_y: sampled.move_y, aim: Math.fround(s.aim), fire: sampled.fire };
+  const seq = s.predictor.step(move);
+  s.shots.onInput(move, { x: s.predictor.pos[0], y: s.predictor.pos[1] }, !s.ownDead, timers.now());
+  conn?.send({ type: 'Input', seq, ...move, view_tick: s.shownTick >>> 0 });
+}
+
+/** A hidden page sends one neutral input and stops; back in view, it starts again in step. */
+function onVisibilityChange() {
+  const s = session;
+  // A spectator sends no inputs.
+  if (!s || s.camera) return;
+  if (pageHidden()) {
+    sendInput({ move_x: 0, move_y: 0, fire: false });
+    s.inputClock.stop();
+  } else if (!s.inputClock.running()) {
+    s.inputClock.start();
+  }
 }
 
 /** @param {ServerMsg} msg @param {number} bytes */
@@ -92,16 +180,19 @@ function onMessage(msg, bytes) {
   meters.bytesIn.add(now, bytes);
   switch (msg.type) {
     case 'Welcome':
+      session?.inputClock.stop();
       // A resumed seat keeps its spectator camera's place across a reconnect.
       session = newSession(msg, now);
       document.body.classList.toggle('spectating', msg.spectator);
+      // A spectator sends no inputs.
+      if (!pageHidden() && !msg.spectator) session.inputClock.start();
       notice.clear();
       showStatus('');
       // Every session asks for the leaderboard: the server sends it now and on every change.
       conn?.send({ type: 'Subscribe', leaderboard: true });
       break;
     case 'Snapshot':
-      if (session) onSnapshot(session, msg.ack, msg.body, bytes, now);
+      if (session) onSnapshot(session, msg, bytes, now);
       break;
     case 'Pong': {
       pingMs = rttFromNonce(msg.nonce, now);
@@ -136,12 +227,13 @@ function onMessage(msg, bytes) {
 
 /**
  * @param {Session} s
- * @param {number} ack
- * @param {Uint8Array} body
+ * @param {import('./messages.js').SnapshotMsg} msg
  * @param {number} bytes
  * @param {number} now
  */
-function onSnapshot(s, ack, body, bytes, now) {
+function onSnapshot(s, msg, bytes, now) {
+  const { ack, body, repeats } = msg;
+  s.inputClock.setPace(msg.pace);
   let world;
   try {
     world = applyBody(body, s.world, s.previous);
@@ -158,6 +250,7 @@ function onSnapshot(s, ack, body, bytes, now) {
   meters.graph.add(now, bytes);
   const t = s.clock.onSnapshot(world.tick, now);
   s.interp.push(t, world.entities);
+  s.shots.onWorld(world.entities, now);
 
   const own = world.entities.find((e) => e.id === s.welcome.entity_id);
   if (!own) return;
@@ -174,11 +267,12 @@ function onSnapshot(s, ack, body, bytes, now) {
     p.reset(pos);
     s.ownDead = false;
   } else {
-    p.reconcile(ack, own.x, own.y);
+    if (p.reconcile(ack, own.x, own.y, repeats, msg.earlier).corrected) meters.corrections.add(now);
   }
 }
 
 function onDisconnect() {
+  session?.inputClock.stop();
   session = null;
 }
 
@@ -252,32 +346,25 @@ function frame(now) {
   } else if (s) {
     $('spectating').hidden = true;
     const p = s.predictor;
-    const tickMs = 1000 / s.welcome.tick_rate;
     const sampled = input.sample();
     if (p.ready) {
-      const here = p.renderPosition(s.acc / tickMs);
+      // Inputs leave on the input clock; a frame only draws, between the last two ticks.
+      const here = p.renderPosition(s.inputClock.alpha(now));
       const sp = renderer.toScreen(here.x, here.y);
       if (sampled.mouseX || sampled.mouseY) s.aim = Math.atan2(sampled.mouseY - sp.y, sampled.mouseX - sp.x);
-      s.acc += elapsed;
-      let steps = 0;
-      while (s.acc >= tickMs && steps < MAX_STEPS_PER_FRAME) {
-        const move = { move_x: sampled.move_x, move_y: sampled.move_y, aim: Math.fround(s.aim), fire: sampled.fire };
-        const seq = p.step(move);
-        conn?.send({ type: 'Input', seq, ...move });
-        s.acc -= tickMs;
-        steps++;
-      }
-      // Far behind (a hidden tab): drop the time rather than flood the server.
-      if (s.acc >= tickMs) s.acc %= tickMs;
       p.decay(elapsed);
-      const at = p.renderPosition(s.acc / tickMs);
+      const at = p.renderPosition(s.inputClock.alpha(now));
       const ownState = s.world?.entities.find((e) => e.id === s.welcome.entity_id);
       own = { id: s.welcome.entity_id, x: at.x, y: at.y, angle: s.aim, hp: ownState ? ownState.hp : 0 };
       camera = { x: at.x, y: at.y };
     } else {
       camera = { x: s.welcome.map.width / 2, y: s.welcome.map.height / 2 };
     }
-    const entities = s.interp.sample(s.clock.renderTick(now), s.welcome.entity_id);
+    const renderTick = s.clock.renderTick(now);
+    s.shownTick = renderTick > 0 ? Math.floor(renderTick) : 0;
+    const remote = s.smooth.apply(s.interp.sample(renderTick, s.welcome.entity_id), elapsed / 1000);
+    watchFeel(s.feel, renderTick, remote, now);
+    const entities = s.shots.merge(remote, now);
     renderer.draw({ map: s.welcome.map, camera, entities, own, names: scoreboard.names });
     $('banner').hidden = !s.ownDead;
   } else {
@@ -302,8 +389,23 @@ function frame(now) {
     notice.render(now);
     results.render(now);
   }
-  hud.drawGraph(meters.graph.points, now, GRAPH_WINDOW_MS);
+  hud.drawGraph(meters.graph.points, now, GRAPH_WINDOW_MS, netDetails(now));
   requestAnimationFrame(frame);
+}
+
+/**
+ * The net graph's figures, one line each.
+ * @param {number} now
+ * @returns {string[]}
+ */
+function netDetails(now) {
+  if (!hud.graphVisible) return [];
+  const st = stats();
+  return [
+    `ping ${st.pingMs.toFixed(0)} ms  jitter ${st.jitterMs.toFixed(1)} ms  interp ${st.delayMs.toFixed(0)} ms  buffer ${st.bufferMs.toFixed(0)} ms`,
+    `late ${st.lateSnapshots}  skipped ${st.skippedSnapshots}  extrapolating ${st.extrapolatedMs.toFixed(0)} ms  rate ${st.playbackRate.toFixed(2)}`,
+    `corrections ${meters.corrections.perSecond(now).toFixed(1)}/s  pred err ${st.predictionErrorSteps} steps  pace ${st.inputPace}%  bytes/snapshot ${st.bytesPerSnapshot.toFixed(0)}`,
+  ];
 }
 
 /** Figures for automation and the HUD. */
@@ -325,6 +427,34 @@ function stats() {
     room: s ? s.welcome.room : null,
     ownPosition: p && p.ready ? { x: p.pos[0], y: p.pos[1] } : null,
     predictionErrorPx: p ? p.lastError : 0,
+    // Prediction error at the last acknowledged input, in quantization steps (1/16 unit): 0 is exact.
+    predictionErrorSteps: p ? p.lastErrorSteps : 0,
+    corrections: p ? p.corrections : 0,
+    lastCorrectionUnits: p ? p.lastCorrection : 0,
+    maxCorrectionUnits: p ? p.maxCorrection : 0,
+    inputsSent: s ? s.inputClock.sent : 0,
+    // Late timer firings that sent several inputs at once, and those so late that time was lost.
+    inputBursts: s ? s.inputClock.bursts : 0,
+    inputResyncs: s ? s.inputClock.resyncs : 0,
+    inputPace: s ? s.inputClock.pace : 0,
+    jitterMs: s ? (s.clock.jitterTicks * 1000) / s.welcome.tick_rate : 0,
+    delayMs: s ? (s.clock.delayTicks * 1000) / s.welcome.tick_rate : 0,
+    bufferMs: s ? (s.interp.depthTicks(s.feel.renderTick) * 1000) / s.welcome.tick_rate : 0,
+    extrapolatedMs: s ? (s.interp.extrapolatedTicks * 1000) / s.welcome.tick_rate : 0,
+    holds: s ? s.interp.holds : 0,
+    playbackRate: s ? s.clock.rate : 1,
+    lateSnapshots: s ? s.clock.late : 0,
+    skippedSnapshots: s ? s.clock.skipped : 0,
+    bytesPerSnapshot: meters.graph.points.length
+      ? meters.graph.points.reduce((sum, p) => sum + p.bytes, 0) / meters.graph.points.length
+      : 0,
+    renderTick: s ? s.feel.renderTick : 0,
+    renderWentBack: s ? s.feel.wentBack : 0,
+    bigJumps: s ? s.feel.bigJumps : 0,
+    maxStepRatio: s ? s.feel.maxStepRatio : 0,
+    respawnsSeen: s ? s.feel.respawns : 0,
+    shotsPredicted: s ? s.shots.predicted : 0,
+    shotsConfirmed: s ? s.shots.confirmed : 0,
   };
 }
 
@@ -340,6 +470,17 @@ function stats() {
   leaderboard: () => ({ rows: board.rows.map((r) => ({ ...r })), updates: board.updates, visible: board.visible() }),
   /** The last match result received, and whether the results screen shows it. */
   results: () => ({ last: results.last, visible: results.visible(performance.now()) }),
+  /** Starts the counters of corrections and of what remote entities did afresh. */
+  resetFeel: () => {
+    if (!session) return;
+    session.predictor.maxCorrection = 0;
+    session.predictor.corrections = 0;
+    session.inputClock.bursts = 0;
+    session.inputClock.resyncs = 0;
+    Object.assign(session.feel, { wentBack: 0, bigJumps: 0, respawns: 0, maxStepRatio: 0 });
+  },
+  /** The remote entities as last drawn (world units) and the render tick they were drawn at. */
+  shown: () => ({ renderTick: session ? session.feel.renderTick : 0, entities: session ? [...session.feel.last].map(([id, e]) => ({ id, ...e })) : [] }),
 };
 
 const lobby = new Lobby({ root: $('lobby'), currentRoom: () => session?.welcome.room ?? null });
@@ -390,5 +531,8 @@ else if (fromUrl !== null && cleanName(fromUrl)) join(fromUrl);
 else {
   showJoin(true);
   nameInput.focus();
+}
+if (typeof document !== 'undefined' && document.addEventListener) {
+  document.addEventListener('visibilitychange', onVisibilityChange);
 }
 requestAnimationFrame(frame);

@@ -6,6 +6,11 @@ import { DecodeError, Reader, Writer } from './codec.js';
 /** The protocol version this client speaks (crates/protocol PROTOCOL_VERSION). */
 export const PROTOCOL_VERSION = 3;
 
+/** Inputs before the acknowledged one whose repeats a snapshot reports (protocol EARLIER_INPUTS). */
+export const EARLIER_INPUTS = 32;
+/** In a snapshot's `earlier`, an input the server dropped (protocol DROPPED). */
+export const DROPPED = 65535;
+
 /** Largest server message a client accepts, in bytes (codec::MAX_SERVER_MSG). */
 export const MAX_SERVER_MSG = 4 << 20;
 
@@ -26,7 +31,7 @@ export const MAX_LABEL_CHARS = 64;
 
 /**
  * @typedef {{type: 'Hello', protocol_version: number, name: string, resume: string | null}} HelloMsg
- * @typedef {{type: 'Input', seq: number, move_x: number, move_y: number, aim: number, fire: boolean}} InputMsg
+ * @typedef {{type: 'Input', seq: number, move_x: number, move_y: number, aim: number, fire: boolean, view_tick: number}} InputMsg
  * @typedef {{type: 'Ping', nonce: number}} PingMsg
  * @typedef {{type: 'Subscribe', leaderboard: boolean}} SubscribeMsg
  * @typedef {HelloMsg | InputMsg | PingMsg | SubscribeMsg} ClientMsg
@@ -36,7 +41,7 @@ export const MAX_LABEL_CHARS = 64;
  * @typedef {{type: 'Welcome', protocol_version: number, client_id: number, entity_id: number,
  *   tick_rate: number, snapshot_rate: number, tick: number, map: MapInfo, room: number,
  *   resume_token: string, spectator: boolean}} WelcomeMsg
- * @typedef {{type: 'Snapshot', ack: number, body: Uint8Array}} SnapshotMsg
+ * @typedef {{type: 'Snapshot', ack: number, repeats: number, pace: number, earlier: number[], body: Uint8Array}} SnapshotMsg
  * @typedef {{type: 'Pong', nonce: number, tick: number}} PongMsg
  * @typedef {{entity: number, name: string, kills: number, deaths: number, bot: boolean}} ScoreEntry
  * @typedef {{type: 'Scoreboard', entries: ScoreEntry[]}} ScoreboardMsg
@@ -98,7 +103,15 @@ export function decodeServerMsg(bytes) {
       };
       break;
     case 1:
-      msg = { type: 'Snapshot', ack: r.u32(), body: r.byteBuf() };
+      {
+      const ack = r.u32();
+      const repeats = r.u16();
+      const pace = r.i8();
+      const n = r.len(1, EARLIER_INPUTS);
+      const earlier = [];
+      for (let i = 0; i < n; i++) earlier.push(r.u16());
+      msg = { type: 'Snapshot', ack, repeats, pace, earlier, body: r.byteBuf() };
+    }
       break;
     case 2:
       msg = { type: 'Pong', nonce: r.u32(), tick: r.u32() };
@@ -202,6 +215,7 @@ export function encodeClientMsg(msg) {
       w.f32(msg.move_y);
       w.f32(msg.aim);
       w.bool(msg.fire);
+      w.u32(msg.view_tick ?? 0);
       break;
     case 'Ping':
       w.u32(2);
@@ -233,7 +247,7 @@ export function decodeClientMsg(bytes) {
       msg = { type: 'Hello', protocol_version: r.u16(), name: r.string(), resume: r.option(() => r.string()) };
       break;
     case 1:
-      msg = { type: 'Input', seq: r.u32(), move_x: r.f32(), move_y: r.f32(), aim: r.f32(), fire: r.bool() };
+      msg = { type: 'Input', seq: r.u32(), move_x: r.f32(), move_y: r.f32(), aim: r.f32(), fire: r.bool(), view_tick: r.u32() };
       break;
     case 2:
       msg = { type: 'Ping', nonce: r.u32() };

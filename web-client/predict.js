@@ -7,6 +7,8 @@
 // the port gives the same bits as the server. Keep this file in step with movement.rs; the
 // predict_*.json vectors in tests/vectors/ check it.
 
+import { DROPPED, EARLIER_INPUTS } from './messages.js';
+
 const f = Math.fround;
 
 /** Radius of a player or bot, in world units (rules::PLAYER_RADIUS). */
@@ -202,8 +204,9 @@ export function posToFixed(v) {
 }
 
 /**
- * @typedef {{seq: number, input: MoveInput, pos: [number, number], vel: [number, number]}} HistoryEntry
- *   The predicted state right after the input `seq` was applied.
+ * @typedef {{seq: number, input: MoveInput, pos: [number, number], vel: [number, number], applied?: number}} HistoryEntry
+ *   The predicted state right after the input `seq` was applied and then repeated `applied`
+ *   times (0 but for the oldest entry, the base the last snapshot left).
  * @typedef {{corrected: boolean, snapped: boolean, errorUnits: number}} ReconcileResult
  */
 
@@ -213,6 +216,33 @@ export const SNAP_DISTANCE = 48;
 export const SMOOTHING_MS = 100;
 /** Inputs kept while unacknowledged (about 4 s at 60 Hz); older ones are dropped. */
 export const HISTORY_MAX = 256;
+/** Repeats run at most when reconciling; the player is at rest long before. */
+const MAX_REPLAYED_REPEATS = 600;
+
+/**
+ * Repeats of a missing input the server makes before it applies a neutral one instead
+ * (protocol input_ack.rs `repeats_before_neutral`): half a second of ticks.
+ * @param {number} tickRate
+ * @returns {number}
+ */
+export function repeatsBeforeNeutral(tickRate) {
+  return Math.max(1, Math.floor(tickRate / 2));
+}
+
+/** What a repeat turns into once an input has been missing for long: no movement, no fire. */
+const NEUTRAL = { move_x: 0, move_y: 0, fire: false };
+
+/**
+ * True when applying `a` does what applying `b` does: the same movement and fire, and the same
+ * aim for a shot (the server's input_buffer.rs `same_intent`).
+ * @param {MoveInput} a
+ * @param {MoveInput} b
+ * @returns {boolean}
+ */
+export function sameIntent(a, b) {
+  const fire = !!a.fire;
+  return a.move_x === b.move_x && a.move_y === b.move_y && fire === !!b.fire && (!fire || a.aim === b.aim);
+}
 
 /**
  * Predicts the own player from local inputs and reconciles with the server's acked state.
@@ -249,6 +279,16 @@ export class Predictor {
     this.frozen = false;
     /** Distance between the prediction and the server at the last acked input, world units. */
     this.lastError = 0;
+    /** The same, in quantization steps (1/16 unit), comparing quantized positions: 0 is exact. */
+    this.lastErrorSteps = 0;
+    /** Replays that moved the prediction, since the start. */
+    this.corrections = 0;
+    /** How far the last such replay moved it, world units. */
+    this.lastCorrection = 0;
+    /** The largest such move since the start (or since a caller reset it). */
+    this.maxCorrection = 0;
+    /** Repeats of a missing input the server makes before it applies a neutral one. */
+    this.neutralAfter = repeatsBeforeNeutral(Math.round(1 / dt));
   }
 
   /**
@@ -285,13 +325,22 @@ export class Predictor {
   }
 
   /**
-   * Reconciles with a snapshot: the server's position (1/16 units) after applying input `ack`.
-   * @param {number} ack last input seq the server applied (0 = none)
+   * Reconciles with a snapshot. The server applied input `ack` last, then `repeats` more ticks of
+   * it (a repeat when no newer input had arrived; past `repeatsBeforeNeutral`, a neutral input),
+   * and `earlier` says how often each of the inputs before `ack` was repeated (`DROPPED`: never
+   * applied). Starting from the state the last snapshot left us (exact, when it agreed) and
+   * running our inputs by these counts lands exactly on the server's state; then every later
+   * input is replayed on top of it, but for the `repeats` right after `ack`, which the server's
+   * repeats stood in for (it drops them when they come late). When the server's rule cannot be followed (a gap longer than
+   * the counts cover), the snapshot's quantized position is taken instead.
+   * @param {number} ack last input seq the server applied fresh (0 = none)
    * @param {number} serverX fixed-point x from the snapshot
    * @param {number} serverY fixed-point y from the snapshot
+   * @param {number} [repeats] ticks the server applied `ack` again since
+   * @param {number[]} [earlier] repeats of the inputs `ack - 1`, `ack - 2`, ...
    * @returns {ReconcileResult}
    */
-  reconcile(ack, serverX, serverY) {
+  reconcile(ack, serverX, serverY, repeats = 0, earlier = []) {
     const server = /** @type {[number, number]} */ ([f(serverX / POS_SCALE), f(serverY / POS_SCALE)]);
     if (!this.ready) {
       this.reset(server);
@@ -299,51 +348,89 @@ export class Predictor {
     }
     const i = this.history.findIndex((h) => h.seq === ack);
     /** @type {[number, number]} */
-    let baseVel;
-    let from;
-    if (i >= 0) {
-      const e = this.history[i];
-      // Drop what is older than the acked input; keep it as the base of later replays.
-      this.history.splice(0, i);
-      this.lastError = Math.hypot(e.pos[0] - server[0], e.pos[1] - server[1]);
-      // Within one quantization step of the server's (quantized) position: what replaying from
-      // that position would also give. Comparing quantized values with a step of slack instead
-      // would keep a prediction up to 1.5 steps off, and at rest it would stay off for good.
-      const step = 1 / POS_SCALE;
-      if (Math.abs(e.pos[0] - server[0]) <= step && Math.abs(e.pos[1] - server[1]) <= step) {
-        return { corrected: false, snapped: false, errorUnits: this.lastError };
+    let pos;
+    /** @type {[number, number]} */
+    let vel;
+    if (i >= 0 && ((ack - this.history[0].seq) >>> 0) <= EARLIER_INPUTS) {
+      const count = (/** @type {number} */ seq) => (seq === ack ? repeats : earlier[ack - seq - 1] ?? 0);
+      const h0 = this.history[0];
+      /** @type {Body} */
+      let body = { pos: h0.pos, vel: h0.vel };
+      for (let k = 0; k <= i; k++) {
+        const h = this.history[k];
+        const n = count(h.seq);
+        if (n === DROPPED) continue;
+        if (k > 0 && !this.frozen) body = movePlayer(body.pos, body.vel, h.input, this.dt, this.map);
+        const done = k === 0 ? h.applied ?? 0 : 0;
+        if (n > done) body = this.runRepeats(body, h.input, done + 1, n);
       }
-      baseVel = e.vel;
-      from = 1;
+      this.lastError = Math.hypot(body.pos[0] - server[0], body.pos[1] - server[1]);
+      this.lastErrorSteps = Math.max(
+        Math.abs(posToFixed(body.pos[0]) - serverX),
+        Math.abs(posToFixed(body.pos[1]) - serverY),
+      );
+      // Within one quantization step of the server's (quantized) position, the unquantized state
+      // is the server's exactly: keep it. Otherwise start again from the server's position.
+      const step = 1 / POS_SCALE;
+      const agrees = Math.abs(body.pos[0] - server[0]) <= step && Math.abs(body.pos[1] - server[1]) <= step;
+      pos = agrees ? body.pos : server;
+      vel = body.vel;
+    } else if (i >= 0) {
+      // Too far back for the counts: the server's position, our velocity there.
+      const e = this.history[i];
+      this.lastError = Math.hypot(e.pos[0] - server[0], e.pos[1] - server[1]);
+      this.lastErrorSteps = Math.max(Math.abs(posToFixed(e.pos[0]) - serverX), Math.abs(posToFixed(e.pos[1]) - serverY));
+      pos = server;
+      vel = [e.vel[0], e.vel[1]];
     } else {
       // The acked input is not in the history (none applied yet, or it fell out): every input we
       // hold that is newer than `ack` is still to be applied on top of the server position.
       this.history = this.history.filter((h) => ((h.seq - ack) | 0) > 0);
-      baseVel = this.vel;
-      from = 0;
+      pos = server;
+      vel = [this.vel[0], this.vel[1]];
       this.lastError = 0;
+      this.lastErrorSteps = 0;
+    }
+    let from = 0;
+    if (i >= 0) {
+      this.history.splice(0, i);
+      const base = this.history[0];
+      base.pos = [pos[0], pos[1]];
+      base.vel = [vel[0], vel[1]];
+      base.applied = repeats;
+      from = 1;
     }
 
     const oldPos = this.pos;
-    let pos = server;
-    let vel = /** @type {[number, number]} */ ([baseVel[0], baseVel[1]]);
-    if (from === 1) {
-      this.history[0].pos = [pos[0], pos[1]];
-    }
     let prev = pos;
+    // The server's repeats stood in for the inputs right after `ack`: their slots are gone. The
+    // server drops each when it comes if the repeat did what it asks for, and takes the first
+    // that asks for something else, a tick late, after which none is late (the server's
+    // InputBuffer::take_due). The replay does the same.
+    let late = from === 1;
     for (let k = from; k < this.history.length; k++) {
       const h = this.history[k];
       prev = pos;
-      if (!this.frozen) {
+      const slot = (h.seq - ack) >>> 0;
+      late = late && slot <= repeats;
+      const stoodIn = late && sameIntent(h.input, slot <= this.neutralAfter ? this.history[0].input : NEUTRAL);
+      if (late && !stoodIn) late = false;
+      if (!this.frozen && !stoodIn) {
         const next = movePlayer(pos, vel, h.input, this.dt, this.map);
         pos = next.pos;
         vel = next.vel;
       }
       h.pos = [pos[0], pos[1]];
       h.vel = [vel[0], vel[1]];
+      h.applied = 0;
     }
     const moved = Math.hypot(pos[0] - oldPos[0], pos[1] - oldPos[1]);
-    if (from === 0) this.lastError = moved;
+    if (i < 0) this.lastError = moved;
+    if (moved > 0) {
+      this.corrections++;
+      this.lastCorrection = moved;
+      this.maxCorrection = Math.max(this.maxCorrection, moved);
+    }
     const snapped = moved > SNAP_DISTANCE;
     if (snapped) {
       this.offset = [0, 0];
@@ -352,8 +439,27 @@ export class Predictor {
     }
     this.pos = pos;
     this.vel = vel;
-    this.prevPos = snapped ? [pos[0], pos[1]] : prev;
-    return { corrected: true, snapped, errorUnits: this.lastError };
+    if (moved > 0) this.prevPos = snapped ? [pos[0], pos[1]] : prev;
+    return { corrected: moved > 0, snapped, errorUnits: this.lastError };
+  }
+
+  /**
+   * `body` after the repeats numbered `from..to` of `input` under the server's rule.
+   * @param {Body} body
+   * @param {MoveInput} input
+   * @param {number} from 1-based
+   * @param {number} to
+   * @returns {Body}
+   */
+  runRepeats(body, input, from, to) {
+    if (this.frozen) return body;
+    const neutral = { move_x: 0, move_y: 0 };
+    // Past a few seconds of neutral input the player is at rest: more ticks change nothing.
+    const last = Math.min(to, from + MAX_REPLAYED_REPEATS);
+    for (let k = from; k <= last; k++) {
+      body = movePlayer(body.pos, body.vel, k <= this.neutralAfter ? input : neutral, this.dt, this.map);
+    }
+    return body;
   }
 
   /**

@@ -9,6 +9,7 @@ pub mod config_print;
 pub mod edge;
 pub mod loadgen;
 pub mod logging;
+pub mod netcode;
 pub mod orchestration;
 pub mod resolve;
 pub mod serve;

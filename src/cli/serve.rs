@@ -13,6 +13,7 @@ use tickwire_server::{Database, NewGame, Server, ServerConfig, TlsFiles};
 
 use crate::cli::edge::EdgeArgs;
 use crate::cli::logging::LogFormat;
+use crate::cli::netcode::NetcodeArgs;
 use crate::cli::orchestration::OrchestrationArgs;
 
 /// Serve the game (the default when no subcommand is given).
@@ -102,6 +103,8 @@ pub struct ServeArgs {
     tls_key: Option<PathBuf>,
     #[command(flatten)]
     edge: EdgeArgs,
+    #[command(flatten)]
+    netcode: NetcodeArgs,
     /// Serve /echo, a WebSocket that sends every message back (up to 1 MiB), for pointing a
     /// conformance fuzzing client (such as Autobahn's fuzzingclient) at the server.
     /// The environment variable takes 1/0, true/false, yes/no or on/off.
@@ -199,6 +202,7 @@ impl ServeArgs {
             ..ServerConfig::default()
         };
         self.edge.apply(&mut config)?;
+        self.netcode.apply(&mut config)?;
         let scenario = match self.scenario {
             ScenarioArg::Arena => {
                 let settings = ArenaSettings::new(self.map.as_deref(), self.bots, self.tick_rate)?;

@@ -18,15 +18,21 @@ const DUEL_MAP: &str = r#"{"name": "duel", "width": 600, "height": 300, "walls":
   "spawns": [{"x": 150, "y": 150}, {"x": 450, "y": 150}]}"#;
 
 fn duel_map() -> PathBuf {
-    let path = std::env::temp_dir().join(format!("tickwire-duel-{}.json", std::process::id()));
+    // One file per call: tests run in parallel, and one must not read a file another writes.
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("tickwire-duel-{}-{n}.json", std::process::id()));
     std::fs::write(&path, DUEL_MAP).expect("write the map");
     path
 }
 
 pub async fn start_duel(window: Duration) -> Server {
     let arena = ArenaSettings::new(Some(&duel_map()), 0, 60).expect("duel map");
+    // A snapshot every tick: these tests send one input per snapshot, so one per tick, the
+    // cadence the server paces inputs to (a client that sends slower loses its late inputs).
     let config = ServerConfig {
         reconnect_window: window,
+        snapshot_rate: 60,
         ..arena_config()
     };
     start_with(config, arena.games()).await

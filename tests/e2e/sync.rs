@@ -24,6 +24,7 @@ async fn drive(mut c: GameClient, n: u32, move_x: f32) -> GameClient {
             move_y: 0.0,
             aim: 0.0,
             fire: false,
+            view_tick: 0,
         };
         c.send(&ClientMsg::Input(input)).await.expect("send");
         c.next_snapshot().await.expect("snapshot");

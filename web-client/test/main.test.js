@@ -36,10 +36,13 @@ function fakeElement() {
   };
 }
 
-function snapshotMsg(ack, body) {
+function snapshotMsg(ack, body, repeats = 0, pace = 0) {
   const w = new Writer();
   w.u32(1);
   w.u32(ack);
+  w.u16(repeats);
+  w.i8(pace);
+  w.u64(0);
   w.byteBuf(body);
   return w.finish();
 }
@@ -98,11 +101,12 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     assert.deepEqual(tw.world(), world.entities);
     assert.deepEqual(tw.stats().ownPosition, { x: 100, y: 100 });
 
-    // Frames at 60 Hz: one input per tick.
+    // 0.5 s: one input per server tick from the input clock (a timer), whatever the frames do.
     const sentBefore = ws.sent.length;
     for (let i = 1; i <= 30; i++) {
       now = i * (1000 / 60) + 0.01;
-      frames.shift()(now);
+      mock.timers.tick(1000 / 60);
+      if (i % 3 === 0) frames.shift()(now);
     }
     const inputs = ws.sent.slice(sentBefore).map(decodeClientMsg).filter((m) => m.type === 'Input');
     assert.ok(inputs.length >= 29 && inputs.length <= 31, `${inputs.length} inputs in 0.5 s`);
@@ -131,6 +135,7 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     assert.ok(st.serverTick >= 1000000, `${st.serverTick}`);
     for (let i = 31; i <= 40; i++) {
       now = i * (1000 / 60) + 0.01;
+      mock.timers.tick(1000 / 60);
       frames.shift()(now);
     }
 

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { MAX_SPEED, PLAYER_RADIUS, Predictor, movePlayer, posToFixed, tickDt } from '../predict.js';
+import { DROPPED } from '../messages.js';
 import { readFileSync } from 'node:fs';
 import { loadVectors } from './vectors.js';
 
@@ -176,4 +177,81 @@ test('the port reproduces the Rust golden run (crates/sim/tests/sim/movement.rs)
     for (const v of [pos[0], pos[1], vel[0], vel[1]]) feed(v);
   }
   assert.equal(h.toString(16), expected.toString(16), `final pos ${pos} vel ${vel}`);
+});
+
+test('a late input that asks for something else than the repeat is replayed, not skipped', () => {
+  const map = { width: 2000, height: 2000, walls: [] };
+  const dt = tickDt(60);
+  const p = new Predictor(map, dt);
+  p.reset([500, 500]);
+  // Standing still for 4 inputs, then running right.
+  const inputs = [];
+  for (let i = 0; i < 12; i++) inputs.push({ move_x: i < 4 ? 0 : 1, move_y: 0 });
+  for (const input of inputs) p.step(input);
+  /** @type {import('../predict.js').Body} */
+  let server = { pos: [500, 500], vel: [0, 0] };
+  const apply = (/** @type {{move_x: number, move_y: number}} */ input) => {
+    server = movePlayer(server.pos, server.vel, input, dt, map);
+  };
+  // Inputs 1..3 came; 4 (still) and 5 (the first step right) were late: 3 repeated twice.
+  for (let s = 1; s <= 3; s++) apply(inputs[s - 1]);
+  apply(inputs[2]);
+  apply(inputs[2]);
+  p.reconcile(3, posToFixed(server.pos[0]), posToFixed(server.pos[1]), 2, []);
+  // The server will drop 4 (the repeat stood still, as 4 asks) and take 5 a tick late, then
+  // the rest: the prediction does the same, so the next snapshots need no correction.
+  for (let s = 5; s <= 12; s++) apply(inputs[s - 1]);
+  const r = p.reconcile(12, posToFixed(server.pos[0]), posToFixed(server.pos[1]), 0, [0, 0, 0, 0, 0, 0, 0, DROPPED, 2]);
+  assert.equal(p.lastErrorSteps, 0);
+  assert.equal(r.corrected, false, 'predicted as the server did it');
+  assert.deepEqual(p.pos, server.pos, 'bit for bit');
+});
+
+test('repeats and drops acknowledged by the server are reproduced exactly: no correction', () => {
+  const map = { width: 2000, height: 2000, walls: [] };
+  const dt = tickDt(60);
+  const p = new Predictor(map, dt);
+  p.reset([500, 500]);
+  // The client predicts 40 inputs: right for 20, then down-right.
+  const inputs = [];
+  for (let i = 0; i < 40; i++) inputs.push({ move_x: 1, move_y: i < 20 ? 0 : 1 });
+  for (const input of inputs) p.step(input);
+  /** @type {import('../predict.js').Body} */
+  let server = { pos: [500, 500], vel: [0, 0] };
+  const apply = (/** @type {{move_x: number, move_y: number}} */ input) => {
+    server = movePlayer(server.pos, server.vel, input, dt, map);
+  };
+  const snapshot = (/** @type {number} */ ack, /** @type {number} */ repeats, /** @type {number[]} */ earlier) =>
+    p.reconcile(ack, posToFixed(server.pos[0]), posToFixed(server.pos[1]), repeats, earlier);
+  // Inputs 1..8, then none arrived for 3 ticks (input 8 repeated).
+  for (let s = 1; s <= 8; s++) apply(inputs[s - 1]);
+  for (let r = 0; r < 3; r++) apply(inputs[7]);
+  let r = snapshot(8, 3, []);
+  assert.equal(p.lastErrorSteps, 0, 'the state after input 8 and 3 repeats is exact');
+  assert.equal(r.corrected, false, 'the repeats stood in for 9 to 11, as they would have moved');
+  // The three repeats stood in for 9, 10 and 11: the server drops them when they come late, and
+  // the prediction already left them out.
+  apply(inputs[11]);
+  apply(inputs[12]);
+  r = snapshot(13, 0, [0, DROPPED, DROPPED, DROPPED, 3]);
+  assert.equal(p.lastErrorSteps, 0, 'stood-in inputs dropped, reproduced');
+  assert.equal(r.corrected, false, 'the prediction had left them out: nothing to correct');
+  // 14, a repeat of 14 that no snapshot showed (standing in for 15), then 16.
+  apply(inputs[13]);
+  apply(inputs[13]);
+  apply(inputs[15]);
+  r = snapshot(16, 0, [DROPPED, 1]);
+  assert.equal(p.lastErrorSteps, 0, 'an unseen repeat and a drop, reproduced');
+  assert.equal(r.corrected, false, 'in a straight line a stand-in does what the input would have');
+  // 40 ticks without input: 30 repeats of 16 at 60 Hz, then neutral.
+  for (let k = 1; k <= 40; k++) apply(k <= 30 ? inputs[15] : { move_x: 0, move_y: 0 });
+  snapshot(16, 40, []);
+  assert.equal(p.lastErrorSteps, 0, 'past 30 repeats at 60 Hz the server applies a neutral input');
+  // Snapshots every 8 inputs at most: the counts cover the gap.
+  for (const ack of [24, 32, 40]) {
+    for (let s = ack - 7; s <= ack; s++) apply(inputs[s - 1]);
+    snapshot(ack, 0, []);
+    assert.equal(p.lastErrorSteps, 0);
+  }
+  assert.deepEqual(p.pos, server.pos, 'bit for bit');
 });

@@ -27,7 +27,7 @@ export function toSerde(msg) {
   const { type, ...fields } = msg;
   switch (type) {
     case 'Snapshot':
-      return { Snapshot: { ack: fields.ack, body: Array.from(fields.body) } };
+      return { Snapshot: { ack: fields.ack, repeats: fields.repeats, pace: fields.pace, earlier: fields.earlier, body: Array.from(fields.body) } };
     case 'Scoreboard':
       return { Scoreboard: fields.entries };
     case 'Leaderboard':

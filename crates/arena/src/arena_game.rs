@@ -30,7 +30,9 @@ impl ArenaGame {
 }
 
 /// The arena reads the sign of each movement axis; anything under half a unit is no movement.
-fn to_sim_input(input: &Input) -> PlayerInput {
+/// `now` is the game's tick before the step the input is for: an input whose `view_tick` is
+/// older was aimed at the world as it was then (the server has bounded how far back).
+fn to_sim_input(input: &Input, now: u64) -> PlayerInput {
     let axis = |v: f32| {
         if v > 0.5 {
             1
@@ -45,6 +47,14 @@ fn to_sim_input(input: &Input) -> PlayerInput {
         move_y: axis(input.move_y),
         aim: input.aim,
         fire: input.fire,
+        // The player saw the world of `view_tick`; the sim counts back from the state this
+        // step makes, one tick after `now`.
+        rewind: match (now as u32).wrapping_sub(input.view_tick) {
+            _ if input.view_tick == 0 => 0,
+            0 => 0,
+            back if back < u32::from(u16::MAX) => back as u16 + 1,
+            _ => 0,
+        },
     }
 }
 
@@ -64,8 +74,12 @@ impl Game for ArenaGame {
 
     fn step(&mut self, inputs: &[(PlayerHandle, Input)]) {
         self.inputs.clear();
-        self.inputs
-            .extend(inputs.iter().map(|(p, i)| (PlayerId(p.0), to_sim_input(i))));
+        let now = self.world.tick();
+        self.inputs.extend(
+            inputs
+                .iter()
+                .map(|(p, i)| (PlayerId(p.0), to_sim_input(i, now))),
+        );
         self.world.step(&self.inputs);
     }
 

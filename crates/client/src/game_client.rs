@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use fastwebsockets::{Frame, OpCode, Payload};
 use tickwire_protocol::{
-    ClientMsg, Hello, PROTOCOL_VERSION, ServerMsg, Tick, Welcome, WorldState, codec,
+    ClientMsg, Hello, InputAck, PROTOCOL_VERSION, ServerMsg, Tick, Welcome, WorldState, codec,
 };
 
 use crate::connect::{ClientSocket, connect_tcp, tls_handshake, websocket_handshake};
@@ -44,6 +44,9 @@ pub struct GameClient {
     pub welcome: Option<Welcome>,
     /// The last input ack received.
     pub last_ack: u32,
+    /// The whole of the last acknowledgement: the input, the ticks it was repeated, and the
+    /// pace the server asks for.
+    pub input_ack: InputAck,
     /// WebSocket payload bytes received.
     pub bytes_in: u64,
 }
@@ -95,6 +98,7 @@ impl GameClient {
             world: ClientWorld::new(),
             welcome: None,
             last_ack: 0,
+            input_ack: InputAck::default(),
             bytes_in: 0,
         }
     }
@@ -236,6 +240,17 @@ impl GameClient {
                 self.world.apply(&s.body.0)?;
                 let tick = self.world.current().map_or(Tick(0), |w| w.tick);
                 self.last_ack = s.ack;
+                let mut earlier = [0; tickwire_protocol::EARLIER_INPUTS];
+                for (slot, n) in earlier.iter_mut().zip(&s.earlier) {
+                    *slot = *n;
+                }
+                self.input_ack = InputAck {
+                    seq: s.ack,
+                    repeats: s.repeats,
+                    pace: s.pace,
+                    earlier,
+                    earlier_len: s.earlier.len().min(earlier.len()) as u8,
+                };
                 Ok(Received::Snapshot {
                     tick,
                     ack: s.ack,

@@ -113,6 +113,9 @@ pub fn decode_server(bytes: &[u8]) -> Result<ServerMsg, CodecError> {
         {
             Err(CodecError::Invalid("match result name too long"))
         }
+        ServerMsg::Snapshot(s) if s.earlier.len() > crate::EARLIER_INPUTS => {
+            Err(CodecError::Invalid("too many earlier input counts"))
+        }
         _ => Ok(msg),
     }
 }
@@ -124,16 +127,23 @@ fn too_long(text: &str, chars: usize) -> bool {
 /// The variant index of [`ServerMsg::Snapshot`].
 const SNAPSHOT_VARIANT: u32 = 1;
 
-/// Appends a snapshot message built from a client's own `ack` and an already encoded delta body.
+/// Appends a snapshot message built from a client's own acknowledgement and an already encoded delta body.
 ///
 /// The bytes equal those of `encode_server(&ServerMsg::Snapshot(..))`, without re-encoding the
 /// body: this is how one encoded delta is sent to many clients.
-pub fn write_snapshot(ack: u32, body: &[u8], out: &mut Vec<u8>) {
+pub fn write_snapshot(ack: crate::InputAck, body: &[u8], out: &mut Vec<u8>) {
     use bincode::enc::{Encode, EncoderImpl};
     let mut enc = EncoderImpl::new(VecWriter(out), wire_config());
     // Writing to a Vec cannot fail.
     let _ = SNAPSHOT_VARIANT.encode(&mut enc);
-    let _ = ack.encode(&mut enc);
+    let _ = ack.seq.encode(&mut enc);
+    let _ = ack.repeats.encode(&mut enc);
+    let _ = ack.pace.encode(&mut enc);
+    let earlier = ack.earlier();
+    let _ = (earlier.len() as u64).encode(&mut enc);
+    for n in earlier {
+        let _ = n.encode(&mut enc);
+    }
     let _ = (body.len() as u64).encode(&mut enc);
     out.extend_from_slice(body);
 }

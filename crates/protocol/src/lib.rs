@@ -19,6 +19,7 @@ mod delta;
 mod delta_body;
 mod error;
 mod ids;
+mod input_ack;
 mod message;
 pub mod quant;
 pub mod seq;
@@ -30,6 +31,7 @@ pub use delta::{Delta, EntityChange};
 pub use delta_body::{Baselines, DeltaBody};
 pub use error::{CodecError, DeltaError};
 pub use ids::{ClientId, EntityId, Tick};
+pub use input_ack::{DROPPED, EARLIER_INPUTS, InputAck, MAX_PACE, repeats_before_neutral};
 pub use message::{
     ClientMsg, GameEventMsg, Hello, Input, Kick, LeaderboardEntry, MAX_LABEL_CHARS,
     MAX_LEADERBOARD_ROWS, MAX_MATCH_SCORES, MAX_NAME_CHARS, MAX_NOTICE_CHARS,

@@ -72,6 +72,10 @@ pub struct Input {
     pub aim: f32,
     /// Whether the fire button is held.
     pub fire: bool,
+    /// The server tick of the world the client was showing of everyone else when it sampled
+    /// this input (its interpolated render time; 0: unknown). A shot is judged against the
+    /// world at that tick (lag compensation), within the server's bound.
+    pub view_tick: u32,
 }
 
 impl Input {
@@ -217,12 +221,22 @@ pub struct WallInfo {
 
 /// A snapshot for one client.
 ///
-/// `ack` comes first and the delta body last, so that a server can prefix a shared, already
-/// encoded body with each client's own `ack` (see [`crate::codec::write_snapshot`]).
+/// The acknowledgement comes first and the delta body last, so that a server can prefix a
+/// shared, already encoded body with each client's own [`crate::InputAck`] (see
+/// [`crate::codec::write_snapshot`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnapshotMsg {
-    /// The sequence number of the last input of this client that the server applied (0 = none).
+    /// The sequence number of the last input of this client that the server applied fresh
+    /// (0 = none); see [`crate::InputAck`].
     pub ack: u32,
+    /// Ticks since `ack` on which the server applied it again, no newer input having arrived.
+    pub repeats: u16,
+    /// The server asks the client to stretch its input period by this many percent (negative:
+    /// send faster), to keep its input buffer at the target.
+    pub pace: i8,
+    /// Repeats of the inputs before `ack` (`ack - 1` first; [`crate::DROPPED`]: never applied),
+    /// at most [`crate::EARLIER_INPUTS`], trailing zeros left off; see [`crate::InputAck`].
+    pub earlier: Vec<u16>,
     /// The encoded [`crate::Delta`].
     pub body: DeltaBody,
 }

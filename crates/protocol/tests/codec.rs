@@ -72,6 +72,7 @@ fn client_messages() -> Vec<ClientMsg> {
             move_y: 0.0,
             aim: 1.25,
             fire: true,
+            view_tick: 123_456,
         }),
         ClientMsg::Ping(Ping { nonce: 0xDEAD_BEEF }),
     ]
@@ -103,6 +104,9 @@ fn server_messages() -> Vec<ServerMsg> {
         }),
         ServerMsg::Snapshot(SnapshotMsg {
             ack: 300,
+            repeats: 3,
+            pace: -2,
+            earlier: vec![0, 2, tickwire_protocol::DROPPED],
             body: DeltaBody(sample_delta().1),
         }),
         ServerMsg::Pong(Pong {
@@ -190,16 +194,37 @@ fn a_body_against_a_world_not_held_is_refused() {
 #[test]
 fn shared_snapshot_prefix_matches_serde_encoding() {
     let body = sample_delta().1;
-    for ack in [0, 1, 250, 251, 65_535, 65_536, u32::MAX] {
+    for (seq, repeats, pace) in [
+        (0, 0, 0),
+        (1, 1, -5),
+        (250, 250, 5),
+        (251, 251, i8::MIN),
+        (65_535, u16::MAX, i8::MAX),
+        (65_536, 7, -1),
+        (u32::MAX, 0, 0),
+    ] {
+        let mut ack = tickwire_protocol::InputAck {
+            seq,
+            repeats,
+            pace,
+            ..Default::default()
+        };
+        if seq % 2 == 1 {
+            ack.earlier[..3].copy_from_slice(&[1, 0, tickwire_protocol::DROPPED]);
+            ack.earlier_len = 3;
+        }
         let mut fast = Vec::new();
         codec::write_snapshot(ack, &body, &mut fast);
         let mut slow = Vec::new();
         let msg = ServerMsg::Snapshot(SnapshotMsg {
-            ack,
+            ack: seq,
+            repeats,
+            pace,
+            earlier: ack.earlier().to_vec(),
             body: DeltaBody(body.clone()),
         });
         codec::encode_server(&msg, &mut slow).expect("encode");
-        assert_eq!(fast, slow, "ack {ack}");
+        assert_eq!(fast, slow, "ack {ack:?}");
     }
 }
 

@@ -48,7 +48,7 @@ fn payload_of(size: usize) -> Vec<u8> {
         };
         let mut out = Vec::with_capacity(size + 16);
         codec::write_snapshot(
-            0,
+            tickwire_protocol::InputAck::default(),
             &Delta::encode(None, &state).to_bytes(Baselines::default()),
             &mut out,
         );

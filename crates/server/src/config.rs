@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use crate::admin::AdminToken;
 use crate::join_token::JoinSecret;
 use crate::limits::Limits;
+use crate::link_sim::LinkSim;
 use crate::origin::OriginPolicy;
 use crate::room::RoomConfig;
 use crate::tls::TlsFiles;
@@ -66,6 +67,12 @@ pub struct ServerConfig {
     /// Where players, match results and the leaderboard are stored; [`Database::Off`] (the
     /// library's default) stores nothing.
     pub database: Database,
+    /// The link conditioner: latency, jitter and stalls added to every session, both ways, to
+    /// try the game as a real network plays it. Off (all zero) by default.
+    pub link_sim: LinkSim,
+    /// Lag compensation: how far in the past a shot may be judged, at most (the shooter's view
+    /// is older by its round trip and interpolation delay). Zero turns lag compensation off.
+    pub max_rewind: std::time::Duration,
 }
 
 impl Default for ServerConfig {
@@ -91,6 +98,8 @@ impl Default for ServerConfig {
             admin_token: None,
             match_length: std::time::Duration::ZERO,
             database: Database::Off,
+            link_sim: LinkSim::default(),
+            max_rewind: std::time::Duration::from_millis(200),
         }
     }
 }
@@ -152,6 +161,12 @@ impl ServerConfig {
         if let Some(problem) = self.limits.problem() {
             return Err(ConfigError::Limits(problem));
         }
+        if let Some(problem) = self.link_sim.problem() {
+            return Err(ConfigError::Limits(problem));
+        }
+        if self.max_rewind > std::time::Duration::from_secs(1) {
+            return Err(ConfigError::Limits("--max-rewind-ms must be at most 1000"));
+        }
         Ok(())
     }
 
@@ -169,6 +184,8 @@ impl ServerConfig {
             view_radius: self.view_radius,
             hold_ticks: (self.reconnect_window.as_secs_f64() * f64::from(self.tick_rate)).ceil()
                 as u64,
+            max_rewind_ticks: (self.max_rewind.as_secs_f64() * f64::from(self.tick_rate)).round()
+                as u32,
         }
     }
 }

@@ -6,13 +6,17 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use parking_lot::Mutex;
 use tickwire_protocol::Input;
 
-/// Most inputs held for one player. A client sends one per tick; a few more absorb jitter. When
-/// full, the oldest input is dropped: the newest says best what the player wants now.
-pub const INPUT_BUFFER_CAP: usize = 8;
+/// Most inputs held for one player. A client sends one per tick; more absorb jitter and the
+/// burst a busy page sends when its timer fired late. When full, the oldest input is dropped:
+/// the newest says best what the player wants now.
+pub const INPUT_BUFFER_CAP: usize = 16;
 
-/// Inputs kept when the room takes one: above this, the room skips ahead so that a burst after a
-/// stall does not leave the player's inputs permanently late.
-pub const JITTER_KEEP: usize = 3;
+/// Inputs kept when the room takes one: above this, the room drops the oldest so that a client
+/// running ahead cannot make its inputs wait for long. It is well above what jitter queues (the
+/// pacer keeps the emptiest moment at one input in hand): a surplus drop costs the player a
+/// tick of motion, so it is for a client that ignores its pace, not for a bunch of inputs that
+/// came together.
+pub const JITTER_KEEP: usize = INPUT_BUFFER_CAP - 2;
 
 /// The session is connected.
 const OPEN: u8 = 0;
@@ -20,6 +24,47 @@ const OPEN: u8 = 0;
 const LEFT: u8 = 1;
 /// The connection dropped: the room may hold the seat for the player to resume.
 const DROPPED: u8 = 2;
+
+/// The slot a tick fills for one player, as its pacer sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct Due {
+    /// The sequence number the slot is for.
+    pub seq: u32,
+    /// The last input taken: repeats of it stood in for the slots after it.
+    pub last: Input,
+    /// From this slot on the repeats were neutral ([`crate::input_pacer::neutral`]).
+    pub neutral_from: u32,
+    /// Inputs have been late for a while: the newest late one is taken.
+    pub accept_late: bool,
+}
+
+impl Due {
+    /// What stood in for the slot of input `seq`, one whose slot has passed.
+    fn stood_in(&self, seq: u32) -> Input {
+        if tickwire_protocol::seq::is_newer(self.neutral_from, seq) {
+            self.last
+        } else {
+            crate::input_pacer::neutral(self.last)
+        }
+    }
+}
+
+/// What [`InputBuffer::take_due`] took.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Taken {
+    /// The input for this tick, if any.
+    pub input: Option<Input>,
+    /// Inputs dropped: late ones a repeat stood in for, or surplus.
+    pub dropped: usize,
+    /// Inputs queued once the late ones were dropped, before this tick took one.
+    pub depth: usize,
+}
+
+/// True when applying `a` does what applying `b` does: the same movement and fire (aim counts
+/// only for a shot).
+fn same_intent(a: &Input, b: &Input) -> bool {
+    a.move_x == b.move_x && a.move_y == b.move_y && a.fire == b.fire && (!a.fire || a.aim == b.aim)
+}
 
 /// Shared between a session (which pushes) and its room (which pops one per tick).
 #[derive(Debug, Default)]
@@ -50,16 +95,50 @@ impl InputBuffer {
         !dropped
     }
 
-    /// Takes the input for this tick, skipping stale ones beyond the jitter allowance.
-    /// Returns the input and how many were skipped.
+    /// Takes the oldest input, skipping surplus ones beyond the jitter allowance. Returns the
+    /// input and how many were skipped.
     pub fn take(&self) -> (Option<Input>, usize) {
+        let t = self.take_due(None);
+        (t.input, t.dropped)
+    }
+
+    /// The input for the slot `due` describes. An input whose slot has passed (a repeat of the
+    /// last input stood in for it: it came late) is dropped when the repeat did what it asks
+    /// for; the first late one that asks for something else (a player who stopped, turned or
+    /// fired) is taken, a tick late, and the player's timeline moves back to it: its wish is
+    /// honoured, not lost. The client's replay follows the same rule, so that it predicts what
+    /// the server will do. When inputs have been late for a while (`due.accept_late`: the client
+    /// lost time, say a busy page that skipped timer ticks) the newest late one is taken.
+    pub fn take_due(&self, due: Option<Due>) -> Taken {
         let mut q = self.queue.lock();
-        let mut skipped = 0;
+        let mut dropped = 0;
+        if let Some(due) = due {
+            while let Some(front) = q.front() {
+                if !tickwire_protocol::seq::is_newer(due.seq, front.seq) {
+                    break;
+                }
+                let take_it = if due.accept_late {
+                    q.len() == 1
+                } else {
+                    !same_intent(front, &due.stood_in(front.seq))
+                };
+                if take_it {
+                    break;
+                }
+                q.pop_front();
+                dropped += 1;
+            }
+        }
+        let depth = q.len();
         while q.len() > JITTER_KEEP + 1 {
             q.pop_front();
-            skipped += 1;
+            dropped += 1;
         }
-        (q.pop_front(), skipped)
+        Taken {
+            input: q.pop_front(),
+            dropped,
+            depth,
+        }
     }
 
     /// Marks the player gone for good (it left, was kicked or idled out); the room frees its
@@ -121,9 +200,9 @@ mod tests {
             b.push(input(s));
         }
         let (first, skipped) = b.take();
-        // 8 held (13..=20); the room keeps JITTER_KEEP + 1 and takes the oldest of those.
+        // INPUT_BUFFER_CAP held (the newest); the room keeps JITTER_KEEP + 1 and takes the oldest of those.
         assert_eq!(skipped, INPUT_BUFFER_CAP - JITTER_KEEP - 1);
-        assert_eq!(first.map(|i| i.seq), Some(17));
+        assert_eq!(first.map(|i| i.seq), Some(20 - JITTER_KEEP as u32));
     }
 
     #[test]
@@ -137,6 +216,117 @@ mod tests {
         c.close();
         c.hang_up();
         assert!(c.is_closed() && !c.is_dropped());
+    }
+
+    fn due(seq: u32, last: Input, accept_late: bool) -> Option<Due> {
+        Some(Due {
+            seq,
+            last,
+            neutral_from: last.seq + 30,
+            accept_late,
+        })
+    }
+
+    fn taken(input: Option<Input>, dropped: usize, depth: usize) -> Taken {
+        Taken {
+            input,
+            dropped,
+            depth,
+        }
+    }
+
+    #[test]
+    fn late_inputs_are_dropped_when_the_repeat_did_the_same() {
+        let b = InputBuffer::new();
+        for s in 3..=6 {
+            b.push(input(s));
+        }
+        // Slots 3 and 4 were filled by repeats of 2, which asked for the same: 3 and 4 go.
+        assert_eq!(
+            b.take_due(due(5, input(2), false)),
+            taken(Some(input(5)), 2, 2)
+        );
+        let b = InputBuffer::new();
+        b.push(input(7));
+        assert_eq!(
+            b.take_due(due(8, input(6), false)),
+            taken(None, 1, 0),
+            "late: dropped"
+        );
+        b.push(input(8));
+        assert_eq!(
+            b.take_due(due(9, input(6), true)).input,
+            Some(input(8)),
+            "late for a while: taken"
+        );
+        let b = InputBuffer::new();
+        let running = Input {
+            move_x: 1.0,
+            ..input(9)
+        };
+        b.push(running);
+        b.push(input(10));
+        assert_eq!(
+            b.take_due(due(11, input(8), false)),
+            taken(Some(running), 0, 2),
+            "the first late input that asks for something else is taken, and the ones after it wait"
+        );
+        let b = InputBuffer::new();
+        b.push(input(2));
+        b.push(input(3));
+        assert_eq!(
+            b.take_due(due(8, input(1), true)),
+            taken(Some(input(3)), 1, 1),
+            "far behind for a while: the newest is taken, the timeline moves back"
+        );
+    }
+
+    #[test]
+    fn a_late_input_that_asks_for_something_else_is_taken() {
+        let running = Input {
+            seq: 4,
+            move_x: 1.0,
+            ..Input::default()
+        };
+        let b = InputBuffer::new();
+        b.push(Input { seq: 5, ..running });
+        assert_eq!(
+            b.take_due(due(6, running, false)).input,
+            None,
+            "the same: dropped"
+        );
+        let stop = Input {
+            seq: 6,
+            ..Input::default()
+        };
+        b.push(stop);
+        assert_eq!(
+            b.take_due(due(7, running, false)).input,
+            Some(stop),
+            "a late stop is honoured"
+        );
+        let aimed = Input {
+            seq: 7,
+            aim: 1.0,
+            ..running
+        };
+        b.push(aimed);
+        assert_eq!(
+            b.take_due(due(8, running, false)).input,
+            None,
+            "aim alone, no shot: dropped"
+        );
+        let shot = Input {
+            seq: 8,
+            fire: true,
+            ..aimed
+        };
+        b.push(shot);
+        assert_eq!(
+            b.take_due(due(9, running, false)).input,
+            Some(shot),
+            "a late shot is taken"
+        );
     }
 
     #[test]

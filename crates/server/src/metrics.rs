@@ -247,6 +247,8 @@ pub struct Metrics {
     pub seats_expired: Counter,
     /// Resume tokens refused (the seat gone, used, still connected, or its room stopped).
     pub resumes_refused: Counter,
+    /// The link conditioner, input timing and lag compensation.
+    pub netcode: crate::netcode_metrics::NetcodeMetrics,
     closes: Family<CloseLabels, Counter>,
     connections_refused: Family<RefusalLabels, Counter>,
     tokens_refused: Family<TokenLabels, Counter>,
@@ -288,6 +290,7 @@ impl Default for Metrics {
             seats_resumed: Counter::default(),
             seats_expired: Counter::default(),
             resumes_refused: Counter::default(),
+            netcode: Default::default(),
             closes: Family::default(),
             connections_refused: Family::default(),
             tokens_refused: Family::default(),
@@ -484,6 +487,7 @@ impl Metrics {
             "Duration of one delta encoding",
             self.encode_duration.clone(),
         );
+        self.netcode.register(r);
         r.register_collector(Box::new(ProcessCollector));
         self
     }

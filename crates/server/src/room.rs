@@ -5,12 +5,13 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use tickwire_protocol::{
-    ClientId, EntityId, GameEventMsg, Input, MAX_NAME_CHARS, MapInfo, PROTOCOL_VERSION, ScoreEntry,
-    ServerMsg, Tick, Welcome, WorldState, codec,
+    ClientId, EntityId, GameEventMsg, Input, InputAck, MAX_NAME_CHARS, MapInfo, PROTOCOL_VERSION,
+    ScoreEntry, ServerMsg, Tick, Welcome, WorldState, codec,
 };
 
 use crate::game::{Game, GameNews, PlayerHandle};
 use crate::input_buffer::InputBuffer;
+use crate::input_pacer::{Applied, InputPacer};
 use crate::match_clock::{self, FinalScore, MatchClock, MatchOutcome, Present};
 use crate::metrics::Metrics;
 use crate::resume_token::ResumeToken;
@@ -32,6 +33,9 @@ pub struct RoomConfig {
     pub view_radius: Option<f32>,
     /// Ticks a dropped player's seat is held for it to resume; 0: freed at once.
     pub hold_ticks: u64,
+    /// Lag compensation: the most ticks an input's `view_tick` may lie in the past; older ones
+    /// are brought forward to this bound (0: every input is judged at the present).
+    pub max_rewind_ticks: u32,
 }
 
 /// What a successful join gives the session.
@@ -76,13 +80,13 @@ struct PlayerSlot {
     player: PlayerHandle,
     entity: EntityId,
     inputs: Arc<InputBuffer>,
-    ack: u32,
     /// The token that takes this seat back; `None` when the seat cannot be resumed.
     resume: Option<ResumeToken>,
     /// While the seat is held after a drop: the game tick at which it is freed.
     held_until: Option<u64>,
     player_id: String,
     joined_tick: u64,
+    pacer: InputPacer,
 }
 
 /// One match: a game, its players, and what it last published.
@@ -182,11 +186,11 @@ impl Room {
             player,
             entity,
             inputs,
-            ack: 0,
             resume,
             held_until: None,
             player_id: player_id.to_owned(),
             joined_tick: self.game.tick(),
+            pacer: InputPacer::new(self.config.tick_rate),
         };
         let index = match self.slots.iter().position(Option::is_none) {
             Some(i) => {
@@ -244,7 +248,8 @@ impl Room {
             }
             p.inputs = inputs;
             // The new session numbers its inputs afresh.
-            p.ack = 0;
+            // The new connection numbers its inputs afresh.
+            p.pacer = InputPacer::new(self.config.tick_rate);
             p.resume = next;
             welcome_token = next;
             entity = p.entity;
@@ -351,19 +356,44 @@ impl Room {
 
         self.step_inputs.clear();
         let mut dropped = 0;
+        let mut repeated = 0;
+        let mut rewound = (0, 0);
+        let now = self.game.tick() as u32;
         for p in self.slots.iter_mut().flatten() {
             if p.held_until.is_some() {
                 continue;
             }
-            let (input, skipped) = p.inputs.take();
-            dropped += skipped as u64;
-            if let Some(input) = input {
-                p.ack = input.seq;
-                self.step_inputs.push((p.player, input));
+            let taken = p.inputs.take_due(p.pacer.due());
+            dropped += taken.dropped as u64;
+            match p.pacer.on_tick(taken.depth, taken.input, taken.dropped) {
+                Applied::Fresh(mut input) => {
+                    input.view_tick =
+                        bounded_view(now, input.view_tick, self.config.max_rewind_ticks);
+                    let back = now.wrapping_sub(input.view_tick);
+                    if input.fire && back > 0 {
+                        rewound.0 += 1;
+                        rewound.1 += u64::from(back);
+                    }
+                    self.step_inputs.push((p.player, input));
+                }
+                Applied::Neutral(mut input) => {
+                    input.view_tick = now;
+                    repeated += 1;
+                    self.step_inputs.push((p.player, input));
+                }
+                Applied::Repeat => repeated += 1,
+                Applied::Nothing => {}
             }
         }
         if dropped > 0 {
             self.metrics.inputs_dropped.inc_by(dropped);
+        }
+        if repeated > 0 {
+            self.metrics.netcode.inputs_repeated.inc_by(repeated);
+        }
+        if rewound.0 > 0 {
+            self.metrics.netcode.rewound_shots.inc_by(rewound.0);
+            self.metrics.netcode.rewound_ticks.inc_by(rewound.1);
         }
         self.game.step(&self.step_inputs);
 
@@ -390,7 +420,7 @@ impl Room {
         let acks = self
             .slots
             .iter()
-            .map(|s| s.as_ref().map_or(0, |p| p.ack))
+            .map(|s| s.as_ref().map_or(InputAck::default(), |p| p.pacer.ack()))
             .collect();
         let mut state = WorldState::default();
         let fixed = self.game.fixed_payload();
@@ -498,6 +528,17 @@ impl Room {
     }
 }
 
+/// The tick an input's shot is judged at: what the client saw (`view`), or the present when it
+/// did not say (0), in the future, or further back than `max_back` ticks (then `max_back` ago).
+fn bounded_view(now: u32, view: u32, max_back: u32) -> u32 {
+    let back = now.wrapping_sub(view);
+    if view == 0 || back > u32::MAX / 2 {
+        now
+    } else {
+        now.wrapping_sub(back.min(max_back))
+    }
+}
+
 /// A display name with control characters removed and spaces trimmed; never empty.
 pub fn clean_name(name: &str) -> String {
     let cleaned: String = name
@@ -510,5 +551,24 @@ pub fn clean_name(name: &str) -> String {
         "player".to_string()
     } else {
         cleaned.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bounded_view;
+
+    #[test]
+    fn a_view_is_judged_no_further_back_than_the_bound() {
+        assert_eq!(bounded_view(100, 0, 12), 100, "unknown: the present");
+        assert_eq!(bounded_view(100, 95, 12), 95);
+        assert_eq!(bounded_view(100, 50, 12), 88, "too far back: the bound");
+        assert_eq!(bounded_view(100, 130, 12), 100, "the future: the present");
+        assert_eq!(bounded_view(100, 95, 0), 100, "lag compensation off");
+        assert_eq!(
+            bounded_view(3, u32::MAX - 2, 12),
+            u32::MAX - 2,
+            "across the wrap"
+        );
     }
 }

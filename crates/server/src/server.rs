@@ -98,6 +98,7 @@ impl Server {
         if let Some(store) = &store {
             metrics.register_collector(Box::new(StoreCollector(store.clone())));
         }
+        metrics.netcode.show_settings(&config.link_sim);
         let metrics = Arc::new(metrics);
         let (board, leaderboard) = match &store {
             Some(store) => {
@@ -139,6 +140,7 @@ impl Server {
         );
         let shared = Arc::new(Shared {
             limits: config.limits.clone(),
+            link_sim: config.link_sim,
             origins: config.allowed_origins.clone(),
             admin_separate: admin.is_some(),
             sessions: Default::default(),

@@ -24,6 +24,8 @@ pub struct Shared {
     pub shutdown: watch::Receiver<Phase>,
     /// Connection limits and timeouts.
     pub limits: Limits,
+    /// The link conditioner every session goes through (off by default).
+    pub link_sim: crate::link_sim::LinkSim,
     /// Which pages may open the game socket.
     pub(crate) origins: OriginPolicy,
     /// Open connections, in total and per address (per address only without a trusted proxy).

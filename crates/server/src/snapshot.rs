@@ -41,7 +41,7 @@ pub struct SnapshotFrame {
     /// The whole quantized world, sorted by id.
     pub state: Arc<WorldState>,
     /// For each player slot, the seq of the last input applied before this tick's state.
-    pub acks: Vec<u32>,
+    pub acks: Vec<tickwire_protocol::InputAck>,
     /// The scoreboard's version and its encoded `ServerMsg::Scoreboard`.
     pub scoreboard: Arc<(u64, Vec<u8>)>,
     /// The most recent game events as (sequence, encoded `ServerMsg::Event`), oldest first.
@@ -68,7 +68,7 @@ impl SnapshotFrame {
     /// A frame for `state`; with `view_radius`, clients see only what is near them.
     pub fn new(
         state: WorldState,
-        acks: Vec<u32>,
+        acks: Vec<tickwire_protocol::InputAck>,
         scoreboard: Arc<(u64, Vec<u8>)>,
         events: Arc<Vec<(u64, Vec<u8>)>>,
         fixed: Option<Arc<Vec<u8>>>,

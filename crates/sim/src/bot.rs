@@ -90,6 +90,7 @@ impl BotBrain {
             move_y,
             aim: wrap_angle(aim),
             fire: dist <= BOT_FIRE_RANGE,
+            rewind: 0,
         }
     }
 
@@ -112,6 +113,7 @@ impl BotBrain {
             move_y,
             aim: wrap_angle(wish.y.atan2(wish.x)),
             fire: false,
+            rewind: 0,
         }
     }
 }

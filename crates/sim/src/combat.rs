@@ -62,15 +62,22 @@ impl World {
             e.cooldown = e.cooldown.saturating_sub(1);
             if e.input.fire && e.cooldown == 0 {
                 e.cooldown = self.timers.fire_cooldown;
-                shots.push((e.id, e.pos, e.angle, e.radius));
+                shots.push((e.id, e.pos, e.angle, e.radius, e.input.rewind));
             }
         }
-        for (owner, pos, angle, radius) in shots {
-            self.spawn_projectile(owner, pos, angle, radius);
+        for (owner, pos, angle, radius, rewind) in shots {
+            self.spawn_projectile(owner, pos, angle, radius, rewind);
         }
     }
 
-    fn spawn_projectile(&mut self, owner: EntityId, from: Vec2, angle: f32, radius: f32) {
+    fn spawn_projectile(
+        &mut self,
+        owner: EntityId,
+        from: Vec2,
+        angle: f32,
+        radius: f32,
+        rewind: u16,
+    ) {
         // sin/cos are fine here: projectiles are server-authoritative and never predicted.
         let dir = Vec2::new(angle.cos(), angle.sin());
         let id = self.alloc_entity_id();
@@ -89,6 +96,7 @@ impl World {
             life: self.timers.projectile_life,
             launch_from: Some(from),
             away: false,
+            rewind,
         });
     }
 
@@ -126,7 +134,7 @@ impl World {
 
         for key in projectiles {
             let p = &self.entities[key];
-            let (id, owner, radius) = (p.id, p.owner, p.radius);
+            let (id, owner, radius, rewind) = (p.id, p.owner, p.radius, p.rewind);
             let to = p.pos + p.vel * self.dt;
             let from = p.launch_from.unwrap_or(p.pos);
 
@@ -141,20 +149,34 @@ impl World {
             // The earliest target along the sweep; on a tie, the lowest id (targets are in id
             // order), whatever order the grid yields them in.
             let mut hit: Option<(f32, usize)> = None;
-            let reach = Vec2::splat(max_target_radius + radius);
-            grid.for_each_near(from.min(to) - reach, from.max(to) + reach, |i| {
+            let mut consider = |i: usize, pos: Vec2| {
                 let target = &targets[i];
                 if !target.alive || Some(target.id) == owner {
                     return;
                 }
-                let Some(t) = segment_circle(from, to, target.pos, target.radius + radius) else {
+                let Some(t) = segment_circle(from, to, pos, target.radius + radius) else {
                     return;
                 };
                 // A hit exactly where the wall begins still counts: the shot touched both.
                 if t <= limit && hit.is_none_or(|best| (t, i) < best) {
                     hit = Some((t, i));
                 }
-            });
+            };
+            if rewind == 0 {
+                let reach = Vec2::splat(max_target_radius + radius);
+                grid.for_each_near(from.min(to) - reach, from.max(to) + reach, |i| {
+                    consider(i, targets[i].pos);
+                });
+            } else {
+                // Lag compensation: against where each target was when the shooter saw it. The
+                // newest recorded state is the end of the last tick, one before the present.
+                let back = usize::from(rewind) - 1;
+                for (i, target) in targets.iter().enumerate() {
+                    if let Some(pos) = self.history.position(back, target.id) {
+                        consider(i, pos);
+                    }
+                }
+            }
 
             if let Some((_, i)) = hit {
                 self.remove_entity(id);

@@ -81,6 +81,9 @@ pub struct Entity {
     /// A human player whose connection dropped and whose seat is held for it: it stands still,
     /// does not fire, cannot be hit, and bots do not aim at it (see `World::set_away`).
     pub away: bool,
+    /// For a projectile, the shooter's lag compensation: it hits targets where they were this
+    /// many ticks ago, as the shooter saw them (0: where they are).
+    pub rewind: u16,
 }
 
 impl Entity {

@@ -14,6 +14,10 @@ pub struct PlayerInput {
     pub aim: f32,
     /// Whether the fire button is held.
     pub fire: bool,
+    /// Lag compensation: the player saw the world this many ticks before the one this input is
+    /// applied to, so its shots are judged against where their targets were then (0: now; at
+    /// most [`crate::HISTORY_TICKS`]).
+    pub rewind: u16,
 }
 
 impl PlayerInput {
@@ -25,6 +29,7 @@ impl PlayerInput {
             move_y: self.move_y.signum(),
             aim: wrap_angle(self.aim),
             fire: self.fire,
+            rewind: self.rewind.min(crate::history::HISTORY_TICKS as u16),
         }
     }
 }
@@ -78,6 +83,7 @@ mod tests {
             move_y: -7,
             aim: f32::INFINITY,
             fire: true,
+            rewind: 1000,
         }
         .sanitized();
         assert_eq!(
@@ -86,7 +92,8 @@ mod tests {
                 move_x: 1,
                 move_y: -1,
                 aim: 0.0,
-                fire: true
+                fire: true,
+                rewind: crate::HISTORY_TICKS as u16,
             }
         );
     }

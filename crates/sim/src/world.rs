@@ -9,6 +9,7 @@ use crate::bot::BotBrain;
 use crate::checksum::Fnv1a;
 use crate::entity::{Entity, EntityId, EntityKey, EntityKind, PlayerId};
 use crate::events::GameEvent;
+use crate::history::PositionHistory;
 use crate::input::PlayerInput;
 use crate::map::Map;
 use crate::rng::Rng;
@@ -88,6 +89,7 @@ pub struct World {
     pub(crate) scores: BTreeMap<EntityId, ScoreRecord>,
     events: VecDeque<GameEvent>,
     events_dropped: u64,
+    pub(crate) history: PositionHistory,
 }
 
 impl World {
@@ -119,6 +121,7 @@ impl World {
             scores: BTreeMap::new(),
             events: VecDeque::new(),
             events_dropped: 0,
+            history: PositionHistory::default(),
         };
         for n in 1..=config.bots.min(BOTS_MAX) {
             let id = world.spawn_actor(EntityKind::Bot, format!("bot-{n}"));
@@ -202,6 +205,7 @@ impl World {
         self.think_bots();
         self.move_and_fire();
         self.advance_projectiles();
+        self.record_history();
         self.tick += 1;
     }
 
@@ -320,6 +324,8 @@ impl World {
             h.u32(e.respawn_in);
             h.u32(e.life);
             h.u8(u8::from(e.away));
+            h.u32(u32::from(e.rewind));
+            h.u32(u32::from(e.input.rewind));
             match e.launch_from {
                 Some(p) => {
                     h.u8(1);
@@ -348,6 +354,15 @@ impl World {
     }
 
     /// Allocates an entity id that is not in use.
+    /// Where every living actor ended this tick, for lag compensation.
+    fn record_history(&mut self) {
+        let entities = &self.entities;
+        self.history.record(self.by_id.values().filter_map(|&key| {
+            let e = &entities[key];
+            e.is_alive_actor().then_some((e.id, e.pos))
+        }));
+    }
+
     pub(crate) fn alloc_entity_id(&mut self) -> EntityId {
         EntityId(alloc_id(&mut self.next_entity, |id| {
             self.by_id.contains_key(&EntityId(id))
@@ -401,6 +416,7 @@ impl World {
             life: 0,
             launch_from: None,
             away: false,
+            rewind: 0,
         });
         let is_bot = kind == EntityKind::Bot;
         self.scores.insert(

@@ -27,6 +27,7 @@ fn scripted(ticks: u32) -> Vec<PlayerInput> {
             move_y: MY[(t / 53) as usize % 8],
             aim: 0.0,
             fire: false,
+            rewind: 0,
         })
         .collect()
 }
@@ -66,6 +67,7 @@ fn cases() -> Vec<Case> {
                     move_y: if t % 40 < 20 { 1 } else { -1 },
                     aim: 0.0,
                     fire: false,
+                    rewind: 0,
                 })
                 .collect(),
         },

@@ -97,6 +97,7 @@ impl Case {
             capacity: self.clients,
             view_radius: self.view_radius,
             hold_ticks: 0,
+            max_rewind_ticks: 0,
         };
         let seed = ServerConfig::default().seed;
         let (game, pattern): (Box<dyn Game>, _) = match self.game {
@@ -210,7 +211,14 @@ pub fn idle_snapshot_bytes() -> usize {
     };
     let body = Delta::encode(Some(&base), &cur).to_bytes(worlds);
     let mut out = Vec::new();
-    codec::write_snapshot(108_000, &body, &mut out);
+    codec::write_snapshot(
+        tickwire_protocol::InputAck {
+            seq: 108_000,
+            ..Default::default()
+        },
+        &body,
+        &mut out,
+    );
     out.len()
 }
 

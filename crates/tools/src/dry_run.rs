@@ -118,6 +118,7 @@ impl DryRun {
                     move_y: b * 6.0 - 3.0,
                     aim: 0.0,
                     fire: false,
+                    view_tick: 0,
                 },
                 InputPattern::Arena => {
                     let dir = (c.seq / 20) as f32 + a * 0.2;
@@ -127,6 +128,7 @@ impl DryRun {
                         move_y: (dir * 2.3).sin().signum(),
                         aim: b * std::f32::consts::TAU,
                         fire: c.seq % 3 == 0,
+                        view_tick: 0,
                     }
                 }
             };
@@ -148,7 +150,7 @@ impl DryRun {
             }
             self.buf.clear();
             codec::write_snapshot(
-                frame.acks.get(c.slot).copied().unwrap_or(0),
+                frame.acks.get(c.slot).copied().unwrap_or_default(),
                 &body,
                 &mut self.buf,
             );

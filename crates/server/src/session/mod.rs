@@ -8,6 +8,7 @@
 
 mod admitted;
 mod control;
+mod delayed_link;
 mod echo;
 mod ending;
 mod flood;
@@ -60,8 +61,13 @@ pub(crate) async fn run_session(
     admitted: Admitted,
 ) {
     shared.metrics.sessions_opened.inc();
+    let pumps = std::cell::Cell::new(None);
     let (mut rx, tx) = ws.split(|s| {
         let (r, w) = tokio::io::split(s);
+        // With the link conditioner off, this is the socket's own halves and nothing runs.
+        let seed = shared.metrics.sessions_opened.get();
+        let (r, w, p) = delayed_link::wrap(r, w, shared.link_sim, seed, &shared.metrics);
+        pumps.set(p);
         (r, BufWriter::new(w))
     });
 
@@ -128,4 +134,15 @@ pub(crate) async fn run_session(
     // The writer gave up on the socket (too slow, or it failed) before the reader ended: the
     // connection dropped. A reader that ended first has already said how.
     inputs.hang_up();
+    if let Some(p) = pumps.into_inner() {
+        // Let the delayed close reach the client, then stop reading for a session that is gone.
+        let mut outbound = p.outbound;
+        if tokio::time::timeout(Duration::from_secs(12), &mut outbound)
+            .await
+            .is_err()
+        {
+            outbound.abort();
+        }
+        p.inbound.abort();
+    }
 }

@@ -172,7 +172,7 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                         CacheUse::Hit => metrics.encode_cache_hits.inc(),
                         CacheUse::Miss => metrics.encode_cache_misses.inc(),
                     };
-                    let ack = s.seat.and_then(|(slot, _)| frame.acks.get(slot).copied()).unwrap_or(0);
+                    let ack = s.seat.and_then(|(slot, _)| frame.acks.get(slot).copied()).unwrap_or_default();
                     buf.clear();
                     codec::write_snapshot(ack, &body, &mut buf);
                     out.binary(&buf).await?;

@@ -184,6 +184,7 @@ fn owner_cannot_hit_itself() {
             move_y: 0,
             aim: tick as f32 * 0.3,
             fire: true,
+            rewind: 0,
         };
         world.step(&[(p, input)]);
     }

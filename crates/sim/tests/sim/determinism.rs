@@ -21,6 +21,7 @@ fn scripted(n: u32, tick: u64) -> PlayerInput {
         move_y,
         aim: (tick as f32 * 0.05) + n as f32,
         fire: !(tick / 30 + u64::from(n)).is_multiple_of(3),
+        rewind: 0,
     }
 }
 

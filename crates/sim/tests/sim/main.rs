@@ -4,6 +4,7 @@ mod away;
 mod bots;
 mod combat;
 mod determinism;
+mod lag_compensation;
 mod lifecycle;
 mod maps;
 mod movement;

@@ -39,6 +39,7 @@ fn step_with_a_thousand_entities() {
         move_y: [0, 1, -1][(n / 3 + tick as usize / 70) % 3],
         aim: n as f32 + tick as f32 * 0.01,
         fire: true,
+        rewind: 0,
     };
     let inputs_at = |tick: u64| -> Vec<(PlayerId, PlayerInput)> {
         players

@@ -309,6 +309,7 @@ async fn write_loop(
             move_y: rng.range_f32(-3.0, 3.0),
             aim: rng.range_f32(-std::f32::consts::PI, std::f32::consts::PI),
             fire: false,
+            view_tick: 0,
         };
         buf.clear();
         if codec::encode_client(&ClientMsg::Input(input), &mut buf).is_err() {
