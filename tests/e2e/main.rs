@@ -20,6 +20,7 @@ mod join;
 mod limits;
 mod loadgen;
 mod node_tests;
+mod process;
 mod resume;
 mod rooms;
 mod rooms_api;
