@@ -31,7 +31,7 @@ mod stats;
 mod store;
 mod writer;
 
-pub use database::Database;
+pub use database::{Database, hide_password};
 pub use error::{RecordError, StoreError};
 pub use record::{Change, MatchRecord, PlayerScore, Table, Write};
 pub use rows::{LeaderboardRow, PlayerRecord};
