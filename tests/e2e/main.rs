@@ -26,6 +26,7 @@ mod rooms;
 mod rooms_api;
 mod soak;
 mod spectate;
+mod stop_mid_match;
 mod storage;
 mod storage_pg;
 mod sync;

@@ -33,7 +33,7 @@ mod writer;
 
 pub use database::{Database, hide_password};
 pub use error::{RecordError, StoreError};
-pub use record::{Change, MatchRecord, PlayerScore, Table, Write};
+pub use record::{Change, EndedBy, MatchRecord, PlayerScore, Table, Write};
 pub use rows::{LeaderboardRow, PlayerRecord};
 pub use stats::StoreStats;
 pub use store::{Store, StoreOptions};

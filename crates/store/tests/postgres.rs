@@ -1,5 +1,5 @@
 //! The store on a real PostgreSQL server (a throwaway one per test, see `PgCluster`): migrations
-//! from empty and from version 1, refusal of a newer schema, writes and reads, changes made by
+//! from empty and from versions 1 and 2, refusal of a newer schema, writes and reads, changes made by
 //! another connection (`psql`) on the feed, and a server restart that loses no queued write.
 //! Without PostgreSQL's programs the tests skip loudly, except under CI, where they fail.
 
@@ -8,11 +8,13 @@ use std::time::{Duration, Instant};
 
 use tickwire_store::pg_cluster::{self, PgCluster};
 use tickwire_store::{
-    Change, MatchRecord, PlayerScore, Store, StoreError, StoreOptions, Table, Write, migrations,
+    Change, EndedBy, MatchRecord, PlayerScore, Store, StoreError, StoreOptions, Table, Write,
+    migrations,
 };
 use tokio::sync::broadcast;
 
 const V1: &str = include_str!("../migrations/postgres/0001_init.sql");
+const V2: &str = include_str!("../migrations/0002_best_and_rating.sql");
 
 /// A fresh server, or `None` after a loud skip (a failure under CI) when PostgreSQL is missing.
 fn cluster_or_skip(test: &str) -> Option<PgCluster> {
@@ -38,6 +40,7 @@ fn a_match(room: u32, id: &str, kills: u32, deaths: u32) -> Write {
         map: "arena".into(),
         started_ms: 1_000,
         ended_ms: 61_000,
+        ended_by: EndedBy::Clock,
         players: vec![PlayerScore {
             player_id: id.into(),
             name: id.into(),
@@ -76,8 +79,9 @@ async fn change_of(feed: &mut broadcast::Receiver<Change>, table: Table) -> Chan
 }
 
 #[tokio::test]
-async fn postgres_is_migrated_from_empty_and_from_version_1_and_a_newer_one_is_refused() {
-    let Some(pg) = cluster_or_skip("postgres_is_migrated_from_empty_and_from_version_1") else {
+async fn postgres_is_migrated_from_empty_and_from_versions_1_and_2_and_a_newer_one_is_refused() {
+    let Some(pg) = cluster_or_skip("postgres_is_migrated_from_empty_and_from_versions_1_and_2")
+    else {
         return;
     };
     pg.create_db("empty").expect("create");
@@ -110,6 +114,51 @@ async fn postgres_is_migrated_from_empty_and_from_version_1_and_a_newer_one_is_r
         .expect("open");
     let ada = store.player("guest:ada").await.expect("read").expect("ada");
     assert_eq!((ada.kills, ada.best_kills, ada.rating), (7, 4, 5));
+    // Version 3: the matches stored before it ran their length; a match cut short says so.
+    let Write::Match(mut cut_short) = a_match(1, "guest:ada", 1, 0) else {
+        unreachable!("a_match makes a match")
+    };
+    cut_short.ended_by = EndedBy::Shutdown;
+    store.record(Write::Match(cut_short)).expect("queued");
+    committed(&store, 1).await;
+    assert_eq!(
+        pg.psql(
+            "v1",
+            "SELECT string_agg(ended_by, ',' ORDER BY id) FROM matches"
+        )
+        .expect("psql"),
+        "clock,clock,shutdown"
+    );
+    store.close().await;
+    drop(store);
+
+    // A database at version 2, the one before this build's: its matches gain `ended_by`.
+    pg.create_db("v2").expect("create");
+    pg.psql("v2", V1).expect("v1 schema");
+    pg.psql("v2", V2).expect("v2 schema");
+    pg.psql(
+        "v2",
+        "CREATE TABLE schema_version (version BIGINT NOT NULL);
+         INSERT INTO schema_version VALUES (2);
+         INSERT INTO players VALUES ('guest:bo', 'bo', 1, 2, 3, 1, 1, 60000, 3);
+         INSERT INTO matches (room, game, map, started_ms, ended_ms) VALUES (1, 'arena', 'arena', 1, 2);
+         INSERT INTO match_players VALUES (1, 'guest:bo', 'bo', 3, 1, 60000);",
+    )
+    .expect("v2 data");
+    let store = Store::open_postgres(&pg.url("v2"), StoreOptions::default())
+        .await
+        .expect("open");
+    assert_eq!(
+        pg.psql("v2", "SELECT version FROM schema_version")
+            .expect("psql"),
+        migrations::LATEST.to_string()
+    );
+    assert_eq!(
+        pg.psql("v2", "SELECT ended_by FROM matches").expect("psql"),
+        "clock"
+    );
+    let bo = store.player("guest:bo").await.expect("read").expect("bo");
+    assert_eq!((bo.kills, bo.best_kills, bo.matches), (3, 3, 1));
     store.close().await;
     drop(store);
 
@@ -126,8 +175,9 @@ async fn postgres_is_migrated_from_empty_and_from_version_1_and_a_newer_one_is_r
         .expect_err("a newer schema is refused");
     assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
     assert!(err.to_string().contains("newer than this build"), "{err}");
-    pg.drop_db("empty").expect("drop");
-    pg.drop_db("v1").expect("drop");
+    for db in ["empty", "v1", "v2"] {
+        pg.drop_db(db).expect("drop");
+    }
 }
 
 #[tokio::test]
