@@ -13,6 +13,8 @@ pub(crate) use migrate::migrate;
 pub(crate) use queries::{leaderboard, player};
 pub(crate) use writer::run_writer;
 
+use std::time::Duration;
+
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
@@ -24,11 +26,18 @@ const POOL_SIZE: usize = 4;
 /// The channel the tables' triggers notify on.
 pub(crate) const CHANNEL: &str = "tickwire_changes";
 
+/// How long opening a connection may take when the URL does not say (`connect_timeout`): a
+/// database that does not answer is then tried again rather than waited on for ever.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The connection settings in `url`, and a pool over them.
 pub(crate) fn pool(url: &str) -> Result<(tokio_postgres::Config, Pool), StoreError> {
-    let config: tokio_postgres::Config = url
+    let mut config: tokio_postgres::Config = url
         .parse()
         .map_err(|e| StoreError::Unsupported(format!("bad PostgreSQL URL: {e}")))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
     let manager = Manager::from_config(
         config.clone(),
         NoTls,
