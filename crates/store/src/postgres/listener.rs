@@ -11,12 +11,15 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 use tokio_postgres::{AsyncMessage, NoTls};
 
-use super::CHANNEL;
+use super::{CHANNEL, describe};
 use crate::stats::Counters;
 use crate::{Change, Table};
 
+/// The first wait after a failed attempt; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// The longest wait between attempts: live updates are back at most this long after the
+/// database.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 /// Listens until the task is aborted; `ready` is told once the first `LISTEN` is in place.
 pub(crate) async fn listen(
@@ -51,14 +54,18 @@ pub(crate) async fn listen(
                 let ended = listening.await;
                 drop(client);
                 lost_since = Some(Instant::now());
-                tracing::warn!(error = ?ended.ok().flatten(), "PostgreSQL listener connection lost; connecting again");
+                let error = ended.ok().flatten().unwrap_or_default();
+                tracing::warn!(%error, "PostgreSQL listener connection lost; connecting again");
             }
             Err(e) => {
                 failures += 1;
                 if failures == 1 {
-                    tracing::warn!(error = %e, "cannot connect the PostgreSQL listener; trying again until it connects");
+                    tracing::warn!(
+                        error = describe(&e),
+                        "cannot connect the PostgreSQL listener; trying again until it connects"
+                    );
                 } else {
-                    tracing::debug!(error = %e, retry_in = ?wait, "cannot connect the PostgreSQL listener");
+                    tracing::debug!(error = describe(&e), retry_in = ?wait, "cannot connect the PostgreSQL listener");
                 }
                 tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(MAX_BACKOFF);
@@ -92,7 +99,7 @@ async fn listen_once(
                     }
                 }
                 Ok(_) => {}
-                Err(e) => return Some(e.to_string()),
+                Err(e) => return Some(describe(&e)),
             }
         }
         None

@@ -54,10 +54,26 @@ pub(crate) fn pool(url: &str) -> Result<(tokio_postgres::Config, Pool), StoreErr
 
 /// A pool error as a store error.
 pub(crate) fn pool_error(e: deadpool_postgres::PoolError) -> StoreError {
-    StoreError::Postgres(e.to_string())
+    StoreError::Postgres(describe(&e))
 }
 
 /// A query error as a store error.
 pub(crate) fn query_error(e: tokio_postgres::Error) -> StoreError {
-    StoreError::Postgres(e.to_string())
+    StoreError::Postgres(describe(&e))
+}
+
+/// `e` with its causes: tokio-postgres says only "db error" and keeps what the server said
+/// ("terminating connection due to administrator command") in the source.
+pub(crate) fn describe(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let said = c.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        cause = c.source();
+    }
+    text
 }

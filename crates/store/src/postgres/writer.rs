@@ -12,13 +12,16 @@ use std::time::{Duration, Instant};
 use deadpool_postgres::Pool;
 use tokio::sync::mpsc;
 
+use super::describe;
 use super::queries::apply;
 use crate::Write;
 use crate::stats::Counters;
 
 /// The first wait after a failed batch; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// The longest wait between attempts: the kept writes are stored at most this long after the
+/// database is back.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 /// Why a transaction did not commit.
 #[derive(Debug)]
@@ -145,7 +148,7 @@ async fn commit(pool: &Pool, batch: &[Write]) -> Result<Vec<i64>, Failure> {
     let mut client = pool
         .get()
         .await
-        .map_err(|e| Failure::Unreachable(e.to_string()))?;
+        .map_err(|e| Failure::Unreachable(describe(&e)))?;
     let tx = client.transaction().await.map_err(failure)?;
     let mut ids = Vec::new();
     for write in batch {
@@ -164,8 +167,8 @@ async fn commit(pool: &Pool, batch: &[Write]) -> Result<Vec<i64>, Failure> {
 /// SQLSTATE refuses the writes themselves.
 fn failure(e: tokio_postgres::Error) -> Failure {
     match e.code() {
-        Some(code) if !is_transient(code.code()) => Failure::Refused(e.to_string()),
-        _ => Failure::Unreachable(e.to_string()),
+        Some(code) if !is_transient(code.code()) => Failure::Refused(describe(&e)),
+        _ => Failure::Unreachable(describe(&e)),
     }
 }
 
