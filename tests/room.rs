@@ -461,3 +461,49 @@ fn a_shot_is_judged_against_what_its_shooter_saw_within_the_bound() {
     assert!(!shot_at_a_runner(0, 9), "lag compensation off: a miss");
     assert!(!shot_at_a_runner(3, 9), "judged only 3 ticks back: a miss");
 }
+
+#[test]
+fn a_shutdown_ends_the_match_under_way_as_it_stands_and_only_one_that_has_begun() {
+    use std::time::Duration;
+    use tickwire_server::match_clock::MatchClock;
+    use tickwire_server::store::EndedBy;
+    let mut endless = room(arena(), 8);
+    endless
+        .handle_join(ClientId(1), "ada", Arc::new(InputBuffer::new()))
+        .expect("join");
+    endless.tick();
+    assert!(
+        endless.end_match_for_shutdown().is_none(),
+        "an endless match is never stored"
+    );
+
+    let mut room = room(arena(), 8).with_match_clock(MatchClock::new(Duration::from_secs(60), 60));
+    room.handle_join(ClientId(1), "ada", Arc::new(InputBuffer::new()))
+        .expect("join");
+    assert!(
+        room.end_match_for_shutdown().is_none(),
+        "not a tick played yet"
+    );
+    let leaver = room
+        .handle_join(ClientId(2), "Bo", Arc::new(InputBuffer::new()))
+        .expect("join");
+    for _ in 0..30 {
+        room.tick();
+    }
+    room.handle_leave(leaver.slot);
+    for _ in 0..30 {
+        room.tick();
+    }
+    let outcome = room.end_match_for_shutdown().expect("the match under way");
+    assert_eq!(outcome.ended_by, EndedBy::Shutdown);
+    assert_eq!((outcome.started_tick, outcome.ended_tick), (0, 60));
+    let ticks = |name: &str| {
+        outcome
+            .scores
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.ticks)
+    };
+    assert_eq!((ticks("ada"), ticks("Bo")), (Some(60), Some(30)));
+    assert!(room.poll_match_end().is_none(), "handed out once");
+}

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use clap::{Arg, ArgMatches};
+use tickwire_server::store::hide_password;
 
 use crate::cli::config_file::{CONFIG_ID, options};
 use crate::cli::config_file::{is_list, is_switch, key};
@@ -62,6 +63,8 @@ fn value(arg: &Arg, key: &str, matches: &ArgMatches) -> Option<toml::Value> {
     if is_secret(key) {
         return Some(toml::Value::String("<set>".to_owned()));
     }
+    // A URL's password (the database's) is a secret too, whatever the option.
+    let raw: Vec<String> = raw.iter().map(|v| hide_password(v)).collect();
     if is_list(arg) {
         return Some(toml::Value::Array(raw.iter().map(|v| typed(v)).collect()));
     }
@@ -169,6 +172,34 @@ mod tests {
             typed("18446744073709551615"),
             toml::Value::String("18446744073709551615".into())
         );
+    }
+
+    #[test]
+    fn a_database_password_is_not_printed_nor_is_the_rest_hidden() {
+        let args = [
+            "tickwire",
+            "config",
+            "--database",
+            "postgres://game:hunter2@db.internal:5432/tickwire?password=hunter3",
+        ]
+        .map(OsString::from);
+        let out = render(&resolve(&args, &|_| None).expect("in a test"));
+        assert!(!out.contains("hunter"), "{out}");
+        assert!(
+            out.contains(
+                "database = \"postgres://game:***@db.internal:5432/tickwire?password=***\"  # from: flag"
+            ),
+            "{out}"
+        );
+        // From the environment too; a file path is printed as it is.
+        let env = |name: &str| {
+            (name == "TICKWIRE_DATABASE").then(|| "postgresql://game:hunter2@db/t".to_owned())
+        };
+        let args = ["tickwire", "config"].map(OsString::from);
+        let out = render(&resolve(&args, &env).expect("in a test"));
+        assert!(!out.contains("hunter"), "{out}");
+        assert!(out.contains("postgresql://game:***@db/t"), "{out}");
+        assert!(defaults().contains("database = \"tickwire.db\"  # from: default"));
     }
 
     #[test]

@@ -12,10 +12,10 @@ use tickwire_client::GameClient;
 use tickwire_server::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
 
 use crate::agones_run::{
-    EXIT_LIMIT, Running, SCHEDULED, built, http_yaml, protoc_present, set_state, sigterm,
-    wait_for_gameserver,
+    EXIT_LIMIT, SCHEDULED, built, http_yaml, protoc_present, set_state, wait_for_gameserver,
 };
 use crate::harness::{LIMIT, ci_requires, wait_for};
+use crate::process::{Running, ServerProcess, TICKWIRE, clean_command};
 
 /// The SDK server, started on a free port with the GameServer as Agones schedules it.
 async fn start_sdk_server() -> (Running, SocketAddr) {
@@ -29,13 +29,9 @@ async fn start_sdk_server() -> (Running, SocketAddr) {
     (sdk, addr)
 }
 
-/// `tickwire --agones` with `extra` flags, speaking to the SDK server at `sdk`; and the address
-/// it serves at.
-async fn start_tickwire(sdk: SocketAddr, extra: &[&str]) -> (Running, SocketAddr) {
-    let mut cmd = Command::new(&built().tickwire);
-    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("TICKWIRE_")) {
-        cmd.env_remove(name);
-    }
+/// `tickwire --agones` with `extra` flags, speaking to the SDK server at `sdk`.
+async fn start_tickwire(sdk: SocketAddr, extra: &[&str]) -> ServerProcess {
+    let mut cmd = clean_command(&built().tickwire);
     cmd.args(["--bind", "127.0.0.1:0", "--bots", "0", "--agones"])
         .args(["--agones-health-period", "0.1", "--shutdown-grace", "2"])
         .args(["--room-capacity", "4", "--max-rooms", "2"])
@@ -43,16 +39,7 @@ async fn start_tickwire(sdk: SocketAddr, extra: &[&str]) -> (Running, SocketAddr
         .env("AGONES_SDK_GRPC_PORT", sdk.port().to_string())
         .env("RUST_LOG", "info")
         .stderr(Stdio::null());
-    let server = Running::start(cmd);
-    let url = server
-        .line_after("tickwire is serving the game at http://")
-        .await;
-    let addr = url
-        .split_once('/')
-        .map(|(a, _)| a)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| panic!("an address in {url:?}"));
-    (server, addr)
+    ServerProcess::serve(cmd).await
 }
 
 /// Skips (or under CI fails) a test when `protoc` is missing; true when it may run.
@@ -94,7 +81,8 @@ async fn the_game_server_lifecycle_reaches_agones_in_order() {
         return;
     }
     let (sdk, sdk_addr) = start_sdk_server().await;
-    let (mut server, addr) = start_tickwire(sdk_addr, &[]).await;
+    let mut server = start_tickwire(sdk_addr, &[]).await;
+    let addr = server.addr();
 
     // Labels, then Ready, then Health again and again.
     let log = logged(&sdk, "ready").await;
@@ -151,14 +139,11 @@ async fn the_game_server_lifecycle_reaches_agones_in_order() {
         !log.iter().any(|l| l == "shutdown"),
         "no Shutdown before the drain: {log:?}"
     );
-    sigterm(server.pid());
+    server.sigterm();
     let log = logged(&sdk, "shutdown").await;
     assert!(position(&log, "list players remove client-1") < position(&log, "shutdown"));
     wait_for_gameserver(sdk_addr, "Shutdown", |y| y.contains("state: Shutdown")).await;
-    let code = wait_for(EXIT_LIMIT, "tickwire exits", async || {
-        server.exit_code().ok_or("still running".to_string())
-    })
-    .await;
+    let code = server.exited(EXIT_LIMIT).await;
     assert_eq!(code, Some(0), "exit status");
 }
 
@@ -168,7 +153,8 @@ async fn with_shutdown_when_empty_the_end_of_an_allocated_match_shuts_down() {
         return;
     }
     let (sdk, sdk_addr) = start_sdk_server().await;
-    let (server, addr) = start_tickwire(sdk_addr, &["--agones-shutdown-when-empty"]).await;
+    let server = start_tickwire(sdk_addr, &["--agones-shutdown-when-empty"]).await;
+    let addr = server.addr();
     logged(&sdk, "ready").await;
     wait_for_gameserver(sdk_addr, "Ready", |y| y.contains("state: Ready")).await;
 
@@ -213,7 +199,8 @@ async fn with_join_tokens_the_list_holds_the_token_subject_until_its_last_sessio
         return;
     }
     let (sdk, sdk_addr) = start_sdk_server().await;
-    let (_server, addr) = start_tickwire(sdk_addr, &["--join-secret", "s3cret"]).await;
+    let server = start_tickwire(sdk_addr, &["--join-secret", "s3cret"]).await;
+    let addr = server.addr();
     logged(&sdk, "ready").await;
     let secret: JoinSecret = "s3cret".parse().expect("a secret");
     let path = |sub: &str| {
@@ -320,9 +307,8 @@ fn without_agones_support_the_flag_says_how_to_get_it() {
     if cfg!(feature = "agones") {
         return;
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_tickwire"))
+    let out = clean_command(TICKWIRE)
         .args(["--agones", "--bind", "127.0.0.1:0"])
-        .env_remove("TICKWIRE_AGONES")
         .output()
         .expect("run tickwire");
     assert_eq!(out.status.code(), Some(1), "{out:?}");

@@ -3,11 +3,11 @@
 //! `target/agones`, running both, and reading and replacing the GameServer over the SDK server's
 //! HTTP side.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::harness::{LIMIT, wait_for};
@@ -79,75 +79,6 @@ fn cargo_build(root: &Path, args: &[&str], target: &Path) {
         "agones: cargo build {args:?} took {:.0} s",
         started.elapsed().as_secs_f64()
     );
-}
-
-/// A child process, killed when dropped, with its stdout lines collected as they come.
-pub struct Running {
-    child: Child,
-    lines: Arc<Mutex<Vec<String>>>,
-}
-
-impl Running {
-    /// Starts `cmd` with stdout piped and collected (stderr as given by the caller).
-    pub fn start(mut cmd: Command) -> Running {
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the program");
-        let lines: Arc<Mutex<Vec<String>>> = Arc::default();
-        let out = child.stdout.take().expect("piped stdout");
-        let sink = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                sink.lock().expect("lines").push(line);
-            }
-        });
-        Running { child, lines }
-    }
-
-    /// The stdout lines so far.
-    pub fn lines(&self) -> Vec<String> {
-        self.lines.lock().expect("lines").clone()
-    }
-
-    /// The first stdout line starting with `prefix`, without it, waiting up to [`LIMIT`].
-    pub async fn line_after(&self, prefix: &str) -> String {
-        wait_for(LIMIT, &format!("a line starting {prefix:?}"), async || {
-            self.lines()
-                .iter()
-                .find_map(|l| l.strip_prefix(prefix).map(str::to_owned))
-                .ok_or_else(|| format!("lines: {:?}", self.lines()))
-        })
-        .await
-    }
-
-    /// The process id (for signals).
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// Whether it exited, and how.
-    pub fn exit_code(&mut self) -> Option<Option<i32>> {
-        self.child.try_wait().ok().flatten().map(|s| s.code())
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Sends SIGTERM to `pid`.
-pub fn sigterm(pid: u32) {
-    let status = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("run kill");
-    assert!(status.success(), "kill -TERM {pid}: {status}");
 }
 
 /// One HTTP/1.1 request to the SDK server's YAML side; the response body.

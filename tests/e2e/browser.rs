@@ -842,7 +842,7 @@ async fn a_spectator_page_watches_the_whole_world_and_follows_a_player() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_leaderboard_panel_updates_when_a_match_result_is_written() {
-    use tickwire_server::store::{MatchRecord, PlayerScore, Write};
+    use tickwire_server::store::{EndedBy, MatchRecord, PlayerScore, Write};
     let Some(program) =
         chromium_or_skip("browser::the_leaderboard_panel_updates_when_a_match_result_is_written")
     else {
@@ -897,6 +897,7 @@ async fn the_leaderboard_panel_updates_when_a_match_result_is_written() {
             map: "arena".into(),
             started_ms: 1,
             ended_ms: 2,
+            ended_by: EndedBy::Clock,
             players: vec![PlayerScore {
                 player_id: "written-by-test".into(),
                 name: "top-scorer".into(),

@@ -2,7 +2,9 @@
 //! each value came from.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::process::{TICKWIRE, clean_command};
 
 /// A config file in a fresh directory, removed when dropped.
 struct ConfigFile(PathBuf);
@@ -28,11 +30,8 @@ impl Drop for ConfigFile {
 
 /// Runs the binary with `args`, with no `TICKWIRE_*` variable but those in `env`.
 fn tickwire(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tickwire"));
-    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("TICKWIRE_")) {
-        cmd.env_remove(name);
-    }
-    cmd.args(args)
+    clean_command(TICKWIRE)
+        .args(args)
         .envs(env.iter().copied())
         .output()
         .expect("run tickwire")

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use tickwire_protocol::{EntityId, ScoreEntry};
+use tickwire_store::EndedBy;
 
 /// Counts a match's ticks. A length of zero is an endless match.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +76,8 @@ pub struct MatchOutcome {
     pub ended_tick: u64,
     /// Every line, players who left during the match included, most kills first.
     pub scores: Vec<FinalScore>,
+    /// Whether it ran its length or the server shut down first.
+    pub ended_by: EndedBy,
 }
 
 /// A player in the room at a match's end, as the room knows it.

@@ -11,6 +11,17 @@ use tickwire_store::{MatchRecord, PlayerScore, Store, Write};
 
 use crate::match_clock::MatchOutcome;
 
+/// What [`MatchRecorder::finished`] made of a match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finished {
+    /// The encoded `ServerMsg::MatchEnd` for the room's players (empty if it could not be
+    /// encoded).
+    pub message: Vec<u8>,
+    /// Whether the result went on the store's queue; false with storage off, with no player to
+    /// store, or when the queue refused it (then logged and counted).
+    pub queued: bool,
+}
+
 /// A room's link to the store; without a store it only encodes results.
 #[derive(Clone, Debug, Default)]
 pub struct MatchRecorder {
@@ -36,11 +47,12 @@ impl MatchRecorder {
             name: crate::room::clean_name(name),
             at_ms: to_i64(unix_ms(SystemTime::now())),
         };
-        self.record(write);
+        // A lost write is logged and counted by `record`.
+        let _ = self.record(write);
     }
 
-    /// Queues a finished match (its players; bots are not stored) and returns the encoded
-    /// `MatchEnd` for the room's players.
+    /// Queues a finished match (its players; bots are not stored) and encodes the `MatchEnd`
+    /// for the room's players.
     pub fn finished(
         &self,
         room: u32,
@@ -49,7 +61,7 @@ impl MatchRecorder {
         outcome: &MatchOutcome,
         (started_ms, ended_ms): (u64, u64),
         tick_rate: u32,
-    ) -> Vec<u8> {
+    ) -> Finished {
         let players: Vec<PlayerScore> = outcome
             .scores
             .iter()
@@ -63,16 +75,16 @@ impl MatchRecorder {
                 })
             })
             .collect();
-        if !players.is_empty() {
-            self.record(Write::Match(MatchRecord {
+        let queued = !players.is_empty()
+            && self.record(Write::Match(MatchRecord {
                 room,
                 game: game.to_owned(),
                 map: map.to_owned(),
                 started_ms: to_i64(started_ms),
                 ended_ms: to_i64(ended_ms),
+                ended_by: outcome.ended_by,
                 players,
             }));
-        }
         let message = ServerMsg::MatchEnd(MatchEnd {
             room,
             game: game.chars().take(MAX_LABEL_CHARS).collect(),
@@ -96,14 +108,24 @@ impl MatchRecorder {
             tracing::warn!(error = %e, "cannot encode a match result");
             bytes.clear();
         }
-        bytes
+        Finished {
+            message: bytes,
+            queued,
+        }
     }
 
-    fn record(&self, write: Write) {
-        let Some(store) = &self.store else { return };
-        if let Err(e) = store.record(write) {
-            // Counted by the store (tickwire_store_writes_dropped_total).
-            tracing::warn!(error = %e, "a write to the store was lost");
+    /// Queues `write`; false when there is no store or it refused the write.
+    fn record(&self, write: Write) -> bool {
+        let Some(store) = &self.store else {
+            return false;
+        };
+        match store.record(write) {
+            Ok(()) => true,
+            Err(e) => {
+                // Counted by the store (tickwire_store_writes_dropped_total).
+                tracing::warn!(error = %e, "a write to the store was lost");
+                false
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ use tickwire_protocol::{
     ClientId, EntityId, GameEventMsg, Input, InputAck, MAX_NAME_CHARS, MapInfo, PROTOCOL_VERSION,
     ScoreEntry, ServerMsg, Tick, Welcome, WorldState, codec,
 };
+use tickwire_store::EndedBy;
 
 use crate::game::{Game, GameNews, PlayerHandle};
 use crate::input_buffer::InputBuffer;
@@ -407,7 +408,7 @@ impl Room {
             self.refresh_scoreboard();
         }
         if self.clock.is_over(self.game.tick()) {
-            self.finish_match();
+            self.finish_match(EndedBy::Clock);
         }
 
         if !self
@@ -454,7 +455,18 @@ impl Room {
         self.match_end = Arc::new((self.match_end.0 + 1, message));
     }
 
-    fn finish_match(&mut self) {
+    /// Ends the match under way now, for a server that shuts down: its lines as they stand,
+    /// marked [`EndedBy::Shutdown`]. `None` when the room plays no matches (one endless match)
+    /// or the match has not run a tick yet.
+    pub fn end_match_for_shutdown(&mut self) -> Option<MatchOutcome> {
+        if !self.clock.has_matches() || self.game.tick() <= self.clock.started_tick() {
+            return None;
+        }
+        self.finish_match(EndedBy::Shutdown);
+        self.poll_match_end()
+    }
+
+    fn finish_match(&mut self, ended_by: EndedBy) {
         let tick = self.game.tick();
         let present: Vec<Present<'_>> = self
             .slots
@@ -473,6 +485,7 @@ impl Room {
             started_tick: self.clock.started_tick(),
             ended_tick: tick,
             scores,
+            ended_by,
         });
         self.game.reset_scores();
         self.clock.restart(tick);

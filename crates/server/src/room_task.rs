@@ -8,6 +8,7 @@ use tickwire_protocol::{ClientId, Welcome};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::input_buffer::InputBuffer;
+use crate::match_clock::MatchOutcome;
 use crate::match_recorder::{MatchRecorder, unix_ms};
 use crate::metrics::Metrics;
 use crate::phase::Phase;
@@ -188,11 +189,12 @@ async fn run(
     let mut next = tokio::time::Instant::now() + dt;
     let mut empty_since = Some(Instant::now());
     let mut match_started = unix_ms(std::time::SystemTime::now());
-    loop {
+    // Whether the room stops because the server shuts down.
+    let shutting_down = loop {
         tokio::select! {
             biased;
             // Matches go on through a drain; the room stops when sessions are closed.
-            _ = shutdown.wait_for(|p| *p == Phase::Closing) => break,
+            _ = shutdown.wait_for(|p| *p == Phase::Closing) => break true,
             cmd = commands.recv() => match cmd {
                 Some(RoomCommand::Join { client, name, player_id, inputs, reply }) => {
                     let token = resume_token(&room, id);
@@ -214,7 +216,7 @@ async fn run(
                     let _ = reply.send(room.handle_spectate(client));
                     continue;
                 }
-                Some(RoomCommand::Stop) | None => break,
+                Some(RoomCommand::Stop) | None => break false,
             },
             _ = tokio::time::sleep_until(next) => {}
         }
@@ -226,16 +228,7 @@ async fn run(
                 frames.send_replace(Some(frame));
             }
             if let Some(outcome) = room.poll_match_end() {
-                // Stored through a bounded queue: never waits on the database.
-                let ended = unix_ms(std::time::SystemTime::now());
-                let game = room.game().name().to_owned();
-                let map = room.map_name().to_owned();
-                let tick_rate = room.config().tick_rate;
-                let message =
-                    recorder.finished(id, &game, &map, &outcome, (match_started, ended), tick_rate);
-                room.announce_match_end(message);
-                match_started = ended;
-                tracing::info!(room = id, players = outcome.scores.len(), "match ended");
+                match_started = match_over(&mut room, id, &recorder, &outcome, match_started);
             }
             metrics.record_tick(started.elapsed().as_micros() as u64);
             for event in room.poll_seat_events() {
@@ -262,9 +255,40 @@ async fn run(
         if room.player_count() > 0 {
             empty_since = None;
         } else if empty_since.get_or_insert_with(Instant::now).elapsed() > empty_room_ttl {
-            break;
+            break false;
         }
+    };
+    // A match under way when the server shuts down is stored as it stands, before the store
+    // takes its last writes (the server waits for its rooms to stop first).
+    if shutting_down && let Some(outcome) = room.end_match_for_shutdown() {
+        match_over(&mut room, id, &recorder, &outcome, match_started);
     }
+}
+
+/// Stamps the match `outcome` that started at `started_ms` with the time now, queues it for
+/// the store (a bounded queue: never waits on the database), has the room announce it, logs it,
+/// and returns the time now: when the next match starts.
+fn match_over(
+    room: &mut Room,
+    id: u32,
+    recorder: &MatchRecorder,
+    outcome: &MatchOutcome,
+    started_ms: u64,
+) -> u64 {
+    let ended = unix_ms(std::time::SystemTime::now());
+    let game = room.game().name().to_owned();
+    let map = room.map_name().to_owned();
+    let tick_rate = room.config().tick_rate;
+    let finished = recorder.finished(id, &game, &map, outcome, (started_ms, ended), tick_rate);
+    room.announce_match_end(finished.message);
+    tracing::info!(
+        room = id,
+        players = outcome.scores.len(),
+        ended_by = outcome.ended_by.as_str(),
+        queued = finished.queued,
+        "match ended"
+    );
+    ended
 }
 
 /// A fresh resume token for a seat in room `id`, when the room holds seats.

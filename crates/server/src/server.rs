@@ -31,6 +31,10 @@ const SEND_BUFFER_BYTES: usize = 32 * 1024;
 /// How long [`Server::shutdown`] waits, after closing every session, for the closes to be sent.
 const CLOSE_SETTLE: Duration = Duration::from_secs(1);
 
+/// How long [`Server::shutdown`] waits for its rooms to stop (each stores the match it was
+/// playing) before it closes the store.
+const ROOMS_STOP: Duration = Duration::from_secs(2);
+
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -232,6 +236,14 @@ impl Server {
         let settle = tokio::time::Instant::now() + CLOSE_SETTLE;
         while self.shared.metrics.connections.get() > 0 && tokio::time::Instant::now() < settle {
             tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // Rooms store the matches under way as they stop: wait for them before the store's last
+        // writes.
+        let stopped = tokio::time::Instant::now() + ROOMS_STOP;
+        while !self.shared.lobby.running_rooms(true).is_empty()
+            && tokio::time::Instant::now() < stopped
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
         // Every queued write (the results of matches that just ended) reaches the database.
         if let Some(store) = &self.shared.store {

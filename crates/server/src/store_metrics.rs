@@ -6,7 +6,8 @@ use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
 use tickwire_store::Store;
 
-/// Exports the store's committed, dropped and failed writes, batches and queue length.
+/// Exports the store's committed, dropped and failed writes, batches, retries, outages,
+/// listener reconnects and queue length.
 #[derive(Debug)]
 pub struct StoreCollector(pub Store);
 
@@ -31,8 +32,23 @@ impl Collector for StoreCollector {
             ),
             (
                 "tickwire_store_writes_failed",
-                "Writes lost because their transaction failed after retries",
+                "Writes lost because the database refused them (or their transaction failed after retries)",
                 stats.failed,
+            ),
+            (
+                "tickwire_store_batch_retries",
+                "Failed attempts to commit a batch of writes that was kept and tried again",
+                stats.retries,
+            ),
+            (
+                "tickwire_store_outages",
+                "Times the database stopped taking writes (they stayed queued until it was back)",
+                stats.outages,
+            ),
+            (
+                "tickwire_store_listener_reconnects",
+                "Times the PostgreSQL listening connection was opened again after it was lost",
+                stats.reconnects,
             ),
         ];
         for (name, help, value) in counters {

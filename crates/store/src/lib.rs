@@ -31,9 +31,9 @@ mod stats;
 mod store;
 mod writer;
 
-pub use database::Database;
+pub use database::{Database, hide_password};
 pub use error::{RecordError, StoreError};
-pub use record::{Change, MatchRecord, PlayerScore, Table, Write};
+pub use record::{Change, EndedBy, MatchRecord, PlayerScore, Table, Write};
 pub use rows::{LeaderboardRow, PlayerRecord};
 pub use stats::StoreStats;
 pub use store::{Store, StoreOptions};

@@ -13,6 +13,7 @@ use crate::StoreError;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_best_and_rating.sql"),
+    include_str!("../migrations/0003_ended_by.sql"),
 ];
 
 /// The newest schema version this build knows.

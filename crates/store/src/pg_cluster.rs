@@ -136,8 +136,19 @@ impl PgCluster {
 
     /// Stops the server (fast: clients are disconnected) and starts it again on the same port.
     pub fn restart(&self) -> Result<(), String> {
+        self.stop()?;
+        self.start_again()
+    }
+
+    /// Stops the server the way an operator's fast shutdown does: every client is disconnected
+    /// and open transactions are rolled back. Its data stays for [`PgCluster::start_again`].
+    pub fn stop(&self) -> Result<(), String> {
         let data = self.data();
-        self.run("pg_ctl", &["-D", &data, "-m", "fast", "-w", "stop"])?;
+        self.run("pg_ctl", &["-D", &data, "-m", "fast", "-w", "stop"])
+    }
+
+    /// Starts the stopped server again on the same data and port.
+    pub fn start_again(&self) -> Result<(), String> {
         self.pg_ctl_start()
     }
 

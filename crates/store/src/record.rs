@@ -28,8 +28,30 @@ pub struct MatchRecord {
     pub started_ms: i64,
     /// When it ended, in unix milliseconds.
     pub ended_ms: i64,
+    /// Why it ended: it ran its length, or the server shut down first.
+    pub ended_by: EndedBy,
     /// Every player who played in it (bots are not stored).
     pub players: Vec<PlayerScore>,
+}
+
+/// Why a match ended (the `ended_by` column of `matches`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum EndedBy {
+    /// It ran its full length.
+    #[default]
+    Clock,
+    /// The server shut down while it was under way: the scores are those at the shutdown.
+    Shutdown,
+}
+
+impl EndedBy {
+    /// As the column holds it: `clock` or `shutdown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndedBy::Clock => "clock",
+            EndedBy::Shutdown => "shutdown",
+        }
+    }
 }
 
 /// One thing to store.

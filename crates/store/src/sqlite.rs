@@ -75,9 +75,16 @@ fn upsert_player(
 
 fn apply_match(tx: &Transaction<'_>, m: &MatchRecord) -> Result<i64, rusqlite::Error> {
     let match_id: i64 = tx.query_row(
-        "INSERT INTO matches (room, game, map, started_ms, ended_ms) VALUES (?1, ?2, ?3, ?4, ?5)
-         RETURNING id",
-        params![m.room, m.game, m.map, m.started_ms, m.ended_ms],
+        "INSERT INTO matches (room, game, map, started_ms, ended_ms, ended_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+        params![
+            m.room,
+            m.game,
+            m.map,
+            m.started_ms,
+            m.ended_ms,
+            m.ended_by.as_str()
+        ],
         |r| r.get(0),
     )?;
     for p in &m.players {

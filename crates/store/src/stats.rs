@@ -13,6 +13,13 @@ pub struct StoreStats {
     pub dropped: u64,
     /// Writes lost because their transaction failed even after retries.
     pub failed: u64,
+    /// Failed attempts to commit a batch that was then tried again (the database was down or
+    /// refused the transaction); the batch stays queued meanwhile.
+    pub retries: u64,
+    /// Times the database could not be reached for writes after it had been: an outage began.
+    pub outages: u64,
+    /// Times the `LISTEN`ing connection (PostgreSQL) was opened again after it was lost.
+    pub reconnects: u64,
     /// Writes waiting in the queue now.
     pub queued: u64,
 }
@@ -24,6 +31,9 @@ pub(crate) struct Counters {
     pub(crate) batches: AtomicU64,
     pub(crate) dropped: AtomicU64,
     pub(crate) failed: AtomicU64,
+    pub(crate) retries: AtomicU64,
+    pub(crate) outages: AtomicU64,
+    pub(crate) reconnects: AtomicU64,
 }
 
 impl Counters {
@@ -33,6 +43,9 @@ impl Counters {
             batches: self.batches.load(Relaxed),
             dropped: self.dropped.load(Relaxed),
             failed: self.failed.load(Relaxed),
+            retries: self.retries.load(Relaxed),
+            outages: self.outages.load(Relaxed),
+            reconnects: self.reconnects.load(Relaxed),
             queued,
         }
     }

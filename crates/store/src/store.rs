@@ -117,7 +117,12 @@ impl Store {
             options.max_batch.max(1),
         ));
         let (ready, listening) = tokio::sync::oneshot::channel();
-        let listener = tokio::spawn(postgres::listen(config, changes.clone(), ready));
+        let listener = tokio::spawn(postgres::listen(
+            config,
+            changes.clone(),
+            counters.clone(),
+            ready,
+        ));
         // Changes made before the listener is in place would never reach the feed: wait for it
         // (it keeps trying by itself if the database cannot be reached now).
         if tokio::time::timeout(LISTEN_WAIT, listening).await.is_err() {

@@ -86,6 +86,7 @@ impl Writer {
                     return;
                 }
                 Err(e) if attempt < ATTEMPTS => {
+                    self.counters.retries.fetch_add(1, Relaxed);
                     tracing::warn!(error = %e, attempt, "store batch failed; trying again");
                     std::thread::sleep(Duration::from_millis(100 * u64::from(attempt)));
                 }

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use tickwire_store::{
-    Change, Database, MatchRecord, PlayerScore, RecordError, Store, StoreError, StoreOptions,
-    Table, Write, migrations,
+    Change, Database, EndedBy, MatchRecord, PlayerScore, RecordError, Store, StoreError,
+    StoreOptions, Table, Write, migrations,
 };
 
 const FIXTURE_V1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db");
@@ -33,6 +33,7 @@ fn a_match(room: u32, players: Vec<PlayerScore>) -> Write {
         map: "arena".into(),
         started_ms: 1_000,
         ended_ms: 61_000,
+        ended_by: EndedBy::Clock,
         players,
     })
 }
@@ -139,6 +140,48 @@ async fn a_version_1_database_is_migrated_and_keeps_its_data() {
         (11, 7, 3, 9)
     );
     store.close().await;
+}
+
+#[tokio::test]
+async fn a_version_2_database_gains_why_each_match_ended() {
+    let dir = tempfile::tempdir().expect("test step");
+    let path = temp_db(&dir);
+    let mut conn = Connection::open(&path).expect("test step");
+    migrations::migrate_to(&mut conn, &path, 2).expect("test step");
+    conn.execute_batch(
+        "INSERT INTO players VALUES ('guest:ada', 'ada', 1000, 61000, 3, 1, 1, 60000, 3);
+         INSERT INTO matches (room, game, map, started_ms, ended_ms)
+             VALUES (1, 'arena', 'arena', 1000, 61000);
+         INSERT INTO match_players VALUES (1, 'guest:ada', 'ada', 3, 1, 60000);",
+    )
+    .expect("test step");
+    drop(conn);
+    assert_eq!(version_of(&path), 2);
+    let store = Store::open_sqlite(&path, StoreOptions::default()).expect("test step");
+    assert_eq!(version_of(&path), migrations::LATEST);
+    let Write::Match(mut cut_short) = a_match(1, vec![score("guest:ada", 1, 0)]) else {
+        unreachable!("a_match makes a match")
+    };
+    cut_short.ended_by = EndedBy::Shutdown;
+    store.record(Write::Match(cut_short)).expect("test step");
+    committed(&store, 1).await;
+    store.close().await;
+    let conn = Connection::open(&path).expect("test step");
+    let mut stmt = conn
+        .prepare("SELECT id, ended_by FROM matches ORDER BY id")
+        .expect("test step");
+    let rows: Vec<(i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("test step")
+        .collect::<Result<_, _>>()
+        .expect("test step");
+    assert_eq!(rows, [(1, "clock".into()), (2, "shutdown".into())]);
+    let ada = store
+        .player("guest:ada")
+        .await
+        .expect("test step")
+        .expect("test step");
+    assert_eq!((ada.kills, ada.matches, ada.best_kills), (4, 2, 3));
 }
 
 #[tokio::test]

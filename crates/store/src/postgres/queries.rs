@@ -48,14 +48,15 @@ async fn apply_match(
 ) -> Result<i64, tokio_postgres::Error> {
     let row = tx
         .query_one(
-            "INSERT INTO matches (room, game, map, started_ms, ended_ms)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO matches (room, game, map, started_ms, ended_ms, ended_by)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             &[
                 &i64::from(m.room),
                 &m.game,
                 &m.map,
                 &m.started_ms,
                 &m.ended_ms,
+                &m.ended_by.as_str(),
             ],
         )
         .await?;

@@ -1,22 +1,44 @@
-//! The PostgreSQL writer task: batches off the queue, one transaction per batch, and a batch
-//! that fails (the server restarting, the network down) is tried again until it commits, so a
-//! restart of the database loses nothing that was queued. Meanwhile the queue fills, and writes
-//! past its bound are refused and counted, as always.
+//! The PostgreSQL writer task: batches off the queue, one transaction per batch. A batch that
+//! fails because the database cannot be reached (restarting, the network down) stays queued and
+//! is tried again, with a growing wait, until it commits: an outage loses nothing that was
+//! queued. Meanwhile the queue fills, and writes past its bound are refused and counted, as
+//! always. A batch the database refuses for what it holds (a value it does not take) is stored
+//! one write per transaction instead, so that only the write it refuses is lost (and counted).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use deadpool_postgres::Pool;
 use tokio::sync::mpsc;
 
+use super::describe;
 use super::queries::apply;
 use crate::Write;
 use crate::stats::Counters;
 
 /// The first wait after a failed batch; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// The longest wait between attempts: the kept writes are stored at most this long after the
+/// database is back.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
+
+/// Why a transaction did not commit.
+#[derive(Debug)]
+enum Failure {
+    /// The database could not be reached or gave up on the transaction for reasons of its own:
+    /// the same writes may commit later.
+    Unreachable(String),
+    /// The database refused what the writes hold: trying them again would fail again.
+    Refused(String),
+}
+
+/// The writer's state: the pool, the counters, and since when the database has been down.
+struct PgWriter {
+    pool: Pool,
+    counters: Arc<Counters>,
+    down_since: Option<Instant>,
+}
 
 /// Runs until every sender is gone and the queue is empty.
 pub(crate) async fn run_writer(
@@ -25,6 +47,11 @@ pub(crate) async fn run_writer(
     counters: Arc<Counters>,
     max_batch: usize,
 ) {
+    let mut writer = PgWriter {
+        pool,
+        counters,
+        down_since: None,
+    };
     let mut batch = Vec::with_capacity(max_batch);
     while let Some(first) = queue.recv().await {
         batch.clear();
@@ -35,38 +62,137 @@ pub(crate) async fn run_writer(
                 Err(_) => break,
             }
         }
+        writer.store(&batch, &queue).await;
+    }
+    tracing::debug!("store writer stopped");
+}
+
+impl PgWriter {
+    /// Stores `batch` whole, or (when the database refuses it) each write that it takes.
+    async fn store(&mut self, batch: &[Write], queue: &mpsc::Receiver<Write>) {
+        let Err(refused) = self.commit_until_reachable(batch, queue).await else {
+            return;
+        };
+        if let [_] = batch {
+            self.lose(1, &refused);
+            return;
+        }
+        tracing::warn!(error = %refused, writes = batch.len(), "PostgreSQL refused a batch of writes; storing them one by one");
+        for write in batch {
+            if let Err(refused) = self
+                .commit_until_reachable(std::slice::from_ref(write), queue)
+                .await
+            {
+                self.lose(1, &refused);
+            }
+        }
+    }
+
+    /// Commits `batch`, trying again for as long as the database cannot be reached; the error
+    /// when it refuses the batch.
+    async fn commit_until_reachable(
+        &mut self,
+        batch: &[Write],
+        queue: &mpsc::Receiver<Write>,
+    ) -> Result<(), String> {
         let mut wait = FIRST_BACKOFF;
         loop {
-            match commit(&pool, &batch).await {
+            match commit(&self.pool, batch).await {
                 Ok(match_ids) => {
-                    counters.batches.fetch_add(1, Relaxed);
-                    counters.committed.fetch_add(batch.len() as u64, Relaxed);
+                    if let Some(since) = self.down_since.take() {
+                        tracing::info!(
+                            down_for = ?since.elapsed(),
+                            queued = queue.len() + batch.len(),
+                            "PostgreSQL takes writes again; storing those kept meanwhile"
+                        );
+                    }
+                    self.counters.batches.fetch_add(1, Relaxed);
+                    self.counters
+                        .committed
+                        .fetch_add(batch.len() as u64, Relaxed);
                     for id in match_ids {
                         tracing::info!(match_id = id, "match result stored");
                     }
-                    break;
+                    return Ok(());
                 }
-                Err(e) => {
-                    tracing::warn!(error = %e, writes = batch.len(), retry_in = ?wait, "store batch failed; keeping it and trying again");
+                Err(Failure::Refused(e)) => return Err(e),
+                Err(Failure::Unreachable(e)) => {
+                    self.counters.retries.fetch_add(1, Relaxed);
+                    if self.down_since.is_none() {
+                        self.down_since = Some(Instant::now());
+                        self.counters.outages.fetch_add(1, Relaxed);
+                        tracing::warn!(
+                            error = %e,
+                            queued = queue.len() + batch.len(),
+                            "PostgreSQL cannot take writes; keeping them queued and trying again until it can"
+                        );
+                    } else {
+                        tracing::debug!(error = %e, retry_in = ?wait, "PostgreSQL still cannot take writes");
+                    }
                     tokio::time::sleep(wait).await;
                     wait = (wait * 2).min(MAX_BACKOFF);
                 }
             }
         }
     }
-    tracing::debug!("store writer stopped");
+
+    /// Counts `writes` the database refused as lost.
+    fn lose(&self, writes: u64, error: &str) {
+        tracing::error!(%error, writes, "PostgreSQL refused a write; it is lost");
+        self.counters.failed.fetch_add(writes, Relaxed);
+    }
 }
 
-/// One transaction for the whole batch.
-async fn commit(pool: &Pool, batch: &[Write]) -> Result<Vec<i64>, String> {
-    let mut client = pool.get().await.map_err(|e| e.to_string())?;
-    let tx = client.transaction().await.map_err(|e| e.to_string())?;
+/// One transaction for the whole batch; the ids of the match results it stored.
+async fn commit(pool: &Pool, batch: &[Write]) -> Result<Vec<i64>, Failure> {
+    let mut client = pool
+        .get()
+        .await
+        .map_err(|e| Failure::Unreachable(describe(&e)))?;
+    let tx = client.transaction().await.map_err(failure)?;
     let mut ids = Vec::new();
     for write in batch {
-        if let Some(id) = apply(&tx, write).await.map_err(|e| e.to_string())? {
+        if let Some(id) = apply(&tx, write).await.map_err(failure)? {
             ids.push(id);
         }
     }
-    tx.commit().await.map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(failure)?;
     Ok(ids)
+}
+
+/// Sorts an error: no SQLSTATE (the connection failed) or one of a class that says the database
+/// is unavailable, out of resources or gave up on the transaction by itself (connection
+/// exception 08, transaction rollback 40, insufficient resources 53, object not in prerequisite
+/// state 55, operator intervention 57, system error 58) is worth trying again; any other
+/// SQLSTATE refuses the writes themselves.
+fn failure(e: tokio_postgres::Error) -> Failure {
+    match e.code() {
+        Some(code) if !is_transient(code.code()) => Failure::Refused(describe(&e)),
+        _ => Failure::Unreachable(describe(&e)),
+    }
+}
+
+/// Whether SQLSTATE `code` is of a class worth trying again.
+fn is_transient(code: &str) -> bool {
+    ["08", "40", "53", "55", "57", "58"]
+        .iter()
+        .any(|class| code.starts_with(class))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_transient;
+
+    #[test]
+    fn unavailability_is_transient_and_bad_values_are_not() {
+        // admin_shutdown, cannot_connect_now, connection_failure, serialization_failure,
+        // too_many_connections, lock_not_available.
+        for code in ["57P01", "57P03", "08006", "40001", "53300", "55P03"] {
+            assert!(is_transient(code), "{code}");
+        }
+        // character_not_in_repertoire (a NUL in a string), unique_violation, undefined_table.
+        for code in ["22021", "23505", "42P01"] {
+            assert!(!is_transient(code), "{code}");
+        }
+    }
 }
