@@ -365,14 +365,13 @@ pub struct Page {
 }
 
 impl Page {
-    /// Evaluates a JavaScript expression and returns its value (by value, as JSON).
-    /// The value of `expression`, or `None` when the page could not answer (it is navigating).
+    /// The value of `expression` (a promise's, once it settles), or `None` when the page could not answer (it is navigating).
     pub async fn try_eval(&mut self, expression: &str) -> Option<Value> {
         let r = self
             .cdp
             .try_call(
                 "Runtime.evaluate",
-                json!({ "expression": expression, "returnByValue": true }),
+                json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
             )
             .await
             .ok()?;
@@ -382,13 +381,13 @@ impl Page {
         Some(r["result"]["value"].clone())
     }
 
-    /// The value of `expression`; panics when it throws.
+    /// The value of `expression` (a promise's, once it settles); panics when it throws.
     pub async fn eval(&mut self, expression: &str) -> Value {
         let r = self
             .cdp
             .call(
                 "Runtime.evaluate",
-                json!({ "expression": expression, "returnByValue": true }),
+                json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
             )
             .await;
         if let Some(ex) = r.get("exceptionDetails") {

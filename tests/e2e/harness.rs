@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tickwire_arena::{ARENA_VIEW_RADIUS, ArenaSettings};
-use tickwire_client::GameClient;
+use tickwire_client::{GameClient, Received};
+use tickwire_protocol::{ClientMsg, Ping, ServerMsg};
 use tickwire_server::snapshot::SnapshotFrame;
 use tickwire_server::{NewGame, Server, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -314,4 +315,24 @@ pub async fn start_busy_world(limits: tickwire_server::Limits) -> Server {
         moving_pct: 100,
     };
     start_with(config, walk.games()).await
+}
+
+/// Sends a ping and waits for its pong, reading (and applying) snapshots meanwhile: each must
+/// decode against its baseline. Returns the round trip.
+pub async fn round_trip(c: &mut GameClient, nonce: u32) -> Duration {
+    let sent = std::time::Instant::now();
+    c.send(&ClientMsg::Ping(Ping { nonce }))
+        .await
+        .expect("ping");
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), c.recv())
+            .await
+            .expect("pong in time")
+            .expect("recv")
+        {
+            Received::Message(ServerMsg::Pong(p)) if p.nonce == nonce => return sent.elapsed(),
+            Received::Closed { code, reason } => panic!("closed {code} {reason}"),
+            _ => {}
+        }
+    }
 }

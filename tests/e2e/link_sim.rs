@@ -1,32 +1,11 @@
 //! The link conditioner: latency, jitter and stalls on real loopback sessions, counted in
 //! `/metrics`, and nothing of it when off.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use tickwire_client::{GameClient, Received};
-use tickwire_protocol::{ClientMsg, Ping, ServerMsg};
 use tickwire_server::link_sim::LinkSim;
 
-use crate::harness::{arena_config, join, start_arena};
-
-/// Sends a ping and waits for its pong, reading (and applying) snapshots meanwhile.
-async fn round_trip(c: &mut GameClient, nonce: u32) -> Duration {
-    let sent = Instant::now();
-    c.send(&ClientMsg::Ping(Ping { nonce }))
-        .await
-        .expect("ping");
-    loop {
-        match tokio::time::timeout(Duration::from_secs(5), c.recv())
-            .await
-            .expect("pong in time")
-            .expect("recv")
-        {
-            Received::Message(ServerMsg::Pong(p)) if p.nonce == nonce => return sent.elapsed(),
-            Received::Closed { code, reason } => panic!("closed {code} {reason}"),
-            _ => {}
-        }
-    }
-}
+use crate::harness::{arena_config, join, round_trip, start_arena};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn latency_and_stalls_delay_both_ways_and_keep_the_stream_whole() {

@@ -40,7 +40,7 @@ async fn stats(page: &mut Page) -> Value {
 }
 
 /// Opens the game as `name` and waits until it predicts its own player; returns its entity.
-async fn join(chrome: &mut Chromium, server: &Server, name: &str) -> (Page, u32) {
+pub async fn join(chrome: &mut Chromium, server: &Server, name: &str) -> (Page, u32) {
     let url = format!("http://{}/?name={name}", server.local_addr());
     let mut page = chrome.open(&url).await;
     let id = wait_for(Duration::from_secs(20), "the page joins", async || {
