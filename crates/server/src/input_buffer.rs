@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use parking_lot::Mutex;
 use tickwire_protocol::Input;
 
+use crate::input_pacer::Due;
+
 /// Most inputs held for one player. A client sends one per tick; more absorb jitter and the
 /// burst a busy page sends when its timer fired late. When full, the oldest input is dropped:
 /// the newest says best what the player wants now.
@@ -24,30 +26,6 @@ const OPEN: u8 = 0;
 const LEFT: u8 = 1;
 /// The connection dropped: the room may hold the seat for the player to resume.
 const DROPPED: u8 = 2;
-
-/// The slot a tick fills for one player, as its pacer sees it.
-#[derive(Clone, Copy, Debug)]
-pub struct Due {
-    /// The sequence number the slot is for.
-    pub seq: u32,
-    /// The last input taken: repeats of it stood in for the slots after it.
-    pub last: Input,
-    /// From this slot on the repeats were neutral ([`crate::input_pacer::neutral`]).
-    pub neutral_from: u32,
-    /// Inputs have been late for a while: the newest late one is taken.
-    pub accept_late: bool,
-}
-
-impl Due {
-    /// What stood in for the slot of input `seq`, one whose slot has passed.
-    fn stood_in(&self, seq: u32) -> Input {
-        if tickwire_protocol::seq::is_newer(self.neutral_from, seq) {
-            self.last
-        } else {
-            crate::input_pacer::neutral(self.last)
-        }
-    }
-}
 
 /// What [`InputBuffer::take_due`] took.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -6,7 +6,6 @@
 //! client to send a few percent faster (the buffer ran dry: a tick had to repeat an input) or
 //! slower (inputs wait longer than they need), and the client's input timer follows.
 
-use crate::input_buffer::Due;
 use tickwire_protocol::{
     DROPPED, EARLIER_INPUTS, Input, InputAck, MAX_PACE, repeats_before_neutral,
 };
@@ -17,6 +16,30 @@ pub const TARGET_DEPTH: usize = 1;
 
 /// Ticks over which the buffer's depth is watched before the pace is set again.
 const WINDOW_TICKS: u32 = 30;
+
+/// The slot a tick fills for one player, as its pacer sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct Due {
+    /// The sequence number the slot is for.
+    pub seq: u32,
+    /// The last input taken: repeats of it stood in for the slots after it.
+    pub last: Input,
+    /// From this slot on the repeats were neutral ([`neutral`]).
+    pub neutral_from: u32,
+    /// Inputs have been late for a while: the newest late one is taken.
+    pub accept_late: bool,
+}
+
+impl Due {
+    /// What stood in for the slot of input `seq`, one whose slot has passed.
+    pub(crate) fn stood_in(&self, seq: u32) -> Input {
+        if tickwire_protocol::seq::is_newer(self.neutral_from, seq) {
+            self.last
+        } else {
+            neutral(self.last)
+        }
+    }
+}
 
 /// `input` with no movement and no fire: what a player that went quiet does.
 pub fn neutral(input: Input) -> Input {

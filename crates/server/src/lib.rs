@@ -49,6 +49,7 @@ pub mod netcode_metrics;
 pub mod orchestrator;
 mod origin;
 mod phase;
+mod player_name;
 pub mod process_stats;
 mod query;
 mod respond;

@@ -138,7 +138,10 @@ pub(crate) fn departed_line(
 /// The guest id of a player without a join token: `guest:` and the cleaned display name, in
 /// lower case. Guests who play under the same name share one record.
 pub fn guest_id(name: &str) -> String {
-    format!("guest:{}", crate::room::clean_name(name).to_lowercase())
+    format!(
+        "guest:{}",
+        crate::player_name::clean_name(name).to_lowercase()
+    )
 }
 
 #[cfg(test)]

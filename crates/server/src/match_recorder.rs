@@ -44,7 +44,7 @@ impl MatchRecorder {
     pub fn seen(&self, player_id: &str, name: &str) {
         let write = Write::Seen {
             player_id: player_id.to_owned(),
-            name: crate::room::clean_name(name),
+            name: crate::player_name::clean_name(name),
             at_ms: to_i64(unix_ms(SystemTime::now())),
         };
         // A lost write is logged and counted by `record`.

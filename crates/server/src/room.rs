@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use tickwire_protocol::{
-    ClientId, EntityId, GameEventMsg, Input, InputAck, MAX_NAME_CHARS, MapInfo, PROTOCOL_VERSION,
-    ScoreEntry, ServerMsg, Tick, Welcome, WorldState, codec,
+    ClientId, EntityId, GameEventMsg, Input, InputAck, MapInfo, PROTOCOL_VERSION, ScoreEntry,
+    ServerMsg, Tick, Welcome, WorldState, codec,
 };
 use tickwire_store::EndedBy;
 
@@ -181,7 +181,7 @@ impl Room {
         if self.players >= self.config.capacity {
             return Err(RoomFull);
         }
-        let (player, entity) = self.game.add_player(&clean_name(name));
+        let (player, entity) = self.game.add_player(&crate::player_name::clean_name(name));
         let resume = resume.filter(|_| self.config.hold_ticks > 0);
         let slot = PlayerSlot {
             player,
@@ -549,21 +549,6 @@ fn bounded_view(now: u32, view: u32, max_back: u32) -> u32 {
         now
     } else {
         now.wrapping_sub(back.min(max_back))
-    }
-}
-
-/// A display name with control characters removed and spaces trimmed; never empty.
-pub fn clean_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(MAX_NAME_CHARS)
-        .collect();
-    let cleaned = cleaned.trim();
-    if cleaned.is_empty() {
-        "player".to_string()
-    } else {
-        cleaned.to_string()
     }
 }
 

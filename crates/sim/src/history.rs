@@ -5,9 +5,7 @@
 use glam::Vec2;
 
 use crate::entity::EntityId;
-
-/// Ticks of positions kept; a shot is never judged further back (half a second at 60 Hz).
-pub const HISTORY_TICKS: usize = 32;
+use crate::rules::HISTORY_TICKS;
 
 /// The last [`HISTORY_TICKS`] states of the actors' positions, each sorted by id.
 #[derive(Clone, Debug)]

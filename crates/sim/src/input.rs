@@ -29,7 +29,7 @@ impl PlayerInput {
             move_y: self.move_y.signum(),
             aim: wrap_angle(self.aim),
             fire: self.fire,
-            rewind: self.rewind.min(crate::history::HISTORY_TICKS as u16),
+            rewind: self.rewind.min(crate::rules::HISTORY_TICKS as u16),
         }
     }
 }

@@ -81,6 +81,10 @@ pub const MAP_MAX_BYTES: usize = 1 << 20;
 /// caller that never drains cannot grow memory without bound.
 pub const EVENTS_MAX_PENDING: usize = 4096;
 
+/// Ticks of positions kept for lag compensation; a shot is never judged further back (half a
+/// second at 60 Hz).
+pub const HISTORY_TICKS: usize = 32;
+
 /// Turns a duration in seconds into a whole number of ticks (rounded, at least one).
 pub fn secs_to_ticks(secs: f32, tick_rate: u32) -> u32 {
     // `as` saturates, so absurd inputs give u32::MAX or 0 rather than wrapping.
