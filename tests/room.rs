@@ -507,3 +507,62 @@ fn a_shutdown_ends_the_match_under_way_as_it_stands_and_only_one_that_has_begun(
     assert_eq!((ticks("ada"), ticks("Bo")), (Some(60), Some(30)));
     assert!(room.poll_match_end().is_none(), "handed out once");
 }
+
+/// A client that lost time (a page frozen for a few ticks, then sending at its cadence again) is
+/// a few slots late with every input from then on. The repeats stand in while it is hurried;
+/// before they would turn neutral, its timeline moves back to its newest input, and from then on
+/// its inputs are taken fresh. It never stops, and every acknowledgement stays exact.
+#[test]
+fn a_client_that_lost_time_is_hurried_then_taken_late_and_never_stops() {
+    let game = Box::new(ArenaSettings::new(None, 0, 60).expect("arena").new_game(5));
+    let mut room = room(game, 2);
+    let a_in = Arc::new(InputBuffer::new());
+    let a = room
+        .handle_join(ClientId(1), "late", a_in.clone())
+        .expect("join");
+    let first = next_frame(&mut room);
+    let spawn = first.state.entity(a.entity).expect("a");
+    let mut replica = Replica {
+        map: tickwire_sim::Map::default_arena(),
+        inputs: [(0, Default::default())].into(),
+        verified: Some((
+            0,
+            0,
+            glam::Vec2::new(spawn.x as f32 / 16.0, spawn.y as f32 / 16.0),
+            glam::Vec2::ZERO,
+        )),
+    };
+    let neutral_after = tickwire_protocol::repeats_before_neutral(60);
+    let (mut seq, mut hurried, mut most_repeats, mut last_ack) = (0, false, 0, 0);
+    for tick in 0..120 {
+        // Frozen for ticks 10..16: nothing sent, and the time is not made up afterwards.
+        if !(10..16).contains(&tick) {
+            seq += 1;
+            // Up and down in turn, so that the late inputs ask for what the repeats did.
+            let input = Input {
+                seq,
+                move_y: if (seq / 40) % 2 == 0 { 1.0 } else { -1.0 },
+                ..Input::default()
+            };
+            replica.inputs.insert(seq, Replica::sim_input(&input));
+            a_in.push(input);
+        }
+        if let Some(f) = room.tick() {
+            let ack = f.acks[a.slot];
+            let e = f.state.entity(a.entity).expect("a");
+            assert_eq!(replica.advance(ack), (e.x, e.y), "exact after {ack:?}");
+            hurried |= ack.pace == -tickwire_protocol::MAX_PACE;
+            most_repeats = most_repeats.max(ack.repeats);
+            last_ack = ack.seq;
+        }
+    }
+    assert!(hurried, "a late client is asked to send faster");
+    assert!(
+        most_repeats < neutral_after,
+        "the repeats never turned neutral: {most_repeats}"
+    );
+    assert!(
+        last_ack + 2 >= seq,
+        "its inputs are taken fresh again: acked {last_ack} of {seq}"
+    );
+}
