@@ -28,7 +28,7 @@ pub struct MatchRecord {
     pub started_ms: i64,
     /// When it ended, in unix milliseconds.
     pub ended_ms: i64,
-    /// Why it ended: it ran its length, or the server shut down first.
+    /// Why it ended: it ran its length, or the room stopped first.
     pub ended_by: EndedBy,
     /// Every player who played in it (bots are not stored).
     pub players: Vec<PlayerScore>,
@@ -42,14 +42,29 @@ pub enum EndedBy {
     Clock,
     /// The server shut down while it was under way: the scores are those at the shutdown.
     Shutdown,
+    /// An operator closed its room while it was under way: the scores are those at the close.
+    Closed,
+    /// Its room stopped because it had no players left: the scores are those when it stopped
+    /// (the players who left keep their lines).
+    Emptied,
 }
 
 impl EndedBy {
-    /// As the column holds it: `clock` or `shutdown`.
+    /// Every value, in the order of [`EndedBy::as_str`]'s documentation.
+    pub const ALL: [EndedBy; 4] = [
+        EndedBy::Clock,
+        EndedBy::Shutdown,
+        EndedBy::Closed,
+        EndedBy::Emptied,
+    ];
+
+    /// As the column holds it: `clock`, `shutdown`, `closed` or `emptied`.
     pub fn as_str(self) -> &'static str {
         match self {
             EndedBy::Clock => "clock",
             EndedBy::Shutdown => "shutdown",
+            EndedBy::Closed => "closed",
+            EndedBy::Emptied => "emptied",
         }
     }
 }
