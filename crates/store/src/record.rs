@@ -18,6 +18,10 @@ pub struct PlayerScore {
 /// A finished match.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MatchRecord {
+    /// The result's unique key, made by the server when the match ended. A result whose key is
+    /// already stored is not stored again (nothing changes), so that a write tried twice, after
+    /// a commit whose answer was lost, counts once.
+    pub key: String,
     /// The room's number in its server process.
     pub room: u32,
     /// The game the room ran (for example `arena`).

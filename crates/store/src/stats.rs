@@ -13,6 +13,9 @@ pub struct StoreStats {
     pub dropped: u64,
     /// Writes lost because their transaction failed even after retries.
     pub failed: u64,
+    /// Match results not stored again because one with the same key already was: a write tried
+    /// again after its commit had gone through unanswered. Nothing was lost or counted twice.
+    pub duplicates: u64,
     /// Failed attempts to commit a batch that was then tried again (the database was down or
     /// refused the transaction); the batch stays queued meanwhile.
     pub retries: u64,
@@ -31,6 +34,7 @@ pub(crate) struct Counters {
     pub(crate) batches: AtomicU64,
     pub(crate) dropped: AtomicU64,
     pub(crate) failed: AtomicU64,
+    pub(crate) duplicates: AtomicU64,
     pub(crate) retries: AtomicU64,
     pub(crate) outages: AtomicU64,
     pub(crate) reconnects: AtomicU64,
@@ -43,6 +47,7 @@ impl Counters {
             batches: self.batches.load(Relaxed),
             dropped: self.dropped.load(Relaxed),
             failed: self.failed.load(Relaxed),
+            duplicates: self.duplicates.load(Relaxed),
             retries: self.retries.load(Relaxed),
             outages: self.outages.load(Relaxed),
             reconnects: self.reconnects.load(Relaxed),
