@@ -1,9 +1,10 @@
 //! The store on a real PostgreSQL server (a throwaway one per test, see `PgCluster`): migrations
 //! from empty and from older versions, refusal of a newer schema, writes and reads, changes made
 //! by another connection (`psql`) on the feed, a write the database refuses lost alone, a
-//! server stopped and started again that loses no queued write, and a match result written
-//! twice (also after a commit whose answer was lost) stored once. Without PostgreSQL's programs
-//! the tests skip loudly, except under CI, where they fail.
+//! server stopped and started again that loses no queued write, a match result written twice
+//! (also after a commit whose answer was lost) stored once, and the writes a shutdown gives up
+//! counted. Without PostgreSQL's programs the tests skip loudly, except under CI, where they
+//! fail.
 
 mod commit_cut;
 
@@ -487,4 +488,48 @@ async fn a_commit_whose_answer_is_lost_is_tried_again_and_stored_once() {
     drop(store);
     drop(cut);
     pg.drop_db("lost").expect("drop");
+}
+
+#[tokio::test]
+async fn a_shutdown_that_gives_up_on_postgres_counts_the_writes_it_loses() {
+    let Some(pg) = cluster_or_skip("a_shutdown_that_gives_up_on_postgres_counts") else {
+        return;
+    };
+    let store = open_new(&pg, "gone").await;
+    store.record(a_match(1, "guest:ada", 1, 0)).expect("queued");
+    committed(&store, 1).await;
+    pg.stop().expect("stop");
+    let lost = 7;
+    for room in 0..lost {
+        store
+            .record(a_match(room, "guest:ada", 1, 0))
+            .expect("queued");
+    }
+    let closing = Instant::now();
+    store.close().await;
+    let took = closing.elapsed();
+    assert!(
+        took >= Duration::from_secs(9) && took < Duration::from_secs(30),
+        "the close gave up after {took:?}"
+    );
+    let stats = store.stats();
+    assert_eq!(
+        (
+            stats.committed,
+            stats.abandoned,
+            stats.failed,
+            stats.dropped
+        ),
+        (1, u64::from(lost), 0, 0),
+        "{stats:?}"
+    );
+    // The database, back, holds only the write committed before it went away.
+    pg.start_again().expect("start");
+    assert_eq!(
+        pg.psql("gone", "SELECT COUNT(*) FROM matches")
+            .expect("psql"),
+        "1"
+    );
+    drop(store);
+    pg.drop_db("gone").expect("drop");
 }
