@@ -463,7 +463,7 @@ fn a_shot_is_judged_against_what_its_shooter_saw_within_the_bound() {
 }
 
 #[test]
-fn a_shutdown_ends_the_match_under_way_as_it_stands_and_only_one_that_has_begun() {
+fn a_stopping_room_ends_the_match_under_way_as_it_stands_and_only_one_that_has_begun() {
     use std::time::Duration;
     use tickwire_server::match_clock::MatchClock;
     use tickwire_server::store::EndedBy;
@@ -473,7 +473,7 @@ fn a_shutdown_ends_the_match_under_way_as_it_stands_and_only_one_that_has_begun(
         .expect("join");
     endless.tick();
     assert!(
-        endless.end_match_for_shutdown().is_none(),
+        endless.end_match_now(EndedBy::Shutdown).is_none(),
         "an endless match is never stored"
     );
 
@@ -481,7 +481,7 @@ fn a_shutdown_ends_the_match_under_way_as_it_stands_and_only_one_that_has_begun(
     room.handle_join(ClientId(1), "ada", Arc::new(InputBuffer::new()))
         .expect("join");
     assert!(
-        room.end_match_for_shutdown().is_none(),
+        room.end_match_now(EndedBy::Shutdown).is_none(),
         "not a tick played yet"
     );
     let leaver = room
@@ -494,8 +494,10 @@ fn a_shutdown_ends_the_match_under_way_as_it_stands_and_only_one_that_has_begun(
     for _ in 0..30 {
         room.tick();
     }
-    let outcome = room.end_match_for_shutdown().expect("the match under way");
-    assert_eq!(outcome.ended_by, EndedBy::Shutdown);
+    let outcome = room
+        .end_match_now(EndedBy::Closed)
+        .expect("the match under way");
+    assert_eq!(outcome.ended_by, EndedBy::Closed);
     assert_eq!((outcome.started_tick, outcome.ended_tick), (0, 60));
     let ticks = |name: &str| {
         outcome

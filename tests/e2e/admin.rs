@@ -42,7 +42,7 @@ fn id_of(client: &GameClient) -> u32 {
 }
 
 /// Reads until the server ends the session; returns the Kick's code and reason.
-async fn kicked(client: &mut GameClient) -> (u16, String) {
+pub async fn kicked(client: &mut GameClient) -> (u16, String) {
     tokio::time::timeout(LIMIT, async {
         loop {
             match client.recv().await {

@@ -892,6 +892,7 @@ async fn the_leaderboard_panel_updates_when_a_match_result_is_written() {
     let store = server.shared().store.clone().expect("storage is on");
     store
         .record(Write::Match(MatchRecord {
+            key: "written-by-test-1".into(),
             room: 99,
             game: "arena".into(),
             map: "arena".into(),

@@ -386,10 +386,7 @@ impl Lobby {
 /// A private room's key: 96 random bits in hex, unguessable where room numbers are not; `None`
 /// when the system has no randomness to give.
 fn private_key() -> Option<String> {
-    use ring::rand::SecureRandom;
-    let mut bytes = [0u8; 12];
-    ring::rand::SystemRandom::new().fill(&mut bytes).ok()?;
-    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::random_hex::random_hex(12)
 }
 
 /// Asks `room` for a seat: its answer, or `None` when the room has stopped.

@@ -1,7 +1,9 @@
 //! `MatchRecorder`: what a room task does with a joining player and a finished match: queue
-//! them for the store (never waiting: a full queue loses the write, logged and counted) and
-//! encode the `ServerMsg::MatchEnd` its players see.
+//! them for the store (never waiting: a full queue loses the write, logged and counted), each
+//! result under a key of its own ([`MatchKeys`]), and encode the `ServerMsg::MatchEnd` its
+//! players see.
 
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tickwire_protocol::{
@@ -10,6 +12,7 @@ use tickwire_protocol::{
 use tickwire_store::{MatchRecord, PlayerScore, Store, Write};
 
 use crate::match_clock::MatchOutcome;
+use crate::match_key::MatchKeys;
 
 /// What [`MatchRecorder::finished`] made of a match.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,10 +25,12 @@ pub struct Finished {
     pub queued: bool,
 }
 
-/// A room's link to the store; without a store it only encodes results.
+/// A room's link to the store; without a store it only encodes results. Every clone (one per
+/// room) makes its results' keys from the same [`MatchKeys`].
 #[derive(Clone, Debug, Default)]
 pub struct MatchRecorder {
     store: Option<Store>,
+    keys: Arc<MatchKeys>,
 }
 
 /// Unix milliseconds of `t`.
@@ -35,9 +40,12 @@ pub fn unix_ms(t: SystemTime) -> u64 {
 }
 
 impl MatchRecorder {
-    /// Records into `store`, or nowhere.
+    /// Records into `store`, or nowhere, with keys under a fresh instance id.
     pub fn new(store: Option<Store>) -> MatchRecorder {
-        MatchRecorder { store }
+        MatchRecorder {
+            store,
+            keys: Arc::new(MatchKeys::new()),
+        }
     }
 
     /// A player joined.
@@ -51,8 +59,8 @@ impl MatchRecorder {
         let _ = self.record(write);
     }
 
-    /// Queues a finished match (its players; bots are not stored) and encodes the `MatchEnd`
-    /// for the room's players.
+    /// Queues a finished match (its players; bots are not stored) under a new key, and encodes
+    /// the `MatchEnd` for the room's players.
     pub fn finished(
         &self,
         room: u32,
@@ -77,6 +85,7 @@ impl MatchRecorder {
             .collect();
         let queued = !players.is_empty()
             && self.record(Write::Match(MatchRecord {
+                key: self.keys.next_key(),
                 room,
                 game: game.to_owned(),
                 map: map.to_owned(),

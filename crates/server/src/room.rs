@@ -455,14 +455,15 @@ impl Room {
         self.match_end = Arc::new((self.match_end.0 + 1, message));
     }
 
-    /// Ends the match under way now, for a server that shuts down: its lines as they stand,
-    /// marked [`EndedBy::Shutdown`]. `None` when the room plays no matches (one endless match)
-    /// or the match has not run a tick yet.
-    pub fn end_match_for_shutdown(&mut self) -> Option<MatchOutcome> {
+    /// Ends the match under way now, for a room that stops before its clock ran out (the
+    /// server shuts down, an operator closes the room, its last player left): its lines as they
+    /// stand, players who left during it included, marked `ended_by`. `None` when the room plays
+    /// no matches (one endless match) or the match has not run a tick yet.
+    pub fn end_match_now(&mut self, ended_by: EndedBy) -> Option<MatchOutcome> {
         if !self.clock.has_matches() || self.game.tick() <= self.clock.started_tick() {
             return None;
         }
-        self.finish_match(EndedBy::Shutdown);
+        self.finish_match(ended_by);
         self.poll_match_end()
     }
 

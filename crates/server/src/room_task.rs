@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use tickwire_protocol::{ClientId, Welcome};
+use tickwire_store::EndedBy;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::input_buffer::InputBuffer;
@@ -53,7 +54,8 @@ pub enum RoomCommand {
         /// The answer.
         reply: oneshot::Sender<Welcome>,
     },
-    /// Stop now (an operator closed the room); its sessions see the room close.
+    /// Stop now (an operator closed the room); its sessions see the room close, and a match
+    /// under way is stored as ended by the close.
     Stop,
 }
 
@@ -131,7 +133,8 @@ impl RoomHandle {
 }
 
 /// Starts `room` on the runtime and returns its handle. The room stops by itself once it has had
-/// no players for `empty_room_ttl`. Joins and finished matches go to `recorder`.
+/// no players for `empty_room_ttl`. Joins and finished matches go to `recorder`, the match under
+/// way when the room stops included (for whatever reason it stops).
 pub fn spawn_room(
     id: u32,
     room: Room,
@@ -158,7 +161,7 @@ pub fn spawn_room(
     };
     metrics.rooms.inc();
     tokio::spawn(async move {
-        run(
+        let why = run(
             (id, room),
             recorder,
             empty_room_ttl,
@@ -169,11 +172,14 @@ pub fn spawn_room(
         )
         .await;
         metrics.rooms.dec();
-        tracing::info!(room = id, "room stopped");
+        tracing::info!(room = id, why = why.as_str(), "room stopped");
     });
     handle
 }
 
+/// Runs the room until it stops, and returns why: the server shuts down, an operator closed
+/// it, or it had no players for `empty_room_ttl`. A match under way then is stored as it
+/// stands, marked with that reason.
 #[allow(clippy::too_many_arguments)]
 async fn run(
     (id, mut room): (u32, Room),
@@ -183,18 +189,18 @@ async fn run(
     frames: watch::Sender<Option<Arc<SnapshotFrame>>>,
     players: Arc<AtomicUsize>,
     mut shutdown: watch::Receiver<Phase>,
-) {
+) -> EndedBy {
     let metrics = room.metrics().clone();
     let dt = Duration::from_secs_f64(1.0 / f64::from(room.config().tick_rate));
     let mut next = tokio::time::Instant::now() + dt;
     let mut empty_since = Some(Instant::now());
     let mut match_started = unix_ms(std::time::SystemTime::now());
-    // Whether the room stops because the server shuts down.
-    let shutting_down = loop {
+    // Why the room stops.
+    let stopped_by = loop {
         tokio::select! {
             biased;
             // Matches go on through a drain; the room stops when sessions are closed.
-            _ = shutdown.wait_for(|p| *p == Phase::Closing) => break true,
+            _ = shutdown.wait_for(|p| *p == Phase::Closing) => break EndedBy::Shutdown,
             cmd = commands.recv() => match cmd {
                 Some(RoomCommand::Join { client, name, player_id, inputs, reply }) => {
                     let token = resume_token(&room, id);
@@ -216,7 +222,9 @@ async fn run(
                     let _ = reply.send(room.handle_spectate(client));
                     continue;
                 }
-                Some(RoomCommand::Stop) | None => break false,
+                Some(RoomCommand::Stop) => break EndedBy::Closed,
+                // Every handle is gone: the server that ran the room is.
+                None => break EndedBy::Shutdown,
             },
             _ = tokio::time::sleep_until(next) => {}
         }
@@ -255,14 +263,16 @@ async fn run(
         if room.player_count() > 0 {
             empty_since = None;
         } else if empty_since.get_or_insert_with(Instant::now).elapsed() > empty_room_ttl {
-            break false;
+            break EndedBy::Emptied;
         }
     };
-    // A match under way when the server shuts down is stored as it stands, before the store
-    // takes its last writes (the server waits for its rooms to stop first).
-    if shutting_down && let Some(outcome) = room.end_match_for_shutdown() {
+    // A match under way when the room stops is stored as it stands, with the lines of the
+    // players who left during it. On a shutdown this comes before the store takes its last
+    // writes (the server waits for its rooms to stop first).
+    if let Some(outcome) = room.end_match_now(stopped_by) {
         match_over(&mut room, id, &recorder, &outcome, match_started);
     }
+    stopped_by
 }
 
 /// Stamps the match `outcome` that started at `started_ms` with the time now, queues it for

@@ -6,8 +6,8 @@ use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
 use tickwire_store::Store;
 
-/// Exports the store's committed, dropped and failed writes, batches, retries, outages,
-/// listener reconnects and queue length.
+/// Exports the store's committed, dropped, failed and abandoned writes, results not stored
+/// twice, batches, retries, outages, listener reconnects and queue length.
 #[derive(Debug)]
 pub struct StoreCollector(pub Store);
 
@@ -34,6 +34,16 @@ impl Collector for StoreCollector {
                 "tickwire_store_writes_failed",
                 "Writes lost because the database refused them (or their transaction failed after retries)",
                 stats.failed,
+            ),
+            (
+                "tickwire_store_writes_abandoned",
+                "Writes lost at shutdown: still queued when the store gave up waiting for an unreachable database",
+                stats.abandoned,
+            ),
+            (
+                "tickwire_store_duplicate_results",
+                "Match results not stored twice: a result with the same key was already stored (a write tried again after its commit went through)",
+                stats.duplicates,
             ),
             (
                 "tickwire_store_batch_retries",

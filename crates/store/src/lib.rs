@@ -10,6 +10,10 @@
 //! published once the transaction has committed. Reads ([`Store::leaderboard`],
 //! [`Store::player`]) run on a blocking thread with their own connection.
 //!
+//! Each match result carries a unique key ([`MatchRecord::key`]); a result whose key is already
+//! stored changes nothing, so that a batch tried again after a commit whose answer was lost
+//! stores no match twice ([`StoreStats::duplicates`]).
+//!
 //! The schema is versioned ([`migrations`]): a database is created and brought up to date on
 //! open, and one newer than this build is refused.
 //!
@@ -19,6 +23,7 @@
 //! `NOTIFY` every changed row, so that a change made by any process reaches every store's feed. This crate knows nothing of the game, the
 //! protocol or the server.
 
+mod applied;
 mod database;
 mod error;
 pub mod migrations;

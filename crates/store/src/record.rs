@@ -18,6 +18,10 @@ pub struct PlayerScore {
 /// A finished match.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MatchRecord {
+    /// The result's unique key, made by the server when the match ended. A result whose key is
+    /// already stored is not stored again (nothing changes), so that a write tried twice, after
+    /// a commit whose answer was lost, counts once.
+    pub key: String,
     /// The room's number in its server process.
     pub room: u32,
     /// The game the room ran (for example `arena`).
@@ -28,7 +32,7 @@ pub struct MatchRecord {
     pub started_ms: i64,
     /// When it ended, in unix milliseconds.
     pub ended_ms: i64,
-    /// Why it ended: it ran its length, or the server shut down first.
+    /// Why it ended: it ran its length, or the room stopped first.
     pub ended_by: EndedBy,
     /// Every player who played in it (bots are not stored).
     pub players: Vec<PlayerScore>,
@@ -42,14 +46,29 @@ pub enum EndedBy {
     Clock,
     /// The server shut down while it was under way: the scores are those at the shutdown.
     Shutdown,
+    /// An operator closed its room while it was under way: the scores are those at the close.
+    Closed,
+    /// Its room stopped because it had no players left: the scores are those when it stopped
+    /// (the players who left keep their lines).
+    Emptied,
 }
 
 impl EndedBy {
-    /// As the column holds it: `clock` or `shutdown`.
+    /// Every value, in the order of [`EndedBy::as_str`]'s documentation.
+    pub const ALL: [EndedBy; 4] = [
+        EndedBy::Clock,
+        EndedBy::Shutdown,
+        EndedBy::Closed,
+        EndedBy::Emptied,
+    ];
+
+    /// As the column holds it: `clock`, `shutdown`, `closed` or `emptied`.
     pub fn as_str(self) -> &'static str {
         match self {
             EndedBy::Clock => "clock",
             EndedBy::Shutdown => "shutdown",
+            EndedBy::Closed => "closed",
+            EndedBy::Emptied => "emptied",
         }
     }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use crate::applied::Applied;
 use crate::migrations;
 use crate::{LeaderboardRow, MatchRecord, PlayerRecord, StoreError, Write};
 
@@ -41,8 +42,8 @@ pub(crate) fn open_and_migrate(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// Applies one write inside `tx`; for a match result, returns the new match's id.
-pub(crate) fn apply(tx: &Transaction<'_>, write: &Write) -> Result<Option<i64>, rusqlite::Error> {
+/// Applies one write inside `tx`.
+pub(crate) fn apply(tx: &Transaction<'_>, write: &Write) -> Result<Applied, rusqlite::Error> {
     match write {
         Write::Seen {
             player_id,
@@ -50,9 +51,9 @@ pub(crate) fn apply(tx: &Transaction<'_>, write: &Write) -> Result<Option<i64>, 
             at_ms,
         } => {
             upsert_player(tx, player_id, name, *at_ms)?;
-            Ok(None)
+            Ok(Applied::Seen)
         }
-        Write::Match(m) => apply_match(tx, m).map(Some),
+        Write::Match(m) => apply_match(tx, m),
     }
 }
 
@@ -73,20 +74,30 @@ fn upsert_player(
     Ok(())
 }
 
-fn apply_match(tx: &Transaction<'_>, m: &MatchRecord) -> Result<i64, rusqlite::Error> {
-    let match_id: i64 = tx.query_row(
-        "INSERT INTO matches (room, game, map, started_ms, ended_ms, ended_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-        params![
-            m.room,
-            m.game,
-            m.map,
-            m.started_ms,
-            m.ended_ms,
-            m.ended_by.as_str()
-        ],
-        |r| r.get(0),
-    )?;
+/// Stores match `m` and adds it to its players' totals, unless a result with its key is
+/// already stored: then nothing changes.
+fn apply_match(tx: &Transaction<'_>, m: &MatchRecord) -> Result<Applied, rusqlite::Error> {
+    let match_id: Option<i64> = tx
+        .query_row(
+            "INSERT INTO matches (match_key, room, game, map, started_ms, ended_ms, ended_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (match_key) DO NOTHING
+             RETURNING id",
+            params![
+                m.key,
+                m.room,
+                m.game,
+                m.map,
+                m.started_ms,
+                m.ended_ms,
+                m.ended_by.as_str()
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(match_id) = match_id else {
+        return Ok(Applied::Duplicate);
+    };
     for p in &m.players {
         upsert_player(tx, &p.player_id, &p.name, m.ended_ms)?;
         let played = i64::try_from(p.played_ms).unwrap_or(i64::MAX);
@@ -111,7 +122,7 @@ fn apply_match(tx: &Transaction<'_>, m: &MatchRecord) -> Result<i64, rusqlite::E
             params![p.player_id, p.kills, p.deaths, played],
         )?;
     }
-    Ok(match_id)
+    Ok(Applied::Stored(match_id))
 }
 
 /// The top `limit` players by rating.

@@ -13,6 +13,12 @@ pub struct StoreStats {
     pub dropped: u64,
     /// Writes lost because their transaction failed even after retries.
     pub failed: u64,
+    /// Writes lost at shutdown: still queued when [`crate::Store::close`] gave up waiting for a
+    /// database it could not reach.
+    pub abandoned: u64,
+    /// Match results not stored again because one with the same key already was: a write tried
+    /// again after its commit had gone through unanswered. Nothing was lost or counted twice.
+    pub duplicates: u64,
     /// Failed attempts to commit a batch that was then tried again (the database was down or
     /// refused the transaction); the batch stays queued meanwhile.
     pub retries: u64,
@@ -27,10 +33,14 @@ pub struct StoreStats {
 /// The counters behind [`StoreStats`], shared by the handle and the writer thread.
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
+    /// Writes the queue took (each is later committed, failed or abandoned).
+    pub(crate) accepted: AtomicU64,
     pub(crate) committed: AtomicU64,
     pub(crate) batches: AtomicU64,
     pub(crate) dropped: AtomicU64,
     pub(crate) failed: AtomicU64,
+    pub(crate) abandoned: AtomicU64,
+    pub(crate) duplicates: AtomicU64,
     pub(crate) retries: AtomicU64,
     pub(crate) outages: AtomicU64,
     pub(crate) reconnects: AtomicU64,
@@ -43,10 +53,19 @@ impl Counters {
             batches: self.batches.load(Relaxed),
             dropped: self.dropped.load(Relaxed),
             failed: self.failed.load(Relaxed),
+            abandoned: self.abandoned.load(Relaxed),
+            duplicates: self.duplicates.load(Relaxed),
             retries: self.retries.load(Relaxed),
             outages: self.outages.load(Relaxed),
             reconnects: self.reconnects.load(Relaxed),
             queued,
         }
+    }
+
+    /// Writes the queue took that were neither committed nor refused: those a writer that
+    /// stopped early left behind.
+    pub(crate) fn unfinished(&self) -> u64 {
+        let done = self.committed.load(Relaxed) + self.failed.load(Relaxed);
+        self.accepted.load(Relaxed).saturating_sub(done)
     }
 }

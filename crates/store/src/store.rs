@@ -200,9 +200,11 @@ impl Store {
                 mpsc::error::TrySendError::Closed(_) => RecordError::Closed,
             }),
         };
-        if result.is_err() {
-            self.inner.counters.dropped.fetch_add(1, Relaxed);
-        }
+        let counter = match result {
+            Ok(()) => &self.inner.counters.accepted,
+            Err(_) => &self.inner.counters.dropped,
+        };
+        counter.fetch_add(1, Relaxed);
         result
     }
 
@@ -246,7 +248,9 @@ impl Store {
     }
 
     /// Stops taking writes, waits until every queued write is committed, and stops the writer.
-    /// Later [`Store::record`]s are refused; reads still work.
+    /// Later [`Store::record`]s are refused; reads still work. With PostgreSQL out of reach,
+    /// it waits 10 seconds, then gives up the writes still queued: they are logged (one error
+    /// with their number) and counted in [`StoreStats::abandoned`].
     pub async fn close(&self) {
         let sender = self
             .inner
@@ -265,7 +269,7 @@ impl Store {
             Some(WriterHandle::Thread(handle)) => {
                 let _ = tokio::task::spawn_blocking(move || handle.join()).await;
             }
-            Some(WriterHandle::Task(task)) => finish(task).await,
+            Some(WriterHandle::Task(task)) => finish(task, &self.inner.counters).await,
             None => {}
         }
     }
@@ -288,11 +292,20 @@ impl Store {
     }
 }
 
-/// Waits for the PostgreSQL writer to empty the queue, at most [`CLOSE_WAIT`].
-async fn finish(task: tokio::task::JoinHandle<()>) {
-    let abort = task.abort_handle();
-    if tokio::time::timeout(CLOSE_WAIT, task).await.is_err() {
-        tracing::error!("the database did not take the last writes in time; they are lost");
-        abort.abort();
+/// Waits for the PostgreSQL writer to empty the queue, at most [`CLOSE_WAIT`]; then stops it
+/// and counts the writes it had not stored as abandoned, with one error saying how many.
+async fn finish(mut task: tokio::task::JoinHandle<()>, counters: &Counters) {
+    if tokio::time::timeout(CLOSE_WAIT, &mut task).await.is_ok() {
+        return;
     }
+    task.abort();
+    // Once the task has stopped, no count moves any more.
+    let _ = task.await;
+    let lost = counters.unfinished();
+    counters.abandoned.fetch_add(lost, Relaxed);
+    tracing::error!(
+        writes = lost,
+        waited = ?CLOSE_WAIT,
+        "the database did not take the last writes in time; they are lost"
+    );
 }

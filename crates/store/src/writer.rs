@@ -10,6 +10,7 @@ use rusqlite::Connection;
 use rusqlite::hooks::Action;
 use tokio::sync::{broadcast, mpsc};
 
+use crate::applied::BatchOutcome;
 use crate::record::{Change, Table, Write};
 use crate::sqlite;
 use crate::stats::Counters;
@@ -68,14 +69,8 @@ impl Writer {
                 .unwrap_or_else(PoisonError::into_inner)
                 .clear();
             match self.commit(batch) {
-                Ok(match_ids) => {
-                    self.counters.batches.fetch_add(1, Relaxed);
-                    self.counters
-                        .committed
-                        .fetch_add(batch.len() as u64, Relaxed);
-                    for id in match_ids {
-                        tracing::info!(match_id = id, "match result stored");
-                    }
+                Ok(outcome) => {
+                    outcome.committed(&self.counters, batch.len());
                     let changed = std::mem::take(
                         &mut *touched.lock().unwrap_or_else(PoisonError::into_inner),
                     );
@@ -98,16 +93,15 @@ impl Writer {
         }
     }
 
-    /// One transaction for the whole batch: stored whole or not at all.
-    fn commit(&mut self, batch: &[Write]) -> Result<Vec<i64>, rusqlite::Error> {
+    /// One transaction for the whole batch: stored whole or not at all. Tried again after a
+    /// failure, a match result that did commit is not stored twice (its key is taken).
+    fn commit(&mut self, batch: &[Write]) -> Result<BatchOutcome, rusqlite::Error> {
         let tx = self.conn.transaction()?;
-        let mut match_ids = Vec::new();
+        let mut outcome = BatchOutcome::default();
         for write in batch {
-            if let Some(id) = sqlite::apply(&tx, write)? {
-                match_ids.push(id);
-            }
+            outcome.add(write, sqlite::apply(&tx, write)?);
         }
         tx.commit()?;
-        Ok(match_ids)
+        Ok(outcome)
     }
 }

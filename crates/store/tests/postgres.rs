@@ -1,10 +1,15 @@
 //! The store on a real PostgreSQL server (a throwaway one per test, see `PgCluster`): migrations
 //! from empty and from older versions, refusal of a newer schema, writes and reads, changes made
-//! by another connection (`psql`) on the feed, a write the database refuses lost alone, and a
-//! server stopped and started again that loses no queued write.
-//! Without PostgreSQL's programs the tests skip loudly, except under CI, where they fail.
+//! by another connection (`psql`) on the feed, a write the database refuses lost alone, a
+//! server stopped and started again that loses no queued write, a match result written twice
+//! (also after a commit whose answer was lost) stored once, and the writes a shutdown gives up
+//! counted. Without PostgreSQL's programs the tests skip loudly, except under CI, where they
+//! fail.
+
+mod commit_cut;
 
 use std::io::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use tickwire_store::pg_cluster::{self, PgCluster};
@@ -16,6 +21,7 @@ use tokio::sync::broadcast;
 
 const V1: &str = include_str!("../migrations/postgres/0001_init.sql");
 const V2: &str = include_str!("../migrations/0002_best_and_rating.sql");
+const V3: &str = include_str!("../migrations/0003_ended_by.sql");
 
 /// A fresh server, or `None` after a loud skip (a failure under CI) when PostgreSQL is missing.
 fn cluster_or_skip(test: &str) -> Option<PgCluster> {
@@ -42,8 +48,11 @@ async fn open_new(pg: &PgCluster, db: &str) -> Store {
         .expect("open")
 }
 
+/// A match result of one player, with a key of its own.
 fn a_match(room: u32, id: &str, kills: u32, deaths: u32) -> Write {
+    static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
     Write::Match(MatchRecord {
+        key: format!("test-{}", NEXT_KEY.fetch_add(1, Relaxed)),
         room,
         game: "arena".into(),
         map: "arena".into(),
@@ -88,8 +97,8 @@ async fn change_of(feed: &mut broadcast::Receiver<Change>, table: Table) -> Chan
 }
 
 #[tokio::test]
-async fn postgres_is_migrated_from_empty_and_from_versions_1_and_2_and_a_newer_one_is_refused() {
-    let Some(pg) = cluster_or_skip("postgres_is_migrated_from_empty_and_from_versions_1_and_2")
+async fn postgres_is_migrated_from_empty_and_from_versions_1_2_and_3_and_a_newer_one_is_refused() {
+    let Some(pg) = cluster_or_skip("postgres_is_migrated_from_empty_and_from_versions_1_2_and_3")
     else {
         return;
     };
@@ -168,6 +177,60 @@ async fn postgres_is_migrated_from_empty_and_from_versions_1_and_2_and_a_newer_o
     store.close().await;
     drop(store);
 
+    // A database at version 3, the one before this build's: its results gain a key column
+    // (none for those already stored, and any number may have none).
+    pg.create_db("v3").expect("create");
+    for schema in [V1, V2, V3] {
+        pg.psql("v3", schema).expect("schema");
+    }
+    pg.psql(
+        "v3",
+        "CREATE TABLE schema_version (version BIGINT NOT NULL);
+         INSERT INTO schema_version VALUES (3);
+         INSERT INTO players VALUES ('guest:cy', 'cy', 1, 2, 5, 2, 2, 60000, 3);
+         INSERT INTO matches (room, game, map, started_ms, ended_ms, ended_by)
+             VALUES (1, 'arena', 'arena', 1, 2, 'clock'), (1, 'arena', 'arena', 2, 3, 'shutdown');
+         INSERT INTO match_players VALUES (1, 'guest:cy', 'cy', 3, 1, 30000), (2, 'guest:cy', 'cy', 2, 1, 30000);",
+    )
+    .expect("v3 data");
+    let store = Store::open_postgres(&pg.url("v3"), StoreOptions::default())
+        .await
+        .expect("open");
+    assert_eq!(migrations::LATEST, 4);
+    assert_eq!(
+        pg.psql("v3", "SELECT version FROM schema_version")
+            .expect("psql"),
+        "4"
+    );
+    assert_eq!(
+        pg.psql("v3", "SELECT COUNT(*) FROM matches WHERE match_key IS NULL")
+            .expect("psql"),
+        "2"
+    );
+    // Every reason a match ends is stored as it is named; each result once.
+    for ended_by in EndedBy::ALL {
+        let Write::Match(mut m) = a_match(1, "guest:cy", 1, 0) else {
+            unreachable!("a_match makes a match")
+        };
+        m.ended_by = ended_by;
+        store.record(Write::Match(m.clone())).expect("queued");
+        store.record(Write::Match(m)).expect("queued");
+    }
+    committed(&store, 8).await;
+    assert_eq!(
+        pg.psql(
+            "v3",
+            "SELECT string_agg(ended_by, ',' ORDER BY id) FROM matches WHERE match_key IS NOT NULL"
+        )
+        .expect("psql"),
+        "clock,shutdown,closed,emptied"
+    );
+    let cy = store.player("guest:cy").await.expect("read").expect("cy");
+    assert_eq!((cy.kills, cy.matches), (9, 6));
+    assert_eq!(store.stats().duplicates, 4);
+    store.close().await;
+    drop(store);
+
     pg.psql(
         "v1",
         &format!(
@@ -181,7 +244,7 @@ async fn postgres_is_migrated_from_empty_and_from_versions_1_and_2_and_a_newer_o
         .expect_err("a newer schema is refused");
     assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
     assert!(err.to_string().contains("newer than this build"), "{err}");
-    for db in ["empty", "v1", "v2"] {
+    for db in ["empty", "v1", "v2", "v3"] {
         pg.drop_db(db).expect("drop");
     }
 }
@@ -308,4 +371,165 @@ async fn a_postgres_outage_loses_no_queued_write_and_the_feed_comes_back() {
     store.close().await;
     drop(store);
     pg.drop_db("r").expect("drop");
+}
+
+#[tokio::test]
+async fn postgres_stores_a_match_result_written_twice_once_and_announces_it_once() {
+    let Some(pg) = cluster_or_skip("postgres_stores_a_match_result_written_twice_once") else {
+        return;
+    };
+    let store = open_new(&pg, "twice").await;
+    let result = a_match(1, "guest:ada", 3, 1);
+    store.record(result.clone()).expect("queued");
+    committed(&store, 1).await;
+    let mut feed = store.subscribe();
+    // The same result again, after its commit and queued twice more together (most likely one
+    // batch): as a writer that did not hear its commit's answer sends it.
+    store.record(result.clone()).expect("queued");
+    committed(&store, 2).await;
+    store.record(result.clone()).expect("queued");
+    store.record(result).expect("queued");
+    committed(&store, 4).await;
+    assert_eq!(
+        pg.psql("twice", "SELECT COUNT(*) FROM matches")
+            .expect("psql"),
+        "1"
+    );
+    assert_eq!(
+        pg.psql("twice", "SELECT COUNT(*) FROM match_players")
+            .expect("psql"),
+        "1"
+    );
+    let ada = store.player("guest:ada").await.expect("read").expect("ada");
+    assert_eq!((ada.kills, ada.deaths, ada.matches), (3, 1, 1));
+    let stats = store.stats();
+    assert_eq!((stats.duplicates, stats.failed), (3, 0), "{stats:?}");
+
+    // Nothing changed, so nothing was notified: the next changes on the feed are those of the
+    // next match (its row first, then its player's, as the triggers fire).
+    store.record(a_match(1, "guest:bo", 1, 0)).expect("queued");
+    let next = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut seen = Vec::new();
+        loop {
+            match feed.recv().await {
+                Ok(c) => {
+                    let last = c.table == Table::Players && c.key == "guest:bo";
+                    seen.push(c);
+                    if last {
+                        return seen;
+                    }
+                }
+                Err(e) => panic!("feed: {e}"),
+            }
+        }
+    })
+    .await
+    .expect("changes in time");
+    // (An insert that finds its key taken still uses up a number of the id sequence: ids may
+    // have gaps, as PostgreSQL's sequences always may.)
+    let bo_match = pg
+        .psql("twice", "SELECT MAX(id) FROM matches")
+        .expect("psql");
+    assert_eq!(
+        next,
+        [
+            Change {
+                table: Table::Matches,
+                key: bo_match
+            },
+            Change {
+                table: Table::Players,
+                key: "guest:bo".into()
+            }
+        ]
+    );
+    store.close().await;
+    drop(store);
+    pg.drop_db("twice").expect("drop");
+}
+
+#[tokio::test]
+async fn a_commit_whose_answer_is_lost_is_tried_again_and_stored_once() {
+    let Some(pg) = cluster_or_skip("a_commit_whose_answer_is_lost_is_tried_again") else {
+        return;
+    };
+    pg.create_db("lost").expect("create");
+    let cut = commit_cut::CommitCut::start(pg.port()).await;
+    let url = format!(
+        "postgres://{}@127.0.0.1:{}/lost",
+        pg_cluster::USER,
+        cut.port()
+    );
+    let store = Store::open_postgres(&url, StoreOptions::default())
+        .await
+        .expect("open");
+    // The next COMMIT reaches the server, which commits; its answer never reaches the writer.
+    cut.arm();
+    store.record(a_match(1, "guest:ada", 4, 2)).expect("queued");
+    committed(&store, 1).await;
+    assert_eq!(cut.cuts(), 1, "the commit's answer was cut");
+    let stats = store.stats();
+    assert!(stats.retries >= 1, "the writer tried again: {stats:?}");
+    assert_eq!((stats.duplicates, stats.failed), (1, 0), "{stats:?}");
+    assert_eq!(
+        pg.psql("lost", "SELECT COUNT(*) FROM matches")
+            .expect("psql"),
+        "1"
+    );
+    assert_eq!(
+        pg.psql(
+            "lost",
+            "SELECT kills || ',' || deaths || ',' || matches FROM players WHERE id = 'guest:ada'"
+        )
+        .expect("psql"),
+        "4,2,1"
+    );
+    store.close().await;
+    drop(store);
+    drop(cut);
+    pg.drop_db("lost").expect("drop");
+}
+
+#[tokio::test]
+async fn a_shutdown_that_gives_up_on_postgres_counts_the_writes_it_loses() {
+    let Some(pg) = cluster_or_skip("a_shutdown_that_gives_up_on_postgres_counts") else {
+        return;
+    };
+    let store = open_new(&pg, "gone").await;
+    store.record(a_match(1, "guest:ada", 1, 0)).expect("queued");
+    committed(&store, 1).await;
+    pg.stop().expect("stop");
+    let lost = 7;
+    for room in 0..lost {
+        store
+            .record(a_match(room, "guest:ada", 1, 0))
+            .expect("queued");
+    }
+    let closing = Instant::now();
+    store.close().await;
+    let took = closing.elapsed();
+    assert!(
+        took >= Duration::from_secs(9) && took < Duration::from_secs(30),
+        "the close gave up after {took:?}"
+    );
+    let stats = store.stats();
+    assert_eq!(
+        (
+            stats.committed,
+            stats.abandoned,
+            stats.failed,
+            stats.dropped
+        ),
+        (1, u64::from(lost), 0, 0),
+        "{stats:?}"
+    );
+    // The database, back, holds only the write committed before it went away.
+    pg.start_again().expect("start");
+    assert_eq!(
+        pg.psql("gone", "SELECT COUNT(*) FROM matches")
+            .expect("psql"),
+        "1"
+    );
+    drop(store);
+    pg.drop_db("gone").expect("drop");
 }

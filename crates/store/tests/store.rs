@@ -1,7 +1,8 @@
 //! The store against a real SQLite file: migrations, refusal of a newer schema, writes and
-//! reads, the change feed, and a full queue counted.
+//! reads, the change feed, a full queue counted, and a match result written twice stored once.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
@@ -26,8 +27,11 @@ fn score(id: &str, kills: u32, deaths: u32) -> PlayerScore {
     }
 }
 
+/// A match result with a key of its own.
 fn a_match(room: u32, players: Vec<PlayerScore>) -> Write {
+    static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
     Write::Match(MatchRecord {
+        key: format!("test-{}", NEXT_KEY.fetch_add(1, Relaxed)),
         room,
         game: "arena".into(),
         map: "arena".into(),
@@ -53,6 +57,15 @@ async fn committed(store: &Store, n: u64) {
 
 fn version_of(path: &Path) -> i64 {
     migrations::version(&Connection::open(path).expect("test step")).expect("test step")
+}
+
+/// Makes the file at `path` a database at schema `version` holding the rows `sql` inserts.
+fn database_at(path: &Path, version: i64, sql: &str) {
+    let mut conn = Connection::open(path).expect("test step");
+    migrations::migrate_to(&mut conn, path, version).expect("test step");
+    conn.execute_batch(sql).expect("test step");
+    drop(conn);
+    assert_eq!(version_of(path), version);
 }
 
 #[tokio::test]
@@ -146,17 +159,14 @@ async fn a_version_1_database_is_migrated_and_keeps_its_data() {
 async fn a_version_2_database_gains_why_each_match_ended() {
     let dir = tempfile::tempdir().expect("test step");
     let path = temp_db(&dir);
-    let mut conn = Connection::open(&path).expect("test step");
-    migrations::migrate_to(&mut conn, &path, 2).expect("test step");
-    conn.execute_batch(
+    database_at(
+        &path,
+        2,
         "INSERT INTO players VALUES ('guest:ada', 'ada', 1000, 61000, 3, 1, 1, 60000, 3);
          INSERT INTO matches (room, game, map, started_ms, ended_ms)
              VALUES (1, 'arena', 'arena', 1000, 61000);
          INSERT INTO match_players VALUES (1, 'guest:ada', 'ada', 3, 1, 60000);",
-    )
-    .expect("test step");
-    drop(conn);
-    assert_eq!(version_of(&path), 2);
+    );
     let store = Store::open_sqlite(&path, StoreOptions::default()).expect("test step");
     assert_eq!(version_of(&path), migrations::LATEST);
     let Write::Match(mut cut_short) = a_match(1, vec![score("guest:ada", 1, 0)]) else {
@@ -315,4 +325,152 @@ async fn a_full_queue_refuses_writes_and_counts_them() {
         .expect("test step");
     assert_eq!(ada.matches as u64, u64::from(total) - refused);
     store.close().await;
+}
+
+/// The one number `sql` selects from the file at `path`.
+fn number(path: &Path, sql: &str) -> i64 {
+    Connection::open(path)
+        .expect("test step")
+        .query_row(sql, [], |r| r.get(0))
+        .expect("test step")
+}
+
+#[tokio::test]
+async fn a_match_result_written_twice_is_stored_once_and_counted_once() {
+    let dir = tempfile::tempdir().expect("test step");
+    let path = temp_db(&dir);
+    let store = Store::open_sqlite(&path, StoreOptions::default()).expect("test step");
+    let result = a_match(1, vec![score("guest:ada", 3, 1), score("guest:bo", 1, 3)]);
+    store.record(result.clone()).expect("test step");
+    committed(&store, 1).await;
+    let mut feed = store.subscribe();
+    // The same result again, as a writer that did not hear its commit's answer sends it.
+    store.record(result.clone()).expect("test step");
+    committed(&store, 2).await;
+    assert_eq!(number(&path, "SELECT COUNT(*) FROM matches"), 1);
+    assert_eq!(number(&path, "SELECT COUNT(*) FROM match_players"), 2);
+    let ada = store
+        .player("guest:ada")
+        .await
+        .expect("test step")
+        .expect("test step");
+    assert_eq!(
+        (ada.kills, ada.deaths, ada.matches, ada.played_ms),
+        (3, 1, 1, 60_000)
+    );
+    let stats = store.stats();
+    assert_eq!((stats.duplicates, stats.failed, stats.dropped), (1, 0, 0));
+
+    // The second write changed nothing, so it announced nothing: the next changes on the feed
+    // are those of the next match (players' rowids: ada 1, bo 2, cy 3; match 2).
+    store
+        .record(a_match(1, vec![score("guest:cy", 1, 0)]))
+        .expect("test step");
+    let next = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut seen = Vec::new();
+        loop {
+            let change = feed.recv().await.expect("the feed");
+            let last = change.table == Table::Matches;
+            seen.push(change);
+            if last {
+                return seen;
+            }
+        }
+    })
+    .await
+    .expect("a change in time");
+    let players = |key: &str| Change {
+        table: Table::Players,
+        key: key.into(),
+    };
+    let matches = |key: &str| Change {
+        table: Table::Matches,
+        key: key.into(),
+    };
+    assert_eq!(next, [players("3"), matches("2")]);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_match_result_twice_in_one_batch_is_stored_once() {
+    let dir = tempfile::tempdir().expect("test step");
+    let path = temp_db(&dir);
+    let store = Store::open_sqlite(&path, StoreOptions::default()).expect("test step");
+    // Another connection holds the write lock while the writes queue up: the writer takes the
+    // first one alone, waits for the lock, then takes the two copies as one batch.
+    let blocker = Connection::open(&path).expect("test step");
+    blocker.execute_batch("BEGIN IMMEDIATE").expect("test step");
+    store
+        .record(a_match(1, vec![score("guest:bo", 0, 1)]))
+        .expect("test step");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let result = a_match(2, vec![score("guest:ada", 4, 0)]);
+    store.record(result.clone()).expect("test step");
+    store.record(result).expect("test step");
+    blocker.execute_batch("COMMIT").expect("test step");
+    committed(&store, 3).await;
+    let stats = store.stats();
+    assert_eq!((stats.batches, stats.duplicates), (2, 1), "{stats:?}");
+    assert_eq!(number(&path, "SELECT COUNT(*) FROM matches"), 2);
+    let ada = store
+        .player("guest:ada")
+        .await
+        .expect("test step")
+        .expect("test step");
+    assert_eq!((ada.kills, ada.matches, ada.best_kills), (4, 1, 4));
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_version_3_database_gains_match_keys_and_keeps_its_results() {
+    let dir = tempfile::tempdir().expect("test step");
+    let path = temp_db(&dir);
+    database_at(
+        &path,
+        3,
+        "INSERT INTO players VALUES ('guest:ada', 'ada', 1000, 61000, 5, 2, 2, 120000, 3);
+         INSERT INTO matches (room, game, map, started_ms, ended_ms, ended_by)
+             VALUES (1, 'arena', 'arena', 1000, 31000, 'clock'),
+                    (1, 'arena', 'arena', 31000, 61000, 'shutdown');
+         INSERT INTO match_players VALUES (1, 'guest:ada', 'ada', 3, 1, 30000);
+         INSERT INTO match_players VALUES (2, 'guest:ada', 'ada', 2, 1, 30000);",
+    );
+    let store = Store::open_sqlite(&path, StoreOptions::default()).expect("test step");
+    assert_eq!(version_of(&path), 4);
+    assert_eq!(migrations::LATEST, 4);
+    // The results stored before have no key, and any number of them may have none.
+    assert_eq!(
+        number(
+            &path,
+            "SELECT COUNT(*) FROM matches WHERE match_key IS NULL"
+        ),
+        2
+    );
+    // Every reason a match ends is stored as it is named; each result once.
+    for ended_by in EndedBy::ALL {
+        let Write::Match(mut m) = a_match(1, vec![score("guest:ada", 1, 0)]) else {
+            unreachable!("a_match makes a match")
+        };
+        m.ended_by = ended_by;
+        store.record(Write::Match(m.clone())).expect("test step");
+        store.record(Write::Match(m)).expect("test step");
+    }
+    committed(&store, 8).await;
+    store.close().await;
+    let conn = Connection::open(&path).expect("test step");
+    let reasons: Vec<String> = conn
+        .prepare("SELECT ended_by FROM matches WHERE match_key IS NOT NULL ORDER BY id")
+        .expect("test step")
+        .query_map([], |r| r.get(0))
+        .expect("test step")
+        .collect::<Result<_, _>>()
+        .expect("test step");
+    assert_eq!(reasons, ["clock", "shutdown", "closed", "emptied"]);
+    let ada = store
+        .player("guest:ada")
+        .await
+        .expect("test step")
+        .expect("test step");
+    assert_eq!((ada.kills, ada.matches), (9, 6));
+    assert_eq!(store.stats().duplicates, 4);
 }

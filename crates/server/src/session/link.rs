@@ -35,13 +35,17 @@ impl SessionLink {
             count: None,
             dropped: false,
         };
+        // Queued now when there is room, so that the writer sees the kick before whatever
+        // follows it (a room closed right after its players are kicked stops its frames, and
+        // the kick must win). The writer's queue is short; a busy writer gets the kick a moment
+        // later, and a stuck one is ended by its write timeout anyway.
+        let end = match self.ctrl.try_send(Control::End(ending)) {
+            Err(mpsc::error::TrySendError::Full(end)) => end,
+            Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => return,
+        };
         let ctrl = self.ctrl.clone();
-        // The writer's queue is short; a busy writer gets the kick a moment later, and a stuck one
-        // is ended by its write timeout anyway.
         tokio::spawn(async move {
-            let _ = ctrl
-                .send_timeout(Control::End(ending), Duration::from_secs(5))
-                .await;
+            let _ = ctrl.send_timeout(end, Duration::from_secs(5)).await;
         });
     }
 

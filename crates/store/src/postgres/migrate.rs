@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/0002_best_and_rating.sql"),
     include_str!("../../migrations/0003_ended_by.sql"),
+    include_str!("../../migrations/0004_match_key.sql"),
 ];
 
 /// Any number, the same in every process: the advisory lock that makes one process migrate.

@@ -4,13 +4,14 @@
 use deadpool_postgres::{GenericClient, Pool};
 
 use super::{pool_error, query_error};
+use crate::applied::Applied;
 use crate::{LeaderboardRow, MatchRecord, PlayerRecord, StoreError, Write};
 
-/// Applies one write; for a match result, returns the new match's id.
+/// Applies one write.
 pub(crate) async fn apply(
     tx: &impl GenericClient,
     write: &Write,
-) -> Result<Option<i64>, tokio_postgres::Error> {
+) -> Result<Applied, tokio_postgres::Error> {
     match write {
         Write::Seen {
             player_id,
@@ -18,9 +19,9 @@ pub(crate) async fn apply(
             at_ms,
         } => {
             upsert_player(tx, player_id, name, *at_ms).await?;
-            Ok(None)
+            Ok(Applied::Seen)
         }
-        Write::Match(m) => apply_match(tx, m).await.map(Some),
+        Write::Match(m) => apply_match(tx, m).await,
     }
 }
 
@@ -42,15 +43,20 @@ async fn upsert_player(
     Ok(())
 }
 
+/// Stores match `m` and adds it to its players' totals, unless a result with its key is
+/// already stored: then nothing changes.
 async fn apply_match(
     tx: &impl GenericClient,
     m: &MatchRecord,
-) -> Result<i64, tokio_postgres::Error> {
+) -> Result<Applied, tokio_postgres::Error> {
     let row = tx
-        .query_one(
-            "INSERT INTO matches (room, game, map, started_ms, ended_ms, ended_by)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        .query_opt(
+            "INSERT INTO matches (match_key, room, game, map, started_ms, ended_ms, ended_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (match_key) DO NOTHING
+             RETURNING id",
             &[
+                &m.key,
                 &i64::from(m.room),
                 &m.game,
                 &m.map,
@@ -60,6 +66,9 @@ async fn apply_match(
             ],
         )
         .await?;
+    let Some(row) = row else {
+        return Ok(Applied::Duplicate);
+    };
     let match_id: i64 = row.get(0);
     for p in &m.players {
         upsert_player(tx, &p.player_id, &p.name, m.ended_ms).await?;
@@ -87,7 +96,7 @@ async fn apply_match(
         )
         .await?;
     }
-    Ok(match_id)
+    Ok(Applied::Stored(match_id))
 }
 
 /// The top `limit` players by rating.

@@ -4,6 +4,8 @@
 //! queued. Meanwhile the queue fills, and writes past its bound are refused and counted, as
 //! always. A batch the database refuses for what it holds (a value it does not take) is stored
 //! one write per transaction instead, so that only the write it refuses is lost (and counted).
+//! A batch whose commit went through unanswered (the connection lost at that moment) is tried
+//! again like any other: its match results' keys are taken, so nothing is stored twice.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -15,6 +17,7 @@ use tokio::sync::mpsc;
 use super::describe;
 use super::queries::apply;
 use crate::Write;
+use crate::applied::BatchOutcome;
 use crate::stats::Counters;
 
 /// The first wait after a failed batch; it doubles up to [`MAX_BACKOFF`].
@@ -98,7 +101,7 @@ impl PgWriter {
         let mut wait = FIRST_BACKOFF;
         loop {
             match commit(&self.pool, batch).await {
-                Ok(match_ids) => {
+                Ok(outcome) => {
                     if let Some(since) = self.down_since.take() {
                         tracing::info!(
                             down_for = ?since.elapsed(),
@@ -106,13 +109,7 @@ impl PgWriter {
                             "PostgreSQL takes writes again; storing those kept meanwhile"
                         );
                     }
-                    self.counters.batches.fetch_add(1, Relaxed);
-                    self.counters
-                        .committed
-                        .fetch_add(batch.len() as u64, Relaxed);
-                    for id in match_ids {
-                        tracing::info!(match_id = id, "match result stored");
-                    }
+                    outcome.committed(&self.counters, batch.len());
                     return Ok(());
                 }
                 Err(Failure::Refused(e)) => return Err(e),
@@ -143,21 +140,21 @@ impl PgWriter {
     }
 }
 
-/// One transaction for the whole batch; the ids of the match results it stored.
-async fn commit(pool: &Pool, batch: &[Write]) -> Result<Vec<i64>, Failure> {
+/// One transaction for the whole batch, and what it did. A batch tried again after its commit
+/// went through unanswered (the connection lost meanwhile) stores no match twice: their keys are
+/// taken.
+async fn commit(pool: &Pool, batch: &[Write]) -> Result<BatchOutcome, Failure> {
     let mut client = pool
         .get()
         .await
         .map_err(|e| Failure::Unreachable(describe(&e)))?;
     let tx = client.transaction().await.map_err(failure)?;
-    let mut ids = Vec::new();
+    let mut outcome = BatchOutcome::default();
     for write in batch {
-        if let Some(id) = apply(&tx, write).await.map_err(failure)? {
-            ids.push(id);
-        }
+        outcome.add(write, apply(&tx, write).await.map_err(failure)?);
     }
     tx.commit().await.map_err(failure)?;
-    Ok(ids)
+    Ok(outcome)
 }
 
 /// Sorts an error: no SQLSTATE (the connection failed) or one of a class that says the database
