@@ -229,6 +229,24 @@ struct Replica {
 }
 
 impl Replica {
+    /// The replica of `entity` on the default arena: before its first input, it stands at its
+    /// spawn point in `first`.
+    fn at_spawn(first: &SnapshotFrame, entity: tickwire_protocol::EntityId) -> Replica {
+        let spawn = first.state.entity(entity).expect("spawned");
+        let start = glam::Vec2::new(spawn.x as f32 / 16.0, spawn.y as f32 / 16.0);
+        Replica {
+            map: tickwire_sim::Map::default_arena(),
+            inputs: [(0, Default::default())].into(),
+            verified: Some((0, 0, start, glam::Vec2::ZERO)),
+        }
+    }
+
+    /// Sends `input` to the room through `buffer`, remembering what it asks for.
+    fn send(&mut self, buffer: &InputBuffer, input: Input) {
+        self.inputs.insert(input.seq, Self::sim_input(&input));
+        buffer.push(input);
+    }
+
     fn sim_input(input: &Input) -> tickwire_sim::PlayerInput {
         tickwire_sim::PlayerInput {
             move_x: input.move_x as i8,
@@ -294,15 +312,7 @@ fn acknowledgements_say_exactly_what_was_applied_under_jitter_gaps_and_bursts() 
     let a = room
         .handle_join(ClientId(1), "a", a_in.clone())
         .expect("join");
-    let first = next_frame(&mut room);
-    let spawn = first.state.entity(a.entity).expect("a");
-    let start = glam::Vec2::new(spawn.x as f32 / 16.0, spawn.y as f32 / 16.0);
-    let mut replica = Replica {
-        map: tickwire_sim::Map::default_arena(),
-        inputs: [(0, Default::default())].into(),
-        // Before its first input, the player stands at its spawn point.
-        verified: Some((0, 0, start, glam::Vec2::ZERO)),
-    };
+    let mut replica = Replica::at_spawn(&next_frame(&mut room), a.entity);
     let mut seq = 0;
     // Inputs per tick: steady, gaps (repeats), a long gap (neutral), bursts (drops).
     let pattern = [
@@ -322,8 +332,7 @@ fn acknowledgements_say_exactly_what_was_applied_under_jitter_gaps_and_bursts() 
                     move_y: [0.0, 1.0, 0.0, -1.0][turn as usize],
                     ..Input::default()
                 };
-                replica.inputs.insert(seq, Replica::sim_input(&input));
-                a_in.push(input);
+                replica.send(&a_in, input);
             }
             if let Some(f) = room.tick() {
                 let ack = f.acks[a.slot];
@@ -522,18 +531,7 @@ fn a_client_that_lost_time_is_hurried_then_taken_late_and_never_stops() {
     let a = room
         .handle_join(ClientId(1), "late", a_in.clone())
         .expect("join");
-    let first = next_frame(&mut room);
-    let spawn = first.state.entity(a.entity).expect("a");
-    let mut replica = Replica {
-        map: tickwire_sim::Map::default_arena(),
-        inputs: [(0, Default::default())].into(),
-        verified: Some((
-            0,
-            0,
-            glam::Vec2::new(spawn.x as f32 / 16.0, spawn.y as f32 / 16.0),
-            glam::Vec2::ZERO,
-        )),
-    };
+    let mut replica = Replica::at_spawn(&next_frame(&mut room), a.entity);
     let neutral_after = tickwire_protocol::repeats_before_neutral(60);
     let (mut seq, mut hurried, mut most_repeats, mut last_ack) = (0, false, 0, 0);
     for tick in 0..120 {
@@ -546,8 +544,7 @@ fn a_client_that_lost_time_is_hurried_then_taken_late_and_never_stops() {
                 move_y: if (seq / 40) % 2 == 0 { 1.0 } else { -1.0 },
                 ..Input::default()
             };
-            replica.inputs.insert(seq, Replica::sim_input(&input));
-            a_in.push(input);
+            replica.send(&a_in, input);
         }
         if let Some(f) = room.tick() {
             let ack = f.acks[a.slot];

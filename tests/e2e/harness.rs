@@ -146,6 +146,18 @@ pub async fn start_arena(config: ServerConfig, bots: u32) -> Server {
 }
 
 /// A server running the games `games` makes (the bind address should be port 0).
+/// The arena without bots at 60 Hz on the map `json` (the map file format), read from a temp
+/// file of its own (tests run in parallel and must not read a file another writes).
+pub fn arena_on_map(json: &str) -> ArenaSettings {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("tickwire-map-{}-{n}.json", std::process::id()));
+    std::fs::write(&path, json).expect("write the map");
+    let arena = ArenaSettings::new(Some(&path), 0, 60).expect("the test's map");
+    let _ = std::fs::remove_file(&path);
+    arena
+}
+
 pub async fn start_with(config: ServerConfig, games: impl NewGame) -> Server {
     Server::start(config, games).await.expect("server starts")
 }

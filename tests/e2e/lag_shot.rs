@@ -39,19 +39,10 @@ struct Shot {
 /// Runs the scene on a server whose lag compensation reaches back `max_rewind`.
 async fn shoot(program: &std::path::Path, max_rewind: Duration) -> Shot {
     // An open field with two spawns 200 units apart across, 500 along.
-    let map = std::env::temp_dir().join(format!(
-        "tickwire-lag-shot-{}-{}.json",
-        std::process::id(),
-        max_rewind.as_millis()
-    ));
-    std::fs::write(
-        &map,
+    let arena = harness::arena_on_map(
         r#"{"name": "range", "width": 1000, "height": 1400, "walls": [],
             "spawns": [{"x": 300, "y": 700}, {"x": 500, "y": 200}]}"#,
-    )
-    .expect("map file");
-    let arena = tickwire_arena::ArenaSettings::new(Some(&map), 0, 60).expect("the range map");
-    let _ = std::fs::remove_file(&map);
+    );
     let config = ServerConfig {
         link_sim: LinkSim {
             latency: Duration::from_millis(75),

@@ -75,15 +75,10 @@ async fn own_player_is_exact_at_rest_smooth_in_motion_and_stops_when_hidden() {
         return;
     };
     // A long open field: 10 s of running right at 220 units a second stays clear of the wall.
-    let map = std::env::temp_dir().join(format!("tickwire-feel-{}.json", std::process::id()));
-    std::fs::write(
-        &map,
+    let arena = harness::arena_on_map(
         r#"{"name": "runway", "width": 2600, "height": 600, "walls": [],
             "spawns": [{"x": 100, "y": 300}]}"#,
-    )
-    .expect("map file");
-    let arena = tickwire_arena::ArenaSettings::new(Some(&map), 0, 60).expect("the runway map");
-    let _ = std::fs::remove_file(&map);
+    );
     let server = harness::start_with(conditioned(), arena.games()).await;
     let mut chrome = Chromium::launch(&program).await;
     let (mut page, own) = join(&mut chrome, &server, "feel").await;

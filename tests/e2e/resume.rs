@@ -3,7 +3,6 @@
 //! the window the seat is gone and the token refused.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use tickwire_arena::ArenaSettings;
@@ -11,23 +10,14 @@ use tickwire_client::{ClientError, GameClient, Received};
 use tickwire_protocol::{ClientMsg, EntityId, Input, ScoreEntry, ServerMsg, close};
 use tickwire_server::{Server, ServerConfig};
 
-use crate::harness::{LIMIT, arena_config, start_with, wait_for};
+use crate::harness::{LIMIT, arena_config, arena_on_map, start_with, wait_for};
 
 /// An open field with two spawn points in each other's line of fire.
 const DUEL_MAP: &str = r#"{"name": "duel", "width": 600, "height": 300, "walls": [],
   "spawns": [{"x": 150, "y": 150}, {"x": 450, "y": 150}]}"#;
 
-fn duel_map() -> PathBuf {
-    // One file per call: tests run in parallel, and one must not read a file another writes.
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path = std::env::temp_dir().join(format!("tickwire-duel-{}-{n}.json", std::process::id()));
-    std::fs::write(&path, DUEL_MAP).expect("write the map");
-    path
-}
-
 pub async fn start_duel(window: Duration) -> Server {
-    let arena = ArenaSettings::new(Some(&duel_map()), 0, 60).expect("duel map");
+    let arena = arena_on_map(DUEL_MAP);
     // A snapshot every tick: these tests send one input per snapshot, so one per tick, the
     // cadence the server paces inputs to (a client that sends slower loses its late inputs).
     let config = ServerConfig {

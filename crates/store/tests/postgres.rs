@@ -7,15 +7,15 @@
 //! fail.
 
 mod commit_cut;
+mod support;
 
 use std::io::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
+use support::committed;
 use tickwire_store::pg_cluster::{self, PgCluster};
 use tickwire_store::{
-    Change, EndedBy, MatchRecord, PlayerScore, Store, StoreError, StoreOptions, Table, Write,
-    migrations,
+    Change, EndedBy, PlayerScore, Store, StoreError, StoreOptions, Table, Write, migrations,
 };
 use tokio::sync::broadcast;
 
@@ -50,35 +50,16 @@ async fn open_new(pg: &PgCluster, db: &str) -> Store {
 
 /// A match result of one player, with a key of its own.
 fn a_match(room: u32, id: &str, kills: u32, deaths: u32) -> Write {
-    static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
-    Write::Match(MatchRecord {
-        key: format!("test-{}", NEXT_KEY.fetch_add(1, Relaxed)),
+    support::a_match(
         room,
-        game: "arena".into(),
-        map: "arena".into(),
-        started_ms: 1_000,
-        ended_ms: 61_000,
-        ended_by: EndedBy::Clock,
-        players: vec![PlayerScore {
+        vec![PlayerScore {
             player_id: id.into(),
             name: id.into(),
             kills,
             deaths,
             played_ms: 60_000,
         }],
-    })
-}
-
-async fn committed(store: &Store, n: u64) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while store.stats().committed < n {
-        assert!(
-            Instant::now() < deadline,
-            "not committed: {:?}",
-            store.stats()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    )
 }
 
 /// Waits for a change of `table` on the feed.

@@ -2,13 +2,15 @@
 //! reads, the change feed, a full queue counted, and a match result written twice stored once.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod support;
 
 use rusqlite::Connection;
+use support::{a_match, committed};
 use tickwire_store::{
-    Change, Database, EndedBy, MatchRecord, PlayerScore, RecordError, Store, StoreError,
-    StoreOptions, Table, Write, migrations,
+    Change, Database, EndedBy, PlayerScore, RecordError, Store, StoreError, StoreOptions, Table,
+    Write, migrations,
 };
 
 const FIXTURE_V1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db");
@@ -24,34 +26,6 @@ fn score(id: &str, kills: u32, deaths: u32) -> PlayerScore {
         kills,
         deaths,
         played_ms: 60_000,
-    }
-}
-
-/// A match result with a key of its own.
-fn a_match(room: u32, players: Vec<PlayerScore>) -> Write {
-    static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
-    Write::Match(MatchRecord {
-        key: format!("test-{}", NEXT_KEY.fetch_add(1, Relaxed)),
-        room,
-        game: "arena".into(),
-        map: "arena".into(),
-        started_ms: 1_000,
-        ended_ms: 61_000,
-        ended_by: EndedBy::Clock,
-        players,
-    })
-}
-
-/// Waits until the store has committed `n` writes (or fails after 10 s).
-async fn committed(store: &Store, n: u64) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while store.stats().committed < n {
-        assert!(
-            Instant::now() < deadline,
-            "not committed: {:?}",
-            store.stats()
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 
