@@ -9,6 +9,7 @@ mod bad_input;
 mod browser;
 mod browser_lobby;
 mod cdp;
+mod close_at_once;
 mod config_file;
 mod conformance;
 mod crash;

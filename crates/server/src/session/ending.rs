@@ -6,7 +6,9 @@ use crate::metrics::CloseReason;
 /// `code` and `reason`, and before it a `Kick` message when `kick` is set (game sessions only).
 /// `dropped` is set when the connection dropped rather than the player leaving (the socket
 /// failed or ended without a close, or the client closed with a code other than 1000): the
-/// room may then hold the seat for a resume.
+/// room may then hold the seat for a resume. `peer_closed` is set when the client's last frame
+/// was a close: the closing handshake is then complete once ours is sent, and the connection
+/// closes at once (RFC 6455 5.5.1), without waiting for a reply that will not come.
 #[derive(Debug)]
 pub(super) struct Ending {
     pub(crate) code: u16,
@@ -14,6 +16,7 @@ pub(super) struct Ending {
     pub(crate) kick: bool,
     pub(crate) count: Option<CloseReason>,
     pub(crate) dropped: bool,
+    pub(crate) peer_closed: bool,
 }
 
 impl Ending {
@@ -26,6 +29,7 @@ impl Ending {
             kick: false,
             count: None,
             dropped: false,
+            peer_closed: false,
         }
     }
 
@@ -43,6 +47,7 @@ impl Ending {
     pub(crate) fn client_closed(code: u16) -> Ending {
         Ending {
             dropped: code != tickwire_protocol::close::NORMAL,
+            peer_closed: true,
             ..Ending::quiet(code)
         }
     }
@@ -54,6 +59,7 @@ impl Ending {
             kick: true,
             count: Some(count),
             dropped: false,
+            peer_closed: false,
         }
     }
 }

@@ -34,6 +34,7 @@ impl SessionLink {
             kick: true,
             count: None,
             dropped: false,
+            peer_closed: false,
         };
         // Queued now when there is room, so that the writer sees the kick before whatever
         // follows it (a room closed right after its players are kicked stops its frames, and

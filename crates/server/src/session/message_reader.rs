@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use fastwebsockets::{OpCode, WebSocketRead};
+use fastwebsockets::{OpCode, WebSocketError, WebSocketRead};
 use tickwire_protocol::close;
 use tokio::io::AsyncRead;
 use tokio::sync::mpsc;
@@ -75,7 +75,14 @@ impl MessageReader {
                     return Err(match ws_edge::close_for(&e) {
                         Some((code, reason)) => {
                             tracing::warn!(error = %e, "bad WebSocket frame");
-                            Ending::kick(code, reason, CloseReason::BadFrame)
+                            let mut ending = Ending::kick(code, reason, CloseReason::BadFrame);
+                            // A malformed close is still the client's close.
+                            ending.peer_closed = matches!(
+                                e,
+                                WebSocketError::InvalidCloseFrame
+                                    | WebSocketError::InvalidCloseCode
+                            );
+                            ending
                         }
                         None => Ending::dropped(),
                     });
@@ -107,7 +114,10 @@ impl MessageReader {
                 Event::Closed(code) => return Err(Ending::client_closed(code)),
                 Event::Violation(code, reason) => {
                     tracing::warn!(code, reason, "WebSocket protocol violation");
-                    return Err(Ending::kick(code, reason, CloseReason::BadFrame));
+                    // A bad close frame is still the client's close: no reply will follow ours.
+                    let mut ending = Ending::kick(code, reason, CloseReason::BadFrame);
+                    ending.peer_closed = frame.opcode == OpCode::Close;
+                    return Err(ending);
                 }
             }
         }

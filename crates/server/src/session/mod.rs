@@ -41,6 +41,10 @@ use writer::write_loop;
 
 type Stream = TokioIo<Upgraded>;
 
+/// How long the server waits for a client to answer its close frame before it closes the
+/// connection anyway.
+const CLOSE_REPLY_WAIT: Duration = Duration::from_secs(1);
+
 /// What a session serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Endpoint {
@@ -106,9 +110,15 @@ pub(crate) async fn run_session(
         if let Some(reason) = ending.count {
             reader_shared.metrics.count_close(reason);
         }
+        let peer_closed = ending.peer_closed;
         // The writer sends the close; if it is stuck on a slow socket, its write timeout ends it.
         let _ = ctrl_tx.send(Control::End(ending)).await;
         drop(ctrl_tx);
+        if peer_closed {
+            // The client closed first: once our reply is written the handshake is complete and
+            // the connection closes at once (RFC 6455 5.5.1, 7.1.1); nothing more will come.
+            return;
+        }
         // Keep reading (and discarding) until the client answers the close or the session stops
         // this task: closing a socket with unread data makes the kernel send a reset, which can
         // destroy the close frame before the client reads it.
@@ -124,8 +134,9 @@ pub(crate) async fn run_session(
 
     let _ = writer.await;
     // The writer is done (it sent a close, or the socket failed): give the reader a moment to
-    // read the client's close reply, then stop it. Its read is abandoned with the connection.
-    if tokio::time::timeout(Duration::from_secs(1), &mut reader)
+    // read the client's close reply, then stop it. Its read is abandoned with the connection,
+    // which closes as soon as this returns: at once when the client has answered.
+    if tokio::time::timeout(CLOSE_REPLY_WAIT, &mut reader)
         .await
         .is_err()
     {
