@@ -22,6 +22,7 @@ export const RECONNECTING = 4000;
 export const RESUME_REFUSED = 4010;
 export const SPECTATORS_FULL = 4011;
 export const SESSION_REPLACED = 4012;
+export const SAME_PLAYER_JOINED = 4013;
 
 /**
  * What to show, and whether to reconnect, after a connection closed.
@@ -50,6 +51,8 @@ export function describeClose(code, reason, opened) {
       return { text: `Your seat is gone${why}. Joining afresh…`, retry: true, minDelayMs: 0 };
     case SESSION_REPLACED:
       return { text: `This seat was taken over by another connection${why}.`, retry: false, minDelayMs: 0 };
+    case SAME_PLAYER_JOINED:
+      return { text: `You joined again elsewhere (another tab or device)${why}.`, retry: false, minDelayMs: 0 };
     case SPECTATORS_FULL:
       return { text: `This room has all the spectators it takes${why}. Retrying…`, retry: true, minDelayMs: 3000 };
     case IDLE:

@@ -46,7 +46,7 @@ pub fn render(resolved: &Resolved) -> String {
 
 /// Whether the option named `key` holds a secret, never printed in clear.
 pub fn is_secret(key: &str) -> bool {
-    key.ends_with("_secret") || key.contains("token") || key.contains("password")
+    key.ends_with("_secret") || key.ends_with("token") || key.contains("password")
 }
 
 /// The option's value as TOML; `None` when it has none.
@@ -208,6 +208,7 @@ mod tests {
             assert!(is_secret(key), "{key}");
         }
         assert!(!is_secret("tick_rate"));
+        assert!(!is_secret("max_token_lifetime"));
         let arg = clap::Arg::new("join_secret").long("join-secret");
         let matches = clap::Command::new("t")
             .arg(arg.clone())

@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::Args;
 use tickwire_server::admin::AdminToken;
 use tickwire_server::join_token::JoinSecret;
-use tickwire_server::{Limits, OriginPolicy, ServerConfig};
+use tickwire_server::{Limits, OriginPolicy, RoomCreation, RoomPolicy, ServerConfig};
 
 /// Limits and where the operations endpoints live.
 #[derive(Args, Debug, Clone)]
@@ -57,6 +57,34 @@ pub struct EdgeArgs {
     /// the README. Without it, anyone may join.
     #[arg(long, env = "TICKWIRE_JOIN_SECRET", hide_env_values = true)]
     join_secret: Option<JoinSecret>,
+    /// Seconds a join token may live: a token whose exp is further away is refused (401, "the
+    /// token lives too long"). 0: no limit.
+    #[arg(long, env = "TICKWIRE_MAX_TOKEN_LIFETIME", default_value_t = 86_400)]
+    max_token_lifetime: u64,
+    /// Seconds a client may take to send a request's body once its headers are in (then 408,
+    /// and the connection closes).
+    #[arg(long, env = "TICKWIRE_BODY_TIMEOUT", default_value_t = Limits::default().body_timeout.as_secs_f64())]
+    body_timeout: f64,
+    /// Seconds an HTTP request (not a WebSocket session) may take in all.
+    #[arg(long, env = "TICKWIRE_REQUEST_TIMEOUT", default_value_t = Limits::default().request_timeout.as_secs_f64())]
+    request_timeout: f64,
+    /// The per-address limits count IPv6 clients by this many leading bits of their address
+    /// (64: one /64 is one client); 128 counts every address apart.
+    #[arg(long, env = "TICKWIRE_IPV6_PREFIX", default_value_t = Limits::default().ipv6_prefix)]
+    ipv6_prefix: u8,
+    /// Who may create rooms with POST /rooms: anyone (within the per-address limits; with a
+    /// join secret, only with the admin token), token (a valid join token as `Authorization:
+    /// Bearer`), or admin (the admin token only).
+    #[arg(long, env = "TICKWIRE_ROOM_CREATION", default_value = "anyone")]
+    room_creation: RoomCreation,
+    /// Rooms one address may have running at once through POST /rooms (0: no limit); the
+    /// admin token lifts it.
+    #[arg(long, env = "TICKWIRE_ROOMS_PER_ADDRESS", default_value_t = RoomPolicy::default().per_address)]
+    rooms_per_address: usize,
+    /// Rooms one address may create a minute through POST /rooms (0: no limit); the admin
+    /// token lifts it.
+    #[arg(long, env = "TICKWIRE_ROOM_CREATIONS_PER_MINUTE", default_value_t = RoomPolicy::default().per_minute)]
+    room_creations_per_minute: u32,
 }
 
 impl EdgeArgs {
@@ -78,7 +106,19 @@ impl EdgeArgs {
             idle_timeout: secs("idle-timeout", self.idle_timeout)?,
             write_timeout: secs("write-timeout", self.write_timeout)?,
             trust_proxy: self.trust_proxy,
+            body_timeout: secs("body-timeout", self.body_timeout)?,
+            request_timeout: secs("request-timeout", self.request_timeout)?,
+            ipv6_prefix: self.ipv6_prefix,
         };
+        config.room_policy = RoomPolicy {
+            creation: self.room_creation,
+            per_address: self.rooms_per_address,
+            per_minute: self.room_creations_per_minute,
+            // The server's own bot count, set by `serve`.
+            max_bots: config.room_policy.max_bots,
+        };
+        config.max_token_lifetime =
+            (self.max_token_lifetime != 0).then(|| Duration::from_secs(self.max_token_lifetime));
         config.allowed_origins = OriginPolicy::allowing(&self.allowed_origins);
         config.admin_bind = self.admin_bind;
         config.join_secret = self.join_secret.clone();

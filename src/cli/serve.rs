@@ -201,6 +201,8 @@ impl ServeArgs {
             database: self.database.clone(),
             ..ServerConfig::default()
         };
+        // A room created through the API by anyone but an admin has at most the server's bots.
+        config.room_policy.max_bots = self.bots;
         self.edge.apply(&mut config)?;
         self.netcode.apply(&mut config)?;
         let scenario = match self.scenario {

@@ -190,7 +190,8 @@ async fn with_shutdown_when_empty_the_end_of_an_allocated_match_shuts_down() {
 }
 
 /// With join tokens, the List holds the backend's own player id (the token's `sub`), and keeps it
-/// while any of that player's sessions plays (two tabs of one account).
+/// while any of that player's sessions plays: a second tab of one account takes the first one's
+/// place (one live session per player), and the id stays in the List throughout.
 #[tokio::test]
 async fn with_join_tokens_the_list_holds_the_token_subject_until_its_last_session_leaves() {
     if !can_build(
@@ -208,7 +209,12 @@ async fn with_join_tokens_the_list_holds_the_token_subject_until_its_last_sessio
             sub: sub.into(),
             name: "ada".into(),
             room: RoomClaim::Any,
-            exp: u64::MAX / 2,
+            // An hour: within the server's most token lifetime.
+            exp: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("after 1970")
+                .as_secs()
+                + 3600,
         };
         format!("/ws?token={}", sign(&claims, &secret))
     };
@@ -224,9 +230,19 @@ async fn with_join_tokens_the_list_holds_the_token_subject_until_its_last_sessio
     })
     .await;
 
-    // One tab closes. The server answers the close after the session's leave is queued, and a
-    // join queued after it shows that it has been handled: player-42 stays.
-    close_and_wait(&mut tabs[0]).await;
+    // The second tab's join ended the first (close 4013). A join queued after that leave shows
+    // that it has been handled: player-42 stays, held by the second tab.
+    let ended = crate::resume::closed(&mut tabs[0]).await;
+    assert!(
+        matches!(
+            ended,
+            tickwire_client::ClientError::Closed {
+                code: tickwire_protocol::close::SAME_PLAYER_JOINED,
+                ..
+            }
+        ),
+        "{ended:?}"
+    );
     let socket = GameClient::connect_path(addr, &path("player-7"))
         .await
         .expect("connect");

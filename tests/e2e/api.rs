@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 use crate::harness::LIMIT;
 
@@ -20,13 +19,28 @@ pub async fn call(
     token: Option<&str>,
     body: Option<&Value>,
 ) -> (u16, Value) {
+    call_from(None, addr, method, path, token, body).await
+}
+
+/// [`call`] from the local address `local` (another loopback address, such as 127.0.0.2, is
+/// another client to the server's per-address limits).
+pub async fn call_from(
+    local: Option<std::net::IpAddr>,
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (u16, Value) {
     let body = body.map(Value::to_string).unwrap_or_default();
     let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
-    let mut s = TcpStream::connect(addr).await.expect("connect");
+    let mut s = tickwire_client::connect_tcp_from(local, addr, None)
+        .await
+        .expect("connect");
     s.write_all(request.as_bytes()).await.expect("write");
     let mut response = Vec::new();
     tokio::time::timeout(LIMIT, s.read_to_end(&mut response))

@@ -188,7 +188,6 @@ async fn bad_requests_are_refused_with_the_reason() {
         (json!({"map": "moon"}), "moon"),
         (json!({"capacity": 99}), "capacity"),
         (json!({"game": "chess"}), "chess"),
-        (json!({"bots": 10_000}), "bots"),
         (
             json!({"tick_rate": 60, "snapshot_rate": 7}),
             "snapshot_rate",
@@ -198,6 +197,16 @@ async fn bad_requests_are_refused_with_the_reason() {
     ] {
         let (status, err) = call(addr, "POST", "/rooms", None, Some(&body)).await;
         assert_eq!(status, 400, "{body}: {err}");
+        let message = err["error"].as_str().expect("an error message");
+        assert!(message.contains(words), "{body}: {message}");
+    }
+    // Past the server's own bots, rates: only with the admin token.
+    for (body, words) in [
+        (json!({"bots": 10_000}), "bots"),
+        (json!({"tick_rate": 120}), "tick_rate"),
+    ] {
+        let (status, err) = call(addr, "POST", "/rooms", None, Some(&body)).await;
+        assert_eq!(status, 403, "{body}: {err}");
         let message = err["error"].as_str().expect("an error message");
         assert!(message.contains(words), "{body}: {message}");
     }

@@ -45,3 +45,6 @@ pub const SPECTATORS_FULL: u16 = 4011;
 /// The player's seat was resumed on another connection (with this session's resume token):
 /// this one ends, and should not reconnect by itself.
 pub const SESSION_REPLACED: u16 = 4012;
+/// The same player (the join token's `sub`) joined on another connection, which took this
+/// one's place: one live session per player. This one should not reconnect by itself.
+pub const SAME_PLAYER_JOINED: u16 = 4013;

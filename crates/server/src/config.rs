@@ -73,6 +73,11 @@ pub struct ServerConfig {
     /// Lag compensation: how far in the past a shot may be judged, at most (the shooter's view
     /// is older by its round trip and interpolation delay). Zero turns lag compensation off.
     pub max_rewind: std::time::Duration,
+    /// Who may create rooms through the API, and how many one address may run and create.
+    pub room_policy: crate::room_policy::RoomPolicy,
+    /// With a join secret: join tokens whose `exp` is further away than this are refused
+    /// (`None`: any `exp`), so that a leaked token does not work forever.
+    pub max_token_lifetime: Option<std::time::Duration>,
 }
 
 impl Default for ServerConfig {
@@ -100,6 +105,8 @@ impl Default for ServerConfig {
             database: Database::Off,
             link_sim: LinkSim::default(),
             max_rewind: std::time::Duration::from_millis(200),
+            room_policy: Default::default(),
+            max_token_lifetime: Some(std::time::Duration::from_secs(24 * 3600)),
         }
     }
 }
@@ -163,6 +170,13 @@ impl ServerConfig {
         }
         if let Some(problem) = self.link_sim.problem() {
             return Err(ConfigError::Limits(problem));
+        }
+        if self.room_policy.creation == crate::room_policy::RoomCreation::TokenHolders
+            && self.join_secret.is_none()
+        {
+            return Err(ConfigError::Limits(
+                "--room-creation token needs a --join-secret to check the tokens with",
+            ));
         }
         if self.max_rewind > std::time::Duration::from_secs(1) {
             return Err(ConfigError::Limits("--max-rewind-ms must be at most 1000"));

@@ -17,6 +17,7 @@ use crate::conn_gate::Permit;
 use crate::join_token::{self, JoinClaims, RoomClaim, TokenRefusal};
 use crate::query::{query_flag, query_value};
 use crate::respond::{Body, text, typed};
+use crate::room_key::enter_with_key;
 use crate::session::{Admitted, Endpoint, run_session};
 use crate::shared::Shared;
 use crate::{admin, rooms_api, static_files, store_http, ws_edge};
@@ -150,11 +151,14 @@ fn upgrade(
         },
         Endpoint::Echo => None,
     };
+    let client = client_ip(peer, req.headers(), shared.limits.trust_proxy);
     let room = match endpoint {
-        Endpoint::Game | Endpoint::Watch => match room_asked(req, claims.as_ref(), &shared) {
-            Ok(room) => room,
-            Err((status, why)) => return text(status, &why),
-        },
+        Endpoint::Game | Endpoint::Watch => {
+            match room_asked(req, claims.as_ref(), &shared, shared.address_group(client)) {
+                Ok(room) => room,
+                Err(refusal) => return *refusal,
+            }
+        }
         Endpoint::Echo => RoomClaim::Any,
     };
     if endpoint == Endpoint::Watch
@@ -164,11 +168,14 @@ fn upgrade(
         tracing::info!(%why, "refused a spectator");
         return text(StatusCode::CONFLICT, &format!("{why}\n"));
     }
-    let client = client_ip(peer, req.headers(), shared.limits.trust_proxy);
     if let Some(refusal) = banned(&shared, client, claims.as_ref()) {
         return refusal;
     }
-    let forwarded_permit = match shared.forwarded.as_ref().map(|g| g.admit(client)) {
+    let forwarded_permit = match shared
+        .forwarded
+        .as_ref()
+        .map(|g| g.admit(shared.address_group(client)))
+    {
         None => None,
         Some(Ok(p)) => Some(p),
         Some(Err(why)) => {
@@ -187,6 +194,7 @@ fn upgrade(
             "the server is shutting down\n",
         );
     }
+    let token_protocol = join_token::token_from_protocol(req.headers()).is_some();
     match fastwebsockets::upgrade::upgrade(req) {
         Ok((response, fut)) => {
             let limit = shared.limits.header_timeout;
@@ -206,7 +214,14 @@ fn upgrade(
                     Err(_) => tracing::debug!("upgrade did not complete in time"),
                 }
             });
-            let (parts, _) = response.into_parts();
+            let (mut parts, _) = response.into_parts();
+            if token_protocol {
+                // A browser fails the socket unless one of the protocols it offered is chosen.
+                parts.headers.insert(
+                    hyper::header::SEC_WEBSOCKET_PROTOCOL,
+                    hyper::header::HeaderValue::from_static(join_token::TOKEN_PROTOCOL),
+                );
+            }
             Response::from_parts(parts, Full::new(Bytes::new()))
         }
         Err(e) => text(StatusCode::BAD_REQUEST, &format!("{e}\n")),
@@ -220,16 +235,17 @@ fn room_asked(
     req: &Request<Incoming>,
     claims: Option<&JoinClaims>,
     shared: &Shared,
-) -> Result<RoomClaim, (StatusCode, String)> {
+    address: std::net::IpAddr,
+) -> Result<RoomClaim, Box<Response<Body>>> {
     let asked = match query_value(req.uri().query(), "room") {
         None => None,
         Some(v) => match v.parse::<u32>() {
             Ok(id) => Some(id),
             Err(_) => {
-                return Err((
+                return Err(Box::new(text(
                     StatusCode::BAD_REQUEST,
-                    "room must be a room number, as /rooms lists them\n".into(),
-                ));
+                    "room must be a room number, as /rooms lists them\n",
+                )));
             }
         },
     };
@@ -237,16 +253,23 @@ fn room_asked(
         (Some(RoomClaim::Id(token_room)), Some(id)) if id != token_room => {
             let refusal = TokenRefusal::WrongRoom(id);
             shared.metrics.count_token_refused(refusal.label());
-            Err((
+            Err(Box::new(text(
                 StatusCode::FORBIDDEN,
-                format!("the join token is for room {token_room}, not {id}\n"),
-            ))
+                &format!("the join token is for room {token_room}, not {id}\n"),
+            )))
         }
         (Some(RoomClaim::Id(token_room)), _) => Ok(RoomClaim::Id(token_room)),
-        (_, Some(id)) if !may_enter(shared, id, query_value(req.uri().query(), "key")) => {
-            Err((StatusCode::NOT_FOUND, format!("no such room: {id}\n")))
+        (_, Some(id)) => {
+            let key = query_value(req.uri().query(), "key");
+            if enter_with_key(shared, address, id, key)? {
+                Ok(RoomClaim::Id(id))
+            } else {
+                Err(Box::new(text(
+                    StatusCode::NOT_FOUND,
+                    &format!("no such room: {id}\n"),
+                )))
+            }
         }
-        (_, Some(id)) => Ok(RoomClaim::Id(id)),
         (_, None) => Ok(RoomClaim::Any),
     }
 }
@@ -272,15 +295,6 @@ fn banned(
     ))
 }
 
-/// True when room `id` runs and is public, or private with `key` its key. A private room
-/// without its key answers as if it did not exist.
-fn may_enter(shared: &Shared, id: u32, key: Option<&str>) -> bool {
-    shared
-        .lobby
-        .running_room(id)
-        .is_some_and(|room| room.opens_with(key))
-}
-
 /// Whether a spectator would find room `room` at its most spectators (checked again, exactly,
 /// after the `Hello`: this look only saves a doomed upgrade).
 fn spectators_full(room: RoomClaim, shared: &Shared) -> Option<String> {
@@ -302,11 +316,16 @@ fn check_token(
     let Some(secret) = &shared.lobby.config().join_secret else {
         return Ok(None);
     };
-    let token = join_token::token_from_query(req.uri().query()).ok_or(TokenRefusal::Missing)?;
+    let token = join_token::token_from_query(req.uri().query())
+        .or_else(|| join_token::token_from_protocol(req.headers()))
+        .ok_or(TokenRefusal::Missing)?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let claims = join_token::verify(&token, secret, now)?;
+    if let Some(max) = shared.lobby.config().max_token_lifetime {
+        join_token::check_lifetime(&claims, now, max.as_secs())?;
+    }
     if let RoomClaim::Id(id) = claims.room
         && shared.lobby.running_room(id).is_none()
     {

@@ -116,11 +116,15 @@ pub enum TokenRefusal {
     /// The token's room does not run here (403).
     #[error("no such room: {0}")]
     WrongRoom(u32),
+    /// Its `exp` is further away than the server's most token lifetime, in seconds (401).
+    #[error("the token lives too long: this server accepts an exp at most {0} s ahead")]
+    Lifetime(u64),
 }
 
 impl TokenRefusal {
     /// Every `reason` label of `tickwire_tokens_refused_total`.
-    pub const LABELS: [&'static str; 4] = ["missing", "invalid", "expired", "wrong_room"];
+    pub const LABELS: [&'static str; 5] =
+        ["missing", "invalid", "expired", "wrong_room", "lifetime"];
 
     /// The `reason` label.
     pub fn label(self) -> &'static str {
@@ -129,6 +133,7 @@ impl TokenRefusal {
             TokenRefusal::Invalid(_) => "invalid",
             TokenRefusal::Expired => "expired",
             TokenRefusal::WrongRoom(_) => "wrong_room",
+            TokenRefusal::Lifetime(_) => "lifetime",
         }
     }
 
@@ -190,6 +195,31 @@ pub fn sign(claims: &JoinClaims, secret: &JoinSecret) -> String {
     let signed = format!("{header}.{claims}");
     let mac = hmac::sign(&secret.0, signed.as_bytes());
     format!("{signed}.{}", URL_SAFE_NO_PAD.encode(mac.as_ref()))
+}
+
+/// The subprotocol a client names to carry its join token in `Sec-WebSocket-Protocol` instead
+/// of the URL (which proxies and access logs keep): it offers `tickwire.token, <token>` and the
+/// server answers with this one.
+pub const TOKEN_PROTOCOL: &str = "tickwire.token";
+
+/// The join token a client carries in `Sec-WebSocket-Protocol`, after [`TOKEN_PROTOCOL`].
+pub fn token_from_protocol(headers: &hyper::HeaderMap) -> Option<String> {
+    let mut offered = headers
+        .get_all(hyper::header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim);
+    offered.by_ref().find(|p| *p == TOKEN_PROTOCOL)?;
+    offered.next().filter(|t| !t.is_empty()).map(str::to_string)
+}
+
+/// Refuses `claims` whose `exp` is more than `max` seconds after `now`.
+pub fn check_lifetime(claims: &JoinClaims, now: u64, max: u64) -> Result<(), TokenRefusal> {
+    if claims.exp > now.saturating_add(max) {
+        return Err(TokenRefusal::Lifetime(max));
+    }
+    Ok(())
 }
 
 /// The `token` parameter of a query string, percent-decoded; `None` when absent or empty.

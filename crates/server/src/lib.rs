@@ -28,12 +28,15 @@
 //! snapshots are skipped rather than queued, and every write has a deadline. The server never
 //! depends on the load generator or the other tools; they depend on it.
 
+mod abuse_metrics;
+mod address_group;
 pub mod admin;
 mod aoi;
 mod client_addr;
 mod config;
 mod conn_gate;
 mod game;
+mod guesses;
 mod http;
 pub mod input_buffer;
 pub mod input_pacer;
@@ -57,9 +60,14 @@ mod random_hex;
 mod respond;
 pub mod resume_token;
 pub mod room;
+mod room_key;
+pub mod room_policy;
+mod room_quota;
 pub mod room_request;
 pub mod room_task;
 mod rooms_api;
+mod secret_eq;
+mod security_headers;
 mod server;
 mod session;
 mod shared;
@@ -70,12 +78,14 @@ mod store_metrics;
 pub mod tls;
 mod ws_edge;
 
+pub use abuse_metrics::{AbuseMetrics, ROOM_REFUSALS, SECRETS, TIMEOUTS};
 pub use config::{ConfigError, ServerConfig};
 pub use game::{Game, GameNews, GameOptions, NewGame, PlayerHandle};
 pub use limits::Limits;
 pub use orchestrator::{NoOrchestrator, Orchestrator};
 pub use origin::OriginPolicy;
 pub use phase::Phase;
+pub use room_policy::{RoomCreation, RoomPolicy};
 pub use server::{Server, StartError};
 pub use session::ECHO_MAX_MESSAGE;
 pub use shared::Shared;

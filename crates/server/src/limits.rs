@@ -29,6 +29,14 @@ pub struct Limits {
     /// the proxy writes in `Forwarded` or `X-Forwarded-For`, and the per-address limit applies to
     /// it (when a WebSocket session opens) instead of to the proxy's own address.
     pub trust_proxy: bool,
+    /// How long a client may take to send a request's body once its headers are in; a body
+    /// that never comes (or trickles) is answered 408 and its connection closed.
+    pub body_timeout: Duration,
+    /// How long an HTTP answer (not a WebSocket session) may take in all, from the headers on.
+    pub request_timeout: Duration,
+    /// The per-address limits count IPv6 clients by this prefix of their address (64: a /64 is
+    /// one client, as an ISP hands out); 128 counts every address apart.
+    pub ipv6_prefix: u8,
 }
 
 impl Default for Limits {
@@ -41,6 +49,9 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(60),
             write_timeout: Duration::from_secs(10),
             trust_proxy: false,
+            body_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            ipv6_prefix: crate::address_group::DEFAULT_IPV6_PREFIX,
         }
     }
 }
@@ -56,10 +67,14 @@ impl Limits {
             self.hello_timeout,
             self.idle_timeout,
             self.write_timeout,
+            self.body_timeout,
+            self.request_timeout,
         ]
         .contains(&zero)
         {
             Some("every timeout must be longer than zero")
+        } else if self.ipv6_prefix > 128 {
+            Some("the IPv6 prefix must be at most 128 bits")
         } else {
             None
         }

@@ -249,13 +249,14 @@ impl Lobby {
         Ok((room, welcome))
     }
 
-    /// The running room with the most players (the oldest among equals), for a spectator that
-    /// names none.
+    /// The running public room with the most players (the oldest among equals), for a spectator
+    /// that names none. A private room is never chosen: it is watched only by its id and key.
     pub fn busiest_room(&self) -> Option<RoomHandle> {
         let mut rooms = self.rooms.lock();
         rooms.retain(RoomHandle::is_running);
         rooms
             .iter()
+            .filter(|r| !r.is_private())
             .min_by_key(|r| (std::cmp::Reverse(r.players.load(Relaxed)), r.id))
             .cloned()
     }

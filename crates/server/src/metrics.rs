@@ -249,6 +249,8 @@ pub struct Metrics {
     pub resumes_refused: Counter,
     /// The link conditioner, input timing and lag compensation.
     pub netcode: crate::netcode_metrics::NetcodeMetrics,
+    /// Room quotas, wrong secrets, timeouts and replaced sessions.
+    pub abuse: crate::abuse_metrics::AbuseMetrics,
     closes: Family<CloseLabels, Counter>,
     connections_refused: Family<RefusalLabels, Counter>,
     tokens_refused: Family<TokenLabels, Counter>,
@@ -291,6 +293,7 @@ impl Default for Metrics {
             seats_expired: Counter::default(),
             resumes_refused: Counter::default(),
             netcode: Default::default(),
+            abuse: Default::default(),
             closes: Family::default(),
             connections_refused: Family::default(),
             tokens_refused: Family::default(),
@@ -488,6 +491,7 @@ impl Metrics {
             self.encode_duration.clone(),
         );
         self.netcode.register(r);
+        self.abuse.register(r);
         r.register_collector(Box::new(ProcessCollector));
         self
     }

@@ -3,10 +3,12 @@
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::header::{CONNECTION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use hyper::{Response, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use crate::shared::Shared;
 
 /// The body of every answer.
 pub(crate) type Body = Full<Bytes>;
@@ -45,11 +47,49 @@ pub(crate) fn json_error(status: StatusCode, message: &str) -> Response<Body> {
     json(status, &serde_json::json!({ "error": message }))
 }
 
+/// A 429 for an address that guessed secrets wrong too often; it may try again after `wait`.
+pub(crate) fn too_many_guesses(shared: &Shared, wait: std::time::Duration) -> Response<Body> {
+    shared.metrics.abuse.guesses_refused.inc();
+    let secs = wait.as_secs().max(1);
+    let mut resp = json_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        &format!("too many wrong keys or tokens from your address; try again in {secs} s"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        resp.headers_mut().insert(RETRY_AFTER, v);
+    }
+    resp
+}
+
+/// A 408 for a request whose body did not come in time; the connection closes after it, which
+/// frees its place in the connection limits.
+pub(crate) fn body_timed_out(shared: &Shared) -> Response<Body> {
+    shared.metrics.abuse.count_timeout("body");
+    tracing::debug!("a request body did not come in time");
+    let mut resp = json_error(
+        StatusCode::REQUEST_TIMEOUT,
+        &format!(
+            "the request body did not come within {} s",
+            shared.limits.body_timeout.as_secs_f64()
+        ),
+    );
+    resp.headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    resp
+}
+
 /// Reads a JSON body of at most [`MAX_JSON_BODY`] bytes into `T`, or answers why not: 413 for a
-/// larger body, 400 naming the field that is unknown or of the wrong type otherwise. An
-/// empty body reads as `{}`.
-pub(crate) async fn read_json<T: DeserializeOwned>(body: Incoming) -> Result<T, Response<Body>> {
-    let bytes = match Limited::new(body, MAX_JSON_BODY).collect().await {
+/// larger body, 408 for one that did not come within `Limits::body_timeout`, 400 naming the
+/// field that is unknown or of the wrong type otherwise. An empty body reads as `{}`.
+pub(crate) async fn read_json<T: DeserializeOwned>(
+    body: Incoming,
+    shared: &Shared,
+) -> Result<T, Response<Body>> {
+    let read = Limited::new(body, MAX_JSON_BODY).collect();
+    let Ok(read) = tokio::time::timeout(shared.limits.body_timeout, read).await else {
+        return Err(body_timed_out(shared));
+    };
+    let bytes = match read {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => {
             return Err(json_error(

@@ -127,7 +127,9 @@ impl RoomHandle {
     pub fn opens_with(&self, key: Option<&str>) -> bool {
         match &self.meta.private_key {
             None => true,
-            Some(k) => key == Some(k.as_str()),
+            Some(k) => {
+                key.is_some_and(|key| crate::secret_eq::secret_eq(key.as_bytes(), k.as_bytes()))
+            }
         }
     }
 }

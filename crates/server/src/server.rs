@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hyper::StatusCode;
+use hyper::header::{CONNECTION, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -20,6 +22,8 @@ use crate::match_recorder::MatchRecorder;
 use crate::metrics::{ConnectionRefusal, Metrics};
 use crate::orchestrator::{NoOrchestrator, Orchestrator};
 use crate::phase::Phase;
+use crate::respond::text;
+use crate::security_headers::add_security_headers;
 use crate::shared::Shared;
 use crate::store_metrics::StoreCollector;
 use crate::tls::{Tls, TlsError, WATCH_INTERVAL};
@@ -163,6 +167,8 @@ impl Server {
             orchestrator: orchestrator.clone(),
             store,
             leaderboard: board,
+            guesses: Default::default(),
+            room_quota: Default::default(),
         });
         let accept = tokio::spawn(accept_loop(
             listener,
@@ -303,7 +309,7 @@ async fn accept_loop(
         // the admin listener is for operators and is not limited.
         let permit = match which {
             Listener::Admin => None,
-            Listener::Public => match shared.gate.admit(peer.ip()) {
+            Listener::Public => match shared.gate.admit(shared.address_group(peer.ip())) {
                 Ok(p) => Some(p),
                 Err(why) => {
                     refuse(stream, peer, why, &shared);
@@ -345,7 +351,29 @@ async fn serve_http<IO>(
 {
     let header_timeout = shared.limits.header_timeout;
     let held = permit.clone();
-    let service = service_fn(move |req| route(req, shared.clone(), which, peer, held.clone()));
+    let service = service_fn(move |req| {
+        let (shared, held) = (shared.clone(), held.clone());
+        async move {
+            let limit = shared.limits.request_timeout;
+            let answer = tokio::time::timeout(limit, route(req, shared.clone(), which, peer, held));
+            let mut resp = match answer.await {
+                Ok(Ok(resp)) => resp,
+                Err(_) => {
+                    shared.metrics.abuse.count_timeout("request");
+                    tracing::debug!(%peer, "an HTTP request took too long; cut off");
+                    let mut resp = text(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "the request took too long\n",
+                    );
+                    resp.headers_mut()
+                        .insert(CONNECTION, HeaderValue::from_static("close"));
+                    resp
+                }
+            };
+            add_security_headers(resp.headers_mut());
+            Ok::<_, std::convert::Infallible>(resp)
+        }
+    });
     let conn = http1::Builder::new()
         .timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(header_timeout)

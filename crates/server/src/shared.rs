@@ -6,6 +6,7 @@ use tokio::sync::watch;
 
 use crate::admin::{Bans, Sessions};
 use crate::conn_gate::ConnectionGate;
+use crate::guesses::Guesses;
 use crate::leaderboard_feed::BoardReceiver;
 use crate::limits::Limits;
 use crate::lobby::Lobby;
@@ -13,6 +14,7 @@ use crate::metrics::Metrics;
 use crate::orchestrator::Orchestrator;
 use crate::origin::OriginPolicy;
 use crate::phase::Phase;
+use crate::room_quota::RoomQuota;
 
 /// What every connection and session shares.
 pub struct Shared {
@@ -44,4 +46,15 @@ pub struct Shared {
     pub store: Option<tickwire_store::Store>,
     /// The newest encoded leaderboard, for subscribed sessions; `None` with storage off.
     pub(crate) leaderboard: Option<BoardReceiver>,
+    /// Wrong secrets per address.
+    pub(crate) guesses: Guesses,
+    /// Rooms created through the API per address.
+    pub(crate) room_quota: RoomQuota,
+}
+
+impl Shared {
+    /// `ip` as the per-address limits count it (IPv6 by its prefix).
+    pub(crate) fn address_group(&self, ip: std::net::IpAddr) -> std::net::IpAddr {
+        crate::address_group::address_group(ip, self.limits.ipv6_prefix)
+    }
 }

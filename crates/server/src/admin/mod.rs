@@ -8,6 +8,7 @@ mod sessions;
 mod token;
 
 pub use bans::{Ban, BanKey, Bans, BansFull, MAX_BANS};
-pub(crate) use routes::{authorize, close_room, route};
+pub(crate) use routes::{admin_asked, authorize, close_room, route};
 pub use sessions::{Registration, SessionInfo, Sessions, Target};
+pub(crate) use token::bearer;
 pub use token::{AdminToken, AdminTokenTooShort, MIN_ADMIN_TOKEN_LEN};

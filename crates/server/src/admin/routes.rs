@@ -10,8 +10,10 @@ use serde::Deserialize;
 use serde_json::json;
 use tickwire_protocol::{Notice, ServerMsg, close, codec};
 
+use super::token::bearer;
 use super::{BanKey, Target};
-use crate::respond::{Body, json, json_error, read_json};
+use crate::client_addr::client_ip;
+use crate::respond::{Body, json, json_error, read_json, too_many_guesses};
 use crate::shared::Shared;
 
 /// Answers a request under `/admin/`.
@@ -27,19 +29,19 @@ pub(crate) async fn route(
     match (&parts.method, parts.uri.path()) {
         (&Method::GET, "/admin/sessions") => json(StatusCode::OK, &shared.sessions.list()),
         (&Method::GET, "/admin/bans") => json(StatusCode::OK, &shared.bans.list()),
-        (&Method::POST, "/admin/kick") => match read_json(body).await {
+        (&Method::POST, "/admin/kick") => match read_json(body, shared).await {
             Ok(b) => kick(shared, peer, b),
             Err(resp) => resp,
         },
-        (&Method::POST, "/admin/bans") => match read_json(body).await {
+        (&Method::POST, "/admin/bans") => match read_json(body, shared).await {
             Ok(b) => ban(shared, peer, b),
             Err(resp) => resp,
         },
-        (&Method::DELETE, "/admin/bans") => match read_json(body).await {
+        (&Method::DELETE, "/admin/bans") => match read_json(body, shared).await {
             Ok(b) => unban(shared, peer, b),
             Err(resp) => resp,
         },
-        (&Method::POST, "/admin/notice") => match read_json(body).await {
+        (&Method::POST, "/admin/notice") => match read_json(body, shared).await {
             Ok(b) => notice(shared, peer, b),
             Err(resp) => resp,
         },
@@ -60,11 +62,22 @@ pub(crate) fn authorize<B>(
             "the admin API is off; start the server with --admin-token",
         )));
     };
+    let address = shared.address_group(client_ip(peer, req.headers(), shared.limits.trust_proxy));
+    let now = std::time::Instant::now();
+    if let Some(wait) = shared.guesses.wait(address, now) {
+        return Err(Box::new(too_many_guesses(shared, wait)));
+    }
     if token.permits(req.headers()) {
         return Ok(());
     }
     shared.metrics.admin_refused.inc();
-    tracing::warn!(%peer, path = req.uri().path(), "admin request with a missing or wrong token");
+    if bearer(req.headers()).is_some() {
+        shared.metrics.abuse.count_guess("admin_token");
+        let failure = shared.guesses.failed(address, now);
+        if failure.log {
+            tracing::warn!(%peer, failures = failure.failures, path = ?req.uri().path(), "admin request with a wrong token");
+        }
+    }
     let mut resp = json_error(
         StatusCode::UNAUTHORIZED,
         "the admin API needs the admin token as Authorization: Bearer <token>",
@@ -72,6 +85,30 @@ pub(crate) fn authorize<B>(
     resp.headers_mut()
         .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     Err(Box::new(resp))
+}
+
+/// Whether a request carries the admin token, on a listener that serves operator routes
+/// (`ops`): with an admin listener, the token counts only there. A wrong token is counted
+/// against the address as a guess; an address that guessed too often is answered 429 (`Err`).
+pub(crate) fn admin_asked<B>(
+    req: &Request<B>,
+    shared: &Shared,
+    peer: SocketAddr,
+    ops: bool,
+) -> Result<bool, Box<Response<Body>>> {
+    if shared.lobby.config().admin_token.is_none() || !ops || bearer(req.headers()).is_none() {
+        return Ok(false);
+    }
+    authorize(req, shared, peer)
+        .map(|()| true)
+        .or_else(|refusal| {
+            // Only an address past its guesses is refused; a wrong token just is not an admin's.
+            if refusal.status() == StatusCode::TOO_MANY_REQUESTS {
+                Err(refusal)
+            } else {
+                Ok(false)
+            }
+        })
 }
 
 /// Closes room `id`: its players are kicked with [`close::ROOM_CLOSED`] and the room stops.

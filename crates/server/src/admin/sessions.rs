@@ -116,6 +116,16 @@ impl Sessions {
         }
     }
 
+    /// The sessions of join-token player `sub`, with their links.
+    pub(crate) fn of_player(&self, sub: &str) -> Vec<(u32, SessionLink)> {
+        self.map
+            .lock()
+            .iter()
+            .filter(|(_, e)| e.player.as_deref() == Some(sub))
+            .map(|(id, e)| (*id, e.link.clone()))
+            .collect()
+    }
+
     /// Every session, oldest first.
     pub fn list(&self) -> Vec<SessionInfo> {
         let mut list: Vec<SessionInfo> =

@@ -30,13 +30,11 @@ impl AdminToken {
         })
     }
 
-    /// True when `headers` carry this token as a bearer token.
+    /// True when `headers` carry this token as a bearer token (the scheme in any case, as
+    /// RFC 7235 has it), compared in constant time.
     pub fn permits(&self, headers: &HeaderMap) -> bool {
-        headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|t| digest(t.trim().as_bytes()) == self.digest)
+        bearer(headers)
+            .is_some_and(|t| crate::secret_eq::digests_eq(&digest(t.as_bytes()), &self.digest))
     }
 }
 
@@ -52,6 +50,16 @@ impl std::fmt::Debug for AdminToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("AdminToken(..)")
     }
+}
+
+/// The bearer token `headers` carry in `Authorization`, if any (`Bearer` in any case).
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 fn digest(bytes: &[u8]) -> Vec<u8> {
@@ -72,6 +80,8 @@ mod tests {
         assert!(!token.permits(&headers));
         for (value, ok) in [
             ("Bearer 0123456789abcdef-admin", true),
+            ("bearer 0123456789abcdef-admin", true),
+            ("BEARER  0123456789abcdef-admin ", true),
             ("Bearer 0123456789abcdef-admiN", false),
             ("Basic 0123456789abcdef-admin", false),
             ("0123456789abcdef-admin", false),

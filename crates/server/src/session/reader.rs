@@ -84,10 +84,11 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         Err(ending) => return ending,
     };
     // Listed for the admin API until this function returns or its task is aborted.
-    let name = claims.map_or(hello.name.as_str(), |c| c.name.as_str());
+    let name =
+        crate::player_name::clean_name(claims.map_or(hello.name.as_str(), |c| c.name.as_str()));
     let _listed = shared.sessions.register(
         client,
-        name,
+        &name,
         claims.map(|c| c.sub.as_str()),
         admitted.address,
         room.id,

@@ -14,6 +14,7 @@ use crate::input_buffer::InputBuffer;
 use crate::join_token::{JoinClaims, RoomClaim};
 use crate::lobby::JoinError;
 use crate::metrics::CloseReason;
+use crate::player_name::clean_name;
 use crate::resume_token::ResumeToken;
 use crate::room_task::RoomHandle;
 use crate::shared::Shared;
@@ -131,14 +132,19 @@ pub(super) async fn take_place(
         });
     }
 
-    // A join token names the player; the room was settled at the upgrade.
-    let name = ask
-        .claims
-        .map_or(ask.hello.name.as_str(), |c| c.name.as_str());
+    // A join token names the player; the room was settled at the upgrade. The name is cleaned
+    // before anything logs or shows it.
+    let name = &clean_name(
+        ask.claims
+            .map_or(ask.hello.name.as_str(), |c| c.name.as_str()),
+    );
     // The player's id in match results: the join token's subject, else one made from the name.
     let player = ask
         .claims
         .map_or_else(|| crate::match_clock::guest_id(name), |c| c.sub.clone());
+    if let Some(claims) = ask.claims {
+        take_over(shared, &claims.sub, client);
+    }
     let joining = match ask.room {
         RoomClaim::Id(id) => {
             lobby
@@ -155,7 +161,7 @@ pub(super) async fn take_place(
         refusal(e)
     })?;
     joined.welcome.room = room.id;
-    tracing::info!(%client, room = room.id, entity = %joined.entity, %name, sub = ask.claims.map(|c| c.sub.as_str()), "player joined");
+    tracing::info!(%client, room = room.id, entity = %joined.entity, ?name, sub = ask.claims.map(|c| c.sub.as_str()), "player joined");
     let control = Control::Joined {
         joined: Box::new(joined),
         frames: room.frames.clone(),
@@ -163,6 +169,19 @@ pub(super) async fn take_place(
     // Counted until the session's reader returns or is aborted, whichever comes first.
     let online = Online::new(&shared.metrics.players);
     Ok((room, control, Presence::Player { _online: online }))
+}
+
+/// One live session per join-token player: a new join of `sub` ends its older sessions (close
+/// [`close::SAME_PLAYER_JOINED`]), whose seats are freed for it.
+fn take_over(shared: &Shared, sub: &str, client: tickwire_protocol::ClientId) {
+    for (id, link) in shared.sessions.of_player(sub) {
+        shared.metrics.abuse.sessions_replaced.inc();
+        tracing::info!(%client, replaced = id, sub = ?sub, "the same player joined again; the older session ends");
+        link.kick(
+            close::SAME_PLAYER_JOINED,
+            "the same player joined on another connection".into(),
+        );
+    }
 }
 
 /// The ending of a join the lobby refused.
