@@ -74,3 +74,33 @@ async fn bad_upgrades_are_refused_never_101() {
     }
     server.shutdown().await;
 }
+
+/// Every page and API answer carries the security headers: a content security policy (the
+/// bundled client's own scripts only, no framing), nosniff, frame and referrer policies.
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let server = start(0).await;
+    let addr = server.local_addr();
+    for path in [
+        "/",
+        "/main.js",
+        "/rooms",
+        "/healthz",
+        "/nope.js",
+        "/rooms/99",
+    ] {
+        let head = http(addr, &format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n"))
+            .await
+            .to_ascii_lowercase();
+        for header in [
+            "content-security-policy: default-src 'self'; script-src 'self';",
+            "frame-ancestors 'none'",
+            "x-content-type-options: nosniff",
+            "x-frame-options: deny",
+            "referrer-policy: no-referrer",
+        ] {
+            assert!(head.contains(header), "{path}: no {header} in {head}");
+        }
+    }
+    server.shutdown().await;
+}

@@ -149,3 +149,43 @@ async fn the_spectator_cap_refuses_clearly_and_spectators_do_not_keep_a_room_ali
     .await;
     server.shutdown().await;
 }
+
+/// A spectator that names no room, or a join token for any room, never lands in a private
+/// room, however busy it is: it is watched and joined only by its id and key.
+#[tokio::test]
+async fn without_a_room_nobody_lands_in_a_private_room() {
+    let server = start_arena(arena_config(), 0).await;
+    let addr = server.local_addr();
+    let body = serde_json::json!({"private": true, "bots": 2});
+    let (status, room) = crate::api::call(addr, "POST", "/rooms", None, Some(&body)).await;
+    assert_eq!(status, 201, "{room}");
+    let private = u32::try_from(room["id"].as_u64().expect("an id")).expect("a room number");
+    let key = room["key"].as_str().expect("a key").to_owned();
+    let path = format!("/ws?room={private}&key={key}");
+    let c = GameClient::connect_path(addr, &path)
+        .await
+        .expect("connect");
+    let _insider = GameClient::join_with(c, "insider").await.expect("join");
+
+    // The only running room is private: a spectator without a room is told there is none.
+    let c = GameClient::connect_path(addr, "/ws?spectate=1")
+        .await
+        .expect("connect");
+    let refused = GameClient::hello(c, "peeker", None).await;
+    assert!(
+        matches!(&refused, Err(ClientError::Closed { code: close::POLICY_VIOLATION, reason }) if reason.contains("no room")),
+        "{:?}",
+        refused.map(|c| c.welcome)
+    );
+    // A quick join starts a public room of its own; a spectator without a room then watches it.
+    let public = join(&server, "ada").await;
+    let public_room = public.welcome.as_ref().expect("welcome").room;
+    assert_ne!(public_room, private);
+    let c = GameClient::connect_path(addr, "/ws?spectate=1")
+        .await
+        .expect("connect");
+    let watcher = GameClient::hello(c, "watcher", None)
+        .await
+        .expect("watching");
+    assert_eq!(watcher.welcome.as_ref().expect("welcome").room, public_room);
+}

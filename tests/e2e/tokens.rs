@@ -156,3 +156,145 @@ async fn without_a_secret_a_token_is_ignored() {
     let (_c, name) = join_at(server.local_addr(), "/ws?token=anything").await;
     assert_eq!(name, "from-hello");
 }
+
+/// A token for any room joins or watches a public room, never a private one.
+#[tokio::test]
+async fn a_token_for_any_room_never_lands_in_a_private_room() {
+    let server = start_arena(
+        ServerConfig {
+            join_secret: Some(secret("s3cret")),
+            admin_token: Some(
+                tickwire_server::admin::AdminToken::new(crate::api::ADMIN_TOKEN)
+                    .expect("long enough"),
+            ),
+            ..arena_config()
+        },
+        0,
+    )
+    .await;
+    let addr = server.local_addr();
+    let body = serde_json::json!({"private": true, "bots": 2});
+    let (status, room) = crate::api::call(
+        addr,
+        "POST",
+        "/rooms",
+        Some(crate::api::ADMIN_TOKEN),
+        Some(&body),
+    )
+    .await;
+    assert_eq!(status, 201, "{room}");
+    let private = u32::try_from(room["id"].as_u64().expect("an id")).expect("a room number");
+    let any = token("s3cret", "Ada", RoomClaim::Any, now() + 60);
+    let c = GameClient::connect_path(addr, &format!("/ws?spectate=1&token={any}"))
+        .await
+        .expect("connect");
+    let refused = GameClient::hello(c, "peeker", None).await;
+    assert!(
+        refused.is_err(),
+        "a spectator with a token for any room watched a private room"
+    );
+    let c = GameClient::connect_path(addr, &format!("/ws?token={any}"))
+        .await
+        .expect("connect");
+    let player = GameClient::join_with(c, "ignored").await.expect("join");
+    assert_ne!(player.welcome.as_ref().expect("welcome").room, private);
+}
+
+/// A token whose `exp` is past the server's most lifetime is refused with its own reason and
+/// counted; one within it opens the socket.
+#[tokio::test]
+async fn a_token_past_the_most_lifetime_is_refused() {
+    let server = start_arena(
+        ServerConfig {
+            join_secret: Some(secret("s3cret")),
+            max_token_lifetime: Some(std::time::Duration::from_secs(3600)),
+            ..arena_config()
+        },
+        0,
+    )
+    .await;
+    let addr = server.local_addr();
+    for exp in [now() + 7200, u64::MAX] {
+        let forever = token("s3cret", "Ada", RoomClaim::Any, exp);
+        let (head, body) = upgrade(addr, &format!("/ws?token={forever}")).await;
+        assert!(head.starts_with("HTTP/1.1 401"), "{head}");
+        assert!(body.contains("lives too long"), "{body}");
+    }
+    assert_eq!(server.shared().metrics.tokens_refused("lifetime"), 2);
+    let fine = token("s3cret", "Ada", RoomClaim::Any, now() + 600);
+    let c = GameClient::connect_path(addr, &format!("/ws?token={fine}"))
+        .await
+        .expect("connect");
+    GameClient::join_with(c, "ignored").await.expect("join");
+}
+
+/// One live session per player: a second join with the same `sub` takes the first one's
+/// place, and the first is closed with 4013, which says why.
+#[tokio::test]
+async fn a_second_session_of_the_same_player_takes_the_first_ones_place() {
+    let server = start_with_secret().await;
+    let addr = server.local_addr();
+    let path = format!(
+        "/ws?token={}",
+        token("s3cret", "Ada", RoomClaim::Any, now() + 600)
+    );
+    let c = GameClient::connect_path(addr, &path)
+        .await
+        .expect("connect");
+    let mut first = GameClient::join_with(c, "ignored").await.expect("join");
+    let c = GameClient::connect_path(addr, &path)
+        .await
+        .expect("connect");
+    let mut second = GameClient::join_with(c, "ignored").await.expect("join");
+    let ended = crate::resume::closed(&mut first).await;
+    assert!(
+        matches!(
+            ended,
+            tickwire_client::ClientError::Closed {
+                code: tickwire_protocol::close::SAME_PLAYER_JOINED,
+                ..
+            }
+        ),
+        "{ended:?}"
+    );
+    tokio::time::timeout(LIMIT, second.next_snapshot())
+        .await
+        .expect("in time")
+        .expect("the second session plays on");
+    assert_eq!(server.shared().metrics.abuse.sessions_replaced.get(), 1);
+    crate::harness::wait_for(LIMIT, "one seat for the player", async || {
+        let players = crate::resume::room_players(addr).await;
+        players
+            .contains("\"players\":1")
+            .then_some(())
+            .ok_or(players)
+    })
+    .await;
+}
+
+/// The token may come in `Sec-WebSocket-Protocol` (after `tickwire.token`) instead of the URL,
+/// where access logs would keep it; the server then names that protocol in its answer.
+#[tokio::test]
+async fn the_token_may_come_in_the_websocket_protocol_header() {
+    let server = start_with_secret().await;
+    let addr = server.local_addr();
+    let jwt = token("s3cret", "Ada", RoomClaim::Any, now() + 600);
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let req = format!(
+        "GET /ws HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
+         Sec-WebSocket-Protocol: tickwire.token, {jwt}\r\n\r\n"
+    );
+    tokio::io::AsyncWriteExt::write_all(&mut s, req.as_bytes())
+        .await
+        .expect("write");
+    let head = read_head(&mut s).await;
+    assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("sec-websocket-protocol: tickwire.token\r\n"),
+        "{head}"
+    );
+    let (head, _) = upgrade(addr, "/ws").await;
+    assert!(head.starts_with("HTTP/1.1 401"), "without a token: {head}");
+}
