@@ -3,7 +3,7 @@
 
 import { applyBody } from './delta.js';
 import { cleanName } from './messages.js';
-import { Connection, gameSocketUrl, rttFromNonce } from './net.js';
+import { Connection, gameSocketProtocols, gameSocketUrl, rttFromNonce } from './net.js';
 import { Predictor, POS_SCALE, tickDt } from './predict.js';
 import { InterpBuffer, TOP_SPEED } from './interp.js';
 import { ServerClock } from './clock.js';
@@ -319,7 +319,8 @@ function join(rawName) {
   showJoin(false);
   board.ownName = name;
   conn?.stop();
-  conn = new Connection({ url: gameSocketUrl(location), name, onMessage, onStatus, onDisconnect });
+  const protocols = gameSocketProtocols(location);
+  conn = new Connection({ url: gameSocketUrl(location), protocols, name, onMessage, onStatus, onDisconnect });
   conn.start();
 }
 

@@ -16,15 +16,30 @@ import { RECONNECTING, RESUME_REFUSED, SESSION_REPLACED, VERSION_MISMATCH, backo
  */
 
 /** Query parameters of the page that the game socket is given as they are. */
-const FORWARDED_PARAMS = ['token', 'room', 'key', 'spectate'];
+const FORWARDED_PARAMS = ['room', 'key', 'spectate'];
+
+/** The subprotocol after which the join token travels (crates/server/src/join_token.rs). */
+export const TOKEN_PROTOCOL = 'tickwire.token';
 
 /** Where a tab keeps its resume token (sessionStorage: per tab, gone with the tab). */
 export const RESUME_KEY = 'tickwire.resume';
 
 /**
- * The WebSocket URL of the game on the page's host: wss:// when the page is https. A join token
- * (`/?token=…`, from a game's own backend), a room (`/?room=3`, with `key=K` for a private room)
- * and spectating (`/?room=3&spectate=1`) in the page's address are passed on to the socket.
+ * The WebSocket subprotocols that carry the page's join token (`/?token=…`, from a game's own
+ * backend) in the handshake's Sec-WebSocket-Protocol header, out of the socket's URL (which
+ * proxies and access logs keep); none without a token.
+ * @param {{search?: string}} location
+ * @returns {string[] | undefined}
+ */
+export function gameSocketProtocols(location) {
+  const token = new URLSearchParams(location.search ?? '').get('token');
+  return token ? [TOKEN_PROTOCOL, token] : undefined;
+}
+
+/**
+ * The WebSocket URL of the game on the page's host: wss:// when the page is https. A room
+ * (`/?room=3`, with `key=K` for a private room) and spectating (`/?room=3&spectate=1`) in the
+ * page's address are passed on to the socket (a join token goes in `gameSocketProtocols`).
  * @param {{protocol: string, host: string, search?: string}} location
  * @returns {string}
  */
@@ -70,7 +85,7 @@ export const CONNECT_TIMEOUT_MS = 5000;
 
 export class Connection {
   /**
-   * @param {{url: string, name: string,
+   * @param {{url: string, name: string, protocols?: string[],
    *   onMessage: (msg: ServerMsg, bytes: number) => void,
    *   onStatus: (status: NetStatus) => void,
    *   onDisconnect?: () => void,
@@ -79,6 +94,7 @@ export class Connection {
    */
   constructor(opts) {
     this.url = opts.url;
+    this.protocols = opts.protocols;
     this.name = opts.name;
     this.onMessage = opts.onMessage;
     this.onStatus = opts.onStatus;
@@ -170,7 +186,8 @@ export class Connection {
     this.onStatus({ state: 'connecting', text, attempt: this.attempt });
     let ws;
     try {
-      ws = new this.WebSocketImpl(resume ? resumeUrl(this.url) : this.url);
+      const url = resume ? resumeUrl(this.url) : this.url;
+      ws = this.protocols ? new this.WebSocketImpl(url, this.protocols) : new this.WebSocketImpl(url);
     } catch (e) {
       this.scheduleRetry({ text: `Cannot open a connection to ${this.url}: ${e}`, retry: true, minDelayMs: 0 });
       return;

@@ -178,6 +178,55 @@ async fn an_idle_player_is_closed_with_4006_and_frees_its_seat() {
     .await;
 }
 
+/// Pings alone do not hold a seat: a player that sends no input is closed as idle, and the room
+/// it kept alive then stops on its empty-room time.
+#[tokio::test]
+async fn a_player_that_only_pings_idles_out_and_its_room_closes() {
+    let server = start_arena(
+        ServerConfig {
+            empty_room_ttl: Duration::from_millis(200),
+            ..with_limits(Limits {
+                idle_timeout: Duration::from_millis(700),
+                ..Limits::default()
+            })
+        },
+        2,
+    )
+    .await;
+    let mut afk = join(&server, "afk").await;
+    // Snapshots come 30 times a second; after each, a ping when 100 ms have passed (the socket
+    // is read and written in turn, never raced).
+    let mut last_ping = Instant::now();
+    let mut nonce = 0;
+    let (code, reason) = tokio::time::timeout(LIMIT, async {
+        loop {
+            match afk.recv().await {
+                Ok(Received::Message(ServerMsg::Kick(k))) => break (Some(k.code), k.reason),
+                Ok(Received::Closed { code, reason }) => break (Some(code), reason),
+                Ok(_) => {}
+                Err(_) => break (None, String::new()),
+            }
+            if last_ping.elapsed() >= Duration::from_millis(100) {
+                last_ping = Instant::now();
+                nonce += 1;
+                let ping = tickwire_protocol::ClientMsg::Ping(tickwire_protocol::Ping { nonce });
+                if afk.send(&ping).await.is_err() {
+                    break (None, String::new());
+                }
+            }
+        }
+    })
+    .await
+    .expect("closed in time");
+    assert_eq!(code, Some(close::IDLE), "{reason}");
+    assert!(reason.contains("no input"), "{reason}");
+    wait_for(LIMIT, "the room stopped", async || {
+        let rooms = server.shared().lobby.running_rooms(true).len();
+        (rooms == 0).then_some(()).ok_or(format!("{rooms} rooms"))
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readers_dropped_by_the_write_deadline_leave_the_players_gauge_at_zero() {
     // Every snapshot is kilobytes long, so a client that never reads fills its socket within a

@@ -4,7 +4,7 @@
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Connection, gameSocketUrl, rttFromNonce } from '../net.js';
+import { Connection, gameSocketProtocols, gameSocketUrl, rttFromNonce } from '../net.js';
 import { backoffMs, describeClose } from '../close.js';
 import { PROTOCOL_VERSION, decodeClientMsg } from '../messages.js';
 import { hexToBytes } from '../codec.js';
@@ -31,11 +31,10 @@ function setup() {
 test('the socket URL follows the page scheme', () => {
   assert.equal(gameSocketUrl({ protocol: 'http:', host: 'h:8080' }), 'ws://h:8080/ws');
   assert.equal(gameSocketUrl({ protocol: 'https:', host: 'game.example' }), 'wss://game.example/ws');
-  assert.equal(
-    gameSocketUrl({ protocol: 'https:', host: 'g.example', search: '?name=ada&token=a.b-c_d.e' }),
-    'wss://g.example/ws?token=a.b-c_d.e',
-    'a join token is passed on, other page parameters are not',
-  );
+  const page = { protocol: 'https:', host: 'g.example', search: '?name=ada&token=a.b-c_d.e' };
+  assert.equal(gameSocketUrl(page), 'wss://g.example/ws', 'a join token stays out of the URL');
+  assert.deepEqual(gameSocketProtocols(page), ['tickwire.token', 'a.b-c_d.e'], 'it goes in the protocols');
+  assert.equal(gameSocketProtocols({ search: '?token=' }), undefined);
   assert.equal(gameSocketUrl({ protocol: 'http:', host: 'h', search: '?token=' }), 'ws://h/ws');
   assert.equal(
     gameSocketUrl({ protocol: 'http:', host: 'h', search: '?name=x&room=3&spectate=1' }),

@@ -106,7 +106,17 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
 
     let mut last_seq: Option<u32> = None;
     let idle = limits.idle_timeout;
+    // A player idles out on inputs too: pings alone do not hold a seat (nor keep a room alive).
+    let mut last_input = tokio::time::Instant::now();
     let ending = loop {
+        if !presence.is_spectator() && last_input.elapsed() > idle {
+            tracing::info!(%client, "a player sent no input; closed as idle");
+            break Ending::kick(
+                close::IDLE,
+                format!("no input for {}", seconds(idle)),
+                CloseReason::Idle,
+            );
+        }
         let bytes = match tokio::time::timeout(idle, next_binary(&mut messages, rx, shared)).await {
             Ok(Ok(b)) => b,
             Ok(Err(ending)) => break ending,
@@ -133,6 +143,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
                     continue;
                 }
                 last_seq = Some(input.seq);
+                last_input = tokio::time::Instant::now();
                 shared.metrics.inputs.inc();
                 if !inputs.push(input) {
                     shared.metrics.inputs_dropped.inc();
