@@ -8,19 +8,21 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN};
-use hyper::{Method, Request, Response, StatusCode};
+use hyper::header::{HOST, ORIGIN};
+use hyper::{Request, Response, StatusCode};
+use tower::ServiceExt;
 
 use crate::admin::BanKey;
+use crate::api_router::Peer;
 use crate::client_addr::client_ip;
 use crate::conn_gate::Permit;
 use crate::join_token::{self, JoinClaims, RoomClaim, TokenRefusal};
 use crate::query::{query_flag, query_value};
-use crate::respond::{Body, text, typed};
+use crate::respond::{Body, text};
 use crate::room_key::enter_with_key;
 use crate::session::{Admitted, Endpoint, run_session};
 use crate::shared::Shared;
-use crate::{admin, rooms_api, static_files, store_http, ws_edge};
+use crate::ws_edge;
 
 /// Which listener a request came in on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,69 +34,37 @@ pub(crate) enum Listener {
     Admin,
 }
 
-/// Answers one HTTP request that came in on `listener`.
+/// Answers one HTTP request that came in on `listener`: the WebSocket upgrades here, on the
+/// fast path, everything else through `api`, the listener's axum router.
 pub(crate) async fn route(
     mut req: Request<Incoming>,
     shared: Arc<Shared>,
     listener: Listener,
     peer: SocketAddr,
     permit: Option<Arc<Permit>>,
-) -> Result<Response<Body>, Infallible> {
-    let path = req.uri().path().to_string();
-    let ops_here = match listener {
-        Listener::Admin => true,
-        Listener::Public => !shared.admin_separate,
-    };
-    Ok(match path.as_str() {
+    api: axum::Router,
+) -> Result<Response<axum::body::Body>, Infallible> {
+    let endpoint = match req.uri().path() {
         "/ws" if listener == Listener::Public => {
-            let endpoint = if query_flag(req.uri().query(), "spectate") {
-                Endpoint::Watch
+            if query_flag(req.uri().query(), "spectate") {
+                Some(Endpoint::Watch)
             } else {
-                Endpoint::Game
-            };
-            upgrade(&mut req, shared, peer, permit, endpoint)
+                Some(Endpoint::Game)
+            }
         }
         "/echo" if listener == Listener::Public && shared.lobby.config().echo => {
-            upgrade(&mut req, shared, peer, permit, Endpoint::Echo)
+            Some(Endpoint::Echo)
         }
-        "/healthz" => text(StatusCode::OK, "ok\n"),
-        "/readyz" => {
-            if shared.shutdown.borrow().is_draining() {
-                text(StatusCode::SERVICE_UNAVAILABLE, "draining\n")
-            } else {
-                text(StatusCode::OK, "ready\n")
-            }
-        }
-        "/metrics" if ops_here => typed(
-            StatusCode::OK,
-            crate::metrics::CONTENT_TYPE,
-            shared.metrics.render(),
-        ),
-        "/leaderboard" if is_read(&req) => {
-            let limit = query_value(req.uri().query(), "limit");
-            answer(store_http::leaderboard(limit, &shared).await)
-        }
-        p if p.starts_with("/players/") && is_read(&req) => {
-            answer(store_http::player(&p["/players/".len()..], &shared).await)
-        }
-        p if p == "/rooms" || p.starts_with("/rooms/") => {
-            rooms_api::route(req, &shared, peer, ops_here).await
-        }
-        p if ops_here && p.starts_with("/admin/") => admin::route(req, &shared, peer).await,
-        _ if listener == Listener::Admin => text(StatusCode::NOT_FOUND, "not found\n"),
-        _ if req.method() == Method::GET || req.method() == Method::HEAD => {
-            match static_files::lookup(&path) {
-                Some(file) => Response::builder()
-                    .status(StatusCode::OK)
-                    .header(CONTENT_TYPE, file.content_type)
-                    .header(CACHE_CONTROL, "no-cache")
-                    .body(Full::new(file.body))
-                    .unwrap_or_else(|_| text(StatusCode::INTERNAL_SERVER_ERROR, "error\n")),
-                None => text(StatusCode::NOT_FOUND, "not found\n"),
-            }
-        }
-        _ => text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n"),
-    })
+        _ => None,
+    };
+    if let Some(endpoint) = endpoint {
+        let resp = upgrade(&mut req, shared, peer, permit, endpoint);
+        return Ok(resp.map(axum::body::Body::new));
+    }
+    let mut req = req.map(axum::body::Body::new);
+    req.extensions_mut().insert(Peer(peer));
+    req.extensions_mut().insert(listener);
+    api.oneshot(req).await
 }
 
 fn upgrade(
@@ -332,12 +302,4 @@ fn check_token(
         return Err(TokenRefusal::WrongRoom(id));
     }
     Ok(Some(claims))
-}
-
-fn is_read(req: &Request<Incoming>) -> bool {
-    req.method() == Method::GET || req.method() == Method::HEAD
-}
-
-fn answer((status, content_type, body): store_http::Answer) -> Response<Body> {
-    typed(status, content_type, body)
 }

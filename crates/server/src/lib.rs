@@ -32,6 +32,7 @@ mod abuse_metrics;
 mod address_group;
 pub mod admin;
 mod aoi;
+mod api_router;
 mod client_addr;
 mod config;
 mod conn_gate;

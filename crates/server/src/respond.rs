@@ -2,7 +2,6 @@
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
 use hyper::header::{CONNECTION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use hyper::{Response, StatusCode};
 use serde::Serialize;
@@ -22,7 +21,7 @@ pub(crate) fn text(status: StatusCode, body: &str) -> Response<Body> {
 }
 
 /// An answer with `content_type`.
-pub(crate) fn typed(
+fn typed(
     status: StatusCode,
     content_type: &'static str,
     body: String,
@@ -82,7 +81,7 @@ pub(crate) fn body_timed_out(shared: &Shared) -> Response<Body> {
 /// larger body, 408 for one that did not come within `Limits::body_timeout`, 400 naming the
 /// field that is unknown or of the wrong type otherwise. An empty body reads as `{}`.
 pub(crate) async fn read_json<T: DeserializeOwned>(
-    body: Incoming,
+    body: axum::body::Body,
     shared: &Shared,
 ) -> Result<T, Response<Body>> {
     let read = Limited::new(body, MAX_JSON_BODY).collect();

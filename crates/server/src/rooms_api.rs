@@ -7,7 +7,6 @@
 
 use std::net::SocketAddr;
 
-use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use serde::Serialize;
 
@@ -64,7 +63,7 @@ struct RoomList {
 /// Answers a request for `/rooms` or `/rooms/{id}`; `ops` says whether operator routes are
 /// served on this listener.
 pub(crate) async fn route(
-    req: Request<Incoming>,
+    req: Request<axum::body::Body>,
     shared: &Shared,
     peer: SocketAddr,
     ops: bool,
@@ -144,7 +143,7 @@ fn list(shared: &Shared, admin: bool) -> Response<Body> {
 }
 
 async fn create(
-    req: Request<Incoming>,
+    req: Request<axum::body::Body>,
     shared: &Shared,
     peer: SocketAddr,
     admin: bool,
@@ -212,7 +211,7 @@ async fn create(
 /// is checked before): anyone (but with a join secret, only the game's backend, with the admin
 /// token), token holders (a valid join token as `Authorization: Bearer`), or admins only.
 fn may_create(
-    req: &Request<Incoming>,
+    req: &Request<axum::body::Body>,
     shared: &Shared,
     peer: SocketAddr,
 ) -> Result<(), Box<Response<Body>>> {

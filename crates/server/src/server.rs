@@ -295,6 +295,8 @@ async fn accept_loop(
     which: Listener,
     tls: Option<Arc<Tls>>,
 ) {
+    // The listener's routes other than the upgrades, shared by its connections.
+    let api = crate::api_router::router(shared.clone(), which);
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(s) => s,
@@ -324,14 +326,14 @@ async fn accept_loop(
         // The place is held by the connection and, after an upgrade, by its WebSocket session:
         // hyper hands the socket over and finishes the connection while the session goes on.
         let permit = permit.map(Arc::new);
-        let (shared, tls) = (shared.clone(), tls.clone());
+        let (shared, tls, api) = (shared.clone(), tls.clone(), api.clone());
         tokio::spawn(async move {
             match tls {
-                None => serve_http(stream, peer, shared, which, permit).await,
+                None => serve_http(stream, peer, shared, which, permit, api).await,
                 Some(tls) => {
                     if let Some(stream) = tls.handshake(stream, shared.limits.header_timeout).await
                     {
-                        serve_http(stream, peer, shared, which, permit).await;
+                        serve_http(stream, peer, shared, which, permit, api).await;
                     }
                 }
             }
@@ -346,16 +348,18 @@ async fn serve_http<IO>(
     shared: Arc<Shared>,
     which: Listener,
     permit: Option<Arc<Permit>>,
+    api: axum::Router,
 ) where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let header_timeout = shared.limits.header_timeout;
     let held = permit.clone();
     let service = service_fn(move |req| {
-        let (shared, held) = (shared.clone(), held.clone());
+        let (shared, held, api) = (shared.clone(), held.clone(), api.clone());
         async move {
             let limit = shared.limits.request_timeout;
-            let answer = tokio::time::timeout(limit, route(req, shared.clone(), which, peer, held));
+            let answer =
+                tokio::time::timeout(limit, route(req, shared.clone(), which, peer, held, api));
             let mut resp = match answer.await {
                 Ok(Ok(resp)) => resp,
                 Err(_) => {
@@ -367,7 +371,7 @@ async fn serve_http<IO>(
                     );
                     resp.headers_mut()
                         .insert(CONNECTION, HeaderValue::from_static("close"));
-                    resp
+                    resp.map(axum::body::Body::new)
                 }
             };
             add_security_headers(resp.headers_mut());

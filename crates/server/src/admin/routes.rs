@@ -3,7 +3,6 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use hyper::body::Incoming;
 use hyper::header::{HeaderValue, WWW_AUTHENTICATE};
 use hyper::{Method, Request, Response, StatusCode};
 use serde::Deserialize;
@@ -18,7 +17,7 @@ use crate::shared::Shared;
 
 /// Answers a request under `/admin/`.
 pub(crate) async fn route(
-    req: Request<Incoming>,
+    req: Request<axum::body::Body>,
     shared: &Shared,
     peer: SocketAddr,
 ) -> Response<Body> {

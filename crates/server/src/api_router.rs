@@ -1,0 +1,149 @@
+//! `api_router`: every HTTP route but the WebSocket upgrades, on axum, one `Router` per
+//! listener. `/ws` and `/echo` stay on the hand-written fast path in `http.rs` (origin, bans,
+//! tokens, the connection gate, then fastwebsockets' upgrade); everything else comes here:
+//! health, readiness, metrics, the rooms and admin APIs, the storage routes and the browser
+//! client's files (gzip-compressed for clients that ask), each request traced.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Extension, Query, Request, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use hyper::header::{CACHE_CONTROL, CONTENT_TYPE};
+use serde::Deserialize;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::http::Listener;
+use crate::respond::text;
+use crate::shared::Shared;
+use crate::{admin, rooms_api, static_files, store_http};
+
+/// The client's address (the TCP peer), which `http.rs` puts in every request it routes here.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Peer(pub(crate) SocketAddr);
+
+/// The routes of `listener`: the public port serves the client's files and, unless there is an
+/// admin listener, the operations routes; the admin listener serves health and operations.
+pub(crate) fn router(shared: Arc<Shared>, listener: Listener) -> Router {
+    let ops = match listener {
+        Listener::Admin => true,
+        Listener::Public => !shared.admin_separate,
+    };
+    let mut routes = Router::new()
+        .route("/healthz", any(healthz))
+        .route("/readyz", any(readyz))
+        .route("/leaderboard", get(leaderboard))
+        .route("/players/", get(player))
+        .route("/players/{*id}", get(player))
+        .route("/rooms", any(rooms))
+        .route("/rooms/", any(rooms))
+        .route("/rooms/{*rest}", any(rooms));
+    if ops {
+        routes = routes
+            .route("/metrics", any(metrics))
+            .route("/admin/{*rest}", any(admin_api));
+    }
+    let routes = match listener {
+        Listener::Public => routes.fallback(client_file),
+        Listener::Admin => routes.fallback(not_found),
+    };
+    routes
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(shared)
+}
+
+/// A `respond.rs` answer as axum's.
+fn reply(resp: Response<crate::respond::Body>) -> Response {
+    resp.map(axum::body::Body::new)
+}
+
+async fn healthz() -> Response {
+    reply(text(StatusCode::OK, "ok\n"))
+}
+
+async fn readyz(State(shared): State<Arc<Shared>>) -> Response {
+    reply(if shared.shutdown.borrow().is_draining() {
+        text(StatusCode::SERVICE_UNAVAILABLE, "draining\n")
+    } else {
+        text(StatusCode::OK, "ready\n")
+    })
+}
+
+async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
+    (
+        [(CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
+        shared.metrics.render(),
+    )
+        .into_response()
+}
+
+/// `?limit=` of `/leaderboard`, checked by `store_http` (so that its refusal names the range).
+#[derive(Deserialize)]
+struct LeaderboardQuery {
+    limit: Option<String>,
+}
+
+async fn leaderboard(
+    State(shared): State<Arc<Shared>>,
+    Query(query): Query<LeaderboardQuery>,
+) -> Response {
+    answer(store_http::leaderboard(query.limit.as_deref(), &shared).await)
+}
+
+async fn player(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    // The id as sent, still percent-encoded: `store_http` decodes it once.
+    let raw = uri.path().strip_prefix("/players/").unwrap_or_default();
+    answer(store_http::player(raw, &shared).await)
+}
+
+fn answer((status, content_type, body): store_http::Answer) -> Response {
+    (status, [(CONTENT_TYPE, content_type)], body).into_response()
+}
+
+async fn rooms(
+    State(shared): State<Arc<Shared>>,
+    Extension(Peer(peer)): Extension<Peer>,
+    Extension(listener): Extension<Listener>,
+    req: Request,
+) -> Response {
+    let ops = match listener {
+        Listener::Admin => true,
+        Listener::Public => !shared.admin_separate,
+    };
+    reply(rooms_api::route(req, &shared, peer, ops).await)
+}
+
+async fn admin_api(
+    State(shared): State<Arc<Shared>>,
+    Extension(Peer(peer)): Extension<Peer>,
+    req: Request,
+) -> Response {
+    reply(admin::route(req, &shared, peer).await)
+}
+
+/// The browser client's files, for `GET` and `HEAD`.
+async fn client_file(method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return reply(text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n"));
+    }
+    match static_files::lookup(uri.path()) {
+        Some(file) => (
+            [
+                (CONTENT_TYPE, file.content_type),
+                (CACHE_CONTROL, "no-cache"),
+            ],
+            file.body,
+        )
+            .into_response(),
+        None => reply(text(StatusCode::NOT_FOUND, "not found\n")),
+    }
+}
+
+async fn not_found() -> Response {
+    reply(text(StatusCode::NOT_FOUND, "not found\n"))
+}
