@@ -26,22 +26,26 @@ use crate::{admin, rooms_api, static_files, store_http};
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Peer(pub(crate) SocketAddr);
 
+/// Whether `listener` serves the operations routes (metrics, admin, closing rooms) and honours
+/// the admin token: the admin listener, or the public port when there is none.
+pub(crate) fn ops_here(shared: &Shared, listener: Listener) -> bool {
+    match listener {
+        Listener::Admin => true,
+        Listener::Public => !shared.admin_separate,
+    }
+}
+
 /// The routes of `listener`: the public port serves the client's files and, unless there is an
 /// admin listener, the operations routes; the admin listener serves health and operations.
 pub(crate) fn router(shared: Arc<Shared>, listener: Listener) -> Router {
-    let ops = match listener {
-        Listener::Admin => true,
-        Listener::Public => !shared.admin_separate,
-    };
+    let ops = ops_here(&shared, listener);
     let mut routes = Router::new()
         .route("/healthz", any(healthz))
         .route("/readyz", any(readyz))
         .route("/leaderboard", get(leaderboard))
         .route("/players/", get(player))
         .route("/players/{*id}", get(player))
-        .route("/rooms", any(rooms))
-        .route("/rooms/", any(rooms))
-        .route("/rooms/{*rest}", any(rooms));
+        .merge(rooms_api::routes());
     if ops {
         routes = routes
             .route("/metrics", any(metrics))
@@ -103,19 +107,6 @@ async fn player(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
 
 fn answer((status, content_type, body): store_http::Answer) -> Response {
     (status, [(CONTENT_TYPE, content_type)], body).into_response()
-}
-
-async fn rooms(
-    State(shared): State<Arc<Shared>>,
-    Extension(Peer(peer)): Extension<Peer>,
-    Extension(listener): Extension<Listener>,
-    req: Request,
-) -> Response {
-    let ops = match listener {
-        Listener::Admin => true,
-        Listener::Public => !shared.admin_separate,
-    };
-    reply(rooms_api::route(req, &shared, peer, ops).await)
 }
 
 async fn admin_api(

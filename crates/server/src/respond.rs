@@ -21,11 +21,7 @@ pub(crate) fn text(status: StatusCode, body: &str) -> Response<Body> {
 }
 
 /// An answer with `content_type`.
-fn typed(
-    status: StatusCode,
-    content_type: &'static str,
-    body: String,
-) -> Response<Body> {
+fn typed(status: StatusCode, content_type: &'static str, body: String) -> Response<Body> {
     let mut resp = Response::new(Full::new(Bytes::from(body)));
     *resp.status_mut() = status;
     resp.headers_mut()

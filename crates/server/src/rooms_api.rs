@@ -7,11 +7,18 @@
 
 use std::net::SocketAddr;
 
-use hyper::{Method, Request, Response, StatusCode};
-use serde::Serialize;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, Query, Request, State};
+use axum::routing::get;
+use hyper::{Response, StatusCode};
+use serde::{Deserialize, Serialize};
 
 use crate::admin::{admin_asked, authorize, bearer, close_room};
+use crate::api_router::{Peer, ops_here};
 use crate::client_addr::client_ip;
+use crate::http::Listener;
 use crate::join_token;
 use crate::lobby::{CreateError, RoomInfo};
 use crate::respond::{Body, json, json_error, read_json};
@@ -60,71 +67,111 @@ struct RoomList {
     rooms: Vec<RoomView>,
 }
 
-/// Answers a request for `/rooms` or `/rooms/{id}`; `ops` says whether operator routes are
-/// served on this listener.
-pub(crate) async fn route(
-    req: Request<axum::body::Body>,
-    shared: &Shared,
-    peer: SocketAddr,
-    ops: bool,
-) -> Response<Body> {
-    let path = req.uri().path().trim_end_matches('/').to_string();
-    let id = path
-        .strip_prefix("/rooms/")
-        .and_then(|id| id.parse::<u32>().ok());
-    if let (Some(id), &Method::DELETE, true) = (id, req.method(), ops) {
-        return match authorize(&req, shared, peer) {
-            Ok(()) => close_room(shared, peer, id),
-            Err(refusal) => *refusal,
-        };
-    }
-    let admin = match admin_asked(&req, shared, peer, ops) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
+/// The rooms API's routes; `api_router` serves them on both listeners.
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    let list_or_create = || {
+        get(list)
+            .post(create)
+            .fallback(|| async { json_error(StatusCode::METHOD_NOT_ALLOWED, "use GET or POST") })
     };
-    if path == "/rooms" {
-        return match *req.method() {
-            Method::GET | Method::HEAD => list(shared, admin),
-            Method::POST => create(req, shared, peer, admin).await,
-            _ => json_error(StatusCode::METHOD_NOT_ALLOWED, "use GET or POST"),
-        };
-    }
-    let Some(id) = id else {
-        return json_error(StatusCode::NOT_FOUND, "no such room");
-    };
-    match *req.method() {
-        Method::GET | Method::HEAD => {
-            let key = crate::query::query_value(req.uri().query(), "key");
-            match shared.lobby.running_room(id) {
-                Some(room) if !room.is_private() || admin => {
-                    json(StatusCode::OK, &RoomView::of(&room, admin))
-                }
-                _ => {
-                    let address = shared.address_group(client_ip(
-                        peer,
-                        req.headers(),
-                        shared.limits.trust_proxy,
-                    ));
-                    match enter_with_key(shared, address, id, key) {
-                        Err(refusal) => *refusal,
-                        Ok(true) => match shared.lobby.running_room(id) {
-                            Some(room) => json(StatusCode::OK, &RoomView::of(&room, true)),
-                            None => {
-                                json_error(StatusCode::NOT_FOUND, &format!("no such room: {id}"))
-                            }
-                        },
-                        Ok(false) => {
-                            json_error(StatusCode::NOT_FOUND, &format!("no such room: {id}"))
-                        }
-                    }
-                }
-            }
-        }
-        _ => json_error(StatusCode::METHOD_NOT_ALLOWED, "use GET"),
+    Router::new()
+        .route("/rooms", list_or_create())
+        .route("/rooms/", list_or_create())
+        .route(
+            "/rooms/{id}",
+            get(show)
+                .delete(close)
+                .fallback(|| async { json_error(StatusCode::METHOD_NOT_ALLOWED, "use GET") }),
+        )
+}
+
+/// Whether `req` carries the admin token where it counts, or the 429 of an address that
+/// guessed wrong too often.
+fn admin_of(req: &Request, shared: &Shared) -> Result<bool, Box<Response<Body>>> {
+    let (peer, listener) = conn(req);
+    admin_asked(req, shared, peer, ops_here(shared, listener))
+}
+
+/// The connection a routed request came on (`http.rs` puts both in every request).
+fn conn(req: &Request) -> (SocketAddr, Listener) {
+    let peer = req
+        .extensions()
+        .get::<Peer>()
+        .map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |p| p.0);
+    let listener = req
+        .extensions()
+        .get::<Listener>()
+        .copied()
+        .unwrap_or(Listener::Public);
+    (peer, listener)
+}
+
+/// `GET /rooms`: the public rooms, and with the admin token the private ones with their keys.
+async fn list(State(shared): State<Arc<Shared>>, req: Request) -> Response<Body> {
+    match admin_of(&req, &shared) {
+        Ok(admin) => list_rooms(&shared, admin),
+        Err(refusal) => *refusal,
     }
 }
 
-fn list(shared: &Shared, admin: bool) -> Response<Body> {
+/// `GET /rooms/{id}`: a public room, or a private one to the admin or with its key.
+async fn show(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    Query(query): Query<KeyQuery>,
+    req: Request,
+) -> Response<Body> {
+    let no_such_room = || json_error(StatusCode::NOT_FOUND, &format!("no such room: {id}"));
+    let Ok(number) = id.parse::<u32>() else {
+        return json_error(StatusCode::NOT_FOUND, "no such room");
+    };
+    let admin = match admin_of(&req, &shared) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
+    if let Some(room) = shared.lobby.running_room(number)
+        && (!room.is_private() || admin)
+    {
+        return json(StatusCode::OK, &RoomView::of(&room, admin));
+    }
+    let (peer, _) = conn(&req);
+    let address = shared.address_group(client_ip(peer, req.headers(), shared.limits.trust_proxy));
+    match enter_with_key(&shared, address, number, query.key.as_deref()) {
+        Err(refusal) => *refusal,
+        Ok(true) => match shared.lobby.running_room(number) {
+            Some(room) => json(StatusCode::OK, &RoomView::of(&room, true)),
+            None => no_such_room(),
+        },
+        Ok(false) => no_such_room(),
+    }
+}
+
+/// `DELETE /rooms/{id}`, for operators: closes the room.
+async fn close(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response<Body> {
+    let (peer, listener) = conn(&req);
+    if !ops_here(&shared, listener) {
+        return json_error(StatusCode::METHOD_NOT_ALLOWED, "use GET");
+    }
+    let Ok(number) = id.parse::<u32>() else {
+        return json_error(StatusCode::NOT_FOUND, "no such room");
+    };
+    match authorize(&req, &shared, peer) {
+        Ok(()) => close_room(&shared, peer, number),
+        Err(refusal) => *refusal,
+    }
+}
+
+/// The `?key=` of a private room.
+#[derive(Deserialize)]
+struct KeyQuery {
+    key: Option<String>,
+}
+
+fn list_rooms(shared: &Shared, admin: bool) -> Response<Body> {
     let lobby = &shared.lobby;
     let mut rooms: Vec<RoomView> = lobby
         .running_rooms(admin)
@@ -142,12 +189,14 @@ fn list(shared: &Shared, admin: bool) -> Response<Body> {
     )
 }
 
-async fn create(
-    req: Request<axum::body::Body>,
-    shared: &Shared,
-    peer: SocketAddr,
-    admin: bool,
-) -> Response<Body> {
+/// `POST /rooms`: creates a room, as the policy allows and within the address's quota.
+async fn create(State(shared): State<Arc<Shared>>, req: Request) -> Response<Body> {
+    let shared = &*shared;
+    let (peer, _) = conn(&req);
+    let admin = match admin_of(&req, shared) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let config = shared.lobby.config();
     let policy = &config.room_policy;
     if !admin && let Err(refusal) = may_create(&req, shared, peer) {
@@ -210,11 +259,7 @@ async fn create(
 /// Whether this request may create a room at all, by `RoomPolicy::creation` (the admin token
 /// is checked before): anyone (but with a join secret, only the game's backend, with the admin
 /// token), token holders (a valid join token as `Authorization: Bearer`), or admins only.
-fn may_create(
-    req: &Request<axum::body::Body>,
-    shared: &Shared,
-    peer: SocketAddr,
-) -> Result<(), Box<Response<Body>>> {
+fn may_create(req: &Request, shared: &Shared, peer: SocketAddr) -> Result<(), Box<Response<Body>>> {
     let config = shared.lobby.config();
     match (config.room_policy.creation, &config.join_secret) {
         (RoomCreation::Anyone, None) => Ok(()),
