@@ -232,17 +232,8 @@ async fn with_join_tokens_the_list_holds_the_token_subject_until_its_last_sessio
 
     // The second tab's join ended the first (close 4013). A join queued after that leave shows
     // that it has been handled: player-42 stays, held by the second tab.
-    let ended = crate::resume::closed(&mut tabs[0]).await;
-    assert!(
-        matches!(
-            ended,
-            tickwire_client::ClientError::Closed {
-                code: tickwire_protocol::close::SAME_PLAYER_JOINED,
-                ..
-            }
-        ),
-        "{ended:?}"
-    );
+    crate::resume::assert_closed_with(&mut tabs[0], tickwire_protocol::close::SAME_PLAYER_JOINED)
+        .await;
     let socket = GameClient::connect_path(addr, &path("player-7"))
         .await
         .expect("connect");

@@ -61,3 +61,19 @@ pub async fn call_from(
 pub async fn get(addr: SocketAddr, path: &str) -> (u16, Value) {
     call(addr, "GET", path, None, None).await
 }
+
+/// Creates a private room through `POST /rooms` (without a token) and returns its id and key.
+pub async fn create_private_room(addr: SocketAddr) -> (u64, String) {
+    let (status, room) = call(
+        addr,
+        "POST",
+        "/rooms",
+        None,
+        Some(&serde_json::json!({"private": true})),
+    )
+    .await;
+    assert_eq!(status, 201, "{room}");
+    let id = room["id"].as_u64().expect("an id");
+    let key = room["key"].as_str().expect("a key").to_owned();
+    (id, key)
+}

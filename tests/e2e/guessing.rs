@@ -8,7 +8,7 @@ use serde_json::json;
 use tickwire_server::ServerConfig;
 use tickwire_server::admin::AdminToken;
 
-use crate::api::{ADMIN_TOKEN, call, call_from};
+use crate::api::{ADMIN_TOKEN, call, call_from, create_private_room};
 use crate::harness::{arena_config, read_head, send_upgrade, start_arena};
 
 const NEIGHBOUR: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
@@ -24,17 +24,7 @@ fn config() -> ServerConfig {
 async fn the_sixth_wrong_room_key_in_a_minute_is_refused_and_counted() {
     let server = start_arena(config(), 0).await;
     let addr = server.local_addr();
-    let (status, room) = call(
-        addr,
-        "POST",
-        "/rooms",
-        None,
-        Some(&json!({"private": true})),
-    )
-    .await;
-    assert_eq!(status, 201, "{room}");
-    let id = room["id"].as_u64().expect("an id");
-    let key = room["key"].as_str().expect("a key").to_owned();
+    let (id, key) = create_private_room(addr).await;
     for n in 1..=5 {
         let (status, _) = call(
             addr,
@@ -120,15 +110,7 @@ async fn with_an_admin_listener_the_public_port_ignores_the_admin_token() {
     .await;
     let addr = server.local_addr();
     let admin_addr = server.admin_addr().expect("an admin listener");
-    let (status, _) = call(
-        addr,
-        "POST",
-        "/rooms",
-        None,
-        Some(&json!({"private": true})),
-    )
-    .await;
-    assert_eq!(status, 201);
+    create_private_room(addr).await;
     let (_, public) = call(addr, "GET", "/rooms", Some(ADMIN_TOKEN), None).await;
     assert_eq!(
         public["rooms"],

@@ -268,6 +268,15 @@ pub async fn room_players(addr: SocketAddr) -> String {
     list["rooms"].to_string()
 }
 
+/// Waits for the session to end and checks that it was closed with `code`.
+pub async fn assert_closed_with(c: &mut GameClient, code: u16) {
+    let ended = closed(c).await;
+    assert!(
+        matches!(ended, ClientError::Closed { code: c, .. } if c == code),
+        "{ended:?}"
+    );
+}
+
 /// The body of `GET path`.
 pub async fn body(addr: SocketAddr, path: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -246,17 +246,8 @@ async fn a_second_session_of_the_same_player_takes_the_first_ones_place() {
         .await
         .expect("connect");
     let mut second = GameClient::join_with(c, "ignored").await.expect("join");
-    let ended = crate::resume::closed(&mut first).await;
-    assert!(
-        matches!(
-            ended,
-            tickwire_client::ClientError::Closed {
-                code: tickwire_protocol::close::SAME_PLAYER_JOINED,
-                ..
-            }
-        ),
-        "{ended:?}"
-    );
+    crate::resume::assert_closed_with(&mut first, tickwire_protocol::close::SAME_PLAYER_JOINED)
+        .await;
     tokio::time::timeout(LIMIT, second.next_snapshot())
         .await
         .expect("in time")
