@@ -4,7 +4,6 @@
 //! health, readiness, metrics, the rooms and admin APIs, the storage routes and the browser
 //! client's files (gzip-compressed for clients that ask), each request traced.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -17,23 +16,10 @@ use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::http::Listener;
+use crate::listener::{Listener, Peer, ops_here};
 use crate::respond::text;
 use crate::shared::Shared;
 use crate::{admin, rooms_api, static_files, store_http};
-
-/// The client's address (the TCP peer), which `http.rs` puts in every request it routes here.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Peer(pub(crate) SocketAddr);
-
-/// Whether `listener` serves the operations routes (metrics, admin, closing rooms) and honours
-/// the admin token: the admin listener, or the public port when there is none.
-pub(crate) fn ops_here(shared: &Shared, listener: Listener) -> bool {
-    match listener {
-        Listener::Admin => true,
-        Listener::Public => !shared.admin_separate,
-    }
-}
 
 /// The routes of `listener`: the public port serves the client's files and, unless there is an
 /// admin listener, the operations routes; the admin listener serves health and operations.

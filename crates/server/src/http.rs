@@ -13,26 +13,16 @@ use hyper::{Request, Response, StatusCode};
 use tower::ServiceExt;
 
 use crate::admin::BanKey;
-use crate::api_router::Peer;
 use crate::client_addr::client_ip;
 use crate::conn_gate::Permit;
 use crate::join_token::{self, JoinClaims, RoomClaim, TokenRefusal};
+use crate::listener::{Listener, Peer};
 use crate::query::{query_flag, query_value};
 use crate::respond::{Body, text};
 use crate::room_key::enter_with_key;
 use crate::session::{Admitted, Endpoint, run_session};
 use crate::shared::Shared;
 use crate::ws_edge;
-
-/// Which listener a request came in on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Listener {
-    /// The public port: the client, the game socket, health, and the operations endpoints
-    /// unless they moved to an admin listener.
-    Public,
-    /// The admin listener: health and the operations endpoints only.
-    Admin,
-}
 
 /// Answers one HTTP request that came in on `listener`: the WebSocket upgrades here, on the
 /// fast path, everything else through `api`, the listener's axum router.

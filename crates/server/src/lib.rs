@@ -45,6 +45,7 @@ pub mod join_token;
 pub mod leaderboard_feed;
 mod limits;
 pub mod link_sim;
+mod listener;
 pub mod lobby;
 pub mod match_clock;
 pub mod match_key;

@@ -16,10 +16,9 @@ use hyper::{Response, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use crate::admin::{admin_asked, authorize, bearer, close_room};
-use crate::api_router::{Peer, ops_here};
 use crate::client_addr::client_ip;
-use crate::http::Listener;
 use crate::join_token;
+use crate::listener::{Listener, Peer, ops_here};
 use crate::lobby::{CreateError, RoomInfo};
 use crate::respond::{Body, json, json_error, read_json};
 use crate::room_key::enter_with_key;
