@@ -27,13 +27,14 @@ import { copyEntity, textOf } from './world.js';
 export const MAX_ENTITIES = 65536;
 
 /**
- * Decodes a delta body against the worlds the client holds and returns the world it describes
- * (new objects: the baselines are left as they were).
- * @param {Schema} schema @param {Uint8Array} bytes @param {Baselines} worlds
+ * Decodes a delta body against the worlds the client holds and returns the world it describes.
+ * The baselines are left as they were; the entities the body leaves unchanged are shared with the
+ * baseline, so treat worlds as immutable.
+ * @param {Schema} schema @param {Uint8Array} bytes @param {Baselines} [worlds] none for a full snapshot
  * @param {Applied} [applied] filled with the body's counts, when given
  * @returns {World}
  */
-export function applyDelta(schema, bytes, worlds, applied) {
+export function applyDelta(schema, bytes, worlds = {}, applied = undefined) {
   const br = new BitReader(bytes);
   const tick = br.varbits();
   /** @type {Entity[]} */
@@ -48,7 +49,7 @@ export function applyDelta(schema, bytes, worlds, applied) {
     let r = 0;
     base.entities.forEach((e, i) => {
       if (r < removed.length && removed[r] === i) r++;
-      else out.push(copyEntity(e));
+      else out.push(e);
     });
     removedCount = removed.length;
     changedCount = named.length;
@@ -58,6 +59,7 @@ export function applyDelta(schema, bytes, worlds, applied) {
       let skip = 0;
       const changes = named.map((k) => {
         while (skip < removed.length && removed[skip] <= k + skip) skip++;
+        out[k] = copyEntity(out[k]);
         return { base: base.entities[k + skip], out: out[k], prev: null, changed: false };
       });
       readChanges(schema, br, base, worlds.previous ?? null, changes);
