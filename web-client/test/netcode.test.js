@@ -35,6 +35,7 @@ import {
   writeDelta,
   zigzag,
 } from '../netcode/index.js';
+import { rng } from './rng.js';
 
 /** @param {() => unknown} f @param {RegExp} [message] */
 function assertDecodeError(f, message) {
@@ -302,18 +303,6 @@ test('delta: a world written and applied comes back, text changes and flips incl
   const same = { ...base, tick: 12, entities: base.entities };
   assert.ok(writeDelta(schema, { baseline: base }, same).length <= 4);
 });
-
-/** A small seeded generator (mulberry32), so that a failure repeats. @param {number} seed */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('delta: arbitrary schemas and worlds round trip, with and without prediction', () => {
   const next = rng(7);

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { DecodeError, applyDelta, decodeSchema, encodeSchemaDesc, fields, fnv1a64, fromHex, hashHex, toHex, writeDelta } from '../netcode/index.js';
+import { rng } from './rng.js';
 import { diffJson } from './vectors.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tests', 'vectors', 'replication');
@@ -110,18 +111,6 @@ for (const v of vectors) {
       assert.equal(refused ? '0' : '1', cuts[n], `cut to ${n} bytes`);
     }
   });
-}
-
-/** A small seeded generator (mulberry32), so that a failure repeats. @param {number} seed */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 test('random bytes, damaged bodies and truncations only ever throw DecodeErrors', () => {
