@@ -60,9 +60,26 @@ impl Wire {
         }
     }
 
+    /// The attribute that gives this wire type.
+    fn keyword(&self) -> &'static str {
+        match self {
+            Wire::Fixed { .. } => "fixed",
+            Wire::Vec2 { .. } => "vec2",
+            Wire::Angle { .. } => "angle",
+            Wire::Int { .. } => "int",
+            Wire::Bool => "bool",
+            Wire::Enum => "enumeration",
+            Wire::Color => "color",
+            Wire::Text { .. } => "text",
+        }
+    }
+
     /// Whether the schema lets the field be predicted from its motion.
     fn predictable(&self) -> bool {
-        matches!(self, Wire::Fixed { .. } | Wire::Vec2 { .. } | Wire::Int { .. })
+        matches!(
+            self,
+            Wire::Fixed { .. } | Wire::Vec2 { .. } | Wire::Int { .. }
+        )
     }
 
     /// Whether the schema lets clients interpolate the field.
@@ -86,7 +103,6 @@ impl FieldAttrs {
     /// Reads the field's attributes and, when they name no wire type, infers one from `ty`.
     pub(crate) fn parse(attrs: &[Attribute], ty: &Type, field: &str) -> syn::Result<FieldAttrs> {
         let mut out = FieldAttrs::default();
-        let mut wire_span = None;
         for attr in attrs.iter().filter(|a| a.path().is_ident("replicate")) {
             attr.parse_nested_meta(|meta| {
                 let key = key_of(&meta);
@@ -155,7 +171,6 @@ impl FieldAttrs {
                         return Err(meta.error("a field has one wire type; this is its second"));
                     }
                     out.wire = Some(wire);
-                    wire_span = Some(meta.path.span());
                 }
                 Ok(())
             })?;
@@ -177,21 +192,25 @@ impl FieldAttrs {
         if out.wire.is_none() {
             out.wire = Some(infer(ty, field)?);
         }
-        out.check(wire_span.unwrap_or_else(|| ty.span()))?;
+        out.check()?;
         Ok(out)
     }
 
     /// The flags the field's wire type allows.
-    fn check(&self, wire_span: Span) -> syn::Result<()> {
+    fn check(&self) -> syn::Result<()> {
         let Some(wire) = &self.wire else {
             return Ok(());
         };
         if let Some(at) = self.position
             && !matches!(wire, Wire::Vec2 { .. })
         {
-            let mut e = syn::Error::new(at, "a position must be a vector: vec2(step = ..)");
-            e.combine(syn::Error::new(wire_span, "this field's wire type"));
-            return Err(e);
+            return Err(syn::Error::new(
+                at,
+                format!(
+                    "a position must be a vector, vec2(step = ..); this field is {}",
+                    wire.keyword()
+                ),
+            ));
         }
         if let Some(at) = self.predict
             && !wire.predictable()
@@ -293,10 +312,7 @@ pub(crate) fn variant_name(attrs: &[Attribute]) -> syn::Result<Option<LitStr>> {
 
 /// The attribute's key as text (`crate` included, which is a keyword).
 fn key_of(meta: &ParseNestedMeta<'_>) -> String {
-    meta.path
-        .to_token_stream()
-        .to_string()
-        .replace(' ', "")
+    meta.path.to_token_stream().to_string().replace(' ', "")
 }
 
 /// A key that takes no arguments.
@@ -318,7 +334,11 @@ fn flag(meta: &ParseNestedMeta<'_>, key: &str, slot: &mut Option<Span>) -> syn::
 }
 
 /// The named numbers of `key(a = .., b = ..)`, in the order `wanted` lists them, all required.
-fn args(meta: &ParseNestedMeta<'_>, key: &str, wanted: &[(&str, NumKind)]) -> syn::Result<Vec<Num>> {
+fn args(
+    meta: &ParseNestedMeta<'_>,
+    key: &str,
+    wanted: &[(&str, NumKind)],
+) -> syn::Result<Vec<Num>> {
     let usage = || {
         let list: Vec<String> = wanted.iter().map(|(n, _)| format!("{n} = ..")).collect();
         format!("{key}({})", list.join(", "))
@@ -330,7 +350,10 @@ fn args(meta: &ParseNestedMeta<'_>, key: &str, wanted: &[(&str, NumKind)]) -> sy
     meta.parse_nested_meta(|arg| {
         let name = key_of(&arg);
         let Some(i) = wanted.iter().position(|(n, _)| *n == name) else {
-            return Err(arg.error(format!("unknown argument `{name}`; {key} takes {}", usage())));
+            return Err(arg.error(format!(
+                "unknown argument `{name}`; {key} takes {}",
+                usage()
+            )));
         };
         if got[i].is_some() {
             return Err(arg.error(format!("`{name}` given twice")));

@@ -96,19 +96,59 @@ mod tests {
     #[test]
     fn mistakes_are_named() {
         let cases: Vec<(DeriveInput, &str)> = vec![
-            (syn::parse_quote!(enum A { B(u8), C }), "fieldless variants"),
-            (syn::parse_quote!(enum A { B }), "2 to 256 variants"),
-            (syn::parse_quote!(struct A { b: u8 }), "for fieldless enums"),
             (
-                syn::parse_quote!(enum A { B, #[replicate(name = "b")] C }),
+                syn::parse_quote!(
+                    enum A {
+                        B(u8),
+                        C,
+                    }
+                ),
+                "fieldless variants",
+            ),
+            (
+                syn::parse_quote!(
+                    enum A {
+                        B,
+                    }
+                ),
+                "2 to 256 variants",
+            ),
+            (
+                syn::parse_quote!(
+                    struct A {
+                        b: u8,
+                    }
+                ),
+                "for fieldless enums",
+            ),
+            (
+                syn::parse_quote!(
+                    enum A {
+                        B,
+                        #[replicate(name = "b")]
+                        C,
+                    }
+                ),
                 "two variants are called `b`",
             ),
             (
-                syn::parse_quote!(enum A { B, #[replicate(nam = "c")] C }),
+                syn::parse_quote!(
+                    enum A {
+                        B,
+                        #[replicate(nam = "c")]
+                        C,
+                    }
+                ),
                 "unknown replicate attribute `nam`",
             ),
             (
-                syn::parse_quote!(#[replicate(kind = "a")] enum A { B, C }),
+                syn::parse_quote!(
+                    #[replicate(kind = "a")]
+                    enum A {
+                        B,
+                        C,
+                    }
+                ),
                 "an enum takes crate",
             ),
         ];

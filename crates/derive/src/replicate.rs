@@ -51,10 +51,10 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
     };
     let container = ContainerAttrs::parse(&input.attrs, true)?;
-    let kind = container
-        .kind
-        .as_ref()
-        .map_or_else(|| snake_case(&input.ident.unraw().to_string()), |k| k.value());
+    let kind = container.kind.as_ref().map_or_else(
+        || snake_case(&input.ident.unraw().to_string()),
+        |k| k.value(),
+    );
     if let Some(why) = crate::names::name_error(&kind) {
         return Err(syn::Error::new(input.ident.span(), why));
     }
@@ -62,19 +62,33 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let mut fields = Vec::new();
     let mut skipped = Vec::new();
     let mut position: Option<Span> = None;
+    // Every field's mistakes are reported at once, not only the first field's.
+    let mut errors: Option<syn::Error> = None;
     for f in &named.named {
         let Some(ident) = f.ident.clone() else {
             continue;
         };
         let default_name = ident.unraw().to_string();
-        let attrs = FieldAttrs::parse(&f.attrs, &f.ty, &default_name)?;
+        let attrs = match FieldAttrs::parse(&f.attrs, &f.ty, &default_name) {
+            Ok(attrs) => attrs,
+            Err(e) => {
+                match &mut errors {
+                    Some(all) => all.combine(e),
+                    None => errors = Some(e),
+                }
+                continue;
+            }
+        };
         let Some(wire) = attrs.wire else {
             skipped.push((ident, f.ty.clone()));
             continue;
         };
         if let Some(at) = attrs.position {
             if position.is_some() {
-                return Err(syn::Error::new(at, "a kind has one position; this is its second"));
+                return Err(syn::Error::new(
+                    at,
+                    "a kind has one position; this is its second",
+                ));
             }
             position = Some(at);
         }
@@ -82,7 +96,10 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         if let Some(other) = fields.iter().find(|g: &&Field| g.name == name) {
             return Err(syn::Error::new(
                 ident.span(),
-                format!("two fields are called `{name}` (the other is `{}`)", other.ident),
+                format!(
+                    "two fields are called `{name}` (the other is `{}`)",
+                    other.ident
+                ),
             ));
         }
         fields.push(Field {
@@ -95,11 +112,16 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             interpolate: attrs.interpolate.is_some(),
         });
     }
+    if let Some(e) = errors {
+        return Err(e);
+    }
     let slots: usize = fields.iter().map(|f| f.wire.slots()).sum();
     if slots > MAX_SLOTS {
         return Err(syn::Error::new(
             input.ident.span(),
-            format!("a kind holds at most {MAX_SLOTS} slots (a vec2 takes two); this one takes {slots}"),
+            format!(
+                "a kind holds at most {MAX_SLOTS} slots (a vec2 takes two); this one takes {slots}"
+            ),
         ));
     }
 
@@ -115,7 +137,9 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         None => quote!(::core::option::Option::None),
     };
     let writes = fields.iter().map(|f| write_field(&r, f));
-    let locals: Vec<syn::Ident> = (0..fields.len()).map(|i| format_ident!("__tw_f{i}")).collect();
+    let locals: Vec<syn::Ident> = (0..fields.len())
+        .map(|i| format_ident!("__tw_f{i}"))
+        .collect();
     let reads = fields
         .iter()
         .zip(&locals)
@@ -124,9 +148,9 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         let ident = &f.ident;
         quote!(#ident: #local)
     });
-    let defaults = skipped.iter().map(|(ident, ty)| {
-        quote_spanned!(ty.span()=> #ident: ::core::default::Default::default())
-    });
+    let defaults = skipped
+        .iter()
+        .map(|(ident, ty)| quote_spanned!(ty.span()=> #ident: ::core::default::Default::default()));
 
     Ok(quote! {
         #[automatically_derived]
@@ -193,7 +217,9 @@ fn write_field(r: &TokenStream, f: &Field) -> TokenStream {
         Wire::Fixed { step } => quote_spanned!(span=> put_fixed(__tw_out, #step, &self.#ident)),
         Wire::Vec2 { step } => quote_spanned!(span=> put_vec2(__tw_out, #step, &self.#ident)),
         Wire::Angle { bits } => quote_spanned!(span=> put_angle(__tw_out, #bits, &self.#ident)),
-        Wire::Int { min, max } => quote_spanned!(span=> put_int(__tw_out, #min, #max, &self.#ident)),
+        Wire::Int { min, max } => {
+            quote_spanned!(span=> put_int(__tw_out, #min, #max, &self.#ident))
+        }
         Wire::Bool => quote_spanned!(span=> put_bool(__tw_out, &self.#ident)),
         Wire::Enum => quote_spanned!(span=> put_enum(__tw_out, &self.#ident)),
         Wire::Color => quote_spanned!(span=> put_color(__tw_out, &self.#ident)),
@@ -253,96 +279,214 @@ mod tests {
         assert!(out.contains("const SLOTS : usize = 10usize"), "{out}");
         assert!(out.contains("step : 1f32"), "{out}");
         assert!(out.contains("max : STEP_MAX"), "{out}");
-        assert!(out.contains("local_only : :: core :: default :: Default :: default ()"), "{out}");
+        assert!(
+            out.contains("local_only : :: core :: default :: Default :: default ()"),
+            "{out}"
+        );
     }
 
     #[test]
     fn mistakes_are_named() {
         let cases: Vec<(DeriveInput, &str)> = vec![
             (
-                syn::parse_quote!(struct A { #[replicate(fixd(step = 1.0))] x: f32 }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(fixd(step = 1.0))]
+                        x: f32,
+                    }
+                ),
                 "unknown replicate attribute `fixd`",
             ),
             (
-                syn::parse_quote!(struct A { x: f32 }),
+                syn::parse_quote!(
+                    struct A {
+                        x: f32,
+                    }
+                ),
                 "field `x` has no wire type: a number needs its precision",
             ),
             (
-                syn::parse_quote!(struct A { name: String }),
+                syn::parse_quote!(
+                    struct A {
+                        name: String,
+                    }
+                ),
                 "a text needs its longest length",
             ),
             (
-                syn::parse_quote!(struct A { t: Team }),
+                syn::parse_quote!(
+                    struct A {
+                        t: Team,
+                    }
+                ),
                 "say its wire type",
             ),
             (
-                syn::parse_quote!(struct A { #[replicate(fixed(step = 0.5), position)] x: f32 }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(fixed(step = 0.5), position)]
+                        x: f32,
+                    }
+                ),
                 "a position must be a vector",
             ),
             (
-                syn::parse_quote!(struct A { #[replicate(moving)] on: bool }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(moving)]
+                        on: bool,
+                    }
+                ),
                 "only fixed, vec2 and int fields can be predicted",
             ),
             (
-                syn::parse_quote!(struct A { #[replicate(angle(bits = 8), moving)] a: f32 }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(angle(bits = 8), moving)]
+                        a: f32,
+                    }
+                ),
                 "only fixed, vec2 and int fields can be predicted",
             ),
             (
-                syn::parse_quote!(struct A { #[replicate(color, interpolate)] c: u32 }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(color, interpolate)]
+                        c: u32,
+                    }
+                ),
                 "only fixed, vec2, angle and int fields can be interpolated",
             ),
-            (syn::parse_quote!(struct A(f32);), "a struct with named fields"),
-            (syn::parse_quote!(struct A;), "a struct with named fields"),
-            (syn::parse_quote!(enum A { B, C }), "derives ReplicateEnum"),
             (
-                syn::parse_quote!(struct A { #[replicate(fixed)] x: f32 }),
+                syn::parse_quote!(
+                    struct A(f32);
+                ),
+                "a struct with named fields",
+            ),
+            (
+                syn::parse_quote!(
+                    struct A;
+                ),
+                "a struct with named fields",
+            ),
+            (
+                syn::parse_quote!(
+                    enum A {
+                        B,
+                        C,
+                    }
+                ),
+                "derives ReplicateEnum",
+            ),
+            (
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(fixed)]
+                        x: f32,
+                    }
+                ),
                 "`fixed` takes its precision: fixed(step = ..)",
             ),
             (
-                syn::parse_quote!(struct A { #[replicate(int(min = 0))] x: i32 }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(int(min = 0))]
+                        x: i32,
+                    }
+                ),
                 "`int` needs its `max`",
             ),
             (
-                syn::parse_quote!(struct A { #[replicate(int(min = 3, max = 2))] x: i32 }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(int(min = 3, max = 2))]
+                        x: i32,
+                    }
+                ),
                 "min is above its max",
             ),
             (
-                syn::parse_quote!(struct A { #[replicate(angle(bits = 17))] x: f32 }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(angle(bits = 17))]
+                        x: f32,
+                    }
+                ),
                 "an angle takes 1 to 16 bits",
             ),
             (
-                syn::parse_quote!(struct A { #[replicate(fixed(step = 0.0))] x: f32 }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(fixed(step = 0.0))]
+                        x: f32,
+                    }
+                ),
                 "a step must be a number above zero",
             ),
             (
-                syn::parse_quote!(struct A { #[replicate(text(max = 0))] x: String }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(text(max = 0))]
+                        x: String,
+                    }
+                ),
                 "a text takes 1 to 256 bytes",
             ),
             (
-                syn::parse_quote!(struct A { #[replicate(bool, color)] x: bool }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(bool, color)]
+                        x: bool,
+                    }
+                ),
                 "a field has one wire type",
             ),
             (
-                syn::parse_quote!(struct A { #[replicate(skip, bool)] x: bool }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(skip, bool)]
+                        x: bool,
+                    }
+                ),
                 "a skipped field is not replicated",
             ),
             (
-                syn::parse_quote!(struct A {
-                    #[replicate(vec2(step = 1.0), position)] a: [f32; 2],
-                    #[replicate(vec2(step = 1.0), position)] b: [f32; 2],
-                }),
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(vec2(step = 1.0), position)]
+                        a: [f32; 2],
+                        #[replicate(vec2(step = 1.0), position)]
+                        b: [f32; 2],
+                    }
+                ),
                 "a kind has one position",
             ),
             (
-                syn::parse_quote!(struct A { a: bool, #[replicate(name = "a")] b: bool }),
+                syn::parse_quote!(
+                    struct A {
+                        a: bool,
+                        #[replicate(name = "a")]
+                        b: bool,
+                    }
+                ),
                 "two fields are called `a`",
             ),
             (
-                syn::parse_quote!(#[replicate(kid = "a")] struct A { a: bool }),
+                syn::parse_quote!(
+                    #[replicate(kid = "a")]
+                    struct A {
+                        a: bool,
+                    }
+                ),
                 "unknown replicate attribute `kid`",
             ),
             (
-                syn::parse_quote!(#[replicate(kind = "")] struct A { a: bool }),
+                syn::parse_quote!(
+                    #[replicate(kind = "")]
+                    struct A {
+                        a: bool,
+                    }
+                ),
                 "a name takes 1 to 64 bytes",
             ),
         ];
@@ -350,6 +494,19 @@ mod tests {
             let got = error(input);
             assert!(got.contains(want), "wanted {want:?}, got {got:?}");
         }
+    }
+
+    #[test]
+    fn every_field_with_a_mistake_is_reported() {
+        let input: DeriveInput = syn::parse_quote!(
+            struct A {
+                x: f32,
+                #[replicate(foo)]
+                y: f32,
+            }
+        );
+        let e = expand(&input).expect_err("two mistakes");
+        assert_eq!(e.into_iter().count(), 2);
     }
 
     #[test]

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use proptest::prelude::*;
 use tickwire_protocol::replication::{
-    Baselines, FieldDesc, KindDesc, KindId, Replicate, ReplicateEnum, Schema, SchemaDesc,
-    WireType, World, apply_delta, write_delta,
+    Baselines, FieldDesc, KindDesc, KindId, Replicate, ReplicateEnum, Schema, SchemaDesc, WireType,
+    World, apply_delta, write_delta,
 };
 use tickwire_protocol::{EntityId, Tick};
 
@@ -131,7 +131,13 @@ fn the_derived_kind_desc_is_the_hand_written_one() {
             FieldDesc::new("aim", WireType::Vec2 { step: 0.5 }),
             FieldDesc::new("facing", WireType::Angle { bits: 8 }).interpolated(),
             FieldDesc::new("hp", WireType::Int { min: 0, max: 200 }),
-            FieldDesc::new("lives", WireType::Int { min: -128, max: 127 }),
+            FieldDesc::new(
+                "lives",
+                WireType::Int {
+                    min: -128,
+                    max: 127,
+                },
+            ),
             score,
             FieldDesc::new("it", WireType::Bool),
             FieldDesc::new("name", WireType::Text { max_bytes: 8 }),
@@ -236,7 +242,10 @@ fn a_schema_of_derived_kinds_carries_deltas_that_read_back_typed() {
         &mut seen,
     )
     .expect("delta");
-    assert_eq!((applied.removed, applied.changed, applied.created), (1, 1, 1));
+    assert_eq!(
+        (applied.removed, applied.changed, applied.created),
+        (1, 1, 1)
+    );
     assert_eq!(seen, w1);
 
     let read: Vec<(u32, Option<Runner>, Option<HomeBase>)> = seen
@@ -285,15 +294,29 @@ fn a_type_finds_its_kind_only_where_the_schema_declares_its_shape() {
 fn reading_another_shape_gives_none() {
     let mut world = World::new(Tick(1));
     runner(1.0, true, "ada").push_to(&mut world, EntityId(1), KindId(0));
-    world.push(EntityId(2), KindId(0)).value(0).value(0).value(2).text("x");
-    world.push(EntityId(3), KindId(1)).value(0).value(0).value(5).value(0);
+    world
+        .push(EntityId(2), KindId(0))
+        .value(0)
+        .value(0)
+        .value(2)
+        .text("x");
+    world
+        .push(EntityId(3), KindId(1))
+        .value(0)
+        .value(0)
+        .value(5)
+        .value(0);
     assert!(Runner::read(&world, 0).is_some());
     // A home base has four slots too: only its kind tells it from a runner.
     assert!(HomeBase::read(&world, 0).is_some());
     assert_eq!(HomeBase::read_if_kind(&world, 0, KindId(1)), None);
     assert!(Runner::read_if_kind(&world, 0, KindId(0)).is_some());
     assert_eq!(Runner::read(&world, 1), None, "a bool of 2");
-    assert_eq!(HomeBase::read(&world, 2), None, "an enum index past its variants");
+    assert_eq!(
+        HomeBase::read(&world, 2),
+        None,
+        "an enum index past its variants"
+    );
     assert_eq!(Runner::read(&world, 3), None, "past the end");
 }
 

@@ -16,8 +16,8 @@ mod world;
 pub use decode::{Applied, apply_delta};
 pub use encode::{Baselines, write_delta};
 pub use replicate::{
-    Replicate, ReplicateBool, ReplicateColor, ReplicateEnum, ReplicateNumber, ReplicateText,
-    ReplicateVec2, SchemaBuilder, __derive,
+    __derive, Replicate, ReplicateBool, ReplicateColor, ReplicateEnum, ReplicateNumber,
+    ReplicateText, ReplicateVec2, SchemaBuilder,
 };
 pub use schema::{
     FieldDesc, KindDesc, KindId, KindLayout, MAX_KINDS, MAX_SCHEMA_NAME, MAX_SLOTS, Schema,

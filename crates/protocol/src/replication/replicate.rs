@@ -97,6 +97,10 @@ pub trait Replicate: Sized {
 ///
 /// `#[derive(ReplicateEnum)]` names each variant by its identifier in snake_case (`RedTeam` is
 /// `red_team`), or by `#[replicate(name = "...")]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an `enumeration` field",
+    note = "an enumeration field is a fieldless enum that derives `ReplicateEnum`"
+)]
 pub trait ReplicateEnum: Sized {
     /// The variants' names, in index order (2 to 256 of them).
     const VARIANTS: &'static [&'static str];
@@ -119,6 +123,10 @@ pub trait ReplicateEnum: Sized {
 ///
 /// Floats read back whatever the slot stands for; integers read back the nearest integer, or
 /// nothing when it does not fit the type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a `fixed`, `angle` or `int` field",
+    note = "a number field is `f32`, `f64` or an integer type"
+)]
 pub trait ReplicateNumber: Sized {
     /// The value as a game value.
     fn to_f64(&self) -> f64;
@@ -162,6 +170,10 @@ macro_rules! integer_numbers {
 integer_numbers!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
 
 /// A 2D vector a [`WireType::Vec2`] field can hold.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a `vec2` field",
+    note = "a vec2 field is `[f32; 2]`, `(f32, f32)`, their `f64` forms, or `glam::Vec2` and `glam::DVec2` with tickwire-protocol's `glam` feature"
+)]
 pub trait ReplicateVec2: Sized {
     /// The vector's x and y.
     fn xy(&self) -> [f64; 2];
@@ -226,6 +238,10 @@ impl ReplicateVec2 for glam::DVec2 {
 }
 
 /// A value a [`WireType::Bool`] field can hold.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a `bool` field",
+    note = "a bool field is a `bool`"
+)]
 pub trait ReplicateBool: Sized {
     /// The value as a boolean.
     fn to_bool(&self) -> bool;
@@ -243,6 +259,10 @@ impl ReplicateBool for bool {
 }
 
 /// A value a [`WireType::Color`] field can hold: 24-bit RGB, `0xRRGGBB`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a `color` field",
+    note = "a color field is a `u32` (`0xRRGGBB`) or a `[u8; 3]`"
+)]
 pub trait ReplicateColor: Sized {
     /// The colour as `0xRRGGBB`; bits above the 24th are dropped on the wire (so an `0xAARRGGBB`
     /// value loses its alpha).
@@ -271,6 +291,10 @@ impl ReplicateColor for [u8; 3] {
 }
 
 /// A string a [`WireType::Text`] field can hold.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a `text` field",
+    note = "a text field is a `String`, an `Arc<str>` or a `Box<str>`"
+)]
 pub trait ReplicateText: Sized {
     /// The text.
     fn as_text(&self) -> &str;
