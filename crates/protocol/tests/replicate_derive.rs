@@ -16,7 +16,7 @@ enum Team {
     Red,
     #[replicate(name = "azure")]
     Blue,
-    GreenTeam,
+    GreenSide,
 }
 
 /// A constant step, as a game would share it between its rules and its schema.
@@ -68,8 +68,8 @@ fn every() -> Every {
         label: Arc::from("ok"),
         colour: 0x80_12_34_56,
         trim: [1, 2, 3],
-        team: Team::GreenTeam,
-        speed: 3.14159,
+        team: Team::GreenSide,
+        speed: 3.3,
         timer: 1.1,
         local_only: 99,
     }
@@ -96,8 +96,8 @@ fn every_quantized() -> Every {
         label: Arc::from("ok"),
         colour: 0x12_34_56,
         trim: [1, 2, 3],
-        team: Team::GreenTeam,
-        speed: q(WireType::Fixed { step: SPEED_STEP }, f64::from(3.14159f32)) as f32,
+        team: Team::GreenSide,
+        speed: q(WireType::Fixed { step: SPEED_STEP }, f64::from(3.3f32)) as f32,
         timer: 1.0,
         local_only: 0,
     }
@@ -120,7 +120,7 @@ fn a_struct_of_every_wire_type_reads_back_as_its_quantized_self() {
 #[test]
 fn the_derived_kind_desc_is_the_hand_written_one() {
     let team = WireType::Enum {
-        variants: vec!["red".into(), "azure".into(), "green_team".into()],
+        variants: vec!["red".into(), "azure".into(), "green_side".into()],
     };
     let mut score = FieldDesc::new("score", WireType::Int { min: -50, max: 50 });
     score.predict = true;
@@ -156,7 +156,7 @@ fn the_derived_kind_desc_is_the_hand_written_one() {
     }
     assert_eq!(derived, hand);
     assert_eq!(Every::KIND, "runner");
-    assert_eq!(Team::VARIANTS, ["red", "azure", "green_team"]);
+    assert_eq!(Team::VARIANTS, ["red", "azure", "green_side"]);
     assert_eq!(Team::from_index(1), Some(Team::Blue));
     assert_eq!(Team::from_index(3), None);
 }
