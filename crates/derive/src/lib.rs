@@ -105,6 +105,9 @@
 //! `name = "..."` (its name in the schema; default: the field's), or `skip` alone (not
 //! replicated; read back as `Default::default()`).
 //!
+//! A generic struct gets the bound each field needs (`T: ReplicateText` for a `text` field of
+//! type `T`, `T: Default` for a skipped one).
+//!
 //! On an enum that derives `ReplicateEnum`: `#[replicate(crate = "path")]`, and on a variant
 //! `#[replicate(name = "...")]` (default: the variant's name in snake_case).
 

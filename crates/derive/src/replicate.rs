@@ -93,6 +93,9 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             position = Some(at);
         }
         let name = attrs.name.as_ref().map_or(default_name, |n| n.value());
+        if let Some(why) = crate::names::name_error(&name) {
+            return Err(syn::Error::new(ident.span(), why));
+        }
         if let Some(other) = fields.iter().find(|g: &&Field| g.name == name) {
             return Err(syn::Error::new(
                 ident.span(),
@@ -127,7 +130,8 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
 
     let r = container.replication();
     let name = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let generics = with_bounds(&input.generics, &r, &fields, &skipped);
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let descs = fields.iter().map(|f| field_desc(&r, f));
     let position = match fields.iter().position(|f| f.position) {
         Some(i) => {
@@ -159,9 +163,9 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             const SLOTS: usize = #slots;
 
             fn kind_desc() -> #r::KindDesc {
-                let mut kind = #r::KindDesc::new(#kind, ::std::vec![#(#descs),*]);
-                kind.position = #position;
-                kind
+                let mut __tw_kind = #r::KindDesc::new(#kind, ::std::vec![#(#descs),*]);
+                __tw_kind.position = #position;
+                __tw_kind
             }
 
             fn write(&self, __tw_out: &mut #r::EntityWriter<'_>) {
@@ -184,6 +188,57 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     })
 }
 
+/// The struct's generics, with a bound for each field whose type names a type parameter: the
+/// field trait of its wire type (`T: ReplicateText`), or `Default` for a skipped field.
+fn with_bounds(
+    generics: &syn::Generics,
+    r: &TokenStream,
+    fields: &[Field],
+    skipped: &[(syn::Ident, Type)],
+) -> syn::Generics {
+    let params: Vec<String> = generics
+        .type_params()
+        .map(|p| p.ident.to_string())
+        .collect();
+    let mut generics = generics.clone();
+    if params.is_empty() {
+        return generics;
+    }
+    let where_clause = generics.make_where_clause();
+    for f in fields.iter().filter(|f| names_any(&f.ty, &params)) {
+        let ty = &f.ty;
+        let bound = match &f.wire {
+            Wire::Fixed { .. } | Wire::Angle { .. } | Wire::Int { .. } => quote!(ReplicateNumber),
+            Wire::Vec2 { .. } => quote!(ReplicateVec2),
+            Wire::Bool => quote!(ReplicateBool),
+            Wire::Enum => quote!(ReplicateEnum),
+            Wire::Color => quote!(ReplicateColor),
+            Wire::Text { .. } => quote!(ReplicateText),
+        };
+        where_clause
+            .predicates
+            .push(syn::parse_quote_spanned!(ty.span()=> #ty: #r::#bound));
+    }
+    for (_, ty) in skipped.iter().filter(|(_, ty)| names_any(ty, &params)) {
+        where_clause
+            .predicates
+            .push(syn::parse_quote_spanned!(ty.span()=> #ty: ::core::default::Default));
+    }
+    generics
+}
+
+/// Whether `ty` mentions any of `params` (by identifier, anywhere in its tokens).
+fn names_any(ty: &Type, params: &[String]) -> bool {
+    fn walk(tokens: TokenStream, params: &[String]) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => params.iter().any(|p| i == p),
+            proc_macro2::TokenTree::Group(g) => walk(g.stream(), params),
+            _ => false,
+        })
+    }
+    walk(quote!(#ty), params)
+}
+
 /// The field's `FieldDesc` expression.
 fn field_desc(r: &TokenStream, f: &Field) -> TokenStream {
     let name = &f.name;
@@ -200,10 +255,10 @@ fn field_desc(r: &TokenStream, f: &Field) -> TokenStream {
     };
     let (predict, interpolate) = (f.predict, f.interpolate);
     quote! {{
-        let mut field = #r::FieldDesc::new(#name, #wire);
-        field.predict = #predict;
-        field.interpolate = #interpolate;
-        field
+        let mut __tw_field = #r::FieldDesc::new(#name, #wire);
+        __tw_field.predict = #predict;
+        __tw_field.interpolate = #interpolate;
+        __tw_field
     }}
 }
 
@@ -494,6 +549,30 @@ mod tests {
             let got = error(input);
             assert!(got.contains(want), "wanted {want:?}, got {got:?}");
         }
+    }
+
+    #[test]
+    fn names_paths_and_generics_are_kept() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[replicate(crate = "game::net")]
+            struct Tagged<T: Clone> where T: Default {
+                #[replicate(text(max = 8))] r#type: T,
+            }
+        };
+        let out = expand(&input).expect("expands").to_string();
+        assert!(
+            out.contains("game :: net :: replication :: Replicate for Tagged < T >"),
+            "{out}"
+        );
+        assert!(
+            out.contains("where T : Default , T : game :: net :: replication :: ReplicateText"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"const KIND : & 'static str = "tagged""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"FieldDesc :: new ("type""#), "{out}");
     }
 
     #[test]

@@ -180,6 +180,31 @@ struct HomeBase {
     colour: u32,
 }
 
+/// A kind generic over its text, reaching the protocol by an explicit path.
+#[derive(Clone, Debug, PartialEq, Replicate)]
+#[replicate(crate = "tickwire_protocol", kind = "sign")]
+struct Sign<T: Clone> {
+    #[replicate(text(max = 16))]
+    r#type: T,
+    #[replicate(fixed(step = 1), name = "height")]
+    h: i64,
+}
+
+#[test]
+fn generic_kinds_with_raw_names_round_trip() {
+    let desc = Sign::<Arc<str>>::kind_desc();
+    assert_eq!(desc.name, "sign");
+    assert_eq!(desc.fields[0].name, "type");
+    assert_eq!(desc.fields[1].name, "height");
+    let v = Sign {
+        r#type: Box::<str>::from("exit"),
+        h: -40,
+    };
+    let mut world = World::new(Tick(1));
+    v.push_to(&mut world, EntityId(1), KindId(0));
+    assert_eq!(Sign::<Box<str>>::read(&world, 0), Some(v));
+}
+
 fn schema() -> Schema {
     SchemaDesc::builder("flags", 1)
         .kind::<Runner>()
