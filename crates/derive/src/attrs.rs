@@ -39,6 +39,28 @@ enum NumKind {
     TextMax,
 }
 
+impl NumKind {
+    /// The literal's smallest and largest values, whether it must be whole, and the rule.
+    fn rule(self) -> (f64, f64, bool, &'static str) {
+        match self {
+            NumKind::Step => (
+                f64::from(f32::MIN_POSITIVE),
+                f64::from(f32::MAX),
+                false,
+                "a step must be a number above zero",
+            ),
+            NumKind::Bits => (1.0, 16.0, true, "an angle takes 1 to 16 bits"),
+            NumKind::Bound => (
+                f64::from(i32::MIN),
+                f64::from(i32::MAX),
+                true,
+                "an int's bounds are integers that fit an i32",
+            ),
+            NumKind::TextMax => (1.0, 256.0, true, "a text takes 1 to 256 bytes"),
+        }
+    }
+}
+
 /// A field's wire type, as its attribute gave it (or as its Rust type implied it).
 pub(crate) enum Wire {
     Fixed { step: Num },
@@ -149,17 +171,7 @@ impl FieldAttrs {
                         out.interpolate = moving;
                         None
                     }
-                    "name" => {
-                        if out.name.is_some() {
-                            return Err(meta.error("`name` given twice"));
-                        }
-                        let name: LitStr = meta.value()?.parse()?;
-                        if let Some(why) = crate::names::name_error(&name.value()) {
-                            return Err(syn::Error::new(name.span(), why));
-                        }
-                        out.name = Some(name);
-                        None
-                    }
+                    "name" => name_value(&meta, &key, &mut out.name).map(|()| None)?,
                     _ => {
                         return Err(meta.error(format!(
                             "unknown replicate attribute `{key}`; a field takes {FIELD_ATTRS}"
@@ -248,16 +260,7 @@ impl ContainerAttrs {
             attr.parse_nested_meta(|meta| {
                 let key = key_of(&meta);
                 match key.as_str() {
-                    "kind" if allow_kind => {
-                        if out.kind.is_some() {
-                            return Err(meta.error("`kind` given twice"));
-                        }
-                        let name: LitStr = meta.value()?.parse()?;
-                        if let Some(why) = crate::names::name_error(&name.value()) {
-                            return Err(syn::Error::new(name.span(), why));
-                        }
-                        out.kind = Some(name);
-                    }
+                    "kind" if allow_kind => name_value(&meta, &key, &mut out.kind)?,
                     "crate" => {
                         let path: LitStr = meta.value()?.parse()?;
                         out.krate = Some(path.parse()?);
@@ -299,12 +302,7 @@ pub(crate) fn variant_name(attrs: &[Attribute]) -> syn::Result<Option<LitStr>> {
                     "unknown replicate attribute `{key}`; a variant takes name = \"..\""
                 )));
             }
-            let lit: LitStr = meta.value()?.parse()?;
-            if let Some(why) = crate::names::name_error(&lit.value()) {
-                return Err(syn::Error::new(lit.span(), why));
-            }
-            name = Some(lit);
-            Ok(())
+            name_value(&meta, &key, &mut name)
         })?;
     }
     Ok(name)
@@ -313,6 +311,19 @@ pub(crate) fn variant_name(attrs: &[Attribute]) -> syn::Result<Option<LitStr>> {
 /// The attribute's key as text (`crate` included, which is a keyword).
 fn key_of(meta: &ParseNestedMeta<'_>) -> String {
     meta.path.to_token_stream().to_string().replace(' ', "")
+}
+
+/// `key = "name"`, given at most once, and a name the schema accepts.
+fn name_value(meta: &ParseNestedMeta<'_>, key: &str, slot: &mut Option<LitStr>) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(meta.error(format!("`{key}` given twice")));
+    }
+    let name: LitStr = meta.value()?.parse()?;
+    if let Some(why) = crate::names::name_error(&name.value()) {
+        return Err(syn::Error::new(name.span(), why));
+    }
+    *slot = Some(name);
+    Ok(())
 }
 
 /// A key that takes no arguments.
@@ -385,33 +396,15 @@ fn number(expr: &Expr, kind: NumKind) -> syn::Result<Num> {
             span,
         });
     };
-    let err = |why: &str| Err(syn::Error::new(span, why));
-    let integral = value.fract() == 0.0;
+    let (lo, hi, whole, why) = kind.rule();
+    if !((lo..=hi).contains(&value) && (!whole || value.fract() == 0.0)) {
+        return Err(syn::Error::new(span, why));
+    }
     let lit = match kind {
-        NumKind::Step => {
-            if !(value.is_finite() && value > 0.0 && (value as f32) > 0.0) {
-                return err("a step must be a number above zero");
-            }
-            proc_macro2::Literal::f32_suffixed(value as f32)
-        }
-        NumKind::Bits => {
-            if !(integral && (1.0..=16.0).contains(&value)) {
-                return err("an angle takes 1 to 16 bits");
-            }
-            proc_macro2::Literal::u8_suffixed(value as u8)
-        }
-        NumKind::Bound => {
-            if !(integral && (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&value)) {
-                return err("an int's bounds are integers that fit an i32");
-            }
-            proc_macro2::Literal::i32_suffixed(value as i32)
-        }
-        NumKind::TextMax => {
-            if !(integral && (1.0..=256.0).contains(&value)) {
-                return err("a text takes 1 to 256 bytes");
-            }
-            proc_macro2::Literal::u16_suffixed(value as u16)
-        }
+        NumKind::Step => proc_macro2::Literal::f32_suffixed(value as f32),
+        NumKind::Bits => proc_macro2::Literal::u8_suffixed(value as u8),
+        NumKind::Bound => proc_macro2::Literal::i32_suffixed(value as i32),
+        NumKind::TextMax => proc_macro2::Literal::u16_suffixed(value as u16),
     };
     let mut tokens = lit.to_token_stream();
     // Keep the literal's span, so that a type error points at what was written.

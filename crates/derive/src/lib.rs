@@ -139,6 +139,20 @@ pub fn derive_replicate_enum(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Asserts that `expand` refuses each input with an error containing its text.
+#[cfg(test)]
+fn assert_refused(
+    expand: fn(&DeriveInput) -> syn::Result<proc_macro2::TokenStream>,
+    cases: Vec<(DeriveInput, &str)>,
+) {
+    for (input, want) in cases {
+        match expand(&input) {
+            Ok(_) => panic!("wanted {want:?}, got no error"),
+            Err(e) => assert!(e.to_string().contains(want), "wanted {want:?}, got {e}"),
+        }
+    }
+}
+
 /// Code that must not compile, each for one reason (run by `cargo test --doc -p
 /// tickwire-derive`; the messages themselves are checked by the unit tests of `replicate.rs`).
 ///
