@@ -129,19 +129,21 @@ impl FieldAttrs {
             attr.parse_nested_meta(|meta| {
                 let key = key_of(&meta);
                 let wire = match key.as_str() {
-                    "fixed" => Some(Wire::Fixed {
-                        step: args(&meta, &key, &[("step", NumKind::Step)])?.remove(0),
-                    }),
-                    "vec2" => Some(Wire::Vec2 {
-                        step: args(&meta, &key, &[("step", NumKind::Step)])?.remove(0),
-                    }),
-                    "angle" => Some(Wire::Angle {
-                        bits: args(&meta, &key, &[("bits", NumKind::Bits)])?.remove(0),
-                    }),
+                    "fixed" => {
+                        let [step] = args(&meta, &key, [("step", NumKind::Step)])?;
+                        Some(Wire::Fixed { step })
+                    }
+                    "vec2" => {
+                        let [step] = args(&meta, &key, [("step", NumKind::Step)])?;
+                        Some(Wire::Vec2 { step })
+                    }
+                    "angle" => {
+                        let [bits] = args(&meta, &key, [("bits", NumKind::Bits)])?;
+                        Some(Wire::Angle { bits })
+                    }
                     "int" => {
-                        let mut b =
-                            args(&meta, &key, &[("min", NumKind::Bound), ("max", NumKind::Bound)])?;
-                        let (max, min) = (b.remove(1), b.remove(0));
+                        let [min, max] =
+                            args(&meta, &key, [("min", NumKind::Bound), ("max", NumKind::Bound)])?;
                         if let (Some(lo), Some(hi)) = (min.value, max.value)
                             && lo > hi
                         {
@@ -149,9 +151,10 @@ impl FieldAttrs {
                         }
                         Some(Wire::Int { min, max })
                     }
-                    "text" => Some(Wire::Text {
-                        max: args(&meta, &key, &[("max", NumKind::TextMax)])?.remove(0),
-                    }),
+                    "text" => {
+                        let [max] = args(&meta, &key, [("max", NumKind::TextMax)])?;
+                        Some(Wire::Text { max })
+                    }
                     "bool" => bare(&meta, &key).map(|()| Some(Wire::Bool))?,
                     "enumeration" => bare(&meta, &key).map(|()| Some(Wire::Enum))?,
                     "color" => bare(&meta, &key).map(|()| Some(Wire::Color))?,
@@ -345,11 +348,11 @@ fn flag(meta: &ParseNestedMeta<'_>, key: &str, slot: &mut Option<Span>) -> syn::
 }
 
 /// The named numbers of `key(a = .., b = ..)`, in the order `wanted` lists them, all required.
-fn args(
+fn args<const N: usize>(
     meta: &ParseNestedMeta<'_>,
     key: &str,
-    wanted: &[(&str, NumKind)],
-) -> syn::Result<Vec<Num>> {
+    wanted: [(&str, NumKind); N],
+) -> syn::Result<[Num; N]> {
     let usage = || {
         let list: Vec<String> = wanted.iter().map(|(n, _)| format!("{n} = ..")).collect();
         format!("{key}({})", list.join(", "))
@@ -357,7 +360,7 @@ fn args(
     if !meta.input.peek(syn::token::Paren) {
         return Err(meta.error(format!("`{key}` takes its precision: {}", usage())));
     }
-    let mut got: Vec<Option<Num>> = wanted.iter().map(|_| None).collect();
+    let mut got: [Option<Num>; N] = std::array::from_fn(|_| None);
     meta.parse_nested_meta(|arg| {
         let name = key_of(&arg);
         let Some(i) = wanted.iter().position(|(n, _)| *n == name) else {
@@ -373,16 +376,12 @@ fn args(
         got[i] = Some(number(&expr, wanted[i].1)?);
         Ok(())
     })?;
-    let mut out = Vec::with_capacity(wanted.len());
-    for (n, (name, _)) in got.into_iter().zip(wanted) {
-        match n {
-            Some(n) => out.push(n),
-            None => {
-                return Err(meta.error(format!("`{key}` needs its `{name}`: {}", usage())));
-            }
-        }
+    if let Some(((name, _), _)) = wanted.iter().zip(&got).find(|(_, n)| n.is_none()) {
+        return Err(meta.error(format!("`{key}` needs its `{name}`: {}", usage())));
     }
-    Ok(out)
+    let nums: Vec<Num> = got.into_iter().flatten().collect();
+    nums.try_into()
+        .map_err(|_| meta.error("every argument was given, yet one is missing"))
 }
 
 /// A literal's value checked and emitted with its type's suffix; any other expression emitted as
