@@ -359,11 +359,9 @@ fn a_text_too_long_is_cut_so_that_clients_accept_it() {
     assert_eq!(back.name, "ü".repeat(12));
 }
 
-/// Found while writing the derive: `Schema::new` accepts two kinds of one name (it refuses two
-/// fields of one name), so `Schema::kind(name)` finds only the first. `SchemaBuilder::build`
-/// refuses them; a declaration decoded from the wire does not.
+/// Two kinds of one name would make `Schema::kind(name)` ambiguous: `Schema::new` refuses them,
+/// as `SchemaBuilder::build` does, so a declaration decoded from the wire cannot carry them.
 #[test]
-#[ignore = "Schema::new accepts two kinds of one name; reported for the lead"]
 fn schema_new_refuses_two_kinds_of_one_name() {
     let desc = SchemaDesc {
         game: "g".into(),
@@ -373,12 +371,9 @@ fn schema_new_refuses_two_kinds_of_one_name() {
     assert!(Schema::new(desc).is_err());
 }
 
-/// Found while writing the derive: `write_delta` writes a text longer than its field's
-/// `max_bytes` as it is, and `apply_delta` then refuses the whole body, so one long name
-/// written by hand makes every client's snapshot unreadable. The derive cuts texts; the encoder
-/// (or `EntityWriter::text`) should too, or refuse them where they are written.
+/// A text longer than its field's `max_bytes`, written by hand, is cut by the encoder, so one
+/// long name never makes a client's snapshot unreadable.
 #[test]
-#[ignore = "write_delta writes texts over max_bytes that apply_delta refuses; reported for the lead"]
 fn a_text_over_its_max_written_by_hand_is_still_readable() {
     let schema = schema();
     let mut world = World::new(Tick(1));
