@@ -11,10 +11,17 @@ use tickwire_protocol::{EntityId, Tick};
 
 fn wire_type() -> impl Strategy<Value = WireType> {
     prop_oneof![
-        (1u8..4).prop_map(|s| WireType::Fixed { step: 1.0 / f32::from(s) }),
-        (1u8..4).prop_map(|s| WireType::Vec2 { step: 1.0 / f32::from(s) }),
+        (1u8..4).prop_map(|s| WireType::Fixed {
+            step: 1.0 / f32::from(s)
+        }),
+        (1u8..4).prop_map(|s| WireType::Vec2 {
+            step: 1.0 / f32::from(s)
+        }),
         (1u8..=16).prop_map(|bits| WireType::Angle { bits }),
-        (-300i32..300, 0i32..600).prop_map(|(min, span)| WireType::Int { min, max: min + span }),
+        (-300i32..300, 0i32..600).prop_map(|(min, span)| WireType::Int {
+            min,
+            max: min + span
+        }),
         Just(WireType::Bool),
         (2usize..9).prop_map(|n| WireType::Enum {
             variants: (0..n).map(|i| format!("v{i}")).collect()
@@ -26,7 +33,10 @@ fn wire_type() -> impl Strategy<Value = WireType> {
 
 fn schema() -> impl Strategy<Value = Schema> {
     prop::collection::vec(
-        (prop::collection::vec((wire_type(), any::<bool>()), 1..6), any::<bool>()),
+        (
+            prop::collection::vec((wire_type(), any::<bool>()), 1..6),
+            any::<bool>(),
+        ),
         1..4,
     )
     .prop_map(|kinds| {
@@ -71,7 +81,11 @@ fn value(ty: &WireType, r: u64) -> i32 {
     let small = (r >> 8) % 64 < 48;
     match ty {
         WireType::Fixed { .. } | WireType::Vec2 { .. } => {
-            if small { (r % 200) as i32 - 100 } else { r as i32 }
+            if small {
+                (r % 200) as i32 - 100
+            } else {
+                r as i32
+            }
         }
         _ => {
             let (min, max) = ty.range();
@@ -100,7 +114,11 @@ fn world(schema: &Schema, tick: u32, items: &[(u32, u8, Vec<u64>)]) -> World {
                 match &f.ty {
                     WireType::Text { max_bytes } => {
                         let t = WORDS[(r % 6) as usize];
-                        let t = if t.len() > usize::from(*max_bytes) { "" } else { t };
+                        let t = if t.len() > usize::from(*max_bytes) {
+                            ""
+                        } else {
+                            t
+                        };
                         e.text(t);
                     }
                     ty => {
@@ -132,11 +150,19 @@ fn moved(schema: &Schema, base: &World, tick: u32, seeds: &[u64]) -> World {
                 let r2 = r.rotate_left(slot as u32 * 7);
                 match &f.ty {
                     WireType::Text { .. } => {
-                        let t = if r2 % 5 == 0 { WORDS[(r2 % 6) as usize] } else { base.text(i, v) };
+                        let t = if r2 % 5 == 0 {
+                            WORDS[(r2 % 6) as usize]
+                        } else {
+                            base.text(i, v)
+                        };
                         out.text(if t.len() <= 1 { t } else { base.text(i, v) });
                     }
                     WireType::Fixed { .. } | WireType::Vec2 { .. } => {
-                        out.value(if r2 % 3 == 0 { v } else { v.wrapping_add((r2 % 9) as i32 - 4) });
+                        out.value(if r2 % 3 == 0 {
+                            v
+                        } else {
+                            v.wrapping_add((r2 % 9) as i32 - 4)
+                        });
                     }
                     ty => {
                         out.value(if r2 % 4 == 0 { value(ty, r2 >> 3) } else { v });

@@ -6,7 +6,10 @@
 
 use std::sync::Arc;
 
-use super::encode::{Baselines, NONE, Scratch, group_by_kind, previous_indices, with_scratch};
+use super::encode::{
+    Baselines, Scratch, group_by_kind, previous_indices, previous_offsets, slot_at, velocity,
+    with_scratch,
+};
 use super::schema::{KindId, Schema, SlotInfo};
 use super::wire_type::{FullCoding, SlotCoding, apply_residual};
 use super::world::World;
@@ -71,13 +74,8 @@ fn apply_with(
         get_subset(&mut br, n, &mut s.removed, &mut s.a)?;
         get_subset(&mut br, n - s.removed.len(), &mut s.b, &mut s.a)?;
         // The kept entities, in order; a changed entity's index in `out` is its kept index.
-        out.reserve(n - s.removed.len(), base.slot_count() / n.max(1));
-        let mut r = s.removed.iter().peekable();
-        for i in 0..n {
-            if r.next_if(|&&x| x as usize == i).is_none() {
-                out.push_copy(base, i);
-            }
-        }
+        out.copy_except(base, &s.removed);
+        out.tick = tick;
         applied.removed = s.removed.len();
         applied.changed = s.b.len();
         if !s.b.is_empty() {
@@ -123,6 +121,7 @@ fn read_changes(
             p,
             &mut s.prev,
         );
+        previous_offsets(p, s);
         Some(p)
     } else {
         None
@@ -145,6 +144,12 @@ fn read_changes(
         &mut s.order,
         &mut s.starts,
     );
+    s.bat.clear();
+    s.bat
+        .extend(s.changed.iter().map(|&(bi, _)| base.at(bi as usize) as u32));
+    s.cat.clear();
+    s.cat
+        .extend(s.changed.iter().map(|&(_, k)| out.at(k as usize) as u32));
     // Per changed entity, whether some slot really changed (in `s.c`, by index into `changed`).
     s.c.clear();
     s.c.resize(s.changed.len(), 0);
@@ -193,21 +198,17 @@ fn read_slot_changes(
             }
             get_block(br, s.members.len(), &mut s.a)?;
             let mut any = false;
+            let bv = base.values();
+            let pv = prev.map_or(&[][..], |p| p.values());
+            let predict = info.predict && prev.is_some();
+            let ov = out.values_mut();
             for (&g, &r) in s.members.iter().zip(&s.a) {
                 let m = s.order[run.start + g as usize] as usize;
-                let (bi, k) = s.changed[m];
                 let mut r = unzigzag(r);
-                if info.predict
-                    && let Some(p) = prev
-                {
-                    let pi = s.prev[m];
-                    if pi != NONE {
-                        let now = base.slots(bi as usize).get(slot).copied().unwrap_or(0);
-                        let before = p.slots(pi as usize).get(slot).copied().unwrap_or(now);
-                        r = r.wrapping_add(now.wrapping_sub(before));
-                    }
+                if predict {
+                    r = r.wrapping_add(velocity(bv, s.bat[m], pv, s.pat[m], slot));
                 }
-                let Some(v) = out.slots_mut(k as usize).get_mut(slot) else {
+                let Some(v) = ov.get_mut(s.cat[m] as usize + slot) else {
                     return Err(bad("a slot the entity lacks"));
                 };
                 let new = apply_residual(wrap, *v, r);
@@ -231,10 +232,10 @@ fn read_slot_changes(
             if s.members.is_empty() {
                 return Err(bad("an empty subset of changes"));
             }
+            let ov = out.values_mut();
             for &g in &s.members {
                 let m = s.order[run.start + g as usize] as usize;
-                let k = s.changed[m].1 as usize;
-                let Some(v) = out.slots_mut(k).get_mut(slot) else {
+                let Some(v) = ov.get_mut(s.cat[m] as usize + slot) else {
                     return Err(bad("a slot the entity lacks"));
                 };
                 let new = if bits == 0 {
@@ -260,7 +261,7 @@ fn read_slot_changes(
             for &g in &s.members {
                 let m = s.order[run.start + g as usize] as usize;
                 let k = s.changed[m].1 as usize;
-                let t = out.slots(k).get(slot).copied().unwrap_or(0);
+                let t = slot_at(out.values(), s.cat[m], slot);
                 let text = get_text(br, max_bytes)?;
                 if *text == *out.text(k, t) {
                     return Err(bad("a listed change that changes nothing"));
@@ -294,9 +295,9 @@ fn read_created(
     s: &mut Scratch,
 ) -> Result<usize, CodecError> {
     let count = br.varbits()? as usize;
-    // Each created entity costs at least a bit of its id gap and kind blocks' widths... but a
-    // block of zeros costs nothing, so bound by the protocol's limit and the body's length.
-    if count > MAX_ENTITIES || count > br.bits_left().saturating_mul(8).max(64) {
+    // A block of zeros costs no bits a value, so a short body may name many entities: the
+    // protocol's limit bounds what they take.
+    if count > MAX_ENTITIES {
         return Err(bad("created count"));
     }
     if count == 0 {

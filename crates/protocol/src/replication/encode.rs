@@ -69,6 +69,11 @@ pub(crate) struct Scratch {
     pub(crate) order: Vec<u32>,
     /// Where each kind's run of `order` starts (one more entry than kinds).
     pub(crate) starts: Vec<u32>,
+    /// Per changed entity, where its slots start in the baseline, the current (or decoded) world
+    /// and the previous world ([`NONE`] when it has none).
+    pub(crate) bat: Vec<u32>,
+    pub(crate) cat: Vec<u32>,
+    pub(crate) pat: Vec<u32>,
     pub(crate) a: Vec<u32>,
     pub(crate) b: Vec<u32>,
     pub(crate) c: Vec<u32>,
@@ -226,17 +231,33 @@ fn is_text(slot: &SlotInfo) -> bool {
     matches!(slot.coding, SlotCoding::Text { .. })
 }
 
-/// The change a predicted slot is expected to make: its change from `prev` to `base`.
-#[inline]
-fn velocity(prev: Option<&World>, p: u32, base: &World, bi: u32, slot: usize) -> i32 {
-    match prev {
-        Some(w) if p != NONE => {
-            let now = base.slots(bi as usize).get(slot).copied().unwrap_or(0);
-            let before = w.slots(p as usize).get(slot).copied().unwrap_or(now);
-            now.wrapping_sub(before)
-        }
-        _ => 0,
+/// Slot `slot` of the entity whose slots start at `at` (0 past the end: never for a valid world).
+#[inline(always)]
+pub(crate) fn slot_at(values: &[i32], at: u32, slot: usize) -> i32 {
+    values.get(at as usize + slot).copied().unwrap_or(0)
+}
+
+/// The change a predicted slot is expected to make: its change from the previous world to the
+/// baseline (0 for an entity the previous world lacks).
+#[inline(always)]
+pub(crate) fn velocity(bv: &[i32], bat: u32, pv: &[i32], pat: u32, slot: usize) -> i32 {
+    if pat == NONE {
+        return 0;
     }
+    slot_at(bv, bat, slot).wrapping_sub(slot_at(pv, pat, slot))
+}
+
+/// Fills `s.pat` with each changed entity's slot offset in `prev` (same id and kind), or
+/// [`NONE`]; `s.prev` must hold their indices from [`previous_indices`].
+pub(crate) fn previous_offsets(prev: &World, s: &mut Scratch) {
+    s.pat.clear();
+    s.pat.extend(s.prev.iter().map(|&p| {
+        if p == NONE {
+            NONE
+        } else {
+            prev.at(p as usize) as u32
+        }
+    }));
 }
 
 /// Each changed entity's index in `prev` (same id and kind), or [`NONE`].
@@ -276,6 +297,13 @@ fn write_changes(
         &mut s.order,
         &mut s.starts,
     );
+    s.bat.clear();
+    s.bat
+        .extend(s.changed.iter().map(|&(bi, _)| base.at(bi as usize) as u32));
+    s.cat.clear();
+    s.cat
+        .extend(s.changed.iter().map(|&(_, ci)| cur.at(ci as usize) as u32));
+    let (bv, cv) = (base.values(), cur.values());
     // Predict only where it makes the predicted slots' blocks smaller.
     let mut prev = None;
     if let Some(p) = previous.filter(|_| schema.predicts()) {
@@ -287,6 +315,8 @@ fn write_changes(
             p,
             &mut s.prev,
         );
+        previous_offsets(p, s);
+        let pv = p.values();
         let (mut plain, mut predicted) = (0u64, 0u64);
         for (k, layout) in layouts.iter().enumerate() {
             let run = &s.order[s.starts[k] as usize..s.starts[k + 1] as usize];
@@ -300,10 +330,11 @@ fn write_changes(
                 s.a.clear();
                 s.c.clear();
                 for &m in run {
-                    let (bi, ci) = s.changed[m as usize];
-                    let d = slot_change(base, bi, cur, ci, slot, None);
+                    let m = m as usize;
+                    let (b, c) = (slot_at(bv, s.bat[m], slot), slot_at(cv, s.cat[m], slot));
+                    let d = c.wrapping_sub(b);
                     s.a.push(zigzag(d));
-                    let v = velocity(Some(p), s.prev[m as usize], base, bi, slot);
+                    let v = velocity(bv, s.bat[m], pv, s.pat[m], slot);
                     s.c.push(zigzag(d.wrapping_sub(v)));
                 }
                 plain += best_width(&s.a).1;
@@ -329,14 +360,6 @@ fn write_changes(
     }
 }
 
-/// The wrapping change of one slot of a changed entity.
-#[inline]
-fn slot_change(base: &World, bi: u32, cur: &World, ci: u32, slot: usize, wrap: Option<u8>) -> i32 {
-    let from = base.slots(bi as usize).get(slot).copied().unwrap_or(0);
-    let to = cur.slots(ci as usize).get(slot).copied().unwrap_or(0);
-    residual(wrap, from, to)
-}
-
 #[allow(clippy::too_many_arguments)]
 fn write_slot_changes(
     base: &World,
@@ -352,28 +375,40 @@ fn write_slot_changes(
     // Which of the group changed this slot (indices into the group), and every residual.
     s.members.clear();
     s.a.clear();
-    let wrap = match info.coding {
-        SlotCoding::Residual { wrap } => wrap,
-        _ => None,
-    };
-    for (g, &m) in s.order[run.clone()].iter().enumerate() {
-        let (bi, ci) = s.changed[m as usize];
-        let changed = match info.coding {
-            SlotCoding::Text { .. } => {
-                let k = cur.slots(ci as usize).get(slot).copied().unwrap_or(0);
-                base.text(bi as usize, k) != cur.text(ci as usize, k)
+    let (bv, cv) = (base.values(), cur.values());
+    let pv = prev.map_or(&[][..], |p| p.values());
+    match info.coding {
+        SlotCoding::Residual { wrap } => {
+            let predict = info.predict && prev.is_some();
+            for (g, &m) in s.order[run.clone()].iter().enumerate() {
+                let m = m as usize;
+                let (b, c) = (slot_at(bv, s.bat[m], slot), slot_at(cv, s.cat[m], slot));
+                if b != c {
+                    s.members.push(g as u32);
+                }
+                let mut d = residual(wrap, b, c);
+                if predict {
+                    d = d.wrapping_sub(velocity(bv, s.bat[m], pv, s.pat[m], slot));
+                }
+                s.a.push(zigzag(d));
             }
-            _ => slot_change(base, bi, cur, ci, slot, None) != 0,
-        };
-        if changed {
-            s.members.push(g as u32);
         }
-        if let SlotCoding::Residual { .. } = info.coding {
-            let mut d = slot_change(base, bi, cur, ci, slot, wrap);
-            if info.predict && prev.is_some() {
-                d = d.wrapping_sub(velocity(prev, s.prev[m as usize], base, bi, slot));
+        SlotCoding::Raw { .. } => {
+            for (g, &m) in s.order[run.clone()].iter().enumerate() {
+                let m = m as usize;
+                if slot_at(bv, s.bat[m], slot) != slot_at(cv, s.cat[m], slot) {
+                    s.members.push(g as u32);
+                }
             }
-            s.a.push(zigzag(d));
+        }
+        SlotCoding::Text { .. } => {
+            for (g, &m) in s.order[run.clone()].iter().enumerate() {
+                let (bi, ci) = s.changed[m as usize];
+                let k = slot_at(cv, s.cat[m as usize], slot);
+                if base.text(bi as usize, k) != cur.text(ci as usize, k) {
+                    s.members.push(g as u32);
+                }
+            }
         }
     }
     bw.bit(!s.members.is_empty());
@@ -400,23 +435,29 @@ fn write_slot_changes(
         SlotCoding::Raw { bits } => {
             put_subset(bw, n, &s.members, &mut s.c);
             for &g in &s.members {
-                let ci = s.changed[s.order[run.start + g as usize] as usize].1;
-                let v = cur.slots(ci as usize).get(slot).copied().unwrap_or(0);
-                bw.put(v as u32, u32::from(bits));
+                let m = s.order[run.start + g as usize] as usize;
+                bw.put(slot_at(cv, s.cat[m], slot) as u32, u32::from(bits));
             }
         }
-        SlotCoding::Text { .. } => {
+        SlotCoding::Text { max_bytes } => {
             put_subset(bw, n, &s.members, &mut s.c);
             for &g in &s.members {
                 let ci = s.changed[s.order[run.start + g as usize] as usize].1 as usize;
                 let k = cur.slots(ci).get(slot).copied().unwrap_or(0);
-                put_text(bw, cur.text(ci, k));
+                put_text(bw, cur.text(ci, k), max_bytes);
             }
         }
     }
 }
 
-fn put_text(bw: &mut BitWriter<'_>, text: &str) {
+/// Writes a text, cut at a character boundary to at most `max` bytes (the reader refuses a
+/// longer one, so a game's over-long text costs only its tail, never the snapshot).
+fn put_text(bw: &mut BitWriter<'_>, text: &str, max: u16) {
+    let mut end = text.len().min(usize::from(max));
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &text[..end];
     bw.varbits(text.len() as u32);
     for &b in text.as_bytes() {
         bw.put(u32::from(b), 8);
@@ -482,9 +523,13 @@ fn write_created(schema: &Schema, cur: &World, bw: &mut BitWriter<'_>, s: &mut S
                     }
                 }
                 FullCoding::Text => {
+                    let max = match info.coding {
+                        SlotCoding::Text { max_bytes } => max_bytes,
+                        _ => 0,
+                    };
                     for &m in &s.order[run.clone()] {
                         let j = s.created[m as usize] as usize;
-                        put_text(bw, cur.text(j, value(m)));
+                        put_text(bw, cur.text(j, value(m)), max);
                     }
                 }
             }

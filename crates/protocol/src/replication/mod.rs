@@ -8,12 +8,17 @@
 
 mod decode;
 mod encode;
+mod replicate;
 mod schema;
 mod wire_type;
 mod world;
 
 pub use decode::{Applied, apply_delta};
 pub use encode::{Baselines, write_delta};
+pub use replicate::{
+    __derive, Replicate, ReplicateBool, ReplicateColor, ReplicateEnum, ReplicateNumber,
+    ReplicateText, ReplicateVec2, SchemaBuilder,
+};
 pub use schema::{
     FieldDesc, KindDesc, KindId, KindLayout, MAX_KINDS, MAX_SCHEMA_NAME, MAX_SLOTS, Schema,
     SchemaDesc, SchemaError, SchemaHash, SlotInfo,

@@ -169,8 +169,14 @@ impl Schema {
             return Err(err("kinds".into(), "a schema declares 1 to 256 kinds"));
         }
         let mut layouts = Vec::with_capacity(desc.kinds.len());
-        for kind in &desc.kinds {
+        for (i, kind) in desc.kinds.iter().enumerate() {
             check_name(&kind.name).map_err(|why| err(format!("kind {:?}", kind.name), why))?;
+            if desc.kinds[..i].iter().any(|k| k.name == kind.name) {
+                return Err(err(
+                    format!("kind {:?}", kind.name),
+                    "two kinds share a name",
+                ));
+            }
             layouts.push(compile_kind(kind)?);
         }
         let mut bytes = Vec::new();
@@ -369,7 +375,9 @@ mod tests {
         d.kinds[0].position = Some(1);
         assert!(Schema::new(d).is_err());
         let mut d = tag();
-        d.kinds[0].fields.push(FieldDesc::new("it", WireType::Color));
+        d.kinds[0]
+            .fields
+            .push(FieldDesc::new("it", WireType::Color));
         assert!(Schema::new(d).is_err());
         let mut d = tag();
         d.kinds.clear();

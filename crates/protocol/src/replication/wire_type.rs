@@ -190,9 +190,13 @@ impl WireType {
                 let q = (v / std::f64::consts::TAU * steps).round() as i64;
                 q.rem_euclid(1i64 << bits) as i32
             }
-            WireType::Int { min, max } => (v.round() as i64).clamp(i64::from(*min), i64::from(*max)) as i32,
+            WireType::Int { min, max } => {
+                (v.round() as i64).clamp(i64::from(*min), i64::from(*max)) as i32
+            }
             WireType::Bool => i32::from(v != 0.0),
-            WireType::Enum { variants } => (v.round() as i64).clamp(0, variants.len() as i64 - 1) as i32,
+            WireType::Enum { variants } => {
+                (v.round() as i64).clamp(0, variants.len() as i64 - 1) as i32
+            }
             WireType::Color => (v as i64).clamp(0, 0xFF_FFFF) as i32,
             WireType::Text { .. } => 0,
         }
@@ -279,10 +283,19 @@ mod tests {
         assert!(WireType::Fixed { step: 0.0 }.check().is_err());
         assert!(WireType::Angle { bits: 17 }.check().is_err());
         assert!(WireType::Int { min: 3, max: 2 }.check().is_err());
-        assert!(WireType::Enum { variants: vec!["a".into()] }.check().is_err());
+        assert!(
+            WireType::Enum {
+                variants: vec!["a".into()]
+            }
+            .check()
+            .is_err()
+        );
         assert!(WireType::Text { max_bytes: 0 }.check().is_err());
         assert_eq!(
-            WireType::Enum { variants: vec!["a".into(), "b".into(), "c".into()] }.coding(),
+            WireType::Enum {
+                variants: vec!["a".into(), "b".into(), "c".into()]
+            }
+            .coding(),
             SlotCoding::Raw { bits: 2 }
         );
     }

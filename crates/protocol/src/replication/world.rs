@@ -87,19 +87,6 @@ impl World {
         &self.values[e.at as usize..end]
     }
 
-    /// The mutable slots of the entity at index `i`.
-    #[inline]
-    pub(crate) fn slots_mut(&mut self, i: usize) -> &mut [i32] {
-        let Some(e) = self.entities.get(i) else {
-            return &mut [];
-        };
-        let end = self
-            .entities
-            .get(i + 1)
-            .map_or(self.values.len(), |n| n.at as usize);
-        &mut self.values[e.at as usize..end]
-    }
-
     /// Text number `k` of the entity at index `i` (the value of one of its text slots); empty
     /// when there is no such text.
     pub fn text(&self, i: usize, k: i32) -> &str {
@@ -135,7 +122,10 @@ impl World {
             at: self.values.len() as u32,
             text_at: self.texts.len() as u32,
         });
-        EntityWriter { world: self, texts: 0 }
+        EntityWriter {
+            world: self,
+            texts: 0,
+        }
     }
 
     /// Appends a copy of entity `i` of `src` (its id must come after every entity here).
@@ -156,6 +146,64 @@ impl World {
             .map_or(src.texts.len(), |n| n.text_at as usize);
         self.texts
             .extend_from_slice(&src.texts[e.text_at as usize..end]);
+    }
+
+    /// Where the slots of entity `i` start in [`World::values`] (the end of the values past the
+    /// last entity).
+    #[inline]
+    pub(crate) fn at(&self, i: usize) -> usize {
+        self.entities
+            .get(i)
+            .map_or(self.values.len(), |e| e.at as usize)
+    }
+
+    /// Every slot of every entity, entity after entity.
+    #[inline]
+    pub(crate) fn values(&self) -> &[i32] {
+        &self.values
+    }
+
+    /// [`World::values`], to change in place.
+    #[inline]
+    pub(crate) fn values_mut(&mut self) -> &mut [i32] {
+        &mut self.values
+    }
+
+    /// Makes this world a copy of `src` without the entities at the indices `removed`
+    /// (increasing), copying each run of kept entities at once.
+    pub(crate) fn copy_except(&mut self, src: &World, removed: &[u32]) {
+        self.tick = src.tick;
+        if removed.is_empty() {
+            self.entities.clone_from(&src.entities);
+            self.values.clone_from(&src.values);
+            self.texts.clone_from(&src.texts);
+            return;
+        }
+        self.entities.clear();
+        self.values.clear();
+        self.texts.clear();
+        let mut start = 0;
+        for end in removed.iter().map(|&r| r as usize).chain([src.len()]) {
+            if end > start && end <= src.len() {
+                let (v0, v1) = (src.at(start), src.at(end));
+                let t0 = src.entities[start].text_at as usize;
+                let t1 = src
+                    .entities
+                    .get(end)
+                    .map_or(src.texts.len(), |e| e.text_at as usize);
+                let dv = self.values.len() as i64 - v0 as i64;
+                let dt = self.texts.len() as i64 - t0 as i64;
+                self.entities
+                    .extend(src.entities[start..end].iter().map(|e| Entity {
+                        at: (i64::from(e.at) + dv) as u32,
+                        text_at: (i64::from(e.text_at) + dt) as u32,
+                        ..*e
+                    }));
+                self.values.extend_from_slice(&src.values[v0..v1]);
+                self.texts.extend_from_slice(&src.texts[t0..t1]);
+            }
+            start = end + 1;
+        }
     }
 
     /// True when ids are strictly increasing, the invariant every function here relies on.
