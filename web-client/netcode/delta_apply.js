@@ -197,8 +197,9 @@ function getText(br, maxBytes) {
  */
 function readCreated(schema, br, kept) {
   const count = br.varbits();
-  // A block of zeros costs nothing per value: bound by the limit and the body's length.
-  if (count > MAX_ENTITIES || count > Math.max(br.bitsLeft() * 8, 64)) throw new DecodeError('created count');
+  // A block of zeros costs no bits a value, so a short body may name many entities: the protocol's
+  // limit bounds what they take.
+  if (count > MAX_ENTITIES) throw new DecodeError('created count');
   if (count === 0) return { entities: kept, created: 0 };
   if (kept.length + count > MAX_ENTITIES) throw new DecodeError(`more than ${MAX_ENTITIES} entities`);
   /** @type {number[]} */

@@ -207,15 +207,22 @@ function writeSlotChanges(group, slot, info, predict, bw) {
     for (const g of members) bw.put(at(group[g].cur, slot) >>> 0, info.bits);
   } else {
     putSubset(bw, n, members);
-    for (const g of members) putText(bw, textOf(group[g].cur, at(group[g].cur, slot)));
+    for (const g of members) putText(bw, textOf(group[g].cur, at(group[g].cur, slot)), info.maxBytes);
   }
 }
 
-/** A text: varbits of its length in bytes, then its bytes. @param {BitWriter} bw @param {string} text */
-function putText(bw, text) {
+/**
+ * A text: varbits of its length in bytes, then its bytes, cut at a character boundary to at most
+ * `max` bytes (the reader refuses a longer one, so an over-long text costs only its tail).
+ * @param {BitWriter} bw @param {string} text @param {number} max
+ */
+function putText(bw, text, max) {
   const bytes = utf8Bytes(text);
-  bw.varbits(bytes.length);
-  for (const b of bytes) bw.put(b, 8);
+  let end = Math.min(bytes.length, max);
+  // A UTF-8 continuation byte (0b10xxxxxx) is no character boundary.
+  while (end < bytes.length && (bytes[end] & 0xc0) === 0x80) end--;
+  bw.varbits(end);
+  for (let i = 0; i < end; i++) bw.put(bytes[i], 8);
 }
 
 /**
@@ -245,7 +252,7 @@ function writeCreated(schema, created, bw) {
       if (info.full === 'signed') putBlock(bw, group.map((e) => zigzag(at(e, slot))));
       else if (info.full === 'offset') putBlock(bw, group.map((e) => (at(e, slot) - info.min) >>> 0));
       else if (info.full === 'raw') for (const e of group) bw.put(at(e, slot) >>> 0, info.fullBits);
-      else for (const e of group) putText(bw, textOf(e, at(e, slot)));
+      else for (const e of group) putText(bw, textOf(e, at(e, slot)), info.maxBytes);
     });
   });
 }

@@ -111,8 +111,8 @@ export function compileSchema(desc) {
   if (desc.kinds.length === 0 || desc.kinds.length > MAX_KINDS) {
     throw new SchemaError('kinds', 'a schema declares 1 to 256 kinds');
   }
-  const layouts = desc.kinds.map((kind) => {
-    const why = nameProblem(kind.name);
+  const layouts = desc.kinds.map((kind, i) => {
+    const why = nameProblem(kind.name) ?? (desc.kinds.slice(0, i).some((k) => k.name === kind.name) ? 'two kinds share a name' : null);
     if (why) throw new SchemaError(`kind ${JSON.stringify(kind.name)}`, why);
     return compileKind(kind);
   });

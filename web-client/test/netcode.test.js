@@ -226,6 +226,7 @@ test('schema: declarations that cannot work are refused, saying where', () => {
   refused((d) => (d.kinds[0].position = 9), /position names no field/);
   refused((d) => d.kinds[0].fields.push({ name: 'it', ty: { type: 'Color' }, predict: false, interpolate: false }), /share a name/);
   refused((d) => (d.kinds = []), /1 to 256 kinds/);
+  refused((d) => d.kinds.push({ ...d.kinds[0] }), /two kinds share a name/);
   refused((d) => (d.game = ''), /game name/);
   refused((d) => (d.game = 'x'.repeat(65)), /1 to 64 bytes/);
   refused((d) => (d.game = 'é'.repeat(33)), /1 to 64 bytes/);
@@ -401,4 +402,13 @@ test('delta: arbitrary schemas and worlds round trip, with and without predictio
       assert.deepEqual(writeDelta(schema, worlds, back), body, `round ${round}: one encoding`);
     }
   }
+});
+
+test('delta: a text over its length is written cut at a character boundary', () => {
+  const schema = compileSchema(tagDesc());
+  const world = emptyWorld(1);
+  world.entities.push(makeEntity(schema, 1, 'runner', { name: 'a' + 'é'.repeat(15) }));
+  world.entities.push(makeEntity(schema, 2, 'runner', { name: 'x'.repeat(30) }));
+  const read = applyDelta(schema, writeDelta(schema, {}, world));
+  assert.deepEqual(read.entities.map((e) => e.texts[0]), ['a' + 'é'.repeat(11), 'x'.repeat(24)]);
 });

@@ -55,6 +55,8 @@ struct Case {
     schema: Schema,
     baseline: Option<World>,
     previous: Option<World>,
+    /// The world given to the encoder when it is not `world` (a text over its length, cut).
+    written: Option<World>,
     world: World,
 }
 
@@ -72,7 +74,16 @@ fn case(
         schema: schema.clone(),
         baseline,
         previous,
+        written: None,
         world,
+    }
+}
+
+/// `c`, its world written from `written` (which holds texts over their length).
+fn written(c: Case, written: World) -> Case {
+    Case {
+        written: Some(written),
+        ..c
     }
 }
 
@@ -159,6 +170,19 @@ fn flag() -> Schema {
         ],
     })
     .expect("the flag game's schema")
+}
+
+/// One kind, one small integer: a world of many such entities costs almost nothing.
+fn tiles() -> Schema {
+    Schema::new(SchemaDesc {
+        game: "tiles".into(),
+        version: 1,
+        kinds: vec![KindDesc::new(
+            "tile",
+            vec![FieldDesc::new("state", WireType::Int { min: 0, max: 3 })],
+        )],
+    })
+    .expect("the tiles' schema")
 }
 
 /// Every wire type, at the edges of what each allows.
@@ -563,6 +587,56 @@ fn cases() -> Vec<Case> {
             Some(wrap_prev),
             wrap_next,
         ),
+        written(
+            case(
+                "tag_long_names",
+                "Names over their 24 bytes are cut at a character boundary: `written` is the world \
+                 given to the encoder, `world` the one read.",
+                &tag,
+                None,
+                None,
+                world(
+                    60,
+                    &[
+                        (1, 0, &[N(0), N(0), N(0), T("aééééééééééé")]),
+                        (2, 0, &[N(0), N(0), N(1), T("abcdefghijklmnopqrstuvwx")]),
+                    ],
+                ),
+            ),
+            world(
+                60,
+                &[
+                    (1, 0, &[N(0), N(0), N(0), T("aéééééééééééééééééé")]),
+                    (2, 0, &[N(0), N(0), N(1), T("abcdefghijklmnopqrstuvwxyz")]),
+                ],
+            ),
+        ),
+        written(
+            case(
+                "tag_long_name_changes",
+                "A name over its length changes within its first 24 bytes: the change is sent cut.",
+                &tag,
+                Some(world(60, &[(1, 0, &[N(0), N(0), N(0), T("aééééééééééé")])])),
+                None,
+                world(61, &[(1, 0, &[N(0), N(0), N(0), T("bééééééééééé")])]),
+            ),
+            world(61, &[(1, 0, &[N(0), N(0), N(0), T("bééééééééééééééé")])]),
+        ),
+        case(
+            "tiles_many",
+            "300 tiles in a state of 0, ids in a row: every block is of zeros, so a body of a few \
+             bytes names them all.",
+            &tiles(),
+            None,
+            None,
+            {
+                let mut w = World::new(Tick(3));
+                for id in 0..300 {
+                    w.push(EntityId(id), KindId(0)).value(0);
+                }
+                w
+            },
+        ),
         case(
             "tag_full",
             "A full snapshot of tag: a Bool `it` and a Text `name`.",
@@ -713,7 +787,12 @@ fn fields_json(schema: &Schema, w: &World, i: usize) -> Value {
 /// Writes the body of `c` and checks that it reads back to the world.
 fn body(c: &Case) -> Vec<u8> {
     let mut bytes = Vec::new();
-    write_delta(&c.schema, worlds(c), &c.world, &mut bytes);
+    write_delta(
+        &c.schema,
+        worlds(c),
+        c.written.as_ref().unwrap_or(&c.world),
+        &mut bytes,
+    );
     let mut back = World::default();
     apply_delta(&c.schema, &bytes, worlds(c), &mut back).expect("the body reads back");
     assert_eq!(back, c.world, "{}", c.name);
@@ -778,6 +857,7 @@ fn file(c: &Case) -> Value {
             "desc": c.schema.desc(),
             "baseline": opt(&c.baseline),
             "previous": opt(&c.previous),
+            "written": opt(&c.written),
             "world": world_json(&c.schema, &c.world),
             "fields": fields,
             "flips": flips,
@@ -835,6 +915,7 @@ fn the_prediction_cases_predict_and_the_others_do_not() {
         }
         let plain = Case {
             previous: None,
+            written: c.written.clone(),
             baseline: c.baseline.clone(),
             world: c.world.clone(),
             schema: c.schema.clone(),
