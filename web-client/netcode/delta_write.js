@@ -100,7 +100,9 @@ function differs(schema, a, b) {
   if (!sameSlots(a.slots, b.slots)) return true;
   const layout = schema.layouts[a.kind];
   if (!layout || !layout.hasText) return false;
-  return layout.slots.some((s, k) => k < a.slots.length && s.coding === 'text' && textOf(a, a.slots[k]) !== textOf(b, a.slots[k]));
+  return layout.slots.some(
+    (s, k) => k < a.slots.length && s.coding === 'text' && !sameText(textOf(a, a.slots[k]), textOf(b, a.slots[k]), s.maxBytes),
+  );
 }
 
 /** Slot `slot` of an entity, 0 past its end. @param {Entity} e @param {number} slot */
@@ -181,7 +183,7 @@ function writeSlotChanges(group, slot, info, predict, bw) {
   group.forEach((ch, g) => {
     const changed =
       info.coding === 'text'
-        ? textOf(ch.base, at(ch.cur, slot)) !== textOf(ch.cur, at(ch.cur, slot))
+        ? !sameText(textOf(ch.base, at(ch.cur, slot)), textOf(ch.cur, at(ch.cur, slot)), info.maxBytes)
         : residual(null, at(ch.base, slot), at(ch.cur, slot)) !== 0;
     if (changed) members.push(g);
     if (info.coding === 'residual') {
@@ -212,17 +214,36 @@ function writeSlotChanges(group, slot, info, predict, bw) {
 }
 
 /**
- * A text: varbits of its length in bytes, then its bytes, cut at a character boundary to at most
- * `max` bytes (the reader refuses a longer one, so an over-long text costs only its tail).
- * @param {BitWriter} bw @param {string} text @param {number} max
+ * The UTF-8 bytes of `text` cut at a character boundary to at most `max` bytes: what a client
+ * holds of it (the reader refuses a longer text, so an over-long text costs only its tail).
+ * @param {string} text @param {number} max
  */
-function putText(bw, text, max) {
+function cutBytes(text, max) {
   const bytes = utf8Bytes(text);
   let end = Math.min(bytes.length, max);
   // A UTF-8 continuation byte (0b10xxxxxx) is no character boundary.
   while (end < bytes.length && (bytes[end] & 0xc0) === 0x80) end--;
-  bw.varbits(end);
-  for (let i = 0; i < end; i++) bw.put(bytes[i], 8);
+  return bytes.subarray(0, end);
+}
+
+/**
+ * True when a client holds the same of both texts (their cuts are equal).
+ * @param {string} a @param {string} b @param {number} max
+ */
+function sameText(a, b, max) {
+  if (a === b) return true;
+  const [x, y] = [cutBytes(a, max), cutBytes(b, max)];
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/**
+ * A text: varbits of its length in bytes, then its bytes, as a client holds it ([`cutBytes`]).
+ * @param {BitWriter} bw @param {string} text @param {number} max
+ */
+function putText(bw, text, max) {
+  const bytes = cutBytes(text, max);
+  bw.varbits(bytes.length);
+  for (let i = 0; i < bytes.length; i++) bw.put(bytes[i], 8);
 }
 
 /**

@@ -65,6 +65,8 @@ test('tsc finds no type errors in the package', (t) => {
   const tsc = process.env.TSC || 'tsc';
   const probe = spawnSync(tsc, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
+    const ci = ['true', '1', 'yes'].includes(String(process.env.CI ?? '').toLowerCase());
+    assert.ok(!ci, `CI=${process.env.CI} but no TypeScript compiler (${tsc}): .ci/run installs one and sets TSC`);
     t.skip(`no TypeScript compiler (${tsc}); set TSC to one, e.g. npm install --prefix /tmp/tsc typescript && TSC=/tmp/tsc/node_modules/.bin/tsc`);
     return;
   }

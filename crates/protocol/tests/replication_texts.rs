@@ -1,13 +1,6 @@
 //! Texts over their declared length: the encoder cuts them at a character boundary (`put_text`),
-//! so that a game's over-long name costs its tail, never the snapshot.
-//!
-//! KNOWN BUG (found while mirroring that change in the JS package; ignored until `encode.rs` is
-//! fixed): the encoder decides that a text changed by comparing the whole texts of its own worlds,
-//! then writes the new one cut. When an over-long text changes only past the cut, it lists a change
-//! whose text is the one the client already holds, and the client refuses the whole body ("a
-//! listed change that changes nothing"): a player who edits the end of a long name breaks every
-//! client's snapshots. The JS package writes the same bytes (it mirrors the encoder). Run with
-//! `--ignored` to see it fail.
+//! so that a game's over-long name costs its tail, never the snapshot. Texts are compared as a
+//! client holds them, so a change past the cut is no change at all.
 
 use tickwire_protocol::replication::{
     Baselines, FieldDesc, KindDesc, KindId, Schema, SchemaDesc, WireType, World, apply_delta,
@@ -71,7 +64,6 @@ fn an_over_long_text_is_cut_at_a_character_boundary() {
 }
 
 #[test]
-#[ignore = "known bug: encode.rs lists a change of an over-long text that differs only past its cut"]
 fn a_change_past_the_cut_of_an_over_long_text_does_not_break_the_snapshot() {
     let schema = names();
     let first = named(1, "abcdef");

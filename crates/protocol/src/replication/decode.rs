@@ -1,8 +1,10 @@
 //! Reading a delta body of any schema straight into the world it describes.
 //!
-//! The reader refuses every body an encoder would not write (a changed entity that changes
-//! nothing, a value out of its type's range, a listed change that is no change), so that decoding
-//! then encoding again gives the same bytes.
+//! The reader refuses what no world can mean (a changed entity that changes nothing, a value out
+//! of its type's range, a listed change that is no change, a text over its length or not UTF-8).
+//! It does not re-check the encoder's size choices (a block's width, "all" or a subset, a bitmask
+//! or a gap list, prediction on or off): a body that makes another choice still describes one
+//! world, which the encoder writes as its own bytes.
 
 use std::sync::Arc;
 

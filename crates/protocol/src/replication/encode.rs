@@ -30,7 +30,9 @@
 //! prediction, a predicted slot's residual is its change minus its change from the previous world
 //! to the baseline (zero for an entity the previous world lacks). The encoder predicts only when it
 //! makes the predicted slots' blocks smaller, and writes "all" only when it is no larger than the
-//! subset: the choices are fixed, so that any encoder writes the same bytes.
+//! subset: the choices are fixed, so that any encoder writes the same bytes for the same worlds
+//! (the JavaScript package's encoder is checked against this one byte for byte). Texts are
+//! compared and sent as a client holds them: cut at a character boundary to their `max_bytes`.
 
 use std::cell::RefCell;
 
@@ -218,17 +220,14 @@ fn differs(layout: Option<&KindLayout>, a: &World, i: usize, b: &World, j: usize
         return true;
     }
     match layout {
-        Some(l) if l.has_text => l
-            .slots
-            .iter()
-            .zip(x)
-            .any(|(slot, &k)| is_text(slot) && a.text(i, k) != b.text(j, k)),
+        Some(l) if l.has_text => l.slots.iter().zip(x).any(|(slot, &k)| match slot.coding {
+            SlotCoding::Text { max_bytes } => {
+                cut(a.text(i, k), max_bytes) != cut(b.text(j, k), max_bytes)
+            }
+            _ => false,
+        }),
         _ => false,
     }
-}
-
-fn is_text(slot: &SlotInfo) -> bool {
-    matches!(slot.coding, SlotCoding::Text { .. })
 }
 
 /// Slot `slot` of the entity whose slots start at `at` (0 past the end: never for a valid world).
@@ -401,11 +400,13 @@ fn write_slot_changes(
                 }
             }
         }
-        SlotCoding::Text { .. } => {
+        SlotCoding::Text { max_bytes } => {
             for (g, &m) in s.order[run.clone()].iter().enumerate() {
                 let (bi, ci) = s.changed[m as usize];
                 let k = slot_at(cv, s.cat[m as usize], slot);
-                if base.text(bi as usize, k) != cur.text(ci as usize, k) {
+                if cut(base.text(bi as usize, k), max_bytes)
+                    != cut(cur.text(ci as usize, k), max_bytes)
+                {
                     s.members.push(g as u32);
                 }
             }
@@ -450,14 +451,20 @@ fn write_slot_changes(
     }
 }
 
-/// Writes a text, cut at a character boundary to at most `max` bytes (the reader refuses a
-/// longer one, so a game's over-long text costs only its tail, never the snapshot).
-fn put_text(bw: &mut BitWriter<'_>, text: &str, max: u16) {
+/// `text` cut at a character boundary to at most `max` bytes: what a client holds of it. The
+/// reader refuses a longer text, so a game's over-long text costs only its tail, never the
+/// snapshot; and two texts are the same to a client when their cuts are.
+fn cut(text: &str, max: u16) -> &str {
     let mut end = text.len().min(usize::from(max));
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let text = &text[..end];
+    &text[..end]
+}
+
+/// Writes a text as a client holds it ([`cut`]).
+fn put_text(bw: &mut BitWriter<'_>, text: &str, max: u16) {
+    let text = cut(text, max);
     bw.varbits(text.len() as u32);
     for &b in text.as_bytes() {
         bw.put(u32::from(b), 8);
