@@ -220,3 +220,78 @@ async fn a_join_tokens_subject_is_the_players_id() {
     let record: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(record["name"], "Grace");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_player_re_seated_three_times_in_a_match_is_stored_once_under_its_own_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = ServerConfig {
+        match_length: Duration::from_secs(6),
+        // A dropped seat is held "(away)" for a moment, then freed: the next join is a new seat.
+        reconnect_window: Duration::from_millis(300),
+        ..stored(&dir)
+    };
+    let server = start_arena(config, 0).await;
+    let metrics = &server.shared().metrics;
+    // Bob stays for the whole match and says when matches end.
+    let mut bob = join(&server, "bob").await;
+    tokio::time::timeout(LIMIT, bob.next_match_end())
+        .await
+        .expect("a match end in time")
+        .expect("match end");
+    // A match has just begun: ada takes a seat, drops, and is freed from it, three times, then
+    // sits for the rest of the match.
+    for round in 1..=3 {
+        let ada = join(&server, "ada").await;
+        ada.drop_connection();
+        wait_for(LIMIT, "the held seat is freed", async || {
+            let expired = metrics.seats_expired.get();
+            (expired == round)
+                .then_some(())
+                .ok_or(format!("{expired} seats expired"))
+        })
+        .await;
+    }
+    let _ada = join(&server, "ada").await;
+    let end = tokio::time::timeout(LIMIT, bob.next_match_end())
+        .await
+        .expect("a match end in time")
+        .expect("match end");
+    let lines: Vec<&str> = end
+        .scores
+        .iter()
+        .filter(|s| s.name.starts_with("ada"))
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(lines, ["ada"], "one line, under ada's own name: {end:?}");
+    let db = dir.path().join("tickwire.db");
+    let (matches, name, line_names) = wait_for(LIMIT, "ada's match is stored", async || {
+        let conn = rusqlite::Connection::open(&db).map_err(|e| e.to_string())?;
+        let (matches, name): (i64, String) = conn
+            .query_row(
+                "SELECT matches, name FROM players WHERE id = 'guest:ada'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| e.to_string())?;
+        let mut rows = conn
+            .prepare("SELECT name FROM match_players WHERE player_id = 'guest:ada'")
+            .map_err(|e| e.to_string())?;
+        let names: Vec<String> = rows
+            .query_map([], |r| r.get(0))
+            .map_err(|e| e.to_string())?
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?;
+        (matches > 0)
+            .then_some((matches, name, names))
+            .ok_or("no match yet".to_string())
+    })
+    .await;
+    assert_eq!(matches, 1, "one match played, counted once");
+    assert_eq!(name, "ada", "the player's own name, not a label");
+    assert_eq!(
+        line_names,
+        ["ada"],
+        "one line for the match, under its own name"
+    );
+    server.shutdown().await;
+}
