@@ -295,3 +295,52 @@ async fn a_player_re_seated_three_times_in_a_match_is_stored_once_under_its_own_
     );
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_changed_by_another_process_reaches_a_subscribed_client_within_a_second() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Endless matches: nothing the server writes can be what pushes the board.
+    let config = ServerConfig {
+        match_length: Duration::ZERO,
+        ..stored(&dir)
+    };
+    let server = start_arena(config, 0).await;
+    let mut ada = join(&server, "ada").await;
+    ada.subscribe_leaderboard().await.expect("subscribe");
+    let first = tokio::time::timeout(LIMIT, ada.next_leaderboard())
+        .await
+        .expect("a board in time")
+        .expect("board");
+    assert!(first.is_empty(), "{first:?}");
+    // Another connection, not the server's: as a second process or the sqlite3 shell would.
+    let other = rusqlite::Connection::open(dir.path().join("tickwire.db")).expect("open");
+    other
+        .execute(
+            "INSERT INTO players (id, name, first_seen_ms, last_seen_ms, kills, deaths, matches)
+             VALUES ('ops:eve', 'eve', 0, 0, 7, 2, 1)",
+            [],
+        )
+        .expect("insert");
+    let written = Instant::now();
+    let board = tokio::time::timeout(LIMIT, ada.next_leaderboard())
+        .await
+        .expect("a board in time")
+        .expect("board");
+    let took = written.elapsed();
+    println!("storage: a row written by another connection reached the client in {took:?}");
+    assert_eq!(
+        board.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        ["eve"]
+    );
+    assert!(took <= Duration::from_secs(1), "within a second: {took:?}");
+    // A delete is pushed too.
+    other
+        .execute("DELETE FROM players WHERE id = 'ops:eve'", [])
+        .expect("delete");
+    let board = tokio::time::timeout(LIMIT, ada.next_leaderboard())
+        .await
+        .expect("a board in time")
+        .expect("board");
+    assert!(board.is_empty(), "{board:?}");
+    server.shutdown().await;
+}

@@ -51,6 +51,8 @@ struct Inner {
     counters: Arc<Counters>,
     writer: Mutex<Option<WriterHandle>>,
     listener: Option<tokio::task::JoinHandle<()>>,
+    /// SQLite: stops the thread watching for other processes' commits when the store goes.
+    _watch: Option<crate::sqlite_watch::WatchStop>,
 }
 
 /// Where reads go.
@@ -140,6 +142,7 @@ impl Store {
                 counters,
                 writer: Mutex::new(Some(WriterHandle::Task(writer))),
                 listener: Some(listener),
+                _watch: None,
             }),
         })
     }
@@ -165,6 +168,12 @@ impl Store {
             .map_err(|e| {
                 StoreError::Unsupported(format!("cannot start the store's writer: {e}"))
             })?;
+        // Commits by other processes reach the feed through the watch; the store's own through
+        // the writer's update hook.
+        let watch =
+            crate::sqlite_watch::spawn(sqlite::open(path)?, changes.clone()).map_err(|e| {
+                StoreError::Unsupported(format!("cannot start the store's change watch: {e}"))
+            })?;
         tracing::info!(path = %path.display(), "storage: SQLite");
         Ok(Store {
             inner: Arc::new(Inner {
@@ -175,6 +184,7 @@ impl Store {
                 counters,
                 writer: Mutex::new(Some(WriterHandle::Thread(handle))),
                 listener: None,
+                _watch: Some(watch),
             }),
         })
     }
