@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_best_and_rating.sql"),
     include_str!("../migrations/0003_ended_by.sql"),
     include_str!("../migrations/0004_match_key.sql"),
+    include_str!("../migrations/0005_notify_deletes.sql"),
 ];
 
 /// The newest schema version this build knows.

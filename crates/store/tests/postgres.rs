@@ -22,6 +22,7 @@ use tokio::sync::broadcast;
 const V1: &str = include_str!("../migrations/postgres/0001_init.sql");
 const V2: &str = include_str!("../migrations/0002_best_and_rating.sql");
 const V3: &str = include_str!("../migrations/0003_ended_by.sql");
+const V4: &str = include_str!("../migrations/0004_match_key.sql");
 
 /// A fresh server, or `None` after a loud skip (a failure under CI) when PostgreSQL is missing.
 fn cluster_or_skip(test: &str) -> Option<PgCluster> {
@@ -177,11 +178,11 @@ async fn postgres_is_migrated_from_empty_and_from_versions_1_2_and_3_and_a_newer
     let store = Store::open_postgres(&pg.url("v3"), StoreOptions::default())
         .await
         .expect("open");
-    assert_eq!(migrations::LATEST, 4);
+    assert_eq!(migrations::LATEST, 5);
     assert_eq!(
         pg.psql("v3", "SELECT version FROM schema_version")
             .expect("psql"),
-        "4"
+        "5"
     );
     assert_eq!(
         pg.psql("v3", "SELECT COUNT(*) FROM matches WHERE match_key IS NULL")
@@ -267,6 +268,50 @@ async fn postgres_writes_are_read_back_and_any_connections_changes_reach_the_fee
     store.close().await;
     drop(store);
     pg.drop_db("w").expect("drop");
+}
+
+#[tokio::test]
+async fn from_version_5_deletes_and_truncates_reach_the_feed_of_a_migrated_database() {
+    let Some(pg) = cluster_or_skip("from_version_5_deletes_and_truncates_reach_the_feed") else {
+        return;
+    };
+    // A database at version 4, whose triggers announced inserts and updates only.
+    pg.create_db("v4").expect("create");
+    for schema in [V1, V2, V3, V4] {
+        pg.psql("v4", schema).expect("schema");
+    }
+    pg.psql(
+        "v4",
+        "CREATE TABLE schema_version (version BIGINT NOT NULL);
+         INSERT INTO schema_version VALUES (4);
+         INSERT INTO players VALUES ('guest:dee', 'dee', 1, 2, 5, 2, 1, 60000, 5);",
+    )
+    .expect("v4 data");
+    let store = Store::open_postgres(&pg.url("v4"), StoreOptions::default())
+        .await
+        .expect("open");
+    assert_eq!(
+        pg.psql("v4", "SELECT version FROM schema_version")
+            .expect("psql"),
+        migrations::LATEST.to_string()
+    );
+    let mut feed = store.subscribe();
+    pg.psql("v4", "DELETE FROM players WHERE id = 'guest:dee'")
+        .expect("delete");
+    assert_eq!(change_of(&mut feed, Table::Players).await.key, "guest:dee");
+    assert!(store.leaderboard(10).await.expect("read").is_empty());
+    pg.psql(
+        "v4",
+        "INSERT INTO players (id, name, first_seen_ms, last_seen_ms, matches) VALUES ('x', 'x', 1, 1, 1)",
+    )
+    .expect("insert");
+    assert_eq!(change_of(&mut feed, Table::Players).await.key, "x");
+    pg.psql("v4", "TRUNCATE match_players, players")
+        .expect("truncate");
+    assert_eq!(change_of(&mut feed, Table::Players).await.key, "");
+    store.close().await;
+    drop(store);
+    pg.drop_db("v4").expect("drop");
 }
 
 #[tokio::test]
