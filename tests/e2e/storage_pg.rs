@@ -179,6 +179,42 @@ async fn a_row_inserted_with_psql_reaches_a_subscribed_client() {
     pg.drop_db("psql").expect("drop");
 }
 
+#[tokio::test]
+async fn a_psql_delete_reaches_subscribers_on_two_server_processes_within_a_second() {
+    let Some(pg) = cluster_or_skip(
+        "storage_pg::a_psql_delete_reaches_subscribers_on_two_server_processes_within_a_second",
+    ) else {
+        return;
+    };
+    pg.create_db("del").expect("create");
+    let (a, mut on_a, _) = watched_server(&pg.url("del")).await;
+    let (b, mut on_b, _) = watched_server(&pg.url("del")).await;
+    pg.psql(
+        "del",
+        "INSERT INTO players (id, name, first_seen_ms, last_seen_ms, kills, matches)
+         VALUES ('gone-soon', 'deleted', 1, 1, 7, 1)",
+    )
+    .expect("insert");
+    let listed = |_: Instant, rows: &[LeaderboardEntry]| rows.iter().any(|r| r.name == "deleted");
+    board_where(&mut on_a, "the row on A", listed).await;
+    board_where(&mut on_b, "the row on B", listed).await;
+    pg.psql("del", "DELETE FROM players WHERE id = 'gone-soon'")
+        .expect("delete");
+    let deleted = Instant::now();
+    let gone = |_: Instant, rows: &[LeaderboardEntry]| rows.iter().all(|r| r.name != "deleted");
+    for (name, boards) in [("A", &mut on_a), ("B", &mut on_b)] {
+        let (at, _) = board_where(boards, &format!("the delete on {name}"), gone).await;
+        let waited = at.saturating_duration_since(deleted);
+        let _ = writeln!(
+            std::io::stderr(),
+            "storage_pg: a psql DELETE reached {name}'s subscriber in {waited:?}"
+        );
+        assert!(waited < Duration::from_secs(1), "{name}: {waited:?}");
+    }
+    drop((a, b));
+    pg.drop_db("del").expect("drop");
+}
+
 /// The `match ended` log lines whose result went on the store's queue.
 fn queued_results(server: &ServerProcess) -> usize {
     server
