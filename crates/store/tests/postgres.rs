@@ -559,3 +559,64 @@ async fn a_shutdown_that_gives_up_on_postgres_counts_the_writes_it_loses() {
     drop(store);
     pg.drop_db("gone").expect("drop");
 }
+
+#[tokio::test]
+async fn both_backends_order_ties_alike_under_an_icu_collation() {
+    let Some(pg) = cluster_or_skip("both_backends_order_ties_alike_under_an_icu_collation") else {
+        return;
+    };
+    // A database whose text sorts by ICU's rules (case and accents aside), unlike bytes.
+    pg.psql(
+        "postgres",
+        "CREATE DATABASE icu TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu \
+         ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'",
+    )
+    .expect("an ICU database");
+    assert_eq!(
+        pg.psql("icu", "SELECT 'b' < 'B' AND 'B' < 'c'")
+            .expect("psql"),
+        "t",
+        "the database sorts by ICU's rules"
+    );
+    let pg_store = Store::open_postgres(&pg.url("icu"), StoreOptions::default())
+        .await
+        .expect("open");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sqlite_store =
+        Store::open_sqlite(&dir.path().join("t.db"), StoreOptions::default()).expect("open");
+    // Six players tied on rating and kills, one ahead of them.
+    let ids = [
+        "guest:bob",
+        "guest:Bob",
+        "guest:zed",
+        "guest:_x",
+        "guest:ada",
+        "guest:émile",
+    ];
+    for store in [&pg_store, &sqlite_store] {
+        for id in ids {
+            store.record(a_match(1, id, 2, 1)).expect("queued");
+        }
+        store.record(a_match(1, "guest:top", 5, 0)).expect("queued");
+        committed(store, 7).await;
+    }
+    let order = async |store: &Store| -> Vec<String> {
+        let rows = store.leaderboard(10).await.expect("read");
+        rows.into_iter().map(|r| r.player_id).collect()
+    };
+    let on_pg = order(&pg_store).await;
+    let on_sqlite = order(&sqlite_store).await;
+    let mut by_bytes: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    by_bytes.sort();
+    by_bytes.insert(0, "guest:top".into());
+    let _ = writeln!(
+        std::io::stderr(),
+        "tie order on both backends: {on_sqlite:?}"
+    );
+    assert_eq!(on_pg, on_sqlite, "one order on both backends");
+    assert_eq!(on_sqlite, by_bytes, "ties by the id's bytes");
+    pg_store.close().await;
+    sqlite_store.close().await;
+    drop(pg_store);
+    pg.drop_db("icu").expect("drop");
+}
