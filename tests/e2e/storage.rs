@@ -344,3 +344,46 @@ async fn a_row_changed_by_another_process_reaches_a_subscribed_client_within_a_s
     assert!(board.is_empty(), "{board:?}");
     server.shutdown().await;
 }
+
+#[test]
+fn a_database_the_server_cannot_use_stops_it_with_one_line_and_its_cause_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Another program's SQLite file, whose `players` is not ours.
+    let foreign = dir.path().join("foreign.db");
+    rusqlite::Connection::open(&foreign)
+        .and_then(|c| c.execute_batch("CREATE TABLE players (id INTEGER PRIMARY KEY, email TEXT)"))
+        .expect("a foreign database");
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database, just some text in a file\n").expect("write");
+    let missing = dir.path().join("no/such/dir/x.db");
+    let cases = [
+        (&missing, "cannot open or create the file"),
+        (
+            &foreign,
+            "table players already exists; is it another program's database?",
+        ),
+        (&junk, "the file is not an SQLite database"),
+    ];
+    for (path, cause) in cases {
+        let path = path.to_str().expect("a UTF-8 temp path");
+        let out = crate::process::clean_command(crate::process::TICKWIRE)
+            .args(["--bind", "127.0.0.1:0", "--database", path])
+            .output()
+            .expect("run tickwire");
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "one line: {stderr}");
+        assert!(
+            lines[0].starts_with("tickwire: cannot start the server: "),
+            "{stderr}"
+        );
+        assert_eq!(lines[0].matches(cause).count(), 1, "{cause} once: {stderr}");
+        assert_eq!(
+            lines[0].matches(path).count(),
+            1,
+            "the file named once: {stderr}"
+        );
+        assert!(!stderr.contains("CREATE TABLE"), "no SQL: {stderr}");
+    }
+}

@@ -29,9 +29,9 @@ pub(crate) fn open(path: &Path) -> Result<Connection, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         Ok(conn)
     };
-    setup().map_err(|source| StoreError::Open {
+    setup().map_err(|error| StoreError::Open {
         path: path.to_owned(),
-        source,
+        error,
     })
 }
 
