@@ -868,8 +868,8 @@ async fn the_leaderboard_panel_updates_when_a_match_result_is_written() {
 }
 
 /// A Rust client ("bob") shoots the page's player `own` (which stands still) until it has died
-/// once, and waits until the page's scoreboard shows it: a score of its own that a fresh join
-/// would not have. Returns its deaths.
+/// once, leaves, and waits until the page's scoreboard shows the death: a score of its own that
+/// a fresh join would not have. Returns its deaths.
 pub(crate) async fn die_once(server: &Server, page: &mut Page, own: u32) -> u32 {
     use tickwire_client::{GameClient, Received};
     use tickwire_protocol::{ClientMsg, Input, ServerMsg};
@@ -909,6 +909,8 @@ pub(crate) async fn die_once(server: &Server, page: &mut Page, own: u32) -> u32 
         bob.send(&ClientMsg::Input(input)).await.expect("send");
     }
     assert!(deaths > 0, "bob scores on the page's player");
+    // Bob leaves (a close, not a drop: his seat is not held).
+    let _ = bob.close().await;
     wait_for(LIMIT, "the page's scoreboard shows the death", async || {
         let scores = page.eval("window.tickwire.scores()").await;
         let line = scores
