@@ -719,25 +719,14 @@ async fn a_page_that_loses_its_socket_comes_back_to_its_entity_and_score() {
     })
     .await;
     // The page reconnects by itself, to the same entity, with its score.
-    wait_for(LIMIT, "the page is back in its seat", async || {
-        let v = page
-            .eval("({ stats: window.tickwire.stats(), scores: window.tickwire.scores() })")
-            .await;
-        let line = v["scores"]
-            .as_array()
-            .and_then(|a| a.iter().find(|s| s["entity"] == own))
-            .cloned()
-            .unwrap_or_default();
-        // The page may not have noticed the cut yet: it is back once the server resumed it.
-        let back = server.shared().metrics.seats_resumed.get() == 1
-            && v["stats"]["connected"] == true
-            && v["stats"]["ownEntityId"] == own
-            && line["deaths"] == deaths
-            && line["name"] == "ada";
-        back.then_some(())
-            .ok_or(format!("{v}\nconsole:\n{}", page.console().join("\n")))
+    wait_for(LIMIT, "the server resumes the seat", async || {
+        let resumed = server.shared().metrics.seats_resumed.get();
+        (resumed == 1)
+            .then_some(())
+            .ok_or(format!("{resumed} seats resumed"))
     })
     .await;
+    back_in_seat(&mut page, own, deaths, LIMIT).await;
     assert_eq!(server.shared().metrics.seats_resumed.get(), 1);
     page.screenshot(&artifact("resumed.png")).await;
 }
@@ -863,6 +852,30 @@ async fn the_leaderboard_panel_updates_when_a_match_result_is_written() {
         (board["rows"][0]["name"] == "top-scorer" && text.contains("top-scorer"))
             .then_some(())
             .ok_or(format!("{board}; panel {text:?}"))
+    })
+    .await;
+}
+
+/// Waits (up to `limit`) until the page is back in its seat: snapshots again, the notice gone,
+/// the same entity, its deaths and its name on the scoreboard.
+pub(crate) async fn back_in_seat(page: &mut Page, own: u32, deaths: u32, limit: Duration) {
+    wait_for(limit, "the page is back in its seat", async || {
+        let v = page
+            .eval("({ stats: window.tickwire.stats(), scores: window.tickwire.scores() })")
+            .await;
+        let line = v["scores"]
+            .as_array()
+            .and_then(|a| a.iter().find(|s| s["entity"] == own))
+            .cloned()
+            .unwrap_or_default();
+        let back = v["stats"]["connected"] == true
+            && v["stats"]["linkStalled"] == false
+            && v["stats"]["statusText"] == ""
+            && v["stats"]["ownEntityId"] == own
+            && line["deaths"] == deaths
+            && line["name"] == "ada";
+        back.then_some(())
+            .ok_or(format!("{v}\nconsole:\n{}", page.console().join("\n")))
     })
     .await;
 }

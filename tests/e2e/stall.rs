@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use tickwire_client::{GameClient, Received};
 use tickwire_protocol::{ClientMsg, Input, ServerMsg, close};
 use tickwire_server::link_sim::LinkSim;
@@ -14,7 +14,7 @@ use tickwire_server::metrics::CloseReason;
 use tickwire_server::{Server, ServerConfig};
 use tokio::time::Instant;
 
-use crate::browser::{chromium_or_skip, die_once, wait_joined};
+use crate::browser::{back_in_seat, chromium_or_skip, die_once, wait_joined};
 use crate::cdp::{Chromium, Page};
 use crate::harness::{LIMIT, arena_config, arena_on_map, server_frame, start_with, wait_for};
 use crate::resume::DUEL_MAP;
@@ -40,11 +40,6 @@ async fn stalling_server(stall: Duration) -> Server {
     start_with(config, arena_on_map(DUEL_MAP).games()).await
 }
 
-async fn page_state(page: &mut Page) -> Value {
-    page.eval("({ stats: window.tickwire.stats(), scores: window.tickwire.scores() })")
-        .await
-}
-
 /// Waits (up to `limit`) until the page says its connection is lost; returns how long after its
 /// last snapshot it noticed.
 async fn notice_shown(page: &mut Page, limit: Duration) -> f64 {
@@ -57,28 +52,6 @@ async fn notice_shown(page: &mut Page, limit: Duration) -> f64 {
         }
     })
     .await
-}
-
-/// Waits (up to `limit`) until the page is back in its seat: snapshots again, the notice gone,
-/// the same entity, its deaths and its name on the scoreboard.
-async fn back_in_seat(page: &mut Page, own: u32, deaths: u32, limit: Duration) {
-    wait_for(limit, "the page is back in its seat", async || {
-        let v = page_state(page).await;
-        let line = v["scores"]
-            .as_array()
-            .and_then(|a| a.iter().find(|s| s["entity"] == own))
-            .cloned()
-            .unwrap_or_default();
-        let back = v["stats"]["connected"] == true
-            && v["stats"]["linkStalled"] == false
-            && v["stats"]["statusText"] == ""
-            && v["stats"]["ownEntityId"] == own
-            && line["deaths"] == deaths
-            && line["name"] == "ada";
-        back.then_some(())
-            .ok_or(format!("{v}\nconsole:\n{}", page.console().join("\n")))
-    })
-    .await;
 }
 
 /// Neither a flood close (4003) nor a refused resume (4010) was sent, and the page's entity is in

@@ -43,6 +43,14 @@ pub async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
     (status, body.to_owned())
 }
 
+/// The next leaderboard pushed to `client`, failing the test after [`LIMIT`].
+async fn next_board(client: &mut GameClient) -> Vec<tickwire_protocol::LeaderboardEntry> {
+    tokio::time::timeout(LIMIT, client.next_leaderboard())
+        .await
+        .expect("a board in time")
+        .expect("board")
+}
+
 #[tokio::test]
 async fn a_subscribed_client_gets_the_new_leaderboard_within_a_second_of_a_match_ending() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -50,10 +58,7 @@ async fn a_subscribed_client_gets_the_new_leaderboard_within_a_second_of_a_match
     let mut ada = join(&server, "ada").await;
     ada.subscribe_leaderboard().await.expect("subscribe");
     // At once: the board as it is (empty: no match has ended yet).
-    let first = tokio::time::timeout(LIMIT, ada.next_leaderboard())
-        .await
-        .expect("a board in time")
-        .expect("board");
+    let first = next_board(&mut ada).await;
     assert!(first.iter().all(|r| r.name != "ada"), "{first:?}");
 
     let end = tokio::time::timeout(LIMIT, ada.next_match_end())
@@ -307,10 +312,7 @@ async fn a_row_changed_by_another_process_reaches_a_subscribed_client_within_a_s
     let server = start_arena(config, 0).await;
     let mut ada = join(&server, "ada").await;
     ada.subscribe_leaderboard().await.expect("subscribe");
-    let first = tokio::time::timeout(LIMIT, ada.next_leaderboard())
-        .await
-        .expect("a board in time")
-        .expect("board");
+    let first = next_board(&mut ada).await;
     assert!(first.is_empty(), "{first:?}");
     // Another connection, not the server's: as a second process or the sqlite3 shell would.
     let other = rusqlite::Connection::open(dir.path().join("tickwire.db")).expect("open");
@@ -322,10 +324,7 @@ async fn a_row_changed_by_another_process_reaches_a_subscribed_client_within_a_s
         )
         .expect("insert");
     let written = Instant::now();
-    let board = tokio::time::timeout(LIMIT, ada.next_leaderboard())
-        .await
-        .expect("a board in time")
-        .expect("board");
+    let board = next_board(&mut ada).await;
     let took = written.elapsed();
     println!("storage: a row written by another connection reached the client in {took:?}");
     assert_eq!(
@@ -337,10 +336,7 @@ async fn a_row_changed_by_another_process_reaches_a_subscribed_client_within_a_s
     other
         .execute("DELETE FROM players WHERE id = 'ops:eve'", [])
         .expect("delete");
-    let board = tokio::time::timeout(LIMIT, ada.next_leaderboard())
-        .await
-        .expect("a board in time")
-        .expect("board");
+    let board = next_board(&mut ada).await;
     assert!(board.is_empty(), "{board:?}");
     server.shutdown().await;
 }
