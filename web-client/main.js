@@ -518,6 +518,13 @@ function stats() {
     session.inputClock.resyncs = 0;
     Object.assign(session.feel, { wentBack: 0, bigJumps: 0, respawns: 0, maxStepRatio: 0 });
   },
+  /**
+   * Makes the page ignore stalls, sending every input through them as a page without the link
+   * watch does: for tests of the server's flood limit against a client that catches up.
+   */
+  ignoreStalls: () => {
+    linkWatch.stallMs = Infinity;
+  },
   /** The remote entities as last drawn (world units) and the render tick they were drawn at. */
   shown: () => ({ renderTick: session ? session.feel.renderTick : 0, entities: session ? [...session.feel.last].map(([id, e]) => ({ id, ...e })) : [] }),
 };

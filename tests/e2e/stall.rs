@@ -1,8 +1,10 @@
 //! Stalls are network, not abuse. A page whose link stalls (the server's link conditioner holding
 //! both directions, or the page offline) keeps its seat, entity and score: it is never closed for
 //! flooding nor refused its resume, and it says "connection lost, reconnecting" within a second
-//! of snapshots stopping and takes it away when they come back. A real flood is still closed
-//! with 4003, and its seat is held for a resume like a dropped connection's.
+//! of snapshots stopping and takes it away when they come back. A page that sends its inputs
+//! through a stall anyway (an older client) is not taken for a flood: they are owed by the tick
+//! clock. A real flood is still closed with 4003, and its seat is held for a resume like a
+//! dropped connection's.
 
 use std::time::Duration;
 
@@ -176,6 +178,57 @@ async fn a_page_offline_for_4_s_keeps_its_seat_and_score() {
     );
     assert!(noticed <= 1000.0, "noticed within a second: {noticed} ms");
     nothing_refused(&server, own, "4 s offline");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_sends_its_inputs_through_a_5_s_stall_is_not_taken_for_a_flood() {
+    let Some(program) = chromium_or_skip(
+        "stall::a_page_that_sends_its_inputs_through_a_5_s_stall_is_not_taken_for_a_flood",
+    ) else {
+        return;
+    };
+    let stall = Duration::from_secs(5);
+    let server = stalling_server(stall).await;
+    let mut chrome = Chromium::launch(&program).await;
+    let mut page = chrome
+        .open(&format!("http://{}/?name=ada", server.local_addr()))
+        .await;
+    let own = wait_joined(&mut page, &chrome).await;
+    // A page that does not notice the stall (an older client): it sends an input every tick
+    // into the stall, and they all arrive together when it clears, 300 of them.
+    page.eval("window.tickwire.ignoreStalls()").await;
+    let m = &server.shared().metrics;
+    wait_for(BEFORE_STALL + LIMIT, "the link stalls", async || {
+        let stalled = m.netcode.chunks_stalled.get();
+        (stalled > 0)
+            .then_some(())
+            .ok_or(format!("{stalled} chunks stalled"))
+    })
+    .await;
+    let before = m.inputs.get();
+    wait_for(stall + LIMIT, "the stall's inputs arrive", async || {
+        let inputs = m.inputs.get() - before;
+        (inputs >= 250)
+            .then_some(())
+            .ok_or(format!("{inputs} inputs since the stall began"))
+    })
+    .await;
+    // The page plays on, on the same connection.
+    let tick = page.eval("window.tickwire.stats().worldTick").await;
+    wait_for(LIMIT, "snapshots come again", async || {
+        let s = page.eval("window.tickwire.stats()").await;
+        (s["connected"] == true && s["worldTick"].as_u64() > tick.as_u64())
+            .then_some(())
+            .ok_or(format!("{s}"))
+    })
+    .await;
+    assert_eq!(m.seats_resumed.get(), 0, "the same connection");
+    nothing_refused(&server, own, "a page sending through a stall");
+    println!(
+        "old-style page through a {stall:?} stall: {} inputs arrived at once, none a flood",
+        m.inputs.get() - before
+    );
     server.shutdown().await;
 }
 
