@@ -115,7 +115,6 @@ impl Writer {
                 }
                 Err(e) => e,
             };
-            self.counters.retries.fetch_add(1, Relaxed);
             if is_busy(&e) {
                 if busy_since.is_none() {
                     busy_since = Some(Instant::now());
@@ -135,6 +134,7 @@ impl Writer {
                 }
                 tracing::warn!(error = %e, attempt, "store batch failed; trying again");
             }
+            self.counters.retries.fetch_add(1, Relaxed);
             if self.counters.give_up.load(Relaxed) {
                 // Counted as abandoned by `Store::close`, with the writes still queued.
                 return;

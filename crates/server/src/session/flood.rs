@@ -1,5 +1,5 @@
 //! The flood limit on a client's messages: `TokenBucket`, which every frame is charged to, and
-//! `InputClock`, which tells inputs a client owes from a flood.
+//! `OwedInputs`, which tells the inputs a client owes by the tick clock from a flood.
 //!
 //! A client sends one input per server tick. When its link stalls, the inputs of the stall
 //! arrive together when it clears: many frames in little wall time, but no more inputs than
@@ -42,7 +42,7 @@ impl TokenBucket {
         }
     }
 
-    /// Gives back the token of a frame that turned out to be owed (see [`InputClock`]).
+    /// Gives back the token of a frame that turned out to be owed (see [`OwedInputs`]).
     pub(crate) fn refund(&mut self) {
         self.tokens = (self.tokens + 1.0).min(self.burst);
     }
@@ -51,7 +51,7 @@ impl TokenBucket {
 /// Inputs a client may have sent by now: one per tick since its first input, plus a margin for
 /// a client whose clock runs a little fast (the pace hint asks for up to 5 %) and for jitter.
 #[derive(Debug)]
-pub(crate) struct InputClock {
+pub(crate) struct OwedInputs {
     tick_rate: f64,
     /// The first input's time and sequence number.
     first: Option<(Instant, u32)>,
@@ -62,10 +62,10 @@ const AHEAD_INPUTS: f64 = 60.0;
 /// The share of the elapsed ticks a client may run ahead by (its pace, at most 5 % fast).
 const AHEAD_SHARE: f64 = 0.1;
 
-impl InputClock {
+impl OwedInputs {
     /// A clock for a room ticking `tick_rate` times a second.
-    pub(crate) fn new(tick_rate: f64) -> InputClock {
-        InputClock {
+    pub(crate) fn new(tick_rate: f64) -> OwedInputs {
+        OwedInputs {
             tick_rate,
             first: None,
         }
@@ -104,14 +104,14 @@ mod tests {
     #[test]
     fn a_stall_s_inputs_are_owed_and_a_flood_s_are_not() {
         let start = Instant::now();
-        let mut clock = InputClock::new(60.0);
+        let mut clock = OwedInputs::new(60.0);
         assert!(clock.owed(100, start));
         // 5 s later, the 300 inputs of a stall arrive at once: all owed.
         let later = start + Duration::from_secs(5);
         assert!((101..=400).all(|s| clock.owed(s, later)));
         // 1,000 inputs a second for a second: the clock's 60, 6 of pace and 60 of margin are
         // owed, the rest are not.
-        let mut clock = InputClock::new(60.0);
+        let mut clock = OwedInputs::new(60.0);
         assert!(clock.owed(1, start));
         let second = start + Duration::from_secs(1);
         let owed = (2..=1000).filter(|&s| clock.owed(s, second)).count();

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use super::control::Control;
 use super::ending::Ending;
-use super::flood::{InputClock, TokenBucket};
+use super::flood::{OwedInputs, TokenBucket};
 use super::reassembly::{Event, FrameIn, MAX_CONTROL_PAYLOAD, Reassembler};
 use crate::metrics::CloseReason;
 use crate::shared::Shared;
@@ -36,7 +36,7 @@ pub(crate) struct MessageReader {
     ctrl: mpsc::Sender<Control>,
     reassembler: Reassembler,
     bucket: TokenBucket,
-    input_clock: InputClock,
+    owed_inputs: OwedInputs,
 }
 
 impl MessageReader {
@@ -57,7 +57,7 @@ impl MessageReader {
             ctrl,
             reassembler: Reassembler::new(max_message),
             bucket: TokenBucket::new(FLOOD_BURST, FLOOD_PER_TICK * tick_rate),
-            input_clock: InputClock::new(tick_rate),
+            owed_inputs: OwedInputs::new(tick_rate),
         }
     }
 
@@ -65,7 +65,7 @@ impl MessageReader {
     /// tick clock says the client owes it (a stall's inputs arriving together), its frame's
     /// token is given back, so that catching up is never taken for a flood.
     pub(crate) fn input_arrived(&mut self, seq: u32) {
-        if self.input_clock.owed(seq, Instant::now()) {
+        if self.owed_inputs.owed(seq, Instant::now()) {
             self.bucket.refund();
         }
     }
