@@ -176,6 +176,52 @@ mod tests {
     }
 
     #[test]
+    fn a_player_who_left_and_came_back_has_one_line_under_its_own_name() {
+        let clock = MatchClock::new(Duration::from_secs(60), 60);
+        let entry = |id: u32, name: &str, kills, deaths, bot| ScoreEntry {
+            entity: EntityId(id),
+            name: name.into(),
+            kills,
+            deaths,
+            bot,
+        };
+        // Ada's first seat: she left while away (the game's label says so).
+        let first = Present {
+            entity: EntityId(1),
+            player_id: "guest:ada",
+            name: "ada",
+            joined_tick: 0,
+        };
+        let scores = [entry(1, "ada (away)", 2, 1, false)];
+        let departed = departed_line(&scores, first, &clock, 600);
+        assert_eq!(departed.as_ref().map(|l| l.name.as_str()), Some("ada"));
+        // Her second seat is away at the end too; a bot plays alongside.
+        let now = Present {
+            entity: EntityId(3),
+            player_id: "guest:ada",
+            name: "ada",
+            joined_tick: 900,
+        };
+        let end = vec![
+            entry(3, "ada (away)", 1, 2, false),
+            entry(2, "bot", 5, 0, true),
+        ];
+        let lines = final_scores(end, &[now], departed.into_iter().collect(), &clock, 1200);
+        let ada: Vec<_> = lines.iter().filter(|l| l.player_id.is_some()).collect();
+        assert_eq!(ada.len(), 1, "{lines:?}");
+        assert_eq!(
+            (
+                ada[0].name.as_str(),
+                ada[0].kills,
+                ada[0].deaths,
+                ada[0].ticks
+            ),
+            ("ada", 3, 3, 900)
+        );
+        assert_eq!(lines.len(), 2, "the bot keeps its line: {lines:?}");
+    }
+
+    #[test]
     fn guests_are_named_by_their_cleaned_name() {
         assert_eq!(guest_id("  Ada\u{7} "), "guest:ada");
         assert_eq!(guest_id(""), "guest:player");
