@@ -25,10 +25,15 @@ export class LinkWatch {
     this.noticedAfterMs = 0;
   }
 
-  /** A new session: no snapshot yet, nothing stalled. */
-  reset() {
+  /**
+   * A new session: no snapshot yet, nothing stalled. A server that sends few snapshots a second
+   * (`snapshotRate`) leaves gaps of its own: a stall is then three of them missing.
+   * @param {number} [snapshotRate] snapshots a second
+   */
+  reset(snapshotRate) {
     this.lastAt = null;
     this.stalled = false;
+    if (snapshotRate) this.stallMs = Math.max(STALL_MS, 3000 / snapshotRate);
   }
 
   /**

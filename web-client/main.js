@@ -209,7 +209,7 @@ function onMessage(msg, bytes) {
       session?.inputClock.stop();
       // A resumed seat keeps its spectator camera's place across a reconnect.
       session = newSession(msg, now);
-      linkWatch.reset();
+      linkWatch.reset(msg.snapshot_rate);
       document.body.classList.toggle('spectating', msg.spectator);
       // A spectator sends no inputs.
       if (!pageHidden() && !msg.spectator) session.inputClock.start();

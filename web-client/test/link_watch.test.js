@@ -26,3 +26,13 @@ test('a new session starts unstalled and waits for its first snapshot', () => {
   assert.equal(w.stalled, false);
   assert.equal(w.check(10_000), false);
 });
+
+test('a server that sends few snapshots a second is not taken for a stall', () => {
+  const w = new LinkWatch();
+  w.reset(2);
+  w.onSnapshot(0);
+  assert.equal(w.check(1000), false, 'two missing snapshots are its pace');
+  assert.equal(w.check(1500), true, 'three are a stall');
+  w.reset(30);
+  assert.equal(w.stallMs, STALL_MS);
+});
