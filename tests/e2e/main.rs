@@ -30,6 +30,7 @@ mod rooms;
 mod rooms_api;
 mod soak;
 mod spectate;
+mod stall;
 mod stop_mid_match;
 mod storage;
 mod storage_pg;

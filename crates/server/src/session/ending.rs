@@ -5,8 +5,9 @@ use crate::metrics::CloseReason;
 /// How the reader ended, and what the writer should tell the client: always a close frame with
 /// `code` and `reason`, and before it a `Kick` message when `kick` is set (game sessions only).
 /// `dropped` is set when the connection dropped rather than the player leaving (the socket
-/// failed or ended without a close, or the client closed with a code other than 1000): the
-/// room may then hold the seat for a resume.
+/// failed or ended without a close, or the client closed with a code other than 1000) or was
+/// closed for flooding, rather than the player leaving: the room may then hold the seat for a
+/// resume.
 #[derive(Debug)]
 pub(super) struct Ending {
     pub(crate) code: u16,

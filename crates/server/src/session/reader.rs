@@ -132,6 +132,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
                     continue;
                 }
                 last_seq = Some(input.seq);
+                messages.input_arrived(input.seq);
                 shared.metrics.inputs.inc();
                 if !inputs.push(input) {
                     shared.metrics.inputs_dropped.inc();
