@@ -145,5 +145,84 @@ fn random_walk(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, delta, step, random_walk);
+/// The arena's entity as a schema: what the schema-driven codec must match.
+fn arena_schema() -> tickwire_protocol::replication::Schema {
+    use tickwire_protocol::replication::{FieldDesc, KindDesc, Schema, SchemaDesc, WireType};
+    let fields = || {
+        vec![
+            FieldDesc::new("pos", WireType::Vec2 { step: 1.0 / 16.0 }).moving(),
+            FieldDesc::new("angle", WireType::Angle { bits: 8 }).interpolated(),
+            FieldDesc::new("hp", WireType::Int { min: 0, max: 255 }),
+        ]
+    };
+    let kinds = ["player", "bot", "projectile", "prop"]
+        .into_iter()
+        .map(|k| KindDesc::new(k, fields()).positioned_by("pos"))
+        .collect();
+    Schema::new(SchemaDesc {
+        game: "arena".into(),
+        version: 1,
+        kinds,
+    })
+    .expect("valid")
+}
+
+/// `state` as a world of [`arena_schema`].
+fn replicated(state: &WorldState) -> tickwire_protocol::replication::World {
+    use tickwire_protocol::replication::{KindId, World};
+    let mut w = World::new(state.tick);
+    for e in &state.entities {
+        w.push(e.id, KindId(e.kind as u16)).values(&[
+            e.x,
+            e.y,
+            i32::from(e.angle),
+            i32::from(e.hp),
+        ]);
+    }
+    w
+}
+
+fn replication(c: &mut Criterion) {
+    use tickwire_protocol::replication::{self as r, World};
+    let schema = arena_schema();
+    let mut g = c.benchmark_group("replication");
+    for n in [100u32, 1_000, 10_000] {
+        let (prev, base, cur) = (world(n, 98, -20), world(n, 100, 0), world(n, 102, 20));
+        let (rp, rb, rc) = (replicated(&prev), replicated(&base), replicated(&cur));
+        let worlds = r::Baselines {
+            baseline: Some(&rb),
+            previous: Some(&rp),
+        };
+        let mut bytes = Vec::new();
+        r::write_delta(&schema, worlds, &rc, &mut bytes);
+        let old = Delta::encode(Some(&base), &cur).to_bytes(Baselines {
+            baseline: Some(&base),
+            previous: Some(&prev),
+        });
+        println!(
+            "replication n={n}: {} bytes (arena format: {} bytes)",
+            bytes.len(),
+            old.len()
+        );
+        g.throughput(Throughput::Elements(u64::from(n)));
+        g.bench_with_input(BenchmarkId::new("encode_all_moved", n), &n, |b, _| {
+            let mut out = Vec::new();
+            b.iter(|| {
+                out.clear();
+                r::write_delta(&schema, worlds, black_box(&rc), &mut out);
+                black_box(out.len())
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("apply_all_moved", n), &n, |b, _| {
+            let mut out = World::default();
+            b.iter(|| {
+                r::apply_delta(&schema, black_box(&bytes), worlds, &mut out).expect("apply");
+                black_box(out.len())
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, delta, replication, step, random_walk);
 criterion_main!(benches);

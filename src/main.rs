@@ -12,8 +12,8 @@ fn main() -> std::process::ExitCode {
     match run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            // One readable line with the causes, not a backtrace.
-            eprintln!("tickwire: {e:#}");
+            // One readable line with the causes, each once, not a backtrace.
+            eprintln!("tickwire: {}", cli::error_line::error_line(&e));
             std::process::ExitCode::FAILURE
         }
     }

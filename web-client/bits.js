@@ -1,87 +1,22 @@
 // Bit packing for delta bodies (crates/protocol/src/bits.rs): least-significant-bit-first bit
 // writer and reader, `varbits`, adaptive-width blocks with escapes, and index subsets.
 //
-// JS bitwise operators work on 32-bit signed integers, so reads and writes go through chunks of at
-// most 16 (write) or 24 (read) bits, and values are kept unsigned with `>>> 0`.
+// The writing side and the pure helpers are the netcode package's (netcode/bits.js), re-exported
+// here. The reading side stays here: it throws this app's DecodeError (codec.js), which the
+// arena's decoders and net.js expect, where the package throws its own.
 //
-// Reading never throws anything but a DecodeError, and checks every count against the bits left
-// before allocating.
+// JS bitwise operators work on 32-bit signed integers, so reads go through chunks of at most 24
+// bits, and values are kept unsigned with `>>> 0`. Reading never throws anything but a
+// DecodeError, and checks every count against the bits left before allocating.
 
 import { DecodeError } from './codec.js';
+import { width } from './netcode/bits.js';
 
-/** Bits needed to write `v` (0 for 0). @param {number} v u32 */
-export function width(v) {
-  return 32 - Math.clz32(v);
-}
-
-/** Zigzag: small magnitudes of either sign become small unsigned values. @param {number} v i32 */
-export function zigzag(v) {
-  return ((v << 1) ^ (v >> 31)) >>> 0;
-}
-
-/** The inverse of {@link zigzag}: u32 to i32. @param {number} v */
-export function unzigzag(v) {
-  return (v >>> 1) ^ -(v & 1);
-}
+export { BitWriter, bestWidth, putBlock, putBlockAt, putSubset, unzigzag, width, zigzag } from './netcode/bits.js';
 
 /** The all-ones code of width `w` (1..=32), which escapes a value that does not fit. @param {number} w */
 function escapeCode(w) {
   return 0xffffffff >>> (32 - w);
-}
-
-/** Appends bits to a byte array, least significant bit first. */
-export class BitWriter {
-  constructor() {
-    /** @type {number[]} */
-    this.out = [];
-    this.acc = 0;
-    this.n = 0;
-    /** Bits written so far (padding excluded). */
-    this.bitLength = 0;
-  }
-
-  /** @param {number} v @param {number} bits at most 16 */
-  #putSmall(v, bits) {
-    this.acc |= (v & ((1 << bits) - 1)) << this.n;
-    this.n += bits;
-    while (this.n >= 8) {
-      this.out.push(this.acc & 255);
-      this.acc >>>= 8;
-      this.n -= 8;
-    }
-  }
-
-  /** Writes the low `bits` bits (at most 32) of the u32 `v`. @param {number} v @param {number} bits */
-  put(v, bits) {
-    if (!(bits >= 0 && bits <= 32)) throw new RangeError(`bit count ${bits}`);
-    v >>>= 0;
-    this.bitLength += bits;
-    if (bits > 16) {
-      this.#putSmall(v & 0xffff, 16);
-      this.#putSmall(v >>> 16, bits - 16);
-    } else if (bits > 0) {
-      this.#putSmall(v, bits);
-    }
-  }
-
-  /** @param {boolean} b */
-  bit(b) {
-    this.put(b ? 1 : 0, 1);
-  }
-
-  /** A value of any size: 6 bits of width, then that many bits. @param {number} v u32 */
-  varbits(v) {
-    const w = width(v >>> 0);
-    this.put(w, 6);
-    this.put(v, w);
-  }
-
-  /** The bytes written, the last one zero padded. @returns {Uint8Array} */
-  finish() {
-    const out = this.out.slice();
-    if (this.n > 0) out.push(this.acc & 255);
-    return Uint8Array.from(out);
-  }
 }
 
 /** Reads bits written by {@link BitWriter}. */
@@ -147,61 +82,6 @@ export class BitReader {
 }
 
 /**
- * The width a block of `values` is written at and the block's size in bits (header included),
- * exactly as the Rust encoder chooses it.
- * @param {ArrayLike<number>} values u32 each
- * @returns {[number, number]}
- */
-export function bestWidth(values) {
-  const counts = new Array(33).fill(0);
-  const allOnes = new Array(33).fill(0);
-  let widerBits = 0;
-  let maxW = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] >>> 0;
-    const w = width(v);
-    counts[w]++;
-    widerBits += w > 0 ? 6 + w : 0;
-    if (w > maxW) maxW = w;
-    if (w > 0 && v === escapeCode(w)) allOnes[w]++;
-  }
-  const n = values.length;
-  if (maxW === 0) return [0, 6];
-  /** @type {[number, number]} */
-  let best = [32, 6 + n * 32];
-  const top = Math.min(maxW + 1, 31);
-  for (let w = 1; w <= top; w++) {
-    widerBits -= counts[w] * (6 + w);
-    const cost = 6 + n * w + widerBits + allOnes[w] * (6 + w);
-    if (cost < best[1]) best = [w, cost];
-  }
-  return best;
-}
-
-/** Writes `values` as a block at the best width. @param {BitWriter} bw @param {ArrayLike<number>} values */
-export function putBlock(bw, values) {
-  putBlockAt(bw, values, bestWidth(values)[0]);
-}
-
-/**
- * Writes a block at width `w`: 6 bits of width, then each value in `w` bits, with escapes.
- * @param {BitWriter} bw @param {ArrayLike<number>} values @param {number} w
- */
-export function putBlockAt(bw, values, w) {
-  bw.put(w, 6);
-  if (w === 0) return;
-  const escape = escapeCode(w);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] >>> 0;
-    if (w === 32 || (width(v) <= w && v !== escape)) bw.put(v, w);
-    else {
-      bw.put(escape, w);
-      bw.varbits(v);
-    }
-  }
-}
-
-/**
  * Reads a block of `n` values.
  * @param {BitReader} br @param {number} n
  * @returns {number[]} u32 each
@@ -223,34 +103,6 @@ export function getBlock(br, n) {
     } else out.push(v);
   }
   return out;
-}
-
-/**
- * Writes a subset of `0..n` (strictly increasing indices) as a bitmask or a gap list, whichever is
- * smaller, behind one bit that says which.
- * @param {BitWriter} bw @param {number} n @param {number[]} indices
- */
-export function putSubset(bw, n, indices) {
-  const gaps = [];
-  let next = 0;
-  for (const i of indices) {
-    gaps.push(i - next);
-    next = i + 1;
-  }
-  const bitmask = n <= 6 + width(indices.length) + bestWidth(gaps)[1];
-  if (bitmask) {
-    bw.bit(false);
-    let k = 0;
-    for (let i = 0; i < n; i++) {
-      const hit = k < indices.length && indices[k] === i;
-      if (hit) k++;
-      bw.bit(hit);
-    }
-  } else {
-    bw.bit(true);
-    bw.varbits(indices.length);
-    putBlock(bw, gaps);
-  }
 }
 
 /**

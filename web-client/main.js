@@ -18,6 +18,7 @@ import { LeaderboardPanel } from './leaderboard.js';
 import { ResultsScreen } from './results.js';
 import { attachInput } from './input.js';
 import { InputClock } from './input_clock.js';
+import { LinkWatch, STALL_TEXT } from './link_watch.js';
 import { ShotPredictor } from './shots.js';
 import { SmoothView } from './smooth.js';
 import { ByteHistory, RateMeter } from './stats.js';
@@ -42,6 +43,8 @@ const input = attachInput(window, canvas, {
 });
 
 const GRAPH_WINDOW_MS = 5000;
+/** How often the page looks for a stalled link, ms. */
+const LINK_CHECK_MS = 100;
 
 /** Everything that lives as long as the page. */
 const meters = {
@@ -51,6 +54,8 @@ const meters = {
   graph: new ByteHistory(GRAPH_WINDOW_MS),
   corrections: new RateMeter(1000),
 };
+/** Whether snapshots stopped coming: a stalled link. */
+const linkWatch = new LinkWatch();
 
 /**
  * Everything that lives as long as one session (one Welcome); replaced on reconnect, since the
@@ -169,9 +174,30 @@ function onVisibilityChange() {
   if (pageHidden()) {
     sendInput({ move_x: 0, move_y: 0, fire: false });
     s.inputClock.stop();
-  } else if (!s.inputClock.running()) {
+  } else if (!s.inputClock.running() && !linkWatch.stalled) {
     s.inputClock.start();
   }
+}
+
+/**
+ * Snapshots stopped: the page says so and stops sending inputs, which the stalled link would
+ * only hold and deliver together, too late to apply.
+ */
+function onLinkStalled() {
+  const s = session;
+  if (!s) return;
+  showStatus(STALL_TEXT);
+  if (!s.camera) s.inputClock.stop();
+}
+
+/**
+ * Snapshots came back: the notice goes, and the input clock starts again in step; its first
+ * input, sent at once, carries what the player wants now.
+ * @param {Session} s
+ */
+function onLinkBack(s) {
+  if ($('status').textContent === STALL_TEXT) showStatus('');
+  if (!s.camera && !pageHidden() && !s.inputClock.running()) s.inputClock.start();
 }
 
 /** @param {ServerMsg} msg @param {number} bytes */
@@ -183,6 +209,7 @@ function onMessage(msg, bytes) {
       session?.inputClock.stop();
       // A resumed seat keeps its spectator camera's place across a reconnect.
       session = newSession(msg, now);
+      linkWatch.reset(msg.snapshot_rate);
       document.body.classList.toggle('spectating', msg.spectator);
       // A spectator sends no inputs.
       if (!pageHidden() && !msg.spectator) session.inputClock.start();
@@ -192,7 +219,10 @@ function onMessage(msg, bytes) {
       conn?.send({ type: 'Subscribe', leaderboard: true });
       break;
     case 'Snapshot':
-      if (session) onSnapshot(session, msg, bytes, now);
+      if (session) {
+        if (linkWatch.onSnapshot(now)) onLinkBack(session);
+        onSnapshot(session, msg, bytes, now);
+      }
       break;
     case 'Pong': {
       pingMs = rttFromNonce(msg.nonce, now);
@@ -391,7 +421,11 @@ function frame(now) {
     results.render(now);
   }
   hud.drawGraph(meters.graph.points, now, GRAPH_WINDOW_MS, netDetails(now));
-  requestAnimationFrame(frame);
+  // A timer rather than the frame loop: a page whose frames stop still notices a stalled link.
+setInterval(() => {
+  if (session && linkWatch.check(performance.now())) onLinkStalled();
+}, LINK_CHECK_MS);
+requestAnimationFrame(frame);
 }
 
 /**
@@ -456,6 +490,11 @@ function stats() {
     respawnsSeen: s ? s.feel.respawns : 0,
     shotsPredicted: s ? s.shots.predicted : 0,
     shotsConfirmed: s ? s.shots.confirmed : 0,
+    // Whether snapshots stopped coming (the page says the connection is lost), and how often.
+    linkStalled: linkWatch.stalled,
+    linkStalls: linkWatch.stalls,
+    stallNoticedAfterMs: linkWatch.noticedAfterMs,
+    statusText: $('status').hidden ? '' : $('status').textContent,
   };
 }
 
@@ -479,6 +518,13 @@ function stats() {
     session.inputClock.bursts = 0;
     session.inputClock.resyncs = 0;
     Object.assign(session.feel, { wentBack: 0, bigJumps: 0, respawns: 0, maxStepRatio: 0 });
+  },
+  /**
+   * Makes the page ignore stalls, sending every input through them as a page without the link
+   * watch does: for tests of the server's flood limit against a client that catches up.
+   */
+  ignoreStalls: () => {
+    linkWatch.stallMs = Infinity;
   },
   /** The remote entities as last drawn (world units) and the render tick they were drawn at. */
   shown: () => ({ renderTick: session ? session.feel.renderTick : 0, entities: session ? [...session.feel.last].map(([id, e]) => ({ id, ...e })) : [] }),

@@ -7,6 +7,7 @@ pub mod command_line;
 pub mod config_file;
 pub mod config_print;
 pub mod edge;
+pub mod error_line;
 pub mod loadgen;
 pub mod logging;
 pub mod netcode;

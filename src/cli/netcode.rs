@@ -22,7 +22,7 @@ pub struct NetcodeArgs {
     /// as a TCP retransmission does) for --sim-stall-ms (0: never).
     #[arg(long, env = "TICKWIRE_SIM_STALL_EVERY", default_value_t = 0.0)]
     sim_stall_every: f64,
-    /// Link conditioner: how long a stall lasts, in milliseconds.
+    /// Link conditioner: how long a stall lasts, in milliseconds (at most a minute).
     #[arg(long, env = "TICKWIRE_SIM_STALL_MS", default_value_t = 0)]
     sim_stall_ms: u64,
     /// Lag compensation: a shot is judged against the world as its shooter saw it, at most this

@@ -693,8 +693,6 @@ async fn a_page_with_a_join_token_joins_under_the_tokens_name() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_that_loses_its_socket_comes_back_to_its_entity_and_score() {
-    use tickwire_client::{GameClient, Received};
-    use tickwire_protocol::{ClientMsg, Input, ServerMsg};
     let Some(program) = chromium_or_skip(
         "browser::a_page_that_loses_its_socket_comes_back_to_its_entity_and_score",
     ) else {
@@ -709,56 +707,7 @@ async fn a_page_that_loses_its_socket_comes_back_to_its_entity_and_score() {
         .await;
     let own = wait_joined(&mut page, &chrome).await;
 
-    // A Rust client shoots the page's player (which stands still) until it has died once: a
-    // score of its own that a fresh join would not have.
-    let mut bob = tokio::time::timeout(LIMIT, GameClient::join(server.local_addr(), "bob"))
-        .await
-        .expect("in time")
-        .expect("join");
-    let target = EntityId(own);
-    let mut deaths = 0;
-    for seq in 1..=3_000 {
-        match tokio::time::timeout(LIMIT, bob.recv()).await {
-            Ok(Ok(Received::Message(ServerMsg::Scoreboard(scores)))) => {
-                deaths = scores
-                    .iter()
-                    .find(|s| s.entity == target)
-                    .map_or(0, |s| s.deaths);
-            }
-            Ok(Ok(Received::Snapshot { .. })) => {}
-            Ok(Ok(_)) => continue,
-            other => panic!("bob: {:?}", other.map(|r| r.map(|_| ()))),
-        }
-        if deaths > 0 {
-            break;
-        }
-        let Some(world) = bob.world() else { continue };
-        let mine = bob.welcome.as_ref().expect("welcome").entity_id;
-        let (Some(me), Some(it)) = (world.entity(mine), world.entity(target)) else {
-            continue;
-        };
-        let aim = ((it.y - me.y) as f32).atan2((it.x - me.x) as f32);
-        let input = Input {
-            seq,
-            aim,
-            fire: true,
-            ..Input::default()
-        };
-        bob.send(&ClientMsg::Input(input)).await.expect("send");
-    }
-    assert!(deaths > 0, "bob scores on the page's player");
-    wait_for(LIMIT, "the page's scoreboard shows the death", async || {
-        let scores = page.eval("window.tickwire.scores()").await;
-        let line = scores
-            .as_array()
-            .and_then(|a| a.iter().find(|s| s["entity"] == own))
-            .cloned();
-        match line {
-            Some(l) if l["deaths"] == deaths => Ok(()),
-            other => Err(format!("{other:?}")),
-        }
-    })
-    .await;
+    let deaths = die_once(&server, &mut page, own).await;
 
     // The network drops: no close frame either way.
     assert!(proxy.cut() > 0, "the page had a connection to cut");
@@ -770,25 +719,14 @@ async fn a_page_that_loses_its_socket_comes_back_to_its_entity_and_score() {
     })
     .await;
     // The page reconnects by itself, to the same entity, with its score.
-    wait_for(LIMIT, "the page is back in its seat", async || {
-        let v = page
-            .eval("({ stats: window.tickwire.stats(), scores: window.tickwire.scores() })")
-            .await;
-        let line = v["scores"]
-            .as_array()
-            .and_then(|a| a.iter().find(|s| s["entity"] == own))
-            .cloned()
-            .unwrap_or_default();
-        // The page may not have noticed the cut yet: it is back once the server resumed it.
-        let back = server.shared().metrics.seats_resumed.get() == 1
-            && v["stats"]["connected"] == true
-            && v["stats"]["ownEntityId"] == own
-            && line["deaths"] == deaths
-            && line["name"] == "ada";
-        back.then_some(())
-            .ok_or(format!("{v}\nconsole:\n{}", page.console().join("\n")))
+    wait_for(LIMIT, "the server resumes the seat", async || {
+        let resumed = server.shared().metrics.seats_resumed.get();
+        (resumed == 1)
+            .then_some(())
+            .ok_or(format!("{resumed} seats resumed"))
     })
     .await;
+    back_in_seat(&mut page, own, deaths, LIMIT).await;
     assert_eq!(server.shared().metrics.seats_resumed.get(), 1);
     page.screenshot(&artifact("resumed.png")).await;
 }
@@ -916,4 +854,87 @@ async fn the_leaderboard_panel_updates_when_a_match_result_is_written() {
             .ok_or(format!("{board}; panel {text:?}"))
     })
     .await;
+}
+
+/// Waits (up to `limit`) until the page is back in its seat: snapshots again, the notice gone,
+/// the same entity, its deaths and its name on the scoreboard.
+pub(crate) async fn back_in_seat(page: &mut Page, own: u32, deaths: u32, limit: Duration) {
+    wait_for(limit, "the page is back in its seat", async || {
+        let v = page
+            .eval("({ stats: window.tickwire.stats(), scores: window.tickwire.scores() })")
+            .await;
+        let line = v["scores"]
+            .as_array()
+            .and_then(|a| a.iter().find(|s| s["entity"] == own))
+            .cloned()
+            .unwrap_or_default();
+        let back = v["stats"]["connected"] == true
+            && v["stats"]["linkStalled"] == false
+            && v["stats"]["statusText"] == ""
+            && v["stats"]["ownEntityId"] == own
+            && line["deaths"] == deaths
+            && line["name"] == "ada";
+        back.then_some(())
+            .ok_or(format!("{v}\nconsole:\n{}", page.console().join("\n")))
+    })
+    .await;
+}
+
+/// A Rust client ("bob") shoots the page's player `own` (which stands still) until it has died
+/// once, leaves, and waits until the page's scoreboard shows the death: a score of its own that
+/// a fresh join would not have. Returns its deaths.
+pub(crate) async fn die_once(server: &Server, page: &mut Page, own: u32) -> u32 {
+    use tickwire_client::{GameClient, Received};
+    use tickwire_protocol::{ClientMsg, Input, ServerMsg};
+    let mut bob = tokio::time::timeout(LIMIT, GameClient::join(server.local_addr(), "bob"))
+        .await
+        .expect("in time")
+        .expect("join");
+    let target = EntityId(own);
+    let mut deaths = 0;
+    for seq in 1..=3_000 {
+        match tokio::time::timeout(LIMIT, bob.recv()).await {
+            Ok(Ok(Received::Message(ServerMsg::Scoreboard(scores)))) => {
+                deaths = scores
+                    .iter()
+                    .find(|s| s.entity == target)
+                    .map_or(0, |s| s.deaths);
+            }
+            Ok(Ok(Received::Snapshot { .. })) => {}
+            Ok(Ok(_)) => continue,
+            other => panic!("bob: {:?}", other.map(|r| r.map(|_| ()))),
+        }
+        if deaths > 0 {
+            break;
+        }
+        let Some(world) = bob.world() else { continue };
+        let mine = bob.welcome.as_ref().expect("welcome").entity_id;
+        let (Some(me), Some(it)) = (world.entity(mine), world.entity(target)) else {
+            continue;
+        };
+        let aim = ((it.y - me.y) as f32).atan2((it.x - me.x) as f32);
+        let input = Input {
+            seq,
+            aim,
+            fire: true,
+            ..Input::default()
+        };
+        bob.send(&ClientMsg::Input(input)).await.expect("send");
+    }
+    assert!(deaths > 0, "bob scores on the page's player");
+    // Bob leaves (a close, not a drop: his seat is not held).
+    let _ = bob.close().await;
+    wait_for(LIMIT, "the page's scoreboard shows the death", async || {
+        let scores = page.eval("window.tickwire.scores()").await;
+        let line = scores
+            .as_array()
+            .and_then(|a| a.iter().find(|s| s["entity"] == own))
+            .cloned();
+        match line {
+            Some(l) if l["deaths"] == deaths => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    deaths
 }

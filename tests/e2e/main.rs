@@ -35,6 +35,7 @@ mod rooms_api;
 mod slow_body;
 mod soak;
 mod spectate;
+mod stall;
 mod stop_mid_match;
 mod storage;
 mod storage_pg;

@@ -13,7 +13,7 @@ use tickwire_server::{Server, ServerConfig};
 use crate::harness::{LIMIT, arena_config, arena_on_map, start_with, wait_for};
 
 /// An open field with two spawn points in each other's line of fire.
-const DUEL_MAP: &str = r#"{"name": "duel", "width": 600, "height": 300, "walls": [],
+pub(crate) const DUEL_MAP: &str = r#"{"name": "duel", "width": 600, "height": 300, "walls": [],
   "spawns": [{"x": 150, "y": 150}, {"x": 450, "y": 150}]}"#;
 
 pub async fn start_duel(window: Duration) -> Server {

@@ -43,6 +43,14 @@ pub async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
     (status, body.to_owned())
 }
 
+/// The next leaderboard pushed to `client`, failing the test after [`LIMIT`].
+async fn next_board(client: &mut GameClient) -> Vec<tickwire_protocol::LeaderboardEntry> {
+    tokio::time::timeout(LIMIT, client.next_leaderboard())
+        .await
+        .expect("a board in time")
+        .expect("board")
+}
+
 #[tokio::test]
 async fn a_subscribed_client_gets_the_new_leaderboard_within_a_second_of_a_match_ending() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -50,10 +58,7 @@ async fn a_subscribed_client_gets_the_new_leaderboard_within_a_second_of_a_match
     let mut ada = join(&server, "ada").await;
     ada.subscribe_leaderboard().await.expect("subscribe");
     // At once: the board as it is (empty: no match has ended yet).
-    let first = tokio::time::timeout(LIMIT, ada.next_leaderboard())
-        .await
-        .expect("a board in time")
-        .expect("board");
+    let first = next_board(&mut ada).await;
     assert!(first.iter().all(|r| r.name != "ada"), "{first:?}");
 
     let end = tokio::time::timeout(LIMIT, ada.next_match_end())
@@ -219,4 +224,162 @@ async fn a_join_tokens_subject_is_the_players_id() {
     .await;
     let record: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(record["name"], "Grace");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_player_re_seated_three_times_in_a_match_is_stored_once_under_its_own_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = ServerConfig {
+        match_length: Duration::from_secs(6),
+        // A dropped seat is held "(away)" for a moment, then freed: the next join is a new seat.
+        reconnect_window: Duration::from_millis(300),
+        ..stored(&dir)
+    };
+    let server = start_arena(config, 0).await;
+    let metrics = &server.shared().metrics;
+    // Bob stays for the whole match and says when matches end.
+    let mut bob = join(&server, "bob").await;
+    tokio::time::timeout(LIMIT, bob.next_match_end())
+        .await
+        .expect("a match end in time")
+        .expect("match end");
+    // A match has just begun: ada takes a seat, drops, and is freed from it, three times, then
+    // sits for the rest of the match.
+    for round in 1..=3 {
+        let ada = join(&server, "ada").await;
+        ada.drop_connection();
+        wait_for(LIMIT, "the held seat is freed", async || {
+            let expired = metrics.seats_expired.get();
+            (expired == round)
+                .then_some(())
+                .ok_or(format!("{expired} seats expired"))
+        })
+        .await;
+    }
+    let _ada = join(&server, "ada").await;
+    let end = tokio::time::timeout(LIMIT, bob.next_match_end())
+        .await
+        .expect("a match end in time")
+        .expect("match end");
+    let lines: Vec<&str> = end
+        .scores
+        .iter()
+        .filter(|s| s.name.starts_with("ada"))
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(lines, ["ada"], "one line, under ada's own name: {end:?}");
+    let db = dir.path().join("tickwire.db");
+    let (matches, name, line_names) = wait_for(LIMIT, "ada's match is stored", async || {
+        let conn = rusqlite::Connection::open(&db).map_err(|e| e.to_string())?;
+        let (matches, name): (i64, String) = conn
+            .query_row(
+                "SELECT matches, name FROM players WHERE id = 'guest:ada'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| e.to_string())?;
+        let mut rows = conn
+            .prepare("SELECT name FROM match_players WHERE player_id = 'guest:ada'")
+            .map_err(|e| e.to_string())?;
+        let names: Vec<String> = rows
+            .query_map([], |r| r.get(0))
+            .map_err(|e| e.to_string())?
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?;
+        (matches > 0)
+            .then_some((matches, name, names))
+            .ok_or("no match yet".to_string())
+    })
+    .await;
+    assert_eq!(matches, 1, "one match played, counted once");
+    assert_eq!(name, "ada", "the player's own name, not a label");
+    assert_eq!(
+        line_names,
+        ["ada"],
+        "one line for the match, under its own name"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_changed_by_another_process_reaches_a_subscribed_client_within_a_second() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Endless matches: nothing the server writes can be what pushes the board.
+    let config = ServerConfig {
+        match_length: Duration::ZERO,
+        ..stored(&dir)
+    };
+    let server = start_arena(config, 0).await;
+    let mut ada = join(&server, "ada").await;
+    ada.subscribe_leaderboard().await.expect("subscribe");
+    let first = next_board(&mut ada).await;
+    assert!(first.is_empty(), "{first:?}");
+    // Another connection, not the server's: as a second process or the sqlite3 shell would.
+    let other = rusqlite::Connection::open(dir.path().join("tickwire.db")).expect("open");
+    other
+        .execute(
+            "INSERT INTO players (id, name, first_seen_ms, last_seen_ms, kills, deaths, matches)
+             VALUES ('ops:eve', 'eve', 0, 0, 7, 2, 1)",
+            [],
+        )
+        .expect("insert");
+    let written = Instant::now();
+    let board = next_board(&mut ada).await;
+    let took = written.elapsed();
+    println!("storage: a row written by another connection reached the client in {took:?}");
+    assert_eq!(
+        board.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        ["eve"]
+    );
+    assert!(took <= Duration::from_secs(1), "within a second: {took:?}");
+    // A delete is pushed too.
+    other
+        .execute("DELETE FROM players WHERE id = 'ops:eve'", [])
+        .expect("delete");
+    let board = next_board(&mut ada).await;
+    assert!(board.is_empty(), "{board:?}");
+    server.shutdown().await;
+}
+
+#[test]
+fn a_database_the_server_cannot_use_stops_it_with_one_line_and_its_cause_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Another program's SQLite file, whose `players` is not ours.
+    let foreign = dir.path().join("foreign.db");
+    rusqlite::Connection::open(&foreign)
+        .and_then(|c| c.execute_batch("CREATE TABLE players (id INTEGER PRIMARY KEY, email TEXT)"))
+        .expect("a foreign database");
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database, just some text in a file\n").expect("write");
+    let missing = dir.path().join("no/such/dir/x.db");
+    let cases = [
+        (&missing, "cannot open or create the file"),
+        (
+            &foreign,
+            "table players already exists; is it another program's database?",
+        ),
+        (&junk, "the file is not an SQLite database"),
+    ];
+    for (path, cause) in cases {
+        let path = path.to_str().expect("a UTF-8 temp path");
+        let out = crate::process::clean_command(crate::process::TICKWIRE)
+            .args(["--bind", "127.0.0.1:0", "--database", path])
+            .output()
+            .expect("run tickwire");
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "one line: {stderr}");
+        assert!(
+            lines[0].starts_with("tickwire: cannot start the server: "),
+            "{stderr}"
+        );
+        assert_eq!(lines[0].matches(cause).count(), 1, "{cause} once: {stderr}");
+        assert_eq!(
+            lines[0].matches(path).count(),
+            1,
+            "the file named once: {stderr}"
+        );
+        assert!(!stderr.contains("CREATE TABLE"), "no SQL: {stderr}");
+    }
 }

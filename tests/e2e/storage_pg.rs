@@ -155,28 +155,40 @@ async fn two_server_processes_share_one_database_and_a_match_on_one_reaches_the_
 }
 
 #[tokio::test]
-async fn a_row_inserted_with_psql_reaches_a_subscribed_client() {
-    let Some(pg) =
-        cluster_or_skip("storage_pg::a_row_inserted_with_psql_reaches_a_subscribed_client")
-    else {
+async fn a_row_inserted_then_deleted_with_psql_reaches_subscribers_on_two_server_processes() {
+    let Some(pg) = cluster_or_skip(
+        "storage_pg::a_row_inserted_then_deleted_with_psql_reaches_subscribers_on_two_server_processes",
+    ) else {
         return;
     };
-    pg.create_db("psql").expect("create");
-    let (server, mut watcher, _) = watched_server(&pg.url("psql")).await;
+    pg.create_db("del").expect("create");
+    let (a, mut on_a, _) = watched_server(&pg.url("del")).await;
+    let (b, mut on_b, _) = watched_server(&pg.url("del")).await;
     pg.psql(
-        "psql",
+        "del",
         "INSERT INTO players (id, name, first_seen_ms, last_seen_ms, kills, matches)
-         VALUES ('from-psql', 'typed-in', 1, 1, 42, 1)",
+         VALUES ('gone-soon', 'deleted', 1, 1, 7, 1)",
     )
     .expect("insert");
-    let (_, board) = board_where(&mut watcher, "the row typed in", |_, rows| {
-        rows.iter().any(|r| r.name == "typed-in")
-    })
-    .await;
-    assert_eq!(board[0].name, "typed-in", "{board:?}");
-    assert_eq!(board[0].kills, 42);
-    drop(server);
-    pg.drop_db("psql").expect("drop");
+    let listed = |_: Instant, rows: &[LeaderboardEntry]| rows.iter().any(|r| r.name == "deleted");
+    let (_, board) = board_where(&mut on_a, "the row on A", listed).await;
+    assert_eq!((board[0].name.as_str(), board[0].kills), ("deleted", 7));
+    board_where(&mut on_b, "the row on B", listed).await;
+    pg.psql("del", "DELETE FROM players WHERE id = 'gone-soon'")
+        .expect("delete");
+    let deleted = Instant::now();
+    let gone = |_: Instant, rows: &[LeaderboardEntry]| rows.iter().all(|r| r.name != "deleted");
+    for (name, boards) in [("A", &mut on_a), ("B", &mut on_b)] {
+        let (at, _) = board_where(boards, &format!("the delete on {name}"), gone).await;
+        let waited = at.saturating_duration_since(deleted);
+        let _ = writeln!(
+            std::io::stderr(),
+            "storage_pg: a psql DELETE reached {name}'s subscriber in {waited:?}"
+        );
+        assert!(waited < Duration::from_secs(1), "{name}: {waited:?}");
+    }
+    drop((a, b));
+    pg.drop_db("del").expect("drop");
 }
 
 /// The `match ended` log lines whose result went on the store's queue.

@@ -22,6 +22,7 @@ mod ids;
 mod input_ack;
 mod message;
 pub mod quant;
+pub mod replication;
 pub mod seq;
 mod state;
 mod subset;

@@ -8,13 +8,7 @@ use crate::block::{best_width, get_block, put_block};
 /// Writes a subset of the indices `0..n` (strictly increasing) as a bitmask or as a list of gaps,
 /// whichever is smaller, behind one bit that says which.
 pub fn put_subset(bw: &mut BitWriter<'_>, n: usize, indices: &[u32], scratch: &mut Vec<u32>) {
-    scratch.clear();
-    let mut next = 0u32;
-    for &i in indices {
-        scratch.push(i - next);
-        next = i + 1;
-    }
-    let bitmask = (n as u64) <= 6 + u64::from(width(indices.len() as u32)) + best_width(scratch).1;
+    let (bitmask, _) = subset_plan(n, indices, scratch);
     if bitmask {
         bw.bit(false);
         let mut it = indices.iter().peekable();
@@ -26,6 +20,23 @@ pub fn put_subset(bw: &mut BitWriter<'_>, n: usize, indices: &[u32], scratch: &m
         bw.bit(true);
         bw.varbits(indices.len() as u32);
         put_block(bw, scratch);
+    }
+}
+
+/// How [`put_subset`] writes `indices`: whether as a bitmask, and its size in bits. Leaves the
+/// gaps in `scratch`.
+pub fn subset_plan(n: usize, indices: &[u32], scratch: &mut Vec<u32>) -> (bool, u64) {
+    scratch.clear();
+    let mut next = 0u32;
+    for &i in indices {
+        scratch.push(i - next);
+        next = i + 1;
+    }
+    let list = 6 + u64::from(width(indices.len() as u32)) + best_width(scratch).1;
+    if (n as u64) <= list {
+        (true, 1 + n as u64)
+    } else {
+        (false, 1 + list)
     }
 }
 

@@ -40,8 +40,13 @@ impl LinkSim {
     /// A reason this setting cannot work, if any.
     pub fn problem(&self) -> Option<&'static str> {
         let limit = Duration::from_secs(10);
-        if self.latency > limit || self.jitter > limit || self.stall > limit {
-            return Some("link simulation delays must be at most 10 s");
+        if self.latency > limit || self.jitter > limit {
+            return Some("link simulation latency and jitter must be at most 10 s");
+        }
+        // A stall may be long, to show what a long outage does to a session (the write
+        // timeout, the idle timeout, a resume); a minute covers the default idle timeout.
+        if self.stall > Duration::from_secs(60) {
+            return Some("--sim-stall-ms must be at most 60000 (a minute)");
         }
         if self.stalls() && self.stall >= self.stall_every {
             return Some("--sim-stall-ms must be shorter than --sim-stall-every");

@@ -85,12 +85,15 @@ pub struct MatchOutcome {
 pub(crate) struct Present<'a> {
     pub(crate) entity: EntityId,
     pub(crate) player_id: &'a str,
+    /// The player's own name (not the game's label for it, such as "(away)").
+    pub(crate) name: &'a str,
     pub(crate) joined_tick: u64,
 }
 
-/// The lines of a match that ends at `tick`: each scoreboard line (a player's with its id and
-/// time in the match, a bot's without), then those of players who left during it; most kills
-/// first, then fewest deaths, then by name.
+/// The lines of a match that ends at `tick`: each scoreboard line (a player's with its id, own
+/// name and time in the match, a bot's without), then those of players who left during it, one
+/// line per player however often it left and came back (kills, deaths and time add up under one
+/// line); most kills first, then fewest deaths, then by name.
 pub(crate) fn final_scores(
     scores: Vec<ScoreEntry>,
     present: &[Present<'_>],
@@ -107,13 +110,25 @@ pub(crate) fn final_scores(
                 ticks: player.map_or(tick.saturating_sub(clock.started_tick()), |p| {
                     tick.saturating_sub(p.joined_tick.max(clock.started_tick()))
                 }),
-                name: s.name,
+                name: player.map_or(s.name, |p| p.name.to_owned()),
                 kills: s.kills,
                 deaths: s.deaths,
             }
         })
         .collect();
-    lines.extend(departed);
+    for line in departed {
+        let same = lines
+            .iter_mut()
+            .find(|l| l.player_id.is_some() && l.player_id == line.player_id);
+        match same {
+            Some(l) => {
+                l.kills += line.kills;
+                l.deaths += line.deaths;
+                l.ticks += line.ticks;
+            }
+            None => lines.push(line),
+        }
+    }
     lines.sort_by(|a, b| (b.kills, a.deaths, &a.name).cmp(&(a.kills, b.deaths, &b.name)));
     lines
 }
@@ -128,7 +143,7 @@ pub(crate) fn departed_line(
     let s = scores.iter().find(|s| s.entity == leaving.entity)?;
     Some(FinalScore {
         player_id: Some(leaving.player_id.to_owned()),
-        name: s.name.clone(),
+        name: leaving.name.to_owned(),
         kills: s.kills,
         deaths: s.deaths,
         ticks: tick.saturating_sub(leaving.joined_tick.max(clock.started_tick())),
@@ -158,6 +173,52 @@ mod tests {
         assert!(clock.is_over(120));
         assert!(!MatchClock::endless().is_over(u64::MAX));
         assert!(!MatchClock::new(Duration::ZERO, 60).is_over(1_000_000));
+    }
+
+    #[test]
+    fn a_player_who_left_and_came_back_has_one_line_under_its_own_name() {
+        let clock = MatchClock::new(Duration::from_secs(60), 60);
+        let entry = |id: u32, name: &str, kills, deaths, bot| ScoreEntry {
+            entity: EntityId(id),
+            name: name.into(),
+            kills,
+            deaths,
+            bot,
+        };
+        // Ada's first seat: she left while away (the game's label says so).
+        let first = Present {
+            entity: EntityId(1),
+            player_id: "guest:ada",
+            name: "ada",
+            joined_tick: 0,
+        };
+        let scores = [entry(1, "ada (away)", 2, 1, false)];
+        let departed = departed_line(&scores, first, &clock, 600);
+        assert_eq!(departed.as_ref().map(|l| l.name.as_str()), Some("ada"));
+        // Her second seat is away at the end too; a bot plays alongside.
+        let now = Present {
+            entity: EntityId(3),
+            player_id: "guest:ada",
+            name: "ada",
+            joined_tick: 900,
+        };
+        let end = vec![
+            entry(3, "ada (away)", 1, 2, false),
+            entry(2, "bot", 5, 0, true),
+        ];
+        let lines = final_scores(end, &[now], departed.into_iter().collect(), &clock, 1200);
+        let ada: Vec<_> = lines.iter().filter(|l| l.player_id.is_some()).collect();
+        assert_eq!(ada.len(), 1, "{lines:?}");
+        assert_eq!(
+            (
+                ada[0].name.as_str(),
+                ada[0].kills,
+                ada[0].deaths,
+                ada[0].ticks
+            ),
+            ("ada", 3, 3, 900)
+        );
+        assert_eq!(lines.len(), 2, "the bot keeps its line: {lines:?}");
     }
 
     #[test]

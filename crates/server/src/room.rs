@@ -86,6 +86,9 @@ struct PlayerSlot {
     /// While the seat is held after a drop: the game tick at which it is freed.
     held_until: Option<u64>,
     player_id: String,
+    /// The player's own name, as it joined: stored with its results, whatever label the game
+    /// shows (a dropped player's is marked "(away)").
+    name: String,
     joined_tick: u64,
     pacer: InputPacer,
 }
@@ -181,7 +184,8 @@ impl Room {
         if self.players >= self.config.capacity {
             return Err(RoomFull);
         }
-        let (player, entity) = self.game.add_player(&crate::player_name::clean_name(name));
+        let name = crate::player_name::clean_name(name);
+        let (player, entity) = self.game.add_player(&name);
         let resume = resume.filter(|_| self.config.hold_ticks > 0);
         let slot = PlayerSlot {
             player,
@@ -190,6 +194,7 @@ impl Room {
             resume,
             held_until: None,
             player_id: player_id.to_owned(),
+            name,
             joined_tick: self.game.tick(),
             pacer: InputPacer::new(self.config.tick_rate),
         };
@@ -339,6 +344,7 @@ impl Room {
                 let leaving = Present {
                     entity: p.entity,
                     player_id: &p.player_id,
+                    name: &p.name,
                     joined_tick: p.joined_tick,
                 };
                 let tick = self.game.tick();
@@ -476,6 +482,7 @@ impl Room {
             .map(|p| Present {
                 entity: p.entity,
                 player_id: &p.player_id,
+                name: &p.name,
                 joined_tick: p.joined_tick,
             })
             .collect();

@@ -6,12 +6,27 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database file could not be opened or set up.
-    #[error("database {path}: {source}")]
+    #[error("cannot open the database {}: {}", path.display(), sqlite_reason(error))]
     Open {
         /// The file.
         path: PathBuf,
+        /// What SQLite said (shown in the message, so not also a `source`).
+        error: rusqlite::Error,
+    },
+    /// A migration failed: the file holds something other than tickwire's schema.
+    #[error(
+        "cannot bring the database {} to schema version {version}: {}; is it another program's \
+         database? Point --database at another file",
+        path.display(),
+        sqlite_reason(error)
+    )]
+    Migrate {
+        /// The file.
+        path: PathBuf,
+        /// The version it was being brought to.
+        version: i64,
         /// What SQLite said.
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
     /// The database was written by a newer tickwire, whose schema this build does not know.
     #[error(
@@ -30,14 +45,39 @@ pub enum StoreError {
     #[error("{0}")]
     Unsupported(String),
     /// A query failed.
-    #[error("database: {0}")]
-    Sql(#[from] rusqlite::Error),
+    #[error("database: {}", sqlite_reason(.0))]
+    Sql(rusqlite::Error),
     /// PostgreSQL refused a connection or a query.
     #[error("PostgreSQL: {0}")]
     Postgres(String),
     /// The store has been closed, or its reader thread failed.
     #[error("the store is closed")]
     Closed,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Sql(e)
+    }
+}
+
+/// What SQLite said, once and without the SQL it was running: a person reads it, and SQLite's
+/// own message already names the file when it matters. A file it cannot open gets a hint.
+pub(crate) fn sqlite_reason(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
+            "cannot open or create the file (does its directory exist, and may this user write \
+             to it?)"
+                .into()
+        }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+            "the file is not an SQLite database".into()
+        }
+        rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+        rusqlite::Error::SqliteFailure(f, None) => f.to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// Why [`crate::Store::record`] did not take a write. Either way the write is lost, logged and

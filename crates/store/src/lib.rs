@@ -7,7 +7,8 @@
 //! in batches and commits each batch as one transaction, so that a batch is stored whole or not
 //! at all. Every row a commit changed becomes a [`Change`] on a broadcast feed
 //! ([`Store::subscribe`]): SQLite's update hook reports it on the writer's connection, and it is
-//! published once the transaction has committed. Reads ([`Store::leaderboard`],
+//! published once the transaction has committed; a thread watching `PRAGMA data_version` announces
+//! commits made by other processes. Reads ([`Store::leaderboard`],
 //! [`Store::player`]) run on a blocking thread with their own connection.
 //!
 //! Each match result carries a unique key ([`MatchRecord::key`]); a result whose key is already
@@ -32,6 +33,7 @@ mod postgres;
 mod record;
 mod rows;
 mod sqlite;
+mod sqlite_watch;
 mod stats;
 mod store;
 mod writer;

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_best_and_rating.sql"),
     include_str!("../migrations/0003_ended_by.sql"),
     include_str!("../migrations/0004_match_key.sql"),
+    include_str!("../migrations/0005_notify_deletes.sql"),
 ];
 
 /// The newest schema version this build knows.
@@ -62,7 +63,11 @@ pub fn migrate_to(conn: &mut Connection, path: &Path, target: i64) -> Result<i64
         )?;
         let index = usize::try_from(step - 1).unwrap_or(usize::MAX);
         let sql = MIGRATIONS.get(index).ok_or(StoreError::Closed)?;
-        tx.execute_batch(sql)?;
+        tx.execute_batch(sql).map_err(|error| StoreError::Migrate {
+            path: path.to_owned(),
+            version: step,
+            error,
+        })?;
         tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [step])?;
         tx.commit()?;
         tracing::info!(path = %path.display(), version = step, "database migrated");

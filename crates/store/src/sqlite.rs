@@ -29,9 +29,9 @@ pub(crate) fn open(path: &Path) -> Result<Connection, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         Ok(conn)
     };
-    setup().map_err(|source| StoreError::Open {
+    setup().map_err(|error| StoreError::Open {
         path: path.to_owned(),
-        source,
+        error,
     })
 }
 
@@ -125,7 +125,8 @@ fn apply_match(tx: &Transaction<'_>, m: &MatchRecord) -> Result<Applied, rusqlit
     Ok(Applied::Stored(match_id))
 }
 
-/// The top `limit` players by rating.
+/// The top `limit` players by rating; ties by the id's bytes (`BINARY`, as PostgreSQL's
+/// `COLLATE "C"`), so that both backends give one order.
 pub(crate) fn leaderboard(
     conn: &Connection,
     limit: usize,
@@ -134,7 +135,7 @@ pub(crate) fn leaderboard(
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, kills - deaths, kills, deaths, matches, best_kills FROM players
          WHERE matches > 0
-         ORDER BY kills - deaths DESC, kills DESC, id
+         ORDER BY kills - deaths DESC, kills DESC, id COLLATE BINARY
          LIMIT ?1",
     )?;
     let rows = stmt.query_map([limit], |r| {

@@ -22,7 +22,8 @@ pub struct StoreStats {
     /// Failed attempts to commit a batch that was then tried again (the database was down or
     /// refused the transaction); the batch stays queued meanwhile.
     pub retries: u64,
-    /// Times the database could not be reached for writes after it had been: an outage began.
+    /// Times the database could not be reached for writes after it had been (SQLite: was
+    /// locked by another connection past its busy timeout): an outage began.
     pub outages: u64,
     /// Times the `LISTEN`ing connection (PostgreSQL) was opened again after it was lost.
     pub reconnects: u64,
@@ -44,6 +45,8 @@ pub(crate) struct Counters {
     pub(crate) retries: AtomicU64,
     pub(crate) outages: AtomicU64,
     pub(crate) reconnects: AtomicU64,
+    /// Set by a closing store that waited long enough: a writer still retrying stops.
+    pub(crate) give_up: std::sync::atomic::AtomicBool,
 }
 
 impl Counters {

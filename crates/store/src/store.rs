@@ -51,6 +51,12 @@ struct Inner {
     counters: Arc<Counters>,
     writer: Mutex<Option<WriterHandle>>,
     listener: Option<tokio::task::JoinHandle<()>>,
+    /// Whether the last write was refused for a full queue (an overflow is logged once).
+    overflowing: std::sync::atomic::AtomicBool,
+    /// The queue's bound, for messages.
+    queue_size: usize,
+    /// SQLite: stops the thread watching for other processes' commits when the store goes.
+    _watch: Option<crate::sqlite_watch::WatchStop>,
 }
 
 /// Where reads go.
@@ -68,8 +74,8 @@ enum WriterHandle {
 /// How long opening a PostgreSQL store waits for its listening connection.
 const LISTEN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// How long [`Store::close`] waits for an unreachable PostgreSQL before it gives up on the writes
-/// still queued.
+/// How long [`Store::close`] waits for an unreachable PostgreSQL (or a locked SQLite file)
+/// before it gives up on the writes still queued.
 const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Drop for Inner {
@@ -140,6 +146,9 @@ impl Store {
                 counters,
                 writer: Mutex::new(Some(WriterHandle::Task(writer))),
                 listener: Some(listener),
+                overflowing: Default::default(),
+                queue_size: options.queue.max(1),
+                _watch: None,
             }),
         })
     }
@@ -165,6 +174,12 @@ impl Store {
             .map_err(|e| {
                 StoreError::Unsupported(format!("cannot start the store's writer: {e}"))
             })?;
+        // Commits by other processes reach the feed through the watch; the store's own through
+        // the writer's update hook.
+        let watch =
+            crate::sqlite_watch::spawn(sqlite::open(path)?, changes.clone()).map_err(|e| {
+                StoreError::Unsupported(format!("cannot start the store's change watch: {e}"))
+            })?;
         tracing::info!(path = %path.display(), "storage: SQLite");
         Ok(Store {
             inner: Arc::new(Inner {
@@ -175,6 +190,9 @@ impl Store {
                 counters,
                 writer: Mutex::new(Some(WriterHandle::Thread(handle))),
                 listener: None,
+                overflowing: Default::default(),
+                queue_size: options.queue.max(1),
+                _watch: Some(watch),
             }),
         })
     }
@@ -205,6 +223,15 @@ impl Store {
             Err(_) => &self.inner.counters.dropped,
         };
         counter.fetch_add(1, Relaxed);
+        // An overflow is logged once, when it begins; every write it loses is counted.
+        let overflowing = result == Err(RecordError::Full);
+        if self.inner.overflowing.swap(overflowing, Relaxed) != overflowing && overflowing {
+            tracing::error!(
+                queue = self.inner.queue_size,
+                "the store's write queue is full: writes are lost until the database catches up \
+                 (counted in tickwire_store_writes_dropped_total)"
+            );
+        }
         result
     }
 
@@ -248,9 +275,10 @@ impl Store {
     }
 
     /// Stops taking writes, waits until every queued write is committed, and stops the writer.
-    /// Later [`Store::record`]s are refused; reads still work. With PostgreSQL out of reach,
-    /// it waits 10 seconds, then gives up the writes still queued: they are logged (one error
-    /// with their number) and counted in [`StoreStats::abandoned`].
+    /// Later [`Store::record`]s are refused; reads still work. With PostgreSQL out of reach, or
+    /// an SQLite file locked by another process, it waits 10 seconds, then gives up the writes
+    /// still queued: they are logged (one error with their number) and counted in
+    /// [`StoreStats::abandoned`].
     pub async fn close(&self) {
         let sender = self
             .inner
@@ -267,7 +295,13 @@ impl Store {
             .take();
         match handle {
             Some(WriterHandle::Thread(handle)) => {
-                let _ = tokio::task::spawn_blocking(move || handle.join()).await;
+                let mut joined = tokio::task::spawn_blocking(move || handle.join());
+                if tokio::time::timeout(CLOSE_WAIT, &mut joined).await.is_err() {
+                    // The database stayed busy: the writer stops at its next attempt.
+                    self.inner.counters.give_up.store(true, Relaxed);
+                    let _ = joined.await;
+                    abandoned(&self.inner.counters);
+                }
             }
             Some(WriterHandle::Task(task)) => finish(task, &self.inner.counters).await,
             None => {}
@@ -301,6 +335,11 @@ async fn finish(mut task: tokio::task::JoinHandle<()>, counters: &Counters) {
     task.abort();
     // Once the task has stopped, no count moves any more.
     let _ = task.await;
+    abandoned(counters);
+}
+
+/// Counts the writes a stopped writer left behind as abandoned, with one error saying how many.
+fn abandoned(counters: &Counters) {
     let lost = counters.unfinished();
     counters.abandoned.fetch_add(lost, Relaxed);
     tracing::error!(

@@ -22,6 +22,7 @@ use tokio::sync::broadcast;
 const V1: &str = include_str!("../migrations/postgres/0001_init.sql");
 const V2: &str = include_str!("../migrations/0002_best_and_rating.sql");
 const V3: &str = include_str!("../migrations/0003_ended_by.sql");
+const V4: &str = include_str!("../migrations/0004_match_key.sql");
 
 /// A fresh server, or `None` after a loud skip (a failure under CI) when PostgreSQL is missing.
 fn cluster_or_skip(test: &str) -> Option<PgCluster> {
@@ -177,11 +178,11 @@ async fn postgres_is_migrated_from_empty_and_from_versions_1_2_and_3_and_a_newer
     let store = Store::open_postgres(&pg.url("v3"), StoreOptions::default())
         .await
         .expect("open");
-    assert_eq!(migrations::LATEST, 4);
+    assert_eq!(migrations::LATEST, 5);
     assert_eq!(
         pg.psql("v3", "SELECT version FROM schema_version")
             .expect("psql"),
-        "4"
+        "5"
     );
     assert_eq!(
         pg.psql("v3", "SELECT COUNT(*) FROM matches WHERE match_key IS NULL")
@@ -267,6 +268,50 @@ async fn postgres_writes_are_read_back_and_any_connections_changes_reach_the_fee
     store.close().await;
     drop(store);
     pg.drop_db("w").expect("drop");
+}
+
+#[tokio::test]
+async fn from_version_5_deletes_and_truncates_reach_the_feed_of_a_migrated_database() {
+    let Some(pg) = cluster_or_skip("from_version_5_deletes_and_truncates_reach_the_feed") else {
+        return;
+    };
+    // A database at version 4, whose triggers announced inserts and updates only.
+    pg.create_db("v4").expect("create");
+    for schema in [V1, V2, V3, V4] {
+        pg.psql("v4", schema).expect("schema");
+    }
+    pg.psql(
+        "v4",
+        "CREATE TABLE schema_version (version BIGINT NOT NULL);
+         INSERT INTO schema_version VALUES (4);
+         INSERT INTO players VALUES ('guest:dee', 'dee', 1, 2, 5, 2, 1, 60000, 5);",
+    )
+    .expect("v4 data");
+    let store = Store::open_postgres(&pg.url("v4"), StoreOptions::default())
+        .await
+        .expect("open");
+    assert_eq!(
+        pg.psql("v4", "SELECT version FROM schema_version")
+            .expect("psql"),
+        migrations::LATEST.to_string()
+    );
+    let mut feed = store.subscribe();
+    pg.psql("v4", "DELETE FROM players WHERE id = 'guest:dee'")
+        .expect("delete");
+    assert_eq!(change_of(&mut feed, Table::Players).await.key, "guest:dee");
+    assert!(store.leaderboard(10).await.expect("read").is_empty());
+    pg.psql(
+        "v4",
+        "INSERT INTO players (id, name, first_seen_ms, last_seen_ms, matches) VALUES ('x', 'x', 1, 1, 1)",
+    )
+    .expect("insert");
+    assert_eq!(change_of(&mut feed, Table::Players).await.key, "x");
+    pg.psql("v4", "TRUNCATE match_players, players")
+        .expect("truncate");
+    assert_eq!(change_of(&mut feed, Table::Players).await.key, "");
+    store.close().await;
+    drop(store);
+    pg.drop_db("v4").expect("drop");
 }
 
 #[tokio::test]
@@ -513,4 +558,65 @@ async fn a_shutdown_that_gives_up_on_postgres_counts_the_writes_it_loses() {
     );
     drop(store);
     pg.drop_db("gone").expect("drop");
+}
+
+#[tokio::test]
+async fn both_backends_order_ties_alike_under_an_icu_collation() {
+    let Some(pg) = cluster_or_skip("both_backends_order_ties_alike_under_an_icu_collation") else {
+        return;
+    };
+    // A database whose text sorts by ICU's rules (case and accents aside), unlike bytes.
+    pg.psql(
+        "postgres",
+        "CREATE DATABASE icu TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu \
+         ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'",
+    )
+    .expect("an ICU database");
+    assert_eq!(
+        pg.psql("icu", "SELECT 'b' < 'B' AND 'B' < 'c'")
+            .expect("psql"),
+        "t",
+        "the database sorts by ICU's rules"
+    );
+    let pg_store = Store::open_postgres(&pg.url("icu"), StoreOptions::default())
+        .await
+        .expect("open");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sqlite_store =
+        Store::open_sqlite(&dir.path().join("t.db"), StoreOptions::default()).expect("open");
+    // Six players tied on rating and kills, one ahead of them.
+    let ids = [
+        "guest:bob",
+        "guest:Bob",
+        "guest:zed",
+        "guest:_x",
+        "guest:ada",
+        "guest:émile",
+    ];
+    for store in [&pg_store, &sqlite_store] {
+        for id in ids {
+            store.record(a_match(1, id, 2, 1)).expect("queued");
+        }
+        store.record(a_match(1, "guest:top", 5, 0)).expect("queued");
+        committed(store, 7).await;
+    }
+    let order = async |store: &Store| -> Vec<String> {
+        let rows = store.leaderboard(10).await.expect("read");
+        rows.into_iter().map(|r| r.player_id).collect()
+    };
+    let on_pg = order(&pg_store).await;
+    let on_sqlite = order(&sqlite_store).await;
+    let mut by_bytes: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    by_bytes.sort();
+    by_bytes.insert(0, "guest:top".into());
+    let _ = writeln!(
+        std::io::stderr(),
+        "tie order on both backends: {on_sqlite:?}"
+    );
+    assert_eq!(on_pg, on_sqlite, "one order on both backends");
+    assert_eq!(on_sqlite, by_bytes, "ties by the id's bytes");
+    pg_store.close().await;
+    sqlite_store.close().await;
+    drop(pg_store);
+    pg.drop_db("icu").expect("drop");
 }

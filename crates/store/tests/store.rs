@@ -410,8 +410,8 @@ async fn a_version_3_database_gains_match_keys_and_keeps_its_results() {
          INSERT INTO match_players VALUES (2, 'guest:ada', 'ada', 2, 1, 30000);",
     );
     let store = Store::open_sqlite(&path, StoreOptions::default()).expect("test step");
-    assert_eq!(version_of(&path), 4);
-    assert_eq!(migrations::LATEST, 4);
+    assert_eq!(version_of(&path), migrations::LATEST);
+    assert_eq!(migrations::LATEST, 5);
     // The results stored before have no key, and any number of them may have none.
     assert_eq!(
         number(
@@ -447,4 +447,49 @@ async fn a_version_3_database_gains_match_keys_and_keeps_its_results() {
         .expect("test step");
     assert_eq!((ada.kills, ada.matches), (9, 6));
     assert_eq!(store.stats().duplicates, 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_lock_held_for_40_s_by_another_connection_loses_no_result() {
+    let dir = tempfile::tempdir().expect("test step");
+    let path = temp_db(&dir);
+    let store = Store::open_sqlite(&path, StoreOptions::default()).expect("test step");
+    // Another connection takes the write lock and keeps it, as another process would (SQLite's
+    // locks between connections are the same whether they share a process or not).
+    let holder = Connection::open(&path).expect("test step");
+    holder.execute_batch("BEGIN IMMEDIATE").expect("test step");
+    let mut feed = store.subscribe();
+    store
+        .record(a_match(1, vec![score("guest:ada", 3, 1)]))
+        .expect("queued");
+    let held = std::time::Instant::now();
+    // For 40 s the writer keeps the result and tries again; nothing commits, nothing is lost.
+    assert!(
+        tokio::time::timeout(Duration::from_secs(40), feed.recv())
+            .await
+            .is_err(),
+        "nothing commits while the lock is held"
+    );
+    let during = store.stats();
+    assert_eq!((during.failed, during.dropped), (0, 0), "{during:?}");
+    assert!(during.retries > 0 && during.outages == 1, "{during:?}");
+    holder.execute_batch("COMMIT").expect("test step");
+    let released = std::time::Instant::now();
+    committed(&store, 1).await;
+    println!(
+        "store: lock held {:?}; the result was stored {:?} after it was let go ({} tries)",
+        released - held,
+        released.elapsed(),
+        during.retries
+    );
+    let stats = store.stats();
+    assert_eq!((stats.failed, stats.dropped, stats.abandoned), (0, 0, 0));
+    let stored: i64 = Connection::open(&path)
+        .expect("test step")
+        .query_row("SELECT COUNT(*) FROM matches", [], |r| r.get(0))
+        .expect("test step");
+    assert_eq!(stored, 1, "stored once");
+    let ada = store.player("guest:ada").await.expect("read").expect("ada");
+    assert_eq!((ada.kills, ada.matches), (3, 1));
+    store.close().await;
 }

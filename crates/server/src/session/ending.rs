@@ -5,10 +5,11 @@ use crate::metrics::CloseReason;
 /// How the reader ended, and what the writer should tell the client: always a close frame with
 /// `code` and `reason`, and before it a `Kick` message when `kick` is set (game sessions only).
 /// `dropped` is set when the connection dropped rather than the player leaving (the socket
-/// failed or ended without a close, or the client closed with a code other than 1000): the
-/// room may then hold the seat for a resume. `peer_closed` is set when the client's last frame
-/// was a close: the closing handshake is then complete once ours is sent, and the connection
-/// closes at once (RFC 6455 5.5.1), without waiting for a reply that will not come.
+/// failed or ended without a close, or the client closed with a code other than 1000) or was
+/// closed for flooding, rather than the player leaving: the room may then hold the seat for a
+/// resume. `peer_closed` is set when the client's last frame was a close: the closing handshake
+/// is then complete once ours is sent, and the connection closes at once (RFC 6455 5.5.1),
+/// without waiting for a reply that will not come.
 #[derive(Debug)]
 pub(super) struct Ending {
     pub(crate) code: u16,

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use super::control::Control;
 use super::ending::Ending;
-use super::flood::TokenBucket;
+use super::flood::{OwedInputs, TokenBucket};
 use super::reassembly::{Event, FrameIn, MAX_CONTROL_PAYLOAD, Reassembler};
 use crate::metrics::CloseReason;
 use crate::shared::Shared;
@@ -18,7 +18,8 @@ use crate::ws_edge;
 
 /// Frames a client may send in a burst, and per tick on average. A game client sends one input
 /// per tick and a ping a second, so this leaves room for jitter but not for a flood. Every frame
-/// counts: control frames and empty continuations too.
+/// counts: control frames and empty continuations too; only the token of an input the client
+/// owes by the tick clock is given back ([`MessageReader::input_arrived`]).
 const FLOOD_BURST: f64 = 120.0;
 const FLOOD_PER_TICK: f64 = 1.5;
 
@@ -35,6 +36,7 @@ pub(crate) struct MessageReader {
     ctrl: mpsc::Sender<Control>,
     reassembler: Reassembler,
     bucket: TokenBucket,
+    owed_inputs: OwedInputs,
 }
 
 impl MessageReader {
@@ -55,6 +57,16 @@ impl MessageReader {
             ctrl,
             reassembler: Reassembler::new(max_message),
             bucket: TokenBucket::new(FLOOD_BURST, FLOOD_PER_TICK * tick_rate),
+            owed_inputs: OwedInputs::new(tick_rate),
+        }
+    }
+
+    /// A new input (newer than every one before it) with sequence number `seq` came: when the
+    /// tick clock says the client owes it (a stall's inputs arriving together), its frame's
+    /// token is given back, so that catching up is never taken for a flood.
+    pub(crate) fn input_arrived(&mut self, seq: u32) {
+        if self.owed_inputs.owed(seq, Instant::now()) {
+            self.bucket.refund();
         }
     }
 
@@ -91,11 +103,14 @@ impl MessageReader {
             shared.metrics.bytes_in.inc_by(frame.payload.len() as u64);
             if !self.bucket.take(Instant::now()) {
                 tracing::warn!("client flooding; dropped");
-                return Err(Ending::kick(
-                    close::FLOODING,
-                    "too many frames",
-                    CloseReason::Flood,
-                ));
+                // A flood ends the connection, not the player's match: the seat is held as for
+                // a dropped connection, so that a client that resumes keeps its entity and
+                // score. A real flooder that resumes is closed again; its held seat costs what
+                // any dropped connection's does, for the reconnect window at most.
+                return Err(Ending {
+                    dropped: true,
+                    ..Ending::kick(close::FLOODING, "too many frames", CloseReason::Flood)
+                });
             }
             let masked = ws_edge::is_masked(&mut frame);
             let event = self.reassembler.push(FrameIn {

@@ -144,6 +144,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
                 }
                 last_seq = Some(input.seq);
                 last_input = tokio::time::Instant::now();
+                messages.input_arrived(input.seq);
                 shared.metrics.inputs.inc();
                 if !inputs.push(input) {
                     shared.metrics.inputs_dropped.inc();

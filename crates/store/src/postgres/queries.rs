@@ -110,7 +110,7 @@ pub(crate) async fn leaderboard(
         .query(
             "SELECT id, name, kills - deaths, kills, deaths, matches, best_kills FROM players
              WHERE matches > 0
-             ORDER BY kills - deaths DESC, kills DESC, id
+             ORDER BY kills - deaths DESC, kills DESC, id COLLATE \"C\"
              LIMIT $1",
             &[&limit],
         )

@@ -1,0 +1,545 @@
+//! Writing a snapshot of any schema as a delta body against the world a client holds.
+//!
+//! The layout (bits least significant first; `varbits`, blocks and subsets as in the arena's
+//! format: see `crate::block` and `crate::subset`):
+//!
+//! ```text
+//! varbits tick
+//! bit     has baseline          then varbits(tick - baseline tick)
+//!   subset removed              indices into the baseline's entities (sorted by id)
+//!   subset changed              indices into the baseline's entities left after removal
+//!   when at least one entity changed:
+//!   bit   predicted             then varbits(baseline tick - previous tick)
+//!   for each kind, in schema order, that some changed entity has (its group, in id order):
+//!     for each slot of the kind:
+//!       bit any changed
+//!       residual slots: bit all, then a block of residuals over the group (all), or a subset
+//!                       of the group and a block of residuals over it
+//!       raw slots:      a subset of the group, then each new value in the type's bits
+//!                       (a boolean's change is its flip: no bits)
+//!       text slots:     a subset of the group, then each new text: varbits(bytes), the bytes
+//! varbits created count
+//!   block id gaps (id - previous id - 1; the first from 0), block kinds
+//!   for each kind that some created entity has, for each slot, over its group:
+//!     signed: block of zigzag values; offset: block of value - min; raw: bits each;
+//!     text: varbits(bytes), the bytes each
+//! zero padding to a whole byte
+//! ```
+//!
+//! A residual is the wrapping change since the baseline (an angle's the short way round). With
+//! prediction, a predicted slot's residual is its change minus its change from the previous world
+//! to the baseline (zero for an entity the previous world lacks). The encoder predicts only when it
+//! makes the predicted slots' blocks smaller, and writes "all" only when it is no larger than the
+//! subset: the choices are fixed, so that any encoder writes the same bytes for the same worlds
+//! (the JavaScript package's encoder is checked against this one byte for byte). Texts are
+//! compared and sent as a client holds them: cut at a character boundary to their `max_bytes`.
+
+use std::cell::RefCell;
+
+use super::schema::{KindLayout, Schema, SlotInfo};
+use super::wire_type::{FullCoding, SlotCoding, residual};
+use super::world::World;
+use crate::bits::{BitWriter, zigzag};
+use crate::block::{best_width, put_block, put_block_at};
+use crate::subset::{put_subset, subset_plan};
+
+/// The worlds a delta body is written and read against: the baseline it is a delta from, and
+/// optionally the world the client held before that (for prediction).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Baselines<'a> {
+    /// The world the delta is against; `None` for a full snapshot.
+    pub baseline: Option<&'a World>,
+    /// The world the client held before `baseline`; enables prediction.
+    pub previous: Option<&'a World>,
+}
+
+/// No entity in the previous world.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Reusable buffers, so that encoding and decoding allocate nothing once warm.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// Baseline indices of removed entities.
+    pub(crate) removed: Vec<u32>,
+    /// (baseline index, current index) of changed entities.
+    pub(crate) changed: Vec<(u32, u32)>,
+    /// Current indices of created entities.
+    pub(crate) created: Vec<u32>,
+    /// Per changed entity, its index in the previous world (or [`NONE`]).
+    pub(crate) prev: Vec<u32>,
+    /// Changed (or created) entities ordered by kind, as indices into their list.
+    pub(crate) order: Vec<u32>,
+    /// Where each kind's run of `order` starts (one more entry than kinds).
+    pub(crate) starts: Vec<u32>,
+    /// Per changed entity, where its slots start in the baseline, the current (or decoded) world
+    /// and the previous world ([`NONE`] when it has none).
+    pub(crate) bat: Vec<u32>,
+    pub(crate) cat: Vec<u32>,
+    pub(crate) pat: Vec<u32>,
+    pub(crate) a: Vec<u32>,
+    pub(crate) b: Vec<u32>,
+    pub(crate) c: Vec<u32>,
+    pub(crate) members: Vec<u32>,
+}
+
+thread_local! {
+    /// One set of buffers per thread: a server encodes on every worker thread.
+    pub(crate) static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's scratch buffers (fresh ones if they are in use, which only a
+/// re-entrant call could cause).
+pub(crate) fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => f(&mut s),
+        Err(_) => f(&mut Scratch::default()),
+    })
+}
+
+/// Orders `n` items by kind (a stable counting sort): `order` lists item indices kind by kind,
+/// `starts[k]..starts[k + 1]` is kind `k`'s run.
+pub(crate) fn group_by_kind(
+    kinds: usize,
+    n: usize,
+    kind_of: impl Fn(usize) -> usize,
+    order: &mut Vec<u32>,
+    starts: &mut Vec<u32>,
+) {
+    starts.clear();
+    starts.resize(kinds + 1, 0);
+    for i in 0..n {
+        starts[kind_of(i) + 1] += 1;
+    }
+    for k in 0..kinds {
+        starts[k + 1] += starts[k];
+    }
+    order.clear();
+    order.resize(n, 0);
+    // Fill each run from its start; `starts[k]` walks forward and is put back after.
+    for i in 0..n {
+        let k = kind_of(i);
+        order[starts[k] as usize] = i as u32;
+        starts[k] += 1;
+    }
+    for k in (1..=kinds).rev() {
+        starts[k] = starts[k - 1];
+    }
+    starts[0] = 0;
+}
+
+/// Writes the delta that turns `worlds.baseline` into `current` (a full snapshot when there is
+/// no baseline), appending its bytes to `out`. Both worlds must be sorted by id and hold only
+/// kinds of `schema` with their slots; an id whose kind changed is sent as a removal and a
+/// creation.
+pub fn write_delta(schema: &Schema, worlds: Baselines<'_>, current: &World, out: &mut Vec<u8>) {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => write_with(schema, worlds, current, out, &mut s),
+        Err(_) => write_with(schema, worlds, current, out, &mut Scratch::default()),
+    });
+}
+
+fn write_with(
+    schema: &Schema,
+    worlds: Baselines<'_>,
+    cur: &World,
+    out: &mut Vec<u8>,
+    s: &mut Scratch,
+) {
+    let mut bw = BitWriter::new(out);
+    bw.varbits(cur.tick.0);
+    bw.bit(worlds.baseline.is_some());
+    s.removed.clear();
+    s.changed.clear();
+    s.created.clear();
+    match worlds.baseline {
+        Some(base) => {
+            bw.varbits(cur.tick.since(base.tick));
+            diff(schema, base, cur, s);
+            let kept = base.len() - s.removed.len();
+            put_subset(&mut bw, base.len(), &s.removed, &mut s.a);
+            // Changed entities are named by their index among the kept ones.
+            s.b.clear();
+            let mut r = 0;
+            for &(bi, _) in &s.changed {
+                while s.removed.get(r).is_some_and(|&x| x < bi) {
+                    r += 1;
+                }
+                s.b.push(bi - r as u32);
+            }
+            let named = std::mem::take(&mut s.b);
+            put_subset(&mut bw, kept, &named, &mut s.a);
+            s.b = named;
+            if !s.changed.is_empty() {
+                write_changes(schema, base, worlds.previous, cur, &mut bw, s);
+            }
+        }
+        None => s.created.extend(0..cur.len() as u32),
+    }
+    write_created(schema, cur, &mut bw, s);
+    bw.finish();
+}
+
+/// The removed, changed and created entities of `cur` against `base`, into the scratch lists.
+fn diff(schema: &Schema, base: &World, cur: &World, s: &mut Scratch) {
+    let (be, ce) = (base.entities(), cur.entities());
+    let (mut i, mut j) = (0, 0);
+    while i < be.len() || j < ce.len() {
+        match (be.get(i), ce.get(j)) {
+            (Some(b), Some(c)) if b.id == c.id => {
+                if b.kind != c.kind {
+                    s.removed.push(i as u32);
+                    s.created.push(j as u32);
+                } else if differs(schema.layout(c.kind), base, i, cur, j) {
+                    s.changed.push((i as u32, j as u32));
+                }
+                i += 1;
+                j += 1;
+            }
+            (Some(b), Some(c)) if b.id < c.id => {
+                s.removed.push(i as u32);
+                i += 1;
+            }
+            (_, Some(_)) => {
+                s.created.push(j as u32);
+                j += 1;
+            }
+            (Some(_), None) => {
+                s.removed.push(i as u32);
+                i += 1;
+            }
+            (None, None) => break,
+        }
+    }
+}
+
+/// True when entity `i` of `a` and entity `j` of `b` (same id and kind) hold different values.
+#[inline]
+fn differs(layout: Option<&KindLayout>, a: &World, i: usize, b: &World, j: usize) -> bool {
+    let (x, y) = (a.slots(i), b.slots(j));
+    if x != y {
+        return true;
+    }
+    match layout {
+        Some(l) if l.has_text => l.slots.iter().zip(x).any(|(slot, &k)| match slot.coding {
+            SlotCoding::Text { max_bytes } => {
+                cut(a.text(i, k), max_bytes) != cut(b.text(j, k), max_bytes)
+            }
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+/// Slot `slot` of the entity whose slots start at `at` (0 past the end: never for a valid world).
+#[inline(always)]
+pub(crate) fn slot_at(values: &[i32], at: u32, slot: usize) -> i32 {
+    values.get(at as usize + slot).copied().unwrap_or(0)
+}
+
+/// The change a predicted slot is expected to make: its change from the previous world to the
+/// baseline (0 for an entity the previous world lacks).
+#[inline(always)]
+pub(crate) fn velocity(bv: &[i32], bat: u32, pv: &[i32], pat: u32, slot: usize) -> i32 {
+    if pat == NONE {
+        return 0;
+    }
+    slot_at(bv, bat, slot).wrapping_sub(slot_at(pv, pat, slot))
+}
+
+/// Fills `s.pat` with each changed entity's slot offset in `prev` (same id and kind), or
+/// [`NONE`]; `s.prev` must hold their indices from [`previous_indices`].
+pub(crate) fn previous_offsets(prev: &World, s: &mut Scratch) {
+    s.pat.clear();
+    s.pat.extend(s.prev.iter().map(|&p| {
+        if p == NONE {
+            NONE
+        } else {
+            prev.at(p as usize) as u32
+        }
+    }));
+}
+
+/// Each changed entity's index in `prev` (same id and kind), or [`NONE`].
+pub(crate) fn previous_indices(
+    changed_ids: impl Iterator<Item = (crate::EntityId, super::KindId)>,
+    prev: &World,
+    out: &mut Vec<u32>,
+) {
+    out.clear();
+    let pe = prev.entities();
+    let mut p = 0;
+    for (id, kind) in changed_ids {
+        while pe.get(p).is_some_and(|e| e.id < id) {
+            p += 1;
+        }
+        out.push(match pe.get(p) {
+            Some(e) if e.id == id && e.kind == kind => p as u32,
+            _ => NONE,
+        });
+    }
+}
+
+fn write_changes(
+    schema: &Schema,
+    base: &World,
+    previous: Option<&World>,
+    cur: &World,
+    bw: &mut BitWriter<'_>,
+    s: &mut Scratch,
+) {
+    let layouts = schema.layouts();
+    let be = base.entities();
+    group_by_kind(
+        layouts.len(),
+        s.changed.len(),
+        |i| usize::from(be[s.changed[i].0 as usize].kind.0),
+        &mut s.order,
+        &mut s.starts,
+    );
+    s.bat.clear();
+    s.bat
+        .extend(s.changed.iter().map(|&(bi, _)| base.at(bi as usize) as u32));
+    s.cat.clear();
+    s.cat
+        .extend(s.changed.iter().map(|&(_, ci)| cur.at(ci as usize) as u32));
+    let (bv, cv) = (base.values(), cur.values());
+    // Predict only where it makes the predicted slots' blocks smaller.
+    let mut prev = None;
+    if let Some(p) = previous.filter(|_| schema.predicts()) {
+        previous_indices(
+            s.changed.iter().map(|&(bi, _)| {
+                let e = be[bi as usize];
+                (e.id, e.kind)
+            }),
+            p,
+            &mut s.prev,
+        );
+        previous_offsets(p, s);
+        let pv = p.values();
+        let (mut plain, mut predicted) = (0u64, 0u64);
+        for (k, layout) in layouts.iter().enumerate() {
+            let run = &s.order[s.starts[k] as usize..s.starts[k + 1] as usize];
+            if run.is_empty() {
+                continue;
+            }
+            for (slot, info) in layout.slots.iter().enumerate() {
+                if !info.predict {
+                    continue;
+                }
+                s.a.clear();
+                s.c.clear();
+                for &m in run {
+                    let m = m as usize;
+                    let (b, c) = (slot_at(bv, s.bat[m], slot), slot_at(cv, s.cat[m], slot));
+                    let d = c.wrapping_sub(b);
+                    s.a.push(zigzag(d));
+                    let v = velocity(bv, s.bat[m], pv, s.pat[m], slot);
+                    s.c.push(zigzag(d.wrapping_sub(v)));
+                }
+                plain += best_width(&s.a).1;
+                predicted += best_width(&s.c).1;
+            }
+        }
+        if predicted < plain {
+            prev = Some(p);
+        }
+    }
+    bw.bit(prev.is_some());
+    if let Some(p) = prev {
+        bw.varbits(base.tick.since(p.tick));
+    }
+    for (k, layout) in layouts.iter().enumerate() {
+        let (lo, hi) = (s.starts[k] as usize, s.starts[k + 1] as usize);
+        if lo == hi {
+            continue;
+        }
+        for (slot, info) in layout.slots.iter().enumerate() {
+            write_slot_changes(base, prev, cur, slot, info, lo..hi, bw, s);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_slot_changes(
+    base: &World,
+    prev: Option<&World>,
+    cur: &World,
+    slot: usize,
+    info: &SlotInfo,
+    run: std::ops::Range<usize>,
+    bw: &mut BitWriter<'_>,
+    s: &mut Scratch,
+) {
+    let n = run.len();
+    // Which of the group changed this slot (indices into the group), and every residual.
+    s.members.clear();
+    s.a.clear();
+    let (bv, cv) = (base.values(), cur.values());
+    let pv = prev.map_or(&[][..], |p| p.values());
+    match info.coding {
+        SlotCoding::Residual { wrap } => {
+            let predict = info.predict && prev.is_some();
+            for (g, &m) in s.order[run.clone()].iter().enumerate() {
+                let m = m as usize;
+                let (b, c) = (slot_at(bv, s.bat[m], slot), slot_at(cv, s.cat[m], slot));
+                if b != c {
+                    s.members.push(g as u32);
+                }
+                let mut d = residual(wrap, b, c);
+                if predict {
+                    d = d.wrapping_sub(velocity(bv, s.bat[m], pv, s.pat[m], slot));
+                }
+                s.a.push(zigzag(d));
+            }
+        }
+        SlotCoding::Raw { .. } => {
+            for (g, &m) in s.order[run.clone()].iter().enumerate() {
+                let m = m as usize;
+                if slot_at(bv, s.bat[m], slot) != slot_at(cv, s.cat[m], slot) {
+                    s.members.push(g as u32);
+                }
+            }
+        }
+        SlotCoding::Text { max_bytes } => {
+            for (g, &m) in s.order[run.clone()].iter().enumerate() {
+                let (bi, ci) = s.changed[m as usize];
+                let k = slot_at(cv, s.cat[m as usize], slot);
+                if cut(base.text(bi as usize, k), max_bytes)
+                    != cut(cur.text(ci as usize, k), max_bytes)
+                {
+                    s.members.push(g as u32);
+                }
+            }
+        }
+    }
+    bw.bit(!s.members.is_empty());
+    if s.members.is_empty() {
+        return;
+    }
+    match info.coding {
+        SlotCoding::Residual { .. } => {
+            let (w_all, all_bits) = best_width(&s.a);
+            let all = s.members.len() == n || {
+                s.b.clear();
+                s.b.extend(s.members.iter().map(|&g| s.a[g as usize]));
+                let (_, sub) = subset_plan(n, &s.members, &mut s.c);
+                all_bits <= sub + best_width(&s.b).1
+            };
+            bw.bit(all);
+            if all {
+                put_block_at(bw, &s.a, w_all);
+            } else {
+                put_subset(bw, n, &s.members, &mut s.c);
+                put_block(bw, &s.b);
+            }
+        }
+        SlotCoding::Raw { bits } => {
+            put_subset(bw, n, &s.members, &mut s.c);
+            for &g in &s.members {
+                let m = s.order[run.start + g as usize] as usize;
+                bw.put(slot_at(cv, s.cat[m], slot) as u32, u32::from(bits));
+            }
+        }
+        SlotCoding::Text { max_bytes } => {
+            put_subset(bw, n, &s.members, &mut s.c);
+            for &g in &s.members {
+                let ci = s.changed[s.order[run.start + g as usize] as usize].1 as usize;
+                let k = cur.slots(ci).get(slot).copied().unwrap_or(0);
+                put_text(bw, cur.text(ci, k), max_bytes);
+            }
+        }
+    }
+}
+
+/// `text` cut at a character boundary to at most `max` bytes: what a client holds of it. The
+/// reader refuses a longer text, so a game's over-long text costs only its tail, never the
+/// snapshot; and two texts are the same to a client when their cuts are.
+fn cut(text: &str, max: u16) -> &str {
+    let mut end = text.len().min(usize::from(max));
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Writes a text as a client holds it ([`cut`]).
+fn put_text(bw: &mut BitWriter<'_>, text: &str, max: u16) {
+    let text = cut(text, max);
+    bw.varbits(text.len() as u32);
+    for &b in text.as_bytes() {
+        bw.put(u32::from(b), 8);
+    }
+}
+
+fn write_created(schema: &Schema, cur: &World, bw: &mut BitWriter<'_>, s: &mut Scratch) {
+    bw.varbits(s.created.len() as u32);
+    if s.created.is_empty() {
+        return;
+    }
+    let ce = cur.entities();
+    s.a.clear();
+    let mut prev: Option<u32> = None;
+    for &j in &s.created {
+        let id = ce[j as usize].id.0;
+        s.a.push(match prev {
+            None => id,
+            Some(p) => id.wrapping_sub(p).wrapping_sub(1),
+        });
+        prev = Some(id);
+    }
+    put_block(bw, &s.a);
+    s.a.clear();
+    s.a.extend(s.created.iter().map(|&j| u32::from(ce[j as usize].kind.0)));
+    put_block(bw, &s.a);
+    let layouts = schema.layouts();
+    group_by_kind(
+        layouts.len(),
+        s.created.len(),
+        |i| usize::from(ce[s.created[i] as usize].kind.0),
+        &mut s.order,
+        &mut s.starts,
+    );
+    for (k, layout) in layouts.iter().enumerate() {
+        let run = s.starts[k] as usize..s.starts[k + 1] as usize;
+        if run.is_empty() {
+            continue;
+        }
+        for (slot, info) in layout.slots.iter().enumerate() {
+            let value = |m: u32| {
+                let j = s.created[m as usize] as usize;
+                cur.slots(j).get(slot).copied().unwrap_or(0)
+            };
+            match info.full {
+                FullCoding::Signed => {
+                    s.a.clear();
+                    s.a.extend(s.order[run.clone()].iter().map(|&m| zigzag(value(m))));
+                    put_block(bw, &s.a);
+                }
+                FullCoding::Offset { min } => {
+                    s.a.clear();
+                    s.a.extend(
+                        s.order[run.clone()]
+                            .iter()
+                            .map(|&m| value(m).wrapping_sub(min) as u32),
+                    );
+                    put_block(bw, &s.a);
+                }
+                FullCoding::Raw { bits } => {
+                    for &m in &s.order[run.clone()] {
+                        bw.put(value(m) as u32, u32::from(bits));
+                    }
+                }
+                FullCoding::Text => {
+                    let max = match info.coding {
+                        SlotCoding::Text { max_bytes } => max_bytes,
+                        _ => 0,
+                    };
+                    for &m in &s.order[run.clone()] {
+                        let j = s.created[m as usize] as usize;
+                        put_text(bw, cur.text(j, value(m)), max);
+                    }
+                }
+            }
+        }
+    }
+}

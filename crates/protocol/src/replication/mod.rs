@@ -1,0 +1,29 @@
+//! Replicated data of any game: the schema a game declares, the quantized [`World`] of that
+//! schema, and the delta format between two such worlds.
+//!
+//! A game declares its entity kinds and their fields ([`SchemaDesc`], checked into a [`Schema`]);
+//! the server captures each tick's world as [`World`] slots and writes each client a delta body
+//! against what it holds ([`write_delta`]); a client that has the schema (sent on join) applies
+//! bodies without any code of the game's ([`apply_delta`]).
+
+mod decode;
+mod encode;
+mod replicate;
+mod schema;
+mod wire_type;
+mod world;
+
+pub use decode::{Applied, apply_delta};
+pub use encode::{Baselines, write_delta};
+pub use replicate::{
+    __derive, Replicate, ReplicateBool, ReplicateColor, ReplicateEnum, ReplicateNumber,
+    ReplicateText, ReplicateVec2, SchemaBuilder,
+};
+pub use schema::{
+    FieldDesc, KindDesc, KindId, KindLayout, MAX_KINDS, MAX_SCHEMA_NAME, MAX_SLOTS, Schema,
+    SchemaDesc, SchemaError, SchemaHash, SlotInfo,
+};
+pub use wire_type::{
+    FullCoding, MAX_ANGLE_BITS, MAX_ENUM_VARIANTS, MAX_TEXT_BYTES, SlotCoding, WireType,
+};
+pub use world::{Entity, EntityWriter, World};

@@ -1,0 +1,75 @@
+// The netcode package stands alone: its modules import only each other (no arena code, no npm
+// dependency), each is type-checked (`// @ts-check`), and package.json exports what exists. When
+// a TypeScript compiler is at hand (`TSC`, or `tsc` on PATH), `tsc -p web-client/netcode` passes.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'netcode');
+const files = readdirSync(PACKAGE).filter((f) => f.endsWith('.js'));
+
+/**
+ * The module specifiers a source names: static imports and re-exports, side-effect imports and
+ * dynamic `import()` of a string.
+ * @param {string} source
+ * @returns {string[]}
+ */
+export function specifiers(source) {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const out = [];
+  for (const m of code.matchAll(/\b(?:import|export)\s[^'"`;]*?\bfrom\s*(['"])([^'"]+)\1/g)) out.push(m[2]);
+  for (const m of code.matchAll(/\bimport\s*(['"])([^'"]+)\1/g)) out.push(m[2]);
+  for (const m of code.matchAll(/\bimport\s*\(\s*([^)]*)\)/g)) out.push(m[1].trim().replace(/^(['"`])(.*)\1$/, '$2'));
+  return out;
+}
+
+test('the import scanner sees every form of import', () => {
+  const src = [
+    "import { a } from './a.js';",
+    "import b from '../b.js';",
+    "export { c } from 'c';",
+    "export * from './d.js';",
+    "import './e.js';",
+    "const f = await import('./f.js');",
+    "import {\n  g,\n  h,\n} from \"./g.js\";",
+    '// import x from "./commented.js";',
+  ].join('\n');
+  assert.deepEqual(specifiers(src).sort(), ['../b.js', './a.js', './d.js', './e.js', './f.js', './g.js', 'c'].sort());
+});
+
+test('the package imports only its own files', () => {
+  assert.ok(files.length >= 5, files.join(', '));
+  for (const f of files) {
+    for (const spec of specifiers(readFileSync(join(PACKAGE, f), 'utf8'))) {
+      assert.match(spec, /^\.\/[a-z0-9_]+\.js$/, `${f} imports ${spec}: only ./<file>.js inside web-client/netcode/`);
+      assert.ok(existsSync(join(PACKAGE, spec)), `${f} imports ${spec}, which does not exist`);
+    }
+  }
+});
+
+test('every module of the package is type-checked and package.json exports what exists', () => {
+  for (const f of files) assert.ok(readFileSync(join(PACKAGE, f), 'utf8').startsWith('// @ts-check\n'), `${f} starts with // @ts-check`);
+  const pkg = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8'));
+  assert.equal(pkg.name, '@tickwire/netcode');
+  assert.equal(pkg.type, 'module');
+  assert.equal(pkg.dependencies, undefined, 'no runtime dependencies');
+  for (const target of Object.values(pkg.exports)) assert.ok(existsSync(join(PACKAGE, String(target))), `export ${target}`);
+  assert.ok(existsSync(join(PACKAGE, pkg.exports['.'])));
+});
+
+test('tsc finds no type errors in the package', (t) => {
+  const tsc = process.env.TSC || 'tsc';
+  const probe = spawnSync(tsc, ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    const ci = ['true', '1', 'yes'].includes(String(process.env.CI ?? '').toLowerCase());
+    assert.ok(!ci, `CI=${process.env.CI} but no TypeScript compiler (${tsc}): .ci/run installs one and sets TSC`);
+    t.skip(`no TypeScript compiler (${tsc}); set TSC to one, e.g. npm install --prefix /tmp/tsc typescript && TSC=/tmp/tsc/node_modules/.bin/tsc`);
+    return;
+  }
+  const run = spawnSync(tsc, ['-p', PACKAGE, '--noEmit'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(run.status, 0, `${tsc} -p web-client/netcode --noEmit:\n${run.stdout}${run.stderr}`);
+});
