@@ -35,7 +35,7 @@ pub use message::{
     ServerMsg, SnapshotMsg, Subscribe, WallInfo, Welcome,
 };
 pub use replication::{
-    Applied, Baselines, FieldDesc, KindDesc, KindId, Replicate, Schema, SchemaDesc, SchemaHash,
+    Applied, Baselines, EntityView, FieldDesc, KindDesc, KindId, Replicate, Schema, SchemaDesc, SchemaHash,
     WireType, World, apply_delta, write_delta,
 };
 
