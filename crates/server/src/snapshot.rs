@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
-use tickwire_protocol::{Baselines, EntityId, Schema, Tick, World, write_delta};
+use tickwire_protocol::{Baselines, EntityId, EntityView, Schema, Tick, World, write_delta};
 
 use crate::aoi::{Cell, Grid};
 use crate::metrics::Metrics;
@@ -103,6 +103,11 @@ impl SnapshotFrame {
     /// The tick of this frame.
     pub fn tick(&self) -> Tick {
         self.state.tick
+    }
+
+    /// Entity `id` of the whole world, its fields read by name through the schema.
+    pub fn entity(&self, id: EntityId) -> Option<EntityView<'_>> {
+        EntityView::find(&self.schema, &self.state, id)
     }
 
     /// The whole world, whatever the area of interest: what a spectator sees.
