@@ -22,6 +22,7 @@ export const RECONNECTING = 4000;
 export const RESUME_REFUSED = 4010;
 export const SPECTATORS_FULL = 4011;
 export const SESSION_REPLACED = 4012;
+export const SCHEMA_MISMATCH = 4013;
 
 /**
  * What to show, and whether to reconnect, after a connection closed.
