@@ -38,7 +38,7 @@ use super::schema::{KindLayout, Schema, SlotInfo};
 use super::wire_type::{FullCoding, SlotCoding, residual};
 use super::world::World;
 use crate::bits::{BitWriter, zigzag};
-use crate::block::{best_width, put_block, put_block_at};
+use crate::block::{WidthStats, best_width, put_block, put_block_at};
 use crate::subset::{put_subset, subset_plan};
 
 /// The worlds a delta body is written and read against: the baseline it is a delta from, and
@@ -78,6 +78,8 @@ pub(crate) struct Scratch {
     pub(crate) b: Vec<u32>,
     pub(crate) c: Vec<u32>,
     pub(crate) members: Vec<u32>,
+    /// The encoder's trials of predicted slots.
+    pub(crate) trials: Vec<Trial>,
 }
 
 thread_local! {
@@ -297,15 +299,25 @@ fn write_changes(
         &mut s.order,
         &mut s.starts,
     );
+    // Where each changed entity's slots start, in group order, so that the slot loops below
+    // walk plain arrays.
     s.bat.clear();
-    s.bat
-        .extend(s.changed.iter().map(|&(bi, _)| base.at(bi as usize) as u32));
+    s.bat.extend(
+        s.order
+            .iter()
+            .map(|&m| base.at(s.changed[m as usize].0 as usize) as u32),
+    );
     s.cat.clear();
-    s.cat
-        .extend(s.changed.iter().map(|&(_, ci)| cur.at(ci as usize) as u32));
+    s.cat.extend(
+        s.order
+            .iter()
+            .map(|&m| cur.at(s.changed[m as usize].1 as usize) as u32),
+    );
     let (bv, cv) = (base.values(), cur.values());
-    // Predict only where it makes the predicted slots' blocks smaller.
+    // Predict only where it makes the predicted slots' blocks smaller. The trial keeps every
+    // predicted slot's residuals both ways, so that the write below only picks one.
     let mut prev = None;
+    s.trials.clear();
     if let Some(p) = previous.filter(|_| schema.predicts()) {
         previous_indices(
             s.changed.iter().map(|&(bi, _)| {
@@ -315,11 +327,16 @@ fn write_changes(
             p,
             &mut s.prev,
         );
-        previous_offsets(p, s);
+        s.pat.clear();
+        s.pat.extend(s.order.iter().map(|&m| match s.prev[m as usize] {
+            NONE => NONE,
+            i => p.at(i as usize) as u32,
+        }));
         let pv = p.values();
         let (mut plain, mut predicted) = (0u64, 0u64);
+        let mut used = 0;
         for (k, layout) in layouts.iter().enumerate() {
-            let run = &s.order[s.starts[k] as usize..s.starts[k + 1] as usize];
+            let run = s.starts[k] as usize..s.starts[k + 1] as usize;
             if run.is_empty() {
                 continue;
             }
@@ -327,20 +344,17 @@ fn write_changes(
                 if !info.predict {
                     continue;
                 }
-                s.a.clear();
-                s.c.clear();
-                for &m in run {
-                    let m = m as usize;
-                    let (b, c) = (slot_at(bv, s.bat[m], slot), slot_at(cv, s.cat[m], slot));
-                    let d = c.wrapping_sub(b);
-                    s.a.push(zigzag(d));
-                    let v = velocity(bv, s.bat[m], pv, s.pat[m], slot);
-                    s.c.push(zigzag(d.wrapping_sub(v)));
+                if s.trials.len() == used {
+                    s.trials.push(Trial::default());
                 }
-                plain += best_width(&s.a).1;
-                predicted += best_width(&s.c).1;
+                let t = &mut s.trials[used];
+                used += 1;
+                t.trial(bv, cv, pv, &s.bat[run.clone()], &s.cat[run.clone()], &s.pat[run.clone()], slot);
+                plain += t.plain_stats.1;
+                predicted += t.predicted_stats.1;
             }
         }
+        s.trials.truncate(used);
         if predicted < plain {
             prev = Some(p);
         }
@@ -349,21 +363,116 @@ fn write_changes(
     if let Some(p) = prev {
         bw.varbits(base.tick.since(p.tick));
     }
+    let mut trial = 0;
     for (k, layout) in layouts.iter().enumerate() {
         let (lo, hi) = (s.starts[k] as usize, s.starts[k + 1] as usize);
         if lo == hi {
             continue;
         }
         for (slot, info) in layout.slots.iter().enumerate() {
-            write_slot_changes(base, prev, cur, slot, info, lo..hi, bw, s);
+            if info.predict && trial < s.trials.len() {
+                let t = std::mem::take(&mut s.trials[trial]);
+                t.write(prev.is_some(), hi - lo, bw, s);
+                s.trials[trial] = t;
+                trial += 1;
+            } else {
+                write_slot_changes(base, cur, slot, info, lo..hi, bw, s);
+            }
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One predicted slot of one kind's group, tried both ways: its residuals with and without
+/// prediction, their block sizes, and which members changed it.
+#[derive(Debug, Default)]
+pub(crate) struct Trial {
+    members: Vec<u32>,
+    plain: Vec<u32>,
+    predicted: Vec<u32>,
+    plain_stats: (u32, u64),
+    predicted_stats: (u32, u64),
+}
+
+impl Trial {
+    /// Fills the trial for `slot` of a group whose slots start at `bat`, `cat` and `pat` (a
+    /// predicted slot is a plain signed value: its residual never wraps).
+    #[allow(clippy::too_many_arguments)]
+    fn trial(
+        &mut self,
+        bv: &[i32],
+        cv: &[i32],
+        pv: &[i32],
+        bat: &[u32],
+        cat: &[u32],
+        pat: &[u32],
+        slot: usize,
+    ) {
+        self.members.clear();
+        self.plain.clear();
+        self.predicted.clear();
+        let (mut plain, mut predicted) = (WidthStats::default(), WidthStats::default());
+        for (g, ((&b_at, &c_at), &p_at)) in bat.iter().zip(cat).zip(pat).enumerate() {
+            let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
+            if b != c {
+                self.members.push(g as u32);
+            }
+            let d = c.wrapping_sub(b);
+            let z = zigzag(d);
+            plain.add(z);
+            self.plain.push(z);
+            let zp = zigzag(d.wrapping_sub(velocity(bv, b_at, pv, p_at, slot)));
+            predicted.add(zp);
+            self.predicted.push(zp);
+        }
+        self.plain_stats = plain.best();
+        self.predicted_stats = predicted.best();
+    }
+
+    /// Writes the slot's changes, predicted or not, as [`write_slot_changes`] would.
+    fn write(&self, predict: bool, n: usize, bw: &mut BitWriter<'_>, s: &mut Scratch) {
+        let (values, (w_all, all_bits)) = if predict {
+            (&self.predicted, self.predicted_stats)
+        } else {
+            (&self.plain, self.plain_stats)
+        };
+        put_residuals(bw, n, &self.members, values, w_all, all_bits, s);
+    }
+}
+
+/// Writes a residual slot's changes: whether any, then every residual of the group ("all") or
+/// the subset that changed and theirs, whichever is smaller (all when they tie).
+fn put_residuals(
+    bw: &mut BitWriter<'_>,
+    n: usize,
+    members: &[u32],
+    values: &[u32],
+    w_all: u32,
+    all_bits: u64,
+    s: &mut Scratch,
+) {
+    bw.bit(!members.is_empty());
+    if members.is_empty() {
+        return;
+    }
+    let all = members.len() == n || {
+        s.b.clear();
+        s.b.extend(members.iter().map(|&g| values[g as usize]));
+        let (_, sub) = subset_plan(n, members, &mut s.c);
+        all_bits <= sub + best_width(&s.b).1
+    };
+    bw.bit(all);
+    if all {
+        put_block_at(bw, values, w_all);
+    } else {
+        put_subset(bw, n, members, &mut s.c);
+        put_block(bw, &s.b);
+    }
+}
+
+/// Writes the changes of one slot of a kind's group (`run`, in group order) that is not
+/// predicted (or has no previous world to be).
 fn write_slot_changes(
     base: &World,
-    prev: Option<&World>,
     cur: &World,
     slot: usize,
     info: &SlotInfo,
@@ -376,74 +485,55 @@ fn write_slot_changes(
     s.members.clear();
     s.a.clear();
     let (bv, cv) = (base.values(), cur.values());
-    let pv = prev.map_or(&[][..], |p| p.values());
+    let (bat, cat) = (&s.bat[run.clone()], &s.cat[run.clone()]);
     match info.coding {
         SlotCoding::Residual { wrap } => {
-            let predict = info.predict && prev.is_some();
-            for (g, &m) in s.order[run.clone()].iter().enumerate() {
-                let m = m as usize;
-                let (b, c) = (slot_at(bv, s.bat[m], slot), slot_at(cv, s.cat[m], slot));
+            let mut stats = WidthStats::default();
+            for (g, (&b_at, &c_at)) in bat.iter().zip(cat).enumerate() {
+                let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
                 if b != c {
                     s.members.push(g as u32);
                 }
-                let mut d = residual(wrap, b, c);
-                if predict {
-                    d = d.wrapping_sub(velocity(bv, s.bat[m], pv, s.pat[m], slot));
-                }
-                s.a.push(zigzag(d));
+                let z = zigzag(residual(wrap, b, c));
+                stats.add(z);
+                s.a.push(z);
             }
+            let (w_all, all_bits) = stats.best();
+            let (members, values) = (std::mem::take(&mut s.members), std::mem::take(&mut s.a));
+            put_residuals(bw, n, &members, &values, w_all, all_bits, s);
+            (s.members, s.a) = (members, values);
         }
-        SlotCoding::Raw { .. } => {
-            for (g, &m) in s.order[run.clone()].iter().enumerate() {
-                let m = m as usize;
-                if slot_at(bv, s.bat[m], slot) != slot_at(cv, s.cat[m], slot) {
+        SlotCoding::Raw { bits } => {
+            for (g, (&b_at, &c_at)) in bat.iter().zip(cat).enumerate() {
+                if slot_at(bv, b_at, slot) != slot_at(cv, c_at, slot) {
                     s.members.push(g as u32);
                 }
             }
+            bw.bit(!s.members.is_empty());
+            if s.members.is_empty() {
+                return;
+            }
+            put_subset(bw, n, &s.members, &mut s.c);
+            for &g in &s.members {
+                bw.put(slot_at(cv, cat[g as usize], slot) as u32, u32::from(bits));
+            }
         }
-        SlotCoding::Text { .. } => {
+        SlotCoding::Text { max_bytes } => {
             for (g, &m) in s.order[run.clone()].iter().enumerate() {
                 let (bi, ci) = s.changed[m as usize];
-                let k = slot_at(cv, s.cat[m as usize], slot);
+                let k = slot_at(cv, cat[g], slot);
                 if base.text(bi as usize, k) != cur.text(ci as usize, k) {
                     s.members.push(g as u32);
                 }
             }
-        }
-    }
-    bw.bit(!s.members.is_empty());
-    if s.members.is_empty() {
-        return;
-    }
-    match info.coding {
-        SlotCoding::Residual { .. } => {
-            let (w_all, all_bits) = best_width(&s.a);
-            let all = s.members.len() == n || {
-                s.b.clear();
-                s.b.extend(s.members.iter().map(|&g| s.a[g as usize]));
-                let (_, sub) = subset_plan(n, &s.members, &mut s.c);
-                all_bits <= sub + best_width(&s.b).1
-            };
-            bw.bit(all);
-            if all {
-                put_block_at(bw, &s.a, w_all);
-            } else {
-                put_subset(bw, n, &s.members, &mut s.c);
-                put_block(bw, &s.b);
+            bw.bit(!s.members.is_empty());
+            if s.members.is_empty() {
+                return;
             }
-        }
-        SlotCoding::Raw { bits } => {
-            put_subset(bw, n, &s.members, &mut s.c);
-            for &g in &s.members {
-                let m = s.order[run.start + g as usize] as usize;
-                bw.put(slot_at(cv, s.cat[m], slot) as u32, u32::from(bits));
-            }
-        }
-        SlotCoding::Text { max_bytes } => {
             put_subset(bw, n, &s.members, &mut s.c);
             for &g in &s.members {
                 let ci = s.changed[s.order[run.start + g as usize] as usize].1 as usize;
-                let k = cur.slots(ci).get(slot).copied().unwrap_or(0);
+                let k = slot_at(cv, cat[g as usize], slot);
                 put_text(bw, cur.text(ci, k), max_bytes);
             }
         }
