@@ -35,8 +35,8 @@ pub use message::{
     ServerMsg, SnapshotMsg, Subscribe, WallInfo, Welcome,
 };
 pub use replication::{
-    Applied, Baselines, EntityView, FieldDesc, KindDesc, KindId, Replicate, Schema, SchemaDesc, SchemaHash,
-    WireType, World, apply_delta, write_delta,
+    Applied, Baselines, EntityView, FieldDesc, KindDesc, KindId, Replicate, Schema, SchemaDesc,
+    SchemaHash, WireType, World, apply_delta, write_delta,
 };
 
 /// The protocol version this crate speaks. A client whose `Hello` names another version is

@@ -171,7 +171,8 @@ impl SnapshotFrame {
             baseline: baseline.map(|b| &*b.world),
             previous: previous.map(|p| &*p.world),
         };
-        let mut bytes = Vec::new();
+        // About what a moving entity costs, so that the buffer rarely grows while written.
+        let mut bytes = Vec::with_capacity(16 + 4 * view.world.len());
         write_delta(&self.schema, worlds, &view.world, &mut bytes);
         let bytes = Arc::new(bytes);
         metrics.record_encode(started.elapsed().as_micros() as u64);

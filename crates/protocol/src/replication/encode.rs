@@ -328,10 +328,11 @@ fn write_changes(
             &mut s.prev,
         );
         s.pat.clear();
-        s.pat.extend(s.order.iter().map(|&m| match s.prev[m as usize] {
-            NONE => NONE,
-            i => p.at(i as usize) as u32,
-        }));
+        s.pat
+            .extend(s.order.iter().map(|&m| match s.prev[m as usize] {
+                NONE => NONE,
+                i => p.at(i as usize) as u32,
+            }));
         let pv = p.values();
         let (mut plain, mut predicted) = (0u64, 0u64);
         let mut used = 0;
@@ -349,7 +350,15 @@ fn write_changes(
                 }
                 let t = &mut s.trials[used];
                 used += 1;
-                t.trial(bv, cv, pv, &s.bat[run.clone()], &s.cat[run.clone()], &s.pat[run.clone()], slot);
+                t.trial(
+                    bv,
+                    cv,
+                    pv,
+                    &s.bat[run.clone()],
+                    &s.cat[run.clone()],
+                    &s.pat[run.clone()],
+                    slot,
+                );
                 plain += t.plain_stats.1;
                 predicted += t.predicted_stats.1;
             }

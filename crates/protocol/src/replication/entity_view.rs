@@ -111,8 +111,8 @@ impl<'a> EntityView<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::replication::{FieldDesc, KindId, SchemaDesc};
     use crate::Tick;
+    use crate::replication::{FieldDesc, KindId, SchemaDesc};
 
     #[test]
     fn fields_read_by_name() {

@@ -115,6 +115,7 @@ impl World {
 
     /// Starts a new entity, which must come after every entity already in the world; write its
     /// slots in order through the returned writer.
+    #[inline]
     pub fn push(&mut self, id: EntityId, kind: KindId) -> EntityWriter<'_> {
         self.entities.push(Entity {
             id,
@@ -245,6 +246,7 @@ impl EntityWriter<'_> {
     }
 
     /// Several slots at once.
+    #[inline]
     pub fn values(&mut self, vs: &[i32]) -> &mut Self {
         self.world.values.extend_from_slice(vs);
         self
