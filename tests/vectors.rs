@@ -140,9 +140,20 @@ fn every() -> Schema {
 fn every_world(tick: u32, moved: i32, it: bool, name: &str) -> World {
     let mut w = World::new(Tick(tick));
     w.push(EntityId(3), KindId(0))
-        .values(&[160 + moved * 8, -48 - moved * 4, 20 + moved, 5, 2, i32::from(it), 1, 0x3366ff])
+        .values(&[
+            160 + moved * 8,
+            -48 - moved * 4,
+            20 + moved,
+            5,
+            2,
+            i32::from(it),
+            1,
+            0x3366ff,
+        ])
         .text(name);
-    w.push(EntityId(8), KindId(1)).value(moved * 10).text("reds");
+    w.push(EntityId(8), KindId(1))
+        .value(moved * 10)
+        .text("reds");
     w.push(EntityId(9), KindId(0))
         .values(&[-5, 7, 0, 63, -3, 0, 2, 0xff0000])
         .text("Zoë");
@@ -169,7 +180,8 @@ fn walkers(n: u32, tick: u32) -> World {
 fn arena_world(tick: u32, entities: &[(u32, u16, i32, i32, i32, i32)]) -> World {
     let mut w = World::new(Tick(tick));
     for &(id, kind, x, y, angle, hp) in entities {
-        w.push(EntityId(id), KindId(kind)).values(&[x, y, angle, hp]);
+        w.push(EntityId(id), KindId(kind))
+            .values(&[x, y, angle, hp]);
     }
     w
 }
@@ -207,7 +219,11 @@ fn cases() -> Vec<Case> {
     let (sparse_base, sparse_next) = (walkers(300, 10), walkers(300, 11));
     let mut sparse = World::new(Tick(11));
     for i in 0..300 {
-        let from = if i % 10 == 3 { &sparse_next } else { &sparse_base };
+        let from = if i % 10 == 3 {
+            &sparse_next
+        } else {
+            &sparse_base
+        };
         sparse.push_copy(from, i);
     }
     let mut escaped = World::new(Tick(11));

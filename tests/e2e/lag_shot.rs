@@ -117,7 +117,9 @@ async fn shoot(program: &std::path::Path, max_rewind: Duration) -> Shot {
 
     tokio::time::sleep(Duration::from_millis(800)).await;
     let runner_hp = server_frame(&server)
-        .and_then(|f| crate::arena_entity::arena_entity(&f.state, EntityId(runner_id)).map(|e| e.hp))
+        .and_then(|f| {
+            crate::arena_entity::arena_entity(&f.state, EntityId(runner_id)).map(|e| e.hp)
+        })
         .expect("the runner on the server");
     runner_task.abort();
     drop(chrome);

@@ -196,7 +196,10 @@ async fn after_the_window_the_seat_is_freed_and_the_token_refused() {
     wait_for(LIMIT, "the held seat freed", async || {
         let frame = crate::harness::server_frame(&server).ok_or("no frame")?;
         let rooms = room_players(addr).await;
-        match (frame.entity(a_id).map(|e| e.id()), rooms.contains("\"players\":0")) {
+        match (
+            frame.entity(a_id).map(|e| e.id()),
+            rooms.contains("\"players\":0"),
+        ) {
             (None, true) => Ok(()),
             other => Err(format!("{other:?} {rooms}")),
         }

@@ -54,6 +54,11 @@ impl WidthStats {
         self.n += 1;
     }
 
+    /// The width of the widest value counted.
+    pub fn max_width(&self) -> u32 {
+        self.max_w
+    }
+
     /// The best width and the block's size in bits, as [`best_width`] gives them.
     pub fn best(&self) -> (u32, u64) {
         let n = self.n;

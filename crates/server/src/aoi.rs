@@ -98,13 +98,17 @@ impl Grid {
         }
         let mut view = World::new(state.tick);
         view.reserve(count, state.slot_count() / state.len().max(1));
-        for (w, &bits) in marks.iter().enumerate() {
+        let picks = marks.iter().enumerate().flat_map(|(w, &bits)| {
             let mut bits = bits;
-            while bits != 0 {
-                view.push_copy(state, w * 64 + bits.trailing_zeros() as usize);
-                bits &= bits - 1;
-            }
-        }
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let i = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    i
+                })
+            })
+        });
+        view.extend_picked(state, picks);
         view
     }
 }
@@ -149,7 +153,8 @@ mod tests {
         let schema = schema();
         let grid = Grid::build(&schema, &state, 100.0);
         let mut me = World::new(Tick(1));
-        me.push(EntityId(0), KindId(0)).values(&[503 * 16, 497 * 16]);
+        me.push(EntityId(0), KindId(0))
+            .values(&[503 * 16, 497 * 16]);
         let cell = grid.cell_of(&me, 0).expect("placed");
         let view = grid.view(&state, cell);
         assert!(view.is_sorted());

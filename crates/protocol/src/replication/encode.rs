@@ -37,7 +37,7 @@ use std::cell::RefCell;
 use super::schema::{KindLayout, Schema, SlotInfo};
 use super::wire_type::{FullCoding, SlotCoding, residual};
 use super::world::World;
-use crate::bits::{BitWriter, zigzag};
+use crate::bits::{BitWriter, width, zigzag};
 use crate::block::{WidthStats, best_width, put_block, put_block_at};
 use crate::subset::{put_subset, subset_plan};
 
@@ -216,7 +216,9 @@ fn diff(schema: &Schema, base: &World, cur: &World, s: &mut Scratch) {
 #[inline]
 fn differs(layout: Option<&KindLayout>, a: &World, i: usize, b: &World, j: usize) -> bool {
     let (x, y) = (a.slots(i), b.slots(j));
-    if x != y {
+    // Compared slot by slot: a kind holds a few slots, for which a call to `memcmp` costs more
+    // than the comparison.
+    if x.len() != y.len() || x.iter().zip(y).any(|(p, q)| p != q) {
         return true;
     }
     match layout {
@@ -317,7 +319,9 @@ fn write_changes(
     // Predict only where it makes the predicted slots' blocks smaller. The trial keeps every
     // predicted slot's residuals both ways, so that the write below only picks one.
     let mut prev = None;
-    s.trials.clear();
+    // Trials are kept between encodings (their buffers with them); the first `tried` are this
+    // one's.
+    let mut tried = 0;
     if let Some(p) = previous.filter(|_| schema.predicts()) {
         previous_indices(
             s.changed.iter().map(|&(bi, _)| {
@@ -335,7 +339,6 @@ fn write_changes(
             }));
         let pv = p.values();
         let (mut plain, mut predicted) = (0u64, 0u64);
-        let mut used = 0;
         for (k, layout) in layouts.iter().enumerate() {
             let run = s.starts[k] as usize..s.starts[k + 1] as usize;
             if run.is_empty() {
@@ -345,11 +348,11 @@ fn write_changes(
                 if !info.predict {
                     continue;
                 }
-                if s.trials.len() == used {
+                if s.trials.len() == tried {
                     s.trials.push(Trial::default());
                 }
-                let t = &mut s.trials[used];
-                used += 1;
+                let t = &mut s.trials[tried];
+                tried += 1;
                 t.trial(
                     bv,
                     cv,
@@ -363,7 +366,6 @@ fn write_changes(
                 predicted += t.predicted_stats.1;
             }
         }
-        s.trials.truncate(used);
         if predicted < plain {
             prev = Some(p);
         }
@@ -379,7 +381,7 @@ fn write_changes(
             continue;
         }
         for (slot, info) in layout.slots.iter().enumerate() {
-            if info.predict && trial < s.trials.len() {
+            if info.predict && trial < tried {
                 let t = std::mem::take(&mut s.trials[trial]);
                 t.write(prev.is_some(), hi - lo, bw, s);
                 s.trials[trial] = t;
@@ -400,6 +402,12 @@ pub(crate) struct Trial {
     predicted: Vec<u32>,
     plain_stats: (u32, u64),
     predicted_stats: (u32, u64),
+    /// The widest value of each.
+    plain_max: u32,
+    predicted_max: u32,
+    /// What the predicted residuals of the entities that did not change this slot could cost
+    /// at most in a block (all escaped); the plain ones are zero and cost nothing.
+    predicted_unchanged: u64,
 }
 
 impl Trial {
@@ -420,50 +428,83 @@ impl Trial {
         self.plain.clear();
         self.predicted.clear();
         let (mut plain, mut predicted) = (WidthStats::default(), WidthStats::default());
+        self.predicted_unchanged = 0;
         for (g, ((&b_at, &c_at), &p_at)) in bat.iter().zip(cat).zip(pat).enumerate() {
             let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
+            let d = c.wrapping_sub(b);
+            let zp = zigzag(d.wrapping_sub(velocity(bv, b_at, pv, p_at, slot)));
             if b != c {
                 self.members.push(g as u32);
+            } else {
+                self.predicted_unchanged += 6 + u64::from(width(zp));
             }
-            let d = c.wrapping_sub(b);
             let z = zigzag(d);
             plain.add(z);
             self.plain.push(z);
-            let zp = zigzag(d.wrapping_sub(velocity(bv, b_at, pv, p_at, slot)));
             predicted.add(zp);
             self.predicted.push(zp);
         }
         self.plain_stats = plain.best();
         self.predicted_stats = predicted.best();
+        self.plain_max = plain.max_width();
+        self.predicted_max = predicted.max_width();
     }
 
     /// Writes the slot's changes, predicted or not, as [`write_slot_changes`] would.
     fn write(&self, predict: bool, n: usize, bw: &mut BitWriter<'_>, s: &mut Scratch) {
-        let (values, (w_all, all_bits)) = if predict {
-            (&self.predicted, self.predicted_stats)
+        let (values, all, bound) = if predict {
+            let bound = Bound {
+                max_width: self.predicted_max,
+                unchanged: self.predicted_unchanged,
+            };
+            (&self.predicted, self.predicted_stats, bound)
         } else {
-            (&self.plain, self.plain_stats)
+            let bound = Bound {
+                max_width: self.plain_max,
+                unchanged: 0,
+            };
+            (&self.plain, self.plain_stats, bound)
         };
-        put_residuals(bw, n, &self.members, values, w_all, all_bits, s);
+        put_residuals(bw, n, &self.members, values, all, bound, s);
     }
+}
+
+/// What bounds the cost of writing every residual of a group over writing only its members'.
+#[derive(Clone, Copy, Debug)]
+struct Bound {
+    /// The widest residual of the group.
+    max_width: u32,
+    /// The most the residuals of the members that did not change could cost when escaped.
+    unchanged: u64,
 }
 
 /// Writes a residual slot's changes: whether any, then every residual of the group ("all") or
 /// the subset that changed and theirs, whichever is smaller (all when they tie).
+///
+/// The subset is sized only when it could win. With `k` members unchanged, writing all costs at
+/// most what the members' own block costs plus `k` values at its width (at most one past the
+/// widest) plus those values' escapes (`bound.unchanged`); a subset costs at least a bit, and either a
+/// bitmask of `n` bits or a gap list's count and block header (at least 12 bits plus the
+/// count's width). When the first excess is within the second, "all" wins, exactly as sizing
+/// both would have found.
 fn put_residuals(
     bw: &mut BitWriter<'_>,
     n: usize,
     members: &[u32],
     values: &[u32],
-    w_all: u32,
-    all_bits: u64,
+    (w_all, all_bits): (u32, u64),
+    bound: Bound,
     s: &mut Scratch,
 ) {
     bw.bit(!members.is_empty());
     if members.is_empty() {
         return;
     }
-    let all = members.len() == n || {
+    let unchanged = (n - members.len()) as u64;
+    // The members' best width is at most one past their widest value (or 32).
+    let excess = unchanged * u64::from((bound.max_width + 1).min(32)) + bound.unchanged;
+    let subset_least = 1 + (n as u64).min(12 + u64::from(width(members.len() as u32)));
+    let all = members.len() == n || excess <= subset_least || {
         s.b.clear();
         s.b.extend(members.iter().map(|&g| values[g as usize]));
         let (_, sub) = subset_plan(n, members, &mut s.c);
@@ -497,19 +538,28 @@ fn write_slot_changes(
     let (bat, cat) = (&s.bat[run.clone()], &s.cat[run.clone()]);
     match info.coding {
         SlotCoding::Residual { wrap } => {
-            let mut stats = WidthStats::default();
             for (g, (&b_at, &c_at)) in bat.iter().zip(cat).enumerate() {
                 let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
                 if b != c {
                     s.members.push(g as u32);
                 }
-                let z = zigzag(residual(wrap, b, c));
-                stats.add(z);
-                s.a.push(z);
+                s.a.push(zigzag(residual(wrap, b, c)));
             }
-            let (w_all, all_bits) = stats.best();
+            if s.members.is_empty() {
+                bw.bit(false);
+                return;
+            }
+            // The residuals of the members that did not change are zero: they cost no escape.
+            let mut stats = WidthStats::default();
+            for &z in &s.a {
+                stats.add(z);
+            }
+            let bound = Bound {
+                max_width: stats.max_width(),
+                unchanged: 0,
+            };
             let (members, values) = (std::mem::take(&mut s.members), std::mem::take(&mut s.a));
-            put_residuals(bw, n, &members, &values, w_all, all_bits, s);
+            put_residuals(bw, n, &members, &values, stats.best(), bound, s);
             (s.members, s.a) = (members, values);
         }
         SlotCoding::Raw { bits } => {
