@@ -114,6 +114,11 @@ pub(crate) fn group_by_kind(
         starts[k + 1] += starts[k];
     }
     order.clear();
+    if starts.windows(2).any(|run| (run[1] - run[0]) as usize == n) {
+        // One kind: the order is the items' own (and `starts` already says where it runs).
+        order.extend(0..n as u32);
+        return;
+    }
     order.resize(n, 0);
     // Fill each run from its start; `starts[k]` walks forward and is put back after.
     for i in 0..n {
@@ -304,17 +309,12 @@ fn write_changes(
     // Where each changed entity's slots start, in group order, so that the slot loops below
     // walk plain arrays.
     s.bat.clear();
-    s.bat.extend(
-        s.order
-            .iter()
-            .map(|&m| base.at(s.changed[m as usize].0 as usize) as u32),
-    );
     s.cat.clear();
-    s.cat.extend(
-        s.order
-            .iter()
-            .map(|&m| cur.at(s.changed[m as usize].1 as usize) as u32),
-    );
+    for &m in &s.order {
+        let (bi, ci) = s.changed[m as usize];
+        s.bat.push(base.at(bi as usize) as u32);
+        s.cat.push(cur.at(ci as usize) as u32);
+    }
     let (bv, cv) = (base.values(), cur.values());
     // Predict only where it makes the predicted slots' blocks smaller. The trial keeps every
     // predicted slot's residuals both ways, so that the write below only picks one.
