@@ -41,14 +41,25 @@ async fn the_welcome_carries_the_rooms_schema_and_snapshots_name_it() {
     server.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_client_built_for_the_rooms_schema_joins() {
-    let server = start(0).await;
+/// Says `Hello` to `server` as a client built for `schema`, returning once welcomed or refused.
+async fn hello_built_for(
+    server: &tickwire_server::Server,
+    schema: SchemaHash,
+) -> Result<GameClient, tickwire_client::ClientError> {
     let mut c = GameClient::connect(server.local_addr())
         .await
         .expect("connect");
-    c.built_for = Some(tickwire_arena::arena_schema().hash());
-    let mut c = GameClient::hello(c, "ada", None).await.expect("welcomed");
+    c.built_for = Some(schema);
+    tokio::time::timeout(LIMIT, GameClient::hello(c, "ada", None))
+        .await
+        .expect("in time")
+}
+
+#[tokio::test]
+async fn a_client_built_for_the_rooms_schema_joins() {
+    let server = start(0).await;
+    let ours = tickwire_arena::arena_schema().hash();
+    let mut c = hello_built_for(&server, ours).await.expect("welcomed");
     c.next_snapshot().await.expect("a snapshot");
     server.shutdown().await;
 }
@@ -56,14 +67,9 @@ async fn a_client_built_for_the_rooms_schema_joins() {
 #[tokio::test]
 async fn a_client_built_for_another_schema_is_refused_with_4013_and_both_schemas() {
     let server = start(0).await;
-    let mut c = GameClient::connect(server.local_addr())
-        .await
-        .expect("connect");
     let theirs = SchemaHash(0x0123_4567_89ab_cdef);
-    c.built_for = Some(theirs);
-    let err = tokio::time::timeout(LIMIT, GameClient::hello(c, "tagger", None))
+    let err = hello_built_for(&server, theirs)
         .await
-        .expect("in time")
         .err()
         .expect("refused");
     let tickwire_client::ClientError::Closed { code, reason } = err else {

@@ -5,24 +5,30 @@
 use proptest::prelude::*;
 use tickwire_protocol::*;
 
-/// Kinds `a`, `b`, `c`, `d`, each with `pos` (moving), `angle` and `hp`.
+/// An entity of the arena's shape, as a game would declare it.
+#[derive(Replicate)]
+#[replicate(kind = "a")]
+#[allow(dead_code)]
+struct Prop {
+    #[replicate(vec2(step = 0.0625), position, moving)]
+    pos: [f32; 2],
+    #[replicate(angle(bits = 8), interpolate)]
+    angle: f32,
+    #[replicate(int(min = 0, max = 255))]
+    hp: u8,
+}
+
+/// Kinds `a`, `b`, `c`, `d`, each a [`Prop`].
 fn schema() -> Schema {
-    let fields = || {
-        vec![
-            FieldDesc::new("pos", WireType::Vec2 { step: 1.0 / 16.0 }).moving(),
-            FieldDesc::new("angle", WireType::Angle { bits: 8 }).interpolated(),
-            FieldDesc::new("hp", WireType::Int { min: 0, max: 255 }),
-        ]
-    };
-    Schema::new(SchemaDesc {
-        game: "props".into(),
-        version: 1,
-        kinds: ["a", "b", "c", "d"]
-            .into_iter()
-            .map(|k| KindDesc::new(k, fields()).positioned_by("pos"))
-            .collect(),
-    })
-    .expect("valid")
+    let kinds = ["a", "b", "c", "d"].map(|name| KindDesc {
+        name: name.into(),
+        ..Prop::kind_desc()
+    });
+    kinds
+        .into_iter()
+        .fold(SchemaDesc::builder("props", 1), |b, k| b.kind_desc(k))
+        .build()
+        .expect("valid")
 }
 
 /// One entity: id, kind, x, y, angle, hp.
