@@ -54,9 +54,25 @@ impl WidthStats {
         self.n += 1;
     }
 
-    /// The width of the widest value counted.
-    pub fn max_width(&self) -> u32 {
-        self.max_w
+    /// Counts `count` more zeros.
+    pub fn add_zeros(&mut self, count: u64) {
+        self.counts[0] += count as u32;
+        self.n += count;
+    }
+
+    /// Takes back one value counted before: the stats of the block without it.
+    pub fn remove(&mut self, v: u32) {
+        let w = width(v);
+        self.counts[w as usize] -= 1;
+        self.wider_bits -= if w > 0 { 6 + u64::from(w) } else { 0 };
+        if w > 0 && v == (u32::MAX >> (32 - w)) {
+            self.all_ones[w as usize] -= 1;
+        }
+        self.n -= 1;
+        // The widest value may have gone.
+        while self.max_w > 0 && self.counts[self.max_w as usize] == 0 {
+            self.max_w -= 1;
+        }
     }
 
     /// The best width and the block's size in bits, as [`best_width`] gives them.

@@ -39,8 +39,6 @@ pub fn put_subset(bw: &mut BitWriter<'_>, n: usize, indices: &[u32], scratch: &m
 struct Plan {
     /// As a bitmask (else as a gap list).
     bitmask: bool,
-    /// Its size in bits.
-    bits: u64,
     /// Every index is in it (the gaps, all zero, are not in the scratch list).
     all: bool,
     /// The gap block's width.
@@ -64,16 +62,9 @@ fn plan(n: usize, indices: &[u32], scratch: &mut Vec<u32>) -> Plan {
     let bitmask = (n as u64) <= list;
     Plan {
         bitmask,
-        bits: if bitmask { 1 + n as u64 } else { 1 + list },
         all,
         width: width_gaps,
     }
-}
-
-/// How [`put_subset`] writes `indices`: whether as a bitmask, and its size in bits.
-pub fn subset_plan(n: usize, indices: &[u32], scratch: &mut Vec<u32>) -> (bool, u64) {
-    let plan = plan(n, indices, scratch);
-    (plan.bitmask, plan.bits)
 }
 
 /// Reads a subset written by [`put_subset`] into `out` (strictly increasing indices below `n`).

@@ -38,8 +38,8 @@ use super::schema::{KindLayout, Schema, SlotInfo};
 use super::wire_type::{FullCoding, SlotCoding, residual};
 use super::world::World;
 use crate::bits::{BitWriter, width, zigzag};
-use crate::block::{WidthStats, best_width, put_block, put_block_at};
-use crate::subset::{put_subset, subset_plan};
+use crate::block::{WidthStats, put_block, put_block_at};
+use crate::subset::put_subset;
 
 /// The worlds a delta body is written and read against: the baseline it is a delta from, and
 /// optionally the world the client held before that (for prediction).
@@ -80,6 +80,8 @@ pub(crate) struct Scratch {
     pub(crate) members: Vec<u32>,
     /// The encoder's trials of predicted slots.
     pub(crate) trials: Vec<Trial>,
+    /// Members of a group that did not change the slot being written.
+    pub(crate) unchanged: Vec<u32>,
 }
 
 thread_local! {
@@ -362,8 +364,8 @@ fn write_changes(
                     &s.pat[run.clone()],
                     slot,
                 );
-                plain += t.plain_stats.1;
-                predicted += t.predicted_stats.1;
+                plain += t.plain_best.1;
+                predicted += t.predicted_best.1;
             }
         }
         if predicted < plain {
@@ -394,20 +396,17 @@ fn write_changes(
 }
 
 /// One predicted slot of one kind's group, tried both ways: its residuals with and without
-/// prediction, their block sizes, and which members changed it.
+/// prediction, their blocks' statistics, and which members changed it and which did not.
 #[derive(Debug, Default)]
 pub(crate) struct Trial {
     members: Vec<u32>,
+    unchanged: Vec<u32>,
     plain: Vec<u32>,
     predicted: Vec<u32>,
-    plain_stats: (u32, u64),
-    predicted_stats: (u32, u64),
-    /// The widest value of each.
-    plain_max: u32,
-    predicted_max: u32,
-    /// What the predicted residuals of the entities that did not change this slot could cost
-    /// at most in a block (all escaped); the plain ones are zero and cost nothing.
-    predicted_unchanged: u64,
+    plain_stats: WidthStats,
+    predicted_stats: WidthStats,
+    plain_best: (u32, u64),
+    predicted_best: (u32, u64),
 }
 
 impl Trial {
@@ -425,98 +424,117 @@ impl Trial {
         slot: usize,
     ) {
         self.members.clear();
+        self.unchanged.clear();
         self.plain.clear();
         self.predicted.clear();
         let (mut plain, mut predicted) = (WidthStats::default(), WidthStats::default());
-        self.predicted_unchanged = 0;
         for (g, ((&b_at, &c_at), &p_at)) in bat.iter().zip(cat).zip(pat).enumerate() {
             let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
-            let d = c.wrapping_sub(b);
-            let zp = zigzag(d.wrapping_sub(velocity(bv, b_at, pv, p_at, slot)));
             if b != c {
                 self.members.push(g as u32);
             } else {
-                self.predicted_unchanged += 6 + u64::from(width(zp));
+                self.unchanged.push(g as u32);
             }
+            let d = c.wrapping_sub(b);
             let z = zigzag(d);
             plain.add(z);
             self.plain.push(z);
+            let zp = zigzag(d.wrapping_sub(velocity(bv, b_at, pv, p_at, slot)));
             predicted.add(zp);
             self.predicted.push(zp);
         }
-        self.plain_stats = plain.best();
-        self.predicted_stats = predicted.best();
-        self.plain_max = plain.max_width();
-        self.predicted_max = predicted.max_width();
+        self.plain_best = plain.best();
+        self.predicted_best = predicted.best();
+        self.plain_stats = plain;
+        self.predicted_stats = predicted;
     }
 
     /// Writes the slot's changes, predicted or not, as [`write_slot_changes`] would.
     fn write(&self, predict: bool, n: usize, bw: &mut BitWriter<'_>, s: &mut Scratch) {
-        let (values, all, bound) = if predict {
-            let bound = Bound {
-                max_width: self.predicted_max,
-                unchanged: self.predicted_unchanged,
-            };
-            (&self.predicted, self.predicted_stats, bound)
+        let block = if predict {
+            Block {
+                values: &self.predicted,
+                stats: &self.predicted_stats,
+                best: self.predicted_best,
+            }
         } else {
-            let bound = Bound {
-                max_width: self.plain_max,
-                unchanged: 0,
-            };
-            (&self.plain, self.plain_stats, bound)
+            Block {
+                values: &self.plain,
+                stats: &self.plain_stats,
+                best: self.plain_best,
+            }
         };
-        put_residuals(bw, n, &self.members, values, all, bound, s);
+        put_residuals(bw, n, &self.members, &self.unchanged, block, s);
     }
 }
 
-/// What bounds the cost of writing every residual of a group over writing only its members'.
-#[derive(Clone, Copy, Debug)]
-struct Bound {
-    /// The widest residual of the group.
-    max_width: u32,
-    /// The most the residuals of the members that did not change could cost when escaped.
-    unchanged: u64,
+/// A slot's residuals over its whole group, with their block's statistics and best width.
+#[derive(Clone, Copy)]
+struct Block<'a> {
+    values: &'a [u32],
+    stats: &'a WidthStats,
+    best: (u32, u64),
 }
 
 /// Writes a residual slot's changes: whether any, then every residual of the group ("all") or
 /// the subset that changed and theirs, whichever is smaller (all when they tie).
 ///
-/// The subset is sized only when it could win. With `k` members unchanged, writing all costs at
-/// most what the members' own block costs plus `k` values at its width (at most one past the
-/// widest) plus those values' escapes (`bound.unchanged`); a subset costs at least a bit, and either a
-/// bitmask of `n` bits or a gap list's count and block header (at least 12 bits plus the
-/// count's width). When the first excess is within the second, "all" wins, exactly as sizing
-/// both would have found.
+/// Both sizes come from the few members that did not change (`unchanged`): the members'
+/// block is the whole block's statistics without those values, and the subset's gap list is
+/// zeros but for one gap per run of them.
 fn put_residuals(
     bw: &mut BitWriter<'_>,
     n: usize,
     members: &[u32],
-    values: &[u32],
-    (w_all, all_bits): (u32, u64),
-    bound: Bound,
+    unchanged: &[u32],
+    block: Block<'_>,
     s: &mut Scratch,
 ) {
     bw.bit(!members.is_empty());
     if members.is_empty() {
         return;
     }
-    let unchanged = (n - members.len()) as u64;
-    // The members' best width is at most one past their widest value (or 32).
-    let excess = unchanged * u64::from((bound.max_width + 1).min(32)) + bound.unchanged;
-    let subset_least = 1 + (n as u64).min(12 + u64::from(width(members.len() as u32)));
-    let all = members.len() == n || excess <= subset_least || {
-        s.b.clear();
-        s.b.extend(members.iter().map(|&g| values[g as usize]));
-        let (_, sub) = subset_plan(n, members, &mut s.c);
-        all_bits <= sub + best_width(&s.b).1
+    let all = members.len() == n || {
+        let mut changed = *block.stats;
+        for &g in unchanged {
+            changed.remove(block.values[g as usize]);
+        }
+        block.best.1 <= subset_bits(n, members.len(), unchanged) + changed.best().1
     };
     bw.bit(all);
     if all {
-        put_block_at(bw, values, w_all);
+        put_block_at(bw, block.values, block.best.0);
     } else {
+        s.b.clear();
+        s.b.extend(members.iter().map(|&g| block.values[g as usize]));
         put_subset(bw, n, members, &mut s.c);
         put_block(bw, &s.b);
     }
+}
+
+/// The size in bits of the subset of `m` members of `0..n` that leaves out `unchanged`
+/// (increasing), as `crate::subset::put_subset` writes it.
+fn subset_bits(n: usize, m: usize, unchanged: &[u32]) -> u64 {
+    // One gap per member: zero, or the length of the run of left-out indices just before it.
+    let mut gaps = WidthStats::default();
+    let mut runs = 0;
+    let mut i = 0;
+    while i < unchanged.len() {
+        let start = unchanged[i];
+        while unchanged.get(i + 1) == Some(&(unchanged[i] + 1)) {
+            i += 1;
+        }
+        let end = unchanged[i];
+        i += 1;
+        // A run at the very end has no member after it.
+        if (end as usize) + 1 < n {
+            gaps.add(end - start + 1);
+            runs += 1;
+        }
+    }
+    gaps.add_zeros(m as u64 - runs);
+    let list = 6 + u64::from(width(m as u32)) + gaps.best().1;
+    1 + (n as u64).min(list)
 }
 
 /// Writes the changes of one slot of a kind's group (`run`, in group order) that is not
@@ -538,10 +556,13 @@ fn write_slot_changes(
     let (bat, cat) = (&s.bat[run.clone()], &s.cat[run.clone()]);
     match info.coding {
         SlotCoding::Residual { wrap } => {
+            s.unchanged.clear();
             for (g, (&b_at, &c_at)) in bat.iter().zip(cat).enumerate() {
                 let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
                 if b != c {
                     s.members.push(g as u32);
+                } else {
+                    s.unchanged.push(g as u32);
                 }
                 s.a.push(zigzag(residual(wrap, b, c)));
             }
@@ -549,18 +570,22 @@ fn write_slot_changes(
                 bw.bit(false);
                 return;
             }
-            // The residuals of the members that did not change are zero: they cost no escape.
             let mut stats = WidthStats::default();
             for &z in &s.a {
                 stats.add(z);
             }
-            let bound = Bound {
-                max_width: stats.max_width(),
-                unchanged: 0,
+            let (members, unchanged) = (
+                std::mem::take(&mut s.members),
+                std::mem::take(&mut s.unchanged),
+            );
+            let values = std::mem::take(&mut s.a);
+            let block = Block {
+                values: &values,
+                stats: &stats,
+                best: stats.best(),
             };
-            let (members, values) = (std::mem::take(&mut s.members), std::mem::take(&mut s.a));
-            put_residuals(bw, n, &members, &values, stats.best(), bound, s);
-            (s.members, s.a) = (members, values);
+            put_residuals(bw, n, &members, &unchanged, block, s);
+            (s.members, s.unchanged, s.a) = (members, unchanged, values);
         }
         SlotCoding::Raw { bits } => {
             for (g, (&b_at, &c_at)) in bat.iter().zip(cat).enumerate() {
