@@ -23,6 +23,7 @@ export const RESUME_REFUSED = 4010;
 export const SPECTATORS_FULL = 4011;
 export const SESSION_REPLACED = 4012;
 export const SAME_PLAYER_JOINED = 4013;
+export const SCHEMA_MISMATCH = 4014;
 
 /**
  * What to show, and whether to reconnect, after a connection closed.

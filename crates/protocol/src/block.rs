@@ -8,37 +8,92 @@ use crate::bits::{BitReader, BitWriter, width};
 /// the width that makes the block smallest, values that do not fit being escaped (the all-ones
 /// code, then the value as `varbits`).
 pub fn best_width(values: &[u32]) -> (u32, u64) {
-    let mut counts = [0u64; 33];
-    let mut all_ones = [0u64; 33];
-    // Bits of the escapes of every value wider than the width under consideration, starting
-    // with width 0 (every non-zero value).
-    let mut wider_bits: u64 = 0;
-    let mut max_w = 0;
+    let mut stats = WidthStats::default();
     for &v in values {
+        stats.add(v);
+    }
+    stats.best()
+}
+
+/// What [`best_width`] needs to know of a block's values, gathered one value at a time, so that
+/// an encoder can size a block while it makes the values (no second pass over them).
+#[derive(Clone, Copy, Debug)]
+pub struct WidthStats {
+    counts: [u32; 33],
+    all_ones: [u32; 33],
+    /// Bits of the escapes of every value at width 0 (every non-zero value).
+    wider_bits: u64,
+    max_w: u32,
+    n: u64,
+}
+
+impl Default for WidthStats {
+    fn default() -> WidthStats {
+        WidthStats {
+            counts: [0; 33],
+            all_ones: [0; 33],
+            wider_bits: 0,
+            max_w: 0,
+            n: 0,
+        }
+    }
+}
+
+impl WidthStats {
+    /// Counts one more value of the block.
+    #[inline(always)]
+    pub fn add(&mut self, v: u32) {
         let w = width(v);
-        counts[w as usize] += 1;
-        wider_bits += if w > 0 { 6 + u64::from(w) } else { 0 };
-        max_w = max_w.max(w);
+        self.counts[w as usize] += 1;
+        self.wider_bits += if w > 0 { 6 + u64::from(w) } else { 0 };
+        self.max_w = self.max_w.max(w);
         // A value that is all ones at its own width collides with that width's escape code.
         if w > 0 && v == (u32::MAX >> (32 - w)) {
-            all_ones[w as usize] += 1;
+            self.all_ones[w as usize] += 1;
+        }
+        self.n += 1;
+    }
+
+    /// Counts `count` more zeros.
+    pub fn add_zeros(&mut self, count: u64) {
+        self.counts[0] += count as u32;
+        self.n += count;
+    }
+
+    /// Takes back one value counted before: the stats of the block without it.
+    pub fn remove(&mut self, v: u32) {
+        let w = width(v);
+        self.counts[w as usize] -= 1;
+        self.wider_bits -= if w > 0 { 6 + u64::from(w) } else { 0 };
+        if w > 0 && v == (u32::MAX >> (32 - w)) {
+            self.all_ones[w as usize] -= 1;
+        }
+        self.n -= 1;
+        // The widest value may have gone.
+        while self.max_w > 0 && self.counts[self.max_w as usize] == 0 {
+            self.max_w -= 1;
         }
     }
-    let n = values.len() as u64;
-    if max_w == 0 {
-        return (0, 6);
-    }
-    let mut best = (32, 6 + n * 32);
-    // Widths past the widest value only add bits (beyond the one that avoids its escape).
-    for w in 1..=(max_w + 1).min(31) {
-        let wu = u64::from(w);
-        wider_bits -= counts[w as usize] * (6 + wu);
-        let cost = 6 + n * wu + wider_bits + all_ones[w as usize] * (6 + wu);
-        if cost < best.1 {
-            best = (w, cost);
+
+    /// The best width and the block's size in bits, as [`best_width`] gives them.
+    pub fn best(&self) -> (u32, u64) {
+        let n = self.n;
+        if self.max_w == 0 {
+            return (0, 6);
         }
+        let mut wider_bits = self.wider_bits;
+        let mut best = (32, 6 + n * 32);
+        // Widths past the widest value only add bits (beyond the one that avoids its escape).
+        for w in 1..=(self.max_w + 1).min(31) {
+            let wu = u64::from(w);
+            wider_bits -= u64::from(self.counts[w as usize]) * (6 + wu);
+            let cost = 6 + n * wu + wider_bits + u64::from(self.all_ones[w as usize]) * (6 + wu);
+            if cost < best.1 {
+                best = (w, cost);
+            }
+        }
+        best
     }
-    best
 }
 
 /// Writes `values` as a block: 6 bits of width `w`, then each value in `w` bits, with escapes.

@@ -48,3 +48,6 @@ pub const SESSION_REPLACED: u16 = 4012;
 /// The same player (the join token's `sub`) joined on another connection, which took this
 /// one's place: one live session per player. This one should not reconnect by itself.
 pub const SAME_PLAYER_JOINED: u16 = 4013;
+/// The client's `Hello` named the schema of another game's data (or another version of it):
+/// it could not decode this server's snapshots. The reason names both schemas.
+pub const SCHEMA_MISMATCH: u16 = 4014;

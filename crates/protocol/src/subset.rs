@@ -3,40 +3,67 @@
 
 use crate::CodecError;
 use crate::bits::{BitReader, BitWriter, width};
-use crate::block::{best_width, get_block, put_block};
+use crate::block::{best_width, get_block, put_block_at};
 
 /// Writes a subset of the indices `0..n` (strictly increasing) as a bitmask or as a list of gaps,
 /// whichever is smaller, behind one bit that says which.
 pub fn put_subset(bw: &mut BitWriter<'_>, n: usize, indices: &[u32], scratch: &mut Vec<u32>) {
-    let (bitmask, _) = subset_plan(n, indices, scratch);
-    if bitmask {
+    let plan = plan(n, indices, scratch);
+    if plan.bitmask {
         bw.bit(false);
+        // 32 indices at a time.
         let mut it = indices.iter().peekable();
-        for i in 0..n as u32 {
-            let hit = it.next_if(|&&x| x == i).is_some();
-            bw.bit(hit);
+        let mut base = 0u32;
+        while (base as usize) < n {
+            let take = (n as u32 - base).min(32);
+            let mut word = 0u32;
+            while let Some(&i) = it.next_if(|&&i| i < base + take) {
+                word |= 1 << (i - base);
+            }
+            bw.put(word, take);
+            base += take;
         }
     } else {
         bw.bit(true);
         bw.varbits(indices.len() as u32);
-        put_block(bw, scratch);
+        if plan.all {
+            // Every gap is zero: a block of width 0.
+            bw.put(0, 6);
+        } else {
+            put_block_at(bw, scratch, plan.width);
+        }
     }
 }
 
-/// How [`put_subset`] writes `indices`: whether as a bitmask, and its size in bits. Leaves the
-/// gaps in `scratch`.
-pub fn subset_plan(n: usize, indices: &[u32], scratch: &mut Vec<u32>) -> (bool, u64) {
-    scratch.clear();
-    let mut next = 0u32;
-    for &i in indices {
-        scratch.push(i - next);
-        next = i + 1;
-    }
-    let list = 6 + u64::from(width(indices.len() as u32)) + best_width(scratch).1;
-    if (n as u64) <= list {
-        (true, 1 + n as u64)
+/// How a subset is written.
+struct Plan {
+    /// As a bitmask (else as a gap list).
+    bitmask: bool,
+    /// Every index is in it (the gaps, all zero, are not in the scratch list).
+    all: bool,
+    /// The gap block's width.
+    width: u32,
+}
+
+fn plan(n: usize, indices: &[u32], scratch: &mut Vec<u32>) -> Plan {
+    let all = indices.len() == n;
+    let (width_gaps, gaps_bits) = if all {
+        (0, 6)
     } else {
-        (false, 1 + list)
+        scratch.clear();
+        let mut next = 0u32;
+        for &i in indices {
+            scratch.push(i - next);
+            next = i + 1;
+        }
+        best_width(scratch)
+    };
+    let list = 6 + u64::from(width(indices.len() as u32)) + gaps_bits;
+    let bitmask = (n as u64) <= list;
+    Plan {
+        bitmask,
+        all,
+        width: width_gaps,
     }
 }
 

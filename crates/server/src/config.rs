@@ -78,6 +78,9 @@ pub struct ServerConfig {
     /// With a join secret: join tokens whose `exp` is further away than this are refused
     /// (`None`: any `exp`), so that a leaked token does not work forever.
     pub max_token_lifetime: Option<std::time::Duration>,
+    /// The transport-floor benchmark: send this message on every snapshot instead of the
+    /// rooms' worlds. `None` (the default) for every real game.
+    pub fixed_frame: Option<crate::FixedFrame>,
 }
 
 impl Default for ServerConfig {
@@ -107,6 +110,7 @@ impl Default for ServerConfig {
             max_rewind: std::time::Duration::from_millis(200),
             room_policy: Default::default(),
             max_token_lifetime: Some(std::time::Duration::from_secs(24 * 3600)),
+            fixed_frame: None,
         }
     }
 }

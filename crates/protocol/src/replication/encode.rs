@@ -39,9 +39,9 @@ use std::cell::RefCell;
 use super::schema::{KindLayout, Schema, SlotInfo};
 use super::wire_type::{FullCoding, SlotCoding, residual};
 use super::world::World;
-use crate::bits::{BitWriter, zigzag};
-use crate::block::{best_width, put_block, put_block_at};
-use crate::subset::{put_subset, subset_plan};
+use crate::bits::{BitWriter, width, zigzag};
+use crate::block::{WidthStats, put_block, put_block_at};
+use crate::subset::put_subset;
 
 /// The worlds a delta body is written and read against: the baseline it is a delta from, and
 /// optionally the world the client held before that (for prediction).
@@ -80,6 +80,10 @@ pub(crate) struct Scratch {
     pub(crate) b: Vec<u32>,
     pub(crate) c: Vec<u32>,
     pub(crate) members: Vec<u32>,
+    /// The encoder's trials of predicted slots.
+    pub(crate) trials: Vec<Trial>,
+    /// Members of a group that did not change the slot being written.
+    pub(crate) unchanged: Vec<u32>,
 }
 
 thread_local! {
@@ -114,6 +118,11 @@ pub(crate) fn group_by_kind(
         starts[k + 1] += starts[k];
     }
     order.clear();
+    if starts.windows(2).any(|run| (run[1] - run[0]) as usize == n) {
+        // One kind: the order is the items' own (and `starts` already says where it runs).
+        order.extend(0..n as u32);
+        return;
+    }
     order.resize(n, 0);
     // Fill each run from its start; `starts[k]` walks forward and is put back after.
     for i in 0..n {
@@ -216,7 +225,9 @@ fn diff(schema: &Schema, base: &World, cur: &World, s: &mut Scratch) {
 #[inline]
 fn differs(layout: Option<&KindLayout>, a: &World, i: usize, b: &World, j: usize) -> bool {
     let (x, y) = (a.slots(i), b.slots(j));
-    if x != y {
+    // Compared slot by slot: a kind holds a few slots, for which a call to `memcmp` costs more
+    // than the comparison.
+    if x.len() != y.len() || x.iter().zip(y).any(|(p, q)| p != q) {
         return true;
     }
     match layout {
@@ -296,15 +307,22 @@ fn write_changes(
         &mut s.order,
         &mut s.starts,
     );
+    // Where each changed entity's slots start, in group order, so that the slot loops below
+    // walk plain arrays.
     s.bat.clear();
-    s.bat
-        .extend(s.changed.iter().map(|&(bi, _)| base.at(bi as usize) as u32));
     s.cat.clear();
-    s.cat
-        .extend(s.changed.iter().map(|&(_, ci)| cur.at(ci as usize) as u32));
+    for &m in &s.order {
+        let (bi, ci) = s.changed[m as usize];
+        s.bat.push(base.at(bi as usize) as u32);
+        s.cat.push(cur.at(ci as usize) as u32);
+    }
     let (bv, cv) = (base.values(), cur.values());
-    // Predict only where it makes the predicted slots' blocks smaller.
+    // Predict only where it makes the predicted slots' blocks smaller. The trial keeps every
+    // predicted slot's residuals both ways, so that the write below only picks one.
     let mut prev = None;
+    // Trials are kept between encodings (their buffers with them); the first `tried` are this
+    // one's.
+    let mut tried = 0;
     if let Some(p) = previous.filter(|_| schema.predicts()) {
         previous_indices(
             s.changed.iter().map(|&(bi, _)| {
@@ -314,11 +332,16 @@ fn write_changes(
             p,
             &mut s.prev,
         );
-        previous_offsets(p, s);
+        s.pat.clear();
+        s.pat
+            .extend(s.order.iter().map(|&m| match s.prev[m as usize] {
+                NONE => NONE,
+                i => p.at(i as usize) as u32,
+            }));
         let pv = p.values();
         let (mut plain, mut predicted) = (0u64, 0u64);
         for (k, layout) in layouts.iter().enumerate() {
-            let run = &s.order[s.starts[k] as usize..s.starts[k + 1] as usize];
+            let run = s.starts[k] as usize..s.starts[k + 1] as usize;
             if run.is_empty() {
                 continue;
             }
@@ -326,18 +349,22 @@ fn write_changes(
                 if !info.predict {
                     continue;
                 }
-                s.a.clear();
-                s.c.clear();
-                for &m in run {
-                    let m = m as usize;
-                    let (b, c) = (slot_at(bv, s.bat[m], slot), slot_at(cv, s.cat[m], slot));
-                    let d = c.wrapping_sub(b);
-                    s.a.push(zigzag(d));
-                    let v = velocity(bv, s.bat[m], pv, s.pat[m], slot);
-                    s.c.push(zigzag(d.wrapping_sub(v)));
+                if s.trials.len() == tried {
+                    s.trials.push(Trial::default());
                 }
-                plain += best_width(&s.a).1;
-                predicted += best_width(&s.c).1;
+                let t = &mut s.trials[tried];
+                tried += 1;
+                t.trial(
+                    bv,
+                    cv,
+                    pv,
+                    &s.bat[run.clone()],
+                    &s.cat[run.clone()],
+                    &s.pat[run.clone()],
+                    slot,
+                );
+                plain += t.plain_best.1;
+                predicted += t.predicted_best.1;
             }
         }
         if predicted < plain {
@@ -348,21 +375,171 @@ fn write_changes(
     if let Some(p) = prev {
         bw.varbits(base.tick.since(p.tick));
     }
+    let mut trial = 0;
     for (k, layout) in layouts.iter().enumerate() {
         let (lo, hi) = (s.starts[k] as usize, s.starts[k + 1] as usize);
         if lo == hi {
             continue;
         }
         for (slot, info) in layout.slots.iter().enumerate() {
-            write_slot_changes(base, prev, cur, slot, info, lo..hi, bw, s);
+            if info.predict && trial < tried {
+                let t = std::mem::take(&mut s.trials[trial]);
+                t.write(prev.is_some(), hi - lo, bw, s);
+                s.trials[trial] = t;
+                trial += 1;
+            } else {
+                write_slot_changes(base, cur, slot, info, lo..hi, bw, s);
+            }
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One predicted slot of one kind's group, tried both ways: its residuals with and without
+/// prediction, their blocks' statistics, and which members changed it and which did not.
+#[derive(Debug, Default)]
+pub(crate) struct Trial {
+    members: Vec<u32>,
+    unchanged: Vec<u32>,
+    plain: Vec<u32>,
+    predicted: Vec<u32>,
+    plain_stats: WidthStats,
+    predicted_stats: WidthStats,
+    plain_best: (u32, u64),
+    predicted_best: (u32, u64),
+}
+
+impl Trial {
+    /// Fills the trial for `slot` of a group whose slots start at `bat`, `cat` and `pat` (a
+    /// predicted slot is a plain signed value: its residual never wraps).
+    #[allow(clippy::too_many_arguments)]
+    fn trial(
+        &mut self,
+        bv: &[i32],
+        cv: &[i32],
+        pv: &[i32],
+        bat: &[u32],
+        cat: &[u32],
+        pat: &[u32],
+        slot: usize,
+    ) {
+        self.members.clear();
+        self.unchanged.clear();
+        self.plain.clear();
+        self.predicted.clear();
+        let (mut plain, mut predicted) = (WidthStats::default(), WidthStats::default());
+        for (g, ((&b_at, &c_at), &p_at)) in bat.iter().zip(cat).zip(pat).enumerate() {
+            let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
+            if b != c {
+                self.members.push(g as u32);
+            } else {
+                self.unchanged.push(g as u32);
+            }
+            let d = c.wrapping_sub(b);
+            let z = zigzag(d);
+            plain.add(z);
+            self.plain.push(z);
+            let zp = zigzag(d.wrapping_sub(velocity(bv, b_at, pv, p_at, slot)));
+            predicted.add(zp);
+            self.predicted.push(zp);
+        }
+        self.plain_best = plain.best();
+        self.predicted_best = predicted.best();
+        self.plain_stats = plain;
+        self.predicted_stats = predicted;
+    }
+
+    /// Writes the slot's changes, predicted or not, as [`write_slot_changes`] would.
+    fn write(&self, predict: bool, n: usize, bw: &mut BitWriter<'_>, s: &mut Scratch) {
+        let block = if predict {
+            Block {
+                values: &self.predicted,
+                stats: &self.predicted_stats,
+                best: self.predicted_best,
+            }
+        } else {
+            Block {
+                values: &self.plain,
+                stats: &self.plain_stats,
+                best: self.plain_best,
+            }
+        };
+        put_residuals(bw, n, &self.members, &self.unchanged, block, s);
+    }
+}
+
+/// A slot's residuals over its whole group, with their block's statistics and best width.
+#[derive(Clone, Copy)]
+struct Block<'a> {
+    values: &'a [u32],
+    stats: &'a WidthStats,
+    best: (u32, u64),
+}
+
+/// Writes a residual slot's changes: whether any, then every residual of the group ("all") or
+/// the subset that changed and theirs, whichever is smaller (all when they tie).
+///
+/// Both sizes come from the few members that did not change (`unchanged`): the members'
+/// block is the whole block's statistics without those values, and the subset's gap list is
+/// zeros but for one gap per run of them.
+fn put_residuals(
+    bw: &mut BitWriter<'_>,
+    n: usize,
+    members: &[u32],
+    unchanged: &[u32],
+    block: Block<'_>,
+    s: &mut Scratch,
+) {
+    bw.bit(!members.is_empty());
+    if members.is_empty() {
+        return;
+    }
+    let all = members.len() == n || {
+        let mut changed = *block.stats;
+        for &g in unchanged {
+            changed.remove(block.values[g as usize]);
+        }
+        block.best.1 <= subset_bits(n, members.len(), unchanged) + changed.best().1
+    };
+    bw.bit(all);
+    if all {
+        put_block_at(bw, block.values, block.best.0);
+    } else {
+        s.b.clear();
+        s.b.extend(members.iter().map(|&g| block.values[g as usize]));
+        put_subset(bw, n, members, &mut s.c);
+        put_block(bw, &s.b);
+    }
+}
+
+/// The size in bits of the subset of `m` members of `0..n` that leaves out `unchanged`
+/// (increasing), as `crate::subset::put_subset` writes it.
+fn subset_bits(n: usize, m: usize, unchanged: &[u32]) -> u64 {
+    // One gap per member: zero, or the length of the run of left-out indices just before it.
+    let mut gaps = WidthStats::default();
+    let mut runs = 0;
+    let mut i = 0;
+    while i < unchanged.len() {
+        let start = unchanged[i];
+        while unchanged.get(i + 1) == Some(&(unchanged[i] + 1)) {
+            i += 1;
+        }
+        let end = unchanged[i];
+        i += 1;
+        // A run at the very end has no member after it.
+        if (end as usize) + 1 < n {
+            gaps.add(end - start + 1);
+            runs += 1;
+        }
+    }
+    gaps.add_zeros(m as u64 - runs);
+    let list = 6 + u64::from(width(m as u32)) + gaps.best().1;
+    1 + (n as u64).min(list)
+}
+
+/// Writes the changes of one slot of a kind's group (`run`, in group order) that is not
+/// predicted (or has no previous world to be).
 fn write_slot_changes(
     base: &World,
-    prev: Option<&World>,
     cur: &World,
     slot: usize,
     info: &SlotInfo,
@@ -375,76 +552,72 @@ fn write_slot_changes(
     s.members.clear();
     s.a.clear();
     let (bv, cv) = (base.values(), cur.values());
-    let pv = prev.map_or(&[][..], |p| p.values());
+    let (bat, cat) = (&s.bat[run.clone()], &s.cat[run.clone()]);
     match info.coding {
         SlotCoding::Residual { wrap } => {
-            let predict = info.predict && prev.is_some();
-            for (g, &m) in s.order[run.clone()].iter().enumerate() {
-                let m = m as usize;
-                let (b, c) = (slot_at(bv, s.bat[m], slot), slot_at(cv, s.cat[m], slot));
+            s.unchanged.clear();
+            for (g, (&b_at, &c_at)) in bat.iter().zip(cat).enumerate() {
+                let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
                 if b != c {
                     s.members.push(g as u32);
+                } else {
+                    s.unchanged.push(g as u32);
                 }
-                let mut d = residual(wrap, b, c);
-                if predict {
-                    d = d.wrapping_sub(velocity(bv, s.bat[m], pv, s.pat[m], slot));
-                }
-                s.a.push(zigzag(d));
+                s.a.push(zigzag(residual(wrap, b, c)));
             }
+            if s.members.is_empty() {
+                bw.bit(false);
+                return;
+            }
+            let mut stats = WidthStats::default();
+            for &z in &s.a {
+                stats.add(z);
+            }
+            let (members, unchanged) = (
+                std::mem::take(&mut s.members),
+                std::mem::take(&mut s.unchanged),
+            );
+            let values = std::mem::take(&mut s.a);
+            let block = Block {
+                values: &values,
+                stats: &stats,
+                best: stats.best(),
+            };
+            put_residuals(bw, n, &members, &unchanged, block, s);
+            (s.members, s.unchanged, s.a) = (members, unchanged, values);
         }
-        SlotCoding::Raw { .. } => {
-            for (g, &m) in s.order[run.clone()].iter().enumerate() {
-                let m = m as usize;
-                if slot_at(bv, s.bat[m], slot) != slot_at(cv, s.cat[m], slot) {
+        SlotCoding::Raw { bits } => {
+            for (g, (&b_at, &c_at)) in bat.iter().zip(cat).enumerate() {
+                if slot_at(bv, b_at, slot) != slot_at(cv, c_at, slot) {
                     s.members.push(g as u32);
                 }
+            }
+            bw.bit(!s.members.is_empty());
+            if s.members.is_empty() {
+                return;
+            }
+            put_subset(bw, n, &s.members, &mut s.c);
+            for &g in &s.members {
+                bw.put(slot_at(cv, cat[g as usize], slot) as u32, u32::from(bits));
             }
         }
         SlotCoding::Text { max_bytes } => {
             for (g, &m) in s.order[run.clone()].iter().enumerate() {
                 let (bi, ci) = s.changed[m as usize];
-                let k = slot_at(cv, s.cat[m as usize], slot);
-                if cut(base.text(bi as usize, k), max_bytes)
-                    != cut(cur.text(ci as usize, k), max_bytes)
+                let k = slot_at(cv, cat[g], slot);
+                if cut(base.text(bi as usize, k), max_bytes) != cut(cur.text(ci as usize, k), max_bytes)
                 {
                     s.members.push(g as u32);
                 }
             }
-        }
-    }
-    bw.bit(!s.members.is_empty());
-    if s.members.is_empty() {
-        return;
-    }
-    match info.coding {
-        SlotCoding::Residual { .. } => {
-            let (w_all, all_bits) = best_width(&s.a);
-            let all = s.members.len() == n || {
-                s.b.clear();
-                s.b.extend(s.members.iter().map(|&g| s.a[g as usize]));
-                let (_, sub) = subset_plan(n, &s.members, &mut s.c);
-                all_bits <= sub + best_width(&s.b).1
-            };
-            bw.bit(all);
-            if all {
-                put_block_at(bw, &s.a, w_all);
-            } else {
-                put_subset(bw, n, &s.members, &mut s.c);
-                put_block(bw, &s.b);
+            bw.bit(!s.members.is_empty());
+            if s.members.is_empty() {
+                return;
             }
-        }
-        SlotCoding::Raw { bits } => {
-            put_subset(bw, n, &s.members, &mut s.c);
-            for &g in &s.members {
-                let m = s.order[run.start + g as usize] as usize;
-                bw.put(slot_at(cv, s.cat[m], slot) as u32, u32::from(bits));
-            }
-        }
-        SlotCoding::Text { max_bytes } => {
             put_subset(bw, n, &s.members, &mut s.c);
             for &g in &s.members {
                 let ci = s.changed[s.order[run.start + g as usize] as usize].1 as usize;
-                let k = cur.slots(ci).get(slot).copied().unwrap_or(0);
+                let k = slot_at(cv, cat[g as usize], slot);
                 put_text(bw, cur.text(ci, k), max_bytes);
             }
         }

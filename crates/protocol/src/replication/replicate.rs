@@ -416,7 +416,10 @@ pub mod __derive {
     /// Writes a [`WireType::Fixed`] field.
     #[inline]
     pub fn put_fixed<T: ReplicateNumber>(out: &mut EntityWriter<'_>, step: f32, v: &T) {
-        out.value(WireType::Fixed { step }.quantize(v.to_f64()));
+        out.value(crate::replication::wire_type::quantize_fixed(
+            v.to_f64(),
+            step,
+        ));
     }
 
     /// Reads a [`WireType::Fixed`] field.
@@ -428,9 +431,9 @@ pub mod __derive {
     /// Writes a [`WireType::Vec2`] field: x then y.
     #[inline]
     pub fn put_vec2<T: ReplicateVec2>(out: &mut EntityWriter<'_>, step: f32, v: &T) {
-        let t = WireType::Vec2 { step };
         let [x, y] = v.xy();
-        out.value(t.quantize(x)).value(t.quantize(y));
+        out.value(crate::replication::wire_type::quantize_fixed(x, step))
+            .value(crate::replication::wire_type::quantize_fixed(y, step));
     }
 
     /// Reads a [`WireType::Vec2`] field.
@@ -443,7 +446,10 @@ pub mod __derive {
     /// Writes a [`WireType::Angle`] field (radians).
     #[inline]
     pub fn put_angle<T: ReplicateNumber>(out: &mut EntityWriter<'_>, bits: u8, v: &T) {
-        out.value(WireType::Angle { bits }.quantize(v.to_f64()));
+        out.value(crate::replication::wire_type::quantize_angle(
+            v.to_f64(),
+            bits,
+        ));
     }
 
     /// Reads a [`WireType::Angle`] field, in (-pi, pi].
@@ -458,7 +464,11 @@ pub mod __derive {
     /// Writes a [`WireType::Int`] field, clamped to its range.
     #[inline]
     pub fn put_int<T: ReplicateNumber>(out: &mut EntityWriter<'_>, min: i32, max: i32, v: &T) {
-        out.value(WireType::Int { min, max }.quantize(v.to_f64()));
+        out.value(crate::replication::wire_type::quantize_int(
+            v.to_f64(),
+            min,
+            max,
+        ));
     }
 
     /// Reads a [`WireType::Int`] field.

@@ -115,6 +115,7 @@ impl World {
 
     /// Starts a new entity, which must come after every entity already in the world; write its
     /// slots in order through the returned writer.
+    #[inline]
     pub fn push(&mut self, id: EntityId, kind: KindId) -> EntityWriter<'_> {
         self.entities.push(Entity {
             id,
@@ -146,6 +147,33 @@ impl World {
             .map_or(src.texts.len(), |n| n.text_at as usize);
         self.texts
             .extend_from_slice(&src.texts[e.text_at as usize..end]);
+    }
+
+    /// Appends copies of the entities of `src` at `picks` (increasing indices; ids after every
+    /// entity here): [`World::push_copy`] for many, without looking up texts in a world that
+    /// has none.
+    pub fn extend_picked(&mut self, src: &World, picks: impl Iterator<Item = usize>) {
+        if !src.texts.is_empty() {
+            for i in picks {
+                self.push_copy(src, i);
+            }
+            return;
+        }
+        for i in picks {
+            let Some(e) = src.entities.get(i) else {
+                continue;
+            };
+            let (from, to) = (e.at as usize, src.at(i + 1));
+            self.entities.push(Entity {
+                at: self.values.len() as u32,
+                text_at: self.texts.len() as u32,
+                ..*e
+            });
+            // A few slots: pushed one by one rather than through a call to `memcpy`.
+            for &v in &src.values[from..to] {
+                self.values.push(v);
+            }
+        }
     }
 
     /// Where the slots of entity `i` start in [`World::values`] (the end of the values past the
@@ -245,6 +273,7 @@ impl EntityWriter<'_> {
     }
 
     /// Several slots at once.
+    #[inline]
     pub fn values(&mut self, vs: &[i32]) -> &mut Self {
         self.world.values.extend_from_slice(vs);
         self
