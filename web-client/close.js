@@ -22,6 +22,8 @@ export const RECONNECTING = 4000;
 export const RESUME_REFUSED = 4010;
 export const SPECTATORS_FULL = 4011;
 export const SESSION_REPLACED = 4012;
+/** The Hello named another schema than the room's: this page was built for another game's data. */
+export const SCHEMA_MISMATCH = 4013;
 
 /**
  * What to show, and whether to reconnect, after a connection closed.
@@ -41,6 +43,12 @@ export function describeClose(code, reason, opened) {
       return { text: `The server is restarting${why}. Reconnecting…`, retry: true, minDelayMs: 1000 };
     case FLOODING:
       return { text: `Kicked for sending too fast${why}. Reconnecting…`, retry: true, minDelayMs: 2000 };
+    case SCHEMA_MISMATCH:
+      return {
+        text: `This page was built for another game than the server runs${why}. Open the page the server serves for its game.`,
+        retry: false,
+        minDelayMs: 0,
+      };
     case KICKED:
       return { text: `Removed by the server's operators${why}.`, retry: false, minDelayMs: 0 };
     case ROOM_CLOSED:

@@ -1,20 +1,20 @@
 // Interpolation buffer for remote entities: keeps the last snapshots by (unwrapped) tick and
-// samples the world at a render tick between two of them. Positions come out in world units,
-// angles in radians; past the newest snapshot motion is extrapolated briefly, then held.
+// samples the world at a render tick between two of them. Positions are in world units, angles in
+// radians (arena_entities.js), in and out; past the newest snapshot motion is extrapolated
+// briefly, then held.
 
 /** Top speeds of the arena's kinds, world units a second (sim rules.rs MAX_SPEED, PROJECTILE_SPEED). */
-export const TOP_SPEED = /** @type {Record<string, number>} */ ({ Player: 220, Bot: 220, Projectile: 600 });
+export const TOP_SPEED = /** @type {Record<string, number>} */ ({ player: 220, bot: 220, projectile: 600 });
 /** Movement up to this many times the top speed (plus the margin) is blended; more is a teleport. */
 const TELEPORT_SLACK = 1.5;
 /** World units of slack for quantization and rounding. */
 const TELEPORT_MARGIN = 2;
 /** Motion is extrapolated past the newest snapshot for at most this long, then held. */
 export const MAX_EXTRAPOLATE_MS = 100;
-const POS_SCALE = 16;
 const TAU = Math.PI * 2;
 
 /**
- * @typedef {import('./delta.js').EntityState} EntityState
+ * @typedef {import('./arena_entities.js').ArenaEntity} EntityState
  * @typedef {{id: number, kind: string, x: number, y: number, angle: number, hp: number, jump?: boolean, respawn?: boolean}} RenderEntity
  *   x, y in world units; angle in radians in (-pi, pi]; `jump`: not blended (a teleport, a
  *   death or a respawn), `respawn`: the server's respawn.
@@ -22,26 +22,27 @@ const TAU = Math.PI * 2;
  */
 
 /**
- * An angle in 1/256 turns between `a` and `b`, going the short way round.
- * @param {number} a 0..255
- * @param {number} b 0..255
+ * An angle in radians between `a` and `b`, going the short way round.
+ * @param {number} a radians
+ * @param {number} b radians
  * @param {number} t 0..1
- * @returns {number} steps, in [0, 256)
+ * @returns {number} radians in (-pi, pi]
  */
-export function lerpAngleSteps(a, b, t) {
-  const diff = ((((b - a) & 255) + 128) & 255) - 128;
-  const v = a + diff * t;
-  return ((v % 256) + 256) % 256;
+export function lerpAngle(a, b, t) {
+  let diff = (b - a) % TAU;
+  if (diff > Math.PI) diff -= TAU;
+  else if (diff <= -Math.PI) diff += TAU;
+  return wrapAngle(a + diff * t);
 }
 
 /**
- * Radians in (-pi, pi] for an angle in 1/256 turns (0 = +x, 64 = +y).
- * @param {number} steps
+ * The same angle in (-pi, pi].
+ * @param {number} a radians
  * @returns {number}
  */
-export function stepsToRadians(steps) {
-  const s = ((steps % 256) + 256) % 256;
-  return (s > 128 ? s - 256 : s) * (TAU / 256);
+export function wrapAngle(a) {
+  const w = a - TAU * Math.floor(a / TAU);
+  return w > Math.PI ? w - TAU : w;
 }
 
 export class InterpBuffer {
@@ -144,8 +145,8 @@ export class InterpBuffer {
  * @param {number} seconds between the two snapshots
  */
 export function isTeleport(a, b, seconds) {
-  const speed = TOP_SPEED[b.kind] ?? TOP_SPEED.Player;
-  const limit = (speed * TELEPORT_SLACK * seconds + TELEPORT_MARGIN) * POS_SCALE;
+  const speed = TOP_SPEED[b.kind] ?? TOP_SPEED.player;
+  const limit = speed * TELEPORT_SLACK * seconds + TELEPORT_MARGIN;
   return a.kind !== b.kind || Math.hypot(b.x - a.x, b.y - a.y) > limit;
 }
 
@@ -166,9 +167,9 @@ function blend(a, b, t, seconds) {
     return {
       id: b.id,
       kind: b.kind,
-      x: s.x / POS_SCALE,
-      y: s.y / POS_SCALE,
-      angle: stepsToRadians(s.angle),
+      x: s.x,
+      y: s.y,
+      angle: s.angle,
       hp: s.hp,
       jump: !!a,
       respawn: respawn && s === b,
@@ -177,9 +178,9 @@ function blend(a, b, t, seconds) {
   return {
     id: b.id,
     kind: b.kind,
-    x: (a.x + (b.x - a.x) * t) / POS_SCALE,
-    y: (a.y + (b.y - a.y) * t) / POS_SCALE,
-    angle: stepsToRadians(lerpAngleSteps(a.angle, b.angle, Math.min(t, 1))),
+    x: a.x + (b.x - a.x) * t,
+    y: a.y + (b.y - a.y) * t,
+    angle: lerpAngle(a.angle, b.angle, Math.min(t, 1)),
     hp: t < 0.5 ? a.hp : b.hp,
     jump: false,
     respawn: false,
