@@ -29,9 +29,10 @@ const TAU = Math.PI * 2;
  * @returns {number} radians in (-pi, pi]
  */
 export function lerpAngle(a, b, t) {
+  // In [-pi, pi): exactly opposite turns the negative way, as the wire's residuals do.
   let diff = (b - a) % TAU;
-  if (diff > Math.PI) diff -= TAU;
-  else if (diff <= -Math.PI) diff += TAU;
+  if (diff >= Math.PI) diff -= TAU;
+  else if (diff < -Math.PI) diff += TAU;
   return wrapAngle(a + diff * t);
 }
 

@@ -1,10 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { InterpBuffer, lerpAngleSteps, stepsToRadians } from '../interp.js';
+import { InterpBuffer, lerpAngle, wrapAngle } from '../interp.js';
 import { ServerClock, TickUnwrapper } from '../clock.js';
+import { dequantize } from '../netcode/index.js';
 
-const e = (id, x, y, angle, hp = 100, kind = 'Player') => ({ id, kind, x, y, angle, hp });
+/** Radians of an angle in 1/256 turns, as the arena's entities have them. */
+const rad = (steps) => dequantize({ type: 'Angle', bits: 8 }, steps);
+/** An arena entity (arena_entities.js) from its wire values: x, y in 1/16 units, angle in 1/256 turns. */
+const e = (id, x, y, angle, hp = 100, kind = 'player') => ({ id, kind, x: x / 16, y: y / 16, angle: rad(angle), hp });
+const near = (a, b) => Math.abs(a - b) < 1e-12;
 
 test('halfway between two snapshots gives the midpoint', () => {
   const b = new InterpBuffer();
@@ -20,17 +25,19 @@ test('halfway between two snapshots gives the midpoint', () => {
 });
 
 test('angles interpolate the short way round', () => {
-  assert.equal(lerpAngleSteps(250, 6, 0.5), 0);
-  assert.equal(lerpAngleSteps(6, 250, 0.5), 0);
+  assert.ok(near(lerpAngle(rad(250), rad(6), 0.5), 0));
+  assert.ok(near(lerpAngle(rad(6), rad(250), 0.5), 0));
   // Exactly opposite: a half turn either way; the rule picks the negative direction.
-  assert.equal(lerpAngleSteps(0, 128, 0.5), 192);
-  assert.equal(lerpAngleSteps(60, 68, 0.25), 62);
+  assert.ok(near(lerpAngle(0, rad(128), 0.5), rad(192)), `${lerpAngle(0, rad(128), 0.5)}`);
+  assert.ok(near(lerpAngle(rad(60), rad(68), 0.25), rad(62)));
+  assert.ok(near(lerpAngle(3, -3, 0.5), Math.PI), 'across pi, the short way');
+  assert.ok(near(wrapAngle(3 * Math.PI), Math.PI) && near(wrapAngle(-Math.PI), Math.PI));
   const b = new InterpBuffer();
   b.push(10, [e(1, 0, 0, 250)]);
   b.push(12, [e(1, 0, 0, 6)]);
   const [x] = b.sample(11);
   assert.ok(Math.abs(x.angle) < 1e-12, `expected 0 rad, got ${x.angle}`);
-  assert.ok(Math.abs(stepsToRadians(192) + Math.PI / 2) < 1e-12);
+  assert.ok(near(rad(192), -Math.PI / 2));
 });
 
 test('before the buffer it clamps; past it, motion goes on for 100 ms, then holds', () => {
