@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use tickwire_arena::ArenaSettings;
-use tickwire_protocol::{ClientId, EntityKind, Input};
+use tickwire_protocol::{ClientId, EntityId, Input};
 use tickwire_scenarios::Scenario;
 use tickwire_server::Game;
 use tickwire_server::input_buffer::InputBuffer;
@@ -12,6 +12,14 @@ use tickwire_server::room::{Room, RoomConfig, RoomFull};
 use tickwire_server::snapshot::SnapshotFrame;
 
 /// An arena with two bots.
+/// The quantized position (1/16 unit) of entity `id` in frame `f`, read by name.
+fn xy(f: &SnapshotFrame, id: EntityId) -> Option<(i32, i32)> {
+    match f.entity(id)?.raw("pos")? {
+        &[x, y] => Some((x, y)),
+        _ => None,
+    }
+}
+
 fn arena() -> Box<dyn Game> {
     let settings = ArenaSettings::new(None, 2, 60).expect("arena");
     Box::new(settings.new_game(11))
@@ -60,14 +68,15 @@ fn inputs_are_applied_and_acknowledged_per_player() {
         .handle_join(ClientId(2), "b", b_in.clone())
         .expect("join");
     let first = next_frame(&mut room);
-    let ax0 = first.state.entity(a.entity).expect("a").x;
-    let bx0 = first.state.entity(b.entity).expect("b").x;
+    let ax0 = xy(&first, a.entity).expect("a").0;
+    let bx0 = xy(&first, b.entity).expect("b").0;
+    let bot = first.schema.kind("bot").expect("a bot kind");
     assert_eq!(
         first
             .state
-            .entities
+            .entities()
             .iter()
-            .filter(|e| e.kind == EntityKind::Bot)
+            .filter(|e| e.kind == bot)
             .count(),
         2
     );
@@ -83,8 +92,8 @@ fn inputs_are_applied_and_acknowledged_per_player() {
     let f = last.expect("a frame");
     assert_eq!(f.acks[a.slot].seq, 30);
     assert_eq!(f.acks[b.slot].seq, 0);
-    assert!(f.state.entity(a.entity).expect("a").x > ax0 + 16 * 40);
-    assert_eq!(f.state.entity(b.entity).expect("b").x, bx0);
+    assert!(xy(&f, a.entity).expect("a").0 > ax0 + 16 * 40);
+    assert_eq!(xy(&f, b.entity).expect("b").0, bx0);
     assert!(f.state.is_sorted());
 }
 
@@ -102,7 +111,7 @@ fn a_closed_session_leaves_at_the_next_tick_and_capacity_holds() {
     );
     a_in.close();
     let f = next_frame(&mut room);
-    assert!(f.state.entity(a.entity).is_none());
+    assert!(f.entity(a.entity).is_none());
     assert_eq!(room.player_count(), 0);
     assert!(
         room.handle_join(ClientId(3), "c", Arc::new(InputBuffer::new()))
@@ -134,7 +143,7 @@ fn random_walk_rooms_are_deterministic() {
                 });
             }
             if let Some(f) = r.tick() {
-                assert_eq!(f.state.entities.len(), 303);
+                assert_eq!(f.state.len(), 303);
                 states.push(f.state.clone());
             }
         }
@@ -145,16 +154,14 @@ fn random_walk_rooms_are_deterministic() {
 
 #[test]
 fn the_transport_floor_publishes_its_fixed_frame() {
-    let mut room = room(
-        Scenario::TransportFloor { payload_bytes: 500 }.new_game(),
-        10,
-    );
+    let floor = Scenario::TransportFloor { payload_bytes: 500 };
+    let mut room = room(floor.new_game(), 10).with_fixed_frame(floor.fixed_frame());
     room.handle_join(ClientId(1), "x", Arc::new(InputBuffer::new()))
         .expect("join");
     let f = next_frame(&mut room);
     let fixed = f.fixed.as_ref().expect("a fixed payload");
     assert!(fixed.len() <= 500 && fixed.len() > 480);
-    assert!(f.state.entities.is_empty());
+    assert!(f.state.is_empty());
 }
 
 #[test]
@@ -232,8 +239,8 @@ impl Replica {
     /// The replica of `entity` on the default arena: before its first input, it stands at its
     /// spawn point in `first`.
     fn at_spawn(first: &SnapshotFrame, entity: tickwire_protocol::EntityId) -> Replica {
-        let spawn = first.state.entity(entity).expect("spawned");
-        let start = glam::Vec2::new(spawn.x as f32 / 16.0, spawn.y as f32 / 16.0);
+        let spawn = xy(first, entity).expect("spawned");
+        let start = glam::Vec2::new(spawn.0 as f32 / 16.0, spawn.1 as f32 / 16.0);
         Replica {
             map: tickwire_sim::Map::default_arena(),
             inputs: [(0, Default::default())].into(),
@@ -298,10 +305,8 @@ impl Replica {
             }
         }
         self.verified = Some((ack.seq, ack.repeats, pos, vel));
-        (
-            tickwire_protocol::quant::pos_to_fixed(pos.x),
-            tickwire_protocol::quant::pos_to_fixed(pos.y),
-        )
+        // The arena's positions travel in 1/16 units.
+        ((pos.x * 16.0).round() as i32, (pos.y * 16.0).round() as i32)
     }
 }
 
@@ -336,11 +341,11 @@ fn acknowledgements_say_exactly_what_was_applied_under_jitter_gaps_and_bursts() 
             }
             if let Some(f) = room.tick() {
                 let ack = f.acks[a.slot];
-                let e = f.state.entity(a.entity).expect("a");
+                let e = xy(&f, a.entity).expect("a");
                 if ack.seq > 0 {
                     assert_eq!(
                         replica.advance(ack),
-                        (e.x, e.y),
+                        e,
                         "after input {} and {} repeats",
                         ack.seq,
                         ack.repeats
@@ -402,10 +407,8 @@ fn shot_at_a_runner(max_rewind_ticks: u32, seen_ticks_ago: u32) -> bool {
             ..Input::default()
         });
         let f = room.tick().expect("a frame every tick");
-        f.state
-            .entity(runner.entity)
-            .copied()
-            .map(|e| (f.tick().0, e))
+        let hp = f.entity(runner.entity).and_then(|e| e.number("hp"));
+        xy(&f, runner.entity).map(|e| (f.tick().0, (e, hp.unwrap_or(0.0))))
     };
     for _ in 0..40 {
         if let Some((t, e)) = tick(&mut room, Input::default(), &mut seq) {
@@ -415,8 +418,8 @@ fn shot_at_a_runner(max_rewind_ticks: u32, seen_ticks_ago: u32) -> bool {
     let now = *seen.keys().next_back().expect("frames");
     let view_tick = now - seen_ticks_ago;
     let at = |t: u32| {
-        let e = seen[&t];
-        glam::Vec2::new(e.x as f32 / 16.0, e.y as f32 / 16.0)
+        let (e, _) = seen[&t];
+        glam::Vec2::new(e.0 as f32 / 16.0, e.1 as f32 / 16.0)
     };
     let view = at(view_tick);
     let velocity = view - at(view_tick - 1);
@@ -433,8 +436,8 @@ fn shot_at_a_runner(max_rewind_ticks: u32, seen_ticks_ago: u32) -> bool {
             ..Input::default()
         });
         let f = room.tick().expect("frame");
-        let e = f.state.entity(shooter.entity).expect("shooter");
-        glam::Vec2::new(e.x as f32 / 16.0, e.y as f32 / 16.0)
+        let e = xy(&f, shooter.entity).expect("shooter");
+        glam::Vec2::new(e.0 as f32 / 16.0, e.1 as f32 / 16.0)
     };
     // Where the shot meets the runner on the shooter's screen, where it moves on as seen.
     let meet = (1..120)
@@ -456,8 +459,8 @@ fn shot_at_a_runner(max_rewind_ticks: u32, seen_ticks_ago: u32) -> bool {
     tick(&mut room, fire, &mut seq);
     let mut hit = false;
     for _ in 0..120 {
-        if let Some((_, e)) = tick(&mut room, Input::default(), &mut seq) {
-            hit |= e.hp < 100;
+        if let Some((_, (_, hp))) = tick(&mut room, Input::default(), &mut seq) {
+            hit |= hp < 100.0;
         }
     }
     hit
@@ -548,8 +551,8 @@ fn a_client_that_lost_time_is_hurried_then_taken_late_and_never_stops() {
         }
         if let Some(f) = room.tick() {
             let ack = f.acks[a.slot];
-            let e = f.state.entity(a.entity).expect("a");
-            assert_eq!(replica.advance(ack), (e.x, e.y), "exact after {ack:?}");
+            let e = xy(&f, a.entity).expect("a");
+            assert_eq!(replica.advance(ack), e, "exact after {ack:?}");
             hurried |= ack.pace == -tickwire_protocol::MAX_PACE;
             most_repeats = most_repeats.max(ack.repeats);
             last_ack = ack.seq;

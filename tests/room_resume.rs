@@ -53,7 +53,10 @@ fn frame(room: &mut Room) -> Arc<SnapshotFrame> {
 }
 
 fn position(frame: &SnapshotFrame, entity: EntityId) -> Option<(i32, i32)> {
-    frame.state.entity(entity).map(|e| (e.x, e.y))
+    match frame.entity(entity)?.raw("pos")? {
+        &[x, y] => Some((x, y)),
+        _ => None,
+    }
 }
 
 fn run_right(inputs: &InputBuffer, seq: u32) {

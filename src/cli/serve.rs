@@ -218,6 +218,7 @@ impl ServeArgs {
             },
         };
         scenario.validate()?;
+        config.fixed_frame = scenario.fixed_frame();
         // The scenarios have no map of their own.
         let labels = self.labels(&config, "none");
         Ok((config, Box::new(scenario.games()), labels))

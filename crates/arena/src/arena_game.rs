@@ -1,10 +1,13 @@
 //! The arena shooter of `tickwire-sim` as a [`Game`].
 
+use std::sync::Arc;
+
 use tickwire_protocol::{
-    EntityId, EntityKind, EntityState, Input, MapInfo, ScoreEntry, Tick, WallInfo, WorldState,
-    quant,
+    EntityId, Input, KindId, MapInfo, Replicate, Schema, ScoreEntry, Tick, WallInfo,
 };
-use tickwire_sim::{GameEvent, Map, PlayerId, PlayerInput, World, WorldConfig};
+use tickwire_sim::{EntityKind, GameEvent, Map, PlayerId, PlayerInput, World, WorldConfig};
+
+use crate::replicated::{Body, arena_schema};
 
 use tickwire_server::{Game, GameNews, PlayerHandle};
 
@@ -87,23 +90,26 @@ impl Game for ArenaGame {
         self.world.tick()
     }
 
-    fn capture(&self, out: &mut WorldState) {
-        out.tick = Tick(self.world.tick() as u32);
-        out.entities.clear();
-        out.entities
-            .extend(self.world.entities().map(|e| EntityState {
-                id: EntityId(e.id.0),
-                kind: match e.kind {
-                    tickwire_sim::EntityKind::Player => EntityKind::Player,
-                    tickwire_sim::EntityKind::Bot => EntityKind::Bot,
-                    tickwire_sim::EntityKind::Projectile => EntityKind::Projectile,
-                },
-                x: quant::pos_to_fixed(e.pos.x),
-                y: quant::pos_to_fixed(e.pos.y),
-                angle: quant::angle_to_u8(e.angle),
+    fn schema(&self) -> Arc<Schema> {
+        arena_schema()
+    }
+
+    fn capture(&self, out: &mut tickwire_protocol::World) {
+        out.clear(Tick(self.world.tick() as u32));
+        for e in self.world.entities_by_id() {
+            // Kinds in the order of `replicated::KINDS`.
+            let kind = KindId(match e.kind {
+                EntityKind::Player => 0,
+                EntityKind::Bot => 1,
+                EntityKind::Projectile => 2,
+            });
+            let body = Body {
+                pos: e.pos.to_array(),
+                angle: e.angle,
                 hp: e.hp,
-            }));
-        out.entities.sort_unstable_by_key(|e| e.id);
+            };
+            body.push_to(out, EntityId(e.id.0), kind);
+        }
     }
 
     fn scores(&self) -> Vec<ScoreEntry> {

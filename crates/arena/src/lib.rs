@@ -2,14 +2,17 @@
 //! server's [`Game`](tickwire_server::Game) seam, exactly as a game of your own would be.
 //!
 //! [`ArenaGame`] maps the pure simulation onto the wire: sim inputs from protocol inputs, the
-//! quantized world for snapshots, kills as news, the scoreboard and the map. [`ArenaSettings`]
+//! quantized world for snapshots (in [`arena_schema`]: kinds `player`, `bot` and `projectile`,
+//! each a [`Body`]), kills as news, the scoreboard and the map. [`ArenaSettings`]
 //! is what `tickwire serve` is told about the arena (map file, bots), checked before anything
 //! starts; [`ArenaSettings::games`] makes one game per room.
 //!
 //! What it never does: IO other than reading the map file once, or anything with sockets.
 
 mod arena_game;
+mod replicated;
 mod settings;
 
 pub use arena_game::ArenaGame;
+pub use replicated::{Body, KINDS, arena_schema};
 pub use settings::{ARENA_ROOM_CAPACITY, ARENA_VIEW_RADIUS, ArenaError, ArenaSettings};

@@ -94,6 +94,10 @@ impl NewGame for ArenaGames {
         "arena"
     }
 
+    fn schema(&self) -> std::sync::Arc<tickwire_protocol::Schema> {
+        crate::arena_schema()
+    }
+
     fn maps(&self) -> Vec<String> {
         let mut maps = vec![self.0.map.name.clone()];
         for (name, _) in BUNDLED_MAPS {

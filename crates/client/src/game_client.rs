@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use fastwebsockets::{Frame, OpCode, Payload};
 use tickwire_protocol::{
-    ClientMsg, Hello, InputAck, PROTOCOL_VERSION, ServerMsg, Tick, Welcome, WorldState, codec,
+    ClientMsg, EntityId, EntityView, Hello, InputAck, PROTOCOL_VERSION, Schema, SchemaHash,
+    ServerMsg, Tick, Welcome, World, codec,
 };
 
 use crate::connect::{ClientSocket, connect_tcp, tls_handshake, websocket_handshake};
@@ -49,6 +50,8 @@ pub struct GameClient {
     pub input_ack: InputAck,
     /// WebSocket payload bytes received.
     pub bytes_in: u64,
+    /// The schema this client's `Hello` names (`None`: it decodes any).
+    pub built_for: Option<SchemaHash>,
 }
 
 impl GameClient {
@@ -100,6 +103,7 @@ impl GameClient {
             last_ack: 0,
             input_ack: InputAck::default(),
             bytes_in: 0,
+            built_for: None,
         }
     }
 
@@ -155,6 +159,7 @@ impl GameClient {
             protocol_version: PROTOCOL_VERSION,
             name: name.into(),
             resume: resume.map(str::to_owned),
+            schema: c.built_for,
         }))
         .await?;
         loop {
@@ -237,7 +242,7 @@ impl GameClient {
         match msg {
             ServerMsg::Snapshot(s) => {
                 // The same reader as the load generator's, so that the end-to-end tests check it.
-                self.world.apply(&s.body.0)?;
+                self.world.apply(s.schema, &s.body.0)?;
                 let tick = self.world.current().map_or(Tick(0), |w| w.tick);
                 self.last_ack = s.ack;
                 let mut earlier = [0; tickwire_protocol::EARLIER_INPUTS];
@@ -258,6 +263,7 @@ impl GameClient {
                 })
             }
             ServerMsg::Welcome(w) => {
+                self.world.set_schema(Arc::new(w.schema.clone()));
                 self.welcome = Some(w.clone());
                 Ok(Received::Message(ServerMsg::Welcome(w)))
             }
@@ -266,13 +272,28 @@ impl GameClient {
     }
 
     /// The world rebuilt from every snapshot received so far (`None` before the first).
-    pub fn world(&self) -> Option<&WorldState> {
+    pub fn world(&self) -> Option<&World> {
         self.world.current()
     }
 
     /// The world of the snapshot before the last one.
-    pub fn previous(&self) -> Option<&WorldState> {
+    pub fn previous(&self) -> Option<&World> {
         self.world.previous()
+    }
+
+    /// The schema of the server's game, from its `Welcome`.
+    pub fn schema(&self) -> Option<&Arc<Schema>> {
+        self.world.schema()
+    }
+
+    /// Entity `id` of the last snapshot, its fields read by name through the schema.
+    pub fn entity(&self, id: EntityId) -> Option<EntityView<'_>> {
+        self.world.entity(id)
+    }
+
+    /// The decoded world and its schema.
+    pub fn client_world(&self) -> &ClientWorld {
+        &self.world
     }
 
     /// Hands over the socket and the world, for a caller that splits the socket into a reader

@@ -1,6 +1,7 @@
 //! tickwire-client: a headless tickwire client in Rust. Connect, say `Hello`, receive the
-//! `Welcome`, send inputs, and rebuild the world from the server's delta snapshots exactly as
-//! the browser client does. The end-to-end tests, the load generator and your own Rust bot all
+//! `Welcome` (with the schema of the game's data), send inputs, and rebuild the world from the
+//! server's delta snapshots exactly as the browser client does, by the schema and with no code
+//! of the game's. The end-to-end tests, the load generator and your own Rust bot all
 //! use it.
 //!
 //! ```no_run
@@ -15,7 +16,10 @@
 //!     client.send(&ClientMsg::Input(input)).await?;
 //!     client.next_snapshot().await?;
 //! }
-//! println!("the world holds {} entities", client.world().map_or(0, |w| w.entities.len()));
+//! println!("the world holds {} entities", client.world().map_or(0, |w| w.len()));
+//! let me = client.welcome.as_ref().map(|w| w.entity_id).expect("welcomed");
+//! // Fields by name, dequantized through the schema the server sent.
+//! println!("I am at {:?}", client.entity(me).and_then(|e| e.vec2("pos")));
 //! # Ok(())
 //! # }
 //! ```

@@ -45,3 +45,6 @@ pub const SPECTATORS_FULL: u16 = 4011;
 /// The player's seat was resumed on another connection (with this session's resume token):
 /// this one ends, and should not reconnect by itself.
 pub const SESSION_REPLACED: u16 = 4012;
+/// The client's `Hello` named the schema of another game's data (or another version of it):
+/// it could not decode this server's snapshots. The reason names both schemas.
+pub const SCHEMA_MISMATCH: u16 = 4013;

@@ -37,29 +37,12 @@ pub enum CodecError {
     Encode(#[from] bincode::error::EncodeError),
 }
 
-/// Why a delta could not be applied to a baseline.
+/// Why a delta body that decoded cannot be applied to the world it names.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DeltaError {
-    /// The delta is against a baseline tick the caller does not hold.
-    #[error("delta is against tick {expected:?}, but the baseline is tick {actual:?}")]
-    BaselineMismatch {
-        /// The baseline the delta names (`None` = full snapshot).
-        expected: Option<u32>,
-        /// The baseline the caller offered.
-        actual: Option<u32>,
-    },
-    /// A removed or changed entity is not in the baseline.
-    #[error("entity {0} is not in the baseline")]
-    UnknownEntity(u32),
     /// A created entity is already in the baseline.
     #[error("entity {0} is created but already exists")]
     DuplicateEntity(u32),
-    /// Ids in a list are not strictly increasing.
-    #[error("entity ids are not in increasing order")]
-    Unordered,
-    /// A change overflows the value range of its field.
-    #[error("change to entity {0} overflows")]
-    Overflow(u32),
     /// The snapshot would hold more entities than the protocol allows.
     #[error("snapshot holds more than {0} entities")]
     TooManyEntities(usize),

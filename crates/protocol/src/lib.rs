@@ -1,9 +1,10 @@
 //! tickwire-protocol: everything that crosses the wire between a tickwire server and its clients.
 //!
-//! The main types are the messages ([`ClientMsg`], [`ServerMsg`]), the quantized world a client
-//! sees ([`WorldState`] of [`EntityState`]), and the snapshot [`Delta`] that turns one world into
-//! the next. [`codec`] holds the one pinned bincode configuration and the size limits that every
-//! decoder enforces.
+//! The main types are the messages ([`ClientMsg`], [`ServerMsg`]), the [`Schema`] a game declares
+//! for its replicated data, the quantized [`World`] of that schema, and the delta between two
+//! worlds ([`write_delta`], [`apply_delta`]). [`codec`] holds the one pinned bincode configuration
+//! and the size limits that every decoder enforces. The crate knows no game: every game's data,
+//! the bundled arena's included, is a schema.
 //!
 //! This crate is sans-IO: it never touches a socket, a clock or a thread. Bytes go in, values come
 //! out, and back. Decoding never panics on any input and never allocates more than the limits in
@@ -12,24 +13,18 @@
 
 mod bits;
 mod block;
-mod body_apply;
+mod body;
 pub mod close;
 pub mod codec;
-mod delta;
-mod delta_body;
 mod error;
 mod ids;
 mod input_ack;
 mod message;
-pub mod quant;
 pub mod replication;
 pub mod seq;
-mod state;
 mod subset;
 
-pub use body_apply::Applied;
-pub use delta::{Delta, EntityChange};
-pub use delta_body::{Baselines, DeltaBody};
+pub use body::DeltaBody;
 pub use error::{CodecError, DeltaError};
 pub use ids::{ClientId, EntityId, Tick};
 pub use input_ack::{DROPPED, EARLIER_INPUTS, InputAck, MAX_PACE, repeats_before_neutral};
@@ -39,11 +34,14 @@ pub use message::{
     MAX_RESUME_TOKEN_CHARS, MapInfo, MatchEnd, MatchScore, Notice, Ping, Pong, ScoreEntry,
     ServerMsg, SnapshotMsg, Subscribe, WallInfo, Welcome,
 };
-pub use state::{EntityKind, EntityState, WorldState};
+pub use replication::{
+    Applied, Baselines, EntityView, FieldDesc, KindDesc, KindId, Replicate, Schema, SchemaDesc, SchemaHash,
+    WireType, World, apply_delta, write_delta,
+};
 
 /// The protocol version this crate speaks. A client whose `Hello` names another version is
 /// refused with [`close::VERSION_MISMATCH`].
 ///
 /// Bump it on any change to the bytes of any message. The first message of each side keeps its
 /// shape across versions (see [`Hello`]) so that a mismatch is always detected and reported.
-pub const PROTOCOL_VERSION: u16 = 3;
+pub const PROTOCOL_VERSION: u16 = 4;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ClientId, DeltaBody, EntityId, Tick};
+use crate::{ClientId, DeltaBody, EntityId, Schema, SchemaHash, Tick};
 
 /// Longest player name the server accepts, in characters.
 pub const MAX_NAME_CHARS: usize = 24;
@@ -56,6 +56,10 @@ pub struct Hello {
     /// entity, same score) instead of joining fresh. At most [`MAX_RESUME_TOKEN_CHARS`]
     /// characters. Protocol version 3 added it.
     pub resume: Option<String>,
+    /// The schema the client was built for ([`Schema::hash`]); a server that runs another one
+    /// refuses it with [`crate::close::SCHEMA_MISMATCH`]. `None`: the client decodes any schema
+    /// (it reads the one in [`Welcome::schema`]). Protocol version 4 added it.
+    pub schema: Option<SchemaHash>,
 }
 
 /// The player's controls for one tick.
@@ -191,6 +195,9 @@ pub struct Welcome {
     /// True for a spectator: it controls no entity (`entity_id` is 0), sees the whole world and
     /// sends no inputs. Protocol version 3 added it and `resume_token`.
     pub spectator: bool,
+    /// The room's replicated data: the schema every snapshot body is written in (on the wire,
+    /// its [`crate::SchemaDesc`]). Protocol version 4 added it.
+    pub schema: Schema,
 }
 
 /// The static part of the world a client draws and predicts against.
@@ -237,7 +244,10 @@ pub struct SnapshotMsg {
     /// Repeats of the inputs before `ack` (`ack - 1` first; [`crate::DROPPED`]: never applied),
     /// at most [`crate::EARLIER_INPUTS`], trailing zeros left off; see [`crate::InputAck`].
     pub earlier: Vec<u16>,
-    /// The encoded [`crate::Delta`].
+    /// The low 32 bits of the [`SchemaHash`] of the schema `body` is written in (the one in
+    /// [`Welcome::schema`]), so that a client never decodes a body of another schema.
+    pub schema: u32,
+    /// The encoded delta (see [`crate::write_delta`]).
     pub body: DeltaBody,
 }
 

@@ -3,55 +3,74 @@
 use tickwire_protocol::codec::{self, MAX_CLIENT_MSG};
 use tickwire_protocol::*;
 
-fn entity(id: u32, kind: EntityKind, x: i32) -> EntityState {
-    EntityState {
-        id: EntityId(id),
-        kind,
-        x,
-        y: -5,
-        angle: 200,
-        hp: 100,
-    }
+/// The arena's shape of schema: kinds `player`, `bot`, `projectile`, each with `pos`, `angle`
+/// and `hp`.
+fn sample_schema() -> Schema {
+    let fields = || {
+        vec![
+            FieldDesc::new("pos", WireType::Vec2 { step: 1.0 / 16.0 }).moving(),
+            FieldDesc::new("angle", WireType::Angle { bits: 8 }).interpolated(),
+            FieldDesc::new("hp", WireType::Int { min: 0, max: 255 }),
+        ]
+    };
+    Schema::new(SchemaDesc {
+        game: "arena".into(),
+        version: 1,
+        kinds: ["player", "bot", "projectile"]
+            .into_iter()
+            .map(|k| KindDesc::new(k, fields()).positioned_by("pos"))
+            .collect(),
+    })
+    .expect("valid")
 }
 
-fn sample_worlds() -> (WorldState, WorldState, WorldState) {
-    let previous = WorldState {
-        tick: Tick(996),
-        entities: vec![
-            entity(3, EntityKind::Bot, 0),
-            entity(4, EntityKind::Player, 10),
+const PLAYER: KindId = KindId(0);
+const BOT: KindId = KindId(1);
+const PROJECTILE: KindId = KindId(2);
+
+fn world(tick: u32, entities: &[(u32, KindId, i32, i32, i32)]) -> World {
+    let mut w = World::new(Tick(tick));
+    for &(id, kind, x, angle, hp) in entities {
+        w.push(EntityId(id), kind).values(&[x, -5, angle, hp]);
+    }
+    w
+}
+
+fn sample_worlds() -> (World, World, World) {
+    let previous = world(996, &[(3, BOT, 0, 200, 100), (4, PLAYER, 10, 200, 100)]);
+    let baseline = world(
+        998,
+        &[
+            (3, BOT, 0, 200, 100),
+            (4, PLAYER, 40, 200, 100),
+            (9, PROJECTILE, 7, 200, 100),
         ],
-    };
-    let baseline = WorldState {
-        tick: Tick(998),
-        entities: vec![
-            entity(3, EntityKind::Bot, 0),
-            entity(4, EntityKind::Player, 40),
-            entity(9, EntityKind::Projectile, 7),
-        ],
-    };
-    let current = WorldState {
-        tick: Tick(1000),
-        entities: vec![
-            EntityState {
-                hp: 80,
-                angle: 197,
-                ..entity(4, EntityKind::Player, 73)
-            },
-            entity(12, EntityKind::Projectile, 16_000),
-        ],
-    };
+    );
+    let current = world(
+        1000,
+        &[(4, PLAYER, 73, 197, 80), (12, PROJECTILE, 16_000, 200, 100)],
+    );
     (previous, baseline, current)
 }
 
-fn sample_delta() -> (Delta, Vec<u8>) {
+fn sample_delta() -> Vec<u8> {
     let (previous, baseline, current) = sample_worlds();
-    let delta = Delta::encode(Some(&baseline), &current);
-    let bytes = delta.to_bytes(Baselines {
-        baseline: Some(&baseline),
-        previous: Some(&previous),
-    });
-    (delta, bytes)
+    let mut bytes = Vec::new();
+    write_delta(
+        &sample_schema(),
+        Baselines {
+            baseline: Some(&baseline),
+            previous: Some(&previous),
+        },
+        &current,
+        &mut bytes,
+    );
+    bytes
+}
+
+fn read(bytes: &[u8], worlds: Baselines<'_>) -> Result<World, CodecError> {
+    let mut out = World::default();
+    apply_delta(&sample_schema(), bytes, worlds, &mut out).map(|_| out)
 }
 
 fn client_messages() -> Vec<ClientMsg> {
@@ -60,11 +79,13 @@ fn client_messages() -> Vec<ClientMsg> {
             protocol_version: PROTOCOL_VERSION,
             name: "Ada ✓".into(),
             resume: None,
+            schema: None,
         }),
         ClientMsg::Hello(Hello {
             protocol_version: PROTOCOL_VERSION,
             name: "Ada".into(),
             resume: Some("3-00112233445566778899aabbccddeeff".into()),
+            schema: Some(sample_schema().hash()),
         }),
         ClientMsg::Input(Input {
             seq: 77,
@@ -101,13 +122,15 @@ fn server_messages() -> Vec<ServerMsg> {
             room: 7,
             resume_token: "1-0123456789abcdef0123456789abcdef".into(),
             spectator: false,
+            schema: sample_schema(),
         }),
         ServerMsg::Snapshot(SnapshotMsg {
             ack: 300,
             repeats: 3,
             pace: -2,
             earlier: vec![0, 2, tickwire_protocol::DROPPED],
-            body: DeltaBody(sample_delta().1),
+            schema: sample_schema().hash().low32(),
+            body: DeltaBody(sample_delta()),
         }),
         ServerMsg::Pong(Pong {
             nonce: 9,
@@ -153,28 +176,22 @@ fn every_server_message_round_trips() {
 #[test]
 fn delta_body_round_trips() {
     let (previous, baseline, current) = sample_worlds();
-    let (delta, bytes) = sample_delta();
     let worlds = Baselines {
         baseline: Some(&baseline),
         previous: Some(&previous),
     };
-    let back = Delta::read(&bytes, worlds).expect("decode");
-    assert_eq!(back, delta);
-    assert_eq!(back.apply(Some(&baseline)).expect("apply"), current);
-    let full = Delta::encode(None, &current);
-    let bytes = full.to_bytes(Baselines::default());
-    assert_eq!(
-        Delta::read(&bytes, Baselines::default()).expect("decode"),
-        full
-    );
+    assert_eq!(read(&sample_delta(), worlds).expect("decode"), current);
+    let mut full = Vec::new();
+    write_delta(&sample_schema(), Baselines::default(), &current, &mut full);
+    assert_eq!(read(&full, Baselines::default()).expect("decode"), current);
 }
 
 #[test]
 fn a_body_against_a_world_not_held_is_refused() {
     let (_, baseline, _) = sample_worlds();
-    let (_, bytes) = sample_delta();
+    let bytes = sample_delta();
     assert!(matches!(
-        Delta::read(&bytes, Baselines::default()),
+        read(&bytes, Baselines::default()),
         Err(CodecError::Baseline {
             expected: 998,
             held: None
@@ -185,7 +202,7 @@ fn a_body_against_a_world_not_held_is_refused() {
         baseline: Some(&baseline),
         previous: None,
     };
-    match Delta::read(&bytes, worlds) {
+    match read(&bytes, worlds) {
         Ok(_) | Err(CodecError::Baseline { .. }) => {}
         Err(e) => panic!("{e}"),
     }
@@ -193,7 +210,8 @@ fn a_body_against_a_world_not_held_is_refused() {
 
 #[test]
 fn shared_snapshot_prefix_matches_serde_encoding() {
-    let body = sample_delta().1;
+    let body = sample_delta();
+    let schema = sample_schema().hash().low32();
     for (seq, repeats, pace) in [
         (0, 0, 0),
         (1, 1, -5),
@@ -214,13 +232,14 @@ fn shared_snapshot_prefix_matches_serde_encoding() {
             ack.earlier_len = 3;
         }
         let mut fast = Vec::new();
-        codec::write_snapshot(ack, &body, &mut fast);
+        codec::write_snapshot(ack, schema, &body, &mut fast);
         let mut slow = Vec::new();
         let msg = ServerMsg::Snapshot(SnapshotMsg {
             ack: seq,
             repeats,
             pace,
             earlier: ack.earlier().to_vec(),
+            schema,
             body: DeltaBody(body.clone()),
         });
         codec::encode_server(&msg, &mut slow).expect("encode");
@@ -255,9 +274,9 @@ fn every_truncation_is_an_error() {
         baseline: Some(&baseline),
         previous: Some(&previous),
     };
-    let body = sample_delta().1;
+    let body = sample_delta();
     for n in 0..body.len() {
-        assert!(Delta::read(&body[..n], worlds).is_err(), "delta cut at {n}");
+        assert!(read(&body[..n], worlds).is_err(), "delta cut at {n}");
     }
 }
 
@@ -291,6 +310,7 @@ fn bad_values_are_rejected() {
         protocol_version: PROTOCOL_VERSION,
         name: "x".repeat(25),
         resume: None,
+        schema: None,
     };
     codec::encode_client(&ClientMsg::Hello(hello), &mut bytes).expect("encode");
     assert!(codec::decode_client(&bytes).is_err());
@@ -300,6 +320,7 @@ fn bad_values_are_rejected() {
         protocol_version: PROTOCOL_VERSION,
         name: "x".into(),
         resume: Some("f".repeat(65)),
+        schema: None,
     };
     codec::encode_client(&ClientMsg::Hello(hello), &mut bytes).expect("encode");
     assert!(matches!(
@@ -337,7 +358,7 @@ fn a_forged_length_does_not_allocate() {
                 .fold(0u8, |b, (i, &bit)| b | (bit as u8) << i),
         );
     }
-    assert!(Delta::read(&body, Baselines::default()).is_err());
+    assert!(read(&body, Baselines::default()).is_err());
 }
 
 #[test]
@@ -348,6 +369,7 @@ fn hello_keeps_its_shape_across_versions() {
         protocol_version: 7,
         name: "a".into(),
         resume: None,
+        schema: None,
     };
     codec::encode_client(&ClientMsg::Hello(hello), &mut bytes).expect("encode");
     assert_eq!(&bytes[..2], &[0, 7]);
@@ -355,12 +377,15 @@ fn hello_keeps_its_shape_across_versions() {
 
 #[test]
 fn trailing_bytes_after_a_body_are_rejected() {
-    let (_, mut bytes) = {
-        let full = Delta::encode(None, &sample_worlds().2);
-        ((), full.to_bytes(Baselines::default()))
-    };
+    let mut bytes = Vec::new();
+    write_delta(
+        &sample_schema(),
+        Baselines::default(),
+        &sample_worlds().2,
+        &mut bytes,
+    );
     bytes.push(0);
-    assert!(Delta::read(&bytes, Baselines::default()).is_err());
+    assert!(read(&bytes, Baselines::default()).is_err());
 }
 
 #[test]

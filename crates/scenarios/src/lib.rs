@@ -6,9 +6,11 @@
 //!   walk randomly on a 1024 x 1024 field, plus one entity per client moved by its inputs,
 //!   exactly as `docs/scenarios.md` defines it (with the [`Mulberry32`] generator), so that
 //!   figures can be compared with other servers running the same load.
+//!   Its schema ([`random_walk_schema`]): kinds `player` and `prop`, each a [`WalkerBody`].
 //! - `transport-floor` ([`TransportFloor`]): no simulation and no encoding, one pre-encoded
-//!   frame per client per snapshot: the cost of the sockets alone, which the real work is
-//!   measured against.
+//!   frame per client per snapshot (the server's [`tickwire_server::FixedFrame`], from
+//!   [`Scenario::fixed_frame`]): the cost of the sockets alone, which the real work is measured
+//!   against.
 //!
 //! [`Scenario`] names one with its size, checks it, and makes one game per room.
 //!
@@ -18,10 +20,12 @@
 mod mulberry32;
 pub mod random_walk;
 mod random_walk_game;
+mod random_walk_schema;
 mod scenario;
 mod transport_floor;
 
 pub use mulberry32::Mulberry32;
 pub use random_walk_game::RandomWalkGame;
+pub use random_walk_schema::{PLAYER, PROP, WalkerBody, random_walk_schema};
 pub use scenario::{RANDOM_WALK_VIEW_RADIUS, Scenario, ScenarioError};
 pub use transport_floor::TransportFloor;

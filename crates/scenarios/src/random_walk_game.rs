@@ -1,9 +1,10 @@
 //! `RandomWalkGame`: the `random-walk` scenario as a [`Game`].
 
+use std::sync::Arc;
+
 use crate::random_walk::{HP, Moving, RandomWalk, SIZE, WalkPlayer};
-use tickwire_protocol::{
-    EntityId, EntityKind, EntityState, Input, MapInfo, Tick, WorldState, quant,
-};
+use crate::random_walk_schema::{PLAYER, PROP, WalkerBody, random_walk_schema};
+use tickwire_protocol::{EntityId, Input, MapInfo, Replicate, Schema, Tick, World};
 
 use tickwire_server::{Game, PlayerHandle};
 
@@ -53,23 +54,22 @@ impl Game for RandomWalkGame {
         self.world.tick()
     }
 
-    fn capture(&self, out: &mut WorldState) {
-        out.tick = Tick(self.world.tick() as u32);
-        out.entities.clear();
-        out.entities
-            .extend(self.world.entities().map(|w| EntityState {
-                id: EntityId(w.id),
-                kind: if w.is_player {
-                    EntityKind::Player
-                } else {
-                    EntityKind::Prop
-                },
-                x: quant::pos_to_fixed(w.x as f32),
-                y: quant::pos_to_fixed(w.y as f32),
-                angle: quant::angle_to_u8(w.angle as f32),
-                hp: HP,
-            }));
+    fn schema(&self) -> Arc<Schema> {
+        random_walk_schema()
+    }
+
+    fn capture(&self, out: &mut World) {
+        out.clear(Tick(self.world.tick() as u32));
         // Walkers come first in id order, then players in join order with larger ids: sorted.
+        for w in self.world.entities() {
+            let body = WalkerBody {
+                pos: [w.x, w.y],
+                angle: w.angle,
+                hp: HP,
+            };
+            let kind = if w.is_player { PLAYER } else { PROP };
+            body.push_to(out, EntityId(w.id), kind);
+        }
         debug_assert!(out.is_sorted());
     }
 

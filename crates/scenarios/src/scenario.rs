@@ -1,7 +1,11 @@
 //! `Scenario`: one benchmark scenario with its size, checked, and a game per room.
 
-use tickwire_server::{Game, NewGame};
+use std::sync::Arc;
 
+use tickwire_protocol::Schema;
+use tickwire_server::{FixedFrame, Game, NewGame};
+
+use crate::random_walk_schema::random_walk_schema;
 use crate::{RandomWalkGame, TransportFloor};
 
 /// The view radius of `random-walk` with area of interest on: a client then sees about 100 of
@@ -71,15 +75,37 @@ impl Scenario {
                 entities,
                 moving_pct,
             } => Box::new(RandomWalkGame::new(entities, moving_pct)),
+            Scenario::TransportFloor { .. } => Box::new(TransportFloor::new()),
+        }
+    }
+
+    /// What the server sends instead of the world ([`tickwire_server::ServerConfig::fixed_frame`]):
+    /// the transport floor's frame, `None` for a real scenario.
+    pub fn fixed_frame(&self) -> Option<FixedFrame> {
+        match *self {
+            Scenario::RandomWalk { .. } => None,
             Scenario::TransportFloor { payload_bytes } => {
-                Box::new(TransportFloor::new(payload_bytes))
+                Some(TransportFloor::frame(payload_bytes))
             }
         }
     }
 
     /// One game per room, for `tickwire_server::Server::start`.
     pub fn games(self) -> impl NewGame {
-        move |_seed| self.new_game()
+        ScenarioGames(self)
+    }
+}
+
+/// A scenario as the server's [`NewGame`].
+struct ScenarioGames(Scenario);
+
+impl NewGame for ScenarioGames {
+    fn new_game(&self, _seed: u64) -> Box<dyn Game> {
+        self.0.new_game()
+    }
+
+    fn schema(&self) -> Arc<Schema> {
+        random_walk_schema()
     }
 }
 

@@ -1,55 +1,67 @@
 //! The `transport-floor` scenario: no simulation and no encoding, one pre-encoded frame of a
 //! chosen size to every client on every snapshot, over exactly the game's socket code. What the
 //! server spends here is the floor its real work is measured against.
+//!
+//! The frame is the server's to send ([`FixedFrame`], a server setting): the game here has no
+//! world at all, only players to seat. The frame is a full snapshot of props in the
+//! `random-walk` schema, which the game declares, so that real clients decode it like any other.
 
 use std::sync::Arc;
 
 use tickwire_protocol::{
-    Baselines, Delta, EntityId, EntityKind, EntityState, Input, MapInfo, Tick, WorldState, codec,
+    Baselines, EntityId, Input, MapInfo, Schema, Tick, World, codec, write_delta,
 };
 
-use tickwire_server::{Game, PlayerHandle};
+use tickwire_server::{FixedFrame, Game, PlayerHandle};
 
-/// The floor scenario.
+use crate::random_walk_schema::{PROP, random_walk_schema};
+
+/// The floor scenario's game: players and ticks, no world.
 pub struct TransportFloor {
-    payload: Arc<Vec<u8>>,
     tick: u64,
     next_player: u32,
 }
 
 impl TransportFloor {
-    /// A floor that sends `payload_bytes` (at least a few dozen) per client per snapshot. The
-    /// payload is a valid full snapshot, so that real clients decode it like any other.
-    pub fn new(payload_bytes: usize) -> TransportFloor {
+    /// A floor game; its frame comes from [`TransportFloor::frame`].
+    pub fn new() -> TransportFloor {
         TransportFloor {
-            payload: Arc::new(payload_of(payload_bytes)),
             tick: 0,
             next_player: 1,
         }
+    }
+
+    /// The frame to send every client on every snapshot: `payload_bytes` (at least a few dozen)
+    /// or a few bytes under, a valid full snapshot.
+    pub fn frame(payload_bytes: usize) -> FixedFrame {
+        FixedFrame(Arc::new(payload_of(payload_bytes)))
+    }
+}
+
+impl Default for TransportFloor {
+    fn default() -> TransportFloor {
+        TransportFloor::new()
     }
 }
 
 /// A `ServerMsg::Snapshot` holding a full snapshot of props, as close to `size` bytes as the
 /// entity granularity allows (within a few bytes).
 fn payload_of(size: usize) -> Vec<u8> {
-    let build = |n: u32, pad: u8| {
-        let state = WorldState {
-            tick: Tick(1),
-            entities: (0..n)
-                .map(|i| EntityState {
-                    id: EntityId(i + 1),
-                    kind: EntityKind::Prop,
-                    x: 100 + i as i32,
-                    y: 100,
-                    angle: pad,
-                    hp: 100,
-                })
-                .collect(),
-        };
+    let schema = random_walk_schema();
+    let build = |n: u32, pad: i32| {
+        let mut state = World::new(Tick(1));
+        for i in 0..n {
+            state
+                .push(EntityId(i + 1), PROP)
+                .values(&[100 + i as i32, 100, pad, 100]);
+        }
+        let mut body = Vec::new();
+        write_delta(&schema, Baselines::default(), &state, &mut body);
         let mut out = Vec::with_capacity(size + 16);
         codec::write_snapshot(
             tickwire_protocol::InputAck::default(),
-            &Delta::encode(None, &state).to_bytes(Baselines::default()),
+            schema.hash().low32(),
+            &body,
             &mut out,
         );
         out
@@ -84,9 +96,12 @@ impl Game for TransportFloor {
         self.tick
     }
 
-    fn capture(&self, out: &mut WorldState) {
-        out.tick = Tick(self.tick as u32);
-        out.entities.clear();
+    fn schema(&self) -> Arc<Schema> {
+        random_walk_schema()
+    }
+
+    fn capture(&self, out: &mut World) {
+        out.clear(Tick(self.tick as u32));
     }
 
     fn map_info(&self) -> MapInfo {
@@ -97,10 +112,6 @@ impl Game for TransportFloor {
             walls: Vec::new(),
         }
     }
-
-    fn fixed_payload(&self) -> Option<Arc<Vec<u8>>> {
-        Some(self.payload.clone())
-    }
 }
 
 #[cfg(test)]
@@ -110,7 +121,7 @@ mod tests {
     #[test]
     fn payload_is_a_valid_snapshot_of_about_the_size() {
         for size in [64, 500, 6_000] {
-            let p = payload_of(size);
+            let p = TransportFloor::frame(size).0;
             assert!(
                 p.len() <= size && p.len() + 12 > size,
                 "{size}: {}",
@@ -120,10 +131,12 @@ mod tests {
             let tickwire_protocol::ServerMsg::Snapshot(s) = msg else {
                 panic!("not a snapshot")
             };
-            Delta::read(&s.body.0, Baselines::default())
-                .expect("delta")
-                .apply(None)
+            let schema = random_walk_schema();
+            assert_eq!(s.schema, schema.hash().low32());
+            let mut world = World::default();
+            tickwire_protocol::apply_delta(&schema, &s.body.0, Baselines::default(), &mut world)
                 .expect("applies");
+            assert!(!world.is_empty());
         }
     }
 }

@@ -4,8 +4,12 @@
 //! cells each way, where `reach` covers the view radius from anywhere in the cell: the radius
 //! plus a margin of up to one cell. All clients in the same cell see exactly the same entities,
 //! so their deltas can be encoded once and shared.
+//!
+//! An entity's place is its kind's position field (the schema says which, and its step): the
+//! grid reads the two slots of that field, and a cell is half the view radius, in that kind's
+//! slot units. Entities whose kind has no position are in every view.
 
-use tickwire_protocol::{EntityState, WorldState, quant::POS_SCALE};
+use tickwire_protocol::{Schema, World};
 
 /// A grid cell, in cell coordinates.
 pub type Cell = (i32, i32);
@@ -13,10 +17,14 @@ pub type Cell = (i32, i32);
 /// The grid of one snapshot.
 #[derive(Debug)]
 pub struct Grid {
-    cell_fixed: i64,
+    /// Per kind: the first slot of its position and the cell size in that kind's slot units
+    /// (`None`: the kind is seen everywhere).
+    kinds: Vec<Option<(usize, i64)>>,
     reach: i32,
     /// (cell key, index into the state's entities), sorted by key then index.
     entries: Vec<(u64, u32)>,
+    /// Entities every view holds (their kind has no position).
+    everywhere: Vec<u32>,
 }
 
 /// Orders cells by column then row, with negative coordinates before positive ones.
@@ -26,35 +34,57 @@ fn key(c: Cell) -> u64 {
 }
 
 impl Grid {
-    /// A grid over `state` for a view radius of `radius` world units; cells are half the radius.
-    pub fn build(state: &WorldState, radius: f32) -> Grid {
-        let cell_fixed = ((radius * POS_SCALE / 2.0).max(16.0)) as i64;
+    /// A grid over `state` (a world of `schema`) for a view radius of `radius` world units;
+    /// cells are half the radius.
+    pub fn build(schema: &Schema, state: &World, radius: f32) -> Grid {
+        let kinds = schema
+            .layouts()
+            .iter()
+            .map(|l| {
+                l.position.map(|(slot, step)| {
+                    let cell = (f64::from(radius) / 2.0).max(1.0) / f64::from(step);
+                    (slot, (cell as i64).max(1))
+                })
+            })
+            .collect();
         let mut grid = Grid {
-            cell_fixed,
+            kinds,
             reach: 2,
-            entries: Vec::with_capacity(state.entities.len()),
+            entries: Vec::with_capacity(state.len()),
+            everywhere: Vec::new(),
         };
-        for (i, e) in state.entities.iter().enumerate() {
-            grid.entries.push((key(grid.cell_of(e)), i as u32));
+        for i in 0..state.len() {
+            match grid.cell_of(state, i) {
+                Some(cell) => grid.entries.push((key(cell), i as u32)),
+                None => grid.everywhere.push(i as u32),
+            }
         }
         grid.entries.sort_unstable();
         grid
     }
 
-    /// The cell an entity is in.
-    pub fn cell_of(&self, e: &EntityState) -> Cell {
-        (
-            i64::from(e.x).div_euclid(self.cell_fixed) as i32,
-            i64::from(e.y).div_euclid(self.cell_fixed) as i32,
-        )
+    /// The cell entity `i` of `state` is in; `None` when its kind has no position (or there is
+    /// no such entity).
+    pub fn cell_of(&self, state: &World, i: usize) -> Option<Cell> {
+        let kind = state.entities().get(i)?.kind;
+        let (slot, cell) = (*self.kinds.get(usize::from(kind.0))?)?;
+        let slots = state.slots(i);
+        let (x, y) = (*slots.get(slot)?, *slots.get(slot + 1)?);
+        Some((
+            i64::from(x).div_euclid(cell) as i32,
+            i64::from(y).div_euclid(cell) as i32,
+        ))
     }
 
     /// Every entity a client in `cell` sees, sorted by id.
-    pub fn view(&self, state: &WorldState, cell: Cell) -> WorldState {
+    pub fn view(&self, state: &World, cell: Cell) -> World {
         // Mark the entities of the block in a bitset over the state's entities (sorted by id),
         // then read the bitset in order: the view comes out sorted with no sort.
-        let mut marks = vec![0u64; state.entities.len().div_ceil(64)];
-        let mut count = 0;
+        let mut marks = vec![0u64; state.len().div_ceil(64)];
+        let mut count = self.everywhere.len();
+        for &i in &self.everywhere {
+            marks[i as usize / 64] |= 1 << (i % 64);
+        }
         // Keys order cells by column, then row: each column of the block is one run of entries.
         for dx in -self.reach..=self.reach {
             let col = cell.0.saturating_add(dx);
@@ -66,65 +96,73 @@ impl Grid {
                 count += 1;
             }
         }
-        let mut entities = Vec::with_capacity(count);
+        let mut view = World::new(state.tick);
+        view.reserve(count, state.slot_count() / state.len().max(1));
         for (w, &bits) in marks.iter().enumerate() {
             let mut bits = bits;
             while bits != 0 {
-                let i = w * 64 + bits.trailing_zeros() as usize;
-                entities.push(state.entities[i]);
+                view.push_copy(state, w * 64 + bits.trailing_zeros() as usize);
                 bits &= bits - 1;
             }
         }
-        WorldState {
-            tick: state.tick,
-            entities,
-        }
+        view
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tickwire_protocol::{EntityId, EntityKind, Tick};
+    use tickwire_protocol::{EntityId, FieldDesc, KindDesc, KindId, SchemaDesc, Tick, WireType};
 
-    fn at(id: u32, x: f32, y: f32) -> EntityState {
-        EntityState {
-            id: EntityId(id),
-            kind: EntityKind::Prop,
-            x: (x * 16.0) as i32,
-            y: (y * 16.0) as i32,
-            angle: 0,
-            hp: 100,
-        }
+    fn schema() -> Schema {
+        Schema::new(SchemaDesc {
+            game: "aoi".into(),
+            version: 1,
+            kinds: vec![
+                KindDesc::new(
+                    "prop",
+                    vec![FieldDesc::new("pos", WireType::Vec2 { step: 1.0 / 16.0 })],
+                )
+                .positioned_by("pos"),
+                KindDesc::new("team", vec![FieldDesc::new("score", WireType::Bool)]),
+            ],
+        })
+        .expect("valid")
     }
 
     #[test]
     fn a_view_holds_everything_within_the_radius_and_not_far_away() {
-        let mut entities = Vec::new();
+        let mut state = World::new(Tick(1));
+        let mut places = Vec::new();
         let mut id = 1;
         for x in (0..1000).step_by(10) {
             for y in (0..1000).step_by(10) {
-                entities.push(at(id, x as f32, y as f32));
+                state
+                    .push(EntityId(id), KindId(0))
+                    .values(&[x * 16, y * 16]);
+                places.push((id, x as f32, y as f32));
                 id += 1;
             }
         }
-        let state = WorldState {
-            tick: Tick(1),
-            entities,
-        };
-        let grid = Grid::build(&state, 100.0);
-        let me = at(0, 503.0, 497.0);
-        let view = grid.view(&state, grid.cell_of(&me));
+        // A kind without a position: everyone sees it.
+        state.push(EntityId(id), KindId(1)).value(1);
+        let schema = schema();
+        let grid = Grid::build(&schema, &state, 100.0);
+        let mut me = World::new(Tick(1));
+        me.push(EntityId(0), KindId(0)).values(&[503 * 16, 497 * 16]);
+        let cell = grid.cell_of(&me, 0).expect("placed");
+        let view = grid.view(&state, cell);
         assert!(view.is_sorted());
-        for e in &state.entities {
-            let (dx, dy) = ((e.x - me.x) as f32 / 16.0, (e.y - me.y) as f32 / 16.0);
+        assert!(view.find(EntityId(id)).is_some(), "the team is everywhere");
+        for (id, x, y) in places {
+            let (dx, dy) = (x - 503.0, y - 497.0);
             let d = (dx * dx + dy * dy).sqrt();
-            let seen = view.entity(e.id).is_some();
+            let seen = view.find(EntityId(id)).is_some();
             if d <= 100.0 {
-                assert!(seen, "{:?} at {d} not seen", e.id);
+                assert!(seen, "{id} at {d} not seen");
             }
             if d > 100.0 * 2.0 + 71.0 {
-                assert!(!seen, "{:?} at {d} seen", e.id);
+                assert!(!seen, "{id} at {d} seen");
             }
         }
     }

@@ -73,6 +73,9 @@ pub struct ServerConfig {
     /// Lag compensation: how far in the past a shot may be judged, at most (the shooter's view
     /// is older by its round trip and interpolation delay). Zero turns lag compensation off.
     pub max_rewind: std::time::Duration,
+    /// The transport-floor benchmark: send this message on every snapshot instead of the
+    /// rooms' worlds. `None` (the default) for every real game.
+    pub fixed_frame: Option<crate::FixedFrame>,
 }
 
 impl Default for ServerConfig {
@@ -100,6 +103,7 @@ impl Default for ServerConfig {
             database: Database::Off,
             link_sim: LinkSim::default(),
             max_rewind: std::time::Duration::from_millis(200),
+            fixed_frame: None,
         }
     }
 }

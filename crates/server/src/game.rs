@@ -4,14 +4,13 @@
 //!
 //! A game is a fixed-tick simulation with no IO and no clock: the room calls [`Game::step`] at
 //! the tick rate with the inputs that arrived, and on snapshot ticks [`Game::capture`]s the
-//! world as quantized [`EntityState`]s. Everything else (sockets, delta encoding, area of
+//! world as a quantized [`World`] of the game's own [`Schema`] (its entity kinds and their
+//! fields, sent to every client on join). Everything else (sockets, delta encoding, area of
 //! interest, input buffering, acks, scoreboard and kill-feed delivery) is the server's.
-//!
-//! [`EntityState`]: tickwire_protocol::EntityState
 
 use std::sync::Arc;
 
-use tickwire_protocol::{EntityId, Input, MapInfo, ScoreEntry, WorldState};
+use tickwire_protocol::{EntityId, Input, MapInfo, Schema, ScoreEntry, World};
 
 /// A player's handle inside a game, chosen by the game in [`Game::add_player`] (not its entity
 /// id: a player may keep its handle while its entity dies and respawns).
@@ -38,10 +37,12 @@ pub enum GameNews {
 ///   Time advances only through [`Game::step`], one fixed tick per call.
 /// - **Ids.** Entity ids are stable for an entity's life and unique within the game; a reused id
 ///   is allowed (clients see a removal and a creation).
-/// - **Capture** writes the whole world, sorted by entity id; the server takes each client's view
-///   of it (area of interest) and encodes deltas against what that client already holds.
+/// - **Capture** writes the whole world, sorted by entity id, each entity of a kind of
+///   [`Game::schema`] with that kind's slots; the server takes each client's view of it (area of
+///   interest, by each kind's position field) and encodes deltas against what that client
+///   already holds.
 ///
-/// The required methods are the five that every game has; the rest have defaults that suit a
+/// The required methods are the six that every game has; the rest have defaults that suit a
 /// game without scores, events or a map of walls.
 pub trait Game: Send + 'static {
     /// Adds a player called `name` (already cleaned of control characters, never empty) and
@@ -59,9 +60,14 @@ pub trait Game: Send + 'static {
     /// Ticks run so far (0 before the first [`Game::step`]).
     fn tick(&self) -> u64;
 
-    /// The quantized world into `out`, sorted by entity id; its previous contents are replaced.
-    /// `out.tick` should be set to [`Game::tick`].
-    fn capture(&self, out: &mut WorldState);
+    /// The game's replicated data: its entity kinds and their fields. The same for the whole
+    /// life of the game, and for every game one [`NewGame`] makes (the server checks each
+    /// client's `Hello` against it before choosing a room). Sent to every client on join.
+    fn schema(&self) -> Arc<Schema>;
+
+    /// The quantized world into `out` (cleared first, see [`World::clear`]), sorted by entity
+    /// id, in [`Game::schema`]'s kinds; its tick is [`Game::tick`].
+    fn capture(&self, out: &mut World);
 
     /// The scoreboard, in a stable order. The server sends it again only when it changes.
     fn scores(&self) -> Vec<ScoreEntry> {
@@ -101,12 +107,6 @@ pub trait Game: Send + 'static {
             walls: Vec::new(),
         }
     }
-
-    /// For the transport-floor benchmark only: one pre-encoded message that the server sends
-    /// as is on every snapshot instead of capturing and encoding. `None` for real games.
-    fn fixed_payload(&self) -> Option<Arc<Vec<u8>>> {
-        None
-    }
 }
 
 /// What a room created through the rooms API (`POST /rooms`) asks of its game; `None` leaves a
@@ -145,6 +145,13 @@ pub trait NewGame: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// The schema of every game this makes (see [`Game::schema`]), which clients' `Hello`s are
+    /// checked against. The default asks a game made with seed 0 (once, when the server
+    /// starts); a game that is costly to make may say it directly.
+    fn schema(&self) -> Arc<Schema> {
+        self.new_game(0).schema()
+    }
+
     /// A game for a room created with `options`, or why those options cannot work (the text is
     /// the API's error message). The default plays [`NewGame::new_game`] and refuses a map or
     /// bots, which it cannot honour; it ignores the tick rate, so a game that depends on its
@@ -181,6 +188,10 @@ impl NewGame for Box<dyn NewGame> {
 
     fn maps(&self) -> Vec<String> {
         (**self).maps()
+    }
+
+    fn schema(&self) -> Arc<Schema> {
+        (**self).schema()
     }
 
     fn new_game_with(&self, seed: u64, options: &GameOptions) -> Result<Box<dyn Game>, String> {

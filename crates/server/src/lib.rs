@@ -2,8 +2,8 @@
 //! hyper, WebSockets with fastwebsockets, and the rooms and sessions between the network and
 //! a [`Game`].
 //!
-//! To host a game, implement [`Game`] (five required methods: add and remove a player, step,
-//! tick, capture) and start a [`Server`] with a [`ServerConfig`] and a function that makes one
+//! To host a game, implement [`Game`] (six required methods: add and remove a player, step,
+//! tick, the schema of its replicated data, capture) and start a [`Server`] with a [`ServerConfig`] and a function that makes one
 //! game per room. The server does the rest: it serves the browser client at `/` and the game
 //! socket at `/ws`, puts players in rooms, buffers their inputs, runs each room at its tick
 //! rate, and sends every player delta snapshots of what it can see.
@@ -33,6 +33,7 @@ mod aoi;
 mod client_addr;
 mod config;
 mod conn_gate;
+mod fixed_frame;
 mod game;
 mod http;
 pub mod input_buffer;
@@ -71,6 +72,7 @@ pub mod tls;
 mod ws_edge;
 
 pub use config::{ConfigError, ServerConfig};
+pub use fixed_frame::FixedFrame;
 pub use game::{Game, GameNews, GameOptions, NewGame, PlayerHandle};
 pub use limits::Limits;
 pub use orchestrator::{NoOrchestrator, Orchestrator};

@@ -101,6 +101,8 @@ impl RoomInfo {
 pub struct Lobby {
     config: ServerConfig,
     games: Arc<dyn NewGame>,
+    /// The schema of every room's game, asked of `games` once.
+    schema: Arc<tickwire_protocol::Schema>,
     metrics: Arc<Metrics>,
     shutdown: watch::Receiver<Phase>,
     rooms: Mutex<Vec<RoomHandle>>,
@@ -120,6 +122,7 @@ impl Lobby {
     ) -> Lobby {
         Lobby {
             config,
+            schema: games.schema(),
             games,
             metrics,
             shutdown,
@@ -312,7 +315,9 @@ impl Lobby {
         // Numbers are taken under the lock, so a refused request leaves no gap.
         self.next_room.fetch_add(1, Relaxed);
         let clock = MatchClock::new(self.config.match_length, config.tick_rate);
-        let room = Room::new(game, config, self.metrics.clone()).with_match_clock(clock);
+        let room = Room::new(game, config, self.metrics.clone())
+            .with_match_clock(clock)
+            .with_fixed_frame(self.config.fixed_frame.clone());
         tracing::info!(
             room = id,
             map = room.map_name(),
@@ -361,6 +366,11 @@ impl Lobby {
     /// The game this server runs.
     pub fn game_name(&self) -> &str {
         self.games.name()
+    }
+
+    /// The schema of every room's game: what a client's `Hello` must name, if it names one.
+    pub fn schema(&self) -> &Arc<tickwire_protocol::Schema> {
+        &self.schema
     }
 
     /// Stops room `id` now; false when it does not run.

@@ -47,6 +47,8 @@ pub enum CloseReason {
     BadMessage,
     /// Another protocol version.
     Version,
+    /// A client built for another schema (another game's data).
+    Schema,
     /// No room had space.
     Full,
     /// Too many messages.
@@ -67,6 +69,7 @@ impl CloseReason {
             CloseReason::Text => "text",
             CloseReason::BadMessage => "bad_message",
             CloseReason::Version => "version",
+            CloseReason::Schema => "schema",
             CloseReason::Full => "full",
             CloseReason::Flood => "flood",
             CloseReason::Slow => "slow",
@@ -75,11 +78,12 @@ impl CloseReason {
         }
     }
 
-    const ALL: [CloseReason; 9] = [
+    const ALL: [CloseReason; 10] = [
         CloseReason::BadFrame,
         CloseReason::Text,
         CloseReason::BadMessage,
         CloseReason::Version,
+        CloseReason::Schema,
         CloseReason::Full,
         CloseReason::Flood,
         CloseReason::Slow,

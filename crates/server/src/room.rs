@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use tickwire_protocol::{
-    ClientId, EntityId, GameEventMsg, Input, InputAck, MapInfo, PROTOCOL_VERSION, ScoreEntry,
-    ServerMsg, Tick, Welcome, WorldState, codec,
+    ClientId, EntityId, GameEventMsg, Input, InputAck, MapInfo, PROTOCOL_VERSION, Schema,
+    ScoreEntry, ServerMsg, Tick, Welcome, World, codec,
 };
 use tickwire_store::EndedBy;
 
@@ -95,6 +95,11 @@ pub struct Room {
     game: Box<dyn Game>,
     config: RoomConfig,
     map_info: MapInfo,
+    schema: Arc<Schema>,
+    /// The transport-floor benchmark's frame, sent instead of the world.
+    fixed: Option<Arc<Vec<u8>>>,
+    /// The last capture's entities and slots, to size the next one.
+    captured: (usize, usize),
     slots: Vec<Option<PlayerSlot>>,
     players: usize,
     scoreboard: Arc<(u64, Vec<u8>)>,
@@ -115,10 +120,14 @@ impl Room {
     /// A room running `game`.
     pub fn new(game: Box<dyn Game>, config: RoomConfig, metrics: Arc<Metrics>) -> Room {
         let map_info = game.map_info();
+        let schema = game.schema();
         let mut room = Room {
             game,
             config,
             map_info,
+            schema,
+            fixed: None,
+            captured: (0, 0),
             slots: Vec::new(),
             players: 0,
             scoreboard: Arc::new((0, Vec::new())),
@@ -136,6 +145,18 @@ impl Room {
         };
         room.refresh_scoreboard();
         room
+    }
+
+    /// Makes the room send `frame` on every snapshot instead of its world (the transport-floor
+    /// benchmark; see [`crate::FixedFrame`]).
+    pub fn with_fixed_frame(mut self, frame: Option<crate::FixedFrame>) -> Room {
+        self.fixed = frame.map(|f| f.0);
+        self
+    }
+
+    /// The schema of the room's game.
+    pub fn schema(&self) -> &Arc<Schema> {
+        &self.schema
     }
 
     /// Gives the room matches that end by `clock` (rooms run one endless match by default).
@@ -296,6 +317,7 @@ impl Room {
             room: 0,
             resume_token: resume.map(|t| t.to_string()).unwrap_or_default(),
             spectator,
+            schema: (*self.schema).clone(),
         }
     }
 
@@ -423,20 +445,21 @@ impl Room {
             .iter()
             .map(|s| s.as_ref().map_or(InputAck::default(), |p| p.pacer.ack()))
             .collect();
-        let mut state = WorldState::default();
-        let fixed = self.game.fixed_payload();
-        if fixed.is_none() {
+        let mut state = World::new(Tick(self.game.tick() as u32));
+        if self.fixed.is_none() {
+            let (entities, slots) = self.captured;
+            state.reserve(entities, slots / entities.max(1));
             self.game.capture(&mut state);
-        } else {
-            state.tick = Tick(self.game.tick() as u32);
+            self.captured = (state.len(), state.slot_count());
         }
         Some(Arc::new(
             SnapshotFrame::new(
+                self.schema.clone(),
                 state,
                 acks,
                 self.scoreboard.clone(),
                 self.events_shared.clone(),
-                fixed,
+                self.fixed.clone(),
                 self.config.view_radius,
             )
             .with_match_end(self.match_end.clone()),

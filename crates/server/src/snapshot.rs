@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
-use tickwire_protocol::{Baselines, Delta, EntityId, Tick, WorldState};
+use tickwire_protocol::{Baselines, EntityId, EntityView, Schema, Tick, World, write_delta};
 
 use crate::aoi::{Cell, Grid};
 use crate::metrics::Metrics;
@@ -29,7 +29,7 @@ pub struct SentView {
     /// Which frame and view.
     pub key: ViewKey,
     /// The entities the client holds.
-    pub world: Arc<WorldState>,
+    pub world: Arc<World>,
 }
 
 type EncodeKey = (Option<ViewKey>, Option<ViewKey>, ViewKey);
@@ -39,19 +39,22 @@ type EncodeKey = (Option<ViewKey>, Option<ViewKey>, ViewKey);
 #[derive(Debug)]
 pub struct SnapshotFrame {
     /// The whole quantized world, sorted by id.
-    pub state: Arc<WorldState>,
+    pub state: Arc<World>,
+    /// The schema `state` is a world of.
+    pub schema: Arc<Schema>,
     /// For each player slot, the seq of the last input applied before this tick's state.
     pub acks: Vec<tickwire_protocol::InputAck>,
     /// The scoreboard's version and its encoded `ServerMsg::Scoreboard`.
     pub scoreboard: Arc<(u64, Vec<u8>)>,
     /// The most recent game events as (sequence, encoded `ServerMsg::Event`), oldest first.
     pub events: Arc<Vec<(u64, Vec<u8>)>>,
-    /// A message sent as is instead of a delta (the transport-floor scenario).
+    /// A message sent as is instead of a delta (the transport-floor benchmark, see
+    /// [`crate::FixedFrame`]).
     pub fixed: Option<Arc<Vec<u8>>>,
     /// The last match result's version (0: none yet) and its encoded `ServerMsg::MatchEnd`.
     pub match_end: Arc<(u64, Vec<u8>)>,
     grid: Option<Grid>,
-    views: Mutex<FxHashMap<Cell, Arc<WorldState>>>,
+    views: Mutex<FxHashMap<Cell, Arc<World>>>,
     encoded: Mutex<FxHashMap<EncodeKey, Arc<Vec<u8>>>>,
 }
 
@@ -65,18 +68,21 @@ pub enum CacheUse {
 }
 
 impl SnapshotFrame {
-    /// A frame for `state`; with `view_radius`, clients see only what is near them.
+    /// A frame for `state`, a world of `schema`; with `view_radius`, clients see only what is
+    /// near them.
     pub fn new(
-        state: WorldState,
+        schema: Arc<Schema>,
+        state: World,
         acks: Vec<tickwire_protocol::InputAck>,
         scoreboard: Arc<(u64, Vec<u8>)>,
         events: Arc<Vec<(u64, Vec<u8>)>>,
         fixed: Option<Arc<Vec<u8>>>,
         view_radius: Option<f32>,
     ) -> SnapshotFrame {
-        let grid = view_radius.map(|r| Grid::build(&state, r));
+        let grid = view_radius.map(|r| Grid::build(&schema, &state, r));
         SnapshotFrame {
             state: Arc::new(state),
+            schema,
             acks,
             scoreboard,
             events,
@@ -99,6 +105,11 @@ impl SnapshotFrame {
         self.state.tick
     }
 
+    /// Entity `id` of the whole world, its fields read by name through the schema.
+    pub fn entity(&self, id: EntityId) -> Option<EntityView<'_>> {
+        EntityView::find(&self.schema, &self.state, id)
+    }
+
     /// The whole world, whatever the area of interest: what a spectator sees.
     pub fn whole_view(&self) -> SentView {
         SentView {
@@ -119,8 +130,8 @@ impl SnapshotFrame {
         };
         let cell = self
             .state
-            .entity(entity)
-            .map(|e| grid.cell_of(e))
+            .find(entity)
+            .and_then(|i| grid.cell_of(&self.state, i))
             .or(fallback)
             .unwrap_or((0, 0));
         let world = self
@@ -160,7 +171,9 @@ impl SnapshotFrame {
             baseline: baseline.map(|b| &*b.world),
             previous: previous.map(|p| &*p.world),
         };
-        let bytes = Arc::new(Delta::encode(worlds.baseline, &view.world).to_bytes(worlds));
+        let mut bytes = Vec::new();
+        write_delta(&self.schema, worlds, &view.world, &mut bytes);
+        let bytes = Arc::new(bytes);
         metrics.record_encode(started.elapsed().as_micros() as u64);
         let mut cache = self.encoded.lock();
         if let Some(existing) = cache.get(&key) {

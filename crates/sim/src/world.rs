@@ -229,6 +229,11 @@ impl World {
         self.entities.values()
     }
 
+    /// Every entity, in id order.
+    pub fn entities_by_id(&self) -> impl Iterator<Item = &Entity> {
+        self.by_id.values().map(|&key| &self.entities[key])
+    }
+
     /// Number of entities.
     pub fn entity_count(&self) -> usize {
         self.entities.len()

@@ -2,7 +2,7 @@
 //! every client decoding every delta, and a table of what each client receives.
 
 use tickwire_arena::{ARENA_VIEW_RADIUS, ArenaGame};
-use tickwire_protocol::{Baselines, Delta, Tick, WorldState, codec};
+use tickwire_protocol::{Baselines, Tick, World, codec, write_delta};
 use tickwire_scenarios::{RANDOM_WALK_VIEW_RADIUS, RandomWalkGame};
 use tickwire_server::room::RoomConfig;
 use tickwire_server::{Game, ServerConfig};
@@ -197,25 +197,22 @@ pub fn measure(case: &Case, seconds: u32) -> Row {
 /// The size of a snapshot message in which nothing changed, at a tick and ack typical of a
 /// server that has run for an hour.
 pub fn idle_snapshot_bytes() -> usize {
-    let base = WorldState {
-        tick: Tick(216_000),
-        entities: Vec::new(),
-    };
-    let cur = WorldState {
-        tick: Tick(216_002),
-        ..base.clone()
-    };
+    let base = World::new(Tick(216_000));
+    let cur = World::new(Tick(216_002));
     let worlds = Baselines {
         baseline: Some(&base),
         previous: None,
     };
-    let body = Delta::encode(Some(&base), &cur).to_bytes(worlds);
+    let schema = tickwire_scenarios::random_walk_schema();
+    let mut body = Vec::new();
+    write_delta(&schema, worlds, &cur, &mut body);
     let mut out = Vec::new();
     codec::write_snapshot(
         tickwire_protocol::InputAck {
             seq: 108_000,
             ..Default::default()
         },
+        schema.hash().low32(),
         &body,
         &mut out,
     );

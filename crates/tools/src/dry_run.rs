@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use tickwire_protocol::{Baselines, ClientId, Delta, EntityId, Input, WorldState, codec};
+use tickwire_client::ClientWorld;
+use tickwire_protocol::{ClientId, EntityId, Input, World, codec};
 use tickwire_server::Game;
 use tickwire_server::input_buffer::InputBuffer;
 use tickwire_server::metrics::Metrics;
@@ -29,7 +30,7 @@ struct DryClient {
     entity: EntityId,
     baseline: Option<SentView>,
     previous: Option<SentView>,
-    decoded: Option<(WorldState, Option<WorldState>)>,
+    decoded: ClientWorld,
     seq: u32,
     rng: Rng,
 }
@@ -89,7 +90,7 @@ impl DryRun {
                     entity: joined.entity,
                     baseline: None,
                     previous: None,
-                    decoded: None,
+                    decoded: ClientWorld::with_schema(room.schema().clone()),
                     seq: 0,
                     rng: Rng::new(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1)),
                 })
@@ -149,14 +150,16 @@ impl DryRun {
                 CacheUse::Miss => out.cache_misses += 1,
             }
             self.buf.clear();
+            let schema = frame.schema.hash().low32();
             codec::write_snapshot(
                 frame.acks.get(c.slot).copied().unwrap_or_default(),
+                schema,
                 &body,
                 &mut self.buf,
             );
             out.bytes += self.buf.len() as u64;
             if self.verify {
-                match verify(c, &body, &view.world) {
+                match verify(&mut c.decoded, schema, &body, &view.world) {
                     Some(updates) => out.entity_updates += updates,
                     None => out.mismatches += 1,
                 }
@@ -173,28 +176,18 @@ impl DryRun {
 
     /// The entities of the whole world at the last tick.
     pub fn world_entities(&self) -> usize {
-        let mut w = WorldState::default();
+        let mut w = World::default();
         self.room.game().capture(&mut w);
-        w.entities.len()
+        w.len()
     }
 }
 
-/// Decodes `body` as the client would; returns the entity updates it carried when it rebuilds
-/// the server's view exactly, `None` when it does not.
-fn verify(c: &mut DryClient, body: &[u8], expected: &WorldState) -> Option<u64> {
-    let (world, previous) = match c.decoded.take() {
-        Some((w, p)) => (Some(w), p),
-        None => (None, None),
-    };
-    let worlds = Baselines {
-        baseline: world.as_ref(),
-        previous: previous.as_ref(),
-    };
-    let delta = Delta::read(body, worlds).ok()?;
-    let rebuilt = delta.apply(world.as_ref()).ok()?;
-    if &rebuilt != expected {
+/// Decodes `body` as the client would; returns the entity updates it carried (changed and
+/// created entities) when it rebuilds the server's view exactly, `None` when it does not.
+fn verify(world: &mut ClientWorld, schema: u32, body: &[u8], expected: &World) -> Option<u64> {
+    let applied = world.apply(schema, body).ok()?;
+    if world.current() != Some(expected) {
         return None;
     }
-    c.decoded = Some((rebuilt, world));
-    Some((delta.changed.len() + delta.created.len()) as u64)
+    Some((applied.changed + applied.created) as u64)
 }

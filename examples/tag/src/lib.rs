@@ -1,11 +1,13 @@
-//! Tag on tickwire: a game of your own in under 200 lines. One player is "it"; touching a runner
+//! Tag on tickwire: a game of your own in some 200 lines. One player is "it"; touching a runner
 //! passes "it" on, except on the base (the square in the middle). Tags show in the kill feed and
-//! on the scoreboard. The server does the rest: sockets, rooms, inputs, delta snapshots.
+//! on the scoreboard. The server does the rest: sockets, rooms, inputs, delta snapshots. What
+//! clients see is the game's own schema: kinds `runner` (with its `it` flag) and `base`.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock};
 
 use tickwire_protocol::{
-    EntityId, EntityKind, EntityState, Input, ScoreEntry, Tick, WorldState, quant,
+    EntityId, Input, KindId, Replicate, Schema, SchemaDesc, ScoreEntry, Tick, World,
 };
 use tickwire_server::{Game, GameNews, PlayerHandle};
 
@@ -17,15 +19,36 @@ pub const SPEED: f32 = 200.0;
 pub const TAG_REACH: f32 = 28.0;
 /// Half the side of the base; a runner inside it is safe.
 pub const BASE_HALF: f32 = 40.0;
-/// Hit points shown for a runner (the client draws them as a health bar).
-pub const RUNNER_HP: u8 = 100;
-/// Hit points shown for "it": the one with the low health bar is the one to run from.
-pub const IT_HP: u8 = 25;
 /// Seconds a player who was just tagged cannot tag back.
 pub const NO_TAG_BACK_SECS: f32 = 1.0;
 
 /// The base's entity id; players get ids from 2 on.
 const BASE: EntityId = EntityId(1);
+
+/// What clients see of a runner (pos, angle, it) and of the base (its centre and half side).
+#[derive(Replicate)]
+#[replicate(kind = "runner")]
+struct RunnerView {
+    #[replicate(vec2(step = 0.0625), position, moving)]
+    pos: [f32; 2],
+    #[replicate(angle(bits = 8), interpolate)]
+    angle: f32,
+    it: bool,
+}
+
+#[derive(Replicate)]
+#[replicate(kind = "base")]
+struct BaseView {
+    #[replicate(vec2(step = 1.0), position)]
+    pos: [f32; 2],
+    #[replicate(int(min = 0, max = 1024))]
+    half: u16,
+}
+
+static SCHEMA: LazyLock<Arc<Schema>> = LazyLock::new(|| {
+    let desc = SchemaDesc::builder("tag", 1).kind::<RunnerView>();
+    Arc::new(desc.kind::<BaseView>().build().expect("valid"))
+});
 
 struct Runner {
     entity: EntityId,
@@ -157,28 +180,26 @@ impl Game for Tag {
         self.tick
     }
 
-    fn capture(&self, out: &mut WorldState) {
-        out.tick = Tick(self.tick as u32);
-        out.entities.clear();
-        let c = quant::pos_to_fixed(FIELD / 2.0);
-        out.entities.push(EntityState {
-            id: BASE,
-            kind: EntityKind::Prop,
-            x: c,
-            y: c,
-            angle: 0,
-            hp: RUNNER_HP,
-        });
+    fn schema(&self) -> Arc<Schema> {
+        SCHEMA.clone()
+    }
+
+    fn capture(&self, out: &mut World) {
+        out.clear(Tick(self.tick as u32));
+        let base = BaseView {
+            pos: [FIELD / 2.0; 2],
+            half: BASE_HALF as u16,
+        };
+        base.push_to(out, BASE, KindId(1));
         // Handles and entity ids grow together, so the runners come out sorted by id.
-        out.entities
-            .extend(self.runners.iter().map(|(&h, r)| EntityState {
-                id: r.entity,
-                kind: EntityKind::Player,
-                x: quant::pos_to_fixed(r.x),
-                y: quant::pos_to_fixed(r.y),
-                angle: quant::angle_to_u8(r.angle),
-                hp: if self.it == Some(h) { IT_HP } else { RUNNER_HP },
-            }));
+        for (&h, r) in &self.runners {
+            let view = RunnerView {
+                pos: [r.x, r.y],
+                angle: r.angle,
+                it: self.it == Some(h),
+            };
+            view.push_to(out, r.entity, KindId(0));
+        }
     }
 
     fn scores(&self) -> Vec<ScoreEntry> {

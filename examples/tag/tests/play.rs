@@ -4,17 +4,23 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use tickwire_client::ClientWorld;
 use tickwire_client::{GameClient, Received};
-use tickwire_example_tag::{BASE_HALF, FIELD, IT_HP, RUNNER_HP, Tag};
-use tickwire_protocol::{ClientMsg, EntityId, GameEventMsg, Input, ServerMsg, WorldState, quant};
+use tickwire_example_tag::{BASE_HALF, FIELD, Tag};
+use tickwire_protocol::{ClientMsg, EntityId, GameEventMsg, Input, ServerMsg};
 use tickwire_server::{Game, Server, ServerConfig};
 
 /// Every wait in this test is bounded by this.
 const LIMIT: Duration = Duration::from_secs(30);
 
-fn pos(world: &WorldState, id: EntityId) -> Option<(f32, f32)> {
-    let e = world.entity(id)?;
-    Some((quant::fixed_to_pos(e.x), quant::fixed_to_pos(e.y)))
+fn pos(world: &ClientWorld, id: EntityId) -> Option<(f32, f32)> {
+    let [x, y] = world.entity(id)?.vec2("pos")?;
+    Some((x as f32, y as f32))
+}
+
+/// The `it` field of entity `id`, read by name through the schema the server sent.
+fn is_it(world: &ClientWorld, id: EntityId) -> Option<bool> {
+    world.entity(id)?.flag("it")
 }
 
 /// One input per snapshot, towards `to` (or none when already there).
@@ -53,7 +59,7 @@ async fn it_catches_a_runner_and_the_runner_becomes_it() {
         let mut seq = 0;
         loop {
             let me = match runner.next_snapshot().await {
-                Ok(_) => runner.world().and_then(|w| pos(w, runner_id)),
+                Ok(_) => pos(runner.client_world(), runner_id),
                 Err(_) => return,
             };
             let Some(me) = me else { continue };
@@ -75,14 +81,13 @@ async fn it_catches_a_runner_and_the_runner_becomes_it() {
         loop {
             match it.recv().await.expect("it reads") {
                 Received::Snapshot { .. } => {
-                    let world = it.world().expect("world").clone();
-                    let runner_is_it = world.entity(runner_id).map(|e| e.hp) == Some(IT_HP);
+                    let world = it.client_world().clone();
+                    let runner_is_it = is_it(&world, runner_id) == Some(true);
                     if tag.is_some() && scores.is_some() && runner_is_it {
                         break (tag, world, scores);
                     }
                     if tag.is_none() {
-                        let me = world.entity(it_id).expect("it is in the world");
-                        assert_eq!(me.hp, IT_HP, "the first player is it");
+                        assert_eq!(is_it(&world, it_id), Some(true), "the first player is it");
                     }
                     if let (Some(a), Some(b)) = (pos(&world, it_id), pos(&world, runner_id)) {
                         seq += 1;
@@ -105,7 +110,13 @@ async fn it_catches_a_runner_and_the_runner_becomes_it() {
     .await
     .expect("tagged within the time limit");
     assert_eq!(tag, Some((it_id, runner_id)));
-    assert_eq!(world.entity(it_id).map(|e| e.hp), Some(RUNNER_HP));
+    assert_eq!(is_it(&world, it_id), Some(false));
+    let schema = world.schema().expect("the welcome's schema");
+    assert_eq!(schema.desc().game, "tag");
+    assert_eq!(
+        world.entity(EntityId(1)).map(|b| b.kind().name.as_str()),
+        Some("base")
+    );
     let scores = scores.expect("a scoreboard");
     let row = |id| scores.iter().find(|s| s.entity == id).expect("a row");
     assert_eq!((row(it_id).kills, row(it_id).deaths), (1, 0));

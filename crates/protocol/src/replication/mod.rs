@@ -8,6 +8,7 @@
 
 mod decode;
 mod encode;
+mod entity_view;
 mod replicate;
 mod schema;
 mod wire_type;
@@ -15,6 +16,7 @@ mod world;
 
 pub use decode::{Applied, apply_delta};
 pub use encode::{Baselines, write_delta};
+pub use entity_view::EntityView;
 pub use replicate::{
     __derive, Replicate, ReplicateBool, ReplicateColor, ReplicateEnum, ReplicateNumber,
     ReplicateText, ReplicateVec2, SchemaBuilder,

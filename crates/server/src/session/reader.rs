@@ -70,6 +70,9 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         }
         Err(e) => return bad_message(&e),
     };
+    if let Some(ending) = schema_refusal(hello.schema, shared) {
+        return ending;
+    }
 
     let client = shared.lobby.next_client_id();
     let ask = Ask {
@@ -209,4 +212,23 @@ fn bad_message(e: &tickwire_protocol::CodecError) -> Ending {
     // A close reason must fit in a control frame (123 bytes).
     truncate_utf8(&mut reason, 120);
     Ending::kick(close::POLICY_VIOLATION, reason, CloseReason::BadMessage)
+}
+
+/// The refusal of a client built for another schema than the server's (a `Hello` that names one).
+fn schema_refusal(
+    theirs: Option<tickwire_protocol::SchemaHash>,
+    shared: &Shared,
+) -> Option<Ending> {
+    let ours = shared.lobby.schema();
+    let theirs = theirs.filter(|&h| h != ours.hash())?;
+    tracing::info!(schema = %theirs, server = %ours.hash(), "refused a client of another schema");
+    Some(Ending::kick(
+        close::SCHEMA_MISMATCH,
+        format!(
+            "this client is built for another game's data (schema {theirs}); the server runs {:?} (schema {})",
+            ours.desc().game,
+            ours.hash()
+        ),
+        CloseReason::Schema,
+    ))
 }

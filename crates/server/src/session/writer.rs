@@ -174,7 +174,7 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                     };
                     let ack = s.seat.and_then(|(slot, _)| frame.acks.get(slot).copied()).unwrap_or_default();
                     buf.clear();
-                    codec::write_snapshot(ack, &body, &mut buf);
+                    codec::write_snapshot(ack, frame.schema.hash().low32(), &body, &mut buf);
                     out.binary(&buf).await?;
                     out.flush().await?;
                     metrics.snapshots_sent.inc();

@@ -193,6 +193,7 @@ pub(crate) async fn join(
             protocol_version: PROTOCOL_VERSION,
             name,
             resume: None,
+            schema: None,
         }),
         &mut hello,
     )?;
@@ -259,6 +260,8 @@ pub(crate) fn start(
     counters.bytes_in.fetch_add(joined.bytes_in, Relaxed);
     counters.alive.store(true, Relaxed);
     let tick_rate = joined.welcome.tick_rate.max(1);
+    // Snapshots decode by the schema the welcome carried, whatever the game.
+    let world = ClientWorld::with_schema(Arc::new(joined.welcome.schema.clone()));
     let (rx, tx) = joined.ws.split(|io| {
         let (r, w) = tokio::io::split(io);
         (CappedRead::new(r, READ_CHUNK_BYTES), w)
@@ -276,7 +279,7 @@ pub(crate) fn start(
         tick_rate,
         Rng::new(seed),
     ));
-    let reader = tokio::spawn(read_loop(rx, tx, ring, counters, shared));
+    let reader = tokio::spawn(read_loop(rx, tx, ring, counters, shared, world));
     Running { reader, writer }
 }
 
@@ -342,9 +345,9 @@ async fn read_loop(
     ring: Arc<SentRing>,
     counters: Arc<Counters>,
     shared: Arc<RunShared>,
-) {
     // Holds the last two snapshots and a spare buffer: a client that keeps up allocates nothing.
-    let mut world = ClientWorld::new();
+    mut world: ClientWorld,
+) {
     let mut last_ack = 0u32;
     let unexpected = || {
         if !shared.ending.load(Relaxed) {
@@ -385,7 +388,7 @@ async fn read_loop(
                 };
                 match msg {
                     ServerMsg::Snapshot(s) => {
-                        let Ok(applied) = world.apply(&s.body.0) else {
+                        let Ok(applied) = world.apply(s.schema, &s.body.0) else {
                             // The world is out of step from here on: stop this client.
                             counters.decode_errors.fetch_add(1, Relaxed);
                             break;
