@@ -10,6 +10,7 @@ import { POS_STEPS } from './arena_schema.js';
 /**
  * @typedef {import('./netcode/schema.js').Schema} Schema
  * @typedef {import('./netcode/world.js').World} World
+ * @typedef {import('./netcode/world.js').Entity} Entity
  * @typedef {import('./netcode/wire_type.js').WireType} WireType
  * @typedef {{id: number, kind: string, x: number, y: number, angle: number, hp: number}} ArenaEntity
  * @typedef {{name: string, pos: number, posTy: WireType, angle: number, angleTy: WireType | null,
@@ -48,22 +49,33 @@ function kindReaders(schema) {
  * @returns {ArenaEntity[]}
  */
 export function arenaEntities(schema, world) {
-  const kinds = kindReaders(schema);
   /** @type {ArenaEntity[]} */
   const out = [];
   for (const e of world.entities) {
-    const k = kinds[e.kind];
-    if (!k || k.pos < 0) continue;
-    out.push({
-      id: e.id,
-      kind: k.name,
-      x: dequantize(k.posTy, e.slots[k.pos]),
-      y: dequantize(k.posTy, e.slots[k.pos + 1]),
-      angle: k.angleTy ? dequantize(k.angleTy, e.slots[k.angle]) : 0,
-      hp: k.hpTy ? dequantize(k.hpTy, e.slots[k.hp]) : 0,
-    });
+    const a = arenaEntity(schema, e);
+    if (a) out.push(a);
   }
   return out;
+}
+
+/**
+ * One entity (its slots may be fractional: an interpolated one) as the page reads it, or null for
+ * a kind without a position.
+ * @param {Schema} schema
+ * @param {Entity} e
+ * @returns {ArenaEntity | null}
+ */
+export function arenaEntity(schema, e) {
+  const k = kindReaders(schema)[e.kind];
+  if (!k || k.pos < 0) return null;
+  return {
+    id: e.id,
+    kind: k.name,
+    x: dequantize(k.posTy, e.slots[k.pos]),
+    y: dequantize(k.posTy, e.slots[k.pos + 1]),
+    angle: k.angleTy ? dequantize(k.angleTy, e.slots[k.angle]) : 0,
+    hp: k.hpTy ? dequantize(k.hpTy, e.slots[k.hp]) : 0,
+  };
 }
 
 /**

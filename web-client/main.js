@@ -85,7 +85,7 @@ function newSession(welcome, now) {
     entities: [],
     lastAck: 0,
     clock,
-    interp: new InterpBuffer(Math.max(32, welcome.snapshot_rate * 2), welcome.tick_rate),
+    interp: new InterpBuffer(welcome.schema, Math.max(32, welcome.snapshot_rate * 2), welcome.tick_rate),
     feel: newFeel(),
     shots: new ShotPredictor(welcome.tick_rate, welcome.map),
     smooth: new SmoothView(),
@@ -274,7 +274,7 @@ function onSnapshot(s, msg, bytes, now) {
   meters.snapshots.add(now);
   meters.graph.add(now, bytes);
   const t = s.clock.onSnapshot(world.tick, now);
-  s.interp.push(t, entities);
+  s.interp.push(t, world);
   s.shots.onWorld(entities, now);
 
   const own = entities.find((e) => e.id === s.welcome.entity_id);
