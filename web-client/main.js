@@ -8,7 +8,7 @@ import { cleanName } from './messages.js';
 import { Connection, gameSocketUrl, rttFromNonce } from './net.js';
 import { Predictor, POS_SCALE, tickDt } from './predict.js';
 import { InterpBuffer, TOP_SPEED } from './interp.js';
-import { ServerClock } from './clock.js';
+import { ServerClock } from './netcode/clock.js';
 import { Renderer } from './render.js';
 import { Hud } from './hud.js';
 import { Scoreboard, rankEntries } from './scoreboard.js';
@@ -19,10 +19,10 @@ import { Lobby } from './lobby.js';
 import { LeaderboardPanel } from './leaderboard.js';
 import { ResultsScreen } from './results.js';
 import { attachInput } from './input.js';
-import { InputClock } from './input_clock.js';
+import { InputClock } from './netcode/input_clock.js';
 import { ShotPredictor } from './shots.js';
 import { SmoothView } from './smooth.js';
-import { ByteHistory, RateMeter } from './stats.js';
+import { ByteHistory, RateMeter } from './netcode/stats.js';
 
 /** @typedef {import('./messages.js').ServerMsg} ServerMsg */
 /** @typedef {import('./messages.js').WelcomeMsg} WelcomeMsg */

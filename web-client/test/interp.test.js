@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { InterpBuffer as Buffer } from '../interp.js';
-import { ServerClock, TickUnwrapper } from '../clock.js';
+import { ServerClock, TickUnwrapper } from '../netcode/clock.js';
 import { dequantize } from '../netcode/index.js';
 import { ARENA_SCHEMA } from '../arena_schema.js';
 
