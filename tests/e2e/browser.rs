@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::Value;
-use tickwire_protocol::{EntityId, EntityKind, EntityState};
+use tickwire_protocol::EntityId;
+
+use crate::arena_entity::{ArenaEntity, PROJECTILE, arena_entities, arena_entity};
 use tickwire_server::{Server, ServerConfig};
 
 use crate::cdp::{Chromium, Page, find_chromium};
@@ -66,10 +68,10 @@ struct Seen {
 }
 
 impl Seen {
-    fn from_server(e: &EntityState) -> Seen {
+    fn from_server(e: &ArenaEntity) -> Seen {
         Seen {
             id: e.id.0,
-            kind: format!("{:?}", e.kind),
+            kind: e.kind_name().to_owned(),
             x: e.x,
             y: e.y,
             angle: e.angle,
@@ -158,12 +160,12 @@ pub(crate) async fn wait_joined(page: &mut Page, chrome: &Chromium) -> u32 {
 }
 
 /// Entity `id` in the server's newest frame, if it is there.
-fn newest_state(server: &Server, id: u32) -> Option<EntityState> {
-    server_frame(server).and_then(|f| f.state.entity(EntityId(id)).copied())
+fn newest_state(server: &Server, id: u32) -> Option<ArenaEntity> {
+    server_frame(server).and_then(|f| arena_entity(&f.state, EntityId(id)))
 }
 
 /// The server's newest state of entity `id`, waiting (bounded) until its frame holds it.
-async fn server_entity(server: &Server, id: u32) -> EntityState {
+async fn server_entity(server: &Server, id: u32) -> ArenaEntity {
     wait_for(
         LIMIT,
         &format!("the server's frame holds entity {id}"),
@@ -173,7 +175,7 @@ async fn server_entity(server: &Server, id: u32) -> EntityState {
 }
 
 /// Waits (bounded) until entity `id` is alive in the server's frame.
-async fn alive(server: &Server, id: u32) -> EntityState {
+async fn alive(server: &Server, id: u32) -> ArenaEntity {
     wait_for(
         LIMIT,
         &format!("entity {id} is alive"),
@@ -209,8 +211,8 @@ const LEFT: MoveKey = MoveKey {
 /// What one held key did, seen by the server and by the moving page.
 struct Moved {
     key: &'static MoveKey,
-    server_before: EntityState,
-    server_after: EntityState,
+    server_before: ArenaEntity,
+    server_after: ArenaEntity,
     client_before: (f64, f64),
     client_after: (f64, f64),
 }
@@ -220,17 +222,17 @@ fn died_since(frames: &Frames, id: u32, from_tick: u32) -> bool {
     frames
         .lock()
         .range(from_tick..)
-        .any(|(_, f)| f.state.entity(EntityId(id)).is_none_or(|e| e.hp == 0))
+        .any(|(_, f)| arena_entity(&f.state, EntityId(id)).is_none_or(|e| e.hp == 0))
 }
 
 /// Player `id` as the newest [`STILL_FRAMES`] recorded frames all have it, if it stood still.
-fn at_rest(frames: &Frames, id: u32) -> Option<EntityState> {
+fn at_rest(frames: &Frames, id: u32) -> Option<ArenaEntity> {
     let frames = frames.lock();
     let mut newest = frames
         .values()
         .rev()
         .take(STILL_FRAMES)
-        .map(|f| f.state.entity(EntityId(id)).copied());
+        .map(|f| arena_entity(&f.state, EntityId(id)));
     let first = newest.next()??;
     let mut count = 1;
     for e in newest {
@@ -381,7 +383,7 @@ async fn the_browser_joins_moves_and_holds_the_servers_world() {
                 .await
                 .ok_or_else(|| format!("the recorder missed tick {tick}"))?;
             let at_tick = frame.view_for(EntityId(own), None).world;
-            match at_tick.entity(EntityId(own)) {
+            match arena_entity(&at_tick, EntityId(own)) {
                 Some(at) if (at.x, at.y) == (latest.x, latest.y) => Ok((v, tick, at_tick, latest)),
                 at => Err(format!(
                     "at tick {tick} the server had {at:?}, now {latest:?}\nconsole:\n{}",
@@ -391,14 +393,14 @@ async fn the_browser_joins_moves_and_holds_the_servers_world() {
         },
     )
     .await;
-    let server_world: Vec<Seen> = at_tick.entities.iter().map(Seen::from_server).collect();
+    let server_world: Vec<Seen> = arena_entities(&at_tick).map(|e| Seen::from_server(&e)).collect();
     assert_eq!(
         v.world, server_world,
         "the page's world vs the server's view for player {own} at the page's tick {tick}"
     );
     assert_eq!(
         v.stats["entities"].as_u64(),
-        Some(at_tick.entities.len() as u64),
+        Some(at_tick.len() as u64),
         "stats().entities vs the entities of the server's view at the page's tick {tick}"
     );
     let (cx, cy) = v.own_position();
@@ -412,7 +414,7 @@ async fn the_browser_joins_moves_and_holds_the_servers_world() {
     let newest = server_frame(&server).expect("frame");
     assert_eq!(
         player_ids(v.world.iter().cloned()),
-        player_ids(newest.state.entities.iter().map(Seen::from_server)),
+        player_ids(arena_entities(&newest.state).map(|e| Seen::from_server(&e))),
         "players in the page and on the server"
     );
     eprintln!(
@@ -565,10 +567,7 @@ async fn two_pages_see_each_other_move() {
         "the server's recorded frames hold the shots",
         async || {
             let shots = frames.lock().values().any(|f| {
-                f.state
-                    .entities
-                    .iter()
-                    .any(|e| e.kind == EntityKind::Projectile)
+                f.state.entities().iter().any(|e| e.kind == PROJECTILE)
             });
             shots
                 .then_some(())
@@ -734,7 +733,7 @@ async fn a_page_that_loses_its_socket_comes_back_to_its_entity_and_score() {
         }
         let Some(world) = bob.world() else { continue };
         let mine = bob.welcome.as_ref().expect("welcome").entity_id;
-        let (Some(me), Some(it)) = (world.entity(mine), world.entity(target)) else {
+        let (Some(me), Some(it)) = (arena_entity(world, mine), arena_entity(world, target)) else {
             continue;
         };
         let aim = ((it.y - me.y) as f32).atan2((it.x - me.x) as f32);
@@ -810,7 +809,7 @@ async fn a_spectator_page_watches_the_whole_world_and_follows_a_player() {
         let v = page
             .eval("typeof window.tickwire === 'object' && ({ stats: window.tickwire.stats(), label: document.getElementById('spectating').textContent })")
             .await;
-        let whole = server_frame(&server).map_or(0, |f| f.state.entities.len());
+        let whole = server_frame(&server).map_or(0, |f| f.state.len());
         let ok = v["stats"]["spectator"] == true
             && v["stats"]["ownEntityId"].is_null()
             && v["stats"]["entities"].as_u64() == Some(whole as u64)

@@ -34,19 +34,17 @@ async fn two_clients_get_a_welcome_and_a_full_snapshot() {
         tokio::time::timeout(LIMIT, async {
             loop {
                 c.next_snapshot().await.expect("snapshot");
-                let world = c.world().expect("world");
-                if world.entity(wa.entity_id).is_some() && world.entity(wb.entity_id).is_some() {
+                if c.entity(wa.entity_id).is_some() && c.entity(wb.entity_id).is_some() {
                     break;
                 }
             }
         })
         .await
         .expect("both players in view");
-        let world = c.world().expect("world");
-        let bots = world
-            .entities
-            .iter()
-            .filter(|e| e.kind == tickwire_protocol::EntityKind::Bot)
+        let bots = c
+            .client_world()
+            .entities()
+            .filter(|e| e.kind().name == "bot")
             .count();
         assert_eq!(bots, 2);
     }
@@ -59,6 +57,7 @@ async fn hello_and_wait_close(addr: SocketAddr, version: u16) -> (Option<String>
         protocol_version: version,
         name: "old".into(),
         resume: None,
+        schema: None,
     }))
     .await
     .expect("send");

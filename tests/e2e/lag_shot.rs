@@ -63,7 +63,7 @@ async fn shoot(program: &std::path::Path, max_rewind: Duration) -> Shot {
     let (s, r) = wait_for(LIMIT, "both players on the server", async || {
         let pos = |id| {
             let f = server_frame(&server)?;
-            let e = f.state.entity(EntityId(id))?;
+            let e = crate::arena_entity::arena_entity(&f.state, EntityId(id))?;
             Some((f64::from(e.x) / 16.0, f64::from(e.y) / 16.0))
         };
         match (pos(shooter), pos(runner_id)) {
@@ -117,7 +117,7 @@ async fn shoot(program: &std::path::Path, max_rewind: Duration) -> Shot {
 
     tokio::time::sleep(Duration::from_millis(800)).await;
     let runner_hp = server_frame(&server)
-        .and_then(|f| f.state.entity(EntityId(runner_id)).map(|e| e.hp))
+        .and_then(|f| crate::arena_entity::arena_entity(&f.state, EntityId(runner_id)).map(|e| e.hp))
         .expect("the runner on the server");
     runner_task.abort();
     drop(chrome);

@@ -8,7 +8,9 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use tickwire_protocol::{EntityId, EntityKind};
+use tickwire_protocol::EntityId;
+
+use crate::arena_entity::{BOT, arena_entity};
 use tickwire_server::link_sim::LinkSim;
 use tickwire_server::{Server, ServerConfig};
 
@@ -59,7 +61,7 @@ pub async fn join(chrome: &mut Chromium, server: &Server, name: &str) -> (Page, 
 
 fn server_pos(server: &Server, id: u32) -> Option<(f64, f64)> {
     let f = server_frame(server)?;
-    let e = f.state.entity(EntityId(id))?;
+    let e = arena_entity(&f.state, EntityId(id))?;
     Some((f64::from(e.x) / 16.0, f64::from(e.y) / 16.0))
 }
 
@@ -177,8 +179,8 @@ fn server_at(frames: &Frames, id: u32, t: f64) -> Option<(f64, f64)> {
     let frames = frames.lock();
     let lo = frames.range(..=t.floor() as u32).next_back()?.1.clone();
     let hi = frames.range(t.ceil() as u32..).next()?.1.clone();
-    let a = lo.state.entity(EntityId(id))?;
-    let b = hi.state.entity(EntityId(id))?;
+    let a = arena_entity(&lo.state, EntityId(id))?;
+    let b = arena_entity(&hi.state, EntityId(id))?;
     if a.hp == 0 || b.hp == 0 || lo.tick() == hi.tick() {
         return Some((f64::from(b.x) / 16.0, f64::from(b.y) / 16.0));
     }
@@ -205,9 +207,9 @@ async fn remote_entities_never_go_back_never_jump_and_stay_near_the_server() {
     let bots: Vec<u32> = server_frame(&server)
         .expect("a frame")
         .state
-        .entities
+        .entities()
         .iter()
-        .filter(|e| e.kind == EntityKind::Bot)
+        .filter(|e| e.kind == BOT)
         .map(|e| e.id.0)
         .collect();
     let mut errors = Vec::new();

@@ -53,12 +53,22 @@ async fn next(c: &mut GameClient, scores: &mut Vec<ScoreEntry>) {
     }
 }
 
+/// Where entity `id` is in `c`'s world.
+fn pos(c: &GameClient, id: EntityId) -> Option<[f64; 2]> {
+    c.entity(id)?.vec2("pos")
+}
+
+/// Where entity `id` is in `c`'s world and its hit points.
+fn pos_hp(c: &GameClient, id: EntityId) -> Option<([f64; 2], f64)> {
+    let e = c.entity(id)?;
+    Some((e.vec2("pos")?, e.number("hp")?))
+}
+
 /// An input from `c` aiming at `target` in its world, firing or not.
 fn aim_at(c: &GameClient, target: EntityId, seq: u32, fire: bool) -> Input {
-    let world = c.world().expect("a world");
-    let from = world.entity(own(c)).expect("own entity");
-    let to = world.entity(target).expect("target");
-    let (dx, dy) = ((to.x - from.x) as f32, (to.y - from.y) as f32);
+    let from = pos(c, own(c)).expect("own entity");
+    let to = pos(c, target).expect("target");
+    let (dx, dy) = ((to[0] - from[0]) as f32, (to[1] - from[1]) as f32);
     Input {
         seq,
         aim: dy.atan2(dx),
@@ -109,20 +119,16 @@ async fn a_dropped_player_comes_back_to_its_entity_and_score_held_still_and_safe
             break;
         }
     }
-    let held = *b.world().expect("world").entity(a_id).expect("Ada held");
+    let held = pos_hp(&b, a_id).expect("Ada held");
     let shots_before = b_scores.clone();
     for _ in 0..120 {
         seq += 1;
         let input = aim_at(&b, a_id, seq, true);
         b.send(&ClientMsg::Input(input)).await.expect("send");
         next(&mut b, &mut b_scores).await;
-        let now = *b.world().expect("world").entity(a_id).expect("Ada held");
-        assert_eq!(
-            (now.x, now.y),
-            (held.x, held.y),
-            "an away player does not move"
-        );
-        assert_eq!(now.hp, held.hp, "an away player takes no damage");
+        let now = pos_hp(&b, a_id).expect("Ada held");
+        assert_eq!(now.0, held.0, "an away player does not move");
+        assert_eq!(now.1, held.1, "an away player takes no damage");
     }
     assert_eq!(
         line(&b_scores, b_id).map(|s| s.kills),
@@ -145,12 +151,7 @@ async fn a_dropped_player_comes_back_to_its_entity_and_score_held_still_and_safe
     assert_ne!(new_token, token);
     let mut back_scores = Vec::new();
     next(&mut back, &mut back_scores).await;
-    assert!(
-        back.world()
-            .expect("a full snapshot")
-            .entity(a_id)
-            .is_some()
-    );
+    assert!(back.entity(a_id).is_some(), "a full snapshot");
     // The first frame sent may predate the resume; the next scoreboard drops the "(away)".
     for _ in 0..60 {
         if line(&back_scores, a_id).is_some_and(|s| !s.name.ends_with("(away)")) {
@@ -195,7 +196,7 @@ async fn after_the_window_the_seat_is_freed_and_the_token_refused() {
     wait_for(LIMIT, "the held seat freed", async || {
         let frame = crate::harness::server_frame(&server).ok_or("no frame")?;
         let rooms = room_players(addr).await;
-        match (frame.state.entity(a_id), rooms.contains("\"players\":0")) {
+        match (frame.entity(a_id).map(|e| e.id()), rooms.contains("\"players\":0")) {
             (None, true) => Ok(()),
             other => Err(format!("{other:?} {rooms}")),
         }

@@ -111,6 +111,7 @@ async fn a_full_room_refuses_with_4002() {
             protocol_version: tickwire_protocol::PROTOCOL_VERSION,
             name: "late".into(),
             resume: None,
+            schema: None,
         },
     ))
     .await

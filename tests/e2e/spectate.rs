@@ -51,9 +51,9 @@ async fn a_spectator_sees_the_whole_world_with_no_entity_and_no_seat() {
                 frame.tick()
             ));
         }
-        let all: Vec<_> = frame.state.entities.iter().map(|e| e.id).collect();
-        let mine: Vec<_> = seen.entities.iter().map(|e| e.id).collect();
-        let theirs = player.world().map_or(0, |w| w.entities.len());
+        let all: Vec<_> = frame.state.entities().iter().map(|e| e.id).collect();
+        let mine: Vec<_> = seen.entities().iter().map(|e| e.id).collect();
+        let theirs = player.world().map_or(0, |w| w.len());
         (mine == all && theirs < all.len())
             .then_some(())
             .ok_or(format!(
@@ -65,7 +65,7 @@ async fn a_spectator_sees_the_whole_world_with_no_entity_and_no_seat() {
         watcher
             .world()
             .expect("world")
-            .entities
+            .entities()
             .iter()
             .all(|e| e.id != EntityId(0))
     );

@@ -125,7 +125,7 @@ async fn a_client_joins_over_wss_and_receives_snapshots() {
     let mut client = join_wss(&server, &der, "secure").await;
     assert!(client.welcome.is_some());
     snapshots(&mut client, 3).await;
-    assert!(client.world().is_some_and(|w| !w.entities.is_empty()));
+    assert!(client.world().is_some_and(|w| !w.is_empty()));
     drop(client);
     server.shutdown().await;
 }

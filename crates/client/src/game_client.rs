@@ -25,6 +25,9 @@ pub enum Received {
         ack: u32,
         /// Its size in bytes (WebSocket payload).
         bytes: usize,
+        /// The low 32 bits of the hash of the schema it was written in (checked against the
+        /// welcome's before it was applied).
+        schema: u32,
     },
     /// Any other message.
     Message(ServerMsg),
@@ -260,6 +263,7 @@ impl GameClient {
                     tick,
                     ack: s.ack,
                     bytes: len,
+                    schema: s.schema,
                 })
             }
             ServerMsg::Welcome(w) => {

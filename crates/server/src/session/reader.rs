@@ -224,10 +224,11 @@ fn schema_refusal(
     tracing::info!(schema = %theirs, server = %ours.hash(), "refused a client of another schema");
     Some(Ending::kick(
         close::SCHEMA_MISMATCH,
+        // Both hashes come before the game's name, which a long name may cut (123 bytes).
         format!(
-            "this client is built for another game's data (schema {theirs}); the server runs {:?} (schema {})",
-            ours.desc().game,
-            ours.hash()
+            "this client is for another game's data (schema {theirs}); this server's is {} ({:?})",
+            ours.hash(),
+            ours.desc().game
         ),
         CloseReason::Schema,
     ))

@@ -1,0 +1,79 @@
+//! The schema on the wire: the Welcome carries the room's schema, snapshots name it, and a
+//! client built for another schema is refused with a clear reason.
+
+use tickwire_client::{GameClient, Received};
+use tickwire_protocol::{SchemaHash, close};
+use tickwire_server::metrics::CloseReason;
+
+use crate::harness::{LIMIT, start};
+
+#[tokio::test]
+async fn the_welcome_carries_the_rooms_schema_and_snapshots_name_it() {
+    let server = start(1).await;
+    let mut c = crate::harness::join(&server, "ada").await;
+    let welcome = c.welcome.clone().expect("welcome");
+    let schema = &welcome.schema;
+    assert_eq!(schema.desc().game, "arena");
+    assert_eq!(*schema, *tickwire_arena::arena_schema());
+    // The hash the client computes from what it received is the server's.
+    assert_eq!(
+        tickwire_protocol::Schema::new(schema.desc().clone())
+            .expect("valid")
+            .hash(),
+        tickwire_arena::arena_schema().hash()
+    );
+    let seen = tokio::time::timeout(LIMIT, async {
+        loop {
+            match c.recv().await.expect("recv") {
+                Received::Snapshot { schema, .. } => return schema,
+                Received::Closed { code, reason } => panic!("closed: {code} {reason}"),
+                Received::Message(_) => {}
+            }
+        }
+    })
+    .await
+    .expect("a snapshot in time");
+    assert_eq!(seen, schema.hash().low32());
+    // Fields are read by the names the schema gives them.
+    let me = c.entity(welcome.entity_id).expect("own entity");
+    assert_eq!(me.kind().name, "player");
+    assert!(me.vec2("pos").is_some() && me.number("hp").is_some());
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_client_built_for_the_rooms_schema_joins() {
+    let server = start(0).await;
+    let mut c = GameClient::connect(server.local_addr())
+        .await
+        .expect("connect");
+    c.built_for = Some(tickwire_arena::arena_schema().hash());
+    let mut c = GameClient::hello(c, "ada", None).await.expect("welcomed");
+    c.next_snapshot().await.expect("a snapshot");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_client_built_for_another_schema_is_refused_with_4013_and_both_schemas() {
+    let server = start(0).await;
+    let mut c = GameClient::connect(server.local_addr())
+        .await
+        .expect("connect");
+    let theirs = SchemaHash(0x0123_4567_89ab_cdef);
+    c.built_for = Some(theirs);
+    let err = tokio::time::timeout(LIMIT, GameClient::hello(c, "tagger", None))
+        .await
+        .expect("in time")
+        .err()
+        .expect("refused");
+    let tickwire_client::ClientError::Closed { code, reason } = err else {
+        panic!("{err}");
+    };
+    assert_eq!(code, close::SCHEMA_MISMATCH);
+    let ours = tickwire_arena::arena_schema().hash();
+    assert!(reason.contains(&theirs.to_string()), "{reason}");
+    assert!(reason.contains(&ours.to_string()), "{reason}");
+    assert!(reason.contains("\"arena\""), "{reason}");
+    assert_eq!(server.shared().metrics.closes(CloseReason::Schema), 1);
+    server.shutdown().await;
+}
