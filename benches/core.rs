@@ -1,4 +1,4 @@
-//! Core costs: delta encode/decode/apply per entity, one arena world step, and the random-walk
+//! Core costs: delta encode and apply per entity (one kind of the arena's shape, all moving), one arena world step, and the random-walk
 //! scenario's step and snapshot capture at 100, 1,000 and 10,000 entities.
 //!
 //! Run with `cargo bench --bench core`; criterion prints time per iteration and, through
@@ -8,57 +8,80 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use tickwire_protocol::{
-    Baselines, Delta, DeltaBody, EntityId, EntityKind, EntityState, Tick, WorldState,
+    Baselines, EntityId, FieldDesc, KindDesc, KindId, Schema, SchemaDesc, Tick, WireType,
+    apply_delta, write_delta,
 };
 use tickwire_sim::{Map, PlayerInput, World, WorldConfig};
 
+/// One kind of the arena's shape (`pos` moving, `angle`, `hp`): what most games' entities are.
+fn schema() -> Schema {
+    Schema::new(SchemaDesc {
+        game: "props".into(),
+        version: 1,
+        kinds: vec![
+            KindDesc::new(
+                "prop",
+                vec![
+                    FieldDesc::new("pos", WireType::Vec2 { step: 1.0 / 16.0 }).moving(),
+                    FieldDesc::new("angle", WireType::Angle { bits: 8 }).interpolated(),
+                    FieldDesc::new("hp", WireType::Int { min: 0, max: 255 }),
+                ],
+            )
+            .positioned_by("pos"),
+        ],
+    })
+    .expect("valid")
+}
+
 /// A world of `n` entities spread over a 1024-unit square.
-fn world(n: u32, tick: u32, shift: i32) -> WorldState {
-    WorldState {
-        tick: Tick(tick),
-        entities: (0..n)
-            .map(|i| EntityState {
-                id: EntityId(i),
-                kind: EntityKind::Prop,
-                x: ((i * 7919) % 16384) as i32 + shift * ((i % 5) as i32 - 2),
-                y: ((i * 104_729) % 16384) as i32 - shift * ((i % 3) as i32 - 1),
-                angle: (i as i32 + shift) as u8,
-                hp: 100,
-            })
-            .collect(),
+fn world(n: u32, tick: u32, shift: i32) -> tickwire_protocol::World {
+    let mut w = tickwire_protocol::World::new(Tick(tick));
+    for i in 0..n {
+        w.push(EntityId(i), KindId(0)).values(&[
+            ((i * 7919) % 16384) as i32 + shift * ((i % 5) as i32 - 2),
+            ((i * 104_729) % 16384) as i32 - shift * ((i % 3) as i32 - 1),
+            (i as i32 + shift).rem_euclid(256),
+            100,
+        ]);
     }
+    w
 }
 
 fn delta(c: &mut Criterion) {
+    let schema = schema();
     let mut g = c.benchmark_group("delta");
     for n in [100u32, 1_000, 10_000] {
-        let base = world(n, 100, 0);
-        let cur = world(n, 102, 20);
-        g.throughput(Throughput::Elements(u64::from(n)));
-        let prev = world(n, 98, -20);
+        let (prev, base, cur) = (world(n, 98, -20), world(n, 100, 0), world(n, 102, 20));
         let worlds = Baselines {
             baseline: Some(&base),
             previous: Some(&prev),
         };
+        let mut bytes = Vec::new();
+        write_delta(&schema, worlds, &cur, &mut bytes);
+        println!("delta n={n}: {} bytes", bytes.len());
+        g.throughput(Throughput::Elements(u64::from(n)));
         g.bench_with_input(BenchmarkId::new("encode_all_moved", n), &n, |b, _| {
-            b.iter(|| black_box(Delta::encode(Some(&base), &cur).to_bytes(worlds)))
-        });
-        let bytes = Delta::encode(Some(&base), &cur).to_bytes(worlds);
-        g.bench_with_input(BenchmarkId::new("decode_apply_all_moved", n), &n, |b, _| {
+            let mut out = Vec::new();
             b.iter(|| {
-                let d = Delta::read(black_box(&bytes), worlds).expect("decode");
-                black_box(d.apply(Some(&base)).expect("apply"))
+                out.clear();
+                write_delta(&schema, worlds, black_box(&cur), &mut out);
+                black_box(out.len())
             })
         });
-        g.bench_with_input(BenchmarkId::new("apply_into_all_moved", n), &n, |b, _| {
-            let mut out = WorldState::default();
+        g.bench_with_input(BenchmarkId::new("apply_all_moved", n), &n, |b, _| {
+            let mut out = tickwire_protocol::World::default();
             b.iter(|| {
-                DeltaBody::apply_into(black_box(&bytes), worlds, &mut out).expect("apply");
-                black_box(&out);
+                apply_delta(&schema, black_box(&bytes), worlds, &mut out).expect("apply");
+                black_box(out.len())
             })
         });
         g.bench_with_input(BenchmarkId::new("encode_full", n), &n, |b, _| {
-            b.iter(|| black_box(Delta::encode(None, &cur).to_bytes(Baselines::default())))
+            let mut out = Vec::new();
+            b.iter(|| {
+                out.clear();
+                write_delta(&schema, Baselines::default(), black_box(&cur), &mut out);
+                black_box(out.len())
+            })
         });
     }
     g.finish();
@@ -134,95 +157,16 @@ fn random_walk(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("step_all_moving", n), &n, |b, _| {
             b.iter(|| game.step(black_box(&inputs)))
         });
-        let mut state = WorldState::default();
+        let mut state = tickwire_protocol::World::default();
         g.bench_with_input(BenchmarkId::new("capture", n), &n, |b, _| {
             b.iter(|| {
                 game.capture(&mut state);
-                black_box(state.entities.len())
+                black_box(state.len())
             })
         });
     }
     g.finish();
 }
 
-/// The arena's entity as a schema: what the schema-driven codec must match.
-fn arena_schema() -> tickwire_protocol::replication::Schema {
-    use tickwire_protocol::replication::{FieldDesc, KindDesc, Schema, SchemaDesc, WireType};
-    let fields = || {
-        vec![
-            FieldDesc::new("pos", WireType::Vec2 { step: 1.0 / 16.0 }).moving(),
-            FieldDesc::new("angle", WireType::Angle { bits: 8 }).interpolated(),
-            FieldDesc::new("hp", WireType::Int { min: 0, max: 255 }),
-        ]
-    };
-    let kinds = ["player", "bot", "projectile", "prop"]
-        .into_iter()
-        .map(|k| KindDesc::new(k, fields()).positioned_by("pos"))
-        .collect();
-    Schema::new(SchemaDesc {
-        game: "arena".into(),
-        version: 1,
-        kinds,
-    })
-    .expect("valid")
-}
-
-/// `state` as a world of [`arena_schema`].
-fn replicated(state: &WorldState) -> tickwire_protocol::replication::World {
-    use tickwire_protocol::replication::{KindId, World};
-    let mut w = World::new(state.tick);
-    for e in &state.entities {
-        w.push(e.id, KindId(e.kind as u16)).values(&[
-            e.x,
-            e.y,
-            i32::from(e.angle),
-            i32::from(e.hp),
-        ]);
-    }
-    w
-}
-
-fn replication(c: &mut Criterion) {
-    use tickwire_protocol::replication::{self as r, World};
-    let schema = arena_schema();
-    let mut g = c.benchmark_group("replication");
-    for n in [100u32, 1_000, 10_000] {
-        let (prev, base, cur) = (world(n, 98, -20), world(n, 100, 0), world(n, 102, 20));
-        let (rp, rb, rc) = (replicated(&prev), replicated(&base), replicated(&cur));
-        let worlds = r::Baselines {
-            baseline: Some(&rb),
-            previous: Some(&rp),
-        };
-        let mut bytes = Vec::new();
-        r::write_delta(&schema, worlds, &rc, &mut bytes);
-        let old = Delta::encode(Some(&base), &cur).to_bytes(Baselines {
-            baseline: Some(&base),
-            previous: Some(&prev),
-        });
-        println!(
-            "replication n={n}: {} bytes (arena format: {} bytes)",
-            bytes.len(),
-            old.len()
-        );
-        g.throughput(Throughput::Elements(u64::from(n)));
-        g.bench_with_input(BenchmarkId::new("encode_all_moved", n), &n, |b, _| {
-            let mut out = Vec::new();
-            b.iter(|| {
-                out.clear();
-                r::write_delta(&schema, worlds, black_box(&rc), &mut out);
-                black_box(out.len())
-            })
-        });
-        g.bench_with_input(BenchmarkId::new("apply_all_moved", n), &n, |b, _| {
-            let mut out = World::default();
-            b.iter(|| {
-                r::apply_delta(&schema, black_box(&bytes), worlds, &mut out).expect("apply");
-                black_box(out.len())
-            })
-        });
-    }
-    g.finish();
-}
-
-criterion_group!(benches, delta, replication, step, random_walk);
+criterion_group!(benches, delta, step, random_walk);
 criterion_main!(benches);

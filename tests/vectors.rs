@@ -1,10 +1,12 @@
 //! Wire test vectors shared with the browser client: `tests/vectors/*.json` at the workspace root.
 //!
 //! Each file is `{"name", "note", "value", "hex"}`. The name's prefix says how to read it:
-//! `client_*` and `server_*` are whole messages (`value` is the message as serde JSON), `delta_*`
-//! are delta bodies (`value` is `{"baseline", "previous", "delta", "result"}`: reading the bytes
-//! against the baseline and previous worlds gives the delta, and applying it gives the result). The files are checked here on every run and rewritten only
-//! when `TICKWIRE_WRITE_VECTORS=1`.
+//! `client_*` and `server_*` are whole messages (`value` is the message as serde JSON),
+//! `replication_*` are delta bodies of a schema (`value` is `{"schema", "schema_hash",
+//! "baseline", "previous", "result", "applied"}`, each world `{"tick", "entities": [{"id",
+//! "kind", "slots", "texts"}]}`: applying the bytes to the baseline and previous worlds gives the
+//! result, and writing the result against them gives the bytes). The files are checked here on
+//! every run and rewritten only when `TICKWIRE_WRITE_VECTORS=1`.
 
 use std::path::PathBuf;
 
@@ -42,97 +44,190 @@ fn server(name: &'static str, note: &'static str, msg: ServerMsg) -> Case {
     }
 }
 
-fn delta(
+/// A world as the vectors show it: per entity its id, kind, slots and texts.
+fn world_json(w: &World) -> Value {
+    let entities: Vec<Value> = (0..w.len())
+        .map(|i| {
+            let e = w.entities()[i];
+            let slots = w.slots(i);
+            let texts: Vec<&str> = (0..slots.len() as i32)
+                .map(|k| w.text(i, k))
+                .take_while(|t| !t.is_empty())
+                .collect();
+            json!({"id": e.id.0, "kind": e.kind.0, "slots": slots, "texts": texts})
+        })
+        .collect();
+    json!({"tick": w.tick.0, "entities": entities})
+}
+
+/// A delta body of `schema`: writing `cur` against the worlds gives the bytes, and applying
+/// them to the worlds gives `cur` back.
+fn replication(
     name: &'static str,
     note: &'static str,
-    base: Option<&WorldState>,
-    previous: Option<&WorldState>,
-    cur: &WorldState,
+    schema: &Schema,
+    base: Option<&World>,
+    previous: Option<&World>,
+    cur: &World,
 ) -> Case {
-    let d = Delta::encode(base, cur);
     let worlds = Baselines {
         baseline: base,
         previous,
     };
-    let bytes = d.to_bytes(worlds);
-    assert_eq!(Delta::read(&bytes, worlds).expect("read"), d);
-    assert_eq!(&d.apply(base).expect("apply"), cur);
+    let mut bytes = Vec::new();
+    write_delta(schema, worlds, cur, &mut bytes);
+    let mut back = World::default();
+    let applied = apply_delta(schema, &bytes, worlds, &mut back).expect("apply");
+    assert_eq!(&back, cur);
     Case {
         name,
         note,
-        value: json!({"baseline": base, "previous": previous, "delta": d, "result": cur}),
+        value: json!({
+            "schema": schema.desc(),
+            "schema_hash": format!("{:016x}", schema.hash().0),
+            "baseline": base.map(world_json),
+            "previous": previous.map(world_json),
+            "result": world_json(cur),
+            "applied": {"removed": applied.removed, "changed": applied.changed, "created": applied.created},
+        }),
         bytes,
     }
 }
 
-/// A world of `n` props on a grid, each moved `step` units (1/16) per tick along its own
-/// direction since tick 0.
-fn walkers(n: u32, tick: u32) -> WorldState {
-    WorldState {
-        tick: Tick(tick),
-        entities: (0..n)
-            .map(|i| {
-                let (vx, vy) = ((i % 7) as i32 - 3, (i % 5) as i32 - 2);
-                EntityState {
-                    id: EntityId(i + 1),
-                    kind: EntityKind::Prop,
-                    x: (i as i32 % 20) * 800 + vx * 12 * tick as i32,
-                    y: (i as i32 / 20) * 800 + vy * 12 * tick as i32,
-                    angle: (i * 37) as u8,
-                    hp: 100,
-                }
-            })
-            .collect(),
-    }
+/// The arena's schema (the kinds `player`, `bot`, `projectile`, each `pos`, `angle`, `hp`).
+fn arena() -> Schema {
+    (*tickwire_arena::arena_schema()).clone()
 }
 
-fn e(id: u32, kind: EntityKind, x: i32, y: i32, angle: u8, hp: u8) -> EntityState {
-    EntityState {
-        id: EntityId(id),
-        kind,
-        x,
-        y,
-        angle,
-        hp,
+/// A schema with a field of every wire type (and a kind with no position).
+fn every() -> Schema {
+    Schema::new(SchemaDesc {
+        game: "every".into(),
+        version: 3,
+        kinds: vec![
+            KindDesc::new(
+                "thing",
+                vec![
+                    FieldDesc::new("pos", WireType::Vec2 { step: 0.0625 }).moving(),
+                    FieldDesc::new("speed", WireType::Fixed { step: 0.5 }).moving(),
+                    FieldDesc::new("facing", WireType::Angle { bits: 6 }).interpolated(),
+                    FieldDesc::new("lives", WireType::Int { min: -3, max: 9 }),
+                    FieldDesc::new("it", WireType::Bool),
+                    FieldDesc::new(
+                        "team",
+                        WireType::Enum {
+                            variants: vec!["red".into(), "blue".into(), "green".into()],
+                        },
+                    ),
+                    FieldDesc::new("colour", WireType::Color),
+                    FieldDesc::new("name", WireType::Text { max_bytes: 12 }),
+                ],
+            )
+            .positioned_by("pos"),
+            KindDesc::new(
+                "team",
+                vec![
+                    FieldDesc::new("score", WireType::Int { min: 0, max: 1000 }),
+                    FieldDesc::new("label", WireType::Text { max_bytes: 8 }),
+                ],
+            ),
+        ],
+    })
+    .expect("valid")
+}
+
+/// A world of [`every`]: two things and a team.
+fn every_world(tick: u32, moved: i32, it: bool, name: &str) -> World {
+    let mut w = World::new(Tick(tick));
+    w.push(EntityId(3), KindId(0))
+        .values(&[160 + moved * 8, -48 - moved * 4, 20 + moved, 5, 2, i32::from(it), 1, 0x3366ff])
+        .text(name);
+    w.push(EntityId(8), KindId(1)).value(moved * 10).text("reds");
+    w.push(EntityId(9), KindId(0))
+        .values(&[-5, 7, 0, 63, -3, 0, 2, 0xff0000])
+        .text("Zoë");
+    w
+}
+
+/// A world of `n` props (arena projectiles) on a grid, each moved 12/16 units per tick along
+/// its own direction since tick 0.
+fn walkers(n: u32, tick: u32) -> World {
+    let mut w = World::new(Tick(tick));
+    for i in 0..n {
+        let (vx, vy) = ((i % 7) as i32 - 3, (i % 5) as i32 - 2);
+        w.push(EntityId(i + 1), KindId(2)).values(&[
+            (i as i32 % 20) * 800 + vx * 12 * tick as i32,
+            (i as i32 / 20) * 800 + vy * 12 * tick as i32,
+            (i * 37 % 256) as i32,
+            100,
+        ]);
     }
+    w
+}
+
+/// A world of the arena's schema from (id, kind, x, y, angle, hp).
+fn arena_world(tick: u32, entities: &[(u32, u16, i32, i32, i32, i32)]) -> World {
+    let mut w = World::new(Tick(tick));
+    for &(id, kind, x, y, angle, hp) in entities {
+        w.push(EntityId(id), KindId(kind)).values(&[x, y, angle, hp]);
+    }
+    w
 }
 
 fn cases() -> Vec<Case> {
-    use EntityKind::*;
-    let w0 = WorldState {
-        tick: Tick(600),
-        entities: vec![
-            e(1, Player, 16_000, 8_000, 0, 100),
-            e(2, Bot, 4_000, 20_000, 192, 100),
-            e(5, Projectile, 100, 200, 64, 1),
+    let arena = arena();
+    let w0 = arena_world(
+        600,
+        &[
+            (1, 0, 16_000, 8_000, 0, 100),
+            (2, 1, 4_000, 20_000, 192, 100),
+            (5, 2, 100, 200, 64, 1),
         ],
-    };
-    let w1 = WorldState {
-        tick: Tick(602),
-        entities: vec![
-            e(1, Player, 16_037, 7_990, 3, 100),
-            e(2, Bot, 4_000, 20_000, 192, 80),
-            e(300, Projectile, -16, 5, 255, 1),
+    );
+    let w1 = arena_world(
+        602,
+        &[
+            (1, 0, 16_037, 7_990, 3, 100),
+            (2, 1, 4_000, 20_000, 192, 80),
+            (300, 2, -16, 5, 255, 1),
         ],
-    };
-    let wrap_base = WorldState {
-        tick: Tick(u32::MAX - 1),
-        entities: vec![e(u32::MAX, Prop, i32::MAX, i32::MIN, 255, 0)],
-    };
-    let wrap_cur = WorldState {
-        tick: Tick(1),
-        entities: vec![e(u32::MAX, Prop, i32::MIN, i32::MAX, 0, 255)],
-    };
-    let snapshot_body = Delta::encode(Some(&w0), &w1).to_bytes(Baselines {
-        baseline: Some(&w0),
-        previous: None,
-    });
-    let mut sparse = walkers(300, 11);
-    for (i, e) in sparse.entities.iter_mut().enumerate() {
-        if i % 10 != 3 {
-            *e = walkers(300, 10).entities[i];
-        }
+    );
+    let wrap_base = arena_world(u32::MAX - 1, &[(u32::MAX, 2, i32::MAX, i32::MIN, 255, 0)]);
+    let wrap_cur = arena_world(1, &[(u32::MAX, 2, i32::MIN, i32::MAX, 0, 255)]);
+    let mut snapshot_body = Vec::new();
+    write_delta(
+        &arena,
+        Baselines {
+            baseline: Some(&w0),
+            previous: None,
+        },
+        &w1,
+        &mut snapshot_body,
+    );
+    let (sparse_base, sparse_next) = (walkers(300, 10), walkers(300, 11));
+    let mut sparse = World::new(Tick(11));
+    for i in 0..300 {
+        let from = if i % 10 == 3 { &sparse_next } else { &sparse_base };
+        sparse.push_copy(from, i);
     }
+    let mut escaped = World::new(Tick(11));
+    for i in 0..300 {
+        let mut slots = sparse.slots(i).to_vec();
+        if i == 3 {
+            slots[0] += 100_000;
+        }
+        escaped
+            .push(sparse.entities()[i].id, sparse.entities()[i].kind)
+            .values(&slots);
+    }
+    let mut unchanged = w1.clone();
+    unchanged.tick = Tick(604);
+    let every = every();
+    let (e0, e1, e2) = (
+        every_world(40, 0, false, "ada"),
+        every_world(42, 1, true, "ada"),
+        every_world(44, 2, false, "Ada Lovelace"),
+    );
     vec![
         client(
             "client_hello",
@@ -141,15 +236,17 @@ fn cases() -> Vec<Case> {
                 protocol_version: PROTOCOL_VERSION,
                 name: "Zoë".into(),
                 resume: None,
+                schema: None,
             }),
         ),
         client(
             "client_hello_resume",
-            "A Hello that takes a seat back: resume is Some (tag 1) and a string, last.",
+            "A Hello that takes a seat back (resume is Some, tag 1, and a string) from a client built for one schema (schema is Some, tag 1, and the hash as a u64 varint), last.",
             ClientMsg::Hello(Hello {
                 protocol_version: PROTOCOL_VERSION,
                 name: "Zoë".into(),
                 resume: Some("7-00112233445566778899aabbccddeeff".into()),
+                schema: Some(arena.hash()),
             }),
         ),
         client(
@@ -176,7 +273,7 @@ fn cases() -> Vec<Case> {
         ),
         server(
             "server_welcome",
-            "Welcome with a small map.",
+            "Welcome with a small map and the arena's schema last (its SchemaDesc: game, version, kinds with their fields, each field's name, wire type (an enum), predict, interpolate, and the kind's position as an optional u8).",
             ServerMsg::Welcome(Welcome {
                 protocol_version: PROTOCOL_VERSION,
                 client_id: ClientId(3),
@@ -206,11 +303,12 @@ fn cases() -> Vec<Case> {
                 room: 12,
                 resume_token: "7-00112233445566778899aabbccddeeff".into(),
                 spectator: false,
+                schema: arena.clone(),
             }),
         ),
         server(
             "server_welcome_spectator",
-            "Welcome of a spectator: entity 0, no resume token, spectator true (one byte 1).",
+            "Welcome of a spectator: entity 0, no resume token, spectator true (one byte 1), and a schema with every wire type.",
             ServerMsg::Welcome(Welcome {
                 protocol_version: PROTOCOL_VERSION,
                 client_id: ClientId(9),
@@ -227,16 +325,18 @@ fn cases() -> Vec<Case> {
                 room: 4,
                 resume_token: String::new(),
                 spectator: true,
+                schema: every.clone(),
             }),
         ),
         server(
             "server_snapshot",
-            "A snapshot message: ack, repeats (varints), pace (one signed byte), earlier repeats (a list of u16 varints; 65535 = dropped), then the delta body of delta_changes as bytes.",
+            "A snapshot message: ack, repeats (varints), pace (one signed byte), earlier repeats (a list of u16 varints; 65535 = dropped), the low 32 bits of the schema's hash (a u32 varint), then the delta body of replication_arena_changes as bytes.",
             ServerMsg::Snapshot(SnapshotMsg {
                 ack: 1234,
                 repeats: 2,
                 pace: -3,
                 earlier: vec![0, 1, tickwire_protocol::DROPPED],
+                schema: arena.hash().low32(),
                 body: DeltaBody(snapshot_body),
             }),
         ),
@@ -343,61 +443,85 @@ fn cases() -> Vec<Case> {
                 ],
             }),
         ),
-        delta(
-            "delta_full",
-            "A full snapshot (no baseline): every entity created.",
+        replication(
+            "replication_arena_full",
+            "Arena schema, a full snapshot (no baseline): every entity created.",
+            &arena,
             None,
             None,
             &w0,
         ),
-        delta(
-            "delta_changes",
-            "Against a baseline: one moved and turned, one lost hp, one removed, one created.",
+        replication(
+            "replication_arena_changes",
+            "Arena schema against a baseline: one moved and turned, one lost hp, one removed, one created.",
+            &arena,
             Some(&w0),
             None,
             &w1,
         ),
-        delta(
-            "delta_unchanged",
+        replication(
+            "replication_arena_unchanged",
             "Nothing changed: only the header.",
+            &arena,
             Some(&w1),
             None,
-            &WorldState {
-                tick: Tick(604),
-                entities: w1.entities.clone(),
-            },
+            &unchanged,
         ),
-        delta(
-            "delta_wrap",
-            "Tick, id and coordinate wrap-around: deltas use wrapping arithmetic.",
+        replication(
+            "replication_arena_wrap",
+            "Tick, id and coordinate wrap-around: residuals use wrapping arithmetic.",
+            &arena,
             Some(&wrap_base),
             None,
             &wrap_cur,
         ),
-        delta(
-            "delta_predicted",
-            "300 props moving steadily, against a baseline and the world before it: motion is predicted, residuals are zero.",
+        replication(
+            "replication_arena_predicted",
+            "300 entities moving steadily, against a baseline and the world before it: motion is predicted, residuals are zero.",
+            &arena,
             Some(&walkers(300, 10)),
             Some(&walkers(300, 9)),
             &walkers(300, 11),
         ),
-        delta(
-            "delta_sparse",
-            "A tenth of 300 props moved: the changed subset is a gap list; one value escapes its block.",
+        replication(
+            "replication_arena_sparse",
+            "A tenth of 300 entities moved: the changed subset is a gap list; one value escapes its block.",
+            &arena,
             Some(&walkers(300, 10)),
             Some(&walkers(300, 9)),
-            &{
-                let mut w = sparse.clone();
-                w.entities[3].x += 100_000;
-                w
-            },
+            &escaped,
         ),
-        delta(
-            "delta_full_large",
-            "A full snapshot of 300 props.",
+        replication(
+            "replication_arena_full_large",
+            "A full snapshot of 300 entities.",
+            &arena,
             None,
             None,
             &walkers(300, 3),
+        ),
+        replication(
+            "replication_every_full",
+            "A schema with every wire type, and a kind with no position: a full snapshot, texts included.",
+            &every,
+            None,
+            None,
+            &e0,
+        ),
+        replication(
+            "replication_every_changes",
+            "Every wire type changing: a bool flip (no bits), numbers as residuals, the team's score and nothing else.",
+            &every,
+            Some(&e0),
+            None,
+            &e1,
+        ),
+        replication(
+            "replication_every_predicted",
+            "Predicted fields against the world before the baseline, and a changed text sent whole.",
+            &every,
+            Some(&e1),
+            Some(&e0),
+            &e2,
         ),
     ]
 }
