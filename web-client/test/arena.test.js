@@ -39,10 +39,14 @@ test("the page's arena schema is the server's: the hash of every arena Welcome i
     .filter((v) => v.name.startsWith('server_welcome'))
     .map((v) => decodeServerMsg(hexToBytes(v.hex)))
     .filter((m) => m.type === 'Welcome' && m.schema.desc.game === 'arena');
+  assert.ok(welcomes.length >= 1, 'the Rust side writes a Welcome of the arena');
   for (const w of welcomes) {
     assert.deepEqual(w.schema.desc, ARENA_DESC);
     assert.equal(hashHex(w.schema), hashHex(ARENA_SCHEMA));
   }
+  const bodies = loadVectors().filter((v) => v.name.startsWith('replication_arena_'));
+  assert.ok(bodies.length >= 1, 'replication_arena_* vectors');
+  for (const v of bodies) assert.equal(v.value.schema_hash, hashHex(ARENA_SCHEMA), v.name);
   assert.deepEqual(ARENA_KINDS, ['player', 'bot', 'projectile']);
   assert.deepEqual(decodeSchema(encodeSchemaDesc(ARENA_DESC)).hash, ARENA_SCHEMA.hash);
 });

@@ -40,6 +40,22 @@ export function schemaDescToSerde(desc) {
 }
 
 /**
+ * A declaration from serde's JSON shape (the inverse of {@link schemaDescToSerde}).
+ * @param {any} json
+ * @returns {import('../netcode/schema.js').SchemaDesc}
+ */
+export function schemaDescFromSerde(json) {
+  /** @returns {any} */
+  const ty = (t) => {
+    if (typeof t === 'string') return { type: t };
+    const [[type, rest]] = Object.entries(t);
+    if (type === 'Text') return { type, maxBytes: rest.max_bytes };
+    return { type, ...rest };
+  };
+  return { ...json, kinds: json.kinds.map((k) => ({ ...k, fields: k.fields.map((f) => ({ ...f, ty: ty(f.ty) })) })) };
+}
+
+/**
  * Converts a decoded client/server message to serde's externally tagged JSON shape.
  * @param {any} msg
  */
