@@ -393,7 +393,9 @@ async fn the_browser_joins_moves_and_holds_the_servers_world() {
         },
     )
     .await;
-    let server_world: Vec<Seen> = arena_entities(&at_tick).map(|e| Seen::from_server(&e)).collect();
+    let server_world: Vec<Seen> = arena_entities(&at_tick)
+        .map(|e| Seen::from_server(&e))
+        .collect();
     assert_eq!(
         v.world, server_world,
         "the page's world vs the server's view for player {own} at the page's tick {tick}"
@@ -566,9 +568,10 @@ async fn two_pages_see_each_other_move() {
         LIMIT,
         "the server's recorded frames hold the shots",
         async || {
-            let shots = frames.lock().values().any(|f| {
-                f.state.entities().iter().any(|e| e.kind == PROJECTILE)
-            });
+            let shots = frames
+                .lock()
+                .values()
+                .any(|f| f.state.entities().iter().any(|e| e.kind == PROJECTILE));
             shots
                 .then_some(())
                 .ok_or_else(|| "no projectile".to_string())
