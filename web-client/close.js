@@ -23,6 +23,7 @@ export const RESUME_REFUSED = 4010;
 export const SPECTATORS_FULL = 4011;
 export const SESSION_REPLACED = 4012;
 export const SAME_PLAYER_JOINED = 4013;
+/** The Hello named another schema than the room's: this page was built for another game's data. */
 export const SCHEMA_MISMATCH = 4014;
 
 /**
@@ -43,6 +44,12 @@ export function describeClose(code, reason, opened) {
       return { text: `The server is restarting${why}. Reconnecting…`, retry: true, minDelayMs: 1000 };
     case FLOODING:
       return { text: `Kicked for sending too fast${why}. Reconnecting…`, retry: true, minDelayMs: 2000 };
+    case SCHEMA_MISMATCH:
+      return {
+        text: `This page was built for another game than the server runs${why}. Open the page the server serves for its game.`,
+        retry: false,
+        minDelayMs: 0,
+      };
     case KICKED:
       return { text: `Removed by the server's operators${why}.`, retry: false, minDelayMs: 0 };
     case ROOM_CLOSED:

@@ -6,18 +6,14 @@
 // Decoding never throws anything but a DecodeError, and never allocates more than the input could
 // fill: every length is checked against the bytes left before anything is built from it.
 
+import { DecodeError } from './netcode/error.js';
+
+/** Why bytes could not be decoded: the netcode package's, so that one catch takes both. */
+export { DecodeError };
+
 const U16_BYTE = 251;
 const U32_BYTE = 252;
 const U64_BYTE = 253;
-
-/** Why bytes could not be decoded. The only error the decoders throw. */
-export class DecodeError extends Error {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = 'DecodeError';
-  }
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
@@ -117,6 +113,22 @@ export class Reader {
     this.pos += 8;
     if (hi >= 1 << 21) return Infinity;
     return hi * 4294967296 + lo;
+  }
+
+  /**
+   * A u64 varint, exactly, as a bigint (a schema hash).
+   * @returns {bigint}
+   */
+  u64n() {
+    const b = this.u8();
+    if (b !== U64_BYTE) {
+      this.pos--;
+      return BigInt(this.u32());
+    }
+    this.need(8, 'u64');
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    return v;
   }
 
   /** @returns {number} a zigzag varint i32 */
@@ -241,6 +253,19 @@ export class Writer {
   /** @param {number} v */
   u64(v) {
     this.varint(v);
+  }
+
+  /** @param {bigint} v a u64 (a schema hash), exactly */
+  u64n(v) {
+    if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) throw new RangeError(`cannot encode ${v} as a u64`);
+    if (v <= 0xffffffffn) {
+      this.varint(Number(v));
+      return;
+    }
+    this.out.push(U64_BYTE);
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, v, true);
+    this.out.push(...b);
   }
 
   /** @param {number} v an i32 (wrapped to 32 bits), zigzagged */

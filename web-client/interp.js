@@ -1,55 +1,41 @@
-// Interpolation buffer for remote entities: keeps the last snapshots by (unwrapped) tick and
-// samples the world at a render tick between two of them. Positions come out in world units,
-// angles in radians; past the newest snapshot motion is extrapolated briefly, then held.
+// Interpolation buffer for remote entities: keeps the last snapshots' worlds (netcode worlds of
+// the Welcome's schema) by (unwrapped) tick and samples the world at a render tick between two of
+// them. The blending is the package's (netcode/interp.js: every field the schema marks
+// `interpolate`, angles the short way round); the arena's rules are here: what is a teleport, a
+// death or a respawn (never blended), and that past the newest snapshot motion is extrapolated
+// briefly, then held. Entities come out as arena_entities.js reads them: world units, radians.
+
+import { interpolateEntity } from './netcode/index.js';
+import { arenaEntity } from './arena_entities.js';
 
 /** Top speeds of the arena's kinds, world units a second (sim rules.rs MAX_SPEED, PROJECTILE_SPEED). */
-export const TOP_SPEED = /** @type {Record<string, number>} */ ({ Player: 220, Bot: 220, Projectile: 600 });
+export const TOP_SPEED = /** @type {Record<string, number>} */ ({ player: 220, bot: 220, projectile: 600 });
 /** Movement up to this many times the top speed (plus the margin) is blended; more is a teleport. */
 const TELEPORT_SLACK = 1.5;
 /** World units of slack for quantization and rounding. */
 const TELEPORT_MARGIN = 2;
 /** Motion is extrapolated past the newest snapshot for at most this long, then held. */
 export const MAX_EXTRAPOLATE_MS = 100;
-const POS_SCALE = 16;
-const TAU = Math.PI * 2;
 
 /**
- * @typedef {import('./delta.js').EntityState} EntityState
+ * @typedef {import('./arena_entities.js').ArenaEntity} EntityState
+ * @typedef {import('./netcode/schema.js').Schema} Schema
+ * @typedef {import('./netcode/world.js').World} World
+ * @typedef {import('./netcode/world.js').Entity} Entity
  * @typedef {{id: number, kind: string, x: number, y: number, angle: number, hp: number, jump?: boolean, respawn?: boolean}} RenderEntity
  *   x, y in world units; angle in radians in (-pi, pi]; `jump`: not blended (a teleport, a
  *   death or a respawn), `respawn`: the server's respawn.
- * @typedef {{tick: number, byId: Map<number, EntityState>, entities: EntityState[]}} Frame
+ * @typedef {{tick: number, byId: Map<number, Entity>, entities: Entity[]}} Frame
  */
-
-/**
- * An angle in 1/256 turns between `a` and `b`, going the short way round.
- * @param {number} a 0..255
- * @param {number} b 0..255
- * @param {number} t 0..1
- * @returns {number} steps, in [0, 256)
- */
-export function lerpAngleSteps(a, b, t) {
-  const diff = ((((b - a) & 255) + 128) & 255) - 128;
-  const v = a + diff * t;
-  return ((v % 256) + 256) % 256;
-}
-
-/**
- * Radians in (-pi, pi] for an angle in 1/256 turns (0 = +x, 64 = +y).
- * @param {number} steps
- * @returns {number}
- */
-export function stepsToRadians(steps) {
-  const s = ((steps % 256) + 256) % 256;
-  return (s > 128 ? s - 256 : s) * (TAU / 256);
-}
 
 export class InterpBuffer {
   /**
+   * @param {Schema} schema the schema of the worlds pushed (the Welcome's)
    * @param {number} [capacity] snapshots kept
    * @param {number} [tickRate] server ticks per second
    */
-  constructor(capacity = 64, tickRate = 60) {
+  constructor(schema, capacity = 64, tickRate = 60) {
+    this.schema = schema;
     this.capacity = capacity;
     this.tickRate = tickRate;
     /** Furthest past the newest snapshot that motion is extrapolated, in ticks; then it holds. */
@@ -68,13 +54,15 @@ export class InterpBuffer {
   }
 
   /**
-   * Adds a snapshot. Ticks must be unwrapped (monotonic numbers); an older or equal tick is ignored.
+   * Adds a snapshot's world. Ticks must be unwrapped (monotonic numbers); an older or equal tick
+   * is ignored.
    * @param {number} tick
-   * @param {EntityState[]} entities
+   * @param {World} world
    */
-  push(tick, entities) {
+  push(tick, world) {
     const last = this.frames[this.frames.length - 1];
     if (last && tick <= last.tick) return;
+    const entities = world.entities;
     this.frames.push({ tick, entities, byId: new Map(entities.map((e) => [e.id, e])) });
     if (this.frames.length > this.capacity) this.frames.shift();
   }
@@ -129,8 +117,8 @@ export class InterpBuffer {
     const out = [];
     for (const e of b.entities) {
       if (e.id === skipId) continue;
-      const p = a.byId.get(e.id);
-      out.push(blend(p, e, t, limitTicks));
+      const r = blend(this.schema, a.byId.get(e.id), e, t, limitTicks);
+      if (r) out.push(r);
     }
     return out;
   }
@@ -144,44 +132,32 @@ export class InterpBuffer {
  * @param {number} seconds between the two snapshots
  */
 export function isTeleport(a, b, seconds) {
-  const speed = TOP_SPEED[b.kind] ?? TOP_SPEED.Player;
-  const limit = (speed * TELEPORT_SLACK * seconds + TELEPORT_MARGIN) * POS_SCALE;
+  const speed = TOP_SPEED[b.kind] ?? TOP_SPEED.player;
+  const limit = speed * TELEPORT_SLACK * seconds + TELEPORT_MARGIN;
   return a.kind !== b.kind || Math.hypot(b.x - a.x, b.y - a.y) > limit;
 }
 
 /**
- * @param {EntityState | undefined} a the older state, if the entity existed
- * @param {EntityState} b the newer state
+ * @param {Schema} schema
+ * @param {Entity | undefined} a the older state, if the entity existed
+ * @param {Entity} b the newer state
  * @param {number} t 0..1 between them; above 1 extrapolates
  * @param {number} seconds between the two snapshots
- * @returns {RenderEntity}
+ * @returns {RenderEntity | null} null for a kind the page does not draw
  */
-function blend(a, b, t, seconds) {
+function blend(schema, a, b, t, seconds) {
+  const nb = arenaEntity(schema, b);
+  if (!nb) return null;
+  const na = a ? arenaEntity(schema, a) : null;
   // The server marks deaths and respawns: a dead entity has 0 hp until it respawns.
-  const respawn = !!a && a.hp === 0 && b.hp > 0;
-  const far = !a || a.hp === 0 || b.hp === 0 || isTeleport(a, b, seconds);
+  const respawn = !!na && na.hp === 0 && nb.hp > 0;
+  const far = !a || !na || na.hp === 0 || nb.hp === 0 || isTeleport(na, nb, seconds);
   if (far) {
     // Born, died, respawned or teleported: show one state, switching halfway.
-    const s = a && t < 0.5 ? a : b;
-    return {
-      id: b.id,
-      kind: b.kind,
-      x: s.x / POS_SCALE,
-      y: s.y / POS_SCALE,
-      angle: stepsToRadians(s.angle),
-      hp: s.hp,
-      jump: !!a,
-      respawn: respawn && s === b,
-    };
+    const s = na && t < 0.5 ? na : nb;
+    return { ...s, id: nb.id, kind: nb.kind, jump: !!na, respawn: respawn && s === nb };
   }
-  return {
-    id: b.id,
-    kind: b.kind,
-    x: (a.x + (b.x - a.x) * t) / POS_SCALE,
-    y: (a.y + (b.y - a.y) * t) / POS_SCALE,
-    angle: stepsToRadians(lerpAngleSteps(a.angle, b.angle, Math.min(t, 1))),
-    hp: t < 0.5 ? a.hp : b.hp,
-    jump: false,
-    respawn: false,
-  };
+  // Every field the schema marks goes on past the newer state for a while; the facing stops there.
+  const m = /** @type {EntityState} */ (arenaEntity(schema, interpolateEntity(schema, a, b, t)));
+  return { ...m, angle: t > 1 ? nb.angle : m.angle, jump: false, respawn: false };
 }

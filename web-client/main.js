@@ -1,12 +1,14 @@
 // Wiring: the join form, the connection, the per-session game state, the fixed-step input loop
 // and the frame loop, and the automation hook `window.tickwire`.
 
-import { applyBody } from './delta.js';
+import { applyDelta } from './netcode/index.js';
+import { ARENA_SCHEMA, arenaProblem } from './arena_schema.js';
+import { arenaEntities, quantized } from './arena_entities.js';
 import { cleanName } from './messages.js';
 import { Connection, gameSocketProtocols, gameSocketUrl, rttFromNonce } from './net.js';
 import { Predictor, POS_SCALE, tickDt } from './predict.js';
 import { InterpBuffer, TOP_SPEED } from './interp.js';
-import { ServerClock } from './clock.js';
+import { ServerClock } from './netcode/clock.js';
 import { Renderer } from './render.js';
 import { Hud } from './hud.js';
 import { Scoreboard, rankEntries } from './scoreboard.js';
@@ -17,15 +19,16 @@ import { Lobby } from './lobby.js';
 import { LeaderboardPanel } from './leaderboard.js';
 import { ResultsScreen } from './results.js';
 import { attachInput } from './input.js';
-import { InputClock } from './input_clock.js';
+import { InputClock } from './netcode/input_clock.js';
 import { LinkWatch, STALL_TEXT } from './link_watch.js';
 import { ShotPredictor } from './shots.js';
 import { SmoothView } from './smooth.js';
-import { ByteHistory, RateMeter } from './stats.js';
+import { ByteHistory, RateMeter } from './netcode/stats.js';
 
 /** @typedef {import('./messages.js').ServerMsg} ServerMsg */
 /** @typedef {import('./messages.js').WelcomeMsg} WelcomeMsg */
-/** @typedef {import('./delta.js').WorldState} WorldState */
+/** @typedef {import('./netcode/world.js').World} World */
+/** @typedef {import('./arena_entities.js').ArenaEntity} ArenaEntity */
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -60,7 +63,7 @@ const linkWatch = new LinkWatch();
 /**
  * Everything that lives as long as one session (one Welcome); replaced on reconnect, since the
  * next connection starts from no baseline and a new input sequence.
- * @typedef {{welcome: WelcomeMsg, world: WorldState | null, previous: WorldState | null,
+ * @typedef {{welcome: WelcomeMsg, world: World | null, previous: World | null, entities: ArenaEntity[],
  *   lastAck: number, clock: ServerClock, inputClock: InputClock, shownTick: number, feel: Feel,
  *   shots: ShotPredictor, smooth: SmoothView,
  *   interp: InterpBuffer, predictor: Predictor, ownDead: boolean, aim: number,
@@ -83,9 +86,11 @@ function newSession(welcome, now) {
     world: null,
     // The world before `world`: deltas may predict motion from it.
     previous: null,
+    // The latest world's entities as the page reads them (world units, radians).
+    entities: [],
     lastAck: 0,
     clock,
-    interp: new InterpBuffer(Math.max(32, welcome.snapshot_rate * 2), welcome.tick_rate),
+    interp: new InterpBuffer(welcome.schema, Math.max(32, welcome.snapshot_rate * 2), welcome.tick_rate),
     feel: newFeel(),
     shots: new ShotPredictor(welcome.tick_rate, welcome.map),
     smooth: new SmoothView(),
@@ -132,7 +137,7 @@ function watchFeel(feel, renderTick, entities, now) {
     if (e.respawn) feel.respawns++;
     if (e.jump) continue;
     const step = Math.hypot(e.x - p.x, e.y - p.y);
-    const ratio = step / ((TOP_SPEED[e.kind] ?? TOP_SPEED.Player) * dt);
+    const ratio = step / ((TOP_SPEED[e.kind] ?? TOP_SPEED.player) * dt);
     if (ratio > feel.maxStepRatio) feel.maxStepRatio = ratio;
     if (ratio > 2) feel.bigJumps++;
   }
@@ -205,8 +210,17 @@ function onMessage(msg, bytes) {
   const now = performance.now();
   meters.bytesIn.add(now, bytes);
   switch (msg.type) {
-    case 'Welcome':
+    case 'Welcome': {
       session?.inputClock.stop();
+      // The Hello named the arena's schema, so a server of another game refuses it (4014); a
+      // schema that still lacks what the page reads ends here, clearly.
+      const problem = arenaProblem(msg.schema);
+      if (problem) {
+        session = null;
+        console.error(`tickwire: ${problem}`);
+        conn?.fail(`This page cannot show this server's game: ${problem}.`);
+        break;
+      }
       // A resumed seat keeps its spectator camera's place across a reconnect.
       session = newSession(msg, now);
       linkWatch.reset(msg.snapshot_rate);
@@ -218,6 +232,7 @@ function onMessage(msg, bytes) {
       // Every session asks for the leaderboard: the server sends it now and on every change.
       conn?.send({ type: 'Subscribe', leaderboard: true });
       break;
+    }
     case 'Snapshot':
       if (session) {
         if (linkWatch.onSnapshot(now)) onLinkBack(session);
@@ -264,9 +279,17 @@ function onMessage(msg, bytes) {
 function onSnapshot(s, msg, bytes, now) {
   const { ack, body, repeats } = msg;
   s.inputClock.setPace(msg.pace);
+  const schema = s.welcome.schema;
+  const expected = Number(BigInt.asUintN(32, schema.hash));
+  if (msg.schema !== expected) {
+    // Never decode a body of another schema than the Welcome's: it would be garbage.
+    const hex = (/** @type {number} */ v) => v.toString(16).padStart(8, '0');
+    conn?.restart(`Snapshot of another schema (${hex(msg.schema)}, expected ${hex(expected)})`);
+    return;
+  }
   let world;
   try {
-    world = applyBody(body, s.world, s.previous);
+    world = applyDelta(schema, body, { baseline: s.world, previous: s.previous });
   } catch (e) {
     // Without the right baseline no later delta can be applied: start over with a full snapshot.
     console.error('tickwire: bad snapshot:', e);
@@ -275,16 +298,18 @@ function onSnapshot(s, msg, bytes, now) {
   }
   s.previous = s.world;
   s.world = world;
+  const entities = arenaEntities(schema, world);
+  s.entities = entities;
   s.lastAck = ack;
   meters.snapshots.add(now);
   meters.graph.add(now, bytes);
   const t = s.clock.onSnapshot(world.tick, now);
-  s.interp.push(t, world.entities);
-  s.shots.onWorld(world.entities, now);
+  s.interp.push(t, world);
+  s.shots.onWorld(entities, now);
 
-  const own = world.entities.find((e) => e.id === s.welcome.entity_id);
+  const own = entities.find((e) => e.id === s.welcome.entity_id);
   if (!own) return;
-  const pos = /** @type {[number, number]} */ ([own.x / POS_SCALE, own.y / POS_SCALE]);
+  const pos = /** @type {[number, number]} */ ([own.x, own.y]);
   const p = s.predictor;
   if (own.hp === 0) {
     // Dead: hold still where the server says until respawn.
@@ -297,7 +322,7 @@ function onSnapshot(s, msg, bytes, now) {
     p.reset(pos);
     s.ownDead = false;
   } else {
-    if (p.reconcile(ack, own.x, own.y, repeats, msg.earlier).corrected) meters.corrections.add(now);
+    if (p.reconcile(ack, own.x * POS_SCALE, own.y * POS_SCALE, repeats, msg.earlier).corrected) meters.corrections.add(now);
   }
 }
 
@@ -350,7 +375,15 @@ function join(rawName) {
   board.ownName = name;
   conn?.stop();
   const protocols = gameSocketProtocols(location);
-  conn = new Connection({ url: gameSocketUrl(location), protocols, name, onMessage, onStatus, onDisconnect });
+  conn = new Connection({
+    url: gameSocketUrl(location),
+    protocols,
+    name,
+    schema: ARENA_SCHEMA.hash,
+    onMessage,
+    onStatus,
+    onDisconnect,
+  });
   conn.start();
 }
 
@@ -385,7 +418,7 @@ function frame(now) {
       if (sampled.mouseX || sampled.mouseY) s.aim = Math.atan2(sampled.mouseY - sp.y, sampled.mouseX - sp.x);
       p.decay(elapsed);
       const at = p.renderPosition(s.inputClock.alpha(now));
-      const ownState = s.world?.entities.find((e) => e.id === s.welcome.entity_id);
+      const ownState = s.entities.find((e) => e.id === s.welcome.entity_id);
       own = { id: s.welcome.entity_id, x: at.x, y: at.y, angle: s.aim, hp: ownState ? ownState.hp : 0 };
       camera = { x: at.x, y: at.y };
     } else {
@@ -498,10 +531,21 @@ function stats() {
   };
 }
 
+/**
+ * @param {import('./netcode/schema.js').Schema} schema
+ * @returns {{game: string, version: number, hash: string, kinds: string[]}}
+ */
+function schemaInfo(schema) {
+  const { game, version, kinds } = schema.desc;
+  return { game, version, hash: schema.hash.toString(16).padStart(16, '0'), kinds: kinds.map((k) => k.name) };
+}
+
 /** @type {any} */ (window).tickwire = {
   stats,
-  /** The latest server snapshot's entities, x/y in 1/16 units exactly as decoded. */
-  world: () => (session?.world ? session.world.entities.map((e) => ({ ...e })) : []),
+  /** The latest server snapshot's entities as quantized: x/y in 1/16 units, angle in 1/256 turns. */
+  world: () => (session ? session.entities.map(quantized) : []),
+  /** The schema the server's Welcome carried: its game, version and hash (hex), kinds. */
+  schema: () => (session ? schemaInfo(session.welcome.schema) : null),
   /** The input seq the server last acknowledged. */
   lastAck: () => (session ? session.lastAck : 0),
   /** The scoreboard as last received. */

@@ -2,9 +2,10 @@
 // encode what the client sends. Messages are plain objects tagged by `type`.
 
 import { DecodeError, Reader, Writer } from './codec.js';
+import { Reader as SchemaReader, compileSchema, readSchemaDesc } from './netcode/index.js';
 
 /** The protocol version this client speaks (crates/protocol PROTOCOL_VERSION). */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Inputs before the acknowledged one whose repeats a snapshot reports (protocol EARLIER_INPUTS). */
 export const EARLIER_INPUTS = 32;
@@ -30,7 +31,9 @@ export const MAX_MATCH_SCORES = 16384;
 export const MAX_LABEL_CHARS = 64;
 
 /**
- * @typedef {{type: 'Hello', protocol_version: number, name: string, resume: string | null}} HelloMsg
+ * @typedef {import('./netcode/schema.js').Schema} Schema
+ * @typedef {{type: 'Hello', protocol_version: number, name: string, resume: string | null, schema: bigint | null}} HelloMsg
+ *   `schema`: the hash of the schema the page was built for (null: it decodes any)
  * @typedef {{type: 'Input', seq: number, move_x: number, move_y: number, aim: number, fire: boolean, view_tick: number}} InputMsg
  * @typedef {{type: 'Ping', nonce: number}} PingMsg
  * @typedef {{type: 'Subscribe', leaderboard: boolean}} SubscribeMsg
@@ -40,8 +43,11 @@ export const MAX_LABEL_CHARS = 64;
  * @typedef {{name: string, width: number, height: number, walls: WallInfo[]}} MapInfo
  * @typedef {{type: 'Welcome', protocol_version: number, client_id: number, entity_id: number,
  *   tick_rate: number, snapshot_rate: number, tick: number, map: MapInfo, room: number,
- *   resume_token: string, spectator: boolean}} WelcomeMsg
- * @typedef {{type: 'Snapshot', ack: number, repeats: number, pace: number, earlier: number[], body: Uint8Array}} SnapshotMsg
+ *   resume_token: string, spectator: boolean, schema: Schema}} WelcomeMsg
+ *   `schema`: the room's replicated data, checked and compiled (netcode `compileSchema`)
+ * @typedef {{type: 'Snapshot', ack: number, repeats: number, pace: number, earlier: number[], schema: number,
+ *   body: Uint8Array}} SnapshotMsg
+ *   `schema`: the low 32 bits of the hash of the schema `body` is written in
  * @typedef {{type: 'Pong', nonce: number, tick: number}} PongMsg
  * @typedef {{entity: number, name: string, kills: number, deaths: number, bot: boolean}} ScoreEntry
  * @typedef {{type: 'Scoreboard', entries: ScoreEntry[]}} ScoreboardMsg
@@ -69,6 +75,19 @@ function readMap(r) {
   const walls = [];
   for (let i = 0; i < n; i++) walls.push({ x: r.f32(), y: r.f32(), w: r.f32(), h: r.f32() });
   return { name, width, height, walls };
+}
+
+/**
+ * A schema (its SchemaDesc) in the middle of a message, read by the netcode package and checked
+ * as the server's `Schema::new` checks it (a SchemaError, which is a DecodeError, if not).
+ * @param {Reader} r
+ * @returns {Schema}
+ */
+function readSchema(r) {
+  const sr = new SchemaReader(r.bytes.subarray(r.pos));
+  const desc = readSchemaDesc(sr);
+  r.pos += sr.pos;
+  return compileSchema(desc);
 }
 
 /**
@@ -100,6 +119,7 @@ export function decodeServerMsg(bytes) {
         room: r.u32(),
         resume_token: r.string(),
         spectator: r.bool(),
+        schema: readSchema(r),
       };
       break;
     case 1:
@@ -110,7 +130,8 @@ export function decodeServerMsg(bytes) {
       const n = r.len(1, EARLIER_INPUTS);
       const earlier = [];
       for (let i = 0; i < n; i++) earlier.push(r.u16());
-      msg = { type: 'Snapshot', ack, repeats, pace, earlier, body: r.byteBuf() };
+      const schema = r.u32();
+      msg = { type: 'Snapshot', ack, repeats, pace, earlier, schema, body: r.byteBuf() };
     }
       break;
     case 2:
@@ -207,6 +228,11 @@ export function encodeClientMsg(msg) {
       } else {
         w.u8(0);
       }
+      if (msg.schema === null || msg.schema === undefined) w.u8(0);
+      else {
+        w.u8(1);
+        w.u64n(msg.schema);
+      }
       break;
     case 'Input':
       w.u32(1);
@@ -244,7 +270,13 @@ export function decodeClientMsg(bytes) {
   let msg;
   switch (variant) {
     case 0:
-      msg = { type: 'Hello', protocol_version: r.u16(), name: r.string(), resume: r.option(() => r.string()) };
+      msg = {
+        type: 'Hello',
+        protocol_version: r.u16(),
+        name: r.string(),
+        resume: r.option(() => r.string()),
+        schema: r.option(() => r.u64n()),
+      };
       break;
     case 1:
       msg = { type: 'Input', seq: r.u32(), move_x: r.f32(), move_y: r.f32(), aim: r.f32(), fire: r.bool(), view_tick: r.u32() };

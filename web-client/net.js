@@ -1,5 +1,6 @@
 // The game connection: one WebSocket at a time to /ws, Hello on open, a Ping every second, and
-// reconnection with backoff when it drops (except after a version mismatch, or when stopped).
+// reconnection with backoff when it drops (except after a version or schema mismatch, or when
+// stopped). The Hello names the schema the page was built for, when it was built for one.
 // The Welcome's resume token is kept in the tab's sessionStorage and sent in the next Hello, so
 // that a dropped connection (or a reload) comes back to the same seat, entity and score.
 // Messages are decoded here and handed to the caller; no game logic lives in this file.
@@ -85,7 +86,7 @@ export const CONNECT_TIMEOUT_MS = 5000;
 
 export class Connection {
   /**
-   * @param {{url: string, name: string, protocols?: string[],
+   * @param {{url: string, name: string, protocols?: string[], schema?: bigint | null,
    *   onMessage: (msg: ServerMsg, bytes: number) => void,
    *   onStatus: (status: NetStatus) => void,
    *   onDisconnect?: () => void,
@@ -96,6 +97,8 @@ export class Connection {
     this.url = opts.url;
     this.protocols = opts.protocols;
     this.name = opts.name;
+    /** The hash of the schema the page decodes, named in every Hello (null: any). */
+    this.schema = opts.schema ?? null;
     this.onMessage = opts.onMessage;
     this.onStatus = opts.onStatus;
     this.onDisconnect = opts.onDisconnect ?? (() => {});
@@ -175,6 +178,18 @@ export class Connection {
     this.scheduleRetry({ text: `${why}. Reconnecting…`, retry: true, minDelayMs: 0 });
   }
 
+  /**
+   * Closes the connection for good after something the page cannot play with (a Welcome of a
+   * game it cannot draw), showing `text`. A normal close (1000): the server frees the seat.
+   * @param {string} text
+   */
+  fail(text) {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.teardown(1000, 'unsupported game');
+    this.onStatus({ state: 'failed', text, attempt: this.attempt });
+  }
+
   connect() {
     clearTimeout(this.retryTimer);
     this.welcomed = false;
@@ -207,7 +222,7 @@ export class Connection {
     ws.onopen = () => {
       opened = true;
       this.onStatus({ state: 'open', text: 'Joining…', attempt: this.attempt });
-      this.send({ type: 'Hello', protocol_version: PROTOCOL_VERSION, name: this.name, resume });
+      this.send({ type: 'Hello', protocol_version: PROTOCOL_VERSION, name: this.name, resume, schema: this.schema });
       this.ping();
       this.pingTimer = setInterval(() => this.ping(), 1000);
     };

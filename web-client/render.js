@@ -100,7 +100,7 @@ export class Renderer {
       this.drawEntity(e, scene.names.get(e.id), false);
     }
     if (scene.own && scene.own.hp > 0) {
-      this.drawEntity({ ...scene.own, kind: 'Player' }, scene.names.get(scene.own.id), true);
+      this.drawEntity({ ...scene.own, kind: 'player' }, scene.names.get(scene.own.id), true);
     }
   }
 
@@ -150,7 +150,7 @@ export class Renderer {
    */
   drawEntity(e, name, own) {
     const { ctx } = this;
-    if (e.kind === 'Projectile') {
+    if (e.kind === 'projectile') {
       ctx.fillStyle = COLORS.projectile;
       ctx.shadowColor = COLORS.projectile;
       ctx.shadowBlur = 8;
@@ -160,8 +160,8 @@ export class Renderer {
       ctx.shadowBlur = 0;
       return;
     }
-    const color = own ? COLORS.own : e.kind === 'Bot' ? COLORS.bot : e.kind === 'Prop' ? COLORS.prop : COLORS.player;
-    const r = e.kind === 'Prop' ? 8 : PLAYER_RADIUS;
+    const color = own ? COLORS.own : e.kind === 'bot' ? COLORS.bot : e.kind === 'prop' ? COLORS.prop : COLORS.player;
+    const r = e.kind === 'prop' ? 8 : PLAYER_RADIUS;
     // Muzzle direction.
     ctx.strokeStyle = color;
     ctx.lineWidth = 4;
@@ -178,7 +178,7 @@ export class Renderer {
     ctx.lineWidth = own ? 3 : 2;
     ctx.strokeStyle = own ? '#ffffff' : '#00000088';
     ctx.stroke();
-    if (e.kind === 'Prop') return;
+    if (e.kind === 'prop') return;
     // Hp bar.
     const frac = Math.max(0, Math.min(1, e.hp / MAX_HP));
     const bw = 34;

@@ -18,7 +18,6 @@ const MUZZLE_GAP = 1;
 const UNCONFIRMED_MS = 1000;
 /** A server projectile this close to a predicted shot's line (world units) is its twin. */
 const TWIN_DISTANCE = 12;
-const POS_SCALE = 16;
 
 /**
  * @typedef {{id: number, x0: number, y0: number, dx: number, dy: number, angle: number, at: number,
@@ -64,7 +63,7 @@ export class ShotPredictor {
 
   /**
    * A snapshot's world: find the twins of predicted shots; drop shots whose twin left.
-   * @param {{id: number, kind: string, x: number, y: number}[]} entities x, y in 1/16 units
+   * @param {{id: number, kind: string, x: number, y: number}[]} entities x, y in world units
    * @param {number} now
    */
   onWorld(entities, now) {
@@ -73,9 +72,9 @@ export class ShotPredictor {
     this.shots = this.shots.filter((s) => {
       if (s.twin !== null) return present.has(s.twin);
       for (const e of entities) {
-        if (e.kind !== 'Projectile' || taken.has(e.id)) continue;
-        const px = e.x / POS_SCALE - s.x0;
-        const py = e.y / POS_SCALE - s.y0;
+        if (e.kind !== 'projectile' || taken.has(e.id)) continue;
+        const px = e.x - s.x0;
+        const py = e.y - s.y0;
         const along = px * s.dx + py * s.dy;
         const off = Math.abs(px * s.dy - py * s.dx);
         if (along > -TWIN_DISTANCE && off < TWIN_DISTANCE) {
@@ -104,7 +103,7 @@ export class ShotPredictor {
       const x = s.x0 + s.dx * PROJECTILE_SPEED * t;
       const y = s.y0 + s.dy * PROJECTILE_SPEED * t;
       if (t > PROJECTILE_LIFETIME_SECS || this.blocked(x, y)) return false;
-      out.push({ id: s.id, kind: 'Projectile', x, y, angle: s.angle, hp: 1 });
+      out.push({ id: s.id, kind: 'projectile', x, y, angle: s.angle, hp: 1 });
       return true;
     });
     return out;

@@ -34,7 +34,7 @@ export class SmoothView {
         const dx = e.x - prev.x;
         const dy = e.y - prev.y;
         const d = Math.hypot(dx, dy);
-        const limit = MAX_DRAWN_SPEED * (TOP_SPEED[e.kind] ?? TOP_SPEED.Player) * seconds;
+        const limit = MAX_DRAWN_SPEED * (TOP_SPEED[e.kind] ?? TOP_SPEED.player) * seconds;
         if (d > limit) {
           e.x = prev.x + (dx * limit) / d;
           e.y = prev.y + (dy * limit) / d;

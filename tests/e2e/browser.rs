@@ -322,7 +322,7 @@ fn assert_moved(m: &Moved) {
 fn player_ids(world: impl IntoIterator<Item = Seen>) -> BTreeSet<u32> {
     world
         .into_iter()
-        .filter(|e| e.kind == "Player")
+        .filter(|e| e.kind == "player")
         .map(|e| e.id)
         .collect()
 }
@@ -359,7 +359,7 @@ async fn the_browser_joins_moves_and_holds_the_servers_world() {
 
     // The server agrees that this page's player joined.
     let e = server_entity(&server, own).await;
-    assert_eq!(format!("{:?}", e.kind), "Player", "own entity {e:?}");
+    assert_eq!(e.kind_name(), "player", "own entity {e:?}");
     let frames = record_frames(&server);
 
     // A held key moves the player, in the page and on the server.
@@ -496,7 +496,7 @@ async fn two_pages_see_each_other_move() {
     let frames = record_frames(&server);
 
     // Each page sees the other as a player.
-    let sees = |v: &View, id| v.entity(id).is_some_and(|e| e.kind == "Player");
+    let sees = |v: &View, id| v.entity(id).is_some_and(|e| e.kind == "player");
     wait_for(LIMIT, "the pages see each other", async || {
         let (l, r) = (view(&mut left).await, view(&mut right).await);
         if sees(&l, right_id) && sees(&r, left_id) {
@@ -556,7 +556,7 @@ async fn two_pages_see_each_other_move() {
     left.key(true, " ", "Space", 32).await;
     wait_for(LIMIT, "right sees left's shot", async || {
         let seen = view(&mut right).await;
-        if seen.world.iter().any(|e| e.kind == "Projectile") {
+        if seen.world.iter().any(|e| e.kind == "projectile") {
             Ok(())
         } else {
             Err(format!("right's world: {:?}", seen.world))

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 
-import { InputClock, MAX_PACE } from '../input_clock.js';
+import { InputClock, MAX_PACE } from '../netcode/input_clock.js';
 
 /** A fake clock and timer queue. */
 function fakeTimers() {

@@ -1,10 +1,35 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { InterpBuffer, lerpAngleSteps, stepsToRadians } from '../interp.js';
-import { ServerClock, TickUnwrapper } from '../clock.js';
+import { InterpBuffer as Buffer } from '../interp.js';
+import { ServerClock, TickUnwrapper } from '../netcode/clock.js';
+import { dequantize } from '../netcode/index.js';
+import { ARENA_SCHEMA } from '../arena_schema.js';
 
-const e = (id, x, y, angle, hp = 100, kind = 'Player') => ({ id, kind, x, y, angle, hp });
+/** Radians of an angle in 1/256 turns, as the arena's entities have them. */
+const rad = (steps) => dequantize({ type: 'Angle', bits: 8 }, steps);
+/** An arena entity as the wire has it: x, y in 1/16 units, angle in 1/256 turns. */
+const e = (id, x, y, angle, hp = 100, kind = 0) => ({ id, kind, slots: [x, y, angle, hp], texts: [] });
+const near = (a, b) => Math.abs(a - b) < 1e-12;
+
+/** An interpolation buffer of the arena's worlds, pushed as lists of entities. */
+class InterpBuffer extends Buffer {
+  constructor(capacity = 64, tickRate = 60) {
+    super(ARENA_SCHEMA, capacity, tickRate);
+  }
+
+  push(tick, entities) {
+    super.push(tick, { tick, entities });
+  }
+}
+
+/** The blended angle of one entity between two headings (1/256 turns) at t. */
+function lerpAngle(from, to, t) {
+  const b = new InterpBuffer();
+  b.push(0, [e(1, 0, 0, from)]);
+  b.push(1000, [e(1, 0, 0, to)]);
+  return b.sample(t * 1000)[0].angle;
+}
 
 test('halfway between two snapshots gives the midpoint', () => {
   const b = new InterpBuffer();
@@ -20,17 +45,18 @@ test('halfway between two snapshots gives the midpoint', () => {
 });
 
 test('angles interpolate the short way round', () => {
-  assert.equal(lerpAngleSteps(250, 6, 0.5), 0);
-  assert.equal(lerpAngleSteps(6, 250, 0.5), 0);
+  assert.ok(near(lerpAngle(250, 6, 0.5), 0));
+  assert.ok(near(lerpAngle(6, 250, 0.5), 0));
   // Exactly opposite: a half turn either way; the rule picks the negative direction.
-  assert.equal(lerpAngleSteps(0, 128, 0.5), 192);
-  assert.equal(lerpAngleSteps(60, 68, 0.25), 62);
+  assert.ok(near(lerpAngle(0, 128, 0.5), rad(192)), `${lerpAngle(0, 128, 0.5)}`);
+  assert.ok(near(lerpAngle(60, 68, 0.25), rad(62)));
+  assert.ok(near(lerpAngle(120, 136, 0.5), Math.PI), 'across pi, the short way');
   const b = new InterpBuffer();
   b.push(10, [e(1, 0, 0, 250)]);
   b.push(12, [e(1, 0, 0, 6)]);
   const [x] = b.sample(11);
   assert.ok(Math.abs(x.angle) < 1e-12, `expected 0 rad, got ${x.angle}`);
-  assert.ok(Math.abs(stepsToRadians(192) + Math.PI / 2) < 1e-12);
+  assert.ok(near(rad(192), -Math.PI / 2));
 });
 
 test('before the buffer it clamps; past it, motion goes on for 100 ms, then holds', () => {
@@ -39,6 +65,11 @@ test('before the buffer it clamps; past it, motion goes on for 100 ms, then hold
   b.push(12, [e(1, 160, 0, 0)]);
   assert.equal(b.sample(5).find((x) => x.id === 1).x, 0);
   assert.equal(b.sample(13).find((x) => x.id === 1).x, 15, 'extrapolated one tick');
+  const turning = new InterpBuffer(64, 60);
+  turning.push(10, [e(1, 0, 0, 0)]);
+  turning.push(12, [e(1, 160, 0, 8)]);
+  const ahead = turning.sample(13)[0];
+  assert.deepEqual([ahead.x, ahead.angle], [15, rad(8)], 'the position goes on, the facing stops at the newest');
   assert.equal(b.sample(50).find((x) => x.id === 1).x, 40, 'held 6 ticks (100 ms) past the newest');
   assert.equal(b.holds, 1);
   assert.equal(b.sample(11).length, 1);

@@ -4,11 +4,13 @@
 import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Writer, hexToBytes } from '../codec.js';
+import { hexToBytes } from '../codec.js';
 import { PROTOCOL_VERSION, decodeClientMsg } from '../messages.js';
-import { decodeDelta, diffWorlds, encodeDelta } from '../delta.js';
+import { BaselineError, applyDelta, makeEntity, writeDelta } from '../netcode/index.js';
+import { ARENA_DESC, ARENA_SCHEMA } from '../arena_schema.js';
 import { FakeSocket } from './fakes.js';
 import { loadVectors } from './vectors.js';
+import { low32, snapshotBytes, welcomeBytes } from './wire.js';
 
 /** A DOM element that accepts everything the page does with it. */
 function fakeElement() {
@@ -36,15 +38,20 @@ function fakeElement() {
   };
 }
 
-function snapshotMsg(ack, body, repeats = 0, pace = 0) {
-  const w = new Writer();
-  w.u32(1);
-  w.u32(ack);
-  w.u16(repeats);
-  w.i8(pace);
-  w.u64(0);
-  w.byteBuf(body);
-  return w.finish();
+/** A Snapshot of the arena's schema. @param {number} ack @param {Uint8Array} body */
+function snapshotMsg(ack, body) {
+  return snapshotBytes({ ack, schema: low32(ARENA_SCHEMA), body });
+}
+
+/** A world of the arena's schema: entities [id, x, y, kind?] in world units. */
+function arenaWorld(tick, ...entities) {
+  const e = ([id, x, y, kind = 'player']) => makeEntity(ARENA_SCHEMA, id, kind, { pos: [x, y], angle: 0, hp: 100 });
+  return { tick, entities: entities.map(e) };
+}
+
+/** What window.tickwire.world() shows of an arena world. */
+function seen(world) {
+  return world.entities.map((e) => ({ id: e.id, kind: ARENA_DESC.kinds[e.kind].name, x: e.slots[0], y: e.slots[1], angle: e.slots[2], hp: e.slots[3] }));
 }
 
 test('the page joins, predicts, sends inputs and exposes window.tickwire', async () => {
@@ -79,10 +86,18 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     const ws = FakeSocket.all[0];
     assert.equal(ws.url, 'ws://localhost:8080/ws');
     ws.open();
-    assert.deepEqual(decodeClientMsg(ws.sent[0]), { type: 'Hello', protocol_version: PROTOCOL_VERSION, name: 'ada', resume: null });
+    assert.deepEqual(decodeClientMsg(ws.sent[0]), {
+      type: 'Hello',
+      protocol_version: PROTOCOL_VERSION,
+      name: 'ada',
+      resume: null,
+      schema: ARENA_SCHEMA.hash,
+    }, "the Hello names the arena's schema");
 
     const v = Object.fromEntries(loadVectors().map((x) => [x.name, x]));
-    ws.receive(hexToBytes(v.server_welcome.hex)); // entity 42, tick 1000000, 60/30 Hz, map 640 x 480.5
+    ws.receive(welcomeBytes({ schema: ARENA_DESC })); // entity 42, tick 1000000, 60/30 Hz, map 640 x 480.5
+    assert.equal(tw.schema().game, 'arena');
+    assert.equal(tw.schema().hash, ARENA_SCHEMA.hash.toString(16).padStart(16, '0'));
     // Every session subscribes to the leaderboard and keeps what the server pushes.
     assert.ok(ws.sent.map(decodeClientMsg).some((m) => m.type === 'Subscribe' && m.leaderboard));
     ws.receive(hexToBytes(v.server_leaderboard.hex));
@@ -92,13 +107,14 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     assert.equal(tw.results().last.room, 3);
     assert.equal(tw.results().visible, true);
     assert.equal(tw.leaderboard().visible, true, 'the results screen opens the leaderboard');
-    const e = (id, x, y, kind = 'Player') => ({ id, kind, x: x * 16, y: y * 16, angle: 0, hp: 100 });
-    let world = { tick: 1000002, entities: [e(7, 300, 300, 'Bot'), e(42, 100, 100)] };
-    ws.receive(snapshotMsg(0, encodeDelta(diffWorlds(null, world))));
+    const S = ARENA_SCHEMA;
+    let world = arenaWorld(1000002, [7, 300, 300, 'bot'], [42, 100, 100]);
+    ws.receive(snapshotMsg(0, writeDelta(S, {}, world)));
     assert.equal(tw.stats().connected, true);
     assert.equal(tw.stats().entities, 2);
     assert.equal(tw.stats().worldTick, 1000002, 'the tick of the world the page holds');
-    assert.deepEqual(tw.world(), world.entities);
+    assert.deepEqual(tw.world(), seen(world));
+    assert.deepEqual(tw.world()[0], { id: 7, kind: 'bot', x: 4800, y: 4800, angle: 0, hp: 100 });
     assert.deepEqual(tw.stats().ownPosition, { x: 100, y: 100 });
 
     // 0.5 s: one input per server tick from the input clock (a timer), whatever the frames do.
@@ -114,17 +130,17 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
 
     // The server applied 10 inputs (no movement keys held): the prediction agrees.
     const prev = world;
-    world = { tick: 1000004, entities: [e(7, 310, 300, 'Bot'), e(42, 100, 100)] };
-    ws.receive(snapshotMsg(10, encodeDelta(diffWorlds(prev, world), prev)));
+    world = arenaWorld(1000004, [7, 310, 300, 'bot'], [42, 100, 100]);
+    ws.receive(snapshotMsg(10, writeDelta(S, { baseline: prev }, world)));
     assert.equal(tw.lastAck(), 10);
     assert.equal(tw.stats().predictionErrorPx, 0);
     assert.deepEqual(tw.stats().ownPosition, { x: 100, y: 100 });
     // The bot keeps moving: a delta predicted from the world before the baseline applies too.
-    const next = { tick: 1000006, entities: [e(7, 320, 300, 'Bot'), e(42, 100, 100)] };
-    const predicted = encodeDelta(diffWorlds(world, next), world, prev);
-    assert.throws(() => decodeDelta(predicted, world, null), /previous/, 'the body uses motion prediction');
+    const next = arenaWorld(1000006, [7, 320, 300, 'bot'], [42, 100, 100]);
+    const predicted = writeDelta(S, { baseline: world, previous: prev }, next);
+    assert.throws(() => applyDelta(S, predicted, { baseline: world }), BaselineError, 'the body uses motion prediction');
     ws.receive(snapshotMsg(10, predicted));
-    assert.deepEqual(tw.world(), next.entities);
+    assert.deepEqual(tw.world(), seen(next));
     world = next;
     const st = tw.stats();
     for (const k of ['connected', 'serverTick', 'entities', 'pingMs', 'kbpsIn', 'snapshotsPerSec', 'ownEntityId', 'ownPosition', 'predictionErrorPx', 'worldTick']) {
@@ -141,12 +157,35 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
 
     // A snapshot against a baseline we do not hold: the client reconnects for a full one.
     const stale = { tick: 5, entities: [] };
-    const bad = encodeDelta(diffWorlds(stale, world), stale);
+    const bad = writeDelta(S, { baseline: stale }, world);
     ws.receive(snapshotMsg(11, bad));
     assert.ok(ws.closedWith, 'dropped the broken session');
     assert.equal(tw.stats().connected, false);
     mock.timers.tick(700);
     assert.equal(FakeSocket.all.length, 2, 'reconnects, to start again from a full snapshot');
+
+    // A snapshot of another schema than the Welcome's is never decoded: the page starts over.
+    const ws2 = FakeSocket.all[1];
+    ws2.open();
+    ws2.receive(welcomeBytes({ schema: ARENA_DESC }));
+    ws2.receive(snapshotBytes({ ack: 0, schema: low32(S) ^ 1, body: writeDelta(S, {}, world) }));
+    assert.ok(ws2.closedWith, 'dropped the session');
+    assert.equal(tw.stats().entities, 0);
+    mock.timers.tick(1300);
+    assert.equal(FakeSocket.all.length, 3, 'reconnects');
+
+    // A Welcome of a game that lacks what the arena draws: a clear message, and no retry.
+    const ws3 = FakeSocket.all[2];
+    ws3.open();
+    const tag = { ...ARENA_DESC, game: 'tag', kinds: ARENA_DESC.kinds.filter((k) => k.name !== 'projectile') };
+    ws3.receive(welcomeBytes({ schema: tag }));
+    assert.ok(ws3.closedWith, 'closed');
+    assert.equal(ws3.closedWith.code, 1000);
+    const status = globalThis.document.getElementById('status');
+    assert.match(status.textContent, /cannot show this server's game: the server's game "tag" has no kind "projectile"/);
+    assert.equal(tw.stats().connected, false);
+    mock.timers.tick(60000);
+    assert.equal(FakeSocket.all.length, 3, 'no retry');
   } finally {
     mock.timers.reset();
     performance.now = realNow;

@@ -8,18 +8,40 @@ import { Connection, gameSocketProtocols, gameSocketUrl, rttFromNonce } from '..
 import { backoffMs, describeClose } from '../close.js';
 import { PROTOCOL_VERSION, decodeClientMsg } from '../messages.js';
 import { hexToBytes } from '../codec.js';
+import { ARENA_DESC, ARENA_SCHEMA } from '../arena_schema.js';
 import { FakeSocket } from './fakes.js';
 import { loadVectors } from './vectors.js';
+import { welcomeBytes } from './wire.js';
 
 const hex = Object.fromEntries(loadVectors().map((v) => [v.name, v.hex]));
+/** A Welcome of the arena's schema, with a resume token. */
+const welcome = () => welcomeBytes({ schema: ARENA_DESC, resumeToken: '7-00112233445566778899aabbccddeeff' });
 
-function setup() {
+/** Runs `body` with fake timers: pings and retries must not keep the test process alive. */
+function withTimers(body) {
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  try {
+    body();
+  } finally {
+    mock.timers.reset();
+  }
+}
+
+/** The connection gave up for good: failed, and no new socket a minute later. */
+function assertGaveUp(statuses, sockets, why) {
+  assert.equal(statuses.at(-1).state, 'failed');
+  mock.timers.tick(60000);
+  assert.equal(FakeSocket.all.length, sockets, `no reconnection after ${why}`);
+}
+
+function setup(schema = null) {
   FakeSocket.all = [];
   const statuses = [];
   const messages = [];
   const conn = new Connection({
     url: 'ws://example/ws',
     name: 'ada',
+    schema,
     WebSocketImpl: /** @type {any} */ (FakeSocket),
     onMessage: (m) => messages.push(m),
     onStatus: (s) => statuses.push(s),
@@ -44,13 +66,12 @@ test('the socket URL follows the page scheme', () => {
 });
 
 test('a dropped connection comes back with its resume token; a refused token joins afresh', () => {
-  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  try {
+  withTimers(() => {
     const { conn, statuses } = setup();
     conn.start();
     let ws = FakeSocket.all[0];
     ws.open();
-    ws.receive(hexToBytes(hex.server_welcome));
+    ws.receive(welcome());
     const token = '7-00112233445566778899aabbccddeeff';
     assert.equal(conn.resumeToken(), token, "the Welcome's token is kept");
     ws.drop(1006);
@@ -59,7 +80,7 @@ test('a dropped connection comes back with its resume token; a refused token joi
     assert.equal(ws.url, 'ws://example/ws?resume');
     assert.ok(statuses.some((s) => s.text === 'Reconnecting…'), 'a short reconnecting state');
     ws.open();
-    assert.deepEqual(decodeClientMsg(ws.sent[0]), { type: 'Hello', protocol_version: 3, name: 'ada', resume: token });
+    assert.deepEqual(decodeClientMsg(ws.sent[0]), { type: 'Hello', protocol_version: PROTOCOL_VERSION, name: 'ada', resume: token, schema: null });
     ws.drop(4010, 'the seat is gone');
     assert.equal(conn.resumeToken(), null, 'a refused token is forgotten');
     mock.timers.tick(1500);
@@ -68,35 +89,29 @@ test('a dropped connection comes back with its resume token; a refused token joi
     ws.open();
     assert.equal(decodeClientMsg(ws.sent[0]).resume, null);
     conn.stop();
-  } finally {
-    mock.timers.reset();
-  }
+  });
 });
 
 test('hello on open, then messages are decoded and handed over', () => {
-  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  try {
+  withTimers(() => {
     const { conn, messages, statuses } = setup();
     conn.start();
     const ws = FakeSocket.all[0];
     ws.open();
     const hello = decodeClientMsg(ws.sent[0]);
-    assert.deepEqual(hello, { type: 'Hello', protocol_version: PROTOCOL_VERSION, name: 'ada', resume: null });
+    assert.deepEqual(hello, { type: 'Hello', protocol_version: PROTOCOL_VERSION, name: 'ada', resume: null, schema: null });
     assert.equal(decodeClientMsg(ws.sent[1]).type, 'Ping');
-    ws.receive(hexToBytes(hex.server_welcome));
+    ws.receive(welcome());
     assert.equal(messages[0].type, 'Welcome');
     assert.equal(statuses.at(-1).state, 'playing');
     mock.timers.tick(1000);
     assert.equal(decodeClientMsg(ws.sent.at(-1)).type, 'Ping', 'a ping every second');
     conn.stop();
-  } finally {
-    mock.timers.reset();
-  }
+  });
 });
 
 test('a dropped connection reconnects with backoff; a version mismatch does not', () => {
-  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  try {
+  withTimers(() => {
     const { conn, statuses } = setup();
     conn.start();
     FakeSocket.all[0].open();
@@ -117,18 +132,13 @@ test('a dropped connection reconnects with backoff; a version mismatch does not'
     ws.open();
     ws.receive(hexToBytes(hex.server_kick));
     ws.drop(4001, 'version');
-    assert.equal(statuses.at(-1).state, 'failed');
     assert.match(statuses.at(-1).text, /protocol version 9 is not supported/);
-    mock.timers.tick(60000);
-    assert.equal(FakeSocket.all.length, 3, 'no reconnection after 4001');
-  } finally {
-    mock.timers.reset();
-  }
+    assertGaveUp(statuses, 3, '4001');
+  });
 });
 
 test('an undecodable message restarts the connection', () => {
-  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  try {
+  withTimers(() => {
     const { conn, statuses } = setup();
     conn.start();
     const ws = FakeSocket.all[0];
@@ -139,14 +149,11 @@ test('an undecodable message restarts the connection', () => {
     mock.timers.tick(700);
     assert.equal(FakeSocket.all.length, 2);
     conn.stop();
-  } finally {
-    mock.timers.reset();
-  }
+  });
 });
 
 test('a connection that is never welcomed times out and retries', () => {
-  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  try {
+  withTimers(() => {
     const { conn, statuses } = setup();
     conn.start();
     FakeSocket.all[0].open(); // TCP and upgrade fine, but no Welcome ever comes
@@ -156,14 +163,12 @@ test('a connection that is never welcomed times out and retries', () => {
     mock.timers.tick(700);
     assert.equal(FakeSocket.all.length, 2);
     FakeSocket.all[1].open();
-    FakeSocket.all[1].receive(hexToBytes(hex.server_welcome));
+    FakeSocket.all[1].receive(welcome());
     mock.timers.tick(20000);
     assert.equal(FakeSocket.all.length, 2, 'a welcomed connection does not time out');
     assert.equal(conn.attempt, 0, 'backoff resets after a welcome');
     conn.stop();
-  } finally {
-    mock.timers.reset();
-  }
+  });
 });
 
 test('close codes map to clear messages', () => {
@@ -182,4 +187,33 @@ test('close codes map to clear messages', () => {
 test('a share link\'s room and key reach the socket; other page parameters do not', () => {
   const url = gameSocketUrl({ protocol: 'https:', host: 'g.example', search: '?room=7&key=abc&name=ada' });
   assert.equal(url, 'wss://g.example/ws?room=7&key=abc');
+});
+
+test('the Hello names the schema the page was built for; a server of another game is not retried', () => {
+  withTimers(() => {
+    const { conn, statuses } = setup(ARENA_SCHEMA.hash);
+    conn.start();
+    const ws = FakeSocket.all[0];
+    ws.open();
+    assert.equal(decodeClientMsg(ws.sent[0]).schema, ARENA_SCHEMA.hash);
+    const reason = 'this room runs schema tag v1 (0x1f2e3d4c5b6a7988), the client was built for 0x0123456789abcdef';
+    ws.drop(4014, reason);
+    assert.match(statuses.at(-1).text, /built for another game/);
+    assert.ok(statuses.at(-1).text.includes(reason), "the server's reason is shown");
+    assertGaveUp(statuses, 1, '4014');
+  });
+});
+
+test('a page that cannot play the welcomed game fails with its reason and closes', () => {
+  withTimers(() => {
+    const { conn, statuses } = setup();
+    conn.start();
+    const ws = FakeSocket.all[0];
+    ws.open();
+    ws.receive(welcome());
+    conn.fail('This page cannot show this game.');
+    assert.deepEqual(ws.closedWith, { code: 1000, reason: 'unsupported game' });
+    assert.equal(statuses.at(-1).text, 'This page cannot show this game.');
+    assertGaveUp(statuses, 1, 'a game the page cannot draw');
+  });
 });

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 import { DecodeError, applyDelta, decodeSchema, encodeSchemaDesc, fields, fnv1a64, fromHex, hashHex, toHex, writeDelta } from '../netcode/index.js';
 import { rng } from './rng.js';
-import { diffJson } from './vectors.js';
+import { diffJson, schemaDescToSerde as toSerde } from './vectors.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tests', 'vectors', 'replication');
 
@@ -22,22 +22,6 @@ const vectors = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort()
   .map((file) => JSON.parse(readFileSync(join(DIR, file), 'utf8')));
-
-/**
- * A declaration in serde's JSON shape (externally tagged enums, snake_case fields), to compare
- * with the vector's `desc`.
- * @param {import('../netcode/schema.js').SchemaDesc} desc
- */
-function toSerde(desc) {
-  /** @param {import('../netcode/wire_type.js').WireType} ty */
-  const ty = (ty) => {
-    const { type, ...rest } = ty;
-    if (type === 'Bool' || type === 'Color') return type;
-    if (type === 'Text') return { Text: { max_bytes: ty.maxBytes } };
-    return { [type]: rest };
-  };
-  return { ...desc, kinds: desc.kinds.map((k) => ({ ...k, fields: k.fields.map((f) => ({ ...f, ty: ty(f.ty) })) })) };
-}
 
 /** The baselines a vector's body is read against. @param {any} v */
 function worldsOf(v) {

@@ -12,7 +12,7 @@ test('a shot appears at once, at the server cooldown, and flies at the server sp
   for (let tick = 0; tick < 30; tick++, now += 1000 / 60) shots.onInput(fire, { x: 100, y: 500 }, true, now);
   assert.equal(shots.predicted, 2, 'one shot every 15 ticks at 60 Hz');
   const [first] = shots.merge([], 100);
-  assert.equal(first.kind, 'Projectile');
+  assert.equal(first.kind, 'projectile');
   assert.ok(Math.abs(first.x - (100 + 19 + PROJECTILE_SPEED * 0.1)) < 1e-9, `${first.x}`);
   assert.equal(first.y, 500);
 });
@@ -20,14 +20,14 @@ test('a shot appears at once, at the server cooldown, and flies at the server sp
 test('the server twin is hidden behind the prediction, and the prediction ends with it', () => {
   const shots = new ShotPredictor(60, map);
   shots.onInput({ fire: true, aim: Math.PI / 2 }, { x: 300, y: 100 }, true, 0);
-  const twin = { id: 77, kind: 'Projectile', x: 300 * 16, y: 160 * 16 };
-  const other = { id: 78, kind: 'Projectile', x: 600 * 16, y: 160 * 16 };
+  const twin = { id: 77, kind: 'projectile', x: 300, y: 160 };
+  const other = { id: 78, kind: 'projectile', x: 600, y: 160 };
   shots.onWorld([twin, other], 100);
   assert.equal(shots.confirmed, 1);
   const drawn = shots.merge(
     [
-      { id: 77, kind: 'Projectile', x: 300, y: 150, angle: 0, hp: 1 },
-      { id: 78, kind: 'Projectile', x: 600, y: 150, angle: 0, hp: 1 },
+      { id: 77, kind: 'projectile', x: 300, y: 150, angle: 0, hp: 1 },
+      { id: 78, kind: 'projectile', x: 600, y: 150, angle: 0, hp: 1 },
     ],
     150,
   );

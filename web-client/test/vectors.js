@@ -10,13 +10,49 @@ export const VECTOR_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '.
 
 /**
  * Every vector in the folder, sorted by file name.
- * @returns {{file: string, name: string, note: string, value: any, hex: string}[]}
+ * @returns {{file: string, name: string, note: string, value: any, hex: string, raw: string}[]}
+ *   `raw`: the file's text (a u64 over 2^53 is exact only there)
  */
 export function loadVectors() {
   return readdirSync(VECTOR_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((file) => ({ file, ...JSON.parse(readFileSync(join(VECTOR_DIR, file), 'utf8')) }));
+    .map((file) => {
+      const raw = readFileSync(join(VECTOR_DIR, file), 'utf8');
+      return { file, ...JSON.parse(raw), raw };
+    });
+}
+
+/**
+ * A declaration in serde's JSON shape (externally tagged enums, snake_case fields), as the
+ * vectors print a SchemaDesc.
+ * @param {import('../netcode/schema.js').SchemaDesc} desc
+ */
+export function schemaDescToSerde(desc) {
+  /** @param {import('../netcode/wire_type.js').WireType} ty */
+  const ty = (ty) => {
+    const { type, ...rest } = ty;
+    if (type === 'Bool' || type === 'Color') return type;
+    if (type === 'Text') return { Text: { max_bytes: ty.maxBytes } };
+    return { [type]: rest };
+  };
+  return { ...desc, kinds: desc.kinds.map((k) => ({ ...k, fields: k.fields.map((f) => ({ ...f, ty: ty(f.ty) })) })) };
+}
+
+/**
+ * A declaration from serde's JSON shape (the inverse of {@link schemaDescToSerde}).
+ * @param {any} json
+ * @returns {import('../netcode/schema.js').SchemaDesc}
+ */
+export function schemaDescFromSerde(json) {
+  /** @returns {any} */
+  const ty = (t) => {
+    if (typeof t === 'string') return { type: t };
+    const [[type, rest]] = Object.entries(t);
+    if (type === 'Text') return { type, maxBytes: rest.max_bytes };
+    return { type, ...rest };
+  };
+  return { ...json, kinds: json.kinds.map((k) => ({ ...k, fields: k.fields.map((f) => ({ ...f, ty: ty(f.ty) })) })) };
 }
 
 /**
@@ -26,8 +62,21 @@ export function loadVectors() {
 export function toSerde(msg) {
   const { type, ...fields } = msg;
   switch (type) {
+    case 'Hello':
+      return { Hello: { ...fields, schema: fields.schema === null ? null : Number(fields.schema) } };
+    case 'Welcome':
+      return { Welcome: { ...fields, schema: schemaDescToSerde(fields.schema.desc) } };
     case 'Snapshot':
-      return { Snapshot: { ack: fields.ack, repeats: fields.repeats, pace: fields.pace, earlier: fields.earlier, body: Array.from(fields.body) } };
+      return {
+        Snapshot: {
+          ack: fields.ack,
+          repeats: fields.repeats,
+          pace: fields.pace,
+          earlier: fields.earlier,
+          schema: fields.schema,
+          body: Array.from(fields.body),
+        },
+      };
     case 'Scoreboard':
       return { Scoreboard: fields.entries };
     case 'Leaderboard':
@@ -44,10 +93,17 @@ export function toSerde(msg) {
 /**
  * Converts serde's externally tagged message JSON to the client's tagged object.
  * @param {any} value
+ * @param {string} [raw] the vector file's text, for the exact digits of a u64
  */
-export function fromSerde(value) {
+export function fromSerde(value, raw = '') {
   const [[type, fields]] = Object.entries(value);
   if (type === 'Leaderboard') return { type, rows: fields };
+  if (type === 'Hello') {
+    // A schema hash is a u64: exact only in the file's text.
+    const exact = /"schema":\s*(\d+)/.exec(raw);
+    const schema = fields.schema === null || fields.schema === undefined ? null : BigInt(exact ? exact[1] : fields.schema);
+    return { type, ...fields, schema };
+  }
   return { type, ...fields };
 }
 

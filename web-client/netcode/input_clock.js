@@ -1,3 +1,4 @@
+// @ts-check
 // The input clock: one input per server tick, from a timer rather than the display's frames, so
 // that inputs leave at the server's cadence whatever the screen's refresh rate. The server's pace
 // hint (a snapshot's `pace`, in percent) stretches or shortens the period a little, to keep the

@@ -1,3 +1,4 @@
+// @ts-check
 // Network and frame statistics over sliding windows: rates per second and a byte history for
 // the net graph. Time comes in as arguments (ms).
 
@@ -19,7 +20,10 @@ export class RateMeter {
 
   /** @param {number} nowMs */
   trim(nowMs) {
-    while (this.samples.length && this.samples[0].t <= nowMs - this.windowMs) this.sum -= this.samples.shift().v;
+    while (this.samples.length && this.samples[0].t <= nowMs - this.windowMs) {
+      this.sum -= this.samples[0].v;
+      this.samples.shift();
+    }
   }
 
   /**

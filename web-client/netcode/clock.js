@@ -1,3 +1,4 @@
+// @ts-check
 // The server tick clock: estimates the server's current tick from pongs and snapshot ticks, the
 // timeline on which snapshots arrive, the adaptive interpolation delay behind it, and the render
 // timeline, which follows it by changing speed, never by jumping back.
