@@ -64,10 +64,7 @@ fn nothing_refused(server: &Server, own: u32, what: &str) {
     assert_eq!(m.resumes_refused.get(), 0, "{what}: no 4010");
     let frame = server_frame(server).expect("a frame");
     assert!(
-        frame
-            .state
-            .entity(tickwire_protocol::EntityId(own))
-            .is_some(),
+        frame.state.find(tickwire_protocol::EntityId(own)).is_some(),
         "{what}: the page's entity is in the server's world"
     );
 }

@@ -605,7 +605,8 @@ fn write_slot_changes(
             for (g, &m) in s.order[run.clone()].iter().enumerate() {
                 let (bi, ci) = s.changed[m as usize];
                 let k = slot_at(cv, cat[g], slot);
-                if cut(base.text(bi as usize, k), max_bytes) != cut(cur.text(ci as usize, k), max_bytes)
+                if cut(base.text(bi as usize, k), max_bytes)
+                    != cut(cur.text(ci as usize, k), max_bytes)
                 {
                     s.members.push(g as u32);
                 }
