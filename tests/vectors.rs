@@ -216,6 +216,8 @@ fn cases() -> Vec<Case> {
         &w1,
         &mut snapshot_body,
     );
+    let mut full_body = Vec::new();
+    write_delta(&arena, Baselines::default(), &w0, &mut full_body);
     let (sparse_base, sparse_next) = (walkers(300, 10), walkers(300, 11));
     let mut sparse = World::new(Tick(11));
     for i in 0..300 {
@@ -346,14 +348,26 @@ fn cases() -> Vec<Case> {
         ),
         server(
             "server_snapshot",
-            "A snapshot message: ack, repeats (varints), pace (one signed byte), earlier repeats (a list of u16 varints; 65535 = dropped), the low 32 bits of the schema's hash (a u32 varint), then the delta body of replication_arena_changes as bytes.",
+            "A snapshot message: ack, repeats (varints), pace (one signed byte), earlier repeats (a list of u16 varints; 65535 = dropped), no schema hash (a delta is read in its baseline's schema: the Option's 0 byte), then the delta body of replication_arena_changes as bytes.",
             ServerMsg::Snapshot(SnapshotMsg {
                 ack: 1234,
                 repeats: 2,
                 pace: -3,
                 earlier: vec![0, 1, tickwire_protocol::DROPPED],
-                schema: arena.hash().low32(),
+                schema: None,
                 body: DeltaBody(snapshot_body),
+            }),
+        ),
+        server(
+            "server_snapshot_full",
+            "A full snapshot (no baseline): the same fields, then Some (a 1 byte) and the schema's 64-bit hash (a u64 varint: 253 and 8 bytes), then the full body of the arena's world.",
+            ServerMsg::Snapshot(SnapshotMsg {
+                ack: 0,
+                repeats: 0,
+                pace: 0,
+                earlier: vec![],
+                schema: Some(arena.hash()),
+                body: DeltaBody(full_body),
             }),
         ),
         server(

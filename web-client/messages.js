@@ -45,9 +45,10 @@ export const MAX_LABEL_CHARS = 64;
  *   tick_rate: number, snapshot_rate: number, tick: number, map: MapInfo, room: number,
  *   resume_token: string, spectator: boolean, schema: Schema}} WelcomeMsg
  *   `schema`: the room's replicated data, checked and compiled (netcode `compileSchema`)
- * @typedef {{type: 'Snapshot', ack: number, repeats: number, pace: number, earlier: number[], schema: number,
+ * @typedef {{type: 'Snapshot', ack: number, repeats: number, pace: number, earlier: number[], schema: bigint | null,
  *   body: Uint8Array}} SnapshotMsg
- *   `schema`: the low 32 bits of the hash of the schema `body` is written in
+ *   `schema`: for a full snapshot (no baseline), the hash of the schema `body` is written in; null
+ *   for a delta, which is read in its baseline's schema
  * @typedef {{type: 'Pong', nonce: number, tick: number}} PongMsg
  * @typedef {{entity: number, name: string, kills: number, deaths: number, bot: boolean}} ScoreEntry
  * @typedef {{type: 'Scoreboard', entries: ScoreEntry[]}} ScoreboardMsg
@@ -130,7 +131,7 @@ export function decodeServerMsg(bytes) {
       const n = r.len(1, EARLIER_INPUTS);
       const earlier = [];
       for (let i = 0; i < n; i++) earlier.push(r.u16());
-      const schema = r.u32();
+      const schema = r.option(() => r.u64n());
       msg = { type: 'Snapshot', ack, repeats, pace, earlier, schema, body: r.byteBuf() };
     }
       break;

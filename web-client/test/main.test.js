@@ -10,7 +10,7 @@ import { BaselineError, applyDelta, makeEntity, writeDelta } from '../netcode/in
 import { ARENA_DESC, ARENA_SCHEMA } from '../arena_schema.js';
 import { FakeSocket } from './fakes.js';
 import { loadVectors } from './vectors.js';
-import { low32, snapshotBytes, welcomeBytes } from './wire.js';
+import { snapshotBytes, welcomeBytes } from './wire.js';
 
 /** A DOM element that accepts everything the page does with it. */
 function fakeElement() {
@@ -40,7 +40,7 @@ function fakeElement() {
 
 /** A Snapshot of the arena's schema. @param {number} ack @param {Uint8Array} body */
 function snapshotMsg(ack, body) {
-  return snapshotBytes({ ack, schema: low32(ARENA_SCHEMA), body });
+  return snapshotBytes({ ack, schema: ack === 0 ? ARENA_SCHEMA.hash : null, body });
 }
 
 /** A world of the arena's schema: entities [id, x, y, kind?] in world units. */
@@ -168,7 +168,7 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     const ws2 = FakeSocket.all[1];
     ws2.open();
     ws2.receive(welcomeBytes({ schema: ARENA_DESC }));
-    ws2.receive(snapshotBytes({ ack: 0, schema: low32(S) ^ 1, body: writeDelta(S, {}, world) }));
+    ws2.receive(snapshotBytes({ ack: 0, schema: S.hash ^ 1n, body: writeDelta(S, {}, world) }));
     assert.ok(ws2.closedWith, 'dropped the session');
     assert.equal(tw.stats().entities, 0);
     mock.timers.tick(1300);

@@ -73,7 +73,7 @@ export function toSerde(msg) {
           repeats: fields.repeats,
           pace: fields.pace,
           earlier: fields.earlier,
-          schema: fields.schema,
+          schema: fields.schema === null ? null : Number(fields.schema),
           body: Array.from(fields.body),
         },
       };

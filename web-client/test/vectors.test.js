@@ -11,7 +11,7 @@ import { MAX_LEADERBOARD_ROWS, MAX_NOTICE_CHARS, PROTOCOL_VERSION, decodeClientM
 import { ARENA_DESC, ARENA_SCHEMA } from '../arena_schema.js';
 import { SchemaError, applyDelta, compileSchema, encodeSchemaDesc, hashHex, writeDelta } from '../netcode/index.js';
 import { diffJson, fromSerde, loadVectors, schemaDescFromSerde, toSerde } from './vectors.js';
-import { low32, snapshotBytes, welcomeBytes } from './wire.js';
+import { snapshotBytes, welcomeBytes } from './wire.js';
 
 const vectors = loadVectors();
 
@@ -225,7 +225,7 @@ test('invalid values are refused', () => {
   // Invalid delta bodies are refused by the package: replication.test.js.
 });
 
-test('a Welcome carries the schema and a Snapshot its 32-bit reference, as the page writes them', () => {
+test('a Welcome carries the schema and a full Snapshot its hash, as the page writes them', () => {
   const welcome = decodeServerMsg(welcomeBytes({ schema: ARENA_DESC, entityId: 9, spectator: true }));
   assert.equal(welcome.type, 'Welcome');
   assert.equal(welcome.entity_id, 9);
@@ -233,8 +233,10 @@ test('a Welcome carries the schema and a Snapshot its 32-bit reference, as the p
   assert.equal(welcome.schema.hash, ARENA_SCHEMA.hash);
   assert.deepEqual(welcome.schema.desc, ARENA_DESC);
   const body = Uint8Array.from([1, 2, 3]);
-  const snap = decodeServerMsg(snapshotBytes({ ack: 5, schema: low32(ARENA_SCHEMA), body }));
-  assert.deepEqual(snap, { type: 'Snapshot', ack: 5, repeats: 0, pace: 0, earlier: [], schema: low32(ARENA_SCHEMA), body });
+  for (const schema of [ARENA_SCHEMA.hash, null]) {
+    const snap = decodeServerMsg(snapshotBytes({ ack: 5, schema, body }));
+    assert.deepEqual(snap, { type: 'Snapshot', ack: 5, repeats: 0, pace: 0, earlier: [], schema, body });
+  }
 });
 
 test('a Hello names its schema by the full 64-bit hash, or none', () => {
@@ -244,14 +246,18 @@ test('a Hello names its schema by the full 64-bit hash, or none', () => {
   }
 });
 
-test('the snapshot vector carries the replication_arena_changes body, named by the arena schema', () => {
+test('the snapshot vectors carry a delta (no schema named) and a full body named by the arena schema', () => {
   const byName = Object.fromEntries(vectors.map((x) => [x.name, x]));
   const msg = decodeServerMsg(hexToBytes(byName.server_snapshot.hex));
   assert.equal(msg.type, 'Snapshot');
   const changes = byName.replication_arena_changes;
   assert.equal(bytesToHex(msg.body), changes.hex);
   const schema = replicationSchema(changes);
-  assert.equal(msg.schema, low32(schema));
-  assert.equal(msg.schema, low32(ARENA_SCHEMA));
+  assert.equal(schema.hash, ARENA_SCHEMA.hash);
+  assert.equal(msg.schema, null);
   assert.deepEqual(applyDelta(schema, msg.body, worldsOf(changes)), changes.value.result);
+  const full = decodeServerMsg(hexToBytes(byName.server_snapshot_full.hex));
+  assert.equal(full.type, 'Snapshot');
+  assert.equal(full.schema, ARENA_SCHEMA.hash);
+  assert.equal(applyDelta(schema, full.body, {}).entities.length > 0, true);
 });

@@ -38,7 +38,7 @@ export function welcomeBytes(opts) {
 
 /**
  * The bytes of a Snapshot (crates/protocol SnapshotMsg, protocol 4).
- * @param {{ack: number, schema: number, body: Uint8Array, repeats?: number, pace?: number}} opts
+ * @param {{ack: number, schema: bigint | null, body: Uint8Array, repeats?: number, pace?: number}} opts
  * @returns {Uint8Array}
  */
 export function snapshotBytes(opts) {
@@ -48,12 +48,12 @@ export function snapshotBytes(opts) {
   w.u16(opts.repeats ?? 0);
   w.i8(opts.pace ?? 0);
   w.u64(0);
-  w.u32(opts.schema);
+  if (opts.schema === null) w.u8(0);
+  else {
+    w.u8(1);
+    w.u64n(opts.schema);
+  }
   w.byteBuf(opts.body);
   return w.finish();
 }
 
-/** The low 32 bits of a schema's hash, as snapshots carry it. @param {{hash: bigint}} schema */
-export function low32(schema) {
-  return Number(BigInt.asUintN(32, schema.hash));
-}

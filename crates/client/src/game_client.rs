@@ -25,9 +25,9 @@ pub enum Received {
         ack: u32,
         /// Its size in bytes (WebSocket payload).
         bytes: usize,
-        /// The low 32 bits of the hash of the schema it was written in (checked against the
-        /// welcome's before it was applied).
-        schema: u32,
+        /// For a full snapshot, the hash of the schema it was written in (checked against the
+        /// welcome's before it was applied); `None` for a delta.
+        schema: Option<tickwire_protocol::SchemaHash>,
     },
     /// Any other message.
     Message(ServerMsg),

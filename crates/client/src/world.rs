@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use tickwire_protocol::{
-    Applied, Baselines, CodecError, EntityId, EntityView, Schema, World, apply_delta,
+    Applied, Baselines, CodecError, EntityId, EntityView, Schema, SchemaHash, World, apply_delta,
 };
 
 /// The last snapshot a client applied and the one before it (a delta is encoded against the
@@ -50,15 +50,20 @@ impl ClientWorld {
         self.schema.as_ref()
     }
 
-    /// Applies one snapshot (`SnapshotMsg::schema` and `SnapshotMsg::body`). A snapshot of
-    /// another schema than the one held, or any snapshot before a schema, is refused. On an
+    /// Applies one snapshot (`SnapshotMsg::schema` and `SnapshotMsg::body`). A full snapshot
+    /// that names another schema than the one held, or any snapshot before a schema, is
+    /// refused. On an
     /// error the world is out of step with the server and the client should reconnect; what it
     /// holds is left unchanged.
-    pub fn apply(&mut self, schema: u32, body: &[u8]) -> Result<Applied, CodecError> {
+    pub fn apply(
+        &mut self,
+        schema: Option<SchemaHash>,
+        body: &[u8],
+    ) -> Result<Applied, CodecError> {
         let Some(held) = self.schema.as_deref() else {
             return Err(CodecError::Invalid("a snapshot before the schema"));
         };
-        if held.hash().low32() != schema {
+        if schema.is_some_and(|h| h != held.hash()) {
             return Err(CodecError::Invalid("a snapshot of another schema"));
         }
         let worlds = Baselines {

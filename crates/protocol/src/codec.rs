@@ -127,12 +127,18 @@ fn too_long(text: &str, chars: usize) -> bool {
 /// The variant index of [`ServerMsg::Snapshot`].
 const SNAPSHOT_VARIANT: u32 = 1;
 
-/// Appends a snapshot message built from a client's own acknowledgement, the low 32 bits of the
-/// room's [`crate::SchemaHash`] and an already encoded delta body.
+/// Appends a snapshot message built from a client's own acknowledgement, the room's
+/// [`crate::SchemaHash`] when `body` is a full snapshot (see `SnapshotMsg::schema`) and an
+/// already encoded delta body.
 ///
 /// The bytes equal those of `encode_server(&ServerMsg::Snapshot(..))`, without re-encoding the
 /// body: this is how one encoded delta is sent to many clients.
-pub fn write_snapshot(ack: crate::InputAck, schema: u32, body: &[u8], out: &mut Vec<u8>) {
+pub fn write_snapshot(
+    ack: crate::InputAck,
+    schema: Option<crate::SchemaHash>,
+    body: &[u8],
+    out: &mut Vec<u8>,
+) {
     use bincode::enc::{Encode, EncoderImpl};
     let mut enc = EncoderImpl::new(VecWriter(out), wire_config());
     // Writing to a Vec cannot fail.
@@ -145,7 +151,7 @@ pub fn write_snapshot(ack: crate::InputAck, schema: u32, body: &[u8], out: &mut 
     for n in earlier {
         let _ = n.encode(&mut enc);
     }
-    let _ = schema.encode(&mut enc);
+    let _ = schema.map(|h| h.0).encode(&mut enc);
     let _ = (body.len() as u64).encode(&mut enc);
     out.extend_from_slice(body);
 }

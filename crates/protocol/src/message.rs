@@ -244,9 +244,11 @@ pub struct SnapshotMsg {
     /// Repeats of the inputs before `ack` (`ack - 1` first; [`crate::DROPPED`]: never applied),
     /// at most [`crate::EARLIER_INPUTS`], trailing zeros left off; see [`crate::InputAck`].
     pub earlier: Vec<u16>,
-    /// The low 32 bits of the [`SchemaHash`] of the schema `body` is written in (the one in
-    /// [`Welcome::schema`]), so that a client never decodes a body of another schema.
-    pub schema: u32,
+    /// For a full snapshot (a body against no baseline), the [`SchemaHash`] of the schema it is
+    /// written in (the one in [`Welcome::schema`]), so that a client never starts a world from a
+    /// body of another schema; `None` for a delta, which is read in the schema of its baseline
+    /// (one byte, where a hash would cost nine on every snapshot).
+    pub schema: Option<SchemaHash>,
     /// The encoded delta (see [`crate::write_delta`]).
     pub body: DeltaBody,
 }

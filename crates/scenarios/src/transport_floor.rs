@@ -60,7 +60,7 @@ fn payload_of(size: usize) -> Vec<u8> {
         let mut out = Vec::with_capacity(size + 16);
         codec::write_snapshot(
             tickwire_protocol::InputAck::default(),
-            schema.hash().low32(),
+            Some(schema.hash()),
             &body,
             &mut out,
         );
@@ -132,7 +132,7 @@ mod tests {
                 panic!("not a snapshot")
             };
             let schema = random_walk_schema();
-            assert_eq!(s.schema, schema.hash().low32());
+            assert_eq!(s.schema, Some(schema.hash()));
             let mut world = World::default();
             tickwire_protocol::apply_delta(&schema, &s.body.0, Baselines::default(), &mut world)
                 .expect("applies");

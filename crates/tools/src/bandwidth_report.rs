@@ -212,7 +212,7 @@ pub fn idle_snapshot_bytes() -> usize {
             seq: 108_000,
             ..Default::default()
         },
-        schema.hash().low32(),
+        None,
         &body,
         &mut out,
     );

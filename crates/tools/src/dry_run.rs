@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use tickwire_client::ClientWorld;
-use tickwire_protocol::{ClientId, EntityId, Input, World, codec};
+use tickwire_protocol::{ClientId, EntityId, Input, SchemaHash, World, codec};
 use tickwire_server::Game;
 use tickwire_server::input_buffer::InputBuffer;
 use tickwire_server::metrics::Metrics;
@@ -150,7 +150,7 @@ impl DryRun {
                 CacheUse::Miss => out.cache_misses += 1,
             }
             self.buf.clear();
-            let schema = frame.schema.hash().low32();
+            let schema = c.baseline.is_none().then(|| frame.schema.hash());
             codec::write_snapshot(
                 frame.acks.get(c.slot).copied().unwrap_or_default(),
                 schema,
@@ -184,7 +184,12 @@ impl DryRun {
 
 /// Decodes `body` as the client would; returns the entity updates it carried (changed and
 /// created entities) when it rebuilds the server's view exactly, `None` when it does not.
-fn verify(world: &mut ClientWorld, schema: u32, body: &[u8], expected: &World) -> Option<u64> {
+fn verify(
+    world: &mut ClientWorld,
+    schema: Option<SchemaHash>,
+    body: &[u8],
+    expected: &World,
+) -> Option<u64> {
     let applied = world.apply(schema, body).ok()?;
     if world.current() != Some(expected) {
         return None;

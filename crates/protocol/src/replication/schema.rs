@@ -28,13 +28,6 @@ pub struct KindId(pub u16);
 #[serde(transparent)]
 pub struct SchemaHash(pub u64);
 
-impl SchemaHash {
-    /// The low 32 bits, which every snapshot carries (`SnapshotMsg::schema`).
-    pub fn low32(self) -> u32 {
-        self.0 as u32
-    }
-}
-
 impl std::fmt::Display for SchemaHash {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "0x{:016x}", self.0)

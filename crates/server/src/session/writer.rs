@@ -174,7 +174,9 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                     };
                     let ack = s.seat.and_then(|(slot, _)| frame.acks.get(slot).copied()).unwrap_or_default();
                     buf.clear();
-                    codec::write_snapshot(ack, frame.schema.hash().low32(), &body, &mut buf);
+                    // A full snapshot names its schema; a delta is read in its baseline's.
+                    let schema = baseline.is_none().then(|| frame.schema.hash());
+                    codec::write_snapshot(ack, schema, &body, &mut buf);
                     out.binary(&buf).await?;
                     out.flush().await?;
                     metrics.snapshots_sent.inc();
