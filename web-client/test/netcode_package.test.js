@@ -9,23 +9,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { specifiers } from './imports.js';
+
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'netcode');
 const files = readdirSync(PACKAGE).filter((f) => f.endsWith('.js'));
-
-/**
- * The module specifiers a source names: static imports and re-exports, side-effect imports and
- * dynamic `import()` of a string.
- * @param {string} source
- * @returns {string[]}
- */
-export function specifiers(source) {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const out = [];
-  for (const m of code.matchAll(/\b(?:import|export)\s[^'"`;]*?\bfrom\s*(['"])([^'"]+)\1/g)) out.push(m[2]);
-  for (const m of code.matchAll(/\bimport\s*(['"])([^'"]+)\1/g)) out.push(m[2]);
-  for (const m of code.matchAll(/\bimport\s*\(\s*([^)]*)\)/g)) out.push(m[1].trim().replace(/^(['"`])(.*)\1$/, '$2'));
-  return out;
-}
 
 test('the import scanner sees every form of import', () => {
   const src = [
