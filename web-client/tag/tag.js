@@ -168,11 +168,11 @@ function frame(now) {
       ctx.beginPath();
       ctx.arc(x, y, r, 0, Math.PI * 2);
       ctx.fill();
-      ctx.strokeStyle = COLORS.outside;
+      // The facing: a dot near the edge (the centre keeps the runner's colour).
+      ctx.fillStyle = COLORS.outside;
       ctx.beginPath();
-      ctx.moveTo(x, y);
-      ctx.lineTo(x + Math.cos(runner.angle) * r, y + Math.sin(runner.angle) * r);
-      ctx.stroke();
+      ctx.arc(x + Math.cos(runner.angle) * r * 0.6, y + Math.sin(runner.angle) * r * 0.6, r * 0.25, 0, Math.PI * 2);
+      ctx.fill();
       if (runner.it) {
         ctx.strokeStyle = COLORS.it;
         ctx.lineWidth = 3;
