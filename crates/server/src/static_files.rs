@@ -91,5 +91,14 @@ mod tests {
         ] {
             assert!(!is_page(bad), "{bad:?}");
         }
+        let config = crate::ServerConfig {
+            index_page: "nope.html".into(),
+            ..Default::default()
+        };
+        assert!(matches!(
+            config.validate(),
+            Err(crate::ConfigError::IndexPage(page)) if page == "nope.html"
+        ));
+        assert!(crate::ServerConfig::default().validate().is_ok());
     }
 }
