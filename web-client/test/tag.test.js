@@ -5,7 +5,6 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { hexToBytes } from '../codec.js';
 import { decodeServerMsg } from '../messages.js';
 import { loadVectors } from './vectors.js';
 import { specifiers } from './imports.js';
+import { assertTypeChecks } from './tsc.js';
 
 const PAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'tag');
 
@@ -109,14 +109,5 @@ test('the page imports only the netcode package and the generic modules of the a
 });
 
 test('tsc finds no type errors in the tag page', (t) => {
-  const tsc = process.env.TSC || 'tsc';
-  const probe = spawnSync(tsc, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    const ci = ['true', '1', 'yes'].includes(String(process.env.CI ?? '').toLowerCase());
-    assert.ok(!ci, `CI=${process.env.CI} but no TypeScript compiler (${tsc}): .ci/run installs one and sets TSC`);
-    t.skip(`no TypeScript compiler (${tsc}); set TSC`);
-    return;
-  }
-  const run = spawnSync(tsc, ['-p', PAGE, '--noEmit'], { encoding: 'utf8', timeout: 120_000 });
-  assert.equal(run.status, 0, `${tsc} -p web-client/tag --noEmit:\n${run.stdout}${run.stderr}`);
+  assertTypeChecks(t, PAGE, 'web-client/tag');
 });
