@@ -2,7 +2,8 @@
 //! serves it (`ServerConfig::index_page`): two pages join at `/`, the first is "it" and is
 //! steered onto the other with the arrow keys; the other page's `world()` then shows the game's
 //! own `it` field moved to its runner, its HUD says so, and its screenshot shows that runner red
-//! and the other blue. Without a browser the test skips loudly (fails under CI).
+//! and the other blue. The arena's page, still at `/index.html`, is refused by the same server
+//! and says why. Without a browser the tests skip loudly (fail under CI).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -336,6 +337,47 @@ async fn it_passes_and_the_other_page_shows_it() {
     );
 
     drop((ada, bob));
+    drop(chrome);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_arena_page_on_a_tag_server_says_it_is_for_another_game() {
+    let Some(program) =
+        chromium_or_skip("tag_page::the_arena_page_on_a_tag_server_says_it_is_for_another_game")
+    else {
+        return;
+    };
+    let server = start_tag().await;
+    let mut chrome = Chromium::launch(&program).await;
+    // The arena's page is still served at its own path; it names the arena's schema in its
+    // Hello, and the tag server refuses it with a reason the page shows.
+    let url = format!("http://{}/index.html?name=lost", server.local_addr());
+    let mut page = chrome.open(&url).await;
+    let text = wait_for(
+        LIMIT,
+        "the arena page says why it cannot play",
+        async || {
+            let status = page
+                .try_eval("window.tickwire && window.tickwire.stats().statusText")
+                .await;
+            match status.as_ref().and_then(Value::as_str) {
+                Some(t) if t.contains("another game") => Ok(t.to_string()),
+                _ => Err(format!(
+                    "status {status:?}; console:\n{}",
+                    page.console().join("\n")
+                )),
+            }
+        },
+    )
+    .await;
+    assert_eq!(
+        server.shared().lobby.rooms(true).len(),
+        0,
+        "no room was made for it"
+    );
+    eprintln!("tag_page: the arena page on a tag server: {text:?}");
+    drop(page);
     drop(chrome);
     server.shutdown().await;
 }
