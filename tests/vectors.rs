@@ -347,6 +347,28 @@ fn cases() -> Vec<Case> {
             }),
         ),
         server(
+            "server_welcome_tag",
+            "Welcome of examples/tag (its schema: kind runner with pos, angle and the it flag, kind base with pos and half), the one the tag page (web-client/tag/) names in its Hello.",
+            ServerMsg::Welcome(Welcome {
+                protocol_version: PROTOCOL_VERSION,
+                client_id: ClientId(1),
+                entity_id: EntityId(2),
+                tick_rate: 60,
+                snapshot_rate: 30,
+                tick: Tick(90),
+                map: MapInfo {
+                    name: "field".into(),
+                    width: 1024.0,
+                    height: 1024.0,
+                    walls: Vec::new(),
+                },
+                room: 1,
+                resume_token: "1-00112233445566778899aabbccddeeff".into(),
+                spectator: false,
+                schema: (*tickwire_example_tag::tag_schema()).clone(),
+            }),
+        ),
+        server(
             "server_snapshot",
             "A snapshot message: ack, repeats (varints), pace (one signed byte), earlier repeats (a list of u16 varints; 65535 = dropped), no schema hash (a delta is read in its baseline's schema: the Option's 0 byte), then the delta body of replication_arena_changes as bytes.",
             ServerMsg::Snapshot(SnapshotMsg {

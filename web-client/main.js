@@ -453,12 +453,13 @@ function frame(now) {
     results.render(now);
   }
   hud.drawGraph(meters.graph.points, now, GRAPH_WINDOW_MS, netDetails(now));
-  // A timer rather than the frame loop: a page whose frames stop still notices a stalled link.
+  requestAnimationFrame(frame);
+}
+
+// A timer rather than the frame loop: a page whose frames stop still notices a stalled link.
 setInterval(() => {
   if (session && linkWatch.check(performance.now())) onLinkStalled();
 }, LINK_CHECK_MS);
-requestAnimationFrame(frame);
-}
 
 /**
  * The net graph's figures, one line each.

@@ -426,6 +426,15 @@ impl Page {
 
     /// Saves a PNG screenshot of the page to `path`, creating its directory.
     pub async fn screenshot(&mut self, path: &Path) {
+        let png = self.screenshot_png().await;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("create the artifacts dir");
+        }
+        std::fs::write(path, png).expect("write the screenshot");
+    }
+
+    /// A PNG screenshot of the page, as bytes.
+    pub async fn screenshot_png(&mut self) -> Vec<u8> {
         let r = self
             .cdp
             .call("Page.captureScreenshot", json!({ "format": "png" }))
@@ -433,10 +442,7 @@ impl Page {
         let png = base64_decode(r["data"].as_str().expect("screenshot data"))
             .expect("screenshot is base64");
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "screenshot is a PNG");
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).expect("create the artifacts dir");
-        }
-        std::fs::write(path, png).expect("write the screenshot");
+        png
     }
 
     /// The page's console messages and uncaught exceptions seen so far, for failure messages.

@@ -4,28 +4,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { specifiers } from './imports.js';
+import { assertTypeChecks } from './tsc.js';
+
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'netcode');
 const files = readdirSync(PACKAGE).filter((f) => f.endsWith('.js'));
-
-/**
- * The module specifiers a source names: static imports and re-exports, side-effect imports and
- * dynamic `import()` of a string.
- * @param {string} source
- * @returns {string[]}
- */
-export function specifiers(source) {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const out = [];
-  for (const m of code.matchAll(/\b(?:import|export)\s[^'"`;]*?\bfrom\s*(['"])([^'"]+)\1/g)) out.push(m[2]);
-  for (const m of code.matchAll(/\bimport\s*(['"])([^'"]+)\1/g)) out.push(m[2]);
-  for (const m of code.matchAll(/\bimport\s*\(\s*([^)]*)\)/g)) out.push(m[1].trim().replace(/^(['"`])(.*)\1$/, '$2'));
-  return out;
-}
 
 test('the import scanner sees every form of import', () => {
   const src = [
@@ -62,14 +49,5 @@ test('every module of the package is type-checked and package.json exports what 
 });
 
 test('tsc finds no type errors in the package', (t) => {
-  const tsc = process.env.TSC || 'tsc';
-  const probe = spawnSync(tsc, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    const ci = ['true', '1', 'yes'].includes(String(process.env.CI ?? '').toLowerCase());
-    assert.ok(!ci, `CI=${process.env.CI} but no TypeScript compiler (${tsc}): .ci/run installs one and sets TSC`);
-    t.skip(`no TypeScript compiler (${tsc}); set TSC to one, e.g. npm install --prefix /tmp/tsc typescript && TSC=/tmp/tsc/node_modules/.bin/tsc`);
-    return;
-  }
-  const run = spawnSync(tsc, ['-p', PACKAGE, '--noEmit'], { encoding: 'utf8', timeout: 120_000 });
-  assert.equal(run.status, 0, `${tsc} -p web-client/netcode --noEmit:\n${run.stdout}${run.stderr}`);
+  assertTypeChecks(t, PACKAGE, 'web-client/netcode');
 });

@@ -103,12 +103,12 @@ async fn admin_api(
     reply(admin::route(req, &shared, peer).await)
 }
 
-/// The browser client's files, for `GET` and `HEAD`.
-async fn client_file(method: Method, uri: Uri) -> Response {
+/// The browser client's files, for `GET` and `HEAD`; `/` is the server's index page.
+async fn client_file(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return reply(text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n"));
     }
-    match static_files::lookup(uri.path()) {
+    match static_files::lookup(uri.path(), &shared.index_page) {
         Some(file) => (
             [
                 (CONTENT_TYPE, file.content_type),

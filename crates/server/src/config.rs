@@ -81,6 +81,10 @@ pub struct ServerConfig {
     /// The transport-floor benchmark: send this message on every snapshot instead of the
     /// rooms' worlds. `None` (the default) for every real game.
     pub fixed_frame: Option<crate::FixedFrame>,
+    /// The page of the embedded browser client (`web-client/`) that `/` serves, as a path in
+    /// that folder: `index.html`, the arena's, by default; a game with a page of its own names
+    /// it (examples/tag: `tag/index.html`). Every other file is served at its own path as before.
+    pub index_page: String,
 }
 
 impl Default for ServerConfig {
@@ -111,6 +115,7 @@ impl Default for ServerConfig {
             room_policy: Default::default(),
             max_token_lifetime: Some(std::time::Duration::from_secs(24 * 3600)),
             fixed_frame: None,
+            index_page: crate::static_files::DEFAULT_INDEX.to_owned(),
         }
     }
 }
@@ -141,6 +146,9 @@ pub enum ConfigError {
     /// A limit or timeout that would refuse everything.
     #[error("{0}")]
     Limits(&'static str),
+    /// The page `/` should serve is not an HTML file of the embedded web client.
+    #[error("index page {0:?} is not an .html file of the web client (web-client/)")]
+    IndexPage(String),
 }
 
 impl ServerConfig {
@@ -184,6 +192,9 @@ impl ServerConfig {
         }
         if self.max_rewind > std::time::Duration::from_secs(1) {
             return Err(ConfigError::Limits("--max-rewind-ms must be at most 1000"));
+        }
+        if !crate::static_files::is_page(&self.index_page) {
+            return Err(ConfigError::IndexPage(self.index_page.clone()));
         }
         Ok(())
     }

@@ -147,6 +147,7 @@ impl Server {
             tcp_per_ip,
             metrics.connections.clone(),
         );
+        let index_page = config.index_page.clone();
         let shared = Arc::new(Shared {
             limits: config.limits.clone(),
             link_sim: config.link_sim,
@@ -170,6 +171,7 @@ impl Server {
             leaderboard: board,
             guesses: Default::default(),
             room_quota: Default::default(),
+            index_page,
         });
         let accept = tokio::spawn(accept_loop(
             listener,

@@ -50,6 +50,8 @@ pub struct Shared {
     pub(crate) guesses: Guesses,
     /// Rooms created through the API per address.
     pub(crate) room_quota: RoomQuota,
+    /// The web client's page that `/` serves (`ServerConfig::index_page`).
+    pub(crate) index_page: String,
 }
 
 impl Shared {

@@ -1,5 +1,8 @@
 //! The browser client's files: read from `web-client/` on disk in debug builds (edit and reload),
-//! embedded in the binary in release builds (the binary alone is enough to host).
+//! embedded in the binary in release builds (the binary alone is enough to host). Every file
+//! and folder under `web-client/` is there (a game's own page too, e.g. `tag/`), but its tests
+//! and Markdown; `/` is the server's index page, the arena's `index.html` unless a game names
+//! its own (`ServerConfig::index_page`).
 
 use bytes::Bytes;
 
@@ -17,13 +20,22 @@ pub struct StaticFile {
     pub content_type: &'static str,
 }
 
-/// The file for a request path (`/` is `index.html`), if the client has it.
-pub fn lookup(path: &str) -> Option<StaticFile> {
+/// The page `/` serves unless the server names another: the arena's.
+pub const DEFAULT_INDEX: &str = "index.html";
+
+/// Whether `page` (a path inside `web-client/`, like `tag/index.html`) is an HTML file the
+/// client has, and so can be the index page.
+pub fn is_page(page: &str) -> bool {
+    page.ends_with(".html") && !page.starts_with('/') && lookup(page, DEFAULT_INDEX).is_some()
+}
+
+/// The file for a request path (`/` is `index`, a path inside `web-client/`), if the client has it.
+pub fn lookup(path: &str, index: &str) -> Option<StaticFile> {
     let path = path.trim_start_matches('/');
-    let path = if path.is_empty() { "index.html" } else { path };
+    let path = if path.is_empty() { index } else { path };
     if path
         .split('/')
-        .any(|seg| seg == ".." || seg.starts_with('.'))
+        .any(|seg| seg.is_empty() || seg == ".." || seg.starts_with('.'))
     {
         return None;
     }
@@ -44,5 +56,49 @@ fn content_type(path: &str) -> &'static str {
         Some("png") => "image/png",
         Some("ico") => "image/x-icon",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_is_the_index_page_named() {
+        let arena = lookup("/", DEFAULT_INDEX).expect("the arena's page");
+        let tag = lookup("/", "tag/index.html").expect("the tag page");
+        assert_ne!(arena.body, tag.body);
+        assert_eq!(tag.content_type, "text/html; charset=utf-8");
+        assert_eq!(
+            lookup("/tag/index.html", DEFAULT_INDEX).map(|f| f.body),
+            Some(tag.body)
+        );
+        // The other files stay where they are, whichever page `/` is.
+        assert!(lookup("/netcode/index.js", "tag/index.html").is_some());
+    }
+
+    #[test]
+    fn only_html_files_of_the_client_can_be_the_index() {
+        assert!(is_page("index.html"));
+        assert!(is_page("tag/index.html"));
+        for bad in [
+            "main.js",
+            "nope.html",
+            "/index.html",
+            "../index.html",
+            "tag//index.html",
+            "",
+        ] {
+            assert!(!is_page(bad), "{bad:?}");
+        }
+        let config = crate::ServerConfig {
+            index_page: "nope.html".into(),
+            ..Default::default()
+        };
+        assert!(matches!(
+            config.validate(),
+            Err(crate::ConfigError::IndexPage(page)) if page == "nope.html"
+        ));
+        assert!(crate::ServerConfig::default().validate().is_ok());
     }
 }

@@ -1,7 +1,9 @@
 //! Tag on tickwire: a game of your own in some 200 lines. One player is "it"; touching a runner
-//! passes "it" on, except on the base (the square in the middle). Tags show in the kill feed and
-//! on the scoreboard. The server does the rest: sockets, rooms, inputs, delta snapshots. What
-//! clients see is the game's own schema: kinds `runner` (with its `it` flag) and `base`.
+//! passes "it" on, except on the base (the square in the middle). Tags count on the scoreboard
+//! (and come as the server's `Kill` events). The server does the rest: sockets, rooms, inputs,
+//! delta snapshots. What clients see is the game's own schema ([`tag_schema`]): kinds `runner`
+//! (with its `it` flag) and `base`. Its browser page is `web-client/tag/` ([`PAGE`]), built on
+//! the netcode package; `docs/game-api.md` walks through both sides.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
@@ -21,6 +23,10 @@ pub const TAG_REACH: f32 = 28.0;
 pub const BASE_HALF: f32 = 40.0;
 /// Seconds a player who was just tagged cannot tag back.
 pub const NO_TAG_BACK_SECS: f32 = 1.0;
+
+/// The page of the bundled web client that plays tag: a server of tag serves it at `/`
+/// ([`tickwire_server::ServerConfig::index_page`]).
+pub const PAGE: &str = "tag/index.html";
 
 /// The base's entity id; players get ids from 2 on.
 const BASE: EntityId = EntityId(1);
@@ -49,6 +55,12 @@ static SCHEMA: LazyLock<Arc<Schema>> = LazyLock::new(|| {
     let desc = SchemaDesc::builder("tag", 1).kind::<RunnerView>();
     Arc::new(desc.kind::<BaseView>().build().expect("valid"))
 });
+
+/// The schema of what tag's clients see: game `tag` version 1, kinds `runner` (`pos`, `angle`,
+/// `it`) and `base` (`pos`, `half`). The page's `web-client/tag/tag_schema.js` declares the same.
+pub fn tag_schema() -> Arc<Schema> {
+    SCHEMA.clone()
+}
 
 struct Runner {
     entity: EntityId,

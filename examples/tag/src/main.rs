@@ -1,9 +1,10 @@
-//! Serves tag with the bundled browser client: `cargo run --release -p tickwire-example-tag`,
-//! then open the printed address in two windows. An optional argument sets the address.
+//! Serves tag with its own browser page (`web-client/tag/`, at `/`):
+//! `cargo run --release -p tickwire-example-tag`, then open the printed address in two windows
+//! (or `/?name=ada` to join at once). An optional argument sets the address.
 
 use std::net::SocketAddr;
 
-use tickwire_example_tag::Tag;
+use tickwire_example_tag::{PAGE, Tag};
 use tickwire_server::{Game, Server, ServerConfig};
 
 #[tokio::main]
@@ -14,6 +15,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let config = ServerConfig {
         bind,
+        index_page: PAGE.to_owned(),
         ..ServerConfig::default()
     };
     let tick_rate = config.tick_rate;
