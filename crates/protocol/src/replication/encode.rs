@@ -422,26 +422,45 @@ impl Trial {
         pat: &[u32],
         slot: usize,
     ) {
-        self.members.clear();
-        self.unchanged.clear();
-        self.plain.clear();
-        self.predicted.clear();
+        let n = bat.len();
+        // Written by index into buffers of the group's size (no capacity check per value); a
+        // member goes to both lists and only one of them moves on.
+        for list in [
+            &mut self.members,
+            &mut self.unchanged,
+            &mut self.plain,
+            &mut self.predicted,
+        ] {
+            list.clear();
+            list.resize(n, 0);
+        }
         let (mut plain, mut predicted) = (WidthStats::default(), WidthStats::default());
-        for (g, ((&b_at, &c_at), &p_at)) in bat.iter().zip(cat).zip(pat).enumerate() {
+        let (mut m, mut u) = (0, 0);
+        let (members, unchanged) = (&mut self.members[..n], &mut self.unchanged[..n]);
+        let outs = self.plain[..n].iter_mut().zip(&mut self.predicted[..n]);
+        for (g, (((&b_at, &c_at), &p_at), (zo, zpo))) in
+            bat.iter().zip(cat).zip(pat).zip(outs).enumerate()
+        {
             let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
-            if b != c {
-                self.members.push(g as u32);
-            } else {
-                self.unchanged.push(g as u32);
+            let changed = b != c;
+            if let Some(x) = members.get_mut(m) {
+                *x = g as u32;
             }
+            if let Some(x) = unchanged.get_mut(u) {
+                *x = g as u32;
+            }
+            m += usize::from(changed);
+            u += usize::from(!changed);
             let d = c.wrapping_sub(b);
             let z = zigzag(d);
             plain.add(z);
-            self.plain.push(z);
+            *zo = z;
             let zp = zigzag(d.wrapping_sub(velocity(bv, b_at, pv, p_at, slot)));
             predicted.add(zp);
-            self.predicted.push(zp);
+            *zpo = zp;
         }
+        self.members.truncate(m);
+        self.unchanged.truncate(u);
         self.plain_best = plain.best();
         self.predicted_best = predicted.best();
         self.plain_stats = plain;
@@ -556,22 +575,32 @@ fn write_slot_changes(
     match info.coding {
         SlotCoding::Residual { wrap } => {
             s.unchanged.clear();
-            for (g, (&b_at, &c_at)) in bat.iter().zip(cat).enumerate() {
+            s.members.resize(n, 0);
+            s.unchanged.resize(n, 0);
+            s.a.resize(n, 0);
+            let mut stats = WidthStats::default();
+            let (mut m, mut u) = (0, 0);
+            let (members, unchanged) = (&mut s.members[..n], &mut s.unchanged[..n]);
+            for (g, ((&b_at, &c_at), out)) in bat.iter().zip(cat).zip(&mut s.a[..n]).enumerate() {
                 let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
-                if b != c {
-                    s.members.push(g as u32);
-                } else {
-                    s.unchanged.push(g as u32);
+                let changed = b != c;
+                if let Some(x) = members.get_mut(m) {
+                    *x = g as u32;
                 }
-                s.a.push(zigzag(residual(wrap, b, c)));
+                if let Some(x) = unchanged.get_mut(u) {
+                    *x = g as u32;
+                }
+                m += usize::from(changed);
+                u += usize::from(!changed);
+                let z = zigzag(residual(wrap, b, c));
+                stats.add(z);
+                *out = z;
             }
-            if s.members.is_empty() {
+            s.members.truncate(m);
+            s.unchanged.truncate(u);
+            if m == 0 {
                 bw.bit(false);
                 return;
-            }
-            let mut stats = WidthStats::default();
-            for &z in &s.a {
-                stats.add(z);
             }
             let (members, unchanged) = (
                 std::mem::take(&mut s.members),

@@ -169,9 +169,15 @@ impl World {
                 text_at: self.texts.len() as u32,
                 ..*e
             });
-            // A few slots: pushed one by one rather than through a call to `memcpy`.
-            for &v in &src.values[from..to] {
-                self.values.push(v);
+            // A few slots: a kind of four (the common game body) is one 16-byte move; others are
+            // pushed one by one rather than through a call to `memcpy`.
+            match <[i32; 4]>::try_from(&src.values[from..to]) {
+                Ok(four) => self.values.extend_from_slice(&four),
+                Err(_) => {
+                    for &v in &src.values[from..to] {
+                        self.values.push(v);
+                    }
+                }
             }
         }
     }
