@@ -176,11 +176,13 @@ impl<'a> BitReader<'a> {
 }
 
 /// Bits needed to write `v` (0 for 0).
+#[inline]
 pub fn width(v: u32) -> u32 {
     32 - v.leading_zeros()
 }
 
 /// Zigzag: small magnitudes of either sign become small unsigned values.
+#[inline]
 pub fn zigzag(v: i32) -> u32 {
     ((v << 1) ^ (v >> 31)) as u32
 }

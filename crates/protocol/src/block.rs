@@ -25,6 +25,8 @@ pub struct WidthStats {
     counts: [u32; 33],
     /// Values that are all ones at their own width (at width 0: zeros, never read).
     all_ones: [u32; 33],
+    /// Every value added, or'ed: no value is wider (removing one may leave it too wide).
+    or: u32,
 }
 
 impl Default for WidthStats {
@@ -32,6 +34,7 @@ impl Default for WidthStats {
         WidthStats {
             counts: [0; 33],
             all_ones: [0; 33],
+            or: 0,
         }
     }
 }
@@ -44,6 +47,7 @@ impl WidthStats {
         self.counts[w] += 1;
         // A value that is all ones at its own width collides with that width's escape code.
         self.all_ones[w] += u32::from(v & v.wrapping_add(1) == 0);
+        self.or |= v;
     }
 
     /// Counts `count` more zeros.
@@ -60,18 +64,19 @@ impl WidthStats {
     }
 
     /// The best width and the block's size in bits, as [`best_width`] gives them.
+    #[inline]
     pub fn best(&self) -> (u32, u64) {
         // The count, the widest value and the escapes of every value at width 0.
         let mut n = u64::from(self.counts[0]);
         let mut wider_bits = 0u64;
-        let mut max_w = 0;
-        for w in 1..33u32 {
+        let mut max_w = width(self.or);
+        while max_w > 0 && self.counts[max_w as usize] == 0 {
+            max_w -= 1;
+        }
+        for w in 1..=max_w {
             let c = u64::from(self.counts[w as usize]);
-            if c != 0 {
-                n += c;
-                wider_bits += c * (6 + u64::from(w));
-                max_w = w;
-            }
+            n += c;
+            wider_bits += c * (6 + u64::from(w));
         }
         if max_w == 0 {
             return (0, 6);

@@ -455,7 +455,13 @@ impl Trial {
             let z = zigzag(d);
             plain.add(z);
             *zo = z;
-            let zp = zigzag(d.wrapping_sub(velocity(bv, b_at, pv, p_at, slot)));
+            // The velocity (see [`velocity`]), from the baseline's value already read.
+            let v = if p_at == NONE {
+                0
+            } else {
+                b.wrapping_sub(slot_at(pv, p_at, slot))
+            };
+            let zp = zigzag(d.wrapping_sub(v));
             predicted.add(zp);
             *zpo = zp;
         }
