@@ -106,15 +106,14 @@ pub fn put_block_at(bw: &mut BitWriter<'_>, values: &[u32], w: u32) {
     if w == 0 {
         return;
     }
-    let escape = u32::MAX >> (32 - w);
-    for &v in values {
-        if w == 32 || (width(v) <= w && v != escape) {
-            bw.put(v, w);
-        } else {
-            bw.put(escape, w);
-            bw.varbits(v);
+    if w >= 32 {
+        for &v in values {
+            bw.put(v, 32);
         }
+        return;
     }
+    // Below the all-ones code a value fits and is not the escape; from it on, it is escaped.
+    bw.put_escaped(values, w);
 }
 
 /// Reads a block of `n` values written by [`put_block`].
