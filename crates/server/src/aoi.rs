@@ -33,6 +33,40 @@ fn key(c: Cell) -> u64 {
     (bias(c.0) << 32) | bias(c.1)
 }
 
+/// `placed` (entities in increasing index order with their cells, which lie within `lo..=hi`)
+/// as (cell key, index), sorted by key then index. When the cells span a block not much larger
+/// than the entities, a counting sort over that block (stable, so indices stay increasing within
+/// a cell); otherwise a comparison sort. Both give the same order.
+fn sort_by_cell(placed: &[(Cell, u32)], lo: Cell, hi: Cell) -> Vec<(u64, u32)> {
+    let span = |l: i32, h: i32| (i64::from(h) - i64::from(l) + 1).max(0) as u64;
+    let (cols, rows) = (span(lo.0, hi.0), span(lo.1, hi.1));
+    let cells = cols.saturating_mul(rows);
+    if placed.is_empty() || cells > 4 * placed.len() as u64 + 1024 {
+        let mut entries: Vec<(u64, u32)> = placed.iter().map(|&(c, i)| (key(c), i)).collect();
+        entries.sort_unstable();
+        return entries;
+    }
+    // Keys order cells by column, then row: so does this cell number.
+    let number = |c: Cell| {
+        ((i64::from(c.0) - i64::from(lo.0)) as u64 * rows
+            + (i64::from(c.1) - i64::from(lo.1)) as u64) as usize
+    };
+    let mut starts = vec![0u32; cells as usize + 1];
+    for &(c, _) in placed {
+        starts[number(c) + 1] += 1;
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    let mut entries = vec![(0u64, 0u32); placed.len()];
+    for &(c, i) in placed {
+        let at = &mut starts[number(c)];
+        entries[*at as usize] = (key(c), i);
+        *at += 1;
+    }
+    entries
+}
+
 impl Grid {
     /// A grid over `state` (a world of `schema`) for a view radius of `radius` world units;
     /// cells are half the radius.
@@ -53,13 +87,19 @@ impl Grid {
             entries: Vec::with_capacity(state.len()),
             everywhere: Vec::new(),
         };
+        let mut placed = Vec::with_capacity(state.len());
+        let (mut lo, mut hi) = ((i32::MAX, i32::MAX), (i32::MIN, i32::MIN));
         for i in 0..state.len() {
             match grid.cell_of(state, i) {
-                Some(cell) => grid.entries.push((key(cell), i as u32)),
+                Some(cell) => {
+                    lo = (lo.0.min(cell.0), lo.1.min(cell.1));
+                    hi = (hi.0.max(cell.0), hi.1.max(cell.1));
+                    placed.push((cell, i as u32));
+                }
                 None => grid.everywhere.push(i as u32),
             }
         }
-        grid.entries.sort_unstable();
+        grid.entries = sort_by_cell(&placed, lo, hi);
         grid
     }
 
@@ -132,6 +172,33 @@ mod tests {
             ],
         })
         .expect("valid")
+    }
+
+    #[test]
+    fn the_counting_sort_orders_as_a_comparison_sort() {
+        let mut placed = Vec::new();
+        let mut x = 12345u32;
+        for i in 0..500 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let cell = ((x >> 8) as i32 % 13 - 6, (x >> 20) as i32 % 9 - 4);
+            placed.push((cell, i));
+        }
+        let lo = placed.iter().fold((i32::MAX, i32::MAX), |l, &(c, _)| {
+            (l.0.min(c.0), l.1.min(c.1))
+        });
+        let hi = placed.iter().fold((i32::MIN, i32::MIN), |h, &(c, _)| {
+            (h.0.max(c.0), h.1.max(c.1))
+        });
+        let mut sorted: Vec<(u64, u32)> = placed.iter().map(|&(c, i)| (key(c), i)).collect();
+        sorted.sort_unstable();
+        assert_eq!(sort_by_cell(&placed, lo, hi), sorted);
+        // Far apart: the comparison sort.
+        placed.push(((1 << 20, -(1 << 20)), 500));
+        let hi = (1 << 20, hi.1);
+        let lo = (lo.0, -(1 << 20));
+        let mut sorted: Vec<(u64, u32)> = placed.iter().map(|&(c, i)| (key(c), i)).collect();
+        sorted.sort_unstable();
+        assert_eq!(sort_by_cell(&placed, lo, hi), sorted);
     }
 
     #[test]
