@@ -580,6 +580,16 @@ fn write_slot_changes(
     let (bat, cat) = (&s.bat[run.clone()], &s.cat[run.clone()]);
     match info.coding {
         SlotCoding::Residual { wrap } => {
+            // A slot no member changed (a game's constant field) is one bit: found by comparing
+            // alone, before any residual or statistic is made.
+            if bat
+                .iter()
+                .zip(cat)
+                .all(|(&b_at, &c_at)| slot_at(bv, b_at, slot) == slot_at(cv, c_at, slot))
+            {
+                bw.bit(false);
+                return;
+            }
             s.unchanged.clear();
             s.members.resize(n, 0);
             s.unchanged.resize(n, 0);
