@@ -400,6 +400,9 @@ fn write_changes(
 pub(crate) struct Trial {
     members: Vec<u32>,
     unchanged: Vec<u32>,
+    /// How many of `members`, `unchanged` and the values below are this trial's (the buffers
+    /// only grow, so that no encoding clears them).
+    counts: (usize, usize, usize),
     plain: Vec<u32>,
     predicted: Vec<u32>,
     plain_stats: WidthStats,
@@ -423,16 +426,15 @@ impl Trial {
         slot: usize,
     ) {
         let n = bat.len();
-        // Written by index into buffers of the group's size (no capacity check per value); a
-        // member goes to both lists and only one of them moves on.
+        // Written by index into buffers of at least the group's size (no capacity check per
+        // value); a member goes to both lists and only one of them moves on.
         for list in [
             &mut self.members,
             &mut self.unchanged,
             &mut self.plain,
             &mut self.predicted,
         ] {
-            list.clear();
-            list.resize(n, 0);
+            grow(list, n);
         }
         let (mut plain, mut predicted) = (WidthStats::default(), WidthStats::default());
         let (mut m, mut u) = (0, 0);
@@ -465,8 +467,7 @@ impl Trial {
             predicted.add(zp);
             *zpo = zp;
         }
-        self.members.truncate(m);
-        self.unchanged.truncate(u);
+        self.counts = (m, u, n);
         self.plain_best = plain.best();
         self.predicted_best = predicted.best();
         self.plain_stats = plain;
@@ -475,20 +476,30 @@ impl Trial {
 
     /// Writes the slot's changes, predicted or not, as [`write_slot_changes`] would.
     fn write(&self, predict: bool, n: usize, bw: &mut BitWriter<'_>, s: &mut Scratch) {
+        let (m, u, len) = self.counts;
         let block = if predict {
             Block {
-                values: &self.predicted,
+                values: &self.predicted[..len],
                 stats: &self.predicted_stats,
                 best: self.predicted_best,
             }
         } else {
             Block {
-                values: &self.plain,
+                values: &self.plain[..len],
                 stats: &self.plain_stats,
                 best: self.plain_best,
             }
         };
-        put_residuals(bw, n, &self.members, &self.unchanged, block, s);
+        put_residuals(bw, n, &self.members[..m], &self.unchanged[..u], block, s);
+    }
+}
+
+/// Makes `list` at least `n` long, zeroing only what it grows by: its first `n` are written
+/// before they are read.
+#[inline]
+fn grow(list: &mut Vec<u32>, n: usize) {
+    if list.len() < n {
+        list.resize(n, 0);
     }
 }
 
@@ -574,8 +585,6 @@ fn write_slot_changes(
 ) {
     let n = run.len();
     // Which of the group changed this slot (indices into the group), and every residual.
-    s.members.clear();
-    s.a.clear();
     let (bv, cv) = (base.values(), cur.values());
     let (bat, cat) = (&s.bat[run.clone()], &s.cat[run.clone()]);
     match info.coding {
@@ -590,10 +599,9 @@ fn write_slot_changes(
                 bw.bit(false);
                 return;
             }
-            s.unchanged.clear();
-            s.members.resize(n, 0);
-            s.unchanged.resize(n, 0);
-            s.a.resize(n, 0);
+            grow(&mut s.members, n);
+            grow(&mut s.unchanged, n);
+            grow(&mut s.a, n);
             let mut stats = WidthStats::default();
             let (mut m, mut u) = (0, 0);
             let (members, unchanged) = (&mut s.members[..n], &mut s.unchanged[..n]);
@@ -612,8 +620,6 @@ fn write_slot_changes(
                 stats.add(z);
                 *out = z;
             }
-            s.members.truncate(m);
-            s.unchanged.truncate(u);
             if m == 0 {
                 bw.bit(false);
                 return;
@@ -624,14 +630,15 @@ fn write_slot_changes(
             );
             let values = std::mem::take(&mut s.a);
             let block = Block {
-                values: &values,
+                values: &values[..n],
                 stats: &stats,
                 best: stats.best(),
             };
-            put_residuals(bw, n, &members, &unchanged, block, s);
+            put_residuals(bw, n, &members[..m], &unchanged[..u], block, s);
             (s.members, s.unchanged, s.a) = (members, unchanged, values);
         }
         SlotCoding::Raw { bits } => {
+            s.members.clear();
             for (g, (&b_at, &c_at)) in bat.iter().zip(cat).enumerate() {
                 if slot_at(bv, b_at, slot) != slot_at(cv, c_at, slot) {
                     s.members.push(g as u32);
@@ -647,6 +654,7 @@ fn write_slot_changes(
             }
         }
         SlotCoding::Text { max_bytes } => {
+            s.members.clear();
             for (g, &m) in s.order[run.clone()].iter().enumerate() {
                 let (bi, ci) = s.changed[m as usize];
                 let k = slot_at(cv, cat[g], slot);
