@@ -21,6 +21,7 @@ impl<'a> BitWriter<'a> {
     }
 
     /// Writes the low `bits` bits of `v` (`bits` at most 32).
+    #[inline]
     pub fn put(&mut self, v: u32, bits: u32) {
         debug_assert!(bits <= 32);
         if bits == 0 {
@@ -35,6 +36,33 @@ impl<'a> BitWriter<'a> {
             self.acc >>= 32;
             self.n -= 32;
         }
+    }
+
+    /// Writes each of `values` in `w` bits (`0 < w < 32`), a value that does not fit below the
+    /// all-ones code as that code and then the value as `varbits`: a block's values (see
+    /// `crate::block`), with the pending bits held in registers between values.
+    pub(crate) fn put_escaped(&mut self, values: &[u32], w: u32) {
+        debug_assert!(w > 0 && w < 32);
+        let escape = u32::MAX >> (32 - w);
+        let (mut acc, mut n) = (self.acc, self.n);
+        for &v in values {
+            if v >= escape {
+                (self.acc, self.n) = (acc, n);
+                self.put(escape, w);
+                self.varbits(v);
+                (acc, n) = (self.acc, self.n);
+                continue;
+            }
+            // Fewer than 32 bits are pending, so the sum fits in 64.
+            acc |= u64::from(v) << n;
+            n += w;
+            if n >= 32 {
+                self.out.extend_from_slice(&(acc as u32).to_le_bytes());
+                acc >>= 32;
+                n -= 32;
+            }
+        }
+        (self.acc, self.n) = (acc, n);
     }
 
     /// Writes one bit.
@@ -176,11 +204,13 @@ impl<'a> BitReader<'a> {
 }
 
 /// Bits needed to write `v` (0 for 0).
+#[inline]
 pub fn width(v: u32) -> u32 {
     32 - v.leading_zeros()
 }
 
 /// Zigzag: small magnitudes of either sign become small unsigned values.
+#[inline]
 pub fn zigzag(v: i32) -> u32 {
     ((v << 1) ^ (v >> 31)) as u32
 }

@@ -17,14 +17,16 @@ pub fn best_width(values: &[u32]) -> (u32, u64) {
 
 /// What [`best_width`] needs to know of a block's values, gathered one value at a time, so that
 /// an encoder can size a block while it makes the values (no second pass over them).
+///
+/// Adding a value only counts it by width (and whether it is all ones at its width): the sums
+/// [`WidthStats::best`] needs are made from the 33 counts when asked, not on every value.
 #[derive(Clone, Copy, Debug)]
 pub struct WidthStats {
     counts: [u32; 33],
+    /// Values that are all ones at their own width (at width 0: zeros, never read).
     all_ones: [u32; 33],
-    /// Bits of the escapes of every value at width 0 (every non-zero value).
-    wider_bits: u64,
-    max_w: u32,
-    n: u64,
+    /// Every value added, or'ed: no value is wider (removing one may leave it too wide).
+    or: u32,
 }
 
 impl Default for WidthStats {
@@ -32,9 +34,7 @@ impl Default for WidthStats {
         WidthStats {
             counts: [0; 33],
             all_ones: [0; 33],
-            wider_bits: 0,
-            max_w: 0,
-            n: 0,
+            or: 0,
         }
     }
 }
@@ -43,48 +43,47 @@ impl WidthStats {
     /// Counts one more value of the block.
     #[inline(always)]
     pub fn add(&mut self, v: u32) {
-        let w = width(v);
-        self.counts[w as usize] += 1;
-        self.wider_bits += if w > 0 { 6 + u64::from(w) } else { 0 };
-        self.max_w = self.max_w.max(w);
+        let w = width(v) as usize;
+        self.counts[w] += 1;
         // A value that is all ones at its own width collides with that width's escape code.
-        if w > 0 && v == (u32::MAX >> (32 - w)) {
-            self.all_ones[w as usize] += 1;
-        }
-        self.n += 1;
+        self.all_ones[w] += u32::from(v & v.wrapping_add(1) == 0);
+        self.or |= v;
     }
 
     /// Counts `count` more zeros.
     pub fn add_zeros(&mut self, count: u64) {
         self.counts[0] += count as u32;
-        self.n += count;
     }
 
     /// Takes back one value counted before: the stats of the block without it.
+    #[inline]
     pub fn remove(&mut self, v: u32) {
-        let w = width(v);
-        self.counts[w as usize] -= 1;
-        self.wider_bits -= if w > 0 { 6 + u64::from(w) } else { 0 };
-        if w > 0 && v == (u32::MAX >> (32 - w)) {
-            self.all_ones[w as usize] -= 1;
-        }
-        self.n -= 1;
-        // The widest value may have gone.
-        while self.max_w > 0 && self.counts[self.max_w as usize] == 0 {
-            self.max_w -= 1;
-        }
+        let w = width(v) as usize;
+        self.counts[w] -= 1;
+        self.all_ones[w] -= u32::from(v & v.wrapping_add(1) == 0);
     }
 
     /// The best width and the block's size in bits, as [`best_width`] gives them.
+    #[inline]
     pub fn best(&self) -> (u32, u64) {
-        let n = self.n;
-        if self.max_w == 0 {
+        // The count, the widest value and the escapes of every value at width 0.
+        let mut n = u64::from(self.counts[0]);
+        let mut wider_bits = 0u64;
+        let mut max_w = width(self.or);
+        while max_w > 0 && self.counts[max_w as usize] == 0 {
+            max_w -= 1;
+        }
+        for w in 1..=max_w {
+            let c = u64::from(self.counts[w as usize]);
+            n += c;
+            wider_bits += c * (6 + u64::from(w));
+        }
+        if max_w == 0 {
             return (0, 6);
         }
-        let mut wider_bits = self.wider_bits;
         let mut best = (32, 6 + n * 32);
         // Widths past the widest value only add bits (beyond the one that avoids its escape).
-        for w in 1..=(self.max_w + 1).min(31) {
+        for w in 1..=(max_w + 1).min(31) {
             let wu = u64::from(w);
             wider_bits -= u64::from(self.counts[w as usize]) * (6 + wu);
             let cost = 6 + n * wu + wider_bits + u64::from(self.all_ones[w as usize]) * (6 + wu);
@@ -107,15 +106,14 @@ pub fn put_block_at(bw: &mut BitWriter<'_>, values: &[u32], w: u32) {
     if w == 0 {
         return;
     }
-    let escape = u32::MAX >> (32 - w);
-    for &v in values {
-        if w == 32 || (width(v) <= w && v != escape) {
-            bw.put(v, w);
-        } else {
-            bw.put(escape, w);
-            bw.varbits(v);
+    if w >= 32 {
+        for &v in values {
+            bw.put(v, 32);
         }
+        return;
     }
+    // Below the all-ones code a value fits and is not the escape; from it on, it is escaped.
+    bw.put_escaped(values, w);
 }
 
 /// Reads a block of `n` values written by [`put_block`].

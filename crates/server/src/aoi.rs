@@ -25,12 +25,87 @@ pub struct Grid {
     entries: Vec<(u64, u32)>,
     /// Entities every view holds (their kind has no position).
     everywhere: Vec<u32>,
+    /// Where each cell's run of `entries` starts, when they were counted cell by cell.
+    index: Option<CellIndex>,
+}
+
+/// The cells of a block from `lo`, `rows` rows high, numbered column by column, and where each
+/// one's entries start (one more start than cells).
+#[derive(Debug)]
+struct CellIndex {
+    lo: Cell,
+    cols: u64,
+    rows: u64,
+    starts: Vec<u32>,
+}
+
+impl CellIndex {
+    /// The entries of column `col`, rows `r0..=r1`.
+    fn column(&self, col: i32, r0: i32, r1: i32) -> std::ops::Range<usize> {
+        let c = i64::from(col) - i64::from(self.lo.0);
+        let r0 = (i64::from(r0) - i64::from(self.lo.1)).max(0);
+        let r1 = (i64::from(r1) - i64::from(self.lo.1)).min(self.rows as i64 - 1);
+        if c < 0 || c as u64 >= self.cols || r0 > r1 {
+            return 0..0;
+        }
+        let first = c as u64 * self.rows;
+        let at = |r: i64| {
+            self.starts
+                .get((first + r as u64) as usize)
+                .map_or(0, |&s| s as usize)
+        };
+        at(r0)..at(r1 + 1)
+    }
 }
 
 /// Orders cells by column then row, with negative coordinates before positive ones.
 fn key(c: Cell) -> u64 {
     let bias = |v: i32| (v as i64 - i64::from(i32::MIN)) as u64;
     (bias(c.0) << 32) | bias(c.1)
+}
+
+/// `placed` (entities in increasing index order with their cells, which lie within `lo..=hi`)
+/// as (cell key, index), sorted by key then index. When the cells span a block not much larger
+/// than the entities, a counting sort over that block (stable, so indices stay increasing within
+/// a cell); otherwise a comparison sort. Both give the same order.
+fn sort_by_cell(
+    placed: &[(Cell, u32)],
+    lo: Cell,
+    hi: Cell,
+) -> (Vec<(u64, u32)>, Option<CellIndex>) {
+    let span = |l: i32, h: i32| (i64::from(h) - i64::from(l) + 1).max(0) as u64;
+    let (cols, rows) = (span(lo.0, hi.0), span(lo.1, hi.1));
+    let cells = cols.saturating_mul(rows);
+    if placed.is_empty() || cells > 4 * placed.len() as u64 + 1024 {
+        let mut entries: Vec<(u64, u32)> = placed.iter().map(|&(c, i)| (key(c), i)).collect();
+        entries.sort_unstable();
+        return (entries, None);
+    }
+    // Keys order cells by column, then row: so does this cell number.
+    let number = |c: Cell| {
+        ((i64::from(c.0) - i64::from(lo.0)) as u64 * rows
+            + (i64::from(c.1) - i64::from(lo.1)) as u64) as usize
+    };
+    let mut starts = vec![0u32; cells as usize + 1];
+    for &(c, _) in placed {
+        starts[number(c) + 1] += 1;
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    let index = CellIndex {
+        lo,
+        cols,
+        rows,
+        starts: starts.clone(),
+    };
+    let mut entries = vec![(0u64, 0u32); placed.len()];
+    for &(c, i) in placed {
+        let at = &mut starts[number(c)];
+        entries[*at as usize] = (key(c), i);
+        *at += 1;
+    }
+    (entries, Some(index))
 }
 
 impl Grid {
@@ -52,14 +127,21 @@ impl Grid {
             reach: 2,
             entries: Vec::with_capacity(state.len()),
             everywhere: Vec::new(),
+            index: None,
         };
+        let mut placed = Vec::with_capacity(state.len());
+        let (mut lo, mut hi) = ((i32::MAX, i32::MAX), (i32::MIN, i32::MIN));
         for i in 0..state.len() {
             match grid.cell_of(state, i) {
-                Some(cell) => grid.entries.push((key(cell), i as u32)),
+                Some(cell) => {
+                    lo = (lo.0.min(cell.0), lo.1.min(cell.1));
+                    hi = (hi.0.max(cell.0), hi.1.max(cell.1));
+                    placed.push((cell, i as u32));
+                }
                 None => grid.everywhere.push(i as u32),
             }
         }
-        grid.entries.sort_unstable();
+        (grid.entries, grid.index) = sort_by_cell(&placed, lo, hi);
         grid
     }
 
@@ -88,10 +170,19 @@ impl Grid {
         // Keys order cells by column, then row: each column of the block is one run of entries.
         for dx in -self.reach..=self.reach {
             let col = cell.0.saturating_add(dx);
-            let lo = key((col, cell.1.saturating_sub(self.reach)));
-            let hi = key((col, cell.1.saturating_add(self.reach)));
-            let start = self.entries.partition_point(|&(e, _)| e < lo);
-            for &(_, i) in self.entries[start..].iter().take_while(|&&(e, _)| e <= hi) {
+            let (r0, r1) = (
+                cell.1.saturating_sub(self.reach),
+                cell.1.saturating_add(self.reach),
+            );
+            let run = match &self.index {
+                Some(index) => index.column(col, r0, r1),
+                None => {
+                    let (lo, hi) = (key((col, r0)), key((col, r1)));
+                    let start = self.entries.partition_point(|&(e, _)| e < lo);
+                    start..start + self.entries[start..].partition_point(|&(e, _)| e <= hi)
+                }
+            };
+            for &(_, i) in self.entries.get(run).unwrap_or(&[]) {
                 marks[i as usize / 64] |= 1 << (i % 64);
                 count += 1;
             }
@@ -132,6 +223,71 @@ mod tests {
             ],
         })
         .expect("valid")
+    }
+
+    #[test]
+    fn the_counting_sort_orders_as_a_comparison_sort() {
+        let mut placed = Vec::new();
+        let mut x = 12345u32;
+        for i in 0..500 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let cell = ((x >> 8) as i32 % 13 - 6, (x >> 20) as i32 % 9 - 4);
+            placed.push((cell, i));
+        }
+        let lo = placed.iter().fold((i32::MAX, i32::MAX), |l, &(c, _)| {
+            (l.0.min(c.0), l.1.min(c.1))
+        });
+        let hi = placed.iter().fold((i32::MIN, i32::MIN), |h, &(c, _)| {
+            (h.0.max(c.0), h.1.max(c.1))
+        });
+        let mut sorted: Vec<(u64, u32)> = placed.iter().map(|&(c, i)| (key(c), i)).collect();
+        sorted.sort_unstable();
+        assert_eq!(sort_by_cell(&placed, lo, hi).0, sorted);
+        // Far apart: the comparison sort.
+        placed.push(((1 << 20, -(1 << 20)), 500));
+        let hi = (1 << 20, hi.1);
+        let lo = (lo.0, -(1 << 20));
+        let mut sorted: Vec<(u64, u32)> = placed.iter().map(|&(c, i)| (key(c), i)).collect();
+        sorted.sort_unstable();
+        assert_eq!(sort_by_cell(&placed, lo, hi).0, sorted);
+    }
+
+    #[test]
+    fn views_are_the_cells_within_reach_whether_the_grid_is_indexed_or_searched() {
+        let schema = schema();
+        for far in [false, true] {
+            let mut state = World::new(Tick(1));
+            let mut id = 0;
+            for x in (-300..300).step_by(7) {
+                for y in (-200..400).step_by(11) {
+                    state
+                        .push(EntityId(id), KindId(0))
+                        .values(&[x * 16, y * 16]);
+                    id += 1;
+                }
+            }
+            if far {
+                // So far away that the cells' block is too large to count: the grid searches.
+                state
+                    .push(EntityId(id), KindId(0))
+                    .values(&[i32::MAX - 5, i32::MIN + 5]);
+            }
+            let grid = Grid::build(&schema, &state, 60.0);
+            assert_eq!(grid.index.is_some(), !far);
+            for cell in [(0, 0), (-11, -7), (9, 13), (-20, 0), (30, 30)] {
+                let view = grid.view(&state, cell);
+                let expected: Vec<EntityId> = (0..state.len())
+                    .filter(|&i| {
+                        let c = grid.cell_of(&state, i).expect("placed");
+                        (c.0 - cell.0).abs() <= grid.reach && (c.1 - cell.1).abs() <= grid.reach
+                    })
+                    .map(|i| state.entities()[i].id)
+                    .collect();
+                let seen: Vec<EntityId> = view.entities().iter().map(|e| e.id).collect();
+                assert_eq!(seen, expected, "cell {cell:?}, far {far}");
+                assert!(view.is_sorted());
+            }
+        }
     }
 
     #[test]

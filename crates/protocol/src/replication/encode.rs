@@ -400,6 +400,9 @@ fn write_changes(
 pub(crate) struct Trial {
     members: Vec<u32>,
     unchanged: Vec<u32>,
+    /// How many of `members`, `unchanged` and the values below are this trial's (the buffers
+    /// only grow, so that no encoding clears them).
+    counts: (usize, usize, usize),
     plain: Vec<u32>,
     predicted: Vec<u32>,
     plain_stats: WidthStats,
@@ -422,26 +425,49 @@ impl Trial {
         pat: &[u32],
         slot: usize,
     ) {
-        self.members.clear();
-        self.unchanged.clear();
-        self.plain.clear();
-        self.predicted.clear();
+        let n = bat.len();
+        // Written by index into buffers of at least the group's size (no capacity check per
+        // value); a member goes to both lists and only one of them moves on.
+        for list in [
+            &mut self.members,
+            &mut self.unchanged,
+            &mut self.plain,
+            &mut self.predicted,
+        ] {
+            grow(list, n);
+        }
         let (mut plain, mut predicted) = (WidthStats::default(), WidthStats::default());
-        for (g, ((&b_at, &c_at), &p_at)) in bat.iter().zip(cat).zip(pat).enumerate() {
+        let (mut m, mut u) = (0, 0);
+        let (members, unchanged) = (&mut self.members[..n], &mut self.unchanged[..n]);
+        let outs = self.plain[..n].iter_mut().zip(&mut self.predicted[..n]);
+        for (g, (((&b_at, &c_at), &p_at), (zo, zpo))) in
+            bat.iter().zip(cat).zip(pat).zip(outs).enumerate()
+        {
             let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
-            if b != c {
-                self.members.push(g as u32);
-            } else {
-                self.unchanged.push(g as u32);
+            let changed = b != c;
+            if let Some(x) = members.get_mut(m) {
+                *x = g as u32;
             }
+            if let Some(x) = unchanged.get_mut(u) {
+                *x = g as u32;
+            }
+            m += usize::from(changed);
+            u += usize::from(!changed);
             let d = c.wrapping_sub(b);
             let z = zigzag(d);
             plain.add(z);
-            self.plain.push(z);
-            let zp = zigzag(d.wrapping_sub(velocity(bv, b_at, pv, p_at, slot)));
+            *zo = z;
+            // The velocity (see [`velocity`]), from the baseline's value already read.
+            let v = if p_at == NONE {
+                0
+            } else {
+                b.wrapping_sub(slot_at(pv, p_at, slot))
+            };
+            let zp = zigzag(d.wrapping_sub(v));
             predicted.add(zp);
-            self.predicted.push(zp);
+            *zpo = zp;
         }
+        self.counts = (m, u, n);
         self.plain_best = plain.best();
         self.predicted_best = predicted.best();
         self.plain_stats = plain;
@@ -450,20 +476,30 @@ impl Trial {
 
     /// Writes the slot's changes, predicted or not, as [`write_slot_changes`] would.
     fn write(&self, predict: bool, n: usize, bw: &mut BitWriter<'_>, s: &mut Scratch) {
+        let (m, u, len) = self.counts;
         let block = if predict {
             Block {
-                values: &self.predicted,
+                values: &self.predicted[..len],
                 stats: &self.predicted_stats,
                 best: self.predicted_best,
             }
         } else {
             Block {
-                values: &self.plain,
+                values: &self.plain[..len],
                 stats: &self.plain_stats,
                 best: self.plain_best,
             }
         };
-        put_residuals(bw, n, &self.members, &self.unchanged, block, s);
+        put_residuals(bw, n, &self.members[..m], &self.unchanged[..u], block, s);
+    }
+}
+
+/// Makes `list` at least `n` long, zeroing only what it grows by: its first `n` are written
+/// before they are read.
+#[inline]
+fn grow(list: &mut Vec<u32>, n: usize) {
+    if list.len() < n {
+        list.resize(n, 0);
     }
 }
 
@@ -549,29 +585,44 @@ fn write_slot_changes(
 ) {
     let n = run.len();
     // Which of the group changed this slot (indices into the group), and every residual.
-    s.members.clear();
-    s.a.clear();
     let (bv, cv) = (base.values(), cur.values());
     let (bat, cat) = (&s.bat[run.clone()], &s.cat[run.clone()]);
     match info.coding {
         SlotCoding::Residual { wrap } => {
-            s.unchanged.clear();
-            for (g, (&b_at, &c_at)) in bat.iter().zip(cat).enumerate() {
-                let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
-                if b != c {
-                    s.members.push(g as u32);
-                } else {
-                    s.unchanged.push(g as u32);
-                }
-                s.a.push(zigzag(residual(wrap, b, c)));
-            }
-            if s.members.is_empty() {
+            // A slot no member changed (a game's constant field) is one bit: found by comparing
+            // alone, before any residual or statistic is made.
+            if bat
+                .iter()
+                .zip(cat)
+                .all(|(&b_at, &c_at)| slot_at(bv, b_at, slot) == slot_at(cv, c_at, slot))
+            {
                 bw.bit(false);
                 return;
             }
+            grow(&mut s.members, n);
+            grow(&mut s.unchanged, n);
+            grow(&mut s.a, n);
             let mut stats = WidthStats::default();
-            for &z in &s.a {
+            let (mut m, mut u) = (0, 0);
+            let (members, unchanged) = (&mut s.members[..n], &mut s.unchanged[..n]);
+            for (g, ((&b_at, &c_at), out)) in bat.iter().zip(cat).zip(&mut s.a[..n]).enumerate() {
+                let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
+                let changed = b != c;
+                if let Some(x) = members.get_mut(m) {
+                    *x = g as u32;
+                }
+                if let Some(x) = unchanged.get_mut(u) {
+                    *x = g as u32;
+                }
+                m += usize::from(changed);
+                u += usize::from(!changed);
+                let z = zigzag(residual(wrap, b, c));
                 stats.add(z);
+                *out = z;
+            }
+            if m == 0 {
+                bw.bit(false);
+                return;
             }
             let (members, unchanged) = (
                 std::mem::take(&mut s.members),
@@ -579,14 +630,15 @@ fn write_slot_changes(
             );
             let values = std::mem::take(&mut s.a);
             let block = Block {
-                values: &values,
+                values: &values[..n],
                 stats: &stats,
                 best: stats.best(),
             };
-            put_residuals(bw, n, &members, &unchanged, block, s);
+            put_residuals(bw, n, &members[..m], &unchanged[..u], block, s);
             (s.members, s.unchanged, s.a) = (members, unchanged, values);
         }
         SlotCoding::Raw { bits } => {
+            s.members.clear();
             for (g, (&b_at, &c_at)) in bat.iter().zip(cat).enumerate() {
                 if slot_at(bv, b_at, slot) != slot_at(cv, c_at, slot) {
                     s.members.push(g as u32);
@@ -602,6 +654,7 @@ fn write_slot_changes(
             }
         }
         SlotCoding::Text { max_bytes } => {
+            s.members.clear();
             for (g, &m) in s.order[run.clone()].iter().enumerate() {
                 let (bi, ci) = s.changed[m as usize];
                 let k = slot_at(cv, cat[g], slot);
