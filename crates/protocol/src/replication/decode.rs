@@ -9,8 +9,8 @@
 use std::sync::Arc;
 
 use super::encode::{
-    Baselines, Scratch, group_by_kind, previous_indices, previous_offsets, slot_at, velocity,
-    with_scratch,
+    Baselines, Scratch, group_by_kind, group_changed_by_kind, previous_indices, previous_offsets,
+    slot_at, velocity, with_scratch,
 };
 use super::schema::{KindId, Schema, SlotInfo};
 use super::wire_type::{FullCoding, SlotCoding, apply_residual};
@@ -130,22 +130,13 @@ fn read_changes(
     };
     let layouts = schema.layouts();
     let be = base.entities();
-    if let Some(e) = s
-        .changed
+    if s.changed
         .iter()
-        .map(|&(bi, _)| be[bi as usize])
-        .find(|e| usize::from(e.kind.0) >= layouts.len())
+        .any(|&(bi, _)| usize::from(be[bi as usize].kind.0) >= layouts.len())
     {
-        let _ = e;
         return Err(bad("an entity of a kind the schema lacks"));
     }
-    group_by_kind(
-        layouts.len(),
-        s.changed.len(),
-        |i| usize::from(be[s.changed[i].0 as usize].kind.0),
-        &mut s.order,
-        &mut s.starts,
-    );
+    group_changed_by_kind(layouts.len(), be, s);
     s.bat.clear();
     s.bat
         .extend(s.changed.iter().map(|&(bi, _)| base.at(bi as usize) as u32));

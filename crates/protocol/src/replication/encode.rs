@@ -136,6 +136,18 @@ pub(crate) fn group_by_kind(
     starts[0] = 0;
 }
 
+/// [`group_by_kind`] over the changed entities (`s.changed`), by their kind in the baseline
+/// whose entities are `be`; each must be a kind of the schema's `kinds`.
+pub(crate) fn group_changed_by_kind(kinds: usize, be: &[super::Entity], s: &mut Scratch) {
+    group_by_kind(
+        kinds,
+        s.changed.len(),
+        |i| usize::from(be[s.changed[i].0 as usize].kind.0),
+        &mut s.order,
+        &mut s.starts,
+    );
+}
+
 /// Writes the delta that turns `worlds.baseline` into `current` (a full snapshot when there is
 /// no baseline), appending its bytes to `out`. Both worlds must be sorted by id and hold only
 /// kinds of `schema` with their slots; an id whose kind changed is sent as a removal and a
@@ -300,13 +312,7 @@ fn write_changes(
 ) {
     let layouts = schema.layouts();
     let be = base.entities();
-    group_by_kind(
-        layouts.len(),
-        s.changed.len(),
-        |i| usize::from(be[s.changed[i].0 as usize].kind.0),
-        &mut s.order,
-        &mut s.starts,
-    );
+    group_changed_by_kind(layouts.len(), be, s);
     // Where each changed entity's slots start, in group order, so that the slot loops below
     // walk plain arrays.
     s.bat.clear();
