@@ -10,7 +10,7 @@ use syn::{Attribute, Expr, Lit, LitStr, Path, Type, UnOp};
 /// What a field's wire type attributes accept, for the error that lists them.
 const FIELD_ATTRS: &str = "fixed(step = ..), vec2(step = ..), angle(bits = ..), \
     int(min = .., max = ..), bool, enumeration, color, text(max = ..), position, moving, \
-    predict, interpolate, name = \"..\" or skip";
+    predict, interpolate, name = \"..\", intent = \"never\", intent_when = \"..\" or skip";
 
 /// A number given in an attribute: the tokens to emit, and its value when it is a literal (only
 /// literals are checked here; a constant is checked by `Schema::new` at run time).
@@ -83,7 +83,7 @@ impl Wire {
     }
 
     /// The attribute that gives this wire type.
-    fn keyword(&self) -> &'static str {
+    pub(crate) fn keyword(&self) -> &'static str {
         match self {
             Wire::Fixed { .. } => "fixed",
             Wire::Vec2 { .. } => "vec2",
@@ -110,6 +110,16 @@ impl Wire {
     }
 }
 
+/// When a field of an input counts for the same-intent rule, as its attribute said.
+pub(crate) enum IntentAttr {
+    /// `intent = "always"` (the default).
+    Always,
+    /// `intent = "never"`.
+    Never,
+    /// `intent_when = "flag"`: while the bool field called `flag` is true.
+    When(LitStr),
+}
+
 /// One field's `#[replicate(...)]`, merged over its attributes.
 #[derive(Default)]
 pub(crate) struct FieldAttrs {
@@ -119,6 +129,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) predict: Option<Span>,
     pub(crate) interpolate: Option<Span>,
     pub(crate) name: Option<LitStr>,
+    pub(crate) intent: Option<(IntentAttr, Span)>,
 }
 
 impl FieldAttrs {
@@ -175,6 +186,9 @@ impl FieldAttrs {
                         None
                     }
                     "name" => name_value(&meta, &key, &mut out.name).map(|()| None)?,
+                    "intent" | "intent_when" => {
+                        intent_value(&meta, &key, &mut out.intent).map(|()| None)?
+                    }
                     _ => {
                         return Err(meta.error(format!(
                             "unknown replicate attribute `{key}`; a field takes {FIELD_ATTRS}"
@@ -196,6 +210,7 @@ impl FieldAttrs {
                 || out.predict.is_some()
                 || out.interpolate.is_some()
                 || out.name.is_some()
+                || out.intent.is_some()
             {
                 return Err(syn::Error::new(
                     skip,
@@ -326,6 +341,41 @@ fn name_value(meta: &ParseNestedMeta<'_>, key: &str, slot: &mut Option<LitStr>) 
         return Err(syn::Error::new(name.span(), why));
     }
     *slot = Some(name);
+    Ok(())
+}
+
+/// `intent = "always" | "never"` or `intent_when = "flag"`, one of them at most once.
+fn intent_value(
+    meta: &ParseNestedMeta<'_>,
+    key: &str,
+    slot: &mut Option<(IntentAttr, Span)>,
+) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(meta.error(
+            "a field has one intent: `intent = \"never\"` or `intent_when = \"..\"`, not both or twice",
+        ));
+    }
+    let value: LitStr = meta.value()?.parse()?;
+    let intent = match (key, value.value().as_str()) {
+        ("intent", "always") => IntentAttr::Always,
+        ("intent", "never") => IntentAttr::Never,
+        ("intent", other) => {
+            return Err(syn::Error::new(
+                value.span(),
+                format!(
+                    "unknown intent `{other}`: intent takes \"always\" or \"never\"; a field that \
+                     counts only while a flag is set takes intent_when = \"flag\""
+                ),
+            ));
+        }
+        (_, flag) => {
+            if let Some(why) = crate::names::name_error(flag) {
+                return Err(syn::Error::new(value.span(), why));
+            }
+            IntentAttr::When(value.clone())
+        }
+    };
+    *slot = Some((intent, value.span()));
     Ok(())
 }
 

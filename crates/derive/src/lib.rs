@@ -105,6 +105,34 @@
 //! `name = "..."` (its name in the schema; default: the field's), or `skip` alone (not
 //! replicated; read back as `Default::default()`).
 //!
+//! A struct that is a player's input (`SchemaBuilder::input`) says, per field, when a change of
+//! it is a change of what the player wants (the same-intent rule the server's late inputs and a
+//! client's replay follow): by default always; `intent = "never"` for a field that is
+//! information only; `intent_when = "fire"` for a field that counts only while the `bool` field
+//! called `fire` (its name in the schema) is true in either input, as the arena's aim does. The
+//! same struct works as an entity kind or an event, where the intent means nothing.
+//!
+//! ```
+//! use tickwire_protocol::replication::{Intent, Replicate, SchemaDesc};
+//!
+//! #[derive(Replicate)]
+//! struct ArenaInput {
+//!     #[replicate(int(min = -1, max = 1))]
+//!     move_x: i8,
+//!     #[replicate(int(min = -1, max = 1))]
+//!     move_y: i8,
+//!     #[replicate(angle(bits = 16), intent_when = "fire")]
+//!     aim: f32,
+//!     fire: bool,
+//! }
+//!
+//! # #[derive(Replicate)]
+//! # struct Body { #[replicate(vec2(step = 0.0625), position)] pos: [f32; 2] }
+//! let schema = SchemaDesc::builder("arena", 1).kind::<Body>().input::<ArenaInput>().build()?;
+//! assert_eq!(schema.desc().input.intent[2], Intent::When(3));
+//! # Ok::<(), tickwire_protocol::replication::SchemaError>(())
+//! ```
+//!
 //! A generic struct gets the bound each field needs (`T: ReplicateText` for a `text` field of
 //! type `T`, `T: Default` for a skipped one).
 //!
@@ -201,6 +229,25 @@ fn assert_refused(
 /// use tickwire_protocol::replication::Replicate;
 /// #[derive(Replicate)]
 /// struct A { #[replicate(vec2(step = 0.5))] x: f32 }
+/// ```
+///
+/// An `intent_when` that names no field, or a field that is not a `bool`:
+/// ```compile_fail
+/// use tickwire_protocol::replication::Replicate;
+/// #[derive(Replicate)]
+/// struct A { #[replicate(angle(bits = 8), intent_when = "fire")] aim: f32, shoot: bool }
+/// ```
+/// ```compile_fail
+/// use tickwire_protocol::replication::Replicate;
+/// #[derive(Replicate)]
+/// struct A { #[replicate(angle(bits = 8), intent_when = "speed")] aim: f32, speed: u8 }
+/// ```
+///
+/// And an input struct, well formed, compiles:
+/// ```
+/// use tickwire_protocol::replication::Replicate;
+/// #[derive(Replicate)]
+/// struct A { #[replicate(angle(bits = 8), intent_when = "fire")] aim: f32, fire: bool }
 /// ```
 ///
 /// And the same struct, well formed, compiles (so the cases above fail for their own reason):

@@ -7,7 +7,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Type};
 
-use crate::attrs::{ContainerAttrs, FieldAttrs, Wire};
+use crate::attrs::{ContainerAttrs, FieldAttrs, IntentAttr, Wire};
 use crate::names::snake_case;
 
 /// Most slots a kind may hold (the protocol's `MAX_SLOTS`).
@@ -22,6 +22,7 @@ struct Field {
     position: bool,
     predict: bool,
     interpolate: bool,
+    intent: Option<(IntentAttr, Span)>,
 }
 
 /// The impl of `Replicate` for `input`, or the first mistake in it.
@@ -113,6 +114,7 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             position: attrs.position.is_some(),
             predict: attrs.predict.is_some(),
             interpolate: attrs.interpolate.is_some(),
+            intent: attrs.intent,
         });
     }
     if let Some(e) = errors {
@@ -129,6 +131,7 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     }
 
     let r = container.replication();
+    let intents = intents(&r, &fields)?;
     let name = &input.ident;
     let generics = with_bounds(&input.generics, &r, &fields, &skipped);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
@@ -168,6 +171,10 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                 __tw_kind
             }
 
+            fn intent() -> ::std::vec::Vec<#r::Intent> {
+                ::std::vec![#(#intents),*]
+            }
+
             fn write(&self, __tw_out: &mut #r::EntityWriter<'_>) {
                 #(#writes)*
             }
@@ -186,6 +193,49 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
         }
     })
+}
+
+/// Each field's `Intent` expression: `Always` unless it says otherwise; `intent_when` must name
+/// another field of the struct (by its name in the schema) that is a `bool`.
+fn intents(r: &TokenStream, fields: &[Field]) -> syn::Result<Vec<TokenStream>> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match &f.intent {
+            None | Some((IntentAttr::Always, _)) => Ok(quote!(#r::Intent::Always)),
+            Some((IntentAttr::Never, _)) => Ok(quote!(#r::Intent::Never)),
+            Some((IntentAttr::When(flag), span)) => {
+                let want = flag.value();
+                let Some(j) = fields.iter().position(|g| g.name == want) else {
+                    let names: Vec<&str> = fields.iter().map(|g| g.name.as_str()).collect();
+                    return Err(syn::Error::new(
+                        *span,
+                        format!(
+                            "intent_when = \"{want}\" names no field of this struct; its fields are {}",
+                            names.join(", ")
+                        ),
+                    ));
+                };
+                if j == i {
+                    return Err(syn::Error::new(
+                        *span,
+                        "a field cannot count only while itself is true; name a bool field beside it",
+                    ));
+                }
+                if !matches!(fields[j].wire, Wire::Bool) {
+                    return Err(syn::Error::new(
+                        *span,
+                        format!(
+                            "intent_when must name a bool field; `{want}` is {}",
+                            fields[j].wire.keyword()
+                        ),
+                    ));
+                }
+                let j = u8::try_from(j).unwrap_or(u8::MAX);
+                Ok(quote!(#r::Intent::When(#j)))
+            }
+        })
+        .collect()
 }
 
 /// The struct's generics, with a bound for each field whose type names a type parameter: the
@@ -536,6 +586,87 @@ mod tests {
                     }
                 ),
                 "a name takes 1 to 64 bytes",
+            ),
+        ];
+        crate::assert_refused(expand, cases);
+    }
+
+    #[test]
+    fn intents_name_a_bool_field_by_its_schema_name() {
+        let input: DeriveInput = syn::parse_quote! {
+            struct ArenaInput {
+                #[replicate(int(min = -1, max = 1))] move_x: i8,
+                #[replicate(angle(bits = 16), intent_when = "shoot")] aim: f32,
+                #[replicate(name = "shoot")] fire: bool,
+                #[replicate(fixed(step = 1.0), intent = "never")] clock: f32,
+            }
+        };
+        let out = expand(&input).expect("expands").to_string();
+        assert!(
+            out.contains("Intent :: Always , :: tickwire_protocol :: replication :: Intent :: When (2u8) , :: tickwire_protocol :: replication :: Intent :: Always , :: tickwire_protocol :: replication :: Intent :: Never"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn intent_mistakes_are_named() {
+        let cases: Vec<(DeriveInput, &str)> = vec![
+            (
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(angle(bits = 8), intent_when = "fire")]
+                        aim: f32,
+                        shoot: bool,
+                    }
+                ),
+                "intent_when = \"fire\" names no field of this struct; its fields are aim, shoot",
+            ),
+            (
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(angle(bits = 8), intent_when = "speed")]
+                        aim: f32,
+                        speed: u8,
+                    }
+                ),
+                "intent_when must name a bool field; `speed` is int",
+            ),
+            (
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(intent_when = "fire")]
+                        fire: bool,
+                    }
+                ),
+                "a field cannot count only while itself is true",
+            ),
+            (
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(intent = "sometimes")]
+                        fire: bool,
+                    }
+                ),
+                "unknown intent `sometimes`",
+            ),
+            (
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(intent = "never", intent_when = "b")]
+                        a: bool,
+                        b: bool,
+                    }
+                ),
+                "a field has one intent",
+            ),
+            (
+                syn::parse_quote!(
+                    struct A {
+                        #[replicate(skip, intent = "never")]
+                        a: bool,
+                    }
+                ),
+                "a skipped field is not replicated",
             ),
         ];
         crate::assert_refused(expand, cases);

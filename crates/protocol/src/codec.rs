@@ -13,8 +13,9 @@ use crate::message::{
 };
 use crate::{ClientMsg, CodecError, ServerMsg};
 
-/// Largest client message the server accepts, in bytes (WebSocket payload).
-pub const MAX_CLIENT_MSG: usize = 256;
+/// Largest client message the server accepts, in bytes (WebSocket payload): an `Input` with
+/// the largest record ([`crate::MAX_RECORD_BYTES`]) and its numbers fits.
+pub const MAX_CLIENT_MSG: usize = crate::MAX_RECORD_BYTES + 64;
 
 /// Largest server message a client accepts, in bytes.
 pub const MAX_SERVER_MSG: usize = 4 << 20;
@@ -46,8 +47,8 @@ pub fn encode_server(msg: &ServerMsg, out: &mut Vec<u8>) -> Result<(), CodecErro
     Ok(())
 }
 
-/// Decodes one client message from exactly `bytes`, and checks its values
-/// (finite floats, name and resume token length).
+/// Decodes one client message from exactly `bytes`, and checks its values (name and resume
+/// token length). An input's record is read by whoever knows the schema (`read_record`).
 pub fn decode_client(bytes: &[u8]) -> Result<ClientMsg, CodecError> {
     if bytes.len() > MAX_CLIENT_MSG {
         return Err(CodecError::TooLarge {
@@ -61,9 +62,6 @@ pub fn decode_client(bytes: &[u8]) -> Result<ClientMsg, CodecError> {
         return Err(CodecError::TrailingBytes(bytes.len() - used));
     }
     match &msg {
-        ClientMsg::Input(input) if !input.is_valid() => {
-            Err(CodecError::Invalid("non-finite input value"))
-        }
         ClientMsg::Hello(h) if h.name.chars().count() > MAX_NAME_CHARS => {
             Err(CodecError::Invalid("name too long"))
         }

@@ -1,8 +1,9 @@
 //! tickwire-protocol: everything that crosses the wire between a tickwire server and its clients.
 //!
 //! The main types are the messages ([`ClientMsg`], [`ServerMsg`]), the [`Schema`] a game declares
-//! for its replicated data, the quantized [`World`] of that schema, and the delta between two
-//! worlds ([`write_delta`], [`apply_delta`]). [`codec`] holds the one pinned bincode configuration
+//! for its data on the wire (entity kinds, input, events, score columns), the quantized [`World`]
+//! of that schema, the delta between two worlds ([`write_delta`], [`apply_delta`]), and the
+//! [`Record`]s inputs and events travel as ([`write_record`], [`read_record`]). [`codec`] holds the one pinned bincode configuration
 //! and the size limits that every decoder enforces. The crate knows no game: every game's data,
 //! the bundled arena's included, is a schema.
 //!
@@ -14,6 +15,7 @@
 mod bits;
 mod block;
 mod body;
+mod bounded;
 pub mod close;
 pub mod codec;
 mod error;
@@ -29,14 +31,15 @@ pub use error::{CodecError, DeltaError};
 pub use ids::{ClientId, EntityId, Tick};
 pub use input_ack::{DROPPED, EARLIER_INPUTS, InputAck, MAX_PACE, repeats_before_neutral};
 pub use message::{
-    ClientMsg, GameEventMsg, Hello, Input, Kick, LeaderboardEntry, MAX_LABEL_CHARS,
-    MAX_LEADERBOARD_ROWS, MAX_MATCH_SCORES, MAX_NAME_CHARS, MAX_NOTICE_CHARS,
+    ClientMsg, GameEventMsg, Hello, Input, Kick, LeaderboardEntry, MAX_FEATURE_BYTES,
+    MAX_LABEL_CHARS, MAX_LEADERBOARD_ROWS, MAX_MATCH_SCORES, MAX_NAME_CHARS, MAX_NOTICE_CHARS,
     MAX_RESUME_TOKEN_CHARS, MapInfo, MatchEnd, MatchScore, Notice, Ping, Pong, ScoreEntry,
-    ServerMsg, SnapshotMsg, Subscribe, WallInfo, Welcome,
+    ServerMsg, SnapshotMsg, Subscribe, Welcome,
 };
 pub use replication::{
-    Applied, Baselines, EntityView, FieldDesc, KindDesc, KindId, Replicate, Schema, SchemaDesc,
-    SchemaHash, WireType, World, apply_delta, write_delta,
+    Applied, Baselines, EntityView, FieldDesc, InputDesc, Intent, KindDesc, KindId,
+    MAX_RECORD_BYTES, Record, RecordLayout, RecordView, Replicate, Schema, SchemaDesc, SchemaHash,
+    ScoreColumn, WireType, World, apply_delta, read_record, write_delta, write_record,
 };
 
 /// The protocol version this crate speaks. A client whose `Hello` names another version is
@@ -44,4 +47,4 @@ pub use replication::{
 ///
 /// Bump it on any change to the bytes of any message. The first message of each side keeps its
 /// shape across versions (see [`Hello`]) so that a mismatch is always detected and reported.
-pub const PROTOCOL_VERSION: u16 = 4;
+pub const PROTOCOL_VERSION: u16 = 5;

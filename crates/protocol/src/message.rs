@@ -22,6 +22,9 @@ pub const MAX_MATCH_SCORES: usize = 16_384;
 /// Longest game or map name in a [`MatchEnd`], in characters.
 pub const MAX_LABEL_CHARS: usize = 64;
 
+/// Longest [`MapInfo::features`], in bytes; decoders refuse a longer one before reading it.
+pub const MAX_FEATURE_BYTES: usize = 64 * 1024;
+
 /// What a client sends.
 ///
 /// `Hello` is variant 0 and its first field is the version, in every protocol version, so that a
@@ -63,30 +66,19 @@ pub struct Hello {
 }
 
 /// The player's controls for one tick.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Input {
     /// Increases by one per input; acknowledged in snapshots so the client can reconcile.
     pub seq: u32,
-    /// Wanted movement along x. The arena game reads its sign (-1, 0, 1); scenarios may read a
-    /// magnitude. Must be finite.
-    pub move_x: f32,
-    /// Wanted movement along y (+y is down on screen). Must be finite.
-    pub move_y: f32,
-    /// Aim angle in radians. Must be finite.
-    pub aim: f32,
-    /// Whether the fire button is held.
-    pub fire: bool,
     /// The server tick of the world the client was showing of everyone else when it sampled
-    /// this input (its interpolated render time; 0: unknown). A shot is judged against the
-    /// world at that tick (lag compensation), within the server's bound.
+    /// this input (its interpolated render time; 0: unknown). The server tells the game how far
+    /// back that was (lag compensation), within its bound.
     pub view_tick: u32,
-}
-
-impl Input {
-    /// True when every float is finite, the rule the server enforces before using an input.
-    pub fn is_valid(&self) -> bool {
-        self.move_x.is_finite() && self.move_y.is_finite() && self.aim.is_finite()
-    }
+    /// The input itself: a record of the schema's input fields (`Schema::input`, see
+    /// [`crate::write_record`]), at most [`crate::MAX_RECORD_BYTES`]. A server closes a session
+    /// whose record does not decode.
+    #[serde(deserialize_with = "crate::bounded::record")]
+    pub data: Vec<u8>,
 }
 
 /// A round-trip time probe.
@@ -128,16 +120,17 @@ pub struct LeaderboardEntry {
     pub rank: u16,
     /// The player's name.
     pub name: String,
-    /// The rating the board is sorted by: kills minus deaths over every stored match.
+    /// The rating the board is sorted by: the sum of the player's match ratings (each the
+    /// schema's score columns times their weights).
     pub rating: i32,
-    /// Kills over every match.
-    pub kills: u32,
-    /// Deaths over every match.
-    pub deaths: u32,
     /// Matches played.
     pub matches: u32,
-    /// Most kills in one match.
-    pub best_kills: u32,
+    /// The best rating of a single match.
+    pub best: i32,
+    /// Each score column summed over the player's matches, in the schema's column order (at
+    /// most [`crate::replication::MAX_SCORE_COLUMNS`]).
+    #[serde(deserialize_with = "crate::bounded::columns")]
+    pub totals: Vec<i32>,
 }
 
 /// The result of a match that just ended.
@@ -153,7 +146,7 @@ pub struct MatchEnd {
     pub started_ms: u64,
     /// When it ended, in unix milliseconds.
     pub ended_ms: u64,
-    /// Every player's and bot's line, most kills first (at most [`MAX_MATCH_SCORES`]).
+    /// Every player's and bot's line, best rating first (at most [`MAX_MATCH_SCORES`]).
     pub scores: Vec<MatchScore>,
 }
 
@@ -162,12 +155,13 @@ pub struct MatchEnd {
 pub struct MatchScore {
     /// Display name.
     pub name: String,
-    /// Kills in the match.
-    pub kills: u32,
-    /// Deaths in the match.
-    pub deaths: u32,
     /// True for server-controlled players.
     pub bot: bool,
+    /// One value per score column of the schema, in order.
+    #[serde(deserialize_with = "crate::bounded::columns")]
+    pub columns: Vec<i32>,
+    /// The line's rating: each column times its weight, summed.
+    pub rating: i32,
 }
 
 /// The answer to a good `Hello`.
@@ -209,21 +203,11 @@ pub struct MapInfo {
     pub width: f32,
     /// Height in world units; y runs over [0, height).
     pub height: f32,
-    /// Solid axis-aligned walls.
-    pub walls: Vec<WallInfo>,
-}
-
-/// An axis-aligned solid rectangle.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct WallInfo {
-    /// Left edge.
-    pub x: f32,
-    /// Top edge.
-    pub y: f32,
-    /// Width.
-    pub w: f32,
-    /// Height.
-    pub h: f32,
+    /// The map's static things (the arena's walls): a full delta body (no baseline, tick 0) of a
+    /// world of the schema's kinds, which a client reads with `apply_delta` into a world of its
+    /// own. Empty: no features. At most [`MAX_FEATURE_BYTES`].
+    #[serde(deserialize_with = "crate::bounded::features")]
+    pub features: Vec<u8>,
 }
 
 /// A snapshot for one client.
@@ -269,24 +253,22 @@ pub struct ScoreEntry {
     pub entity: EntityId,
     /// Display name.
     pub name: String,
-    /// Kills scored.
-    pub kills: u32,
-    /// Times died.
-    pub deaths: u32,
     /// True for server-controlled players.
     pub bot: bool,
+    /// One value per score column of the schema (`SchemaDesc::scores`), in order.
+    #[serde(deserialize_with = "crate::bounded::columns")]
+    pub columns: Vec<i32>,
 }
 
-/// Game events a client shows (kill feed).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum GameEventMsg {
-    /// `killer` killed `victim`.
-    Kill {
-        /// Who scored.
-        killer: EntityId,
-        /// Who died.
-        victim: EntityId,
-    },
+/// Something that happened that the world alone does not show (a kill feed's line).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GameEventMsg {
+    /// The event's kind: an index into the schema's `events`.
+    pub kind: u16,
+    /// A record of that event kind's fields (see [`crate::write_record`]), at most
+    /// [`crate::MAX_RECORD_BYTES`].
+    #[serde(deserialize_with = "crate::bounded::record")]
+    pub data: Vec<u8>,
 }
 
 /// Why the server ends a session. `code` is one of [`crate::close`]'s codes.

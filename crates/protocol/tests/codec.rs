@@ -20,6 +20,24 @@ fn sample_schema() -> Schema {
             .into_iter()
             .map(|k| KindDesc::new(k, fields()).positioned_by("pos"))
             .collect(),
+        input: InputDesc {
+            fields: vec![
+                FieldDesc::new("move_x", WireType::Int { min: -1, max: 1 }),
+                FieldDesc::new("fire", WireType::Bool),
+            ],
+            intent: vec![Intent::Always, Intent::Always],
+        },
+        events: vec![KindDesc::new(
+            "kill",
+            vec![FieldDesc::new(
+                "victim",
+                WireType::Int {
+                    min: 0,
+                    max: i32::MAX,
+                },
+            )],
+        )],
+        scores: vec![ScoreColumn::new("kills", 1), ScoreColumn::new("deaths", -1)],
     })
     .expect("valid")
 }
@@ -89,11 +107,13 @@ fn client_messages() -> Vec<ClientMsg> {
         }),
         ClientMsg::Input(Input {
             seq: 77,
-            move_x: -1.0,
-            move_y: 0.0,
-            aim: 1.25,
-            fire: true,
             view_tick: 123_456,
+            data: vec![0b110],
+        }),
+        ClientMsg::Input(Input {
+            seq: 78,
+            view_tick: 0,
+            data: vec![7; MAX_RECORD_BYTES],
         }),
         ClientMsg::Ping(Ping { nonce: 0xDEAD_BEEF }),
     ]
@@ -112,12 +132,7 @@ fn server_messages() -> Vec<ServerMsg> {
                 name: "arena".into(),
                 width: 2000.0,
                 height: 1400.0,
-                walls: vec![WallInfo {
-                    x: 10.0,
-                    y: 20.5,
-                    w: 100.0,
-                    h: 30.0,
-                }],
+                features: vec![1, 2, 3],
             },
             room: 7,
             resume_token: "1-0123456789abcdef0123456789abcdef".into(),
@@ -139,13 +154,12 @@ fn server_messages() -> Vec<ServerMsg> {
         ServerMsg::Scoreboard(vec![ScoreEntry {
             entity: EntityId(1),
             name: "bot-1".into(),
-            kills: 3,
-            deaths: 1,
             bot: true,
+            columns: vec![3, 1],
         }]),
-        ServerMsg::Event(GameEventMsg::Kill {
-            killer: EntityId(1),
-            victim: EntityId(2),
+        ServerMsg::Event(GameEventMsg {
+            kind: 0,
+            data: vec![2, 0],
         }),
         ServerMsg::Kick(Kick {
             code: close::VERSION_MISMATCH,
@@ -296,14 +310,14 @@ fn bad_values_are_rejected() {
     let mut bytes = Vec::new();
     let input = Input {
         seq: 1,
-        move_x: f32::NAN,
-        ..Input::default()
+        view_tick: 0,
+        data: vec![0; MAX_RECORD_BYTES + 1],
     };
     codec::encode_client(&ClientMsg::Input(input), &mut bytes).expect("encode");
-    assert!(matches!(
-        codec::decode_client(&bytes),
-        Err(CodecError::Invalid(_))
-    ));
+    assert!(
+        codec::decode_client(&bytes).is_err(),
+        "a record over its limit"
+    );
 
     bytes.clear();
     let hello = Hello {
@@ -425,10 +439,9 @@ fn subscribe_leaderboard_and_match_end_keep_their_variants_and_limits() {
         rank,
         name: "ada".into(),
         rating: -1,
-        kills: 1,
-        deaths: 2,
         matches: 1,
-        best_kills: 1,
+        best: 1,
+        totals: vec![1, 2],
     };
     let board = ServerMsg::Leaderboard((1..=MAX_LEADERBOARD_ROWS as u16).map(row).collect());
     let mut bytes = Vec::new();
@@ -452,9 +465,9 @@ fn subscribe_leaderboard_and_match_end_keep_their_variants_and_limits() {
             ended_ms: 2,
             scores: vec![MatchScore {
                 name: "ada".into(),
-                kills: 1,
-                deaths: 0,
                 bot: false,
+                columns: vec![1, 0],
+                rating: 1,
             }],
         })
     };
@@ -471,4 +484,31 @@ fn subscribe_leaderboard_and_match_end_keep_their_variants_and_limits() {
     // A forged line count far past the bytes given fails without allocating for it.
     let forged = [8, 1, 1, b'g', 1, b'm', 1, 2, 253, 0, 0, 0, 0, 0, 0, 0, 1];
     assert!(codec::decode_server(&forged).is_err());
+}
+
+#[test]
+fn lists_over_their_limits_are_refused_before_they_are_read() {
+    // An event whose record announces a length of 2^32 in a few bytes: variant 4, kind 0, then
+    // the length (253 = u64), and nothing.
+    let forged = [4, 0, 253, 0, 0, 0, 0, 1, 0, 0, 0];
+    let e = codec::decode_server(&forged).expect_err("over the limit");
+    assert!(e.to_string().contains("a record over 1024"), "{e}");
+    // Seventeen score columns, each a byte.
+    let mut line = vec![3, 1, 1, 1, b'a', 0, 17];
+    line.extend([0; 17]);
+    let e = codec::decode_server(&line).expect_err("over the limit");
+    assert!(e.to_string().contains("score columns over 16"), "{e}");
+    // Features of 64 KiB and one byte.
+    let welcome = |features: Vec<u8>| {
+        let mut w = match &server_messages()[0] {
+            ServerMsg::Welcome(w) => w.clone(),
+            _ => unreachable!("the first sample is a welcome"),
+        };
+        w.map.features = features;
+        let mut bytes = Vec::new();
+        codec::encode_server(&ServerMsg::Welcome(w), &mut bytes).expect("encode");
+        bytes
+    };
+    assert!(codec::decode_server(&welcome(vec![0; MAX_FEATURE_BYTES])).is_ok());
+    assert!(codec::decode_server(&welcome(vec![0; MAX_FEATURE_BYTES + 1])).is_err());
 }

@@ -367,6 +367,7 @@ fn schema_new_refuses_two_kinds_of_one_name() {
         game: "g".into(),
         version: 1,
         kinds: vec![Runner::kind_desc(), Runner::kind_desc()],
+        ..SchemaDesc::default()
     };
     assert!(Schema::new(desc).is_err());
 }
@@ -431,4 +432,109 @@ proptest! {
         back.push_to(&mut again, EntityId(1), KindId(0));
         prop_assert_eq!(again, w);
     }
+}
+
+/// A player's input as a game declares it: movement always counts, the aim only for a shot, a
+/// client-side note never.
+#[derive(Clone, Debug, PartialEq, Replicate)]
+struct ShooterInput {
+    #[replicate(int(min = -1, max = 1))]
+    move_x: i8,
+    #[replicate(angle(bits = 16), intent_when = "fire")]
+    aim: f32,
+    fire: bool,
+    #[replicate(text(max = 8), intent = "never")]
+    note: String,
+}
+
+/// An event kind: who scored, and how.
+#[derive(Clone, Debug, PartialEq, Replicate)]
+#[replicate(kind = "kill")]
+struct Kill {
+    #[replicate(int(min = 0, max = 2147483647))]
+    killer: u32,
+    #[replicate(int(min = 0, max = 2147483647))]
+    victim: u32,
+    #[replicate(enumeration)]
+    team: Team,
+}
+
+/// A derived struct is an input, an event and a record alike: the builder takes its fields and
+/// intents, `event_of` finds it, and it travels as a record and reads back as itself.
+#[test]
+fn a_derived_struct_is_an_input_or_an_event() {
+    use tickwire_protocol::replication::{Intent, Record, read_record, write_record};
+    let schema = SchemaDesc::builder("shooter", 2)
+        .kind::<Runner>()
+        .input::<ShooterInput>()
+        .event::<Kill>()
+        .score("kills", 1)
+        .score("deaths", -1)
+        .build()
+        .expect("valid");
+    let input = &schema.desc().input;
+    assert_eq!(
+        input.intent,
+        vec![
+            Intent::Always,
+            Intent::When(2),
+            Intent::Always,
+            Intent::Never
+        ]
+    );
+    assert_eq!(schema.event_of::<Kill>(), Some(0));
+    assert_eq!(schema.event_of::<ShooterInput>(), None);
+    assert_eq!(schema.rating(&[5, 2]), 3);
+
+    let shot = ShooterInput {
+        move_x: -1,
+        aim: 0.5,
+        fire: true,
+        note: "hi".into(),
+    };
+    let mut bytes = Vec::new();
+    write_record(schema.input(), &Record::of(&shot), &mut bytes);
+    let back = read_record(schema.input(), &bytes).expect("reads");
+    let read: ShooterInput = back.read().expect("its shape");
+    assert_eq!(
+        (read.move_x, read.fire, read.note.as_str()),
+        (-1, true, "hi")
+    );
+    assert!((read.aim - 0.5).abs() < 1e-4);
+    let aimed_elsewhere = ShooterInput {
+        aim: 1.5,
+        note: "other".into(),
+        ..shot.clone()
+    };
+    assert!(!input.same_intent(&Record::of(&shot), &Record::of(&aimed_elsewhere)));
+    let holding = |s: &ShooterInput| ShooterInput {
+        fire: false,
+        ..s.clone()
+    };
+    assert!(input.same_intent(
+        &Record::of(&holding(&shot)),
+        &Record::of(&holding(&aimed_elsewhere))
+    ));
+
+    let kill = Kill {
+        killer: 3,
+        victim: 9,
+        team: Team::GreenSide,
+    };
+    let layout = schema.event_layout(0).expect("declared");
+    let mut bytes = Vec::new();
+    write_record(layout, &Record::of(&kill), &mut bytes);
+    let back = read_record(layout, &bytes).expect("reads");
+    assert_eq!(back.read::<Kill>(), Some(kill));
+}
+
+/// An event kind with a position is refused: events are not placed in the world.
+#[test]
+fn an_event_kind_with_a_position_is_refused() {
+    let e = SchemaDesc::builder("g", 1)
+        .kind::<Runner>()
+        .event::<Runner>()
+        .build()
+        .expect_err("an event with a position");
+    assert!(e.to_string().contains("no position"), "{e}");
 }

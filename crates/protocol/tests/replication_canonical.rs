@@ -36,6 +36,7 @@ fn one_int() -> Schema {
             "k",
             vec![FieldDesc::new("n", WireType::Int { min: 0, max: 255 })],
         )],
+        ..SchemaDesc::default()
     })
     .expect("valid")
 }

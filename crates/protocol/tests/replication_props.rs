@@ -71,6 +71,7 @@ fn schema() -> impl Strategy<Value = Schema> {
             game: "prop".into(),
             version: 1,
             kinds,
+            ..SchemaDesc::default()
         })
         .expect("generated schemas are valid")
     })

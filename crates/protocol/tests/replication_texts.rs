@@ -16,6 +16,7 @@ fn names() -> Schema {
             "player",
             vec![FieldDesc::new("name", WireType::Text { max_bytes: 4 })],
         )],
+        ..SchemaDesc::default()
     })
     .expect("valid")
 }

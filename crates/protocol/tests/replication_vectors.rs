@@ -99,6 +99,7 @@ fn arena() -> Schema {
             KindDesc::new("bot", vec![pos(), angle(), hp()]).positioned_by("pos"),
             KindDesc::new("projectile", vec![pos(), angle()]).positioned_by("pos"),
         ],
+        ..SchemaDesc::default()
     })
     .expect("the arena's schema")
 }
@@ -118,6 +119,7 @@ fn tag() -> Schema {
             )
             .positioned_by("pos"),
         ],
+        ..SchemaDesc::default()
     })
     .expect("tag's schema")
 }
@@ -168,6 +170,7 @@ fn flag() -> Schema {
                 ],
             ),
         ],
+        ..SchemaDesc::default()
     })
     .expect("the flag game's schema")
 }
@@ -181,6 +184,7 @@ fn tiles() -> Schema {
             "tile",
             vec![FieldDesc::new("state", WireType::Int { min: 0, max: 3 })],
         )],
+        ..SchemaDesc::default()
     })
     .expect("the tiles' schema")
 }
@@ -229,6 +233,7 @@ fn every() -> Schema {
             .positioned_by("vec"),
             KindDesc::new("marker", vec![]),
         ],
+        ..SchemaDesc::default()
     })
     .expect("the every-type schema")
 }

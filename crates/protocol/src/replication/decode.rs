@@ -267,7 +267,7 @@ fn read_slot_changes(
     Ok(())
 }
 
-fn get_text(br: &mut BitReader<'_>, max_bytes: u16) -> Result<Arc<str>, CodecError> {
+pub(crate) fn get_text(br: &mut BitReader<'_>, max_bytes: u16) -> Result<Arc<str>, CodecError> {
     let len = br.varbits()? as usize;
     if len > usize::from(max_bytes) || len * 8 > br.bits_left() {
         return Err(bad("a text over its length"));

@@ -696,7 +696,7 @@ fn cut(text: &str, max: u16) -> &str {
 }
 
 /// Writes a text as a client holds it ([`cut`]).
-fn put_text(bw: &mut BitWriter<'_>, text: &str, max: u16) {
+pub(crate) fn put_text(bw: &mut BitWriter<'_>, text: &str, max: u16) {
     let text = cut(text, max);
     bw.varbits(text.len() as u32);
     for &b in text.as_bytes() {

@@ -49,15 +49,7 @@ impl<'a> EntityView<'a> {
 
     /// The field called `name`: its wire type and its slots.
     fn slots_of(&self, name: &str) -> Option<(&'a WireType, &'a [i32])> {
-        let mut at = 0;
-        let slots = self.world.slots(self.index);
-        for f in &self.kind().fields {
-            if f.name == name {
-                return Some((&f.ty, slots.get(at..at + f.ty.slots())?));
-            }
-            at += f.ty.slots();
-        }
-        None
+        super::record_view::field_slots(&self.kind().fields, self.world.slots(self.index), name)
     }
 
     /// A number field (fixed, angle in radians, integer, enum index, colour), dequantized;
@@ -131,6 +123,7 @@ mod tests {
                 )
                 .positioned_by("pos"),
             ],
+            ..SchemaDesc::default()
         })
         .expect("valid");
         let mut w = World::new(Tick(1));

@@ -45,7 +45,9 @@
 
 use std::sync::Arc;
 
+use super::input_desc::{InputDesc, Intent};
 use super::schema::{KindDesc, KindId, Schema, SchemaDesc, SchemaError};
+use super::score_column::ScoreColumn;
 use super::wire_type::WireType;
 use super::world::{EntityWriter, World};
 use crate::EntityId;
@@ -67,6 +69,14 @@ pub trait Replicate: Sized {
 
     /// The kind's name and fields.
     fn kind_desc() -> KindDesc;
+
+    /// For a type used as a player's input: when each field counts for the same-intent rule
+    /// (see [`InputDesc::same_intent`]), one per field of [`Replicate::kind_desc`]. The derive
+    /// reads `intent = "never"` and `intent_when = "field"`; the default is
+    /// [`Intent::Always`] for every field.
+    fn intent() -> Vec<Intent> {
+        vec![Intent::Always; Self::kind_desc().fields.len()]
+    }
 
     /// Quantizes `self` into the entity's slots, in field order.
     fn write(&self, out: &mut EntityWriter<'_>);
@@ -338,20 +348,22 @@ impl ReplicateText for Box<str> {
 }
 
 impl SchemaDesc {
-    /// Starts a schema for `game` at `version`, to which [`SchemaBuilder::kind`] adds kinds;
-    /// their [`KindId`]s follow the order they are added in.
+    /// Starts a schema for `game` at `version`, to which [`SchemaBuilder::kind`] adds kinds
+    /// (their [`KindId`]s follow the order they are added in), [`SchemaBuilder::input`] the
+    /// player's input, [`SchemaBuilder::event`] event kinds and [`SchemaBuilder::score`] score
+    /// columns.
     pub fn builder(game: impl Into<String>, version: u32) -> SchemaBuilder {
         SchemaBuilder {
             desc: SchemaDesc {
                 game: game.into(),
                 version,
-                kinds: Vec::new(),
+                ..SchemaDesc::default()
             },
         }
     }
 }
 
-/// Puts a schema together from [`Replicate`] types (and hand-written kinds).
+/// Puts a schema together from [`Replicate`] types (and hand-written declarations).
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until it is built"]
 pub struct SchemaBuilder {
@@ -367,6 +379,39 @@ impl SchemaBuilder {
     /// Adds a kind written by hand.
     pub fn kind_desc(mut self, kind: KindDesc) -> SchemaBuilder {
         self.desc.kinds.push(kind);
+        self
+    }
+
+    /// Makes `T` the player's input: its fields, and when each counts ([`Replicate::intent`]).
+    pub fn input<T: Replicate>(self) -> SchemaBuilder {
+        self.input_desc(InputDesc {
+            fields: T::kind_desc().fields,
+            intent: T::intent(),
+        })
+    }
+
+    /// Sets the player's input written by hand.
+    pub fn input_desc(mut self, input: InputDesc) -> SchemaBuilder {
+        self.desc.input = input;
+        self
+    }
+
+    /// Adds `T` as an event kind; its index ([`Schema::event_of`]) is the number of event kinds
+    /// added before it.
+    pub fn event<T: Replicate>(self) -> SchemaBuilder {
+        self.event_desc(T::kind_desc())
+    }
+
+    /// Adds an event kind written by hand.
+    pub fn event_desc(mut self, event: KindDesc) -> SchemaBuilder {
+        self.desc.events.push(event);
+        self
+    }
+
+    /// Adds a score column called `name`, worth `weight` in the rating per point; columns are
+    /// shown in the order they are added in.
+    pub fn score(mut self, name: impl Into<String>, weight: i32) -> SchemaBuilder {
+        self.desc.scores.push(ScoreColumn::new(name, weight));
         self
     }
 
@@ -401,6 +446,14 @@ impl Schema {
         let id = self.kind(T::KIND)?;
         let declared = self.desc().kinds.get(usize::from(id.0))?;
         (*declared == T::kind_desc()).then_some(id)
+    }
+
+    /// The index of `T`'s event kind in this schema (a `GameEventMsg`'s `kind`): the event kind
+    /// named [`Replicate::KIND`], if it declares exactly what `T` declares. Look it up once.
+    pub fn event_of<T: Replicate>(&self) -> Option<u16> {
+        let i = self.event(T::KIND)?;
+        let declared = self.desc().events.get(usize::from(i))?;
+        (*declared == T::kind_desc()).then_some(i)
     }
 }
 

@@ -1,8 +1,12 @@
-//! `Schema`: a game's declaration of its replicated data (entity kinds and their fields), checked
-//! once and compiled into the slot tables the delta codec walks.
+//! `Schema`: a game's declaration of its data on the wire (entity kinds and their fields, what a
+//! player sends, the events and the score columns), checked once and compiled into the slot
+//! tables the delta and record codecs walk.
 
 use serde::{Deserialize, Serialize};
 
+use super::input_desc::{InputDesc, Intent};
+use super::record::RecordLayout;
+use super::score_column::ScoreColumn;
 use super::wire_type::{FullCoding, SlotCoding, WireType};
 use crate::codec::wire_config;
 
@@ -12,8 +16,17 @@ pub const MAX_KINDS: usize = 256;
 /// Most slots one kind may hold (a [`WireType::Vec2`] field takes two).
 pub const MAX_SLOTS: usize = 64;
 
-/// Longest name (of a game, kind, field or enum variant), in bytes.
+/// Longest name (of a game, kind, field, enum variant or score column), in bytes.
 pub const MAX_SCHEMA_NAME: usize = 64;
+
+/// Most fields a player's input may hold.
+pub const MAX_INPUT_FIELDS: usize = 64;
+
+/// Most event kinds a schema may declare.
+pub const MAX_EVENT_KINDS: usize = 256;
+
+/// Most score columns a schema may declare.
+pub const MAX_SCORE_COLUMNS: usize = 16;
 
 /// An entity kind's index in its schema. Fixed for the life of an entity id.
 #[derive(
@@ -108,14 +121,25 @@ impl KindDesc {
 }
 
 /// What a schema declares, as it travels on the wire. [`Schema`] is the checked form.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// The order of the fields is their order on the wire, and so part of the [`SchemaHash`]. The
+/// default is an empty declaration, for filling in the rest with `..SchemaDesc::default()`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SchemaDesc {
     /// The game's name (`arena`, `tag`).
     pub game: String,
     /// The game's own version of its data; a change that breaks old clients should bump it.
     pub version: u32,
-    /// The entity kinds; an entity's [`KindId`] is its kind's index here.
+    /// The entity kinds; an entity's [`KindId`] is its kind's index here. The map's features
+    /// (`MapInfo::features`) are entities of these kinds too.
     pub kinds: Vec<KindDesc>,
+    /// What a player sends each tick: the fields of its input record and when each counts.
+    pub input: InputDesc,
+    /// The event kinds (a name and fields, no position); a `GameEventMsg`'s `kind` is an index
+    /// here.
+    pub events: Vec<KindDesc>,
+    /// The scoreboard's columns, in display order.
+    pub scores: Vec<ScoreColumn>,
 }
 
 /// One slot of a kind, as the codec sees it.
@@ -154,6 +178,8 @@ pub struct Schema {
     desc: SchemaDesc,
     hash: SchemaHash,
     layouts: Vec<KindLayout>,
+    input: RecordLayout,
+    events: Vec<RecordLayout>,
 }
 
 /// Why a declaration is not a usable schema.
@@ -185,6 +211,9 @@ impl Schema {
             }
             layouts.push(compile_kind(kind)?);
         }
+        let input = check_input(&desc.input)?;
+        let events = check_events(&desc.events)?;
+        check_scores(&desc.scores)?;
         let mut bytes = Vec::new();
         bincode::serde::encode_into_std_write(&desc, &mut bytes, wire_config())
             .map_err(|_| err("encoding".into(), "cannot be encoded"))?;
@@ -192,6 +221,8 @@ impl Schema {
             hash: SchemaHash(fnv1a(&bytes)),
             desc,
             layouts,
+            input,
+            events,
         })
     }
 
@@ -230,6 +261,37 @@ impl Schema {
             .iter()
             .any(|l| l.slots.iter().any(|s| s.predict))
     }
+
+    /// The layout of a player's input record (`Input::data`).
+    pub fn input(&self) -> &RecordLayout {
+        &self.input
+    }
+
+    /// The layout of the records of event kind `kind` (`GameEventMsg::data`), if the schema
+    /// declares it.
+    pub fn event_layout(&self, kind: u16) -> Option<&RecordLayout> {
+        self.events.get(usize::from(kind))
+    }
+
+    /// The event kind called `name`.
+    pub fn event(&self, name: &str) -> Option<u16> {
+        self.desc
+            .events
+            .iter()
+            .position(|k| k.name == name)
+            .and_then(|i| u16::try_from(i).ok())
+    }
+
+    /// The index of the score column called `name`.
+    pub fn score_column(&self, name: &str) -> Option<usize> {
+        self.desc.scores.iter().position(|c| c.name == name)
+    }
+
+    /// The rating of a score line: each column times its weight, summed (saturating at the
+    /// ends of `i32`). Missing columns count as 0, extra ones are ignored.
+    pub fn rating(&self, columns: &[i32]) -> i32 {
+        super::score_column::rating(&self.desc.scores, columns)
+    }
 }
 
 impl TryFrom<SchemaDesc> for Schema {
@@ -246,7 +308,7 @@ impl From<Schema> for SchemaDesc {
     }
 }
 
-fn check_name(name: &str) -> Result<(), &'static str> {
+pub(crate) fn check_name(name: &str) -> Result<(), &'static str> {
     if name.is_empty() || name.len() > MAX_SCHEMA_NAME {
         return Err("a name takes 1 to 64 bytes");
     }
@@ -256,9 +318,101 @@ fn check_name(name: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// The input's fields compiled as a record, after the input's own rules: at most
+/// [`MAX_INPUT_FIELDS`] fields, one [`Intent`] each, and every `When(i)` naming a boolean field
+/// other than its own.
+fn check_input(input: &InputDesc) -> Result<RecordLayout, SchemaError> {
+    let err = |where_: String, why| SchemaError { where_, why };
+    if input.fields.len() > MAX_INPUT_FIELDS {
+        return Err(err("input".into(), "an input holds at most 64 fields"));
+    }
+    if input.intent.len() != input.fields.len() {
+        return Err(err("input".into(), "an input has one intent per field"));
+    }
+    for (i, (field, intent)) in input.fields.iter().zip(&input.intent).enumerate() {
+        if let Intent::When(j) = *intent {
+            let where_ = || format!("input field {:?}", field.name);
+            let Some(flag) = input.fields.get(usize::from(j)) else {
+                return Err(err(where_(), "its intent names no field"));
+            };
+            if usize::from(j) == i {
+                return Err(err(
+                    where_(),
+                    "a field cannot count only while itself is true",
+                ));
+            }
+            if flag.ty != WireType::Bool {
+                return Err(err(where_(), "its intent must name a bool field"));
+            }
+        }
+    }
+    RecordLayout::compile("input", &input.fields)
+}
+
+/// The event kinds compiled as records: at most [`MAX_EVENT_KINDS`], names as a kind's, unique,
+/// and no position.
+fn check_events(events: &[KindDesc]) -> Result<Vec<RecordLayout>, SchemaError> {
+    let err = |where_: String, why| SchemaError { where_, why };
+    if events.len() > MAX_EVENT_KINDS {
+        return Err(err(
+            "events".into(),
+            "a schema declares at most 256 event kinds",
+        ));
+    }
+    let mut layouts = Vec::with_capacity(events.len());
+    for (i, event) in events.iter().enumerate() {
+        let where_ = || format!("event {:?}", event.name);
+        check_name(&event.name).map_err(|why| err(where_(), why))?;
+        if events[..i].iter().any(|e| e.name == event.name) {
+            return Err(err(where_(), "two event kinds share a name"));
+        }
+        if event.position.is_some() {
+            return Err(err(where_(), "an event has no position"));
+        }
+        layouts.push(RecordLayout::compile(
+            &format!("event {:?}", event.name),
+            &event.fields,
+        )?);
+    }
+    Ok(layouts)
+}
+
+/// At most [`MAX_SCORE_COLUMNS`] columns, named as anything else is, no two alike.
+fn check_scores(scores: &[ScoreColumn]) -> Result<(), SchemaError> {
+    let err = |where_: String, why| SchemaError { where_, why };
+    if scores.len() > MAX_SCORE_COLUMNS {
+        return Err(err(
+            "scores".into(),
+            "a schema declares at most 16 score columns",
+        ));
+    }
+    for (i, column) in scores.iter().enumerate() {
+        let where_ = || format!("score column {:?}", column.name);
+        check_name(&column.name).map_err(|why| err(where_(), why))?;
+        if scores[..i].iter().any(|c| c.name == column.name) {
+            return Err(err(where_(), "two score columns share a name"));
+        }
+    }
+    Ok(())
+}
+
 fn compile_kind(kind: &KindDesc) -> Result<KindLayout, SchemaError> {
+    compile_fields(
+        &format!("kind {:?}", kind.name),
+        &kind.fields,
+        kind.position,
+    )
+}
+
+/// The slot table of `fields` (a kind's, or a record's with no position); `what` names them in
+/// errors.
+pub(crate) fn compile_fields(
+    what: &str,
+    fields: &[FieldDesc],
+    position: Option<u8>,
+) -> Result<KindLayout, SchemaError> {
     let err = |field: &str, why| SchemaError {
-        where_: format!("kind {:?} field {field:?}", kind.name),
+        where_: format!("{what} field {field:?}"),
         why,
     };
     let mut layout = KindLayout {
@@ -266,10 +420,10 @@ fn compile_kind(kind: &KindDesc) -> Result<KindLayout, SchemaError> {
         position: None,
         has_text: false,
     };
-    for (i, f) in kind.fields.iter().enumerate() {
+    for (i, f) in fields.iter().enumerate() {
         check_name(&f.name).map_err(|why| err(&f.name, why))?;
         f.ty.check().map_err(|why| err(&f.name, why))?;
-        if kind.fields[..i].iter().any(|g| g.name == f.name) {
+        if fields[..i].iter().any(|g| g.name == f.name) {
             return Err(err(&f.name, "two fields share a name"));
         }
         if let WireType::Enum { variants } = &f.ty {
@@ -288,7 +442,7 @@ fn compile_kind(kind: &KindDesc) -> Result<KindLayout, SchemaError> {
         if f.interpolate && !matches!(coding, SlotCoding::Residual { .. }) {
             return Err(err(&f.name, "only numbers, vectors and angles interpolate"));
         }
-        if Some(i) == kind.position.map(usize::from) {
+        if Some(i) == position.map(usize::from) {
             let WireType::Vec2 { step } = f.ty else {
                 return Err(err(&f.name, "a position must be a vector"));
             };
@@ -310,7 +464,7 @@ fn compile_kind(kind: &KindDesc) -> Result<KindLayout, SchemaError> {
             return Err(err(&f.name, "a kind holds at most 64 slots"));
         }
     }
-    if kind.position.is_some() && layout.position.is_none() {
+    if position.is_some() && layout.position.is_none() {
         return Err(err("(position)", "the position names no field"));
     }
     Ok(layout)
@@ -345,6 +499,7 @@ mod tests {
                 )
                 .positioned_by("pos"),
             ],
+            ..SchemaDesc::default()
         }
     }
 
@@ -388,5 +543,101 @@ mod tests {
         let mut d = tag();
         d.kinds.clear();
         assert!(Schema::new(d).is_err());
+    }
+
+    /// Tag with an input (a direction and a button that makes the direction count), an event
+    /// and two score columns.
+    fn tag_v5() -> SchemaDesc {
+        SchemaDesc {
+            input: InputDesc {
+                fields: vec![
+                    FieldDesc::new("dir", WireType::Angle { bits: 8 }),
+                    FieldDesc::new("run", WireType::Bool),
+                ],
+                intent: vec![Intent::When(1), Intent::Always],
+            },
+            events: vec![KindDesc::new(
+                "tagged",
+                vec![FieldDesc::new("by", WireType::Int { min: 0, max: 9 })],
+            )],
+            scores: vec![ScoreColumn::new("tags", 2), ScoreColumn::new("tagged", -1)],
+            ..tag()
+        }
+    }
+
+    #[test]
+    fn inputs_events_and_scores_are_part_of_the_schema_and_its_hash() {
+        let schema = Schema::new(tag_v5()).expect("valid");
+        assert_eq!(schema.input().slots().len(), 2);
+        assert_eq!(schema.event("tagged"), Some(0));
+        assert_eq!(schema.event_layout(0).map(|l| l.fields().len()), Some(1));
+        assert_eq!(schema.event_layout(1), None);
+        assert_eq!(schema.score_column("tagged"), Some(1));
+        assert_eq!(schema.rating(&[3, 4]), 2);
+        assert_ne!(schema.hash(), Schema::new(tag()).expect("valid").hash());
+        let mut d = tag_v5();
+        d.scores[0].weight = 3;
+        assert_ne!(Schema::new(d).expect("valid").hash(), schema.hash());
+        let mut d = tag_v5();
+        d.input.intent[0] = Intent::Always;
+        assert_ne!(Schema::new(d).expect("valid").hash(), schema.hash());
+    }
+
+    #[test]
+    fn v5_declarations_that_cannot_work_are_refused() {
+        let refused = |change: fn(&mut SchemaDesc), want: &str| {
+            let mut d = tag_v5();
+            change(&mut d);
+            let e = Schema::new(d).expect_err(want);
+            assert!(e.to_string().contains(want), "wanted {want:?}: {e}");
+        };
+        refused(
+            |d| d.input.intent.pop().map_or((), drop),
+            "one intent per field",
+        );
+        refused(|d| d.input.intent[0] = Intent::When(7), "names no field");
+        refused(
+            |d| d.input.intent[1] = Intent::When(1),
+            "while itself is true",
+        );
+        refused(
+            |d| d.input.intent[1] = Intent::When(0),
+            "must name a bool field",
+        );
+        refused(
+            |d| {
+                d.input.fields = (0..65)
+                    .map(|i| FieldDesc::new(format!("f{i}"), WireType::Bool))
+                    .collect();
+                d.input.intent = vec![Intent::Always; 65];
+            },
+            "at most 64 fields",
+        );
+        refused(
+            |d| d.events[0].position = Some(0),
+            "an event has no position",
+        );
+        refused(
+            |d| d.events.push(d.events[0].clone()),
+            "two event kinds share a name",
+        );
+        refused(
+            |d| d.events = vec![KindDesc::new("e", Vec::new()); 257],
+            "at most 256 event kinds",
+        );
+        refused(|d| d.scores[1].name = "tags".into(), "two score columns");
+        refused(|d| d.scores[1].name.clear(), "a name takes 1 to 64 bytes");
+        refused(
+            |d| {
+                d.scores = (0..17)
+                    .map(|i| ScoreColumn::new(format!("c{i}"), 1))
+                    .collect()
+            },
+            "at most 16 score columns",
+        );
+        refused(
+            |d| d.input.fields[0].ty = WireType::Angle { bits: 0 },
+            "input field \"dir\"",
+        );
     }
 }

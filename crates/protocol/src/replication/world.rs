@@ -22,13 +22,32 @@ pub struct Entity {
 }
 
 /// A quantized world: entities in strictly increasing id order, with their slots and texts.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct World {
     /// The tick the world was captured at.
     pub tick: Tick,
     entities: Vec<Entity>,
     values: Vec<i32>,
     texts: Vec<Arc<str>>,
+}
+
+impl Clone for World {
+    fn clone(&self) -> World {
+        World {
+            tick: self.tick,
+            entities: self.entities.clone(),
+            values: self.values.clone(),
+            texts: self.texts.clone(),
+        }
+    }
+
+    /// Copies `source` into this world's buffers, which allocates only when they are too small.
+    fn clone_from(&mut self, source: &World) {
+        self.tick = source.tick;
+        self.entities.clone_from(&source.entities);
+        self.values.clone_from(&source.values);
+        self.texts.clone_from(&source.texts);
+    }
 }
 
 impl World {
