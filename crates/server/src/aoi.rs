@@ -221,6 +221,7 @@ mod tests {
                 .positioned_by("pos"),
                 KindDesc::new("team", vec![FieldDesc::new("score", WireType::Bool)]),
             ],
+            ..SchemaDesc::default()
         })
         .expect("valid")
     }

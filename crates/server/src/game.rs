@@ -3,31 +3,65 @@
 //! in here.
 //!
 //! A game is a fixed-tick simulation with no IO and no clock: the room calls [`Game::step`] at
-//! the tick rate with the inputs that arrived, and on snapshot ticks [`Game::capture`]s the
-//! world as a quantized [`World`] of the game's own [`Schema`] (its entity kinds and their
-//! fields, sent to every client on join). Everything else (sockets, delta encoding, area of
-//! interest, input buffering, acks, scoreboard and kill-feed delivery) is the server's.
+//! the tick rate with the inputs that arrived (each a [`Record`] of the schema's input fields,
+//! decoded and checked by the server), and on snapshot ticks [`Game::capture`]s the world as a
+//! quantized [`World`] of the game's own [`Schema`] (its entity kinds and their fields, its
+//! input, events and score columns, sent to every client on join). Everything else (sockets,
+//! delta encoding, area of interest, input buffering and decoding, acks, lag compensation's
+//! bookkeeping, scoreboard and event delivery) is the server's.
 
 use std::sync::Arc;
 
-use tickwire_protocol::{EntityId, Input, MapInfo, Schema, ScoreEntry, World};
+use tickwire_protocol::{EntityId, MapInfo, Record, Replicate, Schema, ScoreEntry, World};
 
 /// A player's handle inside a game, chosen by the game in [`Game::add_player`] (not its entity
 /// id: a player may keep its handle while its entity dies and respawns).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PlayerHandle(pub u32);
 
-/// Something that happened that the world state alone does not show; the server delivers it
-/// to every player of the room as a game event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GameNews {
-    /// `killer` killed `victim` (the kill feed).
-    Kill {
-        /// Who scored.
-        killer: EntityId,
-        /// Who died.
-        victim: EntityId,
-    },
+/// One player's input for a tick, as the room hands it to [`Game::step`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TickInput {
+    /// The input's values: a record of the schema's input fields (read it as the game's own
+    /// type with [`Record::read`]).
+    pub record: Record,
+    /// Lag compensation: the player was looking at the world this many ticks before the one
+    /// this step starts from (0: the present), already bounded by the server's
+    /// `max_rewind_ticks`. A game that judges what the player aimed at looks that far back.
+    pub rewind: u16,
+}
+
+/// Who an event is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// Every session of the room, spectators included.
+    Room,
+    /// One player of the room (its sessions; nobody once it has left).
+    Player(PlayerHandle),
+    /// Every session of every room of this server (sent at once, not with the next snapshot;
+    /// a session whose queue is full misses it).
+    Everyone,
+}
+
+/// Something that happened that the world alone does not show (a kill feed's line): an event
+/// kind of the schema (`SchemaDesc::events`) and a record of its fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GameEvent {
+    /// The event kind: an index into the schema's events ([`Schema::event_of`]).
+    pub kind: u16,
+    /// Its values.
+    pub record: Record,
+}
+
+impl GameEvent {
+    /// `value` as an event of its kind in `schema`; `None` when the schema does not declare
+    /// `T` as an event kind.
+    pub fn of<T: Replicate>(schema: &Schema, value: &T) -> Option<GameEvent> {
+        Some(GameEvent {
+            kind: schema.event_of::<T>()?,
+            record: Record::of(value),
+        })
+    }
 }
 
 /// A fixed-tick game that a room runs.
@@ -43,7 +77,7 @@ pub enum GameNews {
 ///   already holds.
 ///
 /// The required methods are the six that every game has; the rest have defaults that suit a
-/// game without scores, events or a map of walls.
+/// game without scores, events or a map.
 pub trait Game: Send + 'static {
     /// Adds a player called `name` (already cleaned of control characters, never empty) and
     /// returns its handle and the entity the player controls.
@@ -53,9 +87,11 @@ pub trait Game: Send + 'static {
     fn remove_player(&mut self, player: PlayerHandle);
 
     /// Runs one tick. `inputs` holds at most one input per player: the players whose input for
-    /// this tick arrived. What a player without one does is the game's rule (the arena repeats
-    /// the last input; a game may also stand still).
-    fn step(&mut self, inputs: &[(PlayerHandle, Input)]);
+    /// this tick arrived, and those who went quiet for too long (given the schema's neutral
+    /// input, `InputDesc::neutral`). What a player without one does is the game's rule (the
+    /// arena repeats the last input; a game may also stand still). Every record has been decoded
+    /// by the schema's input layout, so each value is in its field's range.
+    fn step(&mut self, inputs: &[(PlayerHandle, TickInput)]);
 
     /// Ticks run so far (0 before the first [`Game::step`]).
     fn tick(&self) -> u64;
@@ -69,7 +105,9 @@ pub trait Game: Send + 'static {
     /// id, in [`Game::schema`]'s kinds; its tick is [`Game::tick`].
     fn capture(&self, out: &mut World);
 
-    /// The scoreboard, in a stable order. The server sends it again only when it changes.
+    /// The scoreboard, in a stable order, each line with one value per score column of the
+    /// schema. The server reads it after a step that drained events and once a second, and
+    /// sends it again when it changed.
     fn scores(&self) -> Vec<ScoreEntry> {
         Vec::new()
     }
@@ -92,19 +130,22 @@ pub trait Game: Send + 'static {
         "game"
     }
 
-    /// News since the last call (the server calls it after every step).
-    fn drain_news(&mut self) -> Vec<GameNews> {
+    /// Events since the last call, each with who it is for (the server calls it after every
+    /// step, and sends each event once: to a room's sessions with their next snapshot, to
+    /// everyone at once). An event of a kind the schema does not declare is dropped.
+    fn drain_events(&mut self) -> Vec<(Audience, GameEvent)> {
         Vec::new()
     }
 
-    /// The static map clients draw: its name, size and walls. The default is an empty
-    /// 1024 x 1024 field called "field".
+    /// The static map clients draw: its name, size and features (a full delta body of a world
+    /// of the schema's kinds, see `MapInfo::features`). Asked once, when the room starts. The
+    /// default is an empty 1024 x 1024 field called "field".
     fn map_info(&self) -> MapInfo {
         MapInfo {
             name: "field".into(),
             width: 1024.0,
             height: 1024.0,
-            walls: Vec::new(),
+            features: Vec::new(),
         }
     }
 }

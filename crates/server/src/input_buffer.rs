@@ -1,12 +1,14 @@
-//! `InputBuffer`: the bounded hand-off of one player's inputs from its session to its room.
+//! `InputBuffer`: the bounded hand-off of one player's inputs, decoded, from its session to its
+//! room.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use parking_lot::Mutex;
-use tickwire_protocol::Input;
+use tickwire_protocol::{InputDesc, Record};
 
 use crate::input_pacer::Due;
+use crate::player_input::PlayerInput;
 
 /// Most inputs held for one player. A client sends one per tick; more absorb jitter and the
 /// burst a busy page sends when its timer fired late. When full, the oldest input is dropped:
@@ -28,26 +30,20 @@ const LEFT: u8 = 1;
 const DROPPED: u8 = 2;
 
 /// What [`InputBuffer::take_due`] took.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Taken {
     /// The input for this tick, if any.
-    pub input: Option<Input>,
+    pub input: Option<PlayerInput>,
     /// Inputs dropped: late ones a repeat stood in for, or surplus.
     pub dropped: usize,
     /// Inputs queued once the late ones were dropped, before this tick took one.
     pub depth: usize,
 }
 
-/// True when applying `a` does what applying `b` does: the same movement and fire (aim counts
-/// only for a shot).
-fn same_intent(a: &Input, b: &Input) -> bool {
-    a.move_x == b.move_x && a.move_y == b.move_y && a.fire == b.fire && (!a.fire || a.aim == b.aim)
-}
-
 /// Shared between a session (which pushes) and its room (which pops one per tick).
 #[derive(Debug, Default)]
 pub struct InputBuffer {
-    queue: Mutex<VecDeque<Input>>,
+    queue: Mutex<VecDeque<PlayerInput>>,
     state: AtomicU8,
     replaced: tokio::sync::Notify,
 }
@@ -62,8 +58,9 @@ impl InputBuffer {
         }
     }
 
-    /// Adds an input; returns false when the oldest had to be dropped to make room.
-    pub fn push(&self, input: Input) -> bool {
+    /// Adds an input (already decoded: the session reads each record once, as it arrives);
+    /// returns false when the oldest had to be dropped to make room.
+    pub fn push(&self, input: PlayerInput) -> bool {
         let mut q = self.queue.lock();
         let dropped = q.len() >= INPUT_BUFFER_CAP;
         if dropped {
@@ -75,8 +72,8 @@ impl InputBuffer {
 
     /// Takes the oldest input, skipping surplus ones beyond the jitter allowance. Returns the
     /// input and how many were skipped.
-    pub fn take(&self) -> (Option<Input>, usize) {
-        let t = self.take_due(None);
+    pub fn take(&self) -> (Option<PlayerInput>, usize) {
+        let t = self.take_due(None, &InputDesc::default());
         (t.input, t.dropped)
     }
 
@@ -84,12 +81,15 @@ impl InputBuffer {
     /// last input stood in for it: it came late) is dropped when the repeat did what it asks
     /// for; the first late one that asks for something else (a player who stopped, turned or
     /// fired) is taken, a tick late, and the player's timeline moves back to it: its wish is
-    /// honoured, not lost. The client's replay follows the same rule, so that it predicts what
-    /// the server will do. When inputs have been late for a while (`due.accept_late`: the client
+    /// honoured, not lost. What "the same" is, is the schema's rule ([`InputDesc::same_intent`]
+    /// of `input`). The client's replay follows the same rule, so that it predicts what the
+    /// server will do. When inputs have been late for a while (`due.accept_late`: the client
     /// lost time, say a busy page that skipped timer ticks) the newest late one is taken.
-    pub fn take_due(&self, due: Option<Due>) -> Taken {
+    pub fn take_due(&self, due: Option<Due<'_>>, input: &InputDesc) -> Taken {
         let mut q = self.queue.lock();
         let mut dropped = 0;
+        // What a neutral repeat stood in with, made only when a late input is compared to it.
+        let mut neutral: Option<Record> = None;
         if let Some(due) = due {
             while let Some(front) = q.front() {
                 if !tickwire_protocol::seq::is_newer(due.seq, front.seq) {
@@ -97,8 +97,11 @@ impl InputBuffer {
                 }
                 let take_it = if due.accept_late {
                     q.len() == 1
+                } else if due.repeated(front.seq) {
+                    !input.same_intent(&front.record, due.last)
                 } else {
-                    !same_intent(front, &due.stood_in(front.seq))
+                    let neutral = neutral.get_or_insert_with(|| input.neutral(due.last));
+                    !input.same_intent(&front.record, neutral)
                 };
                 if take_it {
                     break;
@@ -163,12 +166,37 @@ impl InputBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tickwire_protocol::{FieldDesc, Intent, WireType};
 
-    fn input(seq: u32) -> Input {
-        Input {
-            seq,
-            ..Input::default()
+    /// The arena's input: move_x, move_y, aim (counts only for a shot), fire.
+    fn arena() -> InputDesc {
+        InputDesc {
+            fields: vec![
+                FieldDesc::new("move_x", WireType::Int { min: -1, max: 1 }),
+                FieldDesc::new("move_y", WireType::Int { min: -1, max: 1 }),
+                FieldDesc::new("aim", WireType::Angle { bits: 16 }),
+                FieldDesc::new("fire", WireType::Bool),
+            ],
+            intent: vec![
+                Intent::Always,
+                Intent::Always,
+                Intent::When(3),
+                Intent::Always,
+            ],
         }
+    }
+
+    fn with(seq: u32, move_x: i32, aim: i32, fire: bool) -> PlayerInput {
+        PlayerInput::new(
+            seq,
+            Record::build(|w| {
+                w.values(&[move_x, 0, aim, i32::from(fire)]);
+            }),
+        )
+    }
+
+    fn input(seq: u32) -> PlayerInput {
+        with(seq, 0, 0, false)
     }
 
     #[test]
@@ -196,16 +224,16 @@ mod tests {
         assert!(c.is_closed() && !c.is_dropped());
     }
 
-    fn due(seq: u32, last: Input, accept_late: bool) -> Option<Due> {
+    fn due(seq: u32, last: &PlayerInput, accept_late: bool) -> Option<Due<'_>> {
         Some(Due {
             seq,
-            last,
+            last: &last.record,
             neutral_from: last.seq + 30,
             accept_late,
         })
     }
 
-    fn taken(input: Option<Input>, dropped: usize, depth: usize) -> Taken {
+    fn taken(input: Option<PlayerInput>, dropped: usize, depth: usize) -> Taken {
         Taken {
             input,
             dropped,
@@ -215,37 +243,35 @@ mod tests {
 
     #[test]
     fn late_inputs_are_dropped_when_the_repeat_did_the_same() {
+        let d = arena();
         let b = InputBuffer::new();
         for s in 3..=6 {
             b.push(input(s));
         }
         // Slots 3 and 4 were filled by repeats of 2, which asked for the same: 3 and 4 go.
         assert_eq!(
-            b.take_due(due(5, input(2), false)),
+            b.take_due(due(5, &input(2), false), &d),
             taken(Some(input(5)), 2, 2)
         );
         let b = InputBuffer::new();
         b.push(input(7));
         assert_eq!(
-            b.take_due(due(8, input(6), false)),
+            b.take_due(due(8, &input(6), false), &d),
             taken(None, 1, 0),
             "late: dropped"
         );
         b.push(input(8));
         assert_eq!(
-            b.take_due(due(9, input(6), true)).input,
+            b.take_due(due(9, &input(6), true), &d).input,
             Some(input(8)),
             "late for a while: taken"
         );
         let b = InputBuffer::new();
-        let running = Input {
-            move_x: 1.0,
-            ..input(9)
-        };
-        b.push(running);
+        let running = with(9, 1, 0, false);
+        b.push(running.clone());
         b.push(input(10));
         assert_eq!(
-            b.take_due(due(11, input(8), false)),
+            b.take_due(due(11, &input(8), false), &d),
             taken(Some(running), 0, 2),
             "the first late input that asks for something else is taken, and the ones after it wait"
         );
@@ -253,7 +279,7 @@ mod tests {
         b.push(input(2));
         b.push(input(3));
         assert_eq!(
-            b.take_due(due(8, input(1), true)),
+            b.take_due(due(8, &input(1), true), &d),
             taken(Some(input(3)), 1, 1),
             "far behind for a while: the newest is taken, the timeline moves back"
         );
@@ -261,49 +287,58 @@ mod tests {
 
     #[test]
     fn a_late_input_that_asks_for_something_else_is_taken() {
-        let running = Input {
-            seq: 4,
-            move_x: 1.0,
-            ..Input::default()
-        };
+        let d = arena();
+        let running = with(4, 1, 0, false);
         let b = InputBuffer::new();
-        b.push(Input { seq: 5, ..running });
+        b.push(with(5, 1, 0, false));
         assert_eq!(
-            b.take_due(due(6, running, false)).input,
+            b.take_due(due(6, &running, false), &d).input,
             None,
             "the same: dropped"
         );
-        let stop = Input {
-            seq: 6,
-            ..Input::default()
-        };
-        b.push(stop);
+        let stop = input(6);
+        b.push(stop.clone());
         assert_eq!(
-            b.take_due(due(7, running, false)).input,
+            b.take_due(due(7, &running, false), &d).input,
             Some(stop),
             "a late stop is honoured"
         );
-        let aimed = Input {
-            seq: 7,
-            aim: 1.0,
-            ..running
-        };
+        let aimed = with(7, 1, 9000, false);
         b.push(aimed);
         assert_eq!(
-            b.take_due(due(8, running, false)).input,
+            b.take_due(due(8, &running, false), &d).input,
             None,
             "aim alone, no shot: dropped"
         );
-        let shot = Input {
-            seq: 8,
-            fire: true,
-            ..aimed
-        };
-        b.push(shot);
+        let shot = with(8, 1, 9000, true);
+        b.push(shot.clone());
         assert_eq!(
-            b.take_due(due(9, running, false)).input,
+            b.take_due(due(9, &running, false), &d).input,
             Some(shot),
             "a late shot is taken"
+        );
+    }
+
+    #[test]
+    fn a_late_input_after_the_repeats_turned_neutral_is_compared_to_the_neutral_input() {
+        let d = arena();
+        let running = with(4, 1, 0, false);
+        let b = InputBuffer::new();
+        // Slot 40 came after neutral_from (34): a neutral input stood in, so standing still
+        // is the same and running is not.
+        b.push(with(40, 0, 5, false));
+        let late = Due {
+            seq: 41,
+            last: &running.record,
+            neutral_from: 34,
+            accept_late: false,
+        };
+        assert_eq!(b.take_due(Some(late), &d).input, None);
+        b.push(with(41, 1, 0, false));
+        let late = Due { seq: 42, ..late };
+        assert_eq!(
+            b.take_due(Some(late), &d).input,
+            Some(with(41, 1, 0, false))
         );
     }
 

@@ -7,8 +7,10 @@
 //! slower (inputs wait longer than they need), and the client's input timer follows.
 
 use tickwire_protocol::{
-    DROPPED, EARLIER_INPUTS, Input, InputAck, MAX_PACE, repeats_before_neutral,
+    DROPPED, EARLIER_INPUTS, InputAck, InputDesc, MAX_PACE, Record, repeats_before_neutral,
 };
+
+use crate::player_input::PlayerInput;
 
 /// Inputs that should still be queued at the emptiest moment of a window, before the tick
 /// takes one: one in hand, none to spare.
@@ -19,43 +21,32 @@ const WINDOW_TICKS: u32 = 30;
 
 /// The slot a tick fills for one player, as its pacer sees it.
 #[derive(Clone, Copy, Debug)]
-pub struct Due {
+pub struct Due<'a> {
     /// The sequence number the slot is for.
     pub seq: u32,
-    /// The last input taken: repeats of it stood in for the slots after it.
-    pub last: Input,
-    /// From this slot on the repeats were neutral ([`neutral`]).
+    /// The record of the last input taken: repeats of it stood in for the slots after it.
+    pub last: &'a Record,
+    /// From this slot on the repeats were neutral (the schema's [`InputDesc::neutral`] of
+    /// `last`).
     pub neutral_from: u32,
     /// Inputs have been late for a while: the newest late one is taken.
     pub accept_late: bool,
 }
 
-impl Due {
-    /// What stood in for the slot of input `seq`, one whose slot has passed.
-    pub(crate) fn stood_in(&self, seq: u32) -> Input {
-        if tickwire_protocol::seq::is_newer(self.neutral_from, seq) {
-            self.last
-        } else {
-            neutral(self.last)
-        }
-    }
-}
-
-/// `input` with no movement and no fire: what a player that went quiet does.
-pub fn neutral(input: Input) -> Input {
-    Input {
-        move_x: 0.0,
-        move_y: 0.0,
-        fire: false,
-        view_tick: 0,
-        ..input
+impl Due<'_> {
+    /// True when a repeat of `last` itself stood in for the slot of input `seq` (one whose slot
+    /// has passed); false when the neutral input did.
+    pub(crate) fn repeated(&self, seq: u32) -> bool {
+        tickwire_protocol::seq::is_newer(self.neutral_from, seq)
     }
 }
 
 /// What one player's inputs did on each tick, and what to tell the client.
 #[derive(Clone, Debug)]
 pub struct InputPacer {
-    last: Option<Input>,
+    last: Option<PlayerInput>,
+    /// The neutral input of `last`, made the first time it is needed.
+    neutral: Option<Record>,
     ack: InputAck,
     neutral_after: u16,
     window_ticks: u32,
@@ -75,14 +66,15 @@ const LATE_STREAK: u32 = 3;
 const ACCEPT_BEFORE_NEUTRAL: u16 = 2;
 
 /// What a tick applies for one player.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Applied {
-    /// A new input.
-    Fresh(Input),
+    /// A new input: [`InputPacer::last`].
+    Fresh,
     /// The last input again (none arrived): the game keeps doing what it did.
     Repeat,
-    /// Too long without an input: stop, and hold fire.
-    Neutral(Input),
+    /// Too long without an input: the neutral input ([`InputPacer::neutral`]): stop, and hold
+    /// fire.
+    Neutral,
     /// No input ever arrived.
     Nothing,
 }
@@ -92,6 +84,7 @@ impl InputPacer {
     pub fn new(tick_rate: u32) -> InputPacer {
         InputPacer {
             last: None,
+            neutral: None,
             ack: InputAck::default(),
             neutral_after: repeats_before_neutral(u16::try_from(tick_rate).unwrap_or(u16::MAX)),
             window_ticks: 0,
@@ -113,15 +106,15 @@ impl InputPacer {
 
     /// The slot the next tick fills, for [`crate::input_buffer::InputBuffer::take_due`] (`None`
     /// before the first input).
-    pub fn due(&self) -> Option<Due> {
-        let last = self.last?;
+    pub fn due(&self) -> Option<Due<'_>> {
+        let last = self.last.as_ref()?;
         let seq = last
             .seq
             .wrapping_add(1)
             .wrapping_add(u32::from(self.ack.repeats));
         Some(Due {
             seq,
-            last,
+            last: &last.record,
             neutral_from: last
                 .seq
                 .wrapping_add(1)
@@ -130,9 +123,24 @@ impl InputPacer {
         })
     }
 
+    /// The last input taken (what [`Applied::Fresh`] applies), if any.
+    pub fn last(&self) -> Option<&PlayerInput> {
+        self.last.as_ref()
+    }
+
+    /// What [`Applied::Neutral`] applies: the neutral input of the last one (by `input`, the
+    /// schema's rule), made once per silence.
+    pub fn neutral(&mut self, input: &InputDesc) -> &Record {
+        let last = self.last.as_ref().map(|l| &l.record);
+        self.neutral.get_or_insert_with(|| match last {
+            Some(last) => input.neutral(last),
+            None => input.neutral(&Record::new()),
+        })
+    }
+
     /// One tick: `depth` inputs were queued when the room took `taken`, after dropping
     /// `dropped` (late or surplus ones).
-    pub fn on_tick(&mut self, depth: usize, taken: Option<Input>, dropped: usize) -> Applied {
+    pub fn on_tick(&mut self, depth: usize, taken: Option<PlayerInput>, dropped: usize) -> Applied {
         if taken.is_none() && dropped > 0 {
             self.late_streak += 1;
             if self.late_streak >= LATE_STREAK {
@@ -147,22 +155,24 @@ impl InputPacer {
         if taken.is_some() || dropped > 0 {
             self.window_arrivals += 1;
         }
-        let applied = match (taken, self.last) {
+        let last_seq = self.last.as_ref().map(|l| l.seq);
+        let applied = match (taken, last_seq) {
             (Some(input), last) => {
                 if let Some(last) = last {
-                    self.shift_earlier(last.seq, input.seq);
+                    self.shift_earlier(last, input.seq);
                 }
-                self.last = Some(input);
                 self.ack.seq = input.seq;
                 self.ack.repeats = 0;
-                Applied::Fresh(input)
+                self.last = Some(input);
+                self.neutral = None;
+                Applied::Fresh
             }
             (None, None) => Applied::Nothing,
-            (None, Some(last)) => {
+            (None, Some(_)) => {
                 self.window_repeats += 1;
                 self.ack.repeats = self.ack.repeats.saturating_add(1);
                 if self.ack.repeats > self.neutral_after {
-                    Applied::Neutral(neutral(last))
+                    Applied::Neutral
                 } else {
                     Applied::Repeat
                 }
@@ -232,14 +242,25 @@ impl InputPacer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tickwire_protocol::{FieldDesc, Intent, WireType};
 
-    fn input(seq: u32) -> Input {
-        Input {
-            seq,
-            move_x: 1.0,
-            fire: true,
-            ..Input::default()
+    fn desc() -> InputDesc {
+        InputDesc {
+            fields: vec![
+                FieldDesc::new("move_x", WireType::Int { min: -1, max: 1 }),
+                FieldDesc::new("fire", WireType::Bool),
+            ],
+            intent: vec![Intent::Always, Intent::Always],
         }
+    }
+
+    fn input(seq: u32) -> PlayerInput {
+        PlayerInput::new(
+            seq,
+            Record::build(|w| {
+                w.values(&[1, 1]);
+            }),
+        )
     }
 
     #[test]
@@ -247,7 +268,8 @@ mod tests {
         let mut p = InputPacer::new(60);
         assert_eq!(p.on_tick(0, None, 0), Applied::Nothing);
         assert_eq!(p.ack(), InputAck::default());
-        assert_eq!(p.on_tick(1, Some(input(5)), 0), Applied::Fresh(input(5)));
+        assert_eq!(p.on_tick(1, Some(input(5)), 0), Applied::Fresh);
+        assert_eq!(p.last(), Some(&input(5)));
         assert_eq!((p.ack().seq, p.ack().repeats), (5, 0));
         assert_eq!(p.due().map(|d| d.seq), Some(6));
         for n in 1..=30 {
@@ -259,10 +281,12 @@ mod tests {
             Some(36),
             "each repeat stands in for an input"
         );
-        let Applied::Neutral(n) = p.on_tick(0, None, 0) else {
-            panic!("neutral after 30 repeats at 60 Hz")
-        };
-        assert_eq!((n.move_x, n.fire, n.seq), (0.0, false, 5));
+        assert_eq!(
+            p.on_tick(0, None, 0),
+            Applied::Neutral,
+            "neutral after 30 repeats at 60 Hz"
+        );
+        assert_eq!(p.neutral(&desc()).slots(), &[0, 0], "no movement, no fire");
         assert_eq!(p.ack().repeats, 31);
         p.on_tick(1, Some(input(6)), 0);
         assert_eq!((p.ack().seq, p.ack().repeats), (6, 0));
@@ -338,7 +362,7 @@ mod tests {
             p.on_tick(0, None, 1);
         }
         assert!(p.accept_late(), "before the repeats would turn neutral");
-        assert_eq!(p.on_tick(1, Some(input(3)), 0), Applied::Fresh(input(3)));
+        assert_eq!(p.on_tick(1, Some(input(3)), 0), Applied::Fresh);
         assert!(!p.accept_late());
         assert_eq!(
             p.due().map(|d| d.seq),

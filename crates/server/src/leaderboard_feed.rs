@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tickwire_protocol::{LeaderboardEntry, MAX_LEADERBOARD_ROWS, ServerMsg, codec};
+use tickwire_protocol::{LeaderboardEntry, MAX_LEADERBOARD_ROWS, ScoreColumn, ServerMsg, codec};
 use tickwire_store::{LeaderboardRow, Store, Table};
 use tokio::sync::{broadcast, watch};
 
@@ -21,12 +21,16 @@ const GATHER: Duration = Duration::from_millis(25);
 /// The newest encoded leaderboard; `None` until it has been read once.
 pub type BoardReceiver = watch::Receiver<Option<Arc<Vec<u8>>>>;
 
-/// Starts the task; it ends when the store's feed closes or the handle is aborted.
-pub(crate) fn spawn(store: Store) -> (BoardReceiver, tokio::task::JoinHandle<()>) {
+/// Starts the task, for a game of score columns `columns`; it ends when the store's feed closes
+/// or the handle is aborted.
+pub(crate) fn spawn(
+    store: Store,
+    columns: Vec<ScoreColumn>,
+) -> (BoardReceiver, tokio::task::JoinHandle<()>) {
     let (tx, rx) = watch::channel(None);
     let task = tokio::spawn(async move {
         let mut changes = store.subscribe();
-        publish(&store, &tx).await;
+        publish(&store, &columns, &tx).await;
         loop {
             match changes.recv().await {
                 Ok(c) if c.table != Table::Players => continue,
@@ -35,14 +39,14 @@ pub(crate) fn spawn(store: Store) -> (BoardReceiver, tokio::task::JoinHandle<()>
             }
             tokio::time::sleep(GATHER).await;
             while changes.try_recv().is_ok() {}
-            publish(&store, &tx).await;
+            publish(&store, &columns, &tx).await;
         }
     });
     (rx, task)
 }
 
 /// Reads the top rows and publishes them when they differ from the last published.
-async fn publish(store: &Store, tx: &watch::Sender<Option<Arc<Vec<u8>>>>) {
+async fn publish(store: &Store, columns: &[ScoreColumn], tx: &watch::Sender<Option<Arc<Vec<u8>>>>) {
     let rows = match store.leaderboard(PUSHED_ROWS).await {
         Ok(rows) => rows,
         Err(e) => {
@@ -51,7 +55,7 @@ async fn publish(store: &Store, tx: &watch::Sender<Option<Arc<Vec<u8>>>>) {
         }
     };
     let mut bytes = Vec::new();
-    if codec::encode_server(&ServerMsg::Leaderboard(entries(&rows)), &mut bytes).is_err() {
+    if codec::encode_server(&ServerMsg::Leaderboard(entries(&rows, columns)), &mut bytes).is_err() {
         return;
     }
     tx.send_if_modified(|old| {
@@ -63,27 +67,11 @@ async fn publish(store: &Store, tx: &watch::Sender<Option<Arc<Vec<u8>>>>) {
     });
 }
 
-/// Store rows as the wire carries them (at most [`MAX_LEADERBOARD_ROWS`]; numbers saturate).
-pub fn entries(rows: &[LeaderboardRow]) -> Vec<LeaderboardEntry> {
-    let sat = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
+/// Store rows as the wire carries them (at most [`MAX_LEADERBOARD_ROWS`]; numbers saturate),
+/// with totals in the order of the game's score `columns`.
+pub fn entries(rows: &[LeaderboardRow], columns: &[ScoreColumn]) -> Vec<LeaderboardEntry> {
     rows.iter()
         .take(MAX_LEADERBOARD_ROWS)
-        .map(|r| LeaderboardEntry {
-            rank: u16::try_from(r.rank).unwrap_or(u16::MAX),
-            name: r
-                .name
-                .chars()
-                .take(tickwire_protocol::MAX_NAME_CHARS)
-                .collect(),
-            rating: i32::try_from(r.rating).unwrap_or(if r.rating < 0 {
-                i32::MIN
-            } else {
-                i32::MAX
-            }),
-            kills: sat(r.kills),
-            deaths: sat(r.deaths),
-            matches: sat(r.matches),
-            best_kills: sat(r.best_kills),
-        })
+        .map(|r| crate::store_scores::leaderboard_entry(r, columns))
         .collect()
 }

@@ -8,6 +8,7 @@ use tickwire_protocol::{ClientId, Welcome};
 use tokio::sync::{oneshot, watch};
 
 use crate::config::ServerConfig;
+use crate::everyone::Everyone;
 use crate::game::NewGame;
 use crate::input_buffer::InputBuffer;
 use crate::match_clock::MatchClock;
@@ -109,20 +110,23 @@ pub struct Lobby {
     next_room: AtomicU32,
     next_client: AtomicU32,
     recorder: MatchRecorder,
+    everyone: Everyone,
 }
 
 impl Lobby {
-    /// A lobby with no rooms yet; rooms start on the first join, each with a game from `games`.
+    /// A lobby with no rooms yet; rooms start on the first join, each with a game from `games`
+    /// (whose schema is `schema`), storing results through `recorder` and reaching every session
+    /// through `everyone`.
     pub(crate) fn new(
         config: ServerConfig,
-        games: Arc<dyn NewGame>,
+        (games, schema): (Arc<dyn NewGame>, Arc<tickwire_protocol::Schema>),
         metrics: Arc<Metrics>,
         shutdown: watch::Receiver<Phase>,
-        recorder: MatchRecorder,
+        (recorder, everyone): (MatchRecorder, Everyone),
     ) -> Lobby {
         Lobby {
             config,
-            schema: games.schema(),
+            schema,
             games,
             metrics,
             shutdown,
@@ -130,6 +134,7 @@ impl Lobby {
             next_room: AtomicU32::new(1),
             next_client: AtomicU32::new(1),
             recorder,
+            everyone,
         }
     }
 
@@ -335,6 +340,7 @@ impl Lobby {
             self.metrics.clone(),
             self.shutdown.clone(),
             self.recorder.clone(),
+            self.everyone.clone(),
         );
         rooms.push(handle.clone());
         Ok(handle)

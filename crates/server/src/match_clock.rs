@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use tickwire_protocol::{EntityId, ScoreEntry};
+use tickwire_protocol::{EntityId, Schema, ScoreEntry};
 use tickwire_store::EndedBy;
 
 /// Counts a match's ticks. A length of zero is an endless match.
@@ -59,10 +59,10 @@ pub struct FinalScore {
     pub player_id: Option<String>,
     /// Display name.
     pub name: String,
-    /// Kills in the match.
-    pub kills: u32,
-    /// Deaths in the match.
-    pub deaths: u32,
+    /// One value per score column of the game's schema, in order.
+    pub columns: Vec<i32>,
+    /// The line's rating: each column times its weight, summed (`Schema::rating`).
+    pub rating: i32,
     /// Ticks the player was in the match.
     pub ticks: u64,
 }
@@ -74,7 +74,7 @@ pub struct MatchOutcome {
     pub started_tick: u64,
     /// The tick it ended at.
     pub ended_tick: u64,
-    /// Every line, players who left during the match included, most kills first.
+    /// Every line, players who left during the match included, best rating first.
     pub scores: Vec<FinalScore>,
     /// Whether it ran its length or the server shut down first.
     pub ended_by: EndedBy,
@@ -90,16 +90,16 @@ pub(crate) struct Present<'a> {
     pub(crate) joined_tick: u64,
 }
 
-/// The lines of a match that ends at `tick`: each scoreboard line (a player's with its id, own
-/// name and time in the match, a bot's without), then those of players who left during it, one
-/// line per player however often it left and came back (kills, deaths and time add up under one
-/// line); most kills first, then fewest deaths, then by name.
+/// The lines of a match that ends at `tick` (of `clock`): each scoreboard line (a player's with
+/// its id, own name and time in the match, a bot's without), then those of players who left
+/// during it, one line per player however often it left and came back (columns and time add
+/// up under one line); best rating first (by `schema`'s weights), then by name.
 pub(crate) fn final_scores(
     scores: Vec<ScoreEntry>,
     present: &[Present<'_>],
     departed: Vec<FinalScore>,
-    clock: &MatchClock,
-    tick: u64,
+    (clock, tick): (&MatchClock, u64),
+    schema: &Schema,
 ) -> Vec<FinalScore> {
     let mut lines: Vec<FinalScore> = scores
         .into_iter()
@@ -111,8 +111,8 @@ pub(crate) fn final_scores(
                     tick.saturating_sub(p.joined_tick.max(clock.started_tick()))
                 }),
                 name: player.map_or(s.name, |p| p.name.to_owned()),
-                kills: s.kills,
-                deaths: s.deaths,
+                columns: s.columns,
+                rating: 0,
             }
         })
         .collect();
@@ -122,18 +122,31 @@ pub(crate) fn final_scores(
             .find(|l| l.player_id.is_some() && l.player_id == line.player_id);
         match same {
             Some(l) => {
-                l.kills += line.kills;
-                l.deaths += line.deaths;
+                add_columns(&mut l.columns, &line.columns);
                 l.ticks += line.ticks;
             }
             None => lines.push(line),
         }
     }
-    lines.sort_by(|a, b| (b.kills, a.deaths, &a.name).cmp(&(a.kills, b.deaths, &b.name)));
+    for l in &mut lines {
+        l.rating = schema.rating(&l.columns);
+    }
+    lines.sort_by(|a, b| (b.rating, &a.name).cmp(&(a.rating, &b.name)));
     lines
 }
 
-/// The line of a player who leaves during a match, taken before the game forgets its score.
+/// `into` plus `more`, column by column (saturating; a longer `more` extends `into`).
+fn add_columns(into: &mut Vec<i32>, more: &[i32]) {
+    if into.len() < more.len() {
+        into.resize(more.len(), 0);
+    }
+    for (a, b) in into.iter_mut().zip(more) {
+        *a = a.saturating_add(*b);
+    }
+}
+
+/// The line of a player who leaves during a match, taken before the game forgets its score
+/// (its rating is set with the match's other lines).
 pub(crate) fn departed_line(
     scores: &[ScoreEntry],
     leaving: Present<'_>,
@@ -144,8 +157,8 @@ pub(crate) fn departed_line(
     Some(FinalScore {
         player_id: Some(leaving.player_id.to_owned()),
         name: leaving.name.to_owned(),
-        kills: s.kills,
-        deaths: s.deaths,
+        columns: s.columns.clone(),
+        rating: 0,
         ticks: tick.saturating_sub(leaving.joined_tick.max(clock.started_tick())),
     })
 }
@@ -181,10 +194,19 @@ mod tests {
         let entry = |id: u32, name: &str, kills, deaths, bot| ScoreEntry {
             entity: EntityId(id),
             name: name.into(),
-            kills,
-            deaths,
             bot,
+            columns: vec![kills, deaths],
         };
+        let schema = tickwire_protocol::SchemaDesc {
+            game: "g".into(),
+            kinds: vec![tickwire_protocol::KindDesc::new("k", Vec::new())],
+            scores: vec![
+                tickwire_protocol::ScoreColumn::new("kills", 1),
+                tickwire_protocol::ScoreColumn::new("deaths", -1),
+            ],
+            ..Default::default()
+        };
+        let schema = Schema::new(schema).expect("valid");
         // Ada's first seat: she left while away (the game's label says so).
         let first = Present {
             entity: EntityId(1),
@@ -206,19 +228,26 @@ mod tests {
             entry(3, "ada (away)", 1, 2, false),
             entry(2, "bot", 5, 0, true),
         ];
-        let lines = final_scores(end, &[now], departed.into_iter().collect(), &clock, 1200);
+        let lines = final_scores(
+            end,
+            &[now],
+            departed.into_iter().collect(),
+            (&clock, 1200),
+            &schema,
+        );
         let ada: Vec<_> = lines.iter().filter(|l| l.player_id.is_some()).collect();
         assert_eq!(ada.len(), 1, "{lines:?}");
         assert_eq!(
             (
                 ada[0].name.as_str(),
-                ada[0].kills,
-                ada[0].deaths,
+                &ada[0].columns[..],
+                ada[0].rating,
                 ada[0].ticks
             ),
-            ("ada", 3, 3, 900)
+            ("ada", &[3, 3][..], 0, 900)
         );
         assert_eq!(lines.len(), 2, "the bot keeps its line: {lines:?}");
+        assert_eq!(lines[0].rating, 5, "best rating first: the bot's");
     }
 
     #[test]

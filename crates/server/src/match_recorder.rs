@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tickwire_protocol::{
-    MAX_LABEL_CHARS, MAX_MATCH_SCORES, MatchEnd, MatchScore, ServerMsg, codec,
+    MAX_LABEL_CHARS, MAX_MATCH_SCORES, MatchEnd, MatchScore, ScoreColumn, ServerMsg, codec,
 };
 use tickwire_store::{MatchRecord, PlayerScore, Store, Write};
 
@@ -60,7 +60,9 @@ impl MatchRecorder {
     }
 
     /// Queues a finished match (its players; bots are not stored) under a new key, and encodes
-    /// the `MatchEnd` for the room's players.
+    /// the `MatchEnd` for the room's players. `columns` are the game's score columns, which the
+    /// lines' values follow.
+    #[allow(clippy::too_many_arguments)]
     pub fn finished(
         &self,
         room: u32,
@@ -69,19 +71,12 @@ impl MatchRecorder {
         outcome: &MatchOutcome,
         (started_ms, ended_ms): (u64, u64),
         tick_rate: u32,
+        columns: &[ScoreColumn],
     ) -> Finished {
         let players: Vec<PlayerScore> = outcome
             .scores
             .iter()
-            .filter_map(|s| {
-                Some(PlayerScore {
-                    player_id: s.player_id.clone()?,
-                    name: s.name.clone(),
-                    kills: s.kills,
-                    deaths: s.deaths,
-                    played_ms: s.ticks.saturating_mul(1000) / u64::from(tick_rate.max(1)),
-                })
-            })
+            .filter_map(|s| crate::store_scores::player_score(s, columns, tick_rate))
             .collect();
         let queued = !players.is_empty()
             && self.record(Write::Match(MatchRecord {
@@ -106,9 +101,9 @@ impl MatchRecorder {
                 .take(MAX_MATCH_SCORES)
                 .map(|s| MatchScore {
                     name: s.name.clone(),
-                    kills: s.kills,
-                    deaths: s.deaths,
                     bot: s.player_id.is_none(),
+                    columns: s.columns.clone(),
+                    rating: s.rating,
                 })
                 .collect(),
         });

@@ -204,6 +204,9 @@ pub struct Metrics {
     pub inputs: Counter,
     /// Inputs dropped because a player's input buffer was full.
     pub inputs_dropped: Counter,
+    /// Game events dropped: of a kind the schema does not declare, for a player who left, or
+    /// over a room's bound of events to everyone a tick.
+    pub events_dropped: Counter,
     /// Simulation ticks run.
     pub ticks: Counter,
     /// Ticks skipped because a room fell too far behind.
@@ -272,6 +275,7 @@ impl Default for Metrics {
             connections: Gauge::default(),
             inputs: Counter::default(),
             inputs_dropped: Counter::default(),
+            events_dropped: Counter::default(),
             ticks: Counter::default(),
             ticks_dropped: Counter::default(),
             snapshots_sent: Counter::default(),
@@ -348,6 +352,11 @@ impl Metrics {
                 "tickwire_inputs_dropped",
                 "Inputs dropped on a full buffer",
                 &self.inputs_dropped,
+            ),
+            (
+                "tickwire_events_dropped",
+                "Game events dropped: an undeclared kind, a player gone, or too many to everyone in a tick",
+                &self.events_dropped,
             ),
             ("tickwire_ticks", "Simulation ticks run", &self.ticks),
             (

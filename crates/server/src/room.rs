@@ -1,16 +1,16 @@
 //! `Room`: one match. A plain struct that owns a game and its players, driven by `handle_*`
 //! calls and `tick()`; it does no IO and knows nothing of sockets or time.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use tickwire_protocol::{
-    ClientId, EntityId, GameEventMsg, Input, InputAck, MapInfo, PROTOCOL_VERSION, Schema,
-    ScoreEntry, ServerMsg, Tick, Welcome, World, codec,
+    ClientId, EntityId, GameEventMsg, InputAck, MapInfo, PROTOCOL_VERSION, Record, Schema,
+    ScoreEntry, ServerMsg, Tick, Welcome, World, codec, write_record,
 };
 use tickwire_store::EndedBy;
 
-use crate::game::{Game, GameNews, PlayerHandle};
+use crate::event_log::EventLog;
+use crate::game::{Audience, Game, GameEvent, PlayerHandle, TickInput};
 use crate::input_buffer::InputBuffer;
 use crate::input_pacer::{Applied, InputPacer};
 use crate::match_clock::{self, FinalScore, MatchClock, MatchOutcome, Present};
@@ -18,8 +18,9 @@ use crate::metrics::Metrics;
 use crate::resume_token::ResumeToken;
 use crate::snapshot::SnapshotFrame;
 
-/// Game events kept for sessions that skipped a few snapshots.
-const EVENT_LOG_LEN: usize = 32;
+/// Most events to everyone ([`Audience::Everyone`]) a room sends a tick; more are dropped and
+/// counted, so that one game cannot flood every session of the server.
+pub const MAX_EVERYONE_PER_TICK: usize = 4;
 
 /// The numbers a room runs by.
 #[derive(Clone, Copy, Debug)]
@@ -107,11 +108,14 @@ pub struct Room {
     players: usize,
     scoreboard: Arc<(u64, Vec<u8>)>,
     scores: Vec<ScoreEntry>,
-    events: VecDeque<(u64, Vec<u8>)>,
-    events_shared: Arc<Vec<(u64, Vec<u8>)>>,
-    next_event: u64,
+    events: EventLog,
+    /// Encoded events to every session of the server, until the room task takes them.
+    to_everyone: Vec<Vec<u8>>,
     metrics: Arc<Metrics>,
-    step_inputs: Vec<(PlayerHandle, Input)>,
+    /// The inputs of this tick's step, in `step_inputs[..staged]`; the entries past it keep
+    /// their buffers for the next ticks, so that staging an input allocates nothing.
+    step_inputs: Vec<(PlayerHandle, TickInput)>,
+    staged: usize,
     seat_events: Vec<SeatEvent>,
     clock: MatchClock,
     departed: Vec<FinalScore>,
@@ -135,11 +139,11 @@ impl Room {
             players: 0,
             scoreboard: Arc::new((0, Vec::new())),
             scores: Vec::new(),
-            events: VecDeque::with_capacity(EVENT_LOG_LEN),
-            events_shared: Arc::new(Vec::new()),
-            next_event: 1,
+            events: EventLog::new(),
+            to_everyone: Vec::new(),
             metrics,
             step_inputs: Vec::new(),
+            staged: 0,
             seat_events: Vec::new(),
             clock: MatchClock::endless(),
             departed: Vec::new(),
@@ -382,57 +386,18 @@ impl Room {
     /// Runs one simulation tick. On snapshot ticks, returns the frame to publish.
     pub fn tick(&mut self) -> Option<Arc<SnapshotFrame>> {
         self.settle_departures();
+        self.stage_inputs();
+        self.game.step(&self.step_inputs[..self.staged]);
 
-        self.step_inputs.clear();
-        let mut dropped = 0;
-        let mut repeated = 0;
-        let mut rewound = (0, 0);
-        let now = self.game.tick() as u32;
-        for p in self.slots.iter_mut().flatten() {
-            if p.held_until.is_some() {
-                continue;
-            }
-            let taken = p.inputs.take_due(p.pacer.due());
-            dropped += taken.dropped as u64;
-            match p.pacer.on_tick(taken.depth, taken.input, taken.dropped) {
-                Applied::Fresh(mut input) => {
-                    input.view_tick =
-                        bounded_view(now, input.view_tick, self.config.max_rewind_ticks);
-                    let back = now.wrapping_sub(input.view_tick);
-                    if input.fire && back > 0 {
-                        rewound.0 += 1;
-                        rewound.1 += u64::from(back);
-                    }
-                    self.step_inputs.push((p.player, input));
-                }
-                Applied::Neutral(mut input) => {
-                    input.view_tick = now;
-                    repeated += 1;
-                    self.step_inputs.push((p.player, input));
-                }
-                Applied::Repeat => repeated += 1,
-                Applied::Nothing => {}
-            }
+        let events = self.game.drain_events();
+        let had_events = !events.is_empty();
+        for (audience, event) in events {
+            self.deliver(audience, event);
         }
-        if dropped > 0 {
-            self.metrics.inputs_dropped.inc_by(dropped);
-        }
-        if repeated > 0 {
-            self.metrics.netcode.inputs_repeated.inc_by(repeated);
-        }
-        if rewound.0 > 0 {
-            self.metrics.netcode.rewound_shots.inc_by(rewound.0);
-            self.metrics.netcode.rewound_ticks.inc_by(rewound.1);
-        }
-        self.game.step(&self.step_inputs);
-
-        let news = self.game.drain_news();
-        if !news.is_empty() {
-            for n in news {
-                let GameNews::Kill { killer, victim } = n;
-                self.log_event(GameEventMsg::Kill { killer, victim });
-            }
-            self.events_shared = Arc::new(self.events.iter().cloned().collect());
+        // Scores change with events, and may change with time (a game that counts seconds):
+        // read after events, and once a second.
+        let second = u64::from(self.config.tick_rate.max(1));
+        if had_events || self.game.tick().is_multiple_of(second) {
             self.refresh_scoreboard();
         }
         if self.clock.is_over(self.game.tick()) {
@@ -464,12 +429,122 @@ impl Room {
                 state,
                 acks,
                 self.scoreboard.clone(),
-                self.events_shared.clone(),
+                self.events.shared(),
                 self.fixed.clone(),
                 self.config.view_radius,
             )
             .with_match_end(self.match_end.clone()),
         ))
+    }
+
+    /// Takes each seated player's input for this tick into `step_inputs[..staged]`: a fresh
+    /// one with its rewind (lag compensation, bounded by `max_rewind_ticks`), or the neutral
+    /// input of one that went quiet; nothing for a repeat (the game repeats) or a player that
+    /// never sent one.
+    fn stage_inputs(&mut self) {
+        self.staged = 0;
+        let mut dropped = 0;
+        let mut repeated = 0;
+        let mut rewound = (0, 0);
+        let now = self.game.tick() as u32;
+        let input = &self.schema.desc().input;
+        for p in self.slots.iter_mut().flatten() {
+            if p.held_until.is_some() {
+                continue;
+            }
+            let taken = p.inputs.take_due(p.pacer.due(), input);
+            dropped += taken.dropped as u64;
+            let (record, rewind) = match p.pacer.on_tick(taken.depth, taken.input, taken.dropped) {
+                Applied::Fresh => {
+                    let Some(last) = p.pacer.last() else { continue };
+                    let view = bounded_view(now, last.view_tick, self.config.max_rewind_ticks);
+                    let back = now.wrapping_sub(view);
+                    if back > 0 && crate::player_input::acts(input, &last.record) {
+                        rewound.0 += 1;
+                        rewound.1 += u64::from(back);
+                    }
+                    (&last.record, u16::try_from(back).unwrap_or(u16::MAX))
+                }
+                Applied::Neutral => {
+                    repeated += 1;
+                    (p.pacer.neutral(input), 0)
+                }
+                Applied::Repeat => {
+                    repeated += 1;
+                    continue;
+                }
+                Applied::Nothing => continue,
+            };
+            stage(
+                &mut self.step_inputs,
+                &mut self.staged,
+                p.player,
+                record,
+                rewind,
+            );
+        }
+        if dropped > 0 {
+            self.metrics.inputs_dropped.inc_by(dropped);
+        }
+        if repeated > 0 {
+            self.metrics.netcode.inputs_repeated.inc_by(repeated);
+        }
+        if rewound.0 > 0 {
+            self.metrics.netcode.rewound_shots.inc_by(rewound.0);
+            self.metrics.netcode.rewound_ticks.inc_by(rewound.1);
+        }
+    }
+
+    /// Encodes `event` once and sends it on its way to `audience`; an event of a kind the schema
+    /// lacks, for a player who is not here, or to everyone past this tick's bound is dropped
+    /// and counted.
+    fn deliver(&mut self, audience: Audience, event: GameEvent) {
+        let Some(layout) = self.schema.event_layout(event.kind) else {
+            tracing::debug!(
+                kind = event.kind,
+                "an event of a kind the schema lacks; dropped"
+            );
+            self.metrics.events_dropped.inc();
+            return;
+        };
+        let mut data = Vec::new();
+        write_record(layout, &event.record, &mut data);
+        let message = ServerMsg::Event(GameEventMsg {
+            kind: event.kind,
+            data,
+        });
+        let mut bytes = Vec::new();
+        if codec::encode_server(&message, &mut bytes).is_err() {
+            self.metrics.events_dropped.inc();
+            return;
+        }
+        match audience {
+            Audience::Room => self.events.push(None, bytes),
+            Audience::Player(player) => {
+                let slot = self
+                    .slots
+                    .iter()
+                    .position(|s| s.as_ref().is_some_and(|p| p.player == player));
+                match slot {
+                    Some(slot) => self.events.push(Some(slot), bytes),
+                    None => {
+                        self.metrics.events_dropped.inc();
+                    }
+                }
+            }
+            Audience::Everyone if self.to_everyone.len() < MAX_EVERYONE_PER_TICK => {
+                self.to_everyone.push(bytes);
+            }
+            Audience::Everyone => {
+                self.metrics.events_dropped.inc();
+            }
+        }
+    }
+
+    /// The encoded events to every session of the server since the last call (at most
+    /// [`MAX_EVERYONE_PER_TICK`] a tick), for the room task to send.
+    pub fn poll_everyone(&mut self) -> impl Iterator<Item = Vec<u8>> + '_ {
+        self.to_everyone.drain(..)
     }
 
     /// The match that ended on the last tick, once: its lines, for the room task to stamp with
@@ -510,8 +585,13 @@ impl Room {
             })
             .collect();
         let departed = std::mem::take(&mut self.departed);
-        let scores =
-            match_clock::final_scores(self.game.scores(), &present, departed, &self.clock, tick);
+        let scores = match_clock::final_scores(
+            self.game.scores(),
+            &present,
+            departed,
+            (&self.clock, tick),
+            &self.schema,
+        );
         self.finished = Some(MatchOutcome {
             started_tick: self.clock.started_tick(),
             ended_tick: tick,
@@ -548,17 +628,6 @@ impl Room {
         self.game.as_ref()
     }
 
-    fn log_event(&mut self, event: GameEventMsg) {
-        let mut bytes = Vec::new();
-        if codec::encode_server(&ServerMsg::Event(event), &mut bytes).is_ok() {
-            if self.events.len() == EVENT_LOG_LEN {
-                self.events.pop_front();
-            }
-            self.events.push_back((self.next_event, bytes));
-            self.next_event += 1;
-        }
-    }
-
     fn refresh_scoreboard(&mut self) {
         let scores = self.game.scores();
         if scores == self.scores && self.scoreboard.0 != 0 {
@@ -570,6 +639,32 @@ impl Room {
             self.scores = scores;
         }
     }
+}
+
+/// Puts `player`'s `record` at `staged` in `inputs` (copied into the buffers left there by
+/// earlier ticks), and counts it.
+fn stage(
+    inputs: &mut Vec<(PlayerHandle, TickInput)>,
+    staged: &mut usize,
+    player: PlayerHandle,
+    record: &Record,
+    rewind: u16,
+) {
+    match inputs.get_mut(*staged) {
+        Some((p, input)) => {
+            *p = player;
+            input.record.clone_from(record);
+            input.rewind = rewind;
+        }
+        None => inputs.push((
+            player,
+            TickInput {
+                record: record.clone(),
+                rewind,
+            },
+        )),
+    }
+    *staged += 1;
 }
 
 /// The tick an input's shot is judged at: what the client saw (`view`), or the present when it

@@ -8,6 +8,7 @@ use tickwire_protocol::{ClientId, Welcome};
 use tickwire_store::EndedBy;
 use tokio::sync::{mpsc, oneshot, watch};
 
+use crate::everyone::Everyone;
 use crate::input_buffer::InputBuffer;
 use crate::match_clock::MatchOutcome;
 use crate::match_recorder::{MatchRecorder, unix_ms};
@@ -136,7 +137,9 @@ impl RoomHandle {
 
 /// Starts `room` on the runtime and returns its handle. The room stops by itself once it has had
 /// no players for `empty_room_ttl`. Joins and finished matches go to `recorder`, the match under
-/// way when the room stops included (for whatever reason it stops).
+/// way when the room stops included (for whatever reason it stops); its events to everyone go
+/// to `everyone`.
+#[allow(clippy::too_many_arguments)]
 pub fn spawn_room(
     id: u32,
     room: Room,
@@ -145,6 +148,7 @@ pub fn spawn_room(
     metrics: Arc<Metrics>,
     shutdown: watch::Receiver<Phase>,
     recorder: MatchRecorder,
+    everyone: Everyone,
 ) -> RoomHandle {
     let capacity = room.config().capacity;
     let meta = Arc::new(meta);
@@ -165,7 +169,7 @@ pub fn spawn_room(
     tokio::spawn(async move {
         let why = run(
             (id, room),
-            recorder,
+            (recorder, everyone),
             empty_room_ttl,
             cmd_rx,
             frame_tx,
@@ -185,7 +189,7 @@ pub fn spawn_room(
 #[allow(clippy::too_many_arguments)]
 async fn run(
     (id, mut room): (u32, Room),
-    recorder: MatchRecorder,
+    (recorder, everyone): (MatchRecorder, Everyone),
     empty_room_ttl: Duration,
     mut commands: mpsc::Receiver<RoomCommand>,
     frames: watch::Sender<Option<Arc<SnapshotFrame>>>,
@@ -236,6 +240,10 @@ async fn run(
             let started = Instant::now();
             if let Some(frame) = room.tick() {
                 frames.send_replace(Some(frame));
+            }
+            for message in room.poll_everyone() {
+                let (sent, missed) = everyone.send(&message);
+                tracing::debug!(room = id, sent, missed, "event to everyone");
             }
             if let Some(outcome) = room.poll_match_end() {
                 match_started = match_over(&mut room, id, &recorder, &outcome, match_started);
@@ -291,7 +299,17 @@ fn match_over(
     let game = room.game().name().to_owned();
     let map = room.map_name().to_owned();
     let tick_rate = room.config().tick_rate;
-    let finished = recorder.finished(id, &game, &map, outcome, (started_ms, ended), tick_rate);
+    let schema = room.schema().clone();
+    let columns = &schema.desc().scores;
+    let finished = recorder.finished(
+        id,
+        &game,
+        &map,
+        outcome,
+        (started_ms, ended),
+        tick_rate,
+        columns,
+    );
     room.announce_match_end(finished.message);
     tracing::info!(
         room = id,

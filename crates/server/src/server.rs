@@ -12,8 +12,10 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::admin::Sessions;
 use crate::config::{ConfigError, ServerConfig};
 use crate::conn_gate::{ConnectionGate, Permit};
+use crate::everyone::Everyone;
 use crate::game::NewGame;
 use crate::http::route;
 use crate::leaderboard_feed;
@@ -109,9 +111,13 @@ impl Server {
         }
         metrics.netcode.show_settings(&config.link_sim);
         let metrics = Arc::new(metrics);
+        let games: Arc<dyn NewGame> = Arc::new(games);
+        // Asked once: the default makes a game to ask it.
+        let schema = games.schema();
+        let columns = schema.desc().scores.clone();
         let (board, leaderboard) = match &store {
             Some(store) => {
-                let (board, task) = leaderboard_feed::spawn(store.clone());
+                let (board, task) = leaderboard_feed::spawn(store.clone(), columns);
                 (Some(board), Some(task))
             }
             None => (None, None),
@@ -148,21 +154,23 @@ impl Server {
             metrics.connections.clone(),
         );
         let index_page = config.index_page.clone();
+        let sessions = Arc::new(Sessions::default());
+        let everyone = Everyone::new(sessions.clone());
         let shared = Arc::new(Shared {
             limits: config.limits.clone(),
             link_sim: config.link_sim,
             origins: config.allowed_origins.clone(),
             admin_separate: admin.is_some(),
-            sessions: Default::default(),
+            sessions,
             bans: Default::default(),
             gate,
             forwarded,
             lobby: Lobby::new(
                 config,
-                Arc::new(games),
+                (games, schema),
                 metrics.clone(),
                 shutdown.clone(),
-                recorder,
+                (recorder, everyone),
             ),
             metrics,
             shutdown,

@@ -36,8 +36,8 @@ pub struct Shared {
     pub(crate) forwarded: Option<ConnectionGate>,
     /// Whether `/metrics` and the admin API are on a separate admin listener (and not public).
     pub(crate) admin_separate: bool,
-    /// The players connected now, for the admin API.
-    pub(crate) sessions: Sessions,
+    /// The sessions connected now, for the admin API and for events to everyone.
+    pub(crate) sessions: Arc<Sessions>,
     /// Banned addresses and players.
     pub(crate) bans: Bans,
     /// The platform that runs this process (told of players joining and leaving).

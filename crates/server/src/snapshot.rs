@@ -34,6 +34,26 @@ pub struct SentView {
 
 type EncodeKey = (Option<ViewKey>, Option<ViewKey>, ViewKey);
 
+/// A game event on its way to a room's sessions: its number in the room, who it is for, and
+/// its encoded `ServerMsg::Event`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoomEvent {
+    /// Numbers increase by one per event of the room, from 1.
+    pub seq: u64,
+    /// The player slot it is for (as `Joined::slot`); `None`: every session of the room,
+    /// spectators included.
+    pub to: Option<usize>,
+    /// The encoded message.
+    pub bytes: Vec<u8>,
+}
+
+impl RoomEvent {
+    /// Whether a session in player slot `slot` (`None`: a spectator) is sent it.
+    pub fn is_for(&self, slot: Option<usize>) -> bool {
+        self.to.is_none() || self.to == slot
+    }
+}
+
 /// What a room publishes on each snapshot tick. Shared by every session (`Arc`), never changed
 /// after publication except for its caches.
 #[derive(Debug)]
@@ -46,8 +66,8 @@ pub struct SnapshotFrame {
     pub acks: Vec<tickwire_protocol::InputAck>,
     /// The scoreboard's version and its encoded `ServerMsg::Scoreboard`.
     pub scoreboard: Arc<(u64, Vec<u8>)>,
-    /// The most recent game events as (sequence, encoded `ServerMsg::Event`), oldest first.
-    pub events: Arc<Vec<(u64, Vec<u8>)>>,
+    /// The most recent game events for the room's sessions, oldest first.
+    pub events: Arc<Vec<RoomEvent>>,
     /// A message sent as is instead of a delta (the transport-floor benchmark, see
     /// [`crate::FixedFrame`]).
     pub fixed: Option<Arc<Vec<u8>>>,
@@ -75,7 +95,7 @@ impl SnapshotFrame {
         state: World,
         acks: Vec<tickwire_protocol::InputAck>,
         scoreboard: Arc<(u64, Vec<u8>)>,
-        events: Arc<Vec<(u64, Vec<u8>)>>,
+        events: Arc<Vec<RoomEvent>>,
         fixed: Option<Arc<Vec<u8>>>,
         view_radius: Option<f32>,
     ) -> SnapshotFrame {

@@ -299,15 +299,8 @@ fn notice(shared: &Shared, peer: SocketAddr, body: NoticeBody) -> Response<Body>
         return json_error(StatusCode::BAD_REQUEST, "the notice could not be encoded");
     }
     let target = body.room.map_or(Target::All, Target::Room);
-    let sessions = shared.sessions.matching(&target);
-    let sent = sessions
-        .iter()
-        .filter(|(_, link)| link.send(bytes.clone()))
-        .count();
+    let (sent, missed) = shared.sessions.send(&target, &bytes);
     shared.metrics.count_admin_action("notice");
-    tracing::warn!(action = "notice", ?target, %text, sent, missed = sessions.len() - sent, by = %peer, "admin action");
-    json(
-        StatusCode::OK,
-        &json!({ "sent": sent, "missed": sessions.len() - sent }),
-    )
+    tracing::warn!(action = "notice", ?target, %text, sent, missed, by = %peer, "admin action");
+    json(StatusCode::OK, &json!({ "sent": sent, "missed": missed }))
 }

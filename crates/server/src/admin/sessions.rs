@@ -134,6 +134,21 @@ impl Sessions {
         list
     }
 
+    /// Sends an encoded server message to the sessions `target` names, each through its
+    /// bounded control queue (never waiting); returns how many took it and how many missed it
+    /// (a full queue).
+    pub(crate) fn send(&self, target: &Target, bytes: &[u8]) -> (usize, usize) {
+        let links: Vec<SessionLink> = self
+            .map
+            .lock()
+            .iter()
+            .filter(|(id, e)| e.matches(**id, target))
+            .map(|(_, e)| e.link.clone())
+            .collect();
+        let sent = links.iter().filter(|l| l.send(bytes.to_vec())).count();
+        (sent, links.len() - sent)
+    }
+
     /// The sessions `target` names, with their links.
     pub(crate) fn matching(&self, target: &Target) -> Vec<(SessionInfo, SessionLink)> {
         self.map

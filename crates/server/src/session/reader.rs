@@ -17,6 +17,7 @@ use super::seating::{Ask, take_place};
 use crate::input_buffer::InputBuffer;
 use crate::metrics::CloseReason;
 use crate::orchestrator::{PlayerRef, Presence};
+use crate::player_input::PlayerInput;
 use crate::shared::Shared;
 
 pub(super) async fn read_loop<S: AsyncRead + Unpin>(
@@ -141,6 +142,11 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
                 );
             }
             Ok(ClientMsg::Input(input)) => {
+                // Read once, here, by the game's input fields; the room holds it decoded.
+                let input = match PlayerInput::decode(&input, shared.lobby.schema().input()) {
+                    Ok(input) => input,
+                    Err(e) => break bad_input(&e),
+                };
                 // Inputs must move forward; a stale or repeated one is ignored, not applied twice.
                 if last_seq.is_some_and(|s| !tickwire_protocol::seq::is_newer(input.seq, s)) {
                     continue;
@@ -217,6 +223,14 @@ async fn next_binary<S: AsyncRead + Unpin>(
         ));
     }
     Ok(message.payload)
+}
+
+/// The end of a session whose input's record does not decode as the game's input.
+fn bad_input(e: &tickwire_protocol::CodecError) -> Ending {
+    tracing::warn!(error = %e, "an input record that does not decode");
+    let mut reason = format!("bad input: not this game's input record ({e})");
+    truncate_utf8(&mut reason, 120);
+    Ending::kick(close::POLICY_VIOLATION, reason, CloseReason::BadMessage)
 }
 
 fn bad_message(e: &tickwire_protocol::CodecError) -> Ending {

@@ -152,10 +152,12 @@ pub(super) async fn write_loop<W: AsyncWrite + Unpin>(
                         }
                         match_end_version = frame.match_end.0;
                     }
-                    let since = last_event;
-                    for (seq, bytes) in frame.events.iter().filter(|(seq, _)| *seq > since) {
-                        out.binary(bytes).await?;
-                        last_event = *seq;
+                    let (since, slot) = (last_event, s.seat.map(|(slot, _)| slot));
+                    for e in frame.events.iter().filter(|e| e.seq > since) {
+                        if e.is_for(slot) {
+                            out.binary(&e.bytes).await?;
+                        }
+                        last_event = e.seq;
                     }
                     if let Some(fixed) = &frame.fixed {
                         out.binary(fixed).await?;
@@ -214,7 +216,7 @@ async fn welcome<W: AsyncWrite + Unpin>(
     }
     // Events from before the join are not this session's news.
     if let Some(f) = frames.borrow_and_update().as_ref() {
-        *last_event = f.events.last().map_or(0, |e| e.0);
+        *last_event = f.events.last().map_or(0, |e| e.seq);
         *match_end_version = f.match_end.0;
     }
     frames.mark_changed();
