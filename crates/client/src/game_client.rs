@@ -306,6 +306,44 @@ impl GameClient {
         (self.ws, self.world)
     }
 
+    /// Sends input `seq` holding `record`, written by the schema's input fields (see
+    /// [`crate::game_data::input`]), sampled while showing the world of `view_tick` (0:
+    /// unknown). Before the welcome there is no schema: an error.
+    pub async fn send_input(
+        &mut self,
+        seq: u32,
+        view_tick: u32,
+        record: &tickwire_protocol::Record,
+    ) -> Result<(), ClientError> {
+        let Some(schema) = self.schema() else {
+            return Err(ClientError::Unexpected(
+                "an input before the welcome".into(),
+            ));
+        };
+        let input = crate::game_data::input(schema, seq, view_tick, record);
+        self.send(&ClientMsg::Input(input)).await
+    }
+
+    /// `msg` read by its kind in the server's schema (see [`crate::game_data::event`]).
+    pub fn event(
+        &self,
+        msg: &tickwire_protocol::GameEventMsg,
+    ) -> Result<crate::game_data::Event<'_>, ClientError> {
+        let schema = self
+            .schema()
+            .ok_or_else(|| ClientError::Unexpected("an event before the welcome".into()))?;
+        crate::game_data::event(schema, msg)
+    }
+
+    /// The map's features (the welcome's `MapInfo::features`) as a world of the schema's
+    /// kinds; empty before the welcome or for a map without features.
+    pub fn map_features(&self) -> Result<World, ClientError> {
+        match (self.schema(), &self.welcome) {
+            (Some(schema), Some(w)) => crate::game_data::map_features(schema, &w.map),
+            _ => Ok(World::default()),
+        }
+    }
+
     /// Reads until a snapshot arrives, returning its tick.
     pub async fn next_snapshot(&mut self) -> Result<Tick, ClientError> {
         loop {

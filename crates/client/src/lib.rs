@@ -7,13 +7,15 @@
 //! ```no_run
 //! # async fn bot() -> Result<(), tickwire_client::ClientError> {
 //! use tickwire_client::GameClient;
-//! use tickwire_protocol::{ClientMsg, Input};
+//! use tickwire_protocol::Record;
 //!
 //! let addr = "127.0.0.1:8080".parse().expect("an address");
 //! let mut client = GameClient::join(addr, "bot").await?;
+//! // An input of the game's fields: here whatever a client that knows nothing of the game
+//! // sends (a game's own type goes through `Record::of`).
+//! let idle = client.schema().map(|s| s.input().default_record()).unwrap_or_default();
 //! for seq in 1..=60 {
-//!     let input = Input { seq, move_x: 1.0, ..Input::default() };
-//!     client.send(&ClientMsg::Input(input)).await?;
+//!     client.send_input(seq, 0, &idle).await?;
 //!     client.next_snapshot().await?;
 //! }
 //! println!("the world holds {} entities", client.world().map_or(0, |w| w.len()));
@@ -28,6 +30,10 @@
 //! [`rustls::ClientConfig`]; [`tls_config_trusting`] makes one that trusts a single certificate,
 //! such as the self-signed one of a local server.
 //!
+//! Inputs, events, the scoreboard's columns and the map's features are the game's too, and read
+//! or written by the schema ([`game_data`]: [`game_data::input`], [`game_data::event`],
+//! [`game_data::score`], [`game_data::map_features`]; [`GameClient`] has them on its schema).
+//!
 //! The main types are [`GameClient`] (one connection), [`ClientWorld`] (the world it rebuilds,
 //! usable alone by a client with its own socket handling) and [`ClientError`]. It never depends
 //! on the server.
@@ -36,6 +42,7 @@ mod capped_read;
 mod connect;
 mod error;
 mod game_client;
+pub mod game_data;
 mod subscriptions;
 mod world;
 

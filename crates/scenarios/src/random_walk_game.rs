@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use crate::random_walk::{HP, Moving, RandomWalk, SIZE, WalkPlayer};
-use crate::random_walk_schema::{PLAYER, PROP, WalkerBody, random_walk_schema};
-use tickwire_protocol::{EntityId, Input, MapInfo, Replicate, Schema, Tick, World};
+use crate::random_walk_schema::{PLAYER, PROP, WalkInput, WalkerBody, random_walk_schema};
+use tickwire_protocol::{EntityId, MapInfo, Replicate, Schema, Tick, World};
 
-use tickwire_server::{Game, PlayerHandle};
+use tickwire_server::{Game, PlayerHandle, TickInput};
 
 /// The scenario with E walkers; clients' inputs move their own entity.
 pub struct RandomWalkGame {
@@ -39,14 +39,13 @@ impl Game for RandomWalkGame {
         self.world.remove_player(WalkPlayer(player.0));
     }
 
-    fn step(&mut self, inputs: &[(PlayerHandle, Input)]) {
+    fn step(&mut self, inputs: &[(PlayerHandle, TickInput)]) {
         // Only inputs that arrived move a player: the scenario moves by each input once.
         self.inputs.clear();
-        self.inputs.extend(
-            inputs
-                .iter()
-                .map(|(p, i)| (WalkPlayer(p.0), f64::from(i.move_x), f64::from(i.move_y))),
-        );
+        self.inputs.extend(inputs.iter().map(|(p, i)| {
+            let walk: WalkInput = i.record.read().unwrap_or_default();
+            (WalkPlayer(p.0), walk.dx, walk.dy)
+        }));
         self.world.step(&self.inputs);
     }
 
@@ -78,7 +77,7 @@ impl Game for RandomWalkGame {
             name: "random-walk".into(),
             width: SIZE as f32,
             height: SIZE as f32,
-            walls: Vec::new(),
+            features: Vec::new(),
         }
     }
 }

@@ -6,6 +6,7 @@ use tickwire_protocol::Schema;
 use tickwire_server::{FixedFrame, Game, NewGame};
 
 use crate::random_walk_schema::random_walk_schema;
+use crate::transport_floor::transport_floor_schema;
 use crate::{RandomWalkGame, TransportFloor};
 
 /// The view radius of `random-walk` with area of interest on: a client then sees about 100 of
@@ -105,7 +106,10 @@ impl NewGame for ScenarioGames {
     }
 
     fn schema(&self) -> Arc<Schema> {
-        random_walk_schema()
+        match self.0 {
+            Scenario::RandomWalk { .. } => random_walk_schema(),
+            Scenario::TransportFloor { .. } => transport_floor_schema(),
+        }
     }
 }
 

@@ -3,18 +3,37 @@
 //! server spends here is the floor its real work is measured against.
 //!
 //! The frame is the server's to send ([`FixedFrame`], a server setting): the game here has no
-//! world at all, only players to seat. The frame is a full snapshot of props in the
-//! `random-walk` schema, which the game declares, so that real clients decode it like any other.
+//! world at all, only players to seat. The frame is a full snapshot of props in the floor's own
+//! schema ([`transport_floor_schema`]: the `random-walk` kinds, and an input of no fields, since
+//! the floor reads none), which the game declares, so that real clients decode it like any
+//! other.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use tickwire_protocol::{
-    Baselines, EntityId, Input, MapInfo, Schema, Tick, World, codec, write_delta,
+    Baselines, EntityId, MapInfo, Replicate, Schema, Tick, World, codec, write_delta,
 };
 
-use tickwire_server::{FixedFrame, Game, PlayerHandle};
+use tickwire_server::{FixedFrame, Game, PlayerHandle, TickInput};
 
-use crate::random_walk_schema::{PROP, random_walk_schema};
+use crate::random_walk_schema::{PROP, walker_kinds};
+
+/// What a transport-floor client sends each tick: nothing but the input itself (an empty
+/// record), which keeps its session alive and paced.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Replicate)]
+pub struct FloorInput {}
+
+static SCHEMA: LazyLock<Arc<Schema>> = LazyLock::new(|| {
+    let desc = walker_kinds("transport-floor").input::<FloorInput>();
+    // A fixed declaration, checked by the tests below.
+    Arc::new(desc.build().expect("the transport floor's schema is valid"))
+});
+
+/// The floor's schema (built once): game `transport-floor`, the `random-walk` kinds, an empty
+/// input.
+pub fn transport_floor_schema() -> Arc<Schema> {
+    SCHEMA.clone()
+}
 
 /// The floor scenario's game: players and ticks, no world.
 pub struct TransportFloor {
@@ -47,7 +66,7 @@ impl Default for TransportFloor {
 /// A `ServerMsg::Snapshot` holding a full snapshot of props, as close to `size` bytes as the
 /// entity granularity allows (within a few bytes).
 fn payload_of(size: usize) -> Vec<u8> {
-    let schema = random_walk_schema();
+    let schema = transport_floor_schema();
     let build = |n: u32, pad: i32| {
         let mut state = World::new(Tick(1));
         for i in 0..n {
@@ -88,7 +107,7 @@ impl Game for TransportFloor {
 
     fn remove_player(&mut self, _player: PlayerHandle) {}
 
-    fn step(&mut self, _inputs: &[(PlayerHandle, Input)]) {
+    fn step(&mut self, _inputs: &[(PlayerHandle, TickInput)]) {
         self.tick += 1;
     }
 
@@ -97,7 +116,7 @@ impl Game for TransportFloor {
     }
 
     fn schema(&self) -> Arc<Schema> {
-        random_walk_schema()
+        transport_floor_schema()
     }
 
     fn capture(&self, out: &mut World) {
@@ -109,7 +128,7 @@ impl Game for TransportFloor {
             name: "transport-floor".into(),
             width: 1024.0,
             height: 1024.0,
-            walls: Vec::new(),
+            features: Vec::new(),
         }
     }
 }
@@ -131,8 +150,9 @@ mod tests {
             let tickwire_protocol::ServerMsg::Snapshot(s) = msg else {
                 panic!("not a snapshot")
             };
-            let schema = random_walk_schema();
+            let schema = transport_floor_schema();
             assert_eq!(s.schema, Some(schema.hash()));
+            assert!(schema.input().fields().is_empty());
             let mut world = World::default();
             tickwire_protocol::apply_delta(&schema, &s.body.0, Baselines::default(), &mut world)
                 .expect("applies");

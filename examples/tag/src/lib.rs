@@ -1,17 +1,17 @@
-//! Tag on tickwire: a game of your own in some 200 lines. One player is "it"; touching a runner
-//! passes "it" on, except on the base (the square in the middle). Tags count on the scoreboard
-//! (and come as the server's `Kill` events). The server does the rest: sockets, rooms, inputs,
-//! delta snapshots. What clients see is the game's own schema ([`tag_schema`]): kinds `runner`
-//! (with its `it` flag) and `base`. Its browser page is `web-client/tag/` ([`PAGE`]), built on
-//! the netcode package; `docs/game-api.md` walks through both sides.
+//! Tag on tickwire: a game of your own in some 250 lines. One player is "it"; touching a runner
+//! passes "it" on, except on the base (the square in the middle). Being caught and being "it"
+//! count against a player on the scoreboard, and whoever becomes "it" is announced to the room
+//! as an event. The server does the rest: sockets, rooms, inputs, delta snapshots. Everything
+//! on the wire is the game's own schema ([`tag_schema`]): kinds `runner` (with its `it` flag)
+//! and `base`, the input [`TagInput`], the event [`BecameIt`] and the score columns `tagged`
+//! and `seconds_it`. Its browser page is `web-client/tag/` ([`PAGE`]), built on the netcode
+//! package; `docs/game-api.md` walks through both sides.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 
-use tickwire_protocol::{
-    EntityId, Input, KindId, Replicate, Schema, SchemaDesc, ScoreEntry, Tick, World,
-};
-use tickwire_server::{Game, GameNews, PlayerHandle};
+use tickwire_protocol::{EntityId, KindId, Replicate, Schema, SchemaDesc, ScoreEntry, Tick, World};
+use tickwire_server::{Audience, Game, GameEvent, PlayerHandle, TickInput};
 
 /// Side of the square field, in world units (the size of the default map a `Game` reports).
 pub const FIELD: f32 = 1024.0;
@@ -23,6 +23,8 @@ pub const TAG_REACH: f32 = 28.0;
 pub const BASE_HALF: f32 = 40.0;
 /// Seconds a player who was just tagged cannot tag back.
 pub const NO_TAG_BACK_SECS: f32 = 1.0;
+/// What being caught once takes from a rating, against one per second of being "it".
+pub const TAGGED_WEIGHT: i32 = -10;
 
 /// The page of the bundled web client that plays tag: a server of tag serves it at `/`
 /// ([`tickwire_server::ServerConfig::index_page`]).
@@ -51,13 +53,46 @@ struct BaseView {
     half: u16,
 }
 
+/// What a tag player sends each tick: where it runs, each axis from -1 to 1 to 1/64 (a longer
+/// direction is cut to length 1). Both always count for the same-intent rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Replicate)]
+pub struct TagInput {
+    /// Running along x.
+    #[replicate(fixed(step = 0.015625))]
+    pub move_x: f32,
+    /// Running along y (+y is down on screen).
+    #[replicate(fixed(step = 0.015625))]
+    pub move_y: f32,
+}
+
+/// The event the room hears when someone becomes "it": `runner` (an entity id) was tagged by
+/// `by`, or, with `by` 0, became "it" because nobody else was (the first player, or "it" left).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Replicate)]
+#[replicate(kind = "it")]
+pub struct BecameIt {
+    /// Who is "it" now.
+    #[replicate(int(min = 0, max = i32::MAX))]
+    pub runner: u32,
+    /// Who tagged them; 0 for nobody.
+    #[replicate(int(min = 0, max = i32::MAX))]
+    pub by: u32,
+}
+
 static SCHEMA: LazyLock<Arc<Schema>> = LazyLock::new(|| {
-    let desc = SchemaDesc::builder("tag", 1).kind::<RunnerView>();
-    Arc::new(desc.kind::<BaseView>().build().expect("valid"))
+    let desc = SchemaDesc::builder("tag", 1)
+        .kind::<RunnerView>()
+        .kind::<BaseView>()
+        .input::<TagInput>()
+        .event::<BecameIt>()
+        .score("tagged", TAGGED_WEIGHT)
+        .score("seconds_it", -1);
+    Arc::new(desc.build().expect("valid"))
 });
 
-/// The schema of what tag's clients see: game `tag` version 1, kinds `runner` (`pos`, `angle`,
-/// `it`) and `base` (`pos`, `half`). The page's `web-client/tag/tag_schema.js` declares the same.
+/// The schema of tag: game `tag` version 1; kinds `runner` (`pos`, `angle`, `it`) and `base`
+/// (`pos`, `half`); input [`TagInput`] (`move_x`, `move_y`); event `it` ([`BecameIt`]); score
+/// columns `tagged` (times caught, weight [`TAGGED_WEIGHT`]) and `seconds_it` (weight -1), so
+/// that the best rating is 0. The page's `web-client/tag/tag_schema.js` declares the same.
 pub fn tag_schema() -> Arc<Schema> {
     SCHEMA.clone()
 }
@@ -68,8 +103,10 @@ struct Runner {
     x: f32,
     y: f32,
     angle: f32,
-    tags: u32,
+    /// Times caught this match.
     tagged: u32,
+    /// Ticks spent "it" this match.
+    ticks_it: u64,
     /// Ticks before this player may tag (after being tagged).
     cooldown: u32,
 }
@@ -82,7 +119,7 @@ pub struct Tag {
     it: Option<u32>,
     next: u32,
     seed: u64,
-    news: Vec<GameNews>,
+    events: Vec<(Audience, GameEvent)>,
 }
 
 impl Tag {
@@ -95,7 +132,18 @@ impl Tag {
             it: None,
             next: 2,
             seed,
-            news: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Tells the room that the runner `runner` became "it", tagged by `by` (0: nobody).
+    fn announce_it(&mut self, runner: EntityId, by: EntityId) {
+        let became = BecameIt {
+            runner: runner.0,
+            by: by.0,
+        };
+        if let Some(event) = GameEvent::of(&SCHEMA, &became) {
+            self.events.push((Audience::Room, event));
         }
     }
 
@@ -125,13 +173,16 @@ impl Game for Tag {
             x,
             y,
             angle: 0.0,
-            tags: 0,
             tagged: 0,
+            ticks_it: 0,
             cooldown: 0,
         };
         self.runners.insert(handle, runner);
         // The first player is "it", so that a lone player has something to do when others come.
-        self.it.get_or_insert(handle);
+        if self.it.is_none() {
+            self.it = Some(handle);
+            self.announce_it(entity, EntityId(0));
+        }
         (PlayerHandle(handle), entity)
     }
 
@@ -139,10 +190,14 @@ impl Game for Tag {
         self.runners.remove(&player.0);
         if self.it == Some(player.0) {
             self.it = self.runners.keys().next().copied();
+            let next = self.it.and_then(|h| self.runners.get(&h)).map(|r| r.entity);
+            if let Some(next) = next {
+                self.announce_it(next, EntityId(0));
+            }
         }
     }
 
-    fn step(&mut self, inputs: &[(PlayerHandle, Input)]) {
+    fn step(&mut self, inputs: &[(PlayerHandle, TickInput)]) {
         self.tick += 1;
         let dt = 1.0 / self.tick_rate as f32;
         // A player without an input this tick stands still.
@@ -150,6 +205,7 @@ impl Game for Tag {
             let Some(r) = self.runners.get_mut(&player.0) else {
                 continue;
             };
+            let input: TagInput = input.record.read().unwrap_or_default();
             let (mx, my) = (input.move_x.clamp(-1.0, 1.0), input.move_y.clamp(-1.0, 1.0));
             let len = (mx * mx + my * my).sqrt();
             if len > 0.01 {
@@ -164,6 +220,9 @@ impl Game for Tag {
             r.cooldown = r.cooldown.saturating_sub(1);
         }
         let Some(it) = self.it else { return };
+        if let Some(r) = self.runners.get_mut(&it) {
+            r.ticks_it += 1;
+        }
         let Some(tagger) = self.runners.get(&it).filter(|r| r.cooldown == 0) else {
             return;
         };
@@ -177,14 +236,8 @@ impl Game for Tag {
             r.tagged += 1;
             r.cooldown = (NO_TAG_BACK_SECS * self.tick_rate as f32) as u32;
             let victim_entity = r.entity;
-            self.news.push(GameNews::Kill {
-                killer,
-                victim: victim_entity,
-            });
             self.it = Some(victim);
-            if let Some(k) = self.runners.get_mut(&it) {
-                k.tags += 1;
-            }
+            self.announce_it(victim_entity, killer);
         }
     }
 
@@ -215,17 +268,32 @@ impl Game for Tag {
     }
 
     fn scores(&self) -> Vec<ScoreEntry> {
+        let whole = |v: u64| i32::try_from(v).unwrap_or(i32::MAX);
         let entry = |r: &Runner| ScoreEntry {
             entity: r.entity,
             name: r.name.clone(),
-            kills: r.tags,
-            deaths: r.tagged,
             bot: false,
+            // The schema's columns: tagged, seconds_it.
+            columns: vec![
+                whole(u64::from(r.tagged)),
+                whole(r.ticks_it / u64::from(self.tick_rate)),
+            ],
         };
         self.runners.values().map(entry).collect()
     }
 
-    fn drain_news(&mut self) -> Vec<GameNews> {
-        std::mem::take(&mut self.news)
+    fn reset_scores(&mut self) {
+        for r in self.runners.values_mut() {
+            r.tagged = 0;
+            r.ticks_it = 0;
+        }
+    }
+
+    fn name(&self) -> &str {
+        "tag"
+    }
+
+    fn drain_events(&mut self) -> Vec<(Audience, GameEvent)> {
+        std::mem::take(&mut self.events)
     }
 }

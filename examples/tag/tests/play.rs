@@ -1,13 +1,14 @@
-//! Tag played over real WebSockets on loopback: "it" chases a runner until the server says it
-//! tagged them, and then the runner is "it".
+//! Tag played over real WebSockets on loopback: "it" chases a runner until the server says the
+//! runner became "it" (tag's own event), and then the runner is "it" and was caught once.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use tickwire_client::ClientWorld;
+use tickwire_client::game_data::score;
 use tickwire_client::{GameClient, Received};
-use tickwire_example_tag::{BASE_HALF, FIELD, Tag};
-use tickwire_protocol::{ClientMsg, EntityId, GameEventMsg, Input, ServerMsg};
+use tickwire_example_tag::{BASE_HALF, BecameIt, FIELD, Tag, TagInput};
+use tickwire_protocol::{EntityId, Record, ServerMsg};
 use tickwire_server::{Game, Server, ServerConfig};
 
 /// Every wait in this test is bounded by this.
@@ -23,15 +24,13 @@ fn is_it(world: &ClientWorld, id: EntityId) -> Option<bool> {
     world.entity(id)?.flag("it")
 }
 
-/// One input per snapshot, towards `to` (or none when already there).
-fn towards(seq: u32, from: (f32, f32), to: (f32, f32)) -> ClientMsg {
+/// An input towards `to`.
+fn towards(from: (f32, f32), to: (f32, f32)) -> Record {
     let (dx, dy) = (to.0 - from.0, to.1 - from.1);
     let len = (dx * dx + dy * dy).sqrt().max(1e-3);
-    ClientMsg::Input(Input {
-        seq,
+    Record::of(&TagInput {
         move_x: dx / len,
         move_y: dy / len,
-        ..Input::default()
     })
 }
 
@@ -67,7 +66,11 @@ async fn it_catches_a_runner_and_the_runner_becomes_it() {
             if (me.0 - centre).abs() <= BASE_HALF + 4.0 && (me.1 - centre).abs() <= BASE_HALF + 4.0
             {
                 seq += 1;
-                if runner.send(&towards(seq, me, corner)).await.is_err() {
+                if runner
+                    .send_input(seq, 0, &towards(me, corner))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -91,14 +94,22 @@ async fn it_catches_a_runner_and_the_runner_becomes_it() {
                     }
                     if let (Some(a), Some(b)) = (pos(&world, it_id), pos(&world, runner_id)) {
                         seq += 1;
-                        it.send(&towards(seq, a, b)).await.expect("send");
+                        it.send_input(seq, 0, &towards(a, b)).await.expect("send");
                     }
                 }
-                Received::Message(ServerMsg::Event(GameEventMsg::Kill { killer, victim })) => {
-                    tag = Some((killer, victim));
+                Received::Message(ServerMsg::Event(e)) => {
+                    let event = it.event(&e).expect("one of tag's events");
+                    assert_eq!(event.name(), "it");
+                    let became: BecameIt = event.record.read().expect("tag's event");
+                    if became.by != 0 {
+                        tag = Some((EntityId(became.by), EntityId(became.runner)));
+                    }
                 }
                 Received::Message(ServerMsg::Scoreboard(s)) => {
-                    if s.iter().any(|row| row.kills > 0) {
+                    let schema = it.schema().expect("the welcome's schema").clone();
+                    if s.iter()
+                        .any(|row| score(&schema, &row.columns, "tagged") > Some(0))
+                    {
                         scores = Some(s);
                     }
                 }
@@ -118,9 +129,16 @@ async fn it_catches_a_runner_and_the_runner_becomes_it() {
         Some("base")
     );
     let scores = scores.expect("a scoreboard");
-    let row = |id| scores.iter().find(|s| s.entity == id).expect("a row");
-    assert_eq!((row(it_id).kills, row(it_id).deaths), (1, 0));
-    assert_eq!((row(runner_id).kills, row(runner_id).deaths), (0, 1));
+    let tagged = |id| {
+        let row = scores.iter().find(|s| s.entity == id).expect("a row");
+        score(schema, &row.columns, "tagged")
+    };
+    assert_eq!(tagged(it_id), Some(0));
+    assert_eq!(tagged(runner_id), Some(1));
+    assert!(
+        schema.rating(&[1, 0]) < 0,
+        "being caught counts against a player"
+    );
 
     runner_task.abort();
     server.shutdown().await;
