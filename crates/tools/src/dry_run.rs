@@ -5,21 +5,25 @@
 
 use std::sync::Arc;
 
+use tickwire_arena::ArenaInput;
 use tickwire_client::ClientWorld;
-use tickwire_protocol::{ClientId, EntityId, Input, SchemaHash, World, codec};
-use tickwire_server::Game;
+use tickwire_protocol::{ClientId, EntityId, Record, SchemaHash, World, codec};
+use tickwire_scenarios::WalkInput;
 use tickwire_server::input_buffer::InputBuffer;
 use tickwire_server::metrics::Metrics;
 use tickwire_server::room::{Room, RoomConfig};
 use tickwire_server::snapshot::{CacheUse, SentView};
+use tickwire_server::{Game, PlayerInput};
 use tickwire_sim::Rng;
 
 /// What the clients of a dry run send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputPattern {
-    /// The `random-walk` scenario's players: a movement uniform in [-3, 3] on each axis.
+    /// The `random-walk` scenario's players: a movement uniform in [-3, 3] on each axis
+    /// ([`WalkInput`]).
     Wander,
-    /// Arena players: they change direction now and then, aim around and fire often.
+    /// Arena players: they change direction now and then, aim around and fire often
+    /// ([`ArenaInput`]).
     Arena,
 }
 
@@ -112,28 +116,22 @@ impl DryRun {
         for c in &mut self.clients {
             c.seq += 1;
             let (a, b) = (c.rng.next_f32(), c.rng.next_f32());
-            let input = match self.pattern {
-                InputPattern::Wander => Input {
-                    seq: c.seq,
-                    move_x: a * 6.0 - 3.0,
-                    move_y: b * 6.0 - 3.0,
-                    aim: 0.0,
-                    fire: false,
-                    view_tick: 0,
-                },
+            let record = match self.pattern {
+                InputPattern::Wander => Record::of(&WalkInput {
+                    dx: f64::from(a * 6.0 - 3.0),
+                    dy: f64::from(b * 6.0 - 3.0),
+                }),
                 InputPattern::Arena => {
                     let dir = (c.seq / 20) as f32 + a * 0.2;
-                    Input {
-                        seq: c.seq,
-                        move_x: (dir * 1.7).cos().signum(),
-                        move_y: (dir * 2.3).sin().signum(),
+                    Record::of(&ArenaInput {
+                        move_x: (dir * 1.7).cos().signum() as i8,
+                        move_y: (dir * 2.3).sin().signum() as i8,
                         aim: b * std::f32::consts::TAU,
                         fire: c.seq % 3 == 0,
-                        view_tick: 0,
-                    }
+                    })
                 }
             };
-            c.inputs.push(input);
+            c.inputs.push(PlayerInput::new(c.seq, record));
         }
         let frame = self.room.tick()?;
         let mut out = SnapshotBytes::default();

@@ -8,10 +8,12 @@
 //!   decoding every delta, and what each client receives (`tickwire bandwidth`).
 //! - [`dry_run`]: a room and its clients' encoding without sockets: the server's own work per
 //!   tick, for the bandwidth report and the `server_tick` benchmark.
+//! - [`game_input`]: the input each tool's client sends, built from the game's schema.
 //!
 //! The server never depends on this crate.
 
 pub mod bandwidth_report;
 pub mod dry_run;
+pub mod game_input;
 pub mod loadgen;
 pub mod soak;

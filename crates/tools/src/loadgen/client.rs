@@ -18,8 +18,10 @@ use fastwebsockets::{
 use hdrhistogram::Histogram;
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use tickwire_protocol::{ClientMsg, Hello, Input, PROTOCOL_VERSION, ServerMsg, Welcome, codec};
+use tickwire_protocol::{ClientMsg, Hello, PROTOCOL_VERSION, ServerMsg, Welcome, codec};
 use tickwire_sim::Rng;
+
+use crate::game_input::GameInput;
 use tokio::io::{ReadHalf, WriteHalf};
 use tokio::sync::{Mutex, watch};
 use tokio::task::JoinHandle;
@@ -260,8 +262,10 @@ pub(crate) fn start(
     counters.bytes_in.fetch_add(joined.bytes_in, Relaxed);
     counters.alive.store(true, Relaxed);
     let tick_rate = joined.welcome.tick_rate.max(1);
-    // Snapshots decode by the schema the welcome carried, whatever the game.
-    let world = ClientWorld::with_schema(Arc::new(joined.welcome.schema.clone()));
+    // Snapshots decode by the schema the welcome carried, whatever the game, and inputs are
+    // the game's own (or its default record, for a game the tools do not know).
+    let schema = Arc::new(joined.welcome.schema.clone());
+    let world = ClientWorld::with_schema(schema.clone());
     let (rx, tx) = joined.ws.split(|io| {
         let (r, w) = tokio::io::split(io);
         (CappedRead::new(r, READ_CHUNK_BYTES), w)
@@ -276,7 +280,7 @@ pub(crate) fn start(
         counters.clone(),
         shared.clone(),
         stop,
-        tick_rate,
+        (tick_rate, schema),
         Rng::new(seed),
     ));
     let reader = tokio::spawn(read_loop(rx, tx, ring, counters, shared, world));
@@ -289,9 +293,10 @@ async fn write_loop(
     counters: Arc<Counters>,
     shared: Arc<RunShared>,
     mut stop: watch::Receiver<bool>,
-    tick_rate: u16,
+    (tick_rate, schema): (u16, Arc<tickwire_protocol::Schema>),
     mut rng: Rng,
 ) {
+    let game_input = GameInput::of(&schema);
     let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(tick_rate)));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut seq = 0u32;
@@ -306,14 +311,8 @@ async fn write_loop(
             break;
         }
         seq = seq.wrapping_add(1).max(1);
-        let input = Input {
-            seq,
-            move_x: rng.range_f32(-3.0, 3.0),
-            move_y: rng.range_f32(-3.0, 3.0),
-            aim: rng.range_f32(-std::f32::consts::PI, std::f32::consts::PI),
-            fire: false,
-            view_tick: 0,
-        };
+        let input =
+            tickwire_client::game_data::input(&schema, seq, 0, &game_input.random(&mut rng));
         buf.clear();
         if codec::encode_client(&ClientMsg::Input(input), &mut buf).is_err() {
             break;

@@ -5,12 +5,13 @@
 use std::time::Duration;
 
 use tickwire_client::{ClientError, GameClient, Received};
-use tickwire_protocol::{ClientMsg, Input, ServerMsg};
+use tickwire_protocol::ServerMsg;
 use tickwire_sim::Rng;
 use tokio::time::Instant;
 
 use super::Ctx;
 use super::report::HonestFigures;
+use crate::game_input::GameInput;
 
 /// Longest an honest client waits for its next snapshot before it counts the session as lost.
 const SNAPSHOT_LIMIT: Duration = Duration::from_secs(5);
@@ -75,13 +76,11 @@ pub(crate) async fn run(ctx: &Ctx, i: u32, seed: u64) -> HonestFigures {
                 break true;
             }
             seq = seq.wrapping_add(1).max(1);
-            let input = Input {
-                seq,
-                move_x: rng.range_f32(-1.0, 1.0),
-                move_y: rng.range_f32(-1.0, 1.0),
-                ..Input::default()
+            let Some(schema) = c.schema().cloned() else {
+                break false;
             };
-            if let Err(e) = c.send(&ClientMsg::Input(input)).await {
+            let record = GameInput::of(&schema).random(&mut rng);
+            if let Err(e) = c.send_input(seq, 0, &record).await {
                 t.unexpected_closes += 1;
                 t.problem(format!("{name} send: {e}"));
                 break false;

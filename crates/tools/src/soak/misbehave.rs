@@ -5,13 +5,14 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use fastwebsockets::OpCode;
-use tickwire_client::{GameClient, Received, connect_tcp_from};
-use tickwire_protocol::{ClientMsg, Input, ServerMsg, close, codec};
+use tickwire_client::{GameClient, Received, connect_tcp_from, game_data};
+use tickwire_protocol::{ClientMsg, ServerMsg, close, codec};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use super::Ctx;
+use crate::game_input::GameInput;
 
 /// The source address every [`Kind::AddressFlood`] connects from, so that the honest clients'
 /// addresses never reach the per-address limit.
@@ -192,13 +193,13 @@ async fn observe(c: &mut GameClient, limit: Duration) -> Outcome {
 async fn slow_reader(ctx: &Ctx, mut c: GameClient) -> Outcome {
     let until = Instant::now() + ctx.hold;
     let mut seq = 0u32;
+    let idle = match c.schema() {
+        Some(schema) => GameInput::of(schema).idle(),
+        None => return Outcome::Error,
+    };
     while Instant::now() < until {
         seq += 1;
-        let input = ClientMsg::Input(Input {
-            seq,
-            ..Input::default()
-        });
-        if tokio::time::timeout(Duration::from_secs(1), c.send(&input))
+        if tokio::time::timeout(Duration::from_secs(1), c.send_input(seq, 0, &idle))
             .await
             .map_or(true, |sent| sent.is_err())
         {
@@ -229,10 +230,14 @@ async fn half_close(ctx: &Ctx, c: GameClient) -> Outcome {
 
 /// Sends the first half of a masked binary frame holding an input, then drops the connection.
 async fn cut_mid_frame(c: GameClient) -> Outcome {
+    let input = match c.schema() {
+        Some(schema) => game_data::input(schema, 1, 0, &GameInput::of(schema).idle()),
+        None => return Outcome::Error,
+    };
     let (ws, _) = c.into_parts();
     let mut io = ws.into_inner();
     let mut payload = Vec::new();
-    if codec::encode_client(&ClientMsg::Input(Input::default()), &mut payload).is_err() {
+    if codec::encode_client(&ClientMsg::Input(input), &mut payload).is_err() {
         return Outcome::Error;
     }
     let frame = masked_binary_frame(&payload);
