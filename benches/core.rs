@@ -29,6 +29,7 @@ fn schema() -> Schema {
             )
             .positioned_by("pos"),
         ],
+        ..SchemaDesc::default()
     })
     .expect("valid")
 }
@@ -131,8 +132,8 @@ fn step(c: &mut Criterion) {
 }
 
 fn random_walk(c: &mut Criterion) {
-    use tickwire_scenarios::RandomWalkGame;
-    use tickwire_server::{Game, PlayerHandle};
+    use tickwire_scenarios::{RandomWalkGame, WalkInput};
+    use tickwire_server::{Game, PlayerHandle, TickInput};
     let mut g = c.benchmark_group("random_walk");
     for n in [100u32, 1_000, 10_000] {
         let mut game = RandomWalkGame::new(n, 100);
@@ -140,15 +141,12 @@ fn random_walk(c: &mut Criterion) {
         let inputs: Vec<_> = players
             .iter()
             .map(|&p| {
+                let walk = WalkInput { dx: 1.5, dy: -2.0 };
                 (
                     p,
-                    tickwire_protocol::Input {
-                        seq: 1,
-                        move_x: 1.5,
-                        move_y: -2.0,
-                        aim: 0.0,
-                        fire: false,
-                        view_tick: 0,
+                    TickInput {
+                        record: tickwire_protocol::Record::of(&walk),
+                        rewind: 0,
                     },
                 )
             })

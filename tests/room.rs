@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use tickwire_arena::ArenaSettings;
-use tickwire_protocol::{ClientId, EntityId, Input};
-use tickwire_scenarios::Scenario;
-use tickwire_server::Game;
+use tickwire_arena::{ArenaInput, ArenaSettings};
+use tickwire_protocol::{ClientId, EntityId, Record};
+use tickwire_scenarios::{Scenario, WalkInput};
+use tickwire_server::{Game, PlayerInput};
 use tickwire_server::input_buffer::InputBuffer;
 use tickwire_server::metrics::Metrics;
 use tickwire_server::room::{Room, RoomConfig, RoomFull};
@@ -48,12 +48,19 @@ fn next_frame(room: &mut Room) -> Arc<SnapshotFrame> {
     }
 }
 
-fn input(seq: u32, move_x: f32) -> Input {
-    Input {
+/// Arena input `seq`, decoded as the room holds it.
+fn arena_input(seq: u32, input: ArenaInput) -> PlayerInput {
+    PlayerInput::new(seq, Record::of(&input))
+}
+
+fn input(seq: u32, move_x: i8) -> PlayerInput {
+    arena_input(
         seq,
-        move_x,
-        ..Input::default()
-    }
+        ArenaInput {
+            move_x,
+            ..ArenaInput::default()
+        },
+    )
 }
 
 #[test]
@@ -84,7 +91,7 @@ fn inputs_are_applied_and_acknowledged_per_player() {
     // A sends one input per tick for 30 ticks; B sends nothing.
     let mut last = None;
     for seq in 1..=30 {
-        a_in.push(input(seq, 1.0));
+        a_in.push(input(seq, 1));
         if let Some(f) = room.tick() {
             last = Some(f);
         }
@@ -135,12 +142,11 @@ fn random_walk_rooms_are_deterministic() {
         let mut states = Vec::new();
         for t in 1..=120u32 {
             for (i, b) in bufs.iter().enumerate() {
-                b.push(Input {
-                    seq: t,
-                    move_x: (t % 7) as f32 - 3.0,
-                    move_y: i as f32 - 1.0,
-                    ..Input::default()
-                });
+                let walk = WalkInput {
+                    dx: f64::from(t % 7) - 3.0,
+                    dy: i as f64 - 1.0,
+                };
+                b.push(PlayerInput::new(t, Record::of(&walk)));
             }
             if let Some(f) = r.tick() {
                 assert_eq!(f.state.len(), 303);
@@ -209,17 +215,24 @@ fn a_match_ends_on_time_with_every_line_and_the_next_starts_from_zero() {
             .count(),
         4
     );
-    let kills: Vec<u32> = outcome.scores.iter().map(|s| s.kills).collect();
+    let ratings: Vec<i32> = outcome.scores.iter().map(|s| s.rating).collect();
     assert!(
-        kills.windows(2).all(|w| w[0] >= w[1]),
-        "most kills first: {kills:?}"
+        ratings.windows(2).all(|w| w[0] >= w[1]),
+        "best rating first: {ratings:?}"
+    );
+    assert!(
+        outcome
+            .scores
+            .iter()
+            .all(|s| s.rating == s.columns[0] - s.columns[1]),
+        "kills minus deaths"
     );
     // The next match starts from zero.
     assert!(
         room.game()
             .scores()
             .iter()
-            .all(|s| s.kills == 0 && s.deaths == 0)
+            .all(|s| s.columns == [0, 0])
     );
     room.announce_match_end(vec![8, 1]);
     let frame = next_frame(&mut room);
@@ -248,16 +261,16 @@ impl Replica {
         }
     }
 
-    /// Sends `input` to the room through `buffer`, remembering what it asks for.
-    fn send(&mut self, buffer: &InputBuffer, input: Input) {
-        self.inputs.insert(input.seq, Self::sim_input(&input));
-        buffer.push(input);
+    /// Sends input `seq` to the room through `buffer`, remembering what it asks for.
+    fn send(&mut self, buffer: &InputBuffer, seq: u32, input: ArenaInput) {
+        self.inputs.insert(seq, Self::sim_input(&input));
+        buffer.push(arena_input(seq, input));
     }
 
-    fn sim_input(input: &Input) -> tickwire_sim::PlayerInput {
+    fn sim_input(input: &ArenaInput) -> tickwire_sim::PlayerInput {
         tickwire_sim::PlayerInput {
-            move_x: input.move_x as i8,
-            move_y: input.move_y as i8,
+            move_x: input.move_x,
+            move_y: input.move_y,
             ..Default::default()
         }
     }
@@ -331,13 +344,12 @@ fn acknowledgements_say_exactly_what_was_applied_under_jitter_gaps_and_bursts() 
             for _ in 0..n {
                 seq += 1;
                 let turn = (seq / 25 + round) % 4;
-                let input = Input {
-                    seq,
-                    move_x: [1.0, 0.0, -1.0, 0.0][turn as usize],
-                    move_y: [0.0, 1.0, 0.0, -1.0][turn as usize],
-                    ..Input::default()
+                let input = ArenaInput {
+                    move_x: [1, 0, -1, 0][turn as usize],
+                    move_y: [0, 1, 0, -1][turn as usize],
+                    ..ArenaInput::default()
                 };
-                replica.send(&a_in, input);
+                replica.send(&a_in, seq, input);
             }
             if let Some(f) = room.tick() {
                 let ack = f.acks[a.slot];
@@ -395,23 +407,23 @@ fn shot_at_a_runner(max_rewind_ticks: u32, seen_ticks_ago: u32) -> bool {
     // The runner's position in every frame, by tick (ticks_per_snapshot 1: every tick).
     let mut seen = std::collections::BTreeMap::new();
     let mut seq = 0;
-    let tick = |room: &mut Room, shooter_input: Input, seq: &mut u32| {
+    let running = ArenaInput {
+        move_y: 1,
+        ..ArenaInput::default()
+    };
+    let tick = |room: &mut Room, (shooter_input, view_tick): (ArenaInput, u32), seq: &mut u32| {
         *seq += 1;
-        s_in.push(Input {
-            seq: *seq,
-            ..shooter_input
+        s_in.push(PlayerInput {
+            view_tick,
+            ..arena_input(*seq, shooter_input)
         });
-        r_in.push(Input {
-            seq: *seq,
-            move_y: 1.0,
-            ..Input::default()
-        });
+        r_in.push(arena_input(*seq, running));
         let f = room.tick().expect("a frame every tick");
         let hp = f.entity(runner.entity).and_then(|e| e.number("hp"));
         xy(&f, runner.entity).map(|e| (f.tick().0, (e, hp.unwrap_or(0.0))))
     };
     for _ in 0..40 {
-        if let Some((t, e)) = tick(&mut room, Input::default(), &mut seq) {
+        if let Some((t, e)) = tick(&mut room, (ArenaInput::default(), 0), &mut seq) {
             seen.insert(t, e);
         }
     }
@@ -426,15 +438,8 @@ fn shot_at_a_runner(max_rewind_ticks: u32, seen_ticks_ago: u32) -> bool {
     let shooter_at = {
         // Every tick has its input (a tick without one would stand in for the next).
         seq += 1;
-        s_in.push(Input {
-            seq,
-            ..Input::default()
-        });
-        r_in.push(Input {
-            seq,
-            move_y: 1.0,
-            ..Input::default()
-        });
+        s_in.push(arena_input(seq, ArenaInput::default()));
+        r_in.push(arena_input(seq, running));
         let f = room.tick().expect("frame");
         let e = xy(&f, shooter.entity).expect("shooter");
         glam::Vec2::new(e.0 as f32 / 16.0, e.1 as f32 / 16.0)
@@ -450,16 +455,15 @@ fn shot_at_a_runner(max_rewind_ticks: u32, seen_ticks_ago: u32) -> bool {
         })
         .expect("a meeting point");
     let d = meet - shooter_at;
-    let fire = Input {
+    let fire = ArenaInput {
         aim: d.y.atan2(d.x),
         fire: true,
-        view_tick,
-        ..Input::default()
+        ..ArenaInput::default()
     };
-    tick(&mut room, fire, &mut seq);
+    tick(&mut room, (fire, view_tick), &mut seq);
     let mut hit = false;
     for _ in 0..120 {
-        if let Some((_, (_, hp))) = tick(&mut room, Input::default(), &mut seq) {
+        if let Some((_, (_, hp))) = tick(&mut room, (ArenaInput::default(), 0), &mut seq) {
             hit |= hp < 100.0;
         }
     }
@@ -542,12 +546,11 @@ fn a_client_that_lost_time_is_hurried_then_taken_late_and_never_stops() {
         if !(10..16).contains(&tick) {
             seq += 1;
             // Up and down in turn, so that the late inputs ask for what the repeats did.
-            let input = Input {
-                seq,
-                move_y: if (seq / 40) % 2 == 0 { 1.0 } else { -1.0 },
-                ..Input::default()
+            let input = ArenaInput {
+                move_y: if (seq / 40) % 2 == 0 { 1 } else { -1 },
+                ..ArenaInput::default()
             };
-            replica.send(&a_in, input);
+            replica.send(&a_in, seq, input);
         }
         if let Some(f) = room.tick() {
             let ack = f.acks[a.slot];

@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
-use tickwire_arena::ArenaSettings;
-use tickwire_protocol::{ClientId, EntityId, Input};
+use tickwire_arena::{ArenaInput, ArenaSettings};
+use tickwire_protocol::{ClientId, EntityId, Record};
+use tickwire_server::PlayerInput;
 use tickwire_server::input_buffer::InputBuffer;
 use tickwire_server::metrics::Metrics;
 use tickwire_server::resume_token::ResumeToken;
@@ -60,11 +61,11 @@ fn position(frame: &SnapshotFrame, entity: EntityId) -> Option<(i32, i32)> {
 }
 
 fn run_right(inputs: &InputBuffer, seq: u32) {
-    inputs.push(Input {
-        seq,
-        move_x: 1.0,
-        ..Input::default()
-    });
+    let right = ArenaInput {
+        move_x: 1,
+        ..ArenaInput::default()
+    };
+    inputs.push(PlayerInput::new(seq, Record::of(&right)));
 }
 
 #[test]

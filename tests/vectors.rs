@@ -99,7 +99,9 @@ fn arena() -> Schema {
     (*tickwire_arena::arena_schema()).clone()
 }
 
-/// A schema with a field of every wire type (and a kind with no position).
+/// A schema with a field of every wire type (and a kind with no position), an input and an
+/// event kind of every wire type (the input's intents: always, never, and while `sneak`), and
+/// two score columns.
 fn every() -> Schema {
     Schema::new(SchemaDesc {
         game: "every".into(),
@@ -132,8 +134,70 @@ fn every() -> Schema {
                 ],
             ),
         ],
+        input: InputDesc {
+            fields: every_fields(),
+            intent: vec![
+                Intent::Always,
+                Intent::Never,
+                Intent::When(4),
+                Intent::Always,
+                Intent::Always,
+                Intent::When(4),
+                Intent::Never,
+                Intent::Always,
+            ],
+        },
+        events: vec![
+            KindDesc::new("everything", every_fields()),
+            KindDesc::new("nothing", Vec::new()),
+        ],
+        scores: vec![ScoreColumn::new("points", 3), ScoreColumn::new("falls", -2)],
     })
     .expect("valid")
+}
+
+/// A field of every wire type, for the input and an event of [`every`].
+fn every_fields() -> Vec<FieldDesc> {
+    vec![
+        FieldDesc::new("at", WireType::Vec2 { step: 0.25 }),
+        FieldDesc::new("speed", WireType::Fixed { step: 0.5 }),
+        FieldDesc::new("facing", WireType::Angle { bits: 12 }),
+        FieldDesc::new("gear", WireType::Int { min: -2, max: 5 }),
+        FieldDesc::new("sneak", WireType::Bool),
+        FieldDesc::new(
+            "team",
+            WireType::Enum {
+                variants: vec!["red".into(), "blue".into(), "green".into()],
+            },
+        ),
+        FieldDesc::new("colour", WireType::Color),
+        FieldDesc::new("say", WireType::Text { max_bytes: 6 }),
+    ]
+}
+
+/// A record of [`every_fields`].
+fn every_record() -> Record {
+    Record::build(|w| {
+        w.values(&[-6, 9, -3, 4000, -2, 1, 2, 0x123456]).text("añb");
+    })
+}
+
+/// `record` written by `layout`, as a message carries it.
+fn record_bytes(layout: &RecordLayout, record: &Record) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_record(layout, record, &mut out);
+    out
+}
+
+/// The arena's map features for a tiny map: two walls.
+fn tiny_walls(arena: &Schema) -> Vec<u8> {
+    let wall = arena.kind("wall").expect("the arena declares walls");
+    let mut w = World::new(Tick(0));
+    w.push(EntityId(1), wall).values(&[0, 0, 1280, 32]);
+    w.push(EntityId(2), wall).values(&[201, 400, 100, 100]);
+    let mut body = Vec::new();
+    write_delta(arena, Baselines::default(), &w, &mut body);
+    body
 }
 
 /// A world of [`every`]: two things and a team.
@@ -269,14 +333,28 @@ fn cases() -> Vec<Case> {
         ),
         client(
             "client_input",
-            "One input: seq varint, three f32 little endian, fire as one byte, view_tick varint.",
+            "One arena input: seq varint, view_tick varint, then the record as bytes (a length varint, then the record of the arena's input: move_x 1 and move_y -1 as offsets from -1 in 2 bits each, aim -2.5 rad as 39462 of 65536 in 16 bits, fire 1 in 1 bit, zero padding).",
             ClientMsg::Input(Input {
                 seq: 300,
-                move_x: 1.0,
-                move_y: -1.0,
-                aim: -2.5,
-                fire: true,
+                view_tick: 1_000_123,
+                data: record_bytes(
+                    arena.input(),
+                    &Record::of(&tickwire_arena::ArenaInput {
+                        move_x: 1,
+                        move_y: -1,
+                        aim: -2.5,
+                        fire: true,
+                    }),
+                ),
+            }),
+        ),
+        client(
+            "client_input_every",
+            "An input of the every schema (a field of every wire type), with no view tick.",
+            ClientMsg::Input(Input {
+                seq: 1,
                 view_tick: 0,
+                data: record_bytes(every.input(), &every_record()),
             }),
         ),
         client(
@@ -291,7 +369,7 @@ fn cases() -> Vec<Case> {
         ),
         server(
             "server_welcome",
-            "Welcome with a small map and the arena's schema last (its SchemaDesc: game, version, kinds with their fields, each field's name, wire type (an enum), predict, interpolate, and the kind's position as an optional u8).",
+            "Welcome with a small map (its features: a full delta body of two arena walls) and the arena's schema last (its SchemaDesc: game, version, kinds with their fields, each field's name, wire type (an enum), predict, interpolate, and the kind's position as an optional u8; then the input's fields and intents (Always 0, Never 1, When 2 and the field's index), the event kinds, and the score columns, each a name and a zigzag i32 weight).",
             ServerMsg::Welcome(Welcome {
                 protocol_version: PROTOCOL_VERSION,
                 client_id: ClientId(3),
@@ -303,20 +381,7 @@ fn cases() -> Vec<Case> {
                     name: "tiny".into(),
                     width: 640.0,
                     height: 480.5,
-                    walls: vec![
-                        WallInfo {
-                            x: 0.0,
-                            y: 0.0,
-                            w: 640.0,
-                            h: 16.0,
-                        },
-                        WallInfo {
-                            x: 100.25,
-                            y: 200.0,
-                            w: 50.0,
-                            h: 50.0,
-                        },
-                    ],
+                    features: tiny_walls(&arena),
                 },
                 room: 12,
                 resume_token: "7-00112233445566778899aabbccddeeff".into(),
@@ -326,7 +391,7 @@ fn cases() -> Vec<Case> {
         ),
         server(
             "server_welcome_spectator",
-            "Welcome of a spectator: entity 0, no resume token, spectator true (one byte 1), and a schema with every wire type.",
+            "Welcome of a spectator: entity 0, no resume token, spectator true (one byte 1), a map without features, and a schema with every wire type (in its kinds, its input and an event kind).",
             ServerMsg::Welcome(Welcome {
                 protocol_version: PROTOCOL_VERSION,
                 client_id: ClientId(9),
@@ -338,7 +403,7 @@ fn cases() -> Vec<Case> {
                     name: "tiny".into(),
                     width: 640.0,
                     height: 480.5,
-                    walls: Vec::new(),
+                    features: Vec::new(),
                 },
                 room: 4,
                 resume_token: String::new(),
@@ -348,7 +413,7 @@ fn cases() -> Vec<Case> {
         ),
         server(
             "server_welcome_tag",
-            "Welcome of examples/tag (its schema: kind runner with pos, angle and the it flag, kind base with pos and half), the one the tag page (web-client/tag/) names in its Hello.",
+            "Welcome of examples/tag (its schema: kind runner with pos, angle and the it flag, kind base with pos and half; the input move_x and move_y, the event it (runner, by), the score columns tagged and seconds_it), the one the tag page (web-client/tag/) names in its Hello.",
             ServerMsg::Welcome(Welcome {
                 protocol_version: PROTOCOL_VERSION,
                 client_id: ClientId(1),
@@ -360,7 +425,7 @@ fn cases() -> Vec<Case> {
                     name: "field".into(),
                     width: 1024.0,
                     height: 1024.0,
-                    walls: Vec::new(),
+                    features: Vec::new(),
                 },
                 room: 1,
                 resume_token: "1-00112233445566778899aabbccddeeff".into(),
@@ -402,30 +467,42 @@ fn cases() -> Vec<Case> {
         ),
         server(
             "server_scoreboard",
-            "Two scoreboard lines.",
+            "Two scoreboard lines of the arena: entity, name, bot, then the columns (kills, deaths) as a list of zigzag i32 varints.",
             ServerMsg::Scoreboard(vec![
                 ScoreEntry {
                     entity: EntityId(1),
                     name: "ada".into(),
-                    kills: 2,
-                    deaths: 0,
                     bot: false,
+                    columns: vec![2, 0],
                 },
                 ScoreEntry {
                     entity: EntityId(2),
                     name: "bot-1".into(),
-                    kills: 0,
-                    deaths: 2,
                     bot: true,
+                    columns: vec![0, 2],
                 },
             ]),
         ),
         server(
             "server_event_kill",
-            "Kill feed event.",
-            ServerMsg::Event(GameEventMsg::Kill {
-                killer: EntityId(1),
-                victim: EntityId(2),
+            "The arena's kill feed: event kind 0 (kill), then the record as bytes (killer 1 and victim 2, each an offset from 0 in 31 bits).",
+            ServerMsg::Event(GameEventMsg {
+                kind: 0,
+                data: record_bytes(
+                    arena.event_layout(0).expect("kill"),
+                    &Record::of(&tickwire_arena::Kill {
+                        killer: 1,
+                        victim: 2,
+                    }),
+                ),
+            }),
+        ),
+        server(
+            "server_event_every",
+            "An event of the every schema: kind 0 (everything), a field of every wire type; then kind 1 (nothing) would be an empty record.",
+            ServerMsg::Event(GameEventMsg {
+                kind: 0,
+                data: record_bytes(every.event_layout(0).expect("everything"), &every_record()),
             }),
         ),
         server(
@@ -447,32 +524,32 @@ fn cases() -> Vec<Case> {
         server(
             "server_leaderboard",
             "The top of the leaderboard: rank u16, name, rating as a zigzag i32 (negative here), \
-             kills, deaths, matches, best kills.",
+             matches, the best match's rating (zigzag i32), then the totals of the schema's columns \
+             (the arena's kills and deaths) as a list of zigzag i32s.",
             ServerMsg::Leaderboard(vec![
                 LeaderboardEntry {
                     rank: 1,
                     name: "ada".into(),
                     rating: 300,
-                    kills: 400,
-                    deaths: 100,
                     matches: 12,
-                    best_kills: 41,
+                    best: 41,
+                    totals: vec![400, 100],
                 },
                 LeaderboardEntry {
                     rank: 2,
                     name: "Zoë".into(),
                     rating: -3,
-                    kills: 2,
-                    deaths: 5,
                     matches: 1,
-                    best_kills: 2,
+                    best: -1,
+                    totals: vec![2, 5],
                 },
             ]),
         ),
         server(
             "server_match_end",
             "A match's result: room, game, map, start and end in unix ms (u64 varints), then the \
-             lines (name, kills, deaths, bot).",
+             lines, best rating first (name, bot, the columns as a list of zigzag i32s, the rating \
+             as a zigzag i32).",
             ServerMsg::MatchEnd(MatchEnd {
                 room: 3,
                 game: "arena".into(),
@@ -482,15 +559,15 @@ fn cases() -> Vec<Case> {
                 scores: vec![
                     MatchScore {
                         name: "ada".into(),
-                        kills: 7,
-                        deaths: 1,
                         bot: false,
+                        columns: vec![7, 1],
+                        rating: 6,
                     },
                     MatchScore {
                         name: "bot-1".into(),
-                        kills: 1,
-                        deaths: 7,
                         bot: true,
+                        columns: vec![1, 7],
+                        rating: -6,
                     },
                 ],
             }),

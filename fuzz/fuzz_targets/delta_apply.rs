@@ -26,6 +26,7 @@ fn schemas() -> [Schema; 2] {
                 .positioned_by("pos")
             })
             .collect(),
+        ..SchemaDesc::default()
     };
     let every = SchemaDesc {
         game: "every".into(),
@@ -43,6 +44,7 @@ fn schemas() -> [Schema; 2] {
                 FieldDesc::new("t", WireType::Text { max_bytes: 8 }),
             ],
         )],
+        ..SchemaDesc::default()
     };
     [
         Schema::new(arena).expect("valid"),

@@ -887,7 +887,8 @@ pub(crate) async fn back_in_seat(page: &mut Page, own: u32, deaths: u32, limit: 
 /// a fresh join would not have. Returns its deaths.
 pub(crate) async fn die_once(server: &Server, page: &mut Page, own: u32) -> u32 {
     use tickwire_client::{GameClient, Received};
-    use tickwire_protocol::{ClientMsg, Input, ServerMsg};
+    use tickwire_arena::ArenaInput;
+    use tickwire_protocol::ServerMsg;
     let mut bob = tokio::time::timeout(LIMIT, GameClient::join(server.local_addr(), "bob"))
         .await
         .expect("in time")
@@ -900,7 +901,7 @@ pub(crate) async fn die_once(server: &Server, page: &mut Page, own: u32) -> u32 
                 deaths = scores
                     .iter()
                     .find(|s| s.entity == target)
-                    .map_or(0, |s| s.deaths);
+                    .map_or(0, |s| crate::harness::deaths(s) as u32);
             }
             Ok(Ok(Received::Snapshot { .. })) => {}
             Ok(Ok(_)) => continue,
@@ -915,13 +916,13 @@ pub(crate) async fn die_once(server: &Server, page: &mut Page, own: u32) -> u32 
             continue;
         };
         let aim = ((it.y - me.y) as f32).atan2((it.x - me.x) as f32);
-        let input = Input {
-            seq,
+        let input = ArenaInput {
             aim,
             fire: true,
-            ..Input::default()
+            ..ArenaInput::default()
         };
-        bob.send(&ClientMsg::Input(input)).await.expect("send");
+        let input = crate::harness::arena_input(seq, input);
+        bob.send(&input).await.expect("send");
     }
     assert!(deaths > 0, "bob scores on the page's player");
     // Bob leaves (a close, not a drop: his seat is not held).

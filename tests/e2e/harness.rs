@@ -7,13 +7,44 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tickwire_arena::{ARENA_VIEW_RADIUS, ArenaSettings};
+use tickwire_arena::{ARENA_VIEW_RADIUS, ArenaInput, ArenaSettings};
 use tickwire_client::{GameClient, Received};
-use tickwire_protocol::{ClientMsg, Ping, ServerMsg};
+use tickwire_protocol::{ClientMsg, Ping, Record, ScoreEntry, ServerMsg};
 use tickwire_server::snapshot::SnapshotFrame;
 use tickwire_server::{NewGame, Server, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+/// Arena input `seq` as a message, written by the arena's schema (no view tick).
+pub fn arena_input(seq: u32, input: ArenaInput) -> ClientMsg {
+    arena_input_at(seq, 0, input)
+}
+
+/// Arena input `seq`, sampled while the client showed the world of `view_tick`.
+pub fn arena_input_at(seq: u32, view_tick: u32, input: ArenaInput) -> ClientMsg {
+    let schema = tickwire_arena::arena_schema();
+    let record = Record::of(&input);
+    ClientMsg::Input(tickwire_client::game_data::input(&schema, seq, view_tick, &record))
+}
+
+/// An arena input that moves by `move_x` and `move_y` (each -1, 0 or 1).
+pub fn arena_move(move_x: i8, move_y: i8) -> ArenaInput {
+    ArenaInput {
+        move_x,
+        move_y,
+        ..ArenaInput::default()
+    }
+}
+
+/// The arena scoreboard line's kills (its first column).
+pub fn kills(line: &ScoreEntry) -> i32 {
+    line.columns.first().copied().unwrap_or(0)
+}
+
+/// The arena scoreboard line's deaths (its second column).
+pub fn deaths(line: &ScoreEntry) -> i32 {
+    line.columns.get(1).copied().unwrap_or(0)
+}
 
 /// Every wait in these tests is bounded by this.
 pub const LIMIT: Duration = Duration::from_secs(20);

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tickwire_client::GameClient;
-use tickwire_protocol::{ClientMsg, EntityId, Input};
+use tickwire_protocol::EntityId;
 use tickwire_server::ServerConfig;
 use tickwire_server::link_sim::LinkSim;
 use tickwire_sim::rules::MAX_HP;
@@ -83,8 +83,8 @@ async fn shoot(program: &std::path::Path, max_rewind: Duration) -> Shot {
             tokio::select! {
                 _ = tick.tick() => {
                     seq += 1;
-                    let run = Input { seq, move_y: run_dir as f32, ..Input::default() };
-                    if runner.send(&ClientMsg::Input(run)).await.is_err() {
+                    let run = harness::arena_input(seq, harness::arena_move(0, run_dir as i8));
+                    if runner.send(&run).await.is_err() {
                         break;
                     }
                 }

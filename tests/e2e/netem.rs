@@ -10,9 +10,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tickwire_client::Received;
-use tickwire_protocol::{ClientMsg, Input};
 
-use crate::harness::{arena_config, ci_requires, join, round_trip, start_arena, under_ci};
+use crate::harness::{
+    arena_config, arena_input, arena_move, ci_requires, join, round_trip, start_arena, under_ci,
+};
 
 /// Set in the inner test's environment: it runs only inside the shaped namespace.
 const INSIDE: &str = "TICKWIRE_TEST_INSIDE_NETEM";
@@ -145,8 +146,8 @@ async fn inside_the_shaped_namespace() {
         tokio::select! {
             _ = tick.tick() => {
                 seq += 1;
-                let input = Input { seq, move_x: 1.0, ..Input::default() };
-                c.send(&ClientMsg::Input(input)).await.expect("input");
+                let input = arena_input(seq, arena_move(1, 0));
+                c.send(&input).await.expect("input");
             }
             r = c.recv() => {
                 if let Received::Snapshot { ack, .. } = r.expect("recv") {

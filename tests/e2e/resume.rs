@@ -7,10 +7,13 @@ use std::time::Duration;
 
 use tickwire_arena::ArenaSettings;
 use tickwire_client::{ClientError, GameClient, Received};
-use tickwire_protocol::{ClientMsg, EntityId, Input, ScoreEntry, ServerMsg, close};
+use tickwire_arena::ArenaInput;
+use tickwire_protocol::{ClientMsg, EntityId, ScoreEntry, ServerMsg, close};
 use tickwire_server::{Server, ServerConfig};
 
-use crate::harness::{LIMIT, arena_config, arena_on_map, start_with, wait_for};
+use crate::harness::{
+    LIMIT, arena_config, arena_input, arena_on_map, kills, start_with, wait_for,
+};
 
 /// An open field with two spawn points in each other's line of fire.
 pub(crate) const DUEL_MAP: &str = r#"{"name": "duel", "width": 600, "height": 300, "walls": [],
@@ -65,16 +68,16 @@ fn pos_hp(c: &GameClient, id: EntityId) -> Option<([f64; 2], f64)> {
 }
 
 /// An input from `c` aiming at `target` in its world, firing or not.
-fn aim_at(c: &GameClient, target: EntityId, seq: u32, fire: bool) -> Input {
+fn aim_at(c: &GameClient, target: EntityId, seq: u32, fire: bool) -> ClientMsg {
     let from = pos(c, own(c)).expect("own entity");
     let to = pos(c, target).expect("target");
     let (dx, dy) = ((to[0] - from[0]) as f32, (to[1] - from[1]) as f32);
-    Input {
-        seq,
+    let input = ArenaInput {
         aim: dy.atan2(dx),
         fire,
-        ..Input::default()
-    }
+        ..ArenaInput::default()
+    };
+    arena_input(seq, input)
 }
 
 fn line(scores: &[ScoreEntry], entity: EntityId) -> Option<&ScoreEntry> {
@@ -95,21 +98,18 @@ async fn a_dropped_player_comes_back_to_its_entity_and_score_held_still_and_safe
     next(&mut a, &mut a_scores).await;
     next(&mut b, &mut b_scores).await;
     let mut seq = 0;
-    while line(&a_scores, a_id).is_none_or(|s| s.kills == 0) {
+    while line(&a_scores, a_id).is_none_or(|s| kills(s) == 0) {
         seq += 1;
         assert!(seq < 3_000, "Ada scores a kill");
         let input = aim_at(&a, b_id, seq, true);
-        a.send(&ClientMsg::Input(input)).await.expect("send");
-        b.send(&ClientMsg::Input(Input {
-            seq,
-            ..Input::default()
-        }))
-        .await
-        .expect("send");
+        a.send(&input).await.expect("send");
+        b.send(&arena_input(seq, ArenaInput::default()))
+            .await
+            .expect("send");
         next(&mut a, &mut a_scores).await;
         next(&mut b, &mut b_scores).await;
     }
-    let kills = line(&a_scores, a_id).map(|s| s.kills).expect("Ada's line");
+    let ada_kills = line(&a_scores, a_id).map(kills).expect("Ada's line");
 
     // Her connection drops (no close frame). Bob sees her marked away, then shoots at her.
     a.drop_connection();
@@ -124,15 +124,15 @@ async fn a_dropped_player_comes_back_to_its_entity_and_score_held_still_and_safe
     for _ in 0..120 {
         seq += 1;
         let input = aim_at(&b, a_id, seq, true);
-        b.send(&ClientMsg::Input(input)).await.expect("send");
+        b.send(&input).await.expect("send");
         next(&mut b, &mut b_scores).await;
         let now = pos_hp(&b, a_id).expect("Ada held");
         assert_eq!(now.0, held.0, "an away player does not move");
         assert_eq!(now.1, held.1, "an away player takes no damage");
     }
     assert_eq!(
-        line(&b_scores, b_id).map(|s| s.kills),
-        line(&shots_before, b_id).map(|s| s.kills),
+        line(&b_scores, b_id).map(kills),
+        line(&shots_before, b_id).map(kills),
         "no free kill"
     );
     let players = room_players(addr).await;
@@ -160,7 +160,7 @@ async fn a_dropped_player_comes_back_to_its_entity_and_score_held_still_and_safe
         next(&mut back, &mut back_scores).await;
     }
     let mine = line(&back_scores, a_id).expect("Ada's line");
-    assert_eq!(mine.kills, kills, "the score came back");
+    assert_eq!(kills(mine), ada_kills, "the score came back");
     assert_eq!(mine.name, "ada");
 
     // The old token is spent.

@@ -91,7 +91,8 @@ async fn a_subscribed_client_gets_the_new_leaderboard_within_a_second_of_a_match
     );
     let row = board.iter().find(|r| r.name == "ada").expect("ada");
     assert!(row.matches >= 1);
-    assert_eq!(row.rating, row.kills as i32 - row.deaths as i32);
+    assert_eq!(row.totals.len(), 2, "kills and deaths");
+    assert_eq!(row.rating, row.totals[0] - row.totals[1]);
 }
 
 #[tokio::test]

@@ -6,27 +6,21 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tickwire_client::GameClient;
-use tickwire_protocol::{ClientMsg, Input, Tick, World};
+use tickwire_protocol::{Tick, World};
 
 use crate::harness::{
-    LIMIT, join, record_frames, recorded, server_frame, start, start_busy_world, wait_for,
+    LIMIT, arena_input, arena_move, join, record_frames, recorded, server_frame, start,
+    start_busy_world, wait_for,
 };
 
 /// How long the slow client stops reading: long enough to fill the socket buffers many times.
 const ASLEEP: Duration = Duration::from_secs(6);
 
 /// Sends `n` inputs, one per snapshot received, and returns the client.
-async fn drive(mut c: GameClient, n: u32, move_x: f32) -> GameClient {
+async fn drive(mut c: GameClient, n: u32, move_x: i8) -> GameClient {
     for seq in 1..=n {
-        let input = Input {
-            seq,
-            move_x,
-            move_y: 0.0,
-            aim: 0.0,
-            fire: false,
-            view_tick: 0,
-        };
-        c.send(&ClientMsg::Input(input)).await.expect("send");
+        let input = arena_input(seq, arena_move(move_x, 0));
+        c.send(&input).await.expect("send");
         c.next_snapshot().await.expect("snapshot");
     }
     c
@@ -45,7 +39,7 @@ async fn inputs_move_a_player_that_others_see_exactly_as_the_server_has_it() {
     let x = |c: &GameClient| c.entity(a_entity).and_then(|e| e.raw("pos")).expect("a")[0];
     let start_x = x(&b);
 
-    let a_task = tokio::spawn(drive(a, 40, 1.0));
+    let a_task = tokio::spawn(drive(a, 40, 1));
     // B only reads; its world is built from deltas alone.
     let mut b_worlds: Vec<World> = Vec::new();
     tokio::time::timeout(LIMIT, async {
