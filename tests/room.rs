@@ -5,11 +5,11 @@ use std::sync::Arc;
 use tickwire_arena::{ArenaInput, ArenaSettings};
 use tickwire_protocol::{ClientId, EntityId, Record};
 use tickwire_scenarios::{Scenario, WalkInput};
-use tickwire_server::{Game, PlayerInput};
 use tickwire_server::input_buffer::InputBuffer;
 use tickwire_server::metrics::Metrics;
 use tickwire_server::room::{Room, RoomConfig, RoomFull};
 use tickwire_server::snapshot::SnapshotFrame;
+use tickwire_server::{Game, PlayerInput};
 
 /// An arena with two bots.
 /// The quantized position (1/16 unit) of entity `id` in frame `f`, read by name.
@@ -228,12 +228,7 @@ fn a_match_ends_on_time_with_every_line_and_the_next_starts_from_zero() {
         "kills minus deaths"
     );
     // The next match starts from zero.
-    assert!(
-        room.game()
-            .scores()
-            .iter()
-            .all(|s| s.columns == [0, 0])
-    );
+    assert!(room.game().scores().iter().all(|s| s.columns == [0, 0]));
     room.announce_match_end(vec![8, 1]);
     let frame = next_frame(&mut room);
     assert_eq!(frame.match_end.1, [8, 1]);

@@ -333,7 +333,7 @@ fn cases() -> Vec<Case> {
         ),
         client(
             "client_input",
-            "One arena input: seq varint, view_tick varint, then the record as bytes (a length varint, then the record of the arena's input: move_x 1 and move_y -1 as offsets from -1 in 2 bits each, aim -2.5 rad as 39462 of 65536 in 16 bits, fire 1 in 1 bit, zero padding).",
+            "One arena input: seq varint, view_tick varint, then the record as bytes (a length varint, then the record of the arena's input: move_x 1 and move_y -1 as offsets from -1 in 2 bits each, aim -2.5 rad as 39460 of 65536 in 16 bits, fire 1 in 1 bit, zero padding).",
             ClientMsg::Input(Input {
                 seq: 300,
                 view_tick: 1_000_123,

@@ -886,8 +886,8 @@ pub(crate) async fn back_in_seat(page: &mut Page, own: u32, deaths: u32, limit: 
 /// once, leaves, and waits until the page's scoreboard shows the death: a score of its own that
 /// a fresh join would not have. Returns its deaths.
 pub(crate) async fn die_once(server: &Server, page: &mut Page, own: u32) -> u32 {
-    use tickwire_client::{GameClient, Received};
     use tickwire_arena::ArenaInput;
+    use tickwire_client::{GameClient, Received};
     use tickwire_protocol::ServerMsg;
     let mut bob = tokio::time::timeout(LIMIT, GameClient::join(server.local_addr(), "bob"))
         .await

@@ -24,7 +24,9 @@ pub fn arena_input(seq: u32, input: ArenaInput) -> ClientMsg {
 pub fn arena_input_at(seq: u32, view_tick: u32, input: ArenaInput) -> ClientMsg {
     let schema = tickwire_arena::arena_schema();
     let record = Record::of(&input);
-    ClientMsg::Input(tickwire_client::game_data::input(&schema, seq, view_tick, &record))
+    ClientMsg::Input(tickwire_client::game_data::input(
+        &schema, seq, view_tick, &record,
+    ))
 }
 
 /// An arena input that moves by `move_x` and `move_y` (each -1, 0 or 1).

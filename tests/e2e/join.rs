@@ -27,7 +27,10 @@ async fn two_clients_get_a_welcome_and_a_full_snapshot() {
     assert_ne!(wa.client_id, wb.client_id);
     assert_eq!((wa.tick_rate, wa.snapshot_rate), (60, 30));
     let walls = a.map_features().expect("the map's features decode");
-    let wall = a.schema().and_then(|s| s.kind("wall")).expect("a wall kind");
+    let wall = a
+        .schema()
+        .and_then(|s| s.kind("wall"))
+        .expect("a wall kind");
     assert!(!walls.is_empty() && walls.entities().iter().all(|e| e.kind == wall));
 
     for c in [&mut a, &mut b] {

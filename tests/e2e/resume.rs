@@ -5,15 +5,13 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use tickwire_arena::ArenaInput;
 use tickwire_arena::ArenaSettings;
 use tickwire_client::{ClientError, GameClient, Received};
-use tickwire_arena::ArenaInput;
 use tickwire_protocol::{ClientMsg, EntityId, ScoreEntry, ServerMsg, close};
 use tickwire_server::{Server, ServerConfig};
 
-use crate::harness::{
-    LIMIT, arena_config, arena_input, arena_on_map, kills, start_with, wait_for,
-};
+use crate::harness::{LIMIT, arena_config, arena_input, arena_on_map, kills, start_with, wait_for};
 
 /// An open field with two spawn points in each other's line of fire.
 pub(crate) const DUEL_MAP: &str = r#"{"name": "duel", "width": 600, "height": 300, "walls": [],
