@@ -71,6 +71,34 @@ export class OwnPlayer {
     this.predictor.frozen = v;
   }
 
+  /** How far the replay was from the server at the last acked input, world units. */
+  get lastError() {
+    return this.predictor.lastError;
+  }
+
+  /** Replays that moved the prediction, since the start (or since a caller reset it). */
+  get corrections() {
+    return this.predictor.corrections;
+  }
+
+  set corrections(v) {
+    this.predictor.corrections = v;
+  }
+
+  /** How far the last such replay moved it, world units. */
+  get lastCorrection() {
+    return this.predictor.lastCorrection;
+  }
+
+  /** The largest such move since the start (or since a caller reset it). */
+  get maxCorrection() {
+    return this.predictor.maxCorrection;
+  }
+
+  set maxCorrection(v) {
+    this.predictor.maxCorrection = v;
+  }
+
   /** @returns {[number, number]} the predicted position after the last input */
   get pos() {
     return this.predictor.state?.pos ?? [0, 0];
