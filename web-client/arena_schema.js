@@ -1,9 +1,12 @@
 // @ts-check
-// The arena's replicated data as this page was built for it (crates/arena/src/replicated.rs):
-// game "arena", version 1, kinds "player", "bot" and "projectile", each with a position `pos`, a
-// facing `angle` and hit points `hp`. The Hello names this schema by its hash, so that a server
-// running another game refuses the page with a clear reason (close 4014); the Welcome's schema is
-// then checked for what the page reads by name (`arenaProblem`).
+// The arena's schema as this page was built for it (crates/arena, protocol v5): game "arena",
+// version 1; kinds "player", "bot" and "projectile", each with a position `pos`, a facing `angle`
+// and hit points `hp`, and the map's kind "wall" (`min`, `size`, no position, never in
+// snapshots); the input `move_x`, `move_y` (-1, 0 or 1), `aim` (an angle, counting only while
+// firing) and `fire`; the event "kill" (`killer`, `victim`: entity ids); the score columns
+// "kills" (weight 1) and "deaths" (weight -1). The Hello names this schema by its hash, so that a
+// server running another game refuses the page with a clear reason (close 4014); the Welcome's
+// schema is then checked for what the page reads by name (`arenaProblem`).
 
 import { compileSchema } from './netcode/index.js';
 
@@ -28,11 +31,40 @@ function arenaFields() {
   ];
 }
 
+/** Bits of the input's aim angle (65536 steps a turn). */
+export const AIM_BITS = 16;
+
+/** @param {string} name @param {import('./netcode/wire_type.js').WireType} ty @returns {FieldDesc} */
+function plain(name, ty) {
+  return { name, ty, predict: false, interpolate: false };
+}
+
+/** An entity id in an event: any u32 the server hands out below 2^31. */
+const ENTITY_ID = /** @type {const} */ ({ type: 'Int', min: 0, max: 2147483647 });
+
 /** The arena's declaration, exactly as the server's. @type {SchemaDesc} */
 export const ARENA_DESC = {
   game: 'arena',
   version: 1,
-  kinds: ARENA_KINDS.map((name) => ({ name, fields: arenaFields(), position: 0 })),
+  kinds: [
+    ...ARENA_KINDS.map((name) => ({ name, fields: arenaFields(), position: 0 })),
+    { name: 'wall', fields: [plain('min', { type: 'Vec2', step: 0.5 }), plain('size', { type: 'Vec2', step: 0.5 })], position: null },
+  ],
+  input: {
+    fields: [
+      plain('move_x', { type: 'Int', min: -1, max: 1 }),
+      plain('move_y', { type: 'Int', min: -1, max: 1 }),
+      plain('aim', { type: 'Angle', bits: AIM_BITS }),
+      plain('fire', { type: 'Bool' }),
+    ],
+    // The aim counts only for a shot (today's same-intent rule).
+    intent: [{ type: 'Always' }, { type: 'Always' }, { type: 'When', field: 3 }, { type: 'Always' }],
+  },
+  events: [{ name: 'kill', fields: [plain('killer', ENTITY_ID), plain('victim', ENTITY_ID)], position: null }],
+  scores: [
+    { name: 'kills', weight: 1 },
+    { name: 'deaths', weight: -1 },
+  ],
 };
 
 /** The arena's schema, compiled: its `hash` is what the Hello names. @type {Schema} */
@@ -45,9 +77,13 @@ const NEEDED = /** @type {const} */ ([
   ['hp', 'Int'],
 ]);
 
+/** The input fields the page's prediction moves by: integer axes. */
+const NEEDED_INPUT = /** @type {const} */ (['move_x', 'move_y']);
+
 /**
  * Why the page cannot show a world of `schema` (a kind or field it reads is missing, or of
- * another type), or null when it can. Extra kinds and fields are fine: the page ignores them.
+ * another type; the input lacks the axes it predicts by), or null when it can. Extra kinds,
+ * fields, events and columns are fine: the page ignores them or shows them by name.
  * @param {Schema} schema
  * @returns {string | null}
  */
@@ -63,6 +99,10 @@ export function arenaProblem(schema) {
         return `the server's game "${desc.game}" has field "${field}" of kind "${kind}" as ${f.ty.type}, where this arena page reads ${type}`;
       }
     }
+  }
+  for (const field of NEEDED_INPUT) {
+    const f = desc.input.fields.find((d) => d.name === field);
+    if (!f || f.ty.type !== 'Int') return `the server's game "${desc.game}" has no integer input field "${field}", which this arena page sends`;
   }
   return null;
 }

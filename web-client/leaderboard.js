@@ -1,7 +1,20 @@
 // The leaderboard panel: the top players across matches (ServerMsg::Leaderboard), pushed by the
-// server whenever the database changes. Toggled with L, and shown with the results screen.
+// server whenever the database changes: rank, player, rating, the totals of each of the schema's
+// score columns, matches played. Toggled with L, and shown with the results screen.
 
-/** @typedef {import('./messages.js').LeaderboardEntry} LeaderboardEntry */
+/**
+ * @typedef {import('./netcode/messages.js').LeaderboardEntry} LeaderboardEntry
+ * @typedef {import('./netcode/schema.js').ScoreColumn} ScoreColumn
+ */
+
+/**
+ * The CSS grid of a leaderboard of `columns` score columns.
+ * @param {number} columns
+ * @returns {string}
+ */
+export function boardGrid(columns) {
+  return `2em 1fr 4em${' 3em'.repeat(columns)} 4em`;
+}
 
 export class LeaderboardPanel {
   /** @param {HTMLElement} el */
@@ -9,6 +22,8 @@ export class LeaderboardPanel {
     this.el = el;
     /** @type {LeaderboardEntry[]} */
     this.rows = [];
+    /** The schema's score columns. @type {ScoreColumn[]} */
+    this.columns = [];
     /** Boards received so far (for automation). */
     this.updates = 0;
     /** Shown by the player's choice (L). */
@@ -19,9 +34,10 @@ export class LeaderboardPanel {
     this.ownName = null;
   }
 
-  /** @param {LeaderboardEntry[]} rows */
-  set(rows) {
+  /** @param {LeaderboardEntry[]} rows @param {ScoreColumn[]} columns the schema's */
+  set(rows, columns) {
     this.rows = rows;
+    this.columns = columns;
     this.updates++;
     this.render();
   }
@@ -52,7 +68,9 @@ export class LeaderboardPanel {
     title.textContent = 'Leaderboard';
     const head = document.createElement('div');
     head.className = 'lb-row lb-head';
-    for (const text of ['#', 'player', 'rating', 'K', 'D', 'matches']) {
+    const grid = boardGrid(this.columns.length);
+    head.style.gridTemplateColumns = grid;
+    for (const text of ['#', 'player', 'rating', ...this.columns.map((c) => c.name), 'matches']) {
       const cell = document.createElement('span');
       cell.textContent = text;
       head.append(cell);
@@ -67,7 +85,8 @@ export class LeaderboardPanel {
     for (const r of this.rows) {
       const row = document.createElement('div');
       row.className = 'lb-row' + (r.name === this.ownName ? ' lb-own' : '');
-      for (const value of [r.rank, r.name, r.rating, r.kills, r.deaths, r.matches]) {
+      row.style.gridTemplateColumns = grid;
+      for (const value of [r.rank, r.name, r.rating, ...r.totals, r.matches]) {
         const cell = document.createElement('span');
         cell.textContent = String(value);
         row.append(cell);

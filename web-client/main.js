@@ -1,17 +1,16 @@
-// Wiring: the join form, the connection, the per-session game state, the fixed-step input loop
-// and the frame loop, and the automation hook `window.tickwire`.
+// Wiring: the join form, the connection (the netcode package's: it runs the session's clocks,
+// worlds and input cadence), the per-session game state, the arena's input and prediction, the
+// frame loop, and the automation hook `window.tickwire`.
 
-import { applyDelta } from './netcode/index.js';
+import { Connection, cleanName, gameSocketProtocols, gameSocketUrl } from './netcode/index.js';
 import { ARENA_SCHEMA, arenaProblem } from './arena_schema.js';
 import { arenaEntities, quantized } from './arena_entities.js';
-import { cleanName } from './messages.js';
-import { Connection, gameSocketProtocols, gameSocketUrl, rttFromNonce } from './net.js';
-import { Predictor, POS_SCALE, tickDt } from './predict.js';
+import { arenaMap } from './arena_map.js';
+import { OwnPlayer } from './own_player.js';
 import { InterpBuffer, TOP_SPEED } from './interp.js';
-import { ServerClock } from './netcode/clock.js';
 import { Renderer } from './render.js';
 import { Hud } from './hud.js';
-import { Scoreboard, rankEntries } from './scoreboard.js';
+import { Scoreboard } from './scoreboard.js';
 import { SpectatorCamera } from './spectator.js';
 import { KillFeed } from './killfeed.js';
 import { NoticeBanner } from './notice.js';
@@ -19,16 +18,22 @@ import { Lobby } from './lobby.js';
 import { LeaderboardPanel } from './leaderboard.js';
 import { ResultsScreen } from './results.js';
 import { attachInput } from './input.js';
-import { InputClock } from './netcode/input_clock.js';
 import { LinkWatch, STALL_TEXT } from './link_watch.js';
 import { ShotPredictor } from './shots.js';
 import { SmoothView } from './smooth.js';
 import { ByteHistory, RateMeter } from './netcode/stats.js';
 
-/** @typedef {import('./messages.js').ServerMsg} ServerMsg */
-/** @typedef {import('./messages.js').WelcomeMsg} WelcomeMsg */
+/** @typedef {import('./netcode/messages.js').ServerMsg} ServerMsg */
+/** @typedef {import('./netcode/messages.js').WelcomeMsg} WelcomeMsg */
+/** @typedef {import('./netcode/messages.js').GameEvent} GameEvent */
+/** @typedef {import('./netcode/connection.js').Session} NetSession */
+/** @typedef {import('./netcode/connection.js').Snapshot} Snapshot */
+/** @typedef {import('./netcode/connection.js').SentInput} SentInput */
+/** @typedef {import('./netcode/clock.js').ServerClock} ServerClock */
+/** @typedef {import('./netcode/input_clock.js').InputClock} InputClock */
 /** @typedef {import('./netcode/world.js').World} World */
 /** @typedef {import('./arena_entities.js').ArenaEntity} ArenaEntity */
+/** @typedef {import('./arena_map.js').ArenaMap} ArenaMap */
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -62,46 +67,45 @@ const linkWatch = new LinkWatch();
 
 /**
  * Everything that lives as long as one session (one Welcome); replaced on reconnect, since the
- * next connection starts from no baseline and a new input sequence.
- * @typedef {{welcome: WelcomeMsg, world: World | null, previous: World | null, entities: ArenaEntity[],
+ * next connection starts from no baseline and a new input sequence. The clocks and the worlds are
+ * the connection's session's.
+ * @typedef {{welcome: WelcomeMsg, map: ArenaMap, world: World | null, entities: ArenaEntity[],
  *   lastAck: number, clock: ServerClock, inputClock: InputClock, shownTick: number, feel: Feel,
  *   shots: ShotPredictor, smooth: SmoothView,
- *   interp: InterpBuffer, predictor: Predictor, ownDead: boolean, aim: number,
+ *   interp: InterpBuffer, predictor: OwnPlayer, ownDead: boolean, aim: number,
  *   camera: SpectatorCamera | null}} Session
  */
 /** @type {Session | null} */
 let session = null;
 /** @type {Connection | null} */
 let conn = null;
-let pingMs = 0;
 let lastFrame = performance.now();
 let lastHud = 0;
 
-/** @param {WelcomeMsg} welcome @param {number} now @returns {Session} */
-function newSession(welcome, now) {
-  const clock = new ServerClock(welcome.tick_rate, welcome.snapshot_rate);
-  clock.onWelcome(welcome.tick, now);
+/** @param {WelcomeMsg} welcome @param {NetSession} net @returns {Session} */
+function newSession(welcome, net) {
+  const map = arenaMap(welcome);
   return {
     welcome,
+    // The walls come with the map's features.
+    map,
     world: null,
-    // The world before `world`: deltas may predict motion from it.
-    previous: null,
     // The latest world's entities as the page reads them (world units, radians).
     entities: [],
     lastAck: 0,
-    clock,
+    clock: net.clock,
     interp: new InterpBuffer(welcome.schema, Math.max(32, welcome.snapshot_rate * 2), welcome.tick_rate),
     feel: newFeel(),
-    shots: new ShotPredictor(welcome.tick_rate, welcome.map),
+    shots: new ShotPredictor(welcome.tick_rate, map),
     smooth: new SmoothView(),
-    predictor: new Predictor(welcome.map, tickDt(welcome.tick_rate)),
-    inputClock: new InputClock(welcome.tick_rate, () => sendInput(), timers),
+    predictor: new OwnPlayer(welcome.schema, map, welcome.tick_rate),
+    inputClock: net.inputs,
     // The server tick of the remote world last drawn: sent with inputs for lag compensation.
     shownTick: 0,
     ownDead: false,
     aim: 0,
     // A spectator has no entity: a camera of its own instead.
-    camera: welcome.spectator ? new SpectatorCamera(welcome.map.width / 2, welcome.map.height / 2) : null,
+    camera: welcome.spectator ? new SpectatorCamera(map.width / 2, map.height / 2) : null,
   };
 }
 
@@ -152,35 +156,52 @@ const timers = {
   clearTimeout: (/** @type {any} */ id) => clearTimeout(id),
 };
 
+/** The score columns of the room's schema (none before a Welcome). */
+function scoreColumns() {
+  return session?.welcome.schema.desc.scores ?? [];
+}
+
 /** True while the page is hidden (another tab, minimised). */
 function pageHidden() {
   return typeof document !== 'undefined' && document.visibilityState === 'hidden';
 }
 
 /**
- * One input, on the input clock's tick: sampled, predicted and sent with its sequence number.
+ * The arena's input values (the schema's input fields by name), on the input clock's tick: the
+ * keys, the aim, the fire button. None before the own player's position is known.
  * @param {{move_x: number, move_y: number, fire: boolean} | null} [forced] instead of the keys
+ * @returns {{move_x: number, move_y: number, aim: number, fire: boolean} | null}
  */
-function sendInput(forced = null) {
+function inputValues(forced = null) {
   const s = session;
-  if (!s || !s.predictor.ready) return;
+  if (!s || !s.predictor.ready) return null;
   const sampled = forced ?? input.sample();
-  const move = { move_x: sampled.move_x, move_y: sampled.move_y, aim: Math.fround(s.aim), fire: sampled.fire };
-  const seq = s.predictor.step(move);
-  s.shots.onInput(move, { x: s.predictor.pos[0], y: s.predictor.pos[1] }, !s.ownDead, timers.now());
-  conn?.send({ type: 'Input', seq, ...move, view_tick: s.shownTick >>> 0 });
+  return { move_x: sampled.move_x, move_y: sampled.move_y, aim: s.aim, fire: sampled.fire };
+}
+
+/**
+ * An input sent (its values as the server reads them): predicted, and its shot too.
+ * @param {SentInput} sent
+ */
+function onInputSent(sent) {
+  const s = session;
+  if (!s) return;
+  s.predictor.input(sent.seq, sent.values);
+  const shot = { fire: sent.values.fire === true, aim: Number(sent.values.aim) };
+  s.shots.onInput(shot, { x: s.predictor.pos[0], y: s.predictor.pos[1] }, !s.ownDead, timers.now());
 }
 
 /** A hidden page sends one neutral input and stops; back in view, it starts again in step. */
 function onVisibilityChange() {
   const s = session;
   // A spectator sends no inputs.
-  if (!s || s.camera) return;
+  if (!s || s.camera || !conn) return;
   if (pageHidden()) {
-    sendInput({ move_x: 0, move_y: 0, fire: false });
-    s.inputClock.stop();
-  } else if (!s.inputClock.running() && !linkWatch.stalled) {
-    s.inputClock.start();
+    const neutral = inputValues({ move_x: 0, move_y: 0, fire: false });
+    if (neutral) conn.sendInput(neutral);
+    conn.stopInputs();
+  } else if (!conn.inputsRunning() && !linkWatch.stalled) {
+    conn.startInputs();
   }
 }
 
@@ -192,7 +213,7 @@ function onLinkStalled() {
   const s = session;
   if (!s) return;
   showStatus(STALL_TEXT);
-  if (!s.camera) s.inputClock.stop();
+  if (!s.camera) conn?.stopInputs();
 }
 
 /**
@@ -202,108 +223,67 @@ function onLinkStalled() {
  */
 function onLinkBack(s) {
   if ($('status').textContent === STALL_TEXT) showStatus('');
-  if (!s.camera && !pageHidden() && !s.inputClock.running()) s.inputClock.start();
+  if (!s.camera && !pageHidden() && conn && !conn.inputsRunning()) conn.startInputs();
 }
 
-/** @param {ServerMsg} msg @param {number} bytes */
+/** Every message: counted for the net graph. @param {ServerMsg} msg @param {number} bytes */
 function onMessage(msg, bytes) {
-  const now = performance.now();
-  meters.bytesIn.add(now, bytes);
-  switch (msg.type) {
-    case 'Welcome': {
-      session?.inputClock.stop();
-      // The Hello named the arena's schema, so a server of another game refuses it (4014); a
-      // schema that still lacks what the page reads ends here, clearly.
-      const problem = arenaProblem(msg.schema);
-      if (problem) {
-        session = null;
-        console.error(`tickwire: ${problem}`);
-        conn?.fail(`This page cannot show this server's game: ${problem}.`);
-        break;
-      }
-      // A resumed seat keeps its spectator camera's place across a reconnect.
-      session = newSession(msg, now);
-      linkWatch.reset(msg.snapshot_rate);
-      document.body.classList.toggle('spectating', msg.spectator);
-      // A spectator sends no inputs.
-      if (!pageHidden() && !msg.spectator) session.inputClock.start();
-      notice.clear();
-      showStatus('');
-      // Every session asks for the leaderboard: the server sends it now and on every change.
-      conn?.send({ type: 'Subscribe', leaderboard: true });
-      break;
-    }
-    case 'Snapshot':
-      if (session) {
-        if (linkWatch.onSnapshot(now)) onLinkBack(session);
-        onSnapshot(session, msg, bytes, now);
-      }
-      break;
-    case 'Pong': {
-      pingMs = rttFromNonce(msg.nonce, now);
-      session?.clock.onPong(msg.tick, pingMs, now);
-      break;
-    }
-    case 'Scoreboard':
-      scoreboard.set(msg.entries);
-      renderScoreboard();
-      break;
-    case 'Event': {
-      const ownId = session?.welcome.entity_id;
-      const { killer, victim } = msg.event;
-      killfeed.add(now, scoreboard.nameOf(killer), scoreboard.nameOf(victim), killer === ownId || victim === ownId);
-      break;
-    }
-    case 'Kick':
-      // The close that follows carries the same code; net.js turns it into a status message.
-      console.warn(`tickwire: kicked (${msg.code}): ${msg.reason}`);
-      break;
-    case 'Notice':
-      notice.show(now, msg.text, msg.seconds_left);
-      break;
-    case 'Leaderboard':
-      board.set(msg.rows);
-      break;
-    case 'MatchEnd':
-      results.show(now, msg, board.ownName);
-      break;
+  meters.bytesIn.add(performance.now(), bytes);
+}
+
+/** @param {WelcomeMsg} msg @param {NetSession} net */
+function onWelcome(msg, net) {
+  // The Hello named the arena's schema, so a server of another game refuses it (4014); a
+  // schema that still lacks what the page reads ends here, clearly.
+  const problem = arenaProblem(msg.schema);
+  if (problem) {
+    session = null;
+    console.error(`tickwire: ${problem}`);
+    conn?.fail(`This page cannot show this server's game: ${problem}.`);
+    return;
   }
+  // A resumed seat keeps its spectator camera's place across a reconnect.
+  session = newSession(msg, net);
+  linkWatch.reset(msg.snapshot_rate);
+  document.body.classList.toggle('spectating', msg.spectator);
+  notice.clear();
+  showStatus('');
+  // Every session asks for the leaderboard: the server sends it now and on every change.
+  conn?.send({ type: 'Subscribe', leaderboard: true });
 }
 
 /**
- * @param {Session} s
- * @param {import('./messages.js').SnapshotMsg} msg
- * @param {number} bytes
- * @param {number} now
+ * An event of the schema's: the arena's kill feed shows its "kill" events.
+ * @param {GameEvent} event
  */
-function onSnapshot(s, msg, bytes, now) {
-  const { ack, body, repeats } = msg;
-  s.inputClock.setPace(msg.pace);
-  const schema = s.welcome.schema;
-  if (msg.schema !== null && msg.schema !== schema.hash) {
-    // Never start a world from a body of another schema than the Welcome's: it would be garbage.
-    const hex = (/** @type {bigint} */ v) => v.toString(16).padStart(16, '0');
-    conn?.restart(`Snapshot of another schema (${hex(msg.schema)}, expected ${hex(schema.hash)})`);
-    return;
-  }
-  let world;
-  try {
-    world = applyDelta(schema, body, { baseline: s.world, previous: s.previous });
-  } catch (e) {
-    // Without the right baseline no later delta can be applied: start over with a full snapshot.
-    console.error('tickwire: bad snapshot:', e);
-    conn?.restart(`Bad snapshot (${e instanceof Error ? e.message : e})`);
-    return;
-  }
-  s.previous = s.world;
+function onEvent(event) {
+  if (event.kind !== 'kill') return;
+  const now = performance.now();
+  const ownId = session?.welcome.entity_id;
+  const killer = Number(event.fields.killer);
+  const victim = Number(event.fields.victim);
+  killfeed.add(now, scoreboard.nameOf(killer), scoreboard.nameOf(victim), killer === ownId || victim === ownId);
+}
+
+/**
+ * A snapshot the connection applied: the page's entities, interpolation, shots and the own
+ * player's reconciliation.
+ * @param {Snapshot} snap
+ */
+function onSnapshot(snap) {
+  const s = session;
+  if (!s) return;
+  const now = performance.now();
+  if (linkWatch.onSnapshot(now)) onLinkBack(s);
+  const { msg, world, bytes } = snap;
+  const { ack, repeats } = msg;
   s.world = world;
-  const entities = arenaEntities(schema, world);
+  const entities = arenaEntities(s.welcome.schema, world);
   s.entities = entities;
   s.lastAck = ack;
   meters.snapshots.add(now);
   meters.graph.add(now, bytes);
-  const t = s.clock.onSnapshot(world.tick, now);
-  s.interp.push(t, world);
+  s.interp.push(snap.t, world);
   s.shots.onWorld(entities, now);
 
   const own = entities.find((e) => e.id === s.welcome.entity_id);
@@ -321,12 +301,11 @@ function onSnapshot(s, msg, bytes, now) {
     p.reset(pos);
     s.ownDead = false;
   } else {
-    if (p.reconcile(ack, own.x * POS_SCALE, own.y * POS_SCALE, repeats, msg.earlier).corrected) meters.corrections.add(now);
+    if (p.reconcile(ack, pos, repeats, msg.earlier).corrected) meters.corrections.add(now);
   }
 }
 
 function onDisconnect() {
-  session?.inputClock.stop();
   session = null;
 }
 
@@ -336,7 +315,7 @@ function renderScoreboard() {
   scoreboard.render(s ? (s.camera ? s.camera.following : s.welcome.entity_id) : null);
 }
 
-/** @param {import('./net.js').NetStatus} st */
+/** @param {import('./netcode/connection.js').NetStatus} st */
 function onStatus(st) {
   if (st.state === 'playing') showStatus('');
   else if (st.state === 'failed') {
@@ -382,6 +361,23 @@ function join(rawName) {
     onMessage,
     onStatus,
     onDisconnect,
+    onWelcome,
+    onSnapshot,
+    onEvent,
+    onScoreboard: (entries) => {
+      scoreboard.set(entries, scoreColumns());
+      renderScoreboard();
+    },
+    onLeaderboard: (rows) => board.set(rows, scoreColumns()),
+    onMatchEnd: (result) => results.show(performance.now(), result, board.ownName, scoreColumns()),
+    onNotice: (n) => notice.show(performance.now(), n.text, n.seconds_left),
+    // The close that follows carries the same code; the connection turns it into a status line.
+    onKick: (k) => console.warn(`tickwire: kicked (${k.code}): ${k.reason}`),
+    input: () => inputValues(),
+    onInput: onInputSent,
+    viewTick: () => session?.shownTick ?? 0,
+    autoInputs: () => !pageHidden(),
+    timers,
   });
   conn.start();
 }
@@ -400,8 +396,8 @@ function frame(now) {
     const sampled = input.sample();
     s.camera.pan(sampled.move_x, sampled.move_y, elapsed);
     const entities = s.interp.sample(s.clock.renderTick(now), 0);
-    camera = s.camera.position(entities, s.welcome.map);
-    renderer.draw({ map: s.welcome.map, camera, entities, own: null, names: scoreboard.names });
+    camera = s.camera.position(entities, s.map);
+    renderer.draw({ map: s.map, camera, entities, own: null, names: scoreboard.names });
     $('banner').hidden = true;
     const label = s.camera.label((id) => scoreboard.nameOf(id));
     if ($('spectating').textContent !== label) $('spectating').textContent = label;
@@ -421,14 +417,14 @@ function frame(now) {
       own = { id: s.welcome.entity_id, x: at.x, y: at.y, angle: s.aim, hp: ownState ? ownState.hp : 0 };
       camera = { x: at.x, y: at.y };
     } else {
-      camera = { x: s.welcome.map.width / 2, y: s.welcome.map.height / 2 };
+      camera = { x: s.map.width / 2, y: s.map.height / 2 };
     }
     const renderTick = s.clock.renderTick(now);
     s.shownTick = renderTick > 0 ? Math.floor(renderTick) : 0;
     const remote = s.smooth.apply(s.interp.sample(renderTick, s.welcome.entity_id), elapsed / 1000);
     watchFeel(s.feel, renderTick, remote, now);
     const entities = s.shots.merge(remote, now);
-    renderer.draw({ map: s.welcome.map, camera, entities, own, names: scoreboard.names });
+    renderer.draw({ map: s.map, camera, entities, own, names: scoreboard.names });
     $('banner').hidden = !s.ownDead;
   } else {
     renderer.draw({ map: null, camera, entities: [], own: null, names: scoreboard.names });
@@ -486,7 +482,7 @@ function stats() {
     serverTick: s ? Math.floor(s.clock.serverTick(now)) >>> 0 : 0,
     entities: s?.world ? s.world.entities.length : 0,
     worldTick: s?.world ? s.world.tick : null,
-    pingMs,
+    pingMs: conn ? conn.pingMs : 0,
     kbpsIn: (meters.bytesIn.perSecond(now) * 8) / 1000,
     snapshotsPerSec: meters.snapshots.perSecond(now),
     ownEntityId: s && !s.camera ? s.welcome.entity_id : null,
@@ -548,8 +544,8 @@ function schemaInfo(schema) {
   schema: () => (session ? schemaInfo(session.welcome.schema) : null),
   /** The input seq the server last acknowledged. */
   lastAck: () => (session ? session.lastAck : 0),
-  /** The scoreboard as last received. */
-  scores: () => scoreboard.entries.map((e) => ({ ...e })),
+  /** The scoreboard as last received: each line's columns also by name (`kills`, `deaths`). */
+  scores: () => scoreboard.entries.map((e) => ({ ...e.byColumn, ...e, columns: [...e.columns] })),
   /** The leaderboard as last pushed, how many boards came, and whether the panel shows. */
   leaderboard: () => ({ rows: board.rows.map((r) => ({ ...r })), updates: board.updates, visible: board.visible() }),
   /** The last match result received, and whether the results screen shows it. */
@@ -584,7 +580,7 @@ window.addEventListener('keydown', (e) => {
 window.addEventListener('keydown', (e) => {
   const cam = session?.camera;
   if (!cam || e.target instanceof HTMLInputElement) return;
-  const ranked = rankEntries(scoreboard.entries);
+  const ranked = scoreboard.ranked();
   if (e.code === 'Tab') {
     e.preventDefault();
     cam.cycle(ranked, e.shiftKey ? -1 : 1);

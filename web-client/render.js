@@ -1,7 +1,7 @@
 // Canvas drawing of the world: background grid, map bounds, walls, players, bots, projectiles,
 // props, names, hp bars and aim lines. The camera centres on a world point.
 
-import { MAX_HP, PLAYER_RADIUS, PROJECTILE_RADIUS } from './predict.js';
+import { MAX_HP, PLAYER_RADIUS, PROJECTILE_RADIUS } from './movement.js';
 
 const COLORS = {
   background: '#0e1116',
@@ -25,7 +25,7 @@ const COLORS = {
 
 /**
  * @typedef {import('./interp.js').RenderEntity} RenderEntity
- * @typedef {import('./messages.js').MapInfo} MapInfo
+ * @typedef {import('./arena_map.js').ArenaMap} MapInfo
  * @typedef {{x: number, y: number, angle: number, hp: number, id: number}} OwnView
  * @typedef {{map: MapInfo | null, camera: {x: number, y: number}, entities: RenderEntity[],
  *   own: OwnView | null, names: Map<number, string>}} Scene

@@ -1,9 +1,13 @@
-// The end-of-match results screen (ServerMsg::MatchEnd): every line of the match that just ended,
-// for a few seconds, with the leaderboard panel beside it updating as the result is stored.
+// The end-of-match results screen (ServerMsg::MatchEnd): every line of the match that just ended
+// (the schema's score columns, then the rating), best first, for a few seconds, with the
+// leaderboard panel beside it updating as the result is stored.
 
-import { scoreRow } from './scoreboard.js';
+import { headRow, scoreRow } from './scoreboard.js';
 
-/** @typedef {import('./messages.js').MatchEndMsg} MatchEndMsg */
+/**
+ * @typedef {import('./netcode/messages.js').MatchEndMsg} MatchEndMsg
+ * @typedef {import('./netcode/schema.js').ScoreColumn} ScoreColumn
+ */
 /** @typedef {import('./leaderboard.js').LeaderboardPanel} LeaderboardPanel */
 
 /** How long the results stay on screen. */
@@ -19,8 +23,11 @@ export class ResultsScreen {
     this.shownAt = -Infinity;
   }
 
-  /** @param {number} nowMs @param {MatchEndMsg} result @param {string | null} ownName */
-  show(nowMs, result, ownName) {
+  /**
+   * @param {number} nowMs @param {MatchEndMsg} result @param {string | null} ownName
+   * @param {ScoreColumn[]} columns the schema's score columns
+   */
+  show(nowMs, result, ownName, columns) {
     this.last = result;
     this.shownAt = nowMs;
     this.el.replaceChildren();
@@ -30,12 +37,10 @@ export class ResultsScreen {
     const length = `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, '0')}`;
     title.textContent = `Match over · ${result.map} · ${length}`;
     this.el.append(title);
-    const head = document.createElement('div');
-    head.className = 'rs-row rs-head';
-    head.innerHTML = '<span>player</span><span>K</span><span>D</span>';
-    this.el.append(head);
+    this.el.append(headRow('player', [...columns.map((c) => c.name), 'rating'], 'rs-row rs-head'));
     for (const s of result.scores.slice(0, 16)) {
-      this.el.append(scoreRow(s, 'rs-row' + (s.name === ownName && !s.bot ? ' rs-own' : '') + (s.bot ? ' rs-bot' : '')));
+      const cls = 'rs-row' + (s.name === ownName && !s.bot ? ' rs-own' : '') + (s.bot ? ' rs-bot' : '');
+      this.el.append(scoreRow(s, [...s.columns, s.rating], cls));
     }
     this.render(nowMs);
   }

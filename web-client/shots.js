@@ -4,7 +4,7 @@
 // projectile appears (same direction, on the same line) it is hidden behind the prediction, and
 // when it leaves the world (a hit, a wall, its range) the prediction goes with it.
 
-import { PLAYER_RADIUS, PROJECTILE_RADIUS } from './predict.js';
+import { PLAYER_RADIUS, PROJECTILE_RADIUS } from './movement.js';
 
 /** Projectile speed, world units a second (rules::PROJECTILE_SPEED). */
 export const PROJECTILE_SPEED = 600;
@@ -22,7 +22,7 @@ const TWIN_DISTANCE = 12;
 /**
  * @typedef {{id: number, x0: number, y0: number, dx: number, dy: number, angle: number, at: number,
  *   twin: number | null}} Shot a predicted shot: from (x0, y0) along (dx, dy) since `at` (ms)
- * @typedef {import('./predict.js').MoveMap} MoveMap
+ * @typedef {import('./movement.js').MoveMap} MoveMap
  */
 
 export class ShotPredictor {

@@ -6,7 +6,7 @@
 export const PAN_SPEED = 700;
 
 /** @typedef {import('./interp.js').RenderEntity} RenderEntity */
-/** @typedef {import('./messages.js').ScoreEntry} ScoreEntry */
+/** @typedef {import('./netcode/messages.js').ScoreEntry} ScoreEntry */
 
 export class SpectatorCamera {
   /** @param {number} x @param {number} y the starting point (the map's centre) */

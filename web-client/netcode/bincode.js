@@ -1,8 +1,8 @@
 // @ts-check
-// The part of bincode 2's "standard" configuration (crates/protocol/src/codec.rs: little endian,
-// variable-length integers) that a schema needs: unsigned varints (below 251 one byte; 251, 252,
-// 253 introduce a u16, u32, u64 little endian), signed integers zigzagged into them, u8 and bool
-// as one byte, f32 as 4 bytes, strings and sequences behind a u64 varint length, Option as a 0/1
+// Bincode 2's "standard" configuration (crates/protocol/src/codec.rs: little endian,
+// variable-length integers), as the schema and the messages use it: unsigned varints (below 251 one byte; 251, 252,
+// 253 introduce a u16, u32, u64 little endian), signed integers zigzagged into them, u8, i8 and
+// bool as one byte, f32 as 4 bytes, strings and sequences behind a u64 varint length, Option as a 0/1
 // byte, an enum as its variant index (a u32 varint) then its fields.
 //
 // Like bincode, the reader takes a varint in a wider form than needed (251 then 0x0005); the
@@ -34,8 +34,8 @@ export class Reader {
     return this.bytes.length - this.pos;
   }
 
-  /** @param {number} n @param {string} what */
-  #need(n, what) {
+  /** Throws unless `n` more bytes are left. @param {number} n @param {string} what */
+  need(n, what) {
     if (n > this.remaining()) {
       throw new DecodeError(`unexpected end of input reading ${what} (need ${n}, have ${this.remaining()})`);
     }
@@ -43,8 +43,13 @@ export class Reader {
 
   /** @returns {number} one raw byte */
   u8() {
-    this.#need(1, 'u8');
+    this.need(1, 'u8');
     return this.bytes[this.pos++];
+  }
+
+  /** @returns {number} one raw byte as two's complement, -128 to 127 */
+  i8() {
+    return (this.u8() << 24) >> 24;
   }
 
   /** @returns {boolean} */
@@ -64,7 +69,7 @@ export class Reader {
     if (b < U16_BYTE) return b;
     const bytes = b === U16_BYTE ? 2 : b === U32_BYTE ? 4 : b === U64_BYTE ? 8 : 16;
     if (bytes > widest) throw new DecodeError(`invalid varint discriminant ${b} for ${what}`);
-    this.#need(bytes, what);
+    this.need(bytes, what);
     const at = this.pos;
     this.pos += bytes;
     if (bytes === 2) return this.view.getUint16(at, true);
@@ -89,6 +94,19 @@ export class Reader {
     return this.#varint(8, 'u64');
   }
 
+  /** @returns {bigint} a u64, exactly (a schema hash) */
+  u64n() {
+    const b = this.u8();
+    if (b !== U64_BYTE) {
+      this.pos--;
+      return BigInt(this.u32());
+    }
+    this.need(8, 'u64');
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
   /** @returns {number} a zigzagged i32 */
   i32() {
     const n = this.u32();
@@ -97,7 +115,7 @@ export class Reader {
 
   /** @returns {number} a little endian f32, exactly */
   f32() {
-    this.#need(4, 'f32');
+    this.need(4, 'f32');
     const v = this.view.getFloat32(this.pos, true);
     this.pos += 4;
     return v;
@@ -106,12 +124,26 @@ export class Reader {
   /**
    * A sequence's length, checked against the bytes left for items of at least `minItemBytes`.
    * @param {number} minItemBytes
+   * @param {number} [max] the most items allowed
    * @returns {number}
    */
-  len(minItemBytes) {
+  len(minItemBytes, max = Infinity) {
     const n = this.u64();
+    if (n > max) throw new DecodeError(`length ${n} is over the limit of ${max}`);
     if (n * minItemBytes > this.remaining()) throw new DecodeError(`length ${n} is over what the input holds`);
     return n;
+  }
+
+  /**
+   * A length-prefixed byte string (a copy), of at most `max` bytes: refused before allocating.
+   * @param {number} [max]
+   * @returns {Uint8Array}
+   */
+  byteBuf(max = Infinity) {
+    const n = this.len(1, max);
+    const out = this.bytes.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
   }
 
   /** @returns {string} a length-prefixed UTF-8 string */
@@ -172,9 +204,41 @@ export class Writer {
     this.out.push(v & 0xff);
   }
 
+  /** @param {number} v -128 to 127 */
+  i8(v) {
+    this.out.push(v & 0xff);
+  }
+
   /** @param {boolean} v */
   bool(v) {
     this.out.push(v ? 1 : 0);
+  }
+
+  /** @param {number} v a u16 (wrapped to 16 bits) */
+  u16(v) {
+    this.varint(v & 0xffff);
+  }
+
+  /** @param {number} v a u32 (wrapped to 32 bits) */
+  u32(v) {
+    this.varint(v >>> 0);
+  }
+
+  /** @param {number} v a u64 below 2^53 */
+  u64(v) {
+    this.varint(v);
+  }
+
+  /** @param {bigint} v a u64 (a schema hash), exactly */
+  u64n(v) {
+    if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) throw new RangeError(`cannot write ${v} as a u64`);
+    if (v <= 0xffffffffn) {
+      this.varint(Number(v));
+      return;
+    }
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, v, true);
+    this.out.push(U64_BYTE, ...b);
   }
 
   /** @param {number} v an unsigned integer below 2^53 */
@@ -209,6 +273,12 @@ export class Writer {
     const b = utf8Encoder.encode(s);
     this.varint(b.length);
     for (const x of b) this.out.push(x);
+  }
+
+  /** @param {Uint8Array} b a length-prefixed byte string */
+  byteBuf(b) {
+    this.varint(b.length);
+    for (let i = 0; i < b.length; i++) this.out.push(b[i]);
   }
 
   /** @returns {Uint8Array} */

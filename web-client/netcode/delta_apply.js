@@ -6,7 +6,7 @@
 // (a BaselineError when the body names a world the reader does not hold).
 
 import { BitReader, getBlock, getSubset, unzigzag } from './bits.js';
-import { utf8Text } from './bincode.js';
+import { getText } from './text.js';
 import { NONE, groupByKind, previousIndices } from './delta_order.js';
 import { BaselineError, DecodeError } from './error.js';
 import { applyResidual } from './wire_type.js';
@@ -175,19 +175,6 @@ function readSlotChanges(br, group, slot, info, predict) {
     }
     ch.changed = true;
   }
-}
-
-/**
- * A text: varbits of its length in bytes, then its bytes, in UTF-8.
- * @param {BitReader} br @param {number} maxBytes
- * @returns {string}
- */
-function getText(br, maxBytes) {
-  const len = br.varbits();
-  if (len > maxBytes || len * 8 > br.bitsLeft()) throw new DecodeError('a text over its length');
-  const bytes = new Uint8Array(len);
-  for (let i = 0; i < len; i++) bytes[i] = br.get(8);
-  return utf8Text(bytes);
 }
 
 /**

@@ -6,7 +6,7 @@
 // best width), so that any encoder writes the same bytes.
 
 import { BitWriter, bestWidth, putBlock, putBlockAt, putSubset, subsetPlan, zigzag } from './bits.js';
-import { utf8Bytes } from './bincode.js';
+import { putText, sameText } from './text.js';
 import { NONE, groupByKind, previousIndices } from './delta_order.js';
 import { residual } from './wire_type.js';
 import { textOf } from './world.js';
@@ -211,39 +211,6 @@ function writeSlotChanges(group, slot, info, predict, bw) {
     putSubset(bw, n, members);
     for (const g of members) putText(bw, textOf(group[g].cur, at(group[g].cur, slot)), info.maxBytes);
   }
-}
-
-/**
- * The UTF-8 bytes of `text` cut at a character boundary to at most `max` bytes: what a client
- * holds of it (the reader refuses a longer text, so an over-long text costs only its tail).
- * @param {string} text @param {number} max
- */
-function cutBytes(text, max) {
-  const bytes = utf8Bytes(text);
-  let end = Math.min(bytes.length, max);
-  // A UTF-8 continuation byte (0b10xxxxxx) is no character boundary.
-  while (end < bytes.length && (bytes[end] & 0xc0) === 0x80) end--;
-  return bytes.subarray(0, end);
-}
-
-/**
- * True when a client holds the same of both texts (their cuts are equal).
- * @param {string} a @param {string} b @param {number} max
- */
-function sameText(a, b, max) {
-  if (a === b) return true;
-  const [x, y] = [cutBytes(a, max), cutBytes(b, max)];
-  return x.length === y.length && x.every((v, i) => v === y[i]);
-}
-
-/**
- * A text: varbits of its length in bytes, then its bytes, as a client holds it ([`cutBytes`]).
- * @param {BitWriter} bw @param {string} text @param {number} max
- */
-function putText(bw, text, max) {
-  const bytes = cutBytes(text, max);
-  bw.varbits(bytes.length);
-  for (let i = 0; i < bytes.length; i++) bw.put(bytes[i], 8);
 }
 
 /**

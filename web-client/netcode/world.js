@@ -13,7 +13,9 @@ import { dequantize, quantize, slotCount } from './wire_type.js';
  * @typedef {{tick: number, entities: Entity[]}} World
  *   a world at a tick (u32), its entities in strictly increasing id order
  * @typedef {import('./schema.js').Schema} Schema
+ * @typedef {import('./schema.js').FieldDesc} FieldDesc
  * @typedef {number | boolean | string | [number, number]} FieldValue
+ *   a field's value in the game's units
  */
 
 /** An empty world at `tick`. @param {number} tick @returns {World} */
@@ -68,20 +70,60 @@ export function fields(schema, world, i) {
   const e = world.entities[i];
   const kind = e && schema.desc.kinds[e.kind];
   if (!kind) throw new RangeError(`no entity ${i} of a kind the schema declares`);
+  return readValues(kind.fields, e.slots, e.texts);
+}
+
+/**
+ * Field values by name, in the game's units (as {@link fields} gives them), from slot values in
+ * the fields' order (a text slot holding its text's index among `texts`).
+ * @param {FieldDesc[]} fieldDescs @param {ArrayLike<number>} slots @param {string[]} texts
+ * @returns {Record<string, FieldValue>}
+ */
+export function readValues(fieldDescs, slots, texts) {
   /** @type {Record<string, FieldValue>} */
   const out = {};
   let slot = 0;
-  for (const f of kind.fields) {
-    const q = e.slots[slot] ?? 0;
+  for (const f of fieldDescs) {
+    const q = slots[slot] ?? 0;
     const ty = f.ty;
-    if (ty.type === 'Vec2') out[f.name] = [dequantize(ty, q), dequantize(ty, e.slots[slot + 1] ?? 0)];
+    if (ty.type === 'Vec2') out[f.name] = [dequantize(ty, q), dequantize(ty, slots[slot + 1] ?? 0)];
     else if (ty.type === 'Bool') out[f.name] = q !== 0;
     else if (ty.type === 'Enum') out[f.name] = ty.variants[q] ?? '';
-    else if (ty.type === 'Text') out[f.name] = textOf(e, q);
+    else if (ty.type === 'Text') out[f.name] = Number.isInteger(q) && q >= 0 && q < texts.length ? texts[q] : '';
     else out[f.name] = dequantize(ty, q);
     slot += slotCount(ty);
   }
   return out;
+}
+
+/**
+ * Slot values (and texts) from field values in the game's units, quantized as the server
+ * quantizes them. A field left out is zero (an empty text, an enum's first variant, an integer's
+ * nearest value to 0).
+ * @param {FieldDesc[]} fieldDescs @param {Record<string, FieldValue | undefined>} values
+ * @returns {{slots: number[], texts: string[]}}
+ */
+export function writeValues(fieldDescs, values) {
+  /** @type {number[]} */
+  const slots = [];
+  /** @type {string[]} */
+  const texts = [];
+  for (const f of fieldDescs) {
+    const v = values[f.name];
+    const ty = f.ty;
+    if (ty.type === 'Vec2') {
+      const [x, y] = Array.isArray(v) ? v : [0, 0];
+      slots.push(quantize(ty, x), quantize(ty, y));
+    } else if (ty.type === 'Text') {
+      slots.push(texts.length);
+      texts.push(typeof v === 'string' ? v : '');
+    } else if (ty.type === 'Enum') {
+      slots.push(typeof v === 'string' ? Math.max(0, ty.variants.indexOf(v)) : quantize(ty, Number(v ?? 0)));
+    } else {
+      slots.push(quantize(ty, Number(v ?? 0)));
+    }
+  }
+  return { slots, texts };
 }
 
 /**
@@ -95,22 +137,5 @@ export function fields(schema, world, i) {
 export function makeEntity(schema, id, kind, values) {
   const k = schema.desc.kinds.findIndex((d) => d.name === kind);
   if (k < 0) throw new RangeError(`the schema has no kind ${JSON.stringify(kind)}`);
-  /** @type {Entity} */
-  const e = { id, kind: k, slots: [], texts: [] };
-  for (const f of schema.desc.kinds[k].fields) {
-    const v = values[f.name];
-    const ty = f.ty;
-    if (ty.type === 'Vec2') {
-      const [x, y] = Array.isArray(v) ? v : [0, 0];
-      e.slots.push(quantize(ty, x), quantize(ty, y));
-    } else if (ty.type === 'Text') {
-      e.slots.push(e.texts.length);
-      e.texts.push(typeof v === 'string' ? v : '');
-    } else if (ty.type === 'Enum') {
-      e.slots.push(typeof v === 'string' ? Math.max(0, ty.variants.indexOf(v)) : quantize(ty, Number(v ?? 0)));
-    } else {
-      e.slots.push(quantize(ty, Number(v ?? 0)));
-    }
-  }
-  return e;
+  return { id, kind: k, ...writeValues(schema.desc.kinds[k].fields, values) };
 }

@@ -1,26 +1,24 @@
 // @ts-check
-// The tag page: joins (`?name=` or the form), names tag's schema in its Hello, decodes snapshots
-// with the netcode package in the schema the Welcome carries, sends WASD/arrows as inputs on the
-// server's tick, and draws the field: the base, the runners (remote ones interpolated a little
+// The tag page: joins (`?name=` or the form) through the netcode package's connection, naming
+// tag's schema in its Hello; snapshots are decoded in the schema the Welcome carries, the keys go
+// out on the server's tick as whatever input fields the schema declares, events become feed
+// lines and the scoreboard shows the schema's columns; it draws the field: the base, the runners (remote ones interpolated a little
 // behind the server, the own one at its newest state), the one who is "it" red with a ring and
 // an "IT" label, names from the scoreboard. `window.tickwire` is the automation hook.
 
-import { ByteHistory, InputClock, RateMeter, ServerClock, applyDelta, hashHex, interpolateWorld } from '../netcode/index.js';
-import { cleanName } from '../messages.js';
-import { Connection, gameSocketProtocols, gameSocketUrl, rttFromNonce } from '../net.js';
+import { ByteHistory, Connection, RateMeter, cleanName, gameSocketProtocols, gameSocketUrl, hashHex, interpolateWorld } from '../netcode/index.js';
 import { attachInput } from '../input.js';
-import { TAG_SCHEMA, hudLine, tagProblem, tagWorld } from './tag_schema.js';
+import { TAG_SCHEMA, eventLine, hudLine, tagInput, tagProblem, tagWorld } from './tag_schema.js';
 
 /**
- * @typedef {import('../messages.js').ServerMsg} ServerMsg
- * @typedef {import('../messages.js').WelcomeMsg} WelcomeMsg
- * @typedef {import('../messages.js').ScoreEntry} ScoreEntry
+ * @typedef {import('../netcode/messages.js').WelcomeMsg} WelcomeMsg
+ * @typedef {import('../netcode/messages.js').ScoreEntry} ScoreEntry
+ * @typedef {import('../netcode/connection.js').Session} NetSession
  * @typedef {import('../netcode/world.js').World} World
  * @typedef {import('./tag_schema.js').TagWorld} TagWorld
- * @typedef {{welcome: WelcomeMsg, world: World | null, previous: World | null,
- *   timeline: {t: number, world: World}[], clock: ServerClock, inputClock: InputClock, seq: number}} Session
- *   one Welcome's worth of state: the newest world and the one before it (the delta's baselines),
- *   the last snapshots on the server's tick line (for interpolation), the clocks, the input seq
+ * @typedef {{welcome: WelcomeMsg, net: NetSession, world: World | null, timeline: {t: number, world: World}[]}} Session
+ *   one Welcome's worth of state: the connection's session (clocks, worlds), the newest world, the
+ *   last snapshots on the server's tick line (for interpolation)
  */
 
 /** Snapshots kept for interpolation. */
@@ -44,7 +42,6 @@ let conn = null;
 let names = new Map();
 /** @type {ScoreEntry[]} */
 let scores = [];
-let pingMs = 0;
 let lastHud = 0;
 /** @type {{tick: number, runners: {id: number, x: number, y: number, it: boolean, screenX: number, screenY: number}[]}} */
 let shown = { tick: 0, runners: [] };
@@ -52,59 +49,49 @@ const timers = { now: () => performance.now(), setTimeout: (/** @type {() => voi
 
 const nameOf = (/** @type {number} */ id) => names.get(id) ?? `#${id}`;
 
-/** One input on the input clock's tick: the movement keys, nothing else (tag has no aim or fire). */
-function sendInput() {
-  const s = session;
-  if (!s || s.welcome.spectator) return;
-  const { move_x, move_y } = input.sample();
-  s.seq = (s.seq + 1) >>> 0;
-  conn?.send({ type: 'Input', seq: s.seq, move_x, move_y, aim: 0, fire: false, view_tick: Math.max(0, Math.floor(shown.tick)) >>> 0 });
-}
-
-/** @param {ServerMsg} msg @param {number} bytes */
-function onMessage(msg, bytes) {
-  const now = performance.now();
-  meters.bytesIn.add(now, bytes);
-  if (msg.type === 'Welcome') {
-    session?.inputClock.stop();
+/** The connection's callbacks: the session, snapshots, scores and events. */
+const handlers = {
+  /** @param {import('../netcode/messages.js').ServerMsg} _msg @param {number} bytes */
+  onMessage(_msg, bytes) {
+    meters.bytesIn.add(performance.now(), bytes);
+  },
+  /** @param {WelcomeMsg} msg @param {NetSession} net */
+  onWelcome(msg, net) {
     const problem = tagProblem(msg.schema);
     if (problem) {
       session = null;
       conn?.fail(`This page cannot show this server's game: ${problem}.`);
       return;
     }
-    const clock = new ServerClock(msg.tick_rate, msg.snapshot_rate);
-    clock.onWelcome(msg.tick, now);
-    session = { welcome: msg, world: null, previous: null, timeline: [], clock, inputClock: new InputClock(msg.tick_rate, sendInput, timers), seq: 0 };
-    if (!msg.spectator) session.inputClock.start();
-  } else if (msg.type === 'Snapshot' && session) {
+    session = { welcome: msg, net, world: null, timeline: [] };
+  },
+  /** @param {import('../netcode/connection.js').Snapshot} snap */
+  onSnapshot(snap) {
     const s = session;
-    s.inputClock.setPace(msg.pace);
-    let world;
-    try {
-      if (msg.schema !== null && msg.schema !== s.welcome.schema.hash) throw new Error('a snapshot of another schema');
-      world = applyDelta(s.welcome.schema, msg.body, { baseline: s.world, previous: s.previous });
-    } catch (e) {
-      conn?.restart(`Bad snapshot (${e instanceof Error ? e.message : e})`);
-      return;
-    }
-    [s.previous, s.world] = [s.world, world];
-    s.timeline.push({ t: s.clock.onSnapshot(world.tick, now), world });
+    if (!s) return;
+    const now = performance.now();
+    s.world = snap.world;
+    s.timeline.push({ t: snap.t, world: snap.world });
     if (s.timeline.length > TIMELINE) s.timeline.shift();
     meters.snapshots.add(now);
-    meters.sizes.add(now, bytes);
-  } else if (msg.type === 'Pong') {
-    pingMs = rttFromNonce(msg.nonce, now);
-    session?.clock.onPong(msg.tick, pingMs, now);
-  } else if (msg.type === 'Scoreboard') {
-    scores = msg.entries;
+    meters.sizes.add(now, snap.bytes);
+  },
+  /** @param {ScoreEntry[]} entries */
+  onScoreboard(entries) {
+    scores = entries;
     names = new Map(scores.map((e) => [e.entity, e.name]));
     renderScores();
-  } else if (msg.type === 'Event') {
-    const text = `${nameOf(msg.event.killer)} tagged ${nameOf(msg.event.victim)}`;
-    $('feed').textContent = text;
-  }
-}
+  },
+  /** @param {import('../netcode/messages.js').GameEvent} event */
+  onEvent(event) {
+    $('feed').textContent = eventLine(event, nameOf);
+  },
+  /** The keys as the schema's input fields, once per server tick. */
+  input() {
+    return session ? tagInput(session.welcome.schema, input.sample()) : null;
+  },
+  viewTick: () => shown.tick,
+};
 
 /**
  * The world at render tick `rt`: the two snapshots around it blended by the package (no
@@ -143,7 +130,7 @@ function frame(now) {
     ctx.fillRect(ox, oy, width * scale, height * scale);
     ctx.strokeStyle = COLORS.border;
     ctx.strokeRect(ox, oy, width * scale, height * scale);
-    const rt = s.clock.renderTick(now);
+    const rt = s.net.clock.renderTick(now);
     const remote = tagWorld(s.welcome.schema, sampleWorld(s, rt) ?? s.world);
     const newest = tagWorld(s.welcome.schema, s.world);
     const ownId = s.welcome.spectator ? null : s.welcome.entity_id;
@@ -191,7 +178,7 @@ function frame(now) {
     if (now - lastHud > 250) {
       lastHud = now;
       const own = scores.find((e) => e.entity === ownId);
-      $('hud').textContent = `${hudLine(newest, nameOf, ownId, own)} · ping ${Math.round(pingMs)} ms`;
+      $('hud').textContent = `${hudLine(newest, nameOf, ownId, own?.byColumn)} · ping ${Math.round(conn?.pingMs ?? 0)} ms`;
     }
   }
   requestAnimationFrame(frame);
@@ -199,18 +186,19 @@ function frame(now) {
 
 function renderScores() {
   const ownId = session?.welcome.entity_id;
-  const rows = [...scores].sort((a, b) => b.kills - a.kills || a.deaths - b.deaths || a.name.localeCompare(b.name));
+  const columns = session?.welcome.schema.desc.scores ?? [];
+  const rows = [...scores].sort((a, b) => b.rating - a.rating || a.name.localeCompare(b.name));
   const line = (/** @type {string[]} */ cells, /** @type {string} */ cls) => {
     const row = document.createElement('div');
     row.className = cls;
     for (const c of cells) row.append(Object.assign(document.createElement('span'), { textContent: c }));
     return row;
   };
-  $('scores').replaceChildren(line(['runner', 'tags', 'tagged'], 'row head'),
-    ...rows.map((e) => line([e.name, String(e.kills), String(e.deaths)], e.entity === ownId ? 'row own' : 'row')));
+  $('scores').replaceChildren(line(['runner', ...columns.map((c) => c.name)], 'row head'),
+    ...rows.map((e) => line([e.name, ...e.columns.map(String)], e.entity === ownId ? 'row own' : 'row')));
 }
 
-/** @param {import('../net.js').NetStatus} st */
+/** @param {import('../netcode/connection.js').NetStatus} st */
 function onStatus(st) {
   $('status').textContent = st.state === 'playing' ? '' : st.text;
   $('status').hidden = st.state === 'playing' || !st.text;
@@ -223,7 +211,7 @@ function join(raw) {
   $('join').hidden = true;
   conn?.stop();
   conn = new Connection({ url: gameSocketUrl(location), protocols: gameSocketProtocols(location), name, schema: TAG_SCHEMA.hash,
-    onMessage, onStatus, onDisconnect: () => { session?.inputClock.stop(); session = null; } });
+    ...handlers, onStatus, onDisconnect: () => { session = null; }, timers });
   conn.start();
 }
 
@@ -242,13 +230,13 @@ function stats() {
     connected: !!(conn && conn.isOpen() && s),
     ownEntityId: s && !s.welcome.spectator ? s.welcome.entity_id : null,
     room: s ? s.welcome.room : null,
-    serverTick: s ? Math.floor(s.clock.serverTick(now)) : 0,
+    serverTick: s ? Math.floor(s.net.clock.serverTick(now)) : 0,
     worldTick: s?.world ? s.world.tick : null,
     entities: s?.world ? s.world.entities.length : 0,
-    pingMs,
+    pingMs: conn?.pingMs ?? 0,
     kbpsIn: (meters.bytesIn.perSecond(now) * 8) / 1000,
     snapshotsPerSec: meters.snapshots.perSecond(now),
-    inputsSent: s ? s.inputClock.sent : 0,
+    inputsSent: s ? s.net.inputs.sent : 0,
     bytesPerSnapshot: meters.sizes.points.length ? meters.sizes.points.reduce((sum, p) => sum + p.bytes, 0) / meters.sizes.points.length : 0,
     renderTick: shown.tick,
     hud: $('hud').textContent,
@@ -265,7 +253,8 @@ function stats() {
     const sc = session?.welcome.schema;
     return sc ? { game: sc.desc.game, version: sc.desc.version, hash: hashHex(sc), kinds: sc.desc.kinds.map((k) => k.name) } : null;
   },
-  scores: () => scores.map((e) => ({ ...e })),
+  /** The scoreboard: each line's columns also by name. */
+  scores: () => scores.map((e) => ({ ...e.byColumn, ...e, columns: [...e.columns] })),
 };
 
 const fromUrl = new URLSearchParams(location.search).get('name');

@@ -1,9 +1,12 @@
 // @ts-check
-// Tag's replicated data as this page was built for it (examples/tag/src/lib.rs): game "tag",
+// Tag's schema as this page was built for it (examples/tag/src/lib.rs, protocol v5): game "tag",
 // version 1, kind "runner" (a position `pos`, a facing `angle`, the flag `it`) and kind "base"
-// (its centre `pos` and half side `half`). The Hello names this schema by its hash, so that a
-// server of another game refuses the page (close 4014); a decoded world becomes plain objects
-// here, every field found by name through the schema the Welcome carried.
+// (its centre `pos` and half side `half`), the input `move_x`, `move_y`, the event "tag"
+// (`tagger`, `tagged`), the score columns "tags" and "tagged". The Hello names this schema by its
+// hash, so that a server of another game refuses the page (close 4014). Everything else is read
+// from the schema the Welcome carried, by name: a decoded world becomes plain objects here, the
+// input is whatever fields the schema declares (`tagInput`), an event becomes a feed line
+// (`eventLine`), the scoreboard shows the schema's columns.
 
 import { compileSchema, fields } from '../netcode/index.js';
 
@@ -16,7 +19,17 @@ import { compileSchema, fields } from '../netcode/index.js';
  * @typedef {{id: number, x: number, y: number, half: number}} Base
  *   the safe square: its centre and half side, in world units
  * @typedef {{runners: Runner[], base: Base | null}} TagWorld
+ * @typedef {import('../netcode/messages.js').GameEvent} GameEvent
+ * @typedef {import('../netcode/world.js').FieldValue} FieldValue
  */
+
+/** @param {string} name @param {import('../netcode/wire_type.js').WireType} ty */
+function plain(name, ty) {
+  return { name, ty, predict: false, interpolate: false };
+}
+
+/** An entity id in an event. */
+const ENTITY_ID = /** @type {const} */ ({ type: 'Int', min: 0, max: 2147483647 });
 
 /** Tag's declaration, exactly as the server's `#[derive(Replicate)]` types make it. @type {SchemaDesc} */
 export const TAG_DESC = {
@@ -40,6 +53,15 @@ export const TAG_DESC = {
       ],
       position: 0,
     },
+  ],
+  input: {
+    fields: [plain('move_x', { type: 'Int', min: -1, max: 1 }), plain('move_y', { type: 'Int', min: -1, max: 1 })],
+    intent: [{ type: 'Always' }, { type: 'Always' }],
+  },
+  events: [{ name: 'tag', fields: [plain('tagger', ENTITY_ID), plain('tagged', ENTITY_ID)], position: null }],
+  scores: [
+    { name: 'tags', weight: 1 },
+    { name: 'tagged', weight: -1 },
   ],
 };
 
@@ -92,16 +114,52 @@ export function tagWorld(schema, world) {
 }
 
 /**
- * The HUD line: who is it, and the own tags.
+ * The input values the page sends, for whatever fields the schema declares: the movement keys
+ * for `move_x` and `move_y` (-1, 0 or 1), the fire key for a Bool `fire`; every other field is
+ * left at zero.
+ * @param {Schema} schema
+ * @param {{move_x: number, move_y: number, fire: boolean}} keys
+ * @returns {Record<string, FieldValue>}
+ */
+export function tagInput(schema, keys) {
+  /** @type {Record<string, FieldValue>} */
+  const out = {};
+  for (const f of schema.desc.input.fields) {
+    if (f.name === 'move_x' || f.name === 'move_y') out[f.name] = keys[f.name];
+    else if (f.name === 'fire' && f.ty.type === 'Bool') out.fire = keys.fire;
+  }
+  return out;
+}
+
+/**
+ * The feed line of an event: for one whose first two fields are integers (entity ids, as tag's
+ * "tag" event: the tagger, the tagged), "ada tagged bob"; otherwise its kind and fields.
+ * @param {GameEvent} event
+ * @param {(id: number) => string} nameOf
+ * @returns {string}
+ */
+export function eventLine(event, nameOf) {
+  const values = Object.values(event.fields);
+  if (values.length >= 2 && Number.isInteger(values[0]) && Number.isInteger(values[1])) {
+    const verb = event.kind === 'tag' || event.kind === 'kill' ? 'tagged' : event.kind;
+    return `${nameOf(Number(values[0]))} ${verb} ${nameOf(Number(values[1]))}`;
+  }
+  const rest = Object.entries(event.fields).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(', ') : v}`);
+  return [event.kind, ...rest].join(' · ');
+}
+
+/**
+ * The HUD line: who is it, and the own score, column by column.
  * @param {TagWorld} world
  * @param {(id: number) => string} nameOf
  * @param {number | null} ownId
- * @param {{kills: number, deaths: number} | undefined} ownScore
+ * @param {Record<string, number> | undefined} ownScore the own line's columns by name
  * @returns {string}
  */
 export function hudLine(world, nameOf, ownId, ownScore) {
   const it = world.runners.find((r) => r.it);
   const who = !it ? 'nobody is it' : it.id === ownId ? 'YOU are it: tag someone!' : `${nameOf(it.id)} is it: run!`;
-  const score = ownScore ? ` · you tagged ${ownScore.kills}, were tagged ${ownScore.deaths}` : '';
+  const columns = ownScore ? Object.entries(ownScore).map(([k, v]) => `${k} ${v}`) : [];
+  const score = columns.length ? ` · you: ${columns.join(', ')}` : '';
   return `${who}${score} · ${world.runners.length} runner${world.runners.length === 1 ? '' : 's'}`;
 }

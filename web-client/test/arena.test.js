@@ -1,37 +1,33 @@
-// The arena page's view of the replicated data: its schema (named by the same hash as the Rust
-// server's) and its entities read by field name from a decoded world.
+// The arena page's view of the schema: its declaration (named by the same hash as the Rust
+// server's), its entities read by field name from a decoded world, its walls from the map's
+// features.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { ARENA_DESC, ARENA_KINDS, ARENA_SCHEMA, arenaProblem } from '../arena_schema.js';
 import { arenaEntities, quantized } from '../arena_entities.js';
-import { applyDelta, compileSchema, decodeSchema, encodeSchemaDesc, hashHex, makeEntity, toHex, writeDelta } from '../netcode/index.js';
-import { hexToBytes } from '../codec.js';
-import { decodeServerMsg } from '../messages.js';
-import { VECTOR_DIR, loadVectors } from './vectors.js';
+import {
+  applyDelta,
+  compileSchema,
+  decodeSchema,
+  decodeServerMsg,
+  encodeSchemaDesc,
+  fromHex as hexToBytes,
+  hashHex,
+  makeEntity,
+  toHex,
+  writeDelta,
+} from '../netcode/index.js';
+import { arenaMap } from '../arena_map.js';
+import { loadVectors } from './vectors.js';
+import { welcomeBytes } from './wire.js';
 
-/** Every replication vector, by name. */
-const replication = Object.fromEntries(
-  readdirSync(join(VECTOR_DIR, 'replication'))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(VECTOR_DIR, 'replication', f), 'utf8')))
-    .map((v) => [v.name, v]),
-);
-
-test("the JS encoder writes the arena vectors' schema to the Rust bytes and hash", () => {
-  // The replication vectors' arena schema is the arena's but for a projectile without hit points:
-  // built the page's way, it must give the Rust side's bytes and hash exactly.
-  const v = replication.arena_full;
-  assert.ok(v, 'no arena_full replication vector');
-  const desc = {
-    ...ARENA_DESC,
-    kinds: ARENA_DESC.kinds.map((k) => (k.name === 'projectile' ? { ...k, fields: k.fields.filter((f) => f.name !== 'hp') } : k)),
-  };
-  assert.equal(toHex(encodeSchemaDesc(desc)), v.value.schema);
-  assert.equal(hashHex(compileSchema(desc)), v.value.hash);
+test("the JS encoder writes the arena Welcome's schema to the Rust bytes", () => {
+  const v = loadVectors().find((x) => x.name === 'server_welcome');
+  assert.ok(v, 'no server_welcome vector');
+  const schema = toHex(encodeSchemaDesc(ARENA_DESC));
+  assert.ok(v.hex.endsWith(schema), `the Welcome ends with the page's schema bytes ${schema}`);
 });
 
 test("the page's arena schema is the server's: the hash of every arena Welcome in the vectors", () => {
@@ -48,6 +44,7 @@ test("the page's arena schema is the server's: the hash of every arena Welcome i
   assert.ok(bodies.length >= 1, 'replication_arena_* vectors');
   for (const v of bodies) assert.equal(v.value.schema_hash, hashHex(ARENA_SCHEMA), v.name);
   assert.deepEqual(ARENA_KINDS, ['player', 'bot', 'projectile']);
+  assert.deepEqual(ARENA_DESC.kinds.map((k) => k.name), ['player', 'bot', 'projectile', 'wall']);
   assert.deepEqual(decodeSchema(encodeSchemaDesc(ARENA_DESC)).hash, ARENA_SCHEMA.hash);
 });
 
@@ -67,6 +64,31 @@ test('a schema that lacks a kind or field the page reads is named, extra ones ar
     kinds: ARENA_DESC.kinds.map((k) => ({ ...k, fields: k.fields.map((f) => (f.name === 'hp' ? { ...f, ty: { type: 'Text', maxBytes: 8 } } : f)) })),
   });
   assert.match(/** @type {string} */ (arenaProblem(textHp)), /"hp" of kind "player" as Text, where this arena page reads Int/);
+  const noAxis = compileSchema({ ...ARENA_DESC, input: { fields: ARENA_DESC.input.fields.slice(1), intent: [{ type: 'Always' }, { type: 'When', field: 2 }, { type: 'Always' }] } });
+  assert.match(/** @type {string} */ (arenaProblem(noAxis)), /no integer input field "move_x"/);
+  // Without walls in the schema, the map has none.
+  const noWalls = compileSchema({ ...ARENA_DESC, kinds: ARENA_DESC.kinds.filter((k) => k.name !== 'wall') });
+  assert.equal(arenaProblem(noWalls), null);
+});
+
+test("the walls come with the Welcome's map features: kind \"wall\", min and size", () => {
+  const S = ARENA_SCHEMA;
+  const wall = (/** @type {number} */ id, /** @type {number[]} */ [x, y, w, h]) => makeEntity(S, id, 'wall', { min: [x, y], size: [w, h] });
+  const features = writeDelta(S, {}, { tick: 0, entities: [wall(1, [0, 0, 640, 16]), wall(2, [100.5, 200, 50, 49.5])] });
+  const welcome = decodeServerMsg(welcomeBytes({ schema: ARENA_DESC, features, map: { name: 'tiny', width: 640, height: 480 } }));
+  assert.equal(welcome.type, 'Welcome');
+  if (welcome.type !== 'Welcome') return;
+  assert.deepEqual(arenaMap(welcome), {
+    name: 'tiny',
+    width: 640,
+    height: 480,
+    walls: [
+      { x: 0, y: 0, w: 640, h: 16 },
+      { x: 100.5, y: 200, w: 50, h: 49.5 },
+    ],
+  });
+  const empty = decodeServerMsg(welcomeBytes({ schema: ARENA_DESC }));
+  assert.ok(empty.type === 'Welcome' && arenaMap(empty).walls.length === 0, 'no features, no walls');
 });
 
 test('a decoded world reads as arena entities in world units and radians, and back as quantized', () => {
@@ -95,6 +117,9 @@ test('a decoded world reads as arena entities in world units and radians, and ba
 
 test('kinds found by name: another order of kinds, extra fields and a kind without a position', () => {
   const desc = {
+    input: ARENA_DESC.input,
+    events: [],
+    scores: [],
     game: 'arena',
     version: 2,
     kinds: [

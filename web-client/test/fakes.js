@@ -5,9 +5,10 @@ export class FakeSocket {
   /** @type {FakeSocket[]} */
   static all = [];
 
-  /** @param {string} url */
-  constructor(url) {
+  /** @param {string} url @param {string[]} [protocols] */
+  constructor(url, protocols) {
     this.url = url;
+    this.protocols = protocols;
     this.readyState = 0;
     /** @type {Uint8Array[]} */
     this.sent = [];

@@ -4,13 +4,10 @@
 import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { hexToBytes } from '../codec.js';
-import { PROTOCOL_VERSION, decodeClientMsg } from '../messages.js';
-import { BaselineError, applyDelta, makeEntity, writeDelta } from '../netcode/index.js';
+import { BaselineError, PROTOCOL_VERSION, applyDelta, decodeClientMsg, makeEntity, readRecord, writeDelta, writeRecord } from '../netcode/index.js';
 import { ARENA_DESC, ARENA_SCHEMA } from '../arena_schema.js';
 import { FakeSocket } from './fakes.js';
-import { loadVectors } from './vectors.js';
-import { snapshotBytes, welcomeBytes } from './wire.js';
+import { encodeServerMsg, snapshotBytes, welcomeBytes } from './wire.js';
 
 /** A DOM element that accepts everything the page does with it. */
 function fakeElement() {
@@ -94,16 +91,23 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
       schema: ARENA_SCHEMA.hash,
     }, "the Hello names the arena's schema");
 
-    const v = Object.fromEntries(loadVectors().map((x) => [x.name, x]));
-    ws.receive(welcomeBytes({ schema: ARENA_DESC })); // entity 42, tick 1000000, 60/30 Hz, map 640 x 480.5
+    // Entity 42, tick 1000000, 60/30 Hz, map 640 x 480.5 with one wall.
+    const wall = makeEntity(ARENA_SCHEMA, 1, 'wall', { min: [200, 0], size: [16, 100] });
+    ws.receive(welcomeBytes({ schema: ARENA_DESC, features: writeDelta(ARENA_SCHEMA, {}, { tick: 0, entities: [wall] }) }));
     assert.equal(tw.schema().game, 'arena');
     assert.equal(tw.schema().hash, ARENA_SCHEMA.hash.toString(16).padStart(16, '0'));
     // Every session subscribes to the leaderboard and keeps what the server pushes.
     assert.ok(ws.sent.map(decodeClientMsg).some((m) => m.type === 'Subscribe' && m.leaderboard));
-    ws.receive(hexToBytes(v.server_leaderboard.hex));
+    const rows = [
+      { rank: 1, name: 'ada', rating: 300, matches: 12, best: 41, totals: [400, 100] },
+      { rank: 2, name: 'Zoë', rating: -3, matches: 1, best: -3, totals: [2, 5] },
+    ];
+    ws.receive(encodeServerMsg({ type: 'Leaderboard', rows }));
     assert.deepEqual(tw.leaderboard().rows.map((r) => r.name), ['ada', 'Zoë']);
+    assert.deepEqual(tw.leaderboard().rows[0].totalsByColumn, { kills: 400, deaths: 100 });
     assert.equal(tw.leaderboard().updates, 1);
-    ws.receive(hexToBytes(v.server_match_end.hex));
+    const scores = [{ name: 'ada', bot: false, columns: [7, 1], rating: 6 }];
+    ws.receive(encodeServerMsg({ type: 'MatchEnd', room: 3, game: 'arena', map: 'arena', started_ms: 1, ended_ms: 300001, scores }));
     assert.equal(tw.results().last.room, 3);
     assert.equal(tw.results().visible, true);
     assert.equal(tw.leaderboard().visible, true, 'the results screen opens the leaderboard');
@@ -127,6 +131,18 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     const inputs = ws.sent.slice(sentBefore).map(decodeClientMsg).filter((m) => m.type === 'Input');
     assert.ok(inputs.length >= 29 && inputs.length <= 31, `${inputs.length} inputs in 0.5 s`);
     assert.deepEqual(inputs.map((m) => m.seq), inputs.map((_, i) => i + 1));
+    // Each a record of the schema's input fields: no keys held, no fire.
+    for (const m of inputs) {
+      if (m.type !== 'Input') continue;
+      const values = readRecord(ARENA_SCHEMA.input, m.data);
+      assert.deepEqual([values.move_x, values.move_y, values.fire], [0, 0, false]);
+    }
+
+    // The scoreboard and the kill feed read the schema's columns and events by name.
+    ws.receive(encodeServerMsg({ type: 'Scoreboard', entries: [{ entity: 42, name: 'ada', bot: false, columns: [3, 1] }, { entity: 7, name: 'bot-1', bot: true, columns: [1, 3] }] }));
+    assert.deepEqual(tw.scores().map((e) => [e.name, e.kills, e.deaths, e.rating]), [['ada', 3, 1, 2], ['bot-1', 1, 3, -2]]);
+    ws.receive(encodeServerMsg({ type: 'Event', kind: 0, data: writeRecord(ARENA_SCHEMA.events[0], { killer: 42, victim: 7 }) }));
+    assert.equal(tw.stats().connected, true, 'an event of the schema is no reason to reconnect');
 
     // The server applied 10 inputs (no movement keys held): the prediction agrees.
     const prev = world;

@@ -1,13 +1,20 @@
-// The connection: Hello on open, pings, reconnection with backoff, no retry after a version
-// mismatch, and clear messages for each close code.
+// The netcode package's connection: Hello on open, pings, reconnection with backoff, no retry
+// after a version mismatch, and clear messages for each close code.
 
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Connection, gameSocketProtocols, gameSocketUrl, rttFromNonce } from '../net.js';
-import { backoffMs, describeClose } from '../close.js';
-import { PROTOCOL_VERSION, decodeClientMsg } from '../messages.js';
-import { hexToBytes } from '../codec.js';
+import {
+  Connection,
+  PROTOCOL_VERSION,
+  backoffMs,
+  decodeClientMsg,
+  describeClose,
+  fromHex as hexToBytes,
+  gameSocketProtocols,
+  gameSocketUrl,
+  rttFromNonce,
+} from '../netcode/index.js';
 import { ARENA_DESC, ARENA_SCHEMA } from '../arena_schema.js';
 import { FakeSocket } from './fakes.js';
 import { loadVectors } from './vectors.js';

@@ -162,6 +162,9 @@ test('bincode: FNV-1a 64 of known inputs', () => {
   assert.equal(fnv1a64(new TextEncoder().encode('foobar')), 0x85944171f73967e8n);
 });
 
+/** What a schema declares besides its kinds, none of it. */
+const NO_GAME_DATA = { input: { fields: [], intent: [] }, events: [], scores: [] };
+
 /** A small valid declaration. @returns {import('../netcode/schema.js').SchemaDesc} */
 function tagDesc() {
   return {
@@ -178,6 +181,9 @@ function tagDesc() {
         position: 0,
       },
     ],
+    input: { fields: [], intent: [] },
+    events: [],
+    scores: [],
   };
 }
 
@@ -348,7 +354,7 @@ test('delta: arbitrary schemas and worlds round trip, with and without predictio
       const pos = fieldDescs.findIndex((f) => f.ty.type === 'Vec2');
       return { name: `k${k}`, fields: fieldDescs, position: pos >= 0 && next() < 0.5 ? pos : null };
     });
-    const schema = compileSchema({ game: 'prop', version: 1, kinds });
+    const schema = compileSchema({ game: 'prop', version: 1, kinds, ...NO_GAME_DATA });
     /** @param {number} id @param {number} kind */
     const entity = (id, kind) => {
       /** @type {import('../netcode/world.js').Entity} */

@@ -10,7 +10,10 @@ import { blendSlot, compileSchema, fields, interpolateEntity, interpolateWorld, 
 /** @param {string} name @param {any} ty @param {boolean} interpolate */
 const field = (name, ty, interpolate) => ({ name, ty, predict: false, interpolate });
 
+const NO_GAME_DATA = { input: { fields: [], intent: [] }, events: [], scores: [] };
+
 const S = compileSchema({
+  ...NO_GAME_DATA,
   game: 'kitchen-sink',
   version: 3,
   kinds: [
@@ -79,7 +82,7 @@ test('a world blends entity by entity: new ones as they are, gone ones gone, kin
   assert.deepEqual(fields(S, w, 0).pos, [2, 8]);
   assert.equal(w.entities[1], newer.entities[1], 'a kind that changed is not blended');
   assert.equal(w.entities[2], newer.entities[2], 'a new entity is shown as it is');
-  const m = compileSchema({ game: 'm', version: 1, kinds: [{ name: 'marker', fields: [field('x', { type: 'Fixed', step: 1 }, true)], position: null }] });
+  const m = compileSchema({ ...NO_GAME_DATA, game: 'm', version: 1, kinds: [{ name: 'marker', fields: [field('x', { type: 'Fixed', step: 1 }, true)], position: null }] });
   const blended = interpolateWorld(m, { tick: 0, entities: [makeEntity(m, 5, 'marker', { x: 0 })] }, { tick: 2, entities: [makeEntity(m, 5, 'marker', { x: 8 })] }, 0.25);
   assert.equal(fields(m, blended, 0).x, 2);
 });

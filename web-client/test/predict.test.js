@@ -1,11 +1,14 @@
-// The movement port must match the Rust sim bit for bit (predict_*.json vectors, when present),
-// and reconciliation must replay unacknowledged inputs from the server's acked state.
+// The arena's movement port must match the Rust sim bit for bit (predict_*.json vectors, when
+// present), and the own player's prediction (the package's Predictor with the arena's step) must
+// replay unacknowledged inputs from the server's acked state.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { MAX_SPEED, PLAYER_RADIUS, Predictor, movePlayer, posToFixed, tickDt } from '../predict.js';
-import { DROPPED } from '../messages.js';
+import { MAX_SPEED, PLAYER_RADIUS, movePlayer, posToFixed, tickDt } from '../movement.js';
+import { OwnPlayer } from '../own_player.js';
+import { ARENA_SCHEMA } from '../arena_schema.js';
+import { DROPPED, recordValues } from '../netcode/index.js';
 import { readFileSync } from 'node:fs';
 import { loadVectors } from './vectors.js';
 
@@ -44,6 +47,26 @@ for (const v of predictVectors) {
 }
 
 const open = { width: 2000, height: 2000, walls: [] };
+
+/** The own player of the arena at 60 Hz on `map`, numbering its inputs from 1. @param {any} map */
+function predictor(map) {
+  const p = new OwnPlayer(ARENA_SCHEMA, map, 60);
+  let seq = 1;
+  return Object.defineProperties(p, {
+    // Runs one input (as the server reads it) under the next seq.
+    step: { value: (/** @type {any} */ input) => (p.input(seq, recordValues(ARENA_SCHEMA.input, input)), seq++) },
+    // The predictor's history.
+    history: { get: () => p.predictor.history.map((h) => ({ seq: h.seq, pos: h.state.pos, vel: h.state.vel })) },
+  });
+}
+
+/**
+ * Reconciles with a server position in fixed point (1/16 units), as the snapshot quantized it.
+ * @param {any} p @param {number} ack @param {number} x @param {number} y @param {number} [repeats] @param {number[]} [earlier]
+ */
+function reconcile(p, ack, x, y, repeats = 0, earlier = []) {
+  return p.reconcile(ack, [x / 16, y / 16], repeats, earlier);
+}
 const dt = tickDt(60);
 const right = { move_x: 1, move_y: 0, aim: 0, fire: false };
 const down = { move_x: 0, move_y: 1, aim: 0, fire: false };
@@ -69,7 +92,7 @@ test('walls and map edges stop the player', () => {
 });
 
 test('reconciliation replays unacknowledged inputs from the server position', () => {
-  const p = new Predictor(open, dt);
+  const p = predictor(open);
   p.reset([100, 100]);
   const inputs = [right, right, down, right, down];
   for (const i of inputs) p.step(i);
@@ -78,7 +101,7 @@ test('reconciliation replays unacknowledged inputs from the server position', ()
   // The server applied inputs 1 and 2 but put the player somewhere else (it was pushed).
   const serverX = 1700; // 106.25 units
   const serverY = 1632; // 102 units
-  const r = p.reconcile(2, serverX, serverY);
+  const r = reconcile(p, 2, serverX, serverY);
   assert.ok(r.corrected);
 
   let s = { pos: /** @type {[number, number]} */ ([Math.fround(106.25), Math.fround(102)]), vel: /** @type {[number, number]} */ (velAt2) };
@@ -92,24 +115,24 @@ test('reconciliation replays unacknowledged inputs from the server position', ()
 });
 
 test('a prediction that agrees with the server is kept as is', () => {
-  const p = new Predictor(open, dt);
+  const p = predictor(open);
   p.reset([100, 100]);
   for (let i = 0; i < 4; i++) p.step(right);
   const before = [...p.pos];
   const at3 = p.history[2].pos;
-  const r = p.reconcile(3, posToFixed(at3[0]), posToFixed(at3[1]));
+  const r = reconcile(p, 3, posToFixed(at3[0]), posToFixed(at3[1]));
   assert.equal(r.corrected, false);
   assert.deepEqual(p.pos, before);
   assert.equal(p.history[0].seq, 3);
 });
 
 test('an ack before any recorded input replays everything from the server position', () => {
-  const p = new Predictor(open, dt);
+  const p = predictor(open);
   p.reset([100, 100]);
   p.step(right);
   p.step(right);
   const vel = [...p.vel];
-  p.reconcile(0, 160 * 16, 100 * 16);
+  reconcile(p, 0, 160 * 16, 100 * 16);
   // No entry for the ack: both inputs are replayed from the server position, starting from the
   // current velocity (the best guess there is).
   let s = { pos: /** @type {[number, number]} */ ([160, 100]), vel: /** @type {[number, number]} */ (vel) };
@@ -120,11 +143,11 @@ test('an ack before any recorded input replays everything from the server positi
 });
 
 test('a large correction snaps', () => {
-  const p = new Predictor(open, dt);
+  const p = predictor(open);
   p.reset([100, 100]);
   p.step(right);
   p.step(right);
-  const r = p.reconcile(1, 900 * 16, 900 * 16);
+  const r = reconcile(p, 1, 900 * 16, 900 * 16);
   assert.ok(r.snapped);
   assert.deepEqual(p.offset, [0, 0]);
   const at = p.renderPosition(1);
@@ -182,7 +205,7 @@ test('the port reproduces the Rust golden run (crates/sim/tests/sim/movement.rs)
 test('a late input that asks for something else than the repeat is replayed, not skipped', () => {
   const map = { width: 2000, height: 2000, walls: [] };
   const dt = tickDt(60);
-  const p = new Predictor(map, dt);
+  const p = predictor(map);
   p.reset([500, 500]);
   // Standing still for 4 inputs, then running right.
   const inputs = [];
@@ -197,11 +220,11 @@ test('a late input that asks for something else than the repeat is replayed, not
   for (let s = 1; s <= 3; s++) apply(inputs[s - 1]);
   apply(inputs[2]);
   apply(inputs[2]);
-  p.reconcile(3, posToFixed(server.pos[0]), posToFixed(server.pos[1]), 2, []);
+  reconcile(p, 3, posToFixed(server.pos[0]), posToFixed(server.pos[1]), 2, []);
   // The server will drop 4 (the repeat stood still, as 4 asks) and take 5 a tick late, then
   // the rest: the prediction does the same, so the next snapshots need no correction.
   for (let s = 5; s <= 12; s++) apply(inputs[s - 1]);
-  const r = p.reconcile(12, posToFixed(server.pos[0]), posToFixed(server.pos[1]), 0, [0, 0, 0, 0, 0, 0, 0, DROPPED, 2]);
+  const r = reconcile(p, 12, posToFixed(server.pos[0]), posToFixed(server.pos[1]), 0, [0, 0, 0, 0, 0, 0, 0, DROPPED, 2]);
   assert.equal(p.lastErrorSteps, 0);
   assert.equal(r.corrected, false, 'predicted as the server did it');
   assert.deepEqual(p.pos, server.pos, 'bit for bit');
@@ -210,7 +233,7 @@ test('a late input that asks for something else than the repeat is replayed, not
 test('repeats and drops acknowledged by the server are reproduced exactly: no correction', () => {
   const map = { width: 2000, height: 2000, walls: [] };
   const dt = tickDt(60);
-  const p = new Predictor(map, dt);
+  const p = predictor(map);
   p.reset([500, 500]);
   // The client predicts 40 inputs: right for 20, then down-right.
   const inputs = [];
@@ -222,7 +245,7 @@ test('repeats and drops acknowledged by the server are reproduced exactly: no co
     server = movePlayer(server.pos, server.vel, input, dt, map);
   };
   const snapshot = (/** @type {number} */ ack, /** @type {number} */ repeats, /** @type {number[]} */ earlier) =>
-    p.reconcile(ack, posToFixed(server.pos[0]), posToFixed(server.pos[1]), repeats, earlier);
+    reconcile(p, ack, posToFixed(server.pos[0]), posToFixed(server.pos[1]), repeats, earlier);
   // Inputs 1..8, then none arrived for 3 ticks (input 8 repeated).
   for (let s = 1; s <= 8; s++) apply(inputs[s - 1]);
   for (let r = 0; r < 3; r++) apply(inputs[7]);

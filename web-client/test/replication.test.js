@@ -8,18 +8,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { DecodeError, applyDelta, decodeSchema, encodeSchemaDesc, fields, fnv1a64, fromHex, hashHex, toHex, writeDelta } from '../netcode/index.js';
 import { rng } from './rng.js';
-import { diffJson, schemaDescToSerde as toSerde } from './vectors.js';
+import { VECTOR_DIR, diffJson, schemaDescToSerde as toSerde } from './vectors.js';
 
-const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tests', 'vectors', 'replication');
+const DIR = join(VECTOR_DIR, 'replication');
 
-/** Every replication vector, sorted by file name. */
+/** Every replication vector, sorted by file name (records.json holds records: record.test.js). */
 const vectors = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
+  .filter((f) => f.endsWith('.json') && f !== 'records.json')
   .sort()
   .map((file) => JSON.parse(readFileSync(join(DIR, file), 'utf8')));
 

@@ -5,8 +5,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-/** Folder of the vectors, found from this file so tests run from any working directory. */
-export const VECTOR_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tests', 'vectors');
+/**
+ * Folder of the vectors, found from this file so tests run from any working directory
+ * (`TICKWIRE_VECTOR_DIR` points the tests at another folder of the same layout).
+ */
+export const VECTOR_DIR = process.env.TICKWIRE_VECTOR_DIR || join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tests', 'vectors');
 
 /**
  * Every vector in the folder, sorted by file name.
@@ -24,11 +27,10 @@ export function loadVectors() {
 }
 
 /**
- * A declaration in serde's JSON shape (externally tagged enums, snake_case fields), as the
- * vectors print a SchemaDesc.
- * @param {import('../netcode/schema.js').SchemaDesc} desc
+ * A field list in serde's JSON shape.
+ * @param {import('../netcode/schema.js').FieldDesc[]} fields
  */
-export function schemaDescToSerde(desc) {
+export function fieldsToSerde(fields) {
   /** @param {import('../netcode/wire_type.js').WireType} ty */
   const ty = (ty) => {
     const { type, ...rest } = ty;
@@ -36,7 +38,42 @@ export function schemaDescToSerde(desc) {
     if (type === 'Text') return { Text: { max_bytes: ty.maxBytes } };
     return { [type]: rest };
   };
-  return { ...desc, kinds: desc.kinds.map((k) => ({ ...k, fields: k.fields.map((f) => ({ ...f, ty: ty(f.ty) })) })) };
+  return fields.map((f) => ({ ...f, ty: ty(f.ty) }));
+}
+
+/**
+ * A field list from serde's JSON shape.
+ * @param {any[]} fields
+ * @returns {import('../netcode/schema.js').FieldDesc[]}
+ */
+export function fieldsFromSerde(fields) {
+  /** @returns {any} */
+  const ty = (t) => {
+    if (typeof t === 'string') return { type: t };
+    const [[type, rest]] = Object.entries(t);
+    if (type === 'Text') return { type, maxBytes: rest.max_bytes };
+    return { type, ...rest };
+  };
+  return fields.map((f) => ({ ...f, ty: ty(f.ty) }));
+}
+
+/**
+ * A declaration in serde's JSON shape (externally tagged enums, snake_case fields), as the
+ * vectors print a SchemaDesc: intent rules as "Always", "Never" or {"When": i}.
+ * @param {import('../netcode/schema.js').SchemaDesc} desc
+ */
+export function schemaDescToSerde(desc) {
+  /** @param {import('../netcode/schema.js').KindDesc[]} kinds */
+  const kinds = (kinds) => kinds.map((k) => ({ ...k, fields: fieldsToSerde(k.fields) }));
+  return {
+    ...desc,
+    kinds: kinds(desc.kinds),
+    input: {
+      fields: fieldsToSerde(desc.input.fields),
+      intent: desc.input.intent.map((r) => (r.type === 'When' ? { When: r.field } : r.type)),
+    },
+    events: kinds(desc.events),
+  };
 }
 
 /**
@@ -45,14 +82,17 @@ export function schemaDescToSerde(desc) {
  * @returns {import('../netcode/schema.js').SchemaDesc}
  */
 export function schemaDescFromSerde(json) {
-  /** @returns {any} */
-  const ty = (t) => {
-    if (typeof t === 'string') return { type: t };
-    const [[type, rest]] = Object.entries(t);
-    if (type === 'Text') return { type, maxBytes: rest.max_bytes };
-    return { type, ...rest };
+  /** @param {any[]} kinds */
+  const kinds = (kinds) => kinds.map((k) => ({ ...k, fields: fieldsFromSerde(k.fields) }));
+  /** @returns {import('../netcode/schema.js').Intent} */
+  const intent = (/** @type {any} */ r) => (typeof r === 'string' ? /** @type {any} */ ({ type: r }) : { type: 'When', field: r.When });
+  return {
+    ...json,
+    kinds: kinds(json.kinds),
+    input: { fields: fieldsFromSerde(json.input?.fields ?? []), intent: (json.input?.intent ?? []).map(intent) },
+    events: kinds(json.events ?? []),
+    scores: json.scores ?? [],
   };
-  return { ...json, kinds: json.kinds.map((k) => ({ ...k, fields: k.fields.map((f) => ({ ...f, ty: ty(f.ty) })) })) };
 }
 
 /**
@@ -64,8 +104,12 @@ export function toSerde(msg) {
   switch (type) {
     case 'Hello':
       return { Hello: { ...fields, schema: fields.schema === null ? null : Number(fields.schema) } };
-    case 'Welcome':
-      return { Welcome: { ...fields, schema: schemaDescToSerde(fields.schema.desc) } };
+    case 'Input':
+      return { Input: { seq: fields.seq, view_tick: fields.view_tick, data: Array.from(fields.data) } };
+    case 'Welcome': {
+      const { world, features, ...map } = fields.map;
+      return { Welcome: { ...fields, map: { ...map, features: Array.from(features) }, schema: schemaDescToSerde(fields.schema.desc) } };
+    }
     case 'Snapshot':
       return {
         Snapshot: {
@@ -78,13 +122,27 @@ export function toSerde(msg) {
         },
       };
     case 'Scoreboard':
-      return { Scoreboard: fields.entries };
+      return { Scoreboard: fields.entries.map((/** @type {any} */ e) => ({ entity: e.entity, name: e.name, bot: e.bot, columns: e.columns })) };
     case 'Leaderboard':
-      return { Leaderboard: fields.rows };
-    case 'Event': {
-      const { type: ev, ...evFields } = fields.event;
-      return { Event: { [ev]: evFields } };
-    }
+      return {
+        Leaderboard: fields.rows.map((/** @type {any} */ r) => ({
+          rank: r.rank,
+          name: r.name,
+          rating: r.rating,
+          matches: r.matches,
+          best: r.best,
+          totals: r.totals,
+        })),
+      };
+    case 'MatchEnd':
+      return {
+        MatchEnd: {
+          ...fields,
+          scores: fields.scores.map((/** @type {any} */ s) => ({ name: s.name, bot: s.bot, columns: s.columns, rating: s.rating })),
+        },
+      };
+    case 'Event':
+      return { Event: { kind: fields.kind, data: Array.from(fields.data) } };
     default:
       return { [type]: fields };
   }
@@ -98,6 +156,7 @@ export function toSerde(msg) {
 export function fromSerde(value, raw = '') {
   const [[type, fields]] = Object.entries(value);
   if (type === 'Leaderboard') return { type, rows: fields };
+  if (type === 'Input') return { type, ...fields, data: Uint8Array.from(fields.data) };
   if (type === 'Hello') {
     // A schema hash is a u64: exact only in the file's text.
     const exact = /"schema":\s*(\d+)/.exec(raw);

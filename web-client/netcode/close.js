@@ -1,3 +1,4 @@
+// @ts-check
 // WebSocket close codes (crates/protocol/src/close.rs) and what to tell the player about each.
 
 export const NORMAL = 1000;
@@ -55,7 +56,7 @@ export function describeClose(code, reason, opened) {
     case ROOM_CLOSED:
       return { text: `The room was closed${why}. Pick another room, or reload the page to play.`, retry: false, minDelayMs: 0 };
     case RESUME_REFUSED:
-      // The held seat is gone (net.js forgets the token): join afresh at once.
+      // The held seat is gone (the connection forgets the token): join afresh at once.
       return { text: `Your seat is gone${why}. Joining afresh…`, retry: true, minDelayMs: 0 };
     case SESSION_REPLACED:
       return { text: `This seat was taken over by another connection${why}.`, retry: false, minDelayMs: 0 };
