@@ -1,8 +1,9 @@
 // @ts-check
 // Tag's schema as this page was built for it (examples/tag/src/lib.rs, protocol v5): game "tag",
 // version 1, kind "runner" (a position `pos`, a facing `angle`, the flag `it`) and kind "base"
-// (its centre `pos` and half side `half`), the input `move_x`, `move_y`, the event "tag"
-// (`tagger`, `tagged`), the score columns "tags" and "tagged". The Hello names this schema by its
+// (its centre `pos` and half side `half`), the input `move_x`, `move_y` (a stick's
+// axes, in 1/64 steps), the event "it" (`runner`, the new "it", and `by`, who tagged it: 0 at
+// the start), the score columns "tagged" and "seconds_it". The Hello names this schema by its
 // hash, so that a server of another game refuses the page (close 4014). Everything else is read
 // from the schema the Welcome carried, by name: a decoded world becomes plain objects here, the
 // input is whatever fields the schema declares (`tagInput`), an event becomes a feed line
@@ -55,13 +56,13 @@ export const TAG_DESC = {
     },
   ],
   input: {
-    fields: [plain('move_x', { type: 'Int', min: -1, max: 1 }), plain('move_y', { type: 'Int', min: -1, max: 1 })],
+    fields: [plain('move_x', { type: 'Fixed', step: 0.015625 }), plain('move_y', { type: 'Fixed', step: 0.015625 })],
     intent: [{ type: 'Always' }, { type: 'Always' }],
   },
-  events: [{ name: 'tag', fields: [plain('tagger', ENTITY_ID), plain('tagged', ENTITY_ID)], position: null }],
+  events: [{ name: 'it', fields: [plain('runner', ENTITY_ID), plain('by', ENTITY_ID)], position: null }],
   scores: [
-    { name: 'tags', weight: 1 },
-    { name: 'tagged', weight: -1 },
+    { name: 'tagged', weight: -10 },
+    { name: 'seconds_it', weight: -1 },
   ],
 };
 
@@ -132,16 +133,22 @@ export function tagInput(schema, keys) {
 }
 
 /**
- * The feed line of an event: for one whose first two fields are integers (entity ids, as tag's
- * "tag" event: the tagger, the tagged), "ada tagged bob"; otherwise its kind and fields.
+ * The feed line of an event: tag's "it" event (the new "it", who tagged it) reads "ada tagged
+ * bob" ("bob is it" when nobody tagged); another event whose first two fields are integers
+ * (entity ids) reads "first kind second"; otherwise its kind and fields.
  * @param {GameEvent} event
  * @param {(id: number) => string} nameOf
  * @returns {string}
  */
 export function eventLine(event, nameOf) {
+  if (event.kind === 'it' && Number.isInteger(event.fields.runner)) {
+    const by = Number(event.fields.by);
+    const runner = nameOf(Number(event.fields.runner));
+    return by ? `${nameOf(by)} tagged ${runner}` : `${runner} is it`;
+  }
   const values = Object.values(event.fields);
   if (values.length >= 2 && Number.isInteger(values[0]) && Number.isInteger(values[1])) {
-    const verb = event.kind === 'tag' || event.kind === 'kill' ? 'tagged' : event.kind;
+    const verb = event.kind === 'kill' ? 'tagged' : event.kind;
     return `${nameOf(Number(values[0]))} ${verb} ${nameOf(Number(values[1]))}`;
   }
   const rest = Object.entries(event.fields).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(', ') : v}`);

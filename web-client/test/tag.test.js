@@ -101,7 +101,7 @@ test("another game's schema is named, not drawn", () => {
 test('the HUD says who is it, to them and to the others', () => {
   const world = tagWorld(TAG_SCHEMA, tagWorldOf(1, [[2, 0, 0, false], [3, 9, 9, true]]));
   const names = (/** @type {number} */ id) => ({ 2: 'ada', 3: 'bob' })[id] ?? `#${id}`;
-  assert.equal(hudLine(world, names, 2, { tags: 1, tagged: 2 }), 'bob is it: run! · you: tags 1, tagged 2 · 2 runners');
+  assert.equal(hudLine(world, names, 2, { tagged: 1, seconds_it: 2 }), 'bob is it: run! · you: tagged 1, seconds_it 2 · 2 runners');
   assert.equal(hudLine(world, names, 3, undefined), 'YOU are it: tag someone! · 2 runners');
   assert.equal(hudLine({ runners: [], base: null }, names, null, undefined), 'nobody is it · 0 runners');
 });
@@ -118,7 +118,9 @@ test('the input is whatever fields the schema declares; events become feed lines
   desc.input.intent = [{ type: 'Always' }, { type: 'Always' }, { type: 'Never' }];
   assert.deepEqual(tagInput(compileSchema(desc), keys), { fire: true, move_y: -1 });
   const names = (/** @type {number} */ id) => ({ 2: 'ada', 3: 'bob' })[id] ?? `#${id}`;
-  assert.equal(eventLine({ kind: 'tag', fields: { tagger: 2, tagged: 3 } }, names), 'ada tagged bob');
+  assert.equal(eventLine({ kind: 'it', fields: { runner: 3, by: 2 } }, names), 'ada tagged bob');
+  assert.equal(eventLine({ kind: 'it', fields: { runner: 3, by: 0 } }, names), 'bob is it');
+  assert.equal(eventLine({ kind: 'hit', fields: { from: 2, to: 3 } }, names), 'ada hit bob');
   assert.equal(eventLine({ kind: 'bump', fields: { at: [1, 2] } }, names), 'bump · at 1, 2');
 });
 
