@@ -11,7 +11,7 @@ use tickwire_protocol::{
 };
 use tickwire_store::{MatchRecord, PlayerScore, Store, Write};
 
-use crate::match_clock::MatchOutcome;
+use crate::match_clock::{FinalScore, MatchOutcome};
 use crate::match_key::MatchKeys;
 
 /// What [`MatchRecorder::finished`] made of a match.
@@ -73,15 +73,7 @@ impl MatchRecorder {
         let players: Vec<PlayerScore> = outcome
             .scores
             .iter()
-            .filter_map(|s| {
-                Some(PlayerScore {
-                    player_id: s.player_id.clone()?,
-                    name: s.name.clone(),
-                    kills: s.kills,
-                    deaths: s.deaths,
-                    played_ms: s.ticks.saturating_mul(1000) / u64::from(tick_rate.max(1)),
-                })
-            })
+            .filter_map(|s| store_score(s, tick_rate))
             .collect();
         let queued = !players.is_empty()
             && self.record(Write::Match(MatchRecord {
@@ -138,6 +130,22 @@ impl MatchRecorder {
             }
         }
     }
+}
+
+/// A finished line as the store keeps it, or `None` for a bot (bots are not stored). The one
+/// place the game's scores become the store's columns: today the arena's `kills` and `deaths`,
+/// rated kills minus deaths (weights 1 and -1).
+pub fn store_score(s: &FinalScore, tick_rate: u32) -> Option<PlayerScore> {
+    // The store takes values within an i32; no match comes near.
+    let column = |v: u32| i64::from(v.min(i32::MAX.unsigned_abs()));
+    let (kills, deaths) = (column(s.kills), column(s.deaths));
+    Some(PlayerScore {
+        player_id: s.player_id.clone()?,
+        name: s.name.clone(),
+        rating: kills - deaths,
+        columns: vec![("kills".to_owned(), kills), ("deaths".to_owned(), deaths)],
+        played_ms: s.ticks.saturating_mul(1000) / u64::from(tick_rate.max(1)),
+    })
 }
 
 fn to_i64(v: u64) -> i64 {
