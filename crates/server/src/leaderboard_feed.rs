@@ -96,3 +96,45 @@ pub fn entry(r: &LeaderboardRow) -> LeaderboardEntry {
         best_kills: sat(r.best),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_row_becomes_todays_wire_entry() {
+        let row = LeaderboardRow {
+            rank: 2,
+            player_id: "guest:ada".into(),
+            name: "ada".into(),
+            rating: -3,
+            matches: 4,
+            best: 6,
+            totals: vec![("deaths".into(), 11), ("kills".into(), 8)],
+        };
+        assert_eq!(
+            entry(&row),
+            LeaderboardEntry {
+                rank: 2,
+                name: "ada".into(),
+                rating: -3,
+                kills: 8,
+                deaths: 11,
+                matches: 4,
+                best_kills: 6,
+            }
+        );
+        // A row without the arena's columns, a negative best and numbers past the wire's.
+        let odd = LeaderboardRow {
+            rating: i64::MAX,
+            best: -2,
+            totals: vec![("tags".into(), 5)],
+            ..row
+        };
+        let e = entry(&odd);
+        assert_eq!(
+            (e.rating, e.kills, e.deaths, e.best_kills),
+            (i32::MAX, 0, 0, 0)
+        );
+    }
+}

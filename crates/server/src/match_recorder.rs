@@ -151,3 +151,35 @@ pub fn store_score(s: &FinalScore, tick_rate: u32) -> Option<PlayerScore> {
 fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_stored_as_the_arenas_columns_rated_kills_minus_deaths_and_a_bot_not_at_all() {
+        let line = FinalScore {
+            player_id: Some("guest:ada".into()),
+            name: "Ada".into(),
+            kills: 3,
+            deaths: 5,
+            ticks: 90,
+        };
+        let stored = store_score(&line, 30).expect("a player's line");
+        assert_eq!(
+            stored,
+            PlayerScore {
+                player_id: "guest:ada".into(),
+                name: "Ada".into(),
+                rating: -2,
+                columns: vec![("kills".into(), 3), ("deaths".into(), 5)],
+                played_ms: 3000,
+            }
+        );
+        let bot = FinalScore {
+            player_id: None,
+            ..line
+        };
+        assert_eq!(store_score(&bot, 30), None);
+    }
+}
