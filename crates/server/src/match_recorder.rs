@@ -11,7 +11,7 @@ use tickwire_protocol::{
 };
 use tickwire_store::{MatchRecord, PlayerScore, Store, Write};
 
-use crate::match_clock::MatchOutcome;
+use crate::match_clock::{FinalScore, MatchOutcome};
 use crate::match_key::MatchKeys;
 
 /// What [`MatchRecorder::finished`] made of a match.
@@ -73,15 +73,7 @@ impl MatchRecorder {
         let players: Vec<PlayerScore> = outcome
             .scores
             .iter()
-            .filter_map(|s| {
-                Some(PlayerScore {
-                    player_id: s.player_id.clone()?,
-                    name: s.name.clone(),
-                    kills: s.kills,
-                    deaths: s.deaths,
-                    played_ms: s.ticks.saturating_mul(1000) / u64::from(tick_rate.max(1)),
-                })
-            })
+            .filter_map(|s| store_score(s, tick_rate))
             .collect();
         let queued = !players.is_empty()
             && self.record(Write::Match(MatchRecord {
@@ -140,6 +132,54 @@ impl MatchRecorder {
     }
 }
 
+/// A finished line as the store keeps it, or `None` for a bot (bots are not stored). The one
+/// place the game's scores become the store's columns: today the arena's `kills` and `deaths`,
+/// rated kills minus deaths (weights 1 and -1).
+pub fn store_score(s: &FinalScore, tick_rate: u32) -> Option<PlayerScore> {
+    // The store takes values within an i32; no match comes near.
+    let column = |v: u32| i64::from(v.min(i32::MAX.unsigned_abs()));
+    let (kills, deaths) = (column(s.kills), column(s.deaths));
+    Some(PlayerScore {
+        player_id: s.player_id.clone()?,
+        name: s.name.clone(),
+        rating: kills - deaths,
+        columns: vec![("kills".to_owned(), kills), ("deaths".to_owned(), deaths)],
+        played_ms: s.ticks.saturating_mul(1000) / u64::from(tick_rate.max(1)),
+    })
+}
+
 fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_stored_as_the_arenas_columns_rated_kills_minus_deaths_and_a_bot_not_at_all() {
+        let line = FinalScore {
+            player_id: Some("guest:ada".into()),
+            name: "Ada".into(),
+            kills: 3,
+            deaths: 5,
+            ticks: 90,
+        };
+        let stored = store_score(&line, 30).expect("a player's line");
+        assert_eq!(
+            stored,
+            PlayerScore {
+                player_id: "guest:ada".into(),
+                name: "Ada".into(),
+                rating: -2,
+                columns: vec![("kills".into(), 3), ("deaths".into(), 5)],
+                played_ms: 3000,
+            }
+        );
+        let bot = FinalScore {
+            player_id: None,
+            ..line
+        };
+        assert_eq!(store_score(&bot, 30), None);
+    }
 }

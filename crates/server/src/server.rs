@@ -111,7 +111,7 @@ impl Server {
         let metrics = Arc::new(metrics);
         let (board, leaderboard) = match &store {
             Some(store) => {
-                let (board, task) = leaderboard_feed::spawn(store.clone());
+                let (board, task) = leaderboard_feed::spawn(store.clone(), games.name().into());
                 (Some(board), Some(task))
             }
             None => (None, None),
