@@ -52,6 +52,8 @@ let conn = null;
 let scores = [];
 /** The team scores last shown, to announce a capture. */
 let teamScores = { red: 0, blue: 0 };
+/** The runners' ids and teams the scoreboard was last drawn with. */
+let rowTeams = '';
 let pingMs = 0;
 let lastHud = 0;
 /** @type {{tick: number, runners: ShownRunner[], flags: ShownFlag[]}} */
@@ -127,7 +129,14 @@ function onMessage(msg, bytes) {
     if (s.timeline.length > TIMELINE) s.timeline.shift();
     meters.snapshots.add(now);
     meters.sizes.add(now, bytes);
-    showTeamScores(flagWorld(s.welcome.schema, world));
+    const w = flagWorld(s.welcome.schema, world);
+    showTeamScores(w);
+    // The scoreboard colours its rows by team, which the world tells: redraw it when that changes.
+    const key = w.runners.map((r) => `${r.id}${r.team}`).join();
+    if (key !== rowTeams) {
+      rowTeams = key;
+      renderScores();
+    }
   } else if (msg.type === 'Pong') {
     pingMs = rttFromNonce(msg.nonce, now);
     session?.clock.onPong(msg.tick, pingMs, now);
