@@ -434,6 +434,28 @@ fn cases() -> Vec<Case> {
             }),
         ),
         server(
+            "server_welcome_flag",
+            "Welcome of examples/flag (its schema: kinds runner with pos, team, color, label and carrying, flag with pos, team, carrier and home, team_score with team and captures and no position, base with pos, team and radius), the one the flag page (web-client/flag/) names in its Hello.",
+            ServerMsg::Welcome(Welcome {
+                protocol_version: PROTOCOL_VERSION,
+                client_id: ClientId(1),
+                entity_id: EntityId(16),
+                tick_rate: 60,
+                snapshot_rate: 30,
+                tick: Tick(90),
+                map: MapInfo {
+                    name: "flag-field".into(),
+                    width: 1600.0,
+                    height: 800.0,
+                    walls: Vec::new(),
+                },
+                room: 1,
+                resume_token: String::new(),
+                spectator: false,
+                schema: (*tickwire_example_flag::flag_schema()).clone(),
+            }),
+        ),
+        server(
             "server_snapshot",
             "A snapshot message: ack, repeats (varints), pace (one signed byte), earlier repeats (a list of u16 varints; 65535 = dropped), no schema hash (a delta is read in its baseline's schema: the Option's 0 byte), then the delta body of replication_arena_changes as bytes.",
             ServerMsg::Snapshot(SnapshotMsg {

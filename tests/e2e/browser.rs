@@ -842,8 +842,8 @@ async fn the_leaderboard_panel_updates_when_a_match_result_is_written() {
             players: vec![PlayerScore {
                 player_id: "written-by-test".into(),
                 name: "top-scorer".into(),
-                kills: 500,
-                deaths: 0,
+                rating: 500,
+                columns: vec![("kills".into(), 500), ("deaths".into(), 0)],
                 played_ms: 1000,
             }],
         }))

@@ -166,8 +166,10 @@ async fn a_row_inserted_then_deleted_with_psql_reaches_subscribers_on_two_server
     let (b, mut on_b, _) = watched_server(&pg.url("del")).await;
     pg.psql(
         "del",
-        "INSERT INTO players (id, name, first_seen_ms, last_seen_ms, kills, matches)
-         VALUES ('gone-soon', 'deleted', 1, 1, 7, 1)",
+        "INSERT INTO players (id, name, first_seen_ms, last_seen_ms, matches)
+         VALUES ('gone-soon', 'deleted', 1, 1, 1);
+         INSERT INTO standings (player_id, game, rating, matches, best, totals)
+         VALUES ('gone-soon', 'arena', 7, 1, 7, '{\"kills\": 7}');",
     )
     .expect("insert");
     let listed = |_: Instant, rows: &[LeaderboardEntry]| rows.iter().any(|r| r.name == "deleted");
@@ -177,8 +179,12 @@ async fn a_row_inserted_then_deleted_with_psql_reaches_subscribers_on_two_server
         ("deleted", Some(&7))
     );
     board_where(&mut on_b, "the row on B", listed).await;
-    pg.psql("del", "DELETE FROM players WHERE id = 'gone-soon'")
-        .expect("delete");
+    pg.psql(
+        "del",
+        "DELETE FROM standings WHERE player_id = 'gone-soon';
+         DELETE FROM players WHERE id = 'gone-soon';",
+    )
+    .expect("delete");
     let deleted = Instant::now();
     let gone = |_: Instant, rows: &[LeaderboardEntry]| rows.iter().all(|r| r.name != "deleted");
     for (name, boards) in [("A", &mut on_a), ("B", &mut on_b)] {

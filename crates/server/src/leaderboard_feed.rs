@@ -21,33 +21,41 @@ const GATHER: Duration = Duration::from_millis(25);
 /// The newest encoded leaderboard; `None` until it has been read once.
 pub type BoardReceiver = watch::Receiver<Option<Arc<Vec<u8>>>>;
 
-/// Starts the task, for a game of score columns `columns`; it ends when the store's feed closes
-/// or the handle is aborted.
+/// Starts the task for the leaderboard of `game` (the server's game, as its rooms store their
+/// results), whose score columns are `columns`; it ends when the store's feed closes or the
+/// handle is aborted.
 pub(crate) fn spawn(
     store: Store,
+    game: String,
     columns: Vec<ScoreColumn>,
 ) -> (BoardReceiver, tokio::task::JoinHandle<()>) {
     let (tx, rx) = watch::channel(None);
     let task = tokio::spawn(async move {
         let mut changes = store.subscribe();
-        publish(&store, &columns, &tx).await;
+        publish(&store, &game, &columns, &tx).await;
         loop {
             match changes.recv().await {
-                Ok(c) if c.table != Table::Players => continue,
+                // A board is made of standings and the players' names.
+                Ok(c) if !matches!(c.table, Table::Players | Table::Standings) => continue,
                 Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
                 Err(broadcast::error::RecvError::Closed) => break,
             }
             tokio::time::sleep(GATHER).await;
             while changes.try_recv().is_ok() {}
-            publish(&store, &columns, &tx).await;
+            publish(&store, &game, &columns, &tx).await;
         }
     });
     (rx, task)
 }
 
 /// Reads the top rows and publishes them when they differ from the last published.
-async fn publish(store: &Store, columns: &[ScoreColumn], tx: &watch::Sender<Option<Arc<Vec<u8>>>>) {
-    let rows = match store.leaderboard(PUSHED_ROWS).await {
+async fn publish(
+    store: &Store,
+    game: &str,
+    columns: &[ScoreColumn],
+    tx: &watch::Sender<Option<Arc<Vec<u8>>>>,
+) {
+    let rows = match store.leaderboard(game, PUSHED_ROWS).await {
         Ok(rows) => rows,
         Err(e) => {
             tracing::warn!(error = %e, "cannot read the leaderboard");

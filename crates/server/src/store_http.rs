@@ -26,8 +26,9 @@ fn storage_off() -> Answer {
     )
 }
 
-/// `GET /leaderboard`: the top players, `limit` (the `?limit=` parameter) of them (1 to 100,
-/// default 10; more is cut to 100).
+/// `GET /leaderboard`: the top players of this server's game, `limit` (the `?limit=`
+/// parameter) of them (1 to 100, default 10; more is cut to 100). The store's rows as they
+/// are (their column totals an object), so no game's columns are named here.
 pub(crate) async fn leaderboard(limit: Option<&str>, shared: &Shared) -> Answer {
     let limit = match limit {
         None => DEFAULT_LIMIT,
@@ -44,14 +45,14 @@ pub(crate) async fn leaderboard(limit: Option<&str>, shared: &Shared) -> Answer 
     let Some(store) = &shared.store else {
         return storage_off();
     };
-    match store.leaderboard(limit).await {
+    match store.leaderboard(shared.lobby.game_name(), limit).await {
         Ok(rows) => json(&rows),
         Err(e) => failed(&e),
     }
 }
 
-/// `GET /players/{id}`: everything stored about one player (the id percent-encoded, as in
-/// `/players/guest%3Aada`).
+/// `GET /players/{id}`: everything stored about one player, its standing in every game
+/// included (the id percent-encoded, as in `/players/guest%3Aada`).
 pub(crate) async fn player(raw_id: &str, shared: &Shared) -> Answer {
     let id = match percent_decode_str(raw_id).decode_utf8() {
         Ok(id) if !id.is_empty() && id.len() <= 256 && !id.contains('/') => id,

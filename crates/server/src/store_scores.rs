@@ -1,41 +1,35 @@
-//! STORE BRIDGE (temporary): the server's two conversions between v5's score columns and the
-//! store as it is today, which keeps kills and deaths only. Both go when the store keeps a
-//! result's columns and rating (`PlayerScore { rating, columns }`, `LeaderboardRow { best,
-//! totals }`): `player_score` then copies the columns and rating, and `leaderboard_entry` the
-//! row's own best and totals.
+//! The server's two conversions between a game's score columns and the store: a match line
+//! into a stored [`PlayerScore`] (its columns by name and its rating), and a stored
+//! [`LeaderboardRow`] into the wire's [`LeaderboardEntry`] (totals in the schema's column order).
 
 use tickwire_protocol::{LeaderboardEntry, MAX_NAME_CHARS, ScoreColumn};
 use tickwire_store::{LeaderboardRow, PlayerScore};
 
 use crate::match_clock::FinalScore;
 
-/// STORE BRIDGE: a match line as today's store takes it: its kills and deaths are the columns
-/// named `kills` and `deaths` when the schema has them, else 0 (the rating is not stored).
-/// `None` for a bot's line, which is not stored.
+/// A match line as the store keeps it: each of the schema's `columns` by name, and the line's
+/// rating. `None` for a bot's line, which is not stored.
 pub(crate) fn player_score(
     line: &FinalScore,
     columns: &[ScoreColumn],
     tick_rate: u32,
 ) -> Option<PlayerScore> {
-    let column = |name: &str| {
-        columns
-            .iter()
-            .position(|c| c.name == name)
-            .and_then(|i| line.columns.get(i))
-            .map_or(0, |&v| u32::try_from(v.max(0)).unwrap_or(0))
-    };
     Some(PlayerScore {
         player_id: line.player_id.clone()?,
         name: line.name.clone(),
-        kills: column("kills"),
-        deaths: column("deaths"),
+        rating: i64::from(line.rating),
+        columns: columns
+            .iter()
+            .zip(&line.columns)
+            .map(|(c, &v)| (c.name.clone(), i64::from(v)))
+            .collect(),
         played_ms: line.ticks.saturating_mul(1000) / u64::from(tick_rate.max(1)),
     })
 }
 
-/// STORE BRIDGE: a row of today's store as the wire's leaderboard entry: `best` is the row's
-/// most kills in a match, and `totals` holds, for each of the schema's `columns`, the row's
-/// kills or deaths when the column is called so, else 0. Numbers saturate.
+/// A stored row as the wire's leaderboard entry: `totals` holds, for each of the schema's
+/// `columns`, the row's total of the column of that name (0 when it has none). Numbers
+/// saturate.
 pub fn leaderboard_entry(row: &LeaderboardRow, columns: &[ScoreColumn]) -> LeaderboardEntry {
     let sat = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
     LeaderboardEntry {
@@ -43,13 +37,14 @@ pub fn leaderboard_entry(row: &LeaderboardRow, columns: &[ScoreColumn]) -> Leade
         name: row.name.chars().take(MAX_NAME_CHARS).collect(),
         rating: sat(row.rating),
         matches: u32::try_from(row.matches.max(0)).unwrap_or(u32::MAX),
-        best: sat(row.best_kills),
+        best: sat(row.best),
         totals: columns
             .iter()
-            .map(|c| match c.name.as_str() {
-                "kills" => sat(row.kills),
-                "deaths" => sat(row.deaths),
-                _ => 0,
+            .map(|c| {
+                row.totals
+                    .iter()
+                    .find(|(name, _)| *name == c.name)
+                    .map_or(0, |(_, v)| sat(*v))
             })
             .collect(),
     }
@@ -64,7 +59,7 @@ mod tests {
     }
 
     #[test]
-    fn lines_go_to_the_store_by_column_name() {
+    fn lines_go_to_the_store_by_column_name_with_their_rating() {
         let line = FinalScore {
             player_id: Some("guest:ada".into()),
             name: "ada".into(),
@@ -73,10 +68,11 @@ mod tests {
             ticks: 600,
         };
         let s = player_score(&line, &arena(), 60).expect("a player's line");
-        assert_eq!((s.kills, s.deaths, s.played_ms), (4, 2, 10_000));
-        let tag = [ScoreColumn::new("tagged", -5)];
-        let s = player_score(&line, &tag, 60).expect("a player's line");
-        assert_eq!((s.kills, s.deaths), (0, 0), "no such columns: 0");
+        assert_eq!(
+            s.columns,
+            vec![("kills".to_owned(), 4), ("deaths".to_owned(), 2)]
+        );
+        assert_eq!((s.rating, s.played_ms), (2, 10_000));
         let bot = FinalScore {
             player_id: None,
             ..line
@@ -91,10 +87,9 @@ mod tests {
             player_id: "guest:ada".into(),
             name: "ada".into(),
             rating: 3,
-            kills: 9,
-            deaths: 6,
             matches: 4,
-            best_kills: 5,
+            best: 5,
+            totals: vec![("deaths".into(), 6), ("kills".into(), 9)],
         };
         let e = leaderboard_entry(&row, &arena());
         assert_eq!(
@@ -103,5 +98,12 @@ mod tests {
         );
         let odd = [ScoreColumn::new("deaths", -1), ScoreColumn::new("laps", 1)];
         assert_eq!(leaderboard_entry(&row, &odd).totals, vec![6, 0]);
+        let big = LeaderboardRow {
+            rating: i64::MAX,
+            best: i64::MIN,
+            ..row
+        };
+        let e = leaderboard_entry(&big, &arena());
+        assert_eq!((e.rating, e.best), (i32::MAX, i32::MIN));
     }
 }

@@ -80,8 +80,8 @@ pub(crate) fn sqlite_reason(e: &rusqlite::Error) -> String {
     }
 }
 
-/// Why [`crate::Store::record`] did not take a write. Either way the write is lost, logged and
-/// counted in [`crate::StoreStats::dropped`].
+/// Why [`crate::Store::record`] did not take a write. Whatever the reason, the write is lost,
+/// logged and counted in [`crate::StoreStats::dropped`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RecordError {
     /// The queue to the writer is full: the database is slower than the writes coming in.
@@ -90,4 +90,7 @@ pub enum RecordError {
     /// The store has been closed.
     #[error("the store is closed")]
     Closed,
+    /// A player's line of the match result breaks a rule of its score columns or rating.
+    #[error("invalid match result: {0}")]
+    Invalid(#[from] crate::InvalidScore),
 }

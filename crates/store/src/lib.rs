@@ -1,9 +1,13 @@
-//! tickwire-store: what outlives a match. Players (with running totals), match results and the
-//! leaderboard, kept in an embedded SQLite file by default, behind a [`Store`] whose API names no
-//! database, so that another backend (PostgreSQL) can sit behind the same calls.
+//! tickwire-store: what outlives a match. Players, match results with each player's line (the
+//! game's own score columns and the line's rating, [`PlayerScore`]), each player's running
+//! totals per game, and a leaderboard per game, kept in an embedded SQLite file by default,
+//! behind a [`Store`] whose API names no database, so that another backend (PostgreSQL) can sit
+//! behind the same calls. The store knows no game's columns or weights: a line's rating comes
+//! in made, and a player's rating in a game is the sum of its lines' ratings.
 //!
 //! Writes never wait: [`Store::record`] puts a [`Write`] on a bounded queue and returns at once
-//! (a full queue refuses the write and counts it). One writer thread takes writes off the queue
+//! (a full queue refuses the write and counts it, and so does a line whose columns break the
+//! rules of [`PlayerScore::columns`]). One writer thread takes writes off the queue
 //! in batches and commits each batch as one transaction, so that a batch is stored whole or not
 //! at all. Every row a commit changed becomes a [`Change`] on a broadcast feed
 //! ([`Store::subscribe`]): SQLite's update hook reports it on the writer's connection, and it is
@@ -25,6 +29,7 @@
 //! protocol or the server.
 
 mod applied;
+mod columns;
 mod database;
 mod error;
 pub mod migrations;
@@ -38,10 +43,11 @@ mod stats;
 mod store;
 mod writer;
 
+pub use columns::{COLUMN_VALUES, InvalidScore, MAX_COLUMN_NAME, MAX_COLUMNS, MAX_LINE_RATING};
 pub use database::{Database, hide_password};
 pub use error::{RecordError, StoreError};
 pub use record::{Change, EndedBy, MatchRecord, PlayerScore, Table, Write};
-pub use rows::{LeaderboardRow, PlayerRecord};
+pub use rows::{LeaderboardRow, PlayerRecord, Standing};
 pub use stats::StoreStats;
 pub use store::{Store, StoreOptions};
 

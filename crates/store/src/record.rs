@@ -7,10 +7,15 @@ pub struct PlayerScore {
     pub player_id: String,
     /// The display name the player had in this match.
     pub name: String,
-    /// Kills in this match.
-    pub kills: u32,
-    /// Deaths in this match.
-    pub deaths: u32,
+    /// The line's rating, as the game made it: the sum over its score columns of each value
+    /// times the column's weight. The store knows no weights: it keeps the rating as given and
+    /// adds it up into the player's rating in the game (within ±[`crate::MAX_LINE_RATING`]).
+    pub rating: i64,
+    /// The game's score columns, name and value (for example `[("kills", 3), ("deaths", 1)]`):
+    /// at most [`crate::MAX_COLUMNS`], names unique, 1 to [`crate::MAX_COLUMN_NAME`] bytes
+    /// without control characters, values within [`crate::COLUMN_VALUES`]. A line that breaks
+    /// a rule is refused by [`crate::Store::record`]. Stored as a JSON object, in this order.
+    pub columns: Vec<(String, i64)>,
     /// How long the player was in this match, in milliseconds.
     pub played_ms: u64,
 }
@@ -92,12 +97,14 @@ pub enum Write {
 /// A table of the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Table {
-    /// Players and their totals (the leaderboard is read from it).
+    /// Players: names, when they were seen, matches and time played over every game.
     Players,
     /// Match results.
     Matches,
     /// Players' lines of match results.
     MatchPlayers,
+    /// Each player's running totals in each game (the leaderboards are read from it).
+    Standings,
 }
 
 impl Table {
@@ -107,6 +114,7 @@ impl Table {
             Table::Players => "players",
             Table::Matches => "matches",
             Table::MatchPlayers => "match_players",
+            Table::Standings => "standings",
         }
     }
 
@@ -116,6 +124,7 @@ impl Table {
             "players" => Some(Table::Players),
             "matches" => Some(Table::Matches),
             "match_players" => Some(Table::MatchPlayers),
+            "standings" => Some(Table::Standings),
             _ => None,
         }
     }
@@ -126,6 +135,7 @@ impl Table {
 pub struct Change {
     /// Its table.
     pub table: Table,
-    /// The row's key as the backend reports it (SQLite: the rowid).
+    /// The row's key as the backend reports it (SQLite: the rowid; PostgreSQL: the `id`, or a
+    /// standing's `player_id`; empty for a whole table emptied).
     pub key: String,
 }

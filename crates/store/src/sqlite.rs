@@ -6,8 +6,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::applied::Applied;
+use crate::columns::{self, Tally};
 use crate::migrations;
-use crate::{LeaderboardRow, MatchRecord, PlayerRecord, StoreError, Write};
+use crate::{LeaderboardRow, MatchRecord, PlayerRecord, PlayerScore, Standing, StoreError, Write};
 
 /// How long a statement waits for another connection's lock before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -98,56 +99,97 @@ fn apply_match(tx: &Transaction<'_>, m: &MatchRecord) -> Result<Applied, rusqlit
     let Some(match_id) = match_id else {
         return Ok(Applied::Duplicate);
     };
-    for p in &m.players {
+    for p in columns::one_line_each(&m.players) {
         upsert_player(tx, &p.player_id, &p.name, m.ended_ms)?;
         let played = i64::try_from(p.played_ms).unwrap_or(i64::MAX);
-        // A player id appears once per match; should a game report one twice, the lines add up.
         tx.execute(
-            "INSERT INTO match_players (match_id, player_id, name, kills, deaths, played_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (match_id, player_id) DO UPDATE SET
-                 kills = match_players.kills + excluded.kills,
-                 deaths = match_players.deaths + excluded.deaths,
-                 played_ms = match_players.played_ms + excluded.played_ms",
-            params![match_id, p.player_id, p.name, p.kills, p.deaths, played],
+            "INSERT INTO match_players (match_id, player_id, name, columns, rating, played_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                match_id,
+                p.player_id,
+                p.name,
+                columns::to_json(&p.columns),
+                p.rating,
+                played
+            ],
         )?;
         tx.execute(
-            "UPDATE players SET
-                 kills = kills + ?2,
-                 deaths = deaths + ?3,
-                 matches = matches + 1,
-                 played_ms = played_ms + ?4,
-                 best_kills = CASE WHEN ?2 > best_kills THEN ?2 ELSE best_kills END
-             WHERE id = ?1",
-            params![p.player_id, p.kills, p.deaths, played],
+            "UPDATE players SET matches = matches + 1, played_ms = played_ms + ?2 WHERE id = ?1",
+            params![p.player_id, played],
         )?;
+        add_to_standing(tx, &p, &m.game, played)?;
     }
     Ok(Applied::Stored(match_id))
 }
 
-/// The top `limit` players by rating; ties by the id's bytes (`BINARY`, as PostgreSQL's
-/// `COLLATE "C"`), so that both backends give one order.
+/// Adds line `p` of a match of `game` to the player's standing in that game: the row is made
+/// when missing, read, added to in Rust (saturating; column totals by name) and written back.
+fn add_to_standing(
+    tx: &Transaction<'_>,
+    p: &PlayerScore,
+    game: &str,
+    played_ms: i64,
+) -> Result<(), rusqlite::Error> {
+    tx.execute(
+        "INSERT INTO standings (player_id, game) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        params![p.player_id, game],
+    )?;
+    let mut tally = tx.query_row(
+        "SELECT rating, matches, played_ms, best, totals FROM standings
+         WHERE player_id = ?1 AND game = ?2",
+        params![p.player_id, game],
+        |r| {
+            Ok(Tally {
+                rating: r.get(0)?,
+                matches: r.get(1)?,
+                played_ms: r.get(2)?,
+                best: r.get(3)?,
+                totals: columns::from_json(&r.get::<_, String>(4)?),
+            })
+        },
+    )?;
+    tally.add(p, played_ms);
+    tx.execute(
+        "UPDATE standings SET rating = ?3, matches = ?4, played_ms = ?5, best = ?6, totals = ?7
+         WHERE player_id = ?1 AND game = ?2",
+        params![
+            p.player_id,
+            game,
+            tally.rating,
+            tally.matches,
+            tally.played_ms,
+            tally.best,
+            columns::to_json(&tally.totals)
+        ],
+    )?;
+    Ok(())
+}
+
+/// The top `limit` players of `game` by rating, then best match; ties by the id's bytes
+/// (`BINARY`, as PostgreSQL's `COLLATE "C"`), so that both backends give one order.
 pub(crate) fn leaderboard(
     conn: &Connection,
+    game: &str,
     limit: usize,
 ) -> Result<Vec<LeaderboardRow>, rusqlite::Error> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, kills - deaths, kills, deaths, matches, best_kills FROM players
-         WHERE matches > 0
-         ORDER BY kills - deaths DESC, kills DESC, id COLLATE BINARY
-         LIMIT ?1",
+        "SELECT s.player_id, p.name, s.rating, s.matches, s.best, s.totals
+         FROM standings s JOIN players p ON p.id = s.player_id
+         WHERE s.game = ?1 AND s.matches > 0
+         ORDER BY s.rating DESC, s.best DESC, s.player_id COLLATE BINARY
+         LIMIT ?2",
     )?;
-    let rows = stmt.query_map([limit], |r| {
+    let rows = stmt.query_map(params![game, limit], |r| {
         Ok(LeaderboardRow {
             rank: 0,
             player_id: r.get(0)?,
             name: r.get(1)?,
             rating: r.get(2)?,
-            kills: r.get(3)?,
-            deaths: r.get(4)?,
-            matches: r.get(5)?,
-            best_kills: r.get(6)?,
+            matches: r.get(3)?,
+            best: r.get(4)?,
+            totals: columns::from_json(&r.get::<_, String>(5)?),
         })
     })?;
     let mut out = Vec::new();
@@ -159,27 +201,44 @@ pub(crate) fn leaderboard(
     Ok(out)
 }
 
-/// The player `id`, if stored.
+/// The player `id`, if stored, with its standing in each game.
 pub(crate) fn player(conn: &Connection, id: &str) -> Result<Option<PlayerRecord>, rusqlite::Error> {
-    conn.query_row(
-        "SELECT id, name, first_seen_ms, last_seen_ms, kills, deaths, matches, played_ms,
-                best_kills, kills - deaths
-         FROM players WHERE id = ?1",
-        [id],
-        |r| {
-            Ok(PlayerRecord {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                first_seen_ms: r.get(2)?,
-                last_seen_ms: r.get(3)?,
-                kills: r.get(4)?,
-                deaths: r.get(5)?,
-                matches: r.get(6)?,
-                played_ms: r.get(7)?,
-                best_kills: r.get(8)?,
-                rating: r.get(9)?,
-            })
-        },
-    )
-    .optional()
+    let record = conn
+        .query_row(
+            "SELECT id, name, first_seen_ms, last_seen_ms, matches, played_ms
+             FROM players WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(PlayerRecord {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    first_seen_ms: r.get(2)?,
+                    last_seen_ms: r.get(3)?,
+                    matches: r.get(4)?,
+                    played_ms: r.get(5)?,
+                    games: Vec::new(),
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut record) = record else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT game, rating, matches, played_ms, best, totals FROM standings
+         WHERE player_id = ?1 AND matches > 0
+         ORDER BY game COLLATE BINARY",
+    )?;
+    let games = stmt.query_map([id], |r| {
+        Ok(Standing {
+            game: r.get(0)?,
+            rating: r.get(1)?,
+            matches: r.get(2)?,
+            played_ms: r.get(3)?,
+            best: r.get(4)?,
+            totals: columns::from_json(&r.get::<_, String>(5)?),
+        })
+    })?;
+    record.games = games.collect::<Result<_, _>>()?;
+    Ok(Some(record))
 }

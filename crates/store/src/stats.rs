@@ -9,7 +9,8 @@ pub struct StoreStats {
     pub committed: u64,
     /// Transactions committed (each holds a batch of writes).
     pub batches: u64,
-    /// Writes refused because the queue was full or the store closed: lost.
+    /// Writes refused because the queue was full, the store closed, or a score line was
+    /// invalid: lost.
     pub dropped: u64,
     /// Writes lost because their transaction failed even after retries.
     pub failed: u64,

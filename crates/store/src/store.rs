@@ -202,30 +202,27 @@ impl Store {
         &self.inner.location
     }
 
-    /// Queues `write` for the writer and returns at once; never waits. When the queue is full
-    /// (the database is slower than the writes coming in) or the store is closed, the write is
-    /// lost: it is counted in [`StoreStats::dropped`] and the error says why.
+    /// Queues `write` for the writer and returns at once; never waits. When a player's line
+    /// breaks a rule of its columns or rating ([`crate::PlayerScore::columns`]), the queue is
+    /// full (the database is slower than the writes coming in) or the store is closed, the
+    /// write is lost: it is counted in [`StoreStats::dropped`] and the error says why.
     pub fn record(&self, write: Write) -> Result<(), RecordError> {
-        let queue = self
-            .inner
-            .queue
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let result = match queue.as_ref() {
-            None => Err(RecordError::Closed),
-            Some(tx) => tx.try_send(write).map_err(|e| match e {
-                mpsc::error::TrySendError::Full(_) => RecordError::Full,
-                mpsc::error::TrySendError::Closed(_) => RecordError::Closed,
-            }),
+        let result = match check(&write) {
+            Err(e) => Err(e),
+            Ok(()) => self.enqueue(write),
         };
         let counter = match result {
             Ok(()) => &self.inner.counters.accepted,
             Err(_) => &self.inner.counters.dropped,
         };
         counter.fetch_add(1, Relaxed);
-        // An overflow is logged once, when it begins; every write it loses is counted.
+        // An overflow is logged once, when it begins; every write it loses is counted. A write
+        // refused for what it holds says nothing about the queue.
         let overflowing = result == Err(RecordError::Full);
-        if self.inner.overflowing.swap(overflowing, Relaxed) != overflowing && overflowing {
+        if !matches!(result, Err(RecordError::Invalid(_)))
+            && self.inner.overflowing.swap(overflowing, Relaxed) != overflowing
+            && overflowing
+        {
             tracing::error!(
                 queue = self.inner.queue_size,
                 "the store's write queue is full: writes are lost until the database catches up \
@@ -235,19 +232,41 @@ impl Store {
         result
     }
 
-    /// The top `limit` players (at most [`MAX_LEADERBOARD`]) by rating: kills minus deaths over
-    /// every stored match, ties to more kills, then to the smaller id. Players with no finished
-    /// match are not ranked.
-    pub async fn leaderboard(&self, limit: usize) -> Result<Vec<LeaderboardRow>, StoreError> {
+    /// Puts `write` on the queue, unless it is full or closed.
+    fn enqueue(&self, write: Write) -> Result<(), RecordError> {
+        let queue = self
+            .inner
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match queue.as_ref() {
+            None => Err(RecordError::Closed),
+            Some(tx) => tx.try_send(write).map_err(|e| match e {
+                mpsc::error::TrySendError::Full(_) => RecordError::Full,
+                mpsc::error::TrySendError::Closed(_) => RecordError::Closed,
+            }),
+        }
+    }
+
+    /// The top `limit` players (at most [`MAX_LEADERBOARD`]) of `game`'s leaderboard: by
+    /// rating (the sum of their match ratings in that game), ties to the better best match,
+    /// then to the smaller id (by bytes, on both backends). Players with no finished match of
+    /// `game` are not ranked; an unknown game's board is empty.
+    pub async fn leaderboard(
+        &self,
+        game: &str,
+        limit: usize,
+    ) -> Result<Vec<LeaderboardRow>, StoreError> {
         let limit = limit.min(MAX_LEADERBOARD);
         if let Reader::Postgres(pool) = &self.inner.reader {
-            return postgres::leaderboard(pool, limit).await;
+            return postgres::leaderboard(pool, game, limit).await;
         }
-        self.read(move |conn| sqlite::leaderboard(conn, limit))
+        let game = game.to_owned();
+        self.read(move |conn| sqlite::leaderboard(conn, &game, limit))
             .await
     }
 
-    /// Everything stored about player `id`, or `None`.
+    /// Everything stored about player `id` (its standing in every game it played), or `None`.
     pub async fn player(&self, id: &str) -> Result<Option<PlayerRecord>, StoreError> {
         if let Reader::Postgres(pool) = &self.inner.reader {
             return postgres::player(pool, id).await;
@@ -324,6 +343,25 @@ impl Store {
         .await
         .map_err(|_| StoreError::Closed)?
     }
+}
+
+/// Checks every player's line of a match result; logs the first that breaks a rule.
+fn check(write: &Write) -> Result<(), RecordError> {
+    let Write::Match(m) = write else {
+        return Ok(());
+    };
+    for p in &m.players {
+        if let Err(why) = crate::columns::check(p) {
+            tracing::warn!(
+                match_key = %m.key,
+                player = %p.player_id,
+                error = %why,
+                "a match result with an invalid score line is not stored"
+            );
+            return Err(RecordError::Invalid(why));
+        }
+    }
+    Ok(())
 }
 
 /// Waits for the PostgreSQL writer to empty the queue, at most [`CLOSE_WAIT`]; then stops it

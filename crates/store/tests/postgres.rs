@@ -1,5 +1,6 @@
 //! The store on a real PostgreSQL server (a throwaway one per test, see `PgCluster`): migrations
-//! from empty and from older versions, refusal of a newer schema, writes and reads, changes made
+//! from empty and from older versions (version 6 from the version 5 fixture's rows), refusal of a
+//! newer schema, writes and reads, games' own columns and a board per game, changes made
 //! by another connection (`psql`) on the feed, a write the database refuses lost alone, a
 //! server stopped and started again that loses no queued write, a match result written twice
 //! (also after a commit whose answer was lost) stored once, and the writes a shutdown gives up
@@ -12,10 +13,10 @@ mod support;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
-use support::committed;
+use support::{a_match_of, columns, committed, line, standing, total};
 use tickwire_store::pg_cluster::{self, PgCluster};
 use tickwire_store::{
-    Change, EndedBy, PlayerScore, Store, StoreError, StoreOptions, Table, Write, migrations,
+    Change, EndedBy, RecordError, Store, StoreError, StoreOptions, Table, Write, migrations,
 };
 use tokio::sync::broadcast;
 
@@ -23,6 +24,9 @@ const V1: &str = include_str!("../migrations/postgres/0001_init.sql");
 const V2: &str = include_str!("../migrations/0002_best_and_rating.sql");
 const V3: &str = include_str!("../migrations/0003_ended_by.sql");
 const V4: &str = include_str!("../migrations/0004_match_key.sql");
+const V5: &str = include_str!("../migrations/postgres/0005_notify_deletes.sql");
+/// The rows of the version 5 fixture, as SQL both backends take.
+const V5_ROWS: &str = include_str!("fixtures/v5_rows.sql");
 
 /// A fresh server, or `None` after a loud skip (a failure under CI) when PostgreSQL is missing.
 fn cluster_or_skip(test: &str) -> Option<PgCluster> {
@@ -49,18 +53,9 @@ async fn open_new(pg: &PgCluster, db: &str) -> Store {
         .expect("open")
 }
 
-/// A match result of one player, with a key of its own.
-fn a_match(room: u32, id: &str, kills: u32, deaths: u32) -> Write {
-    support::a_match(
-        room,
-        vec![PlayerScore {
-            player_id: id.into(),
-            name: id.into(),
-            kills,
-            deaths,
-            played_ms: 60_000,
-        }],
-    )
+/// An arena match result of one player, with a key of its own.
+fn a_match(room: u32, id: &str, kills: i64, deaths: i64) -> Write {
+    support::a_match(room, vec![support::score(id, kills, deaths)])
 }
 
 /// Waits for a change of `table` on the feed.
@@ -90,7 +85,13 @@ async fn postgres_is_migrated_from_empty_and_from_versions_1_2_and_3_and_a_newer
             .expect("psql"),
         migrations::LATEST.to_string()
     );
-    assert!(store.leaderboard(10).await.expect("read").is_empty());
+    assert!(
+        store
+            .leaderboard("arena", 10)
+            .await
+            .expect("read")
+            .is_empty()
+    );
     store.close().await;
     drop(store);
 
@@ -110,7 +111,8 @@ async fn postgres_is_migrated_from_empty_and_from_versions_1_2_and_3_and_a_newer
         .await
         .expect("open");
     let ada = store.player("guest:ada").await.expect("read").expect("ada");
-    assert_eq!((ada.kills, ada.best_kills, ada.rating), (7, 4, 5));
+    let arena = standing(&ada, "arena");
+    assert_eq!((total(arena, "kills"), arena.best, arena.rating), (7, 3, 5));
     // Version 3: the matches stored before it ran their length; a match cut short says so.
     let Write::Match(mut cut_short) = a_match(1, "guest:ada", 1, 0) else {
         unreachable!("a_match makes a match")
@@ -155,7 +157,8 @@ async fn postgres_is_migrated_from_empty_and_from_versions_1_2_and_3_and_a_newer
         "clock"
     );
     let bo = store.player("guest:bo").await.expect("read").expect("bo");
-    assert_eq!((bo.kills, bo.best_kills, bo.matches), (3, 3, 1));
+    let arena = standing(&bo, "arena");
+    assert_eq!((total(arena, "kills"), arena.best, bo.matches), (3, 2, 1));
     store.close().await;
     drop(store);
 
@@ -178,11 +181,11 @@ async fn postgres_is_migrated_from_empty_and_from_versions_1_2_and_3_and_a_newer
     let store = Store::open_postgres(&pg.url("v3"), StoreOptions::default())
         .await
         .expect("open");
-    assert_eq!(migrations::LATEST, 5);
+    assert_eq!(migrations::LATEST, 6);
     assert_eq!(
         pg.psql("v3", "SELECT version FROM schema_version")
             .expect("psql"),
-        "5"
+        "6"
     );
     assert_eq!(
         pg.psql("v3", "SELECT COUNT(*) FROM matches WHERE match_key IS NULL")
@@ -208,7 +211,7 @@ async fn postgres_is_migrated_from_empty_and_from_versions_1_2_and_3_and_a_newer
         "clock,shutdown,closed,emptied"
     );
     let cy = store.player("guest:cy").await.expect("read").expect("cy");
-    assert_eq!((cy.kills, cy.matches), (9, 6));
+    assert_eq!((total(standing(&cy, "arena"), "kills"), cy.matches), (9, 6));
     assert_eq!(store.stats().duplicates, 4);
     store.close().await;
     drop(store);
@@ -242,29 +245,35 @@ async fn postgres_writes_are_read_back_and_any_connections_changes_reach_the_fee
     store.record(a_match(1, "guest:bo", 1, 5)).expect("queued");
     committed(&store, 2).await;
     change_of(&mut feed, Table::Players).await;
-    let board = store.leaderboard(10).await.expect("read");
+    let board = store.leaderboard("arena", 10).await.expect("read");
     let ids: Vec<&str> = board.iter().map(|r| r.player_id.as_str()).collect();
     assert_eq!(ids, ["guest:ada", "guest:bo"]);
     let ada = store.player("guest:ada").await.expect("read").expect("ada");
-    assert_eq!(
-        (ada.kills, ada.deaths, ada.matches, ada.best_kills),
-        (5, 1, 1, 5)
-    );
+    let arena = standing(&ada, "arena");
+    assert_eq!(columns(&arena.totals), [("deaths", 1), ("kills", 5)]);
+    assert_eq!((ada.matches, arena.best), (1, 4));
 
-    // A row written by another client entirely (psql) is announced by the trigger.
+    // Rows written by another client entirely (psql) are announced by the triggers.
     let mut feed = store.subscribe();
     pg.psql(
         "w",
-        "INSERT INTO players (id, name, first_seen_ms, last_seen_ms, kills, matches)
-         VALUES ('psql-1', 'from-psql', 1, 1, 99, 1)",
+        "INSERT INTO players (id, name, first_seen_ms, last_seen_ms, matches)
+         VALUES ('psql-1', 'from-psql', 1, 1, 1)",
     )
     .expect("insert");
     let change = change_of(&mut feed, Table::Players).await;
     assert_eq!(change.key, "psql-1");
-    assert_eq!(
-        store.leaderboard(1).await.expect("read")[0].name,
-        "from-psql"
-    );
+    pg.psql(
+        "w",
+        "INSERT INTO standings (player_id, game, rating, matches, best, totals)
+         VALUES ('psql-1', 'arena', 99, 1, 99, '{\"kills\": 99}')",
+    )
+    .expect("insert");
+    let change = change_of(&mut feed, Table::Standings).await;
+    assert_eq!(change.key, "psql-1");
+    let top = &store.leaderboard("arena", 1).await.expect("read")[0];
+    assert_eq!(top.name, "from-psql");
+    assert_eq!(columns(&top.totals), [("kills", 99)]);
     store.close().await;
     drop(store);
     pg.drop_db("w").expect("drop");
@@ -299,14 +308,20 @@ async fn from_version_5_deletes_and_truncates_reach_the_feed_of_a_migrated_datab
     pg.psql("v4", "DELETE FROM players WHERE id = 'guest:dee'")
         .expect("delete");
     assert_eq!(change_of(&mut feed, Table::Players).await.key, "guest:dee");
-    assert!(store.leaderboard(10).await.expect("read").is_empty());
+    assert!(
+        store
+            .leaderboard("arena", 10)
+            .await
+            .expect("read")
+            .is_empty()
+    );
     pg.psql(
         "v4",
         "INSERT INTO players (id, name, first_seen_ms, last_seen_ms, matches) VALUES ('x', 'x', 1, 1, 1)",
     )
     .expect("insert");
     assert_eq!(change_of(&mut feed, Table::Players).await.key, "x");
-    pg.psql("v4", "TRUNCATE match_players, players")
+    pg.psql("v4", "TRUNCATE standings, match_players, players")
         .expect("truncate");
     assert_eq!(change_of(&mut feed, Table::Players).await.key, "");
     store.close().await;
@@ -427,7 +442,9 @@ async fn postgres_stores_a_match_result_written_twice_once_and_announces_it_once
         "1"
     );
     let ada = store.player("guest:ada").await.expect("read").expect("ada");
-    assert_eq!((ada.kills, ada.deaths, ada.matches), (3, 1, 1));
+    let arena = standing(&ada, "arena");
+    assert_eq!(columns(&arena.totals), [("deaths", 1), ("kills", 3)]);
+    assert_eq!((ada.matches, arena.matches), (1, 1));
     let stats = store.stats();
     assert_eq!((stats.duplicates, stats.failed), (3, 0), "{stats:?}");
 
@@ -505,7 +522,8 @@ async fn a_commit_whose_answer_is_lost_is_tried_again_and_stored_once() {
     assert_eq!(
         pg.psql(
             "lost",
-            "SELECT kills || ',' || deaths || ',' || matches FROM players WHERE id = 'guest:ada'"
+            "SELECT (totals->>'kills') || ',' || (totals->>'deaths') || ',' || matches
+             FROM standings WHERE player_id = 'guest:ada'"
         )
         .expect("psql"),
         "4,2,1"
@@ -584,7 +602,7 @@ async fn both_backends_order_ties_alike_under_an_icu_collation() {
     let dir = tempfile::tempdir().expect("temp dir");
     let sqlite_store =
         Store::open_sqlite(&dir.path().join("t.db"), StoreOptions::default()).expect("open");
-    // Six players tied on rating and kills, one ahead of them.
+    // Six players tied on rating and best match, one ahead of them.
     let ids = [
         "guest:bob",
         "guest:Bob",
@@ -601,7 +619,7 @@ async fn both_backends_order_ties_alike_under_an_icu_collation() {
         committed(store, 7).await;
     }
     let order = async |store: &Store| -> Vec<String> {
-        let rows = store.leaderboard(10).await.expect("read");
+        let rows = store.leaderboard("arena", 10).await.expect("read");
         rows.into_iter().map(|r| r.player_id).collect()
     };
     let on_pg = order(&pg_store).await;
@@ -619,4 +637,154 @@ async fn both_backends_order_ties_alike_under_an_icu_collation() {
     sqlite_store.close().await;
     drop(pg_store);
     pg.drop_db("icu").expect("drop");
+}
+
+#[tokio::test]
+async fn postgres_version_5_gains_game_columns_and_a_board_per_game_and_keeps_its_rows() {
+    let Some(pg) = cluster_or_skip("postgres_version_5_gains_game_columns") else {
+        return;
+    };
+    // The version 5 fixture's rows, in a database the version 5 schema made.
+    pg.create_db("v5").expect("create");
+    for schema in [V1, V2, V3, V4, V5] {
+        pg.psql("v5", schema).expect("schema");
+    }
+    pg.psql(
+        "v5",
+        "CREATE TABLE schema_version (version BIGINT NOT NULL);
+         INSERT INTO schema_version VALUES (5);",
+    )
+    .expect("version");
+    pg.psql("v5", V5_ROWS).expect("v5 rows");
+    let store = Store::open_postgres(&pg.url("v5"), StoreOptions::default())
+        .await
+        .expect("open");
+    assert_eq!(
+        pg.psql("v5", "SELECT version FROM schema_version")
+            .expect("psql"),
+        "6"
+    );
+    // Each line's kills and deaths became its columns (jsonb), and its rating kills - deaths.
+    assert_eq!(
+        pg.psql(
+            "v5",
+            "SELECT string_agg(match_id || ' ' || player_id || ' ' || columns::text || ' '
+                 || rating || ' ' || played_ms, '; ' ORDER BY match_id, player_id)
+             FROM match_players"
+        )
+        .expect("psql"),
+        "1 guest:ada {\"kills\": 3, \"deaths\": 1} 2 30000; \
+         1 guest:bo {\"kills\": 1, \"deaths\": 3} -2 60000; \
+         2 guest:ada {\"kills\": 4, \"deaths\": 1} 3 60000; \
+         2 guest:bo {\"kills\": 1, \"deaths\": 4} -3 60000; \
+         3 guest:ada {\"kills\": 2, \"deaths\": 1} 1 60000"
+    );
+    let arena = store.leaderboard("arena", 10).await.expect("read");
+    let rows: Vec<(u32, &str, &str, i64, i64, i64)> = arena
+        .iter()
+        .map(|r| {
+            let (id, name) = (r.player_id.as_str(), r.name.as_str());
+            (r.rank, id, name, r.rating, r.matches, r.best)
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (1, "guest:ada", "ada", 5, 2, 3),
+            (2, "guest:bo", "Bo", -5, 2, -2)
+        ]
+    );
+    assert_eq!(columns(&arena[0].totals), [("deaths", 2), ("kills", 7)]);
+    let tag = store.leaderboard("tag", 10).await.expect("read");
+    assert_eq!((tag.len(), tag[0].rating), (1, 1));
+    let ada = store.player("guest:ada").await.expect("read").expect("ada");
+    assert_eq!(
+        (ada.matches, ada.played_ms, ada.games.len()),
+        (3, 150_000, 2)
+    );
+    let cy = store.player("guest:cy").await.expect("read").expect("cy");
+    assert!(cy.games.is_empty());
+
+    // A result written now adds to the migrated standing and reaches the feed.
+    let mut feed = store.subscribe();
+    store.record(a_match(1, "guest:bo", 12, 0)).expect("queued");
+    assert_eq!(change_of(&mut feed, Table::Standings).await.key, "guest:bo");
+    committed(&store, 1).await;
+    let arena = store.leaderboard("arena", 10).await.expect("read");
+    assert_eq!(
+        (arena[0].player_id.as_str(), arena[0].rating, arena[0].best),
+        ("guest:bo", 7, 12)
+    );
+    assert_eq!(columns(&arena[0].totals), [("deaths", 7), ("kills", 14)]);
+    store.close().await;
+    drop(store);
+    pg.drop_db("v5").expect("drop");
+}
+
+#[tokio::test]
+async fn postgres_keeps_a_games_own_columns_and_rating_with_a_board_per_game() {
+    let Some(pg) = cluster_or_skip("postgres_keeps_a_games_own_columns") else {
+        return;
+    };
+    let store = open_new(&pg, "games").await;
+    // Names jsonb must escape; a rating of 3 x tags - 2 x tagged.
+    let tag = |id: &str, tags: i64, tagged: i64| {
+        line(
+            id,
+            3 * tags - 2 * tagged,
+            &[("tags", tags), ("tagged \"by\" é", tagged)],
+        )
+    };
+    store
+        .record(a_match_of(
+            "tag",
+            1,
+            vec![tag("guest:few", 2, 0), tag("guest:many", 5, 4)],
+        ))
+        .expect("queued");
+    store
+        .record(a_match_of("tag", 1, vec![tag("guest:few", 0, 1)]))
+        .expect("queued");
+    store.record(a_match(2, "guest:few", 9, 0)).expect("queued");
+    // A line that breaks the rules is refused before it is queued.
+    assert!(matches!(
+        store.record(a_match_of("tag", 1, vec![line("guest:x", 0, &[("", 1)])])),
+        Err(RecordError::Invalid(_))
+    ));
+    committed(&store, 3).await;
+    let board = store.leaderboard("tag", 10).await.expect("read");
+    let rows: Vec<(&str, i64, i64, i64)> = board
+        .iter()
+        .map(|r| (r.player_id.as_str(), r.rating, r.matches, r.best))
+        .collect();
+    assert_eq!(rows, [("guest:many", 7, 1, 7), ("guest:few", 4, 2, 6)]);
+    assert_eq!(
+        columns(&board[1].totals),
+        [("tagged \"by\" é", 1), ("tags", 2)]
+    );
+    let arena = store.leaderboard("arena", 10).await.expect("read");
+    assert_eq!(arena.len(), 1);
+    assert_eq!(
+        (arena[0].player_id.as_str(), arena[0].rating),
+        ("guest:few", 9)
+    );
+    let few = store.player("guest:few").await.expect("read").expect("few");
+    let games: Vec<(&str, i64)> = few
+        .games
+        .iter()
+        .map(|s| (s.game.as_str(), s.rating))
+        .collect();
+    assert_eq!(games, [("arena", 9), ("tag", 4)]);
+    assert_eq!(few.matches, 3);
+    assert_eq!(
+        pg.psql(
+            "games",
+            "SELECT columns->>'tagged \"by\" é' FROM match_players ORDER BY match_id, player_id LIMIT 1"
+        )
+        .expect("psql"),
+        "0"
+    );
+    store.close().await;
+    drop(store);
+    pg.drop_db("games").expect("drop");
 }

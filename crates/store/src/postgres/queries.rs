@@ -5,7 +5,8 @@ use deadpool_postgres::{GenericClient, Pool};
 
 use super::{pool_error, query_error};
 use crate::applied::Applied;
-use crate::{LeaderboardRow, MatchRecord, PlayerRecord, StoreError, Write};
+use crate::columns::{self, Tally};
+use crate::{LeaderboardRow, MatchRecord, PlayerRecord, PlayerScore, Standing, StoreError, Write};
 
 /// Applies one write.
 pub(crate) async fn apply(
@@ -70,49 +71,95 @@ async fn apply_match(
         return Ok(Applied::Duplicate);
     };
     let match_id: i64 = row.get(0);
-    for p in &m.players {
+    for p in columns::one_line_each(&m.players) {
         upsert_player(tx, &p.player_id, &p.name, m.ended_ms).await?;
-        let (kills, deaths) = (i64::from(p.kills), i64::from(p.deaths));
         let played = i64::try_from(p.played_ms).unwrap_or(i64::MAX);
         tx.execute(
-            "INSERT INTO match_players (match_id, player_id, name, kills, deaths, played_ms)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (match_id, player_id) DO UPDATE SET
-                 kills = match_players.kills + excluded.kills,
-                 deaths = match_players.deaths + excluded.deaths,
-                 played_ms = match_players.played_ms + excluded.played_ms",
-            &[&match_id, &p.player_id, &p.name, &kills, &deaths, &played],
+            "INSERT INTO match_players (match_id, player_id, name, columns, rating, played_ms)
+             VALUES ($1, $2, $3, $4::text::jsonb, $5, $6)",
+            &[
+                &match_id,
+                &p.player_id,
+                &p.name,
+                &columns::to_json(&p.columns),
+                &p.rating,
+                &played,
+            ],
         )
         .await?;
         tx.execute(
-            "UPDATE players SET
-                 kills = kills + $2,
-                 deaths = deaths + $3,
-                 matches = matches + 1,
-                 played_ms = played_ms + $4,
-                 best_kills = CASE WHEN $2 > best_kills THEN $2 ELSE best_kills END
-             WHERE id = $1",
-            &[&p.player_id, &kills, &deaths, &played],
+            "UPDATE players SET matches = matches + 1, played_ms = played_ms + $2 WHERE id = $1",
+            &[&p.player_id, &played],
         )
         .await?;
+        add_to_standing(tx, &p, &m.game, played).await?;
     }
     Ok(Applied::Stored(match_id))
 }
 
-/// The top `limit` players by rating.
+/// Adds line `p` of a match of `game` to the player's standing in that game: the row is made
+/// when missing, read under a row lock (another server may be adding to it), added to in Rust
+/// (saturating; column totals by name) and written back.
+async fn add_to_standing(
+    tx: &impl GenericClient,
+    p: &PlayerScore,
+    game: &str,
+    played_ms: i64,
+) -> Result<(), tokio_postgres::Error> {
+    tx.execute(
+        "INSERT INTO standings (player_id, game) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        &[&p.player_id, &game],
+    )
+    .await?;
+    let r = tx
+        .query_one(
+            "SELECT rating, matches, played_ms, best, totals::text FROM standings
+             WHERE player_id = $1 AND game = $2 FOR UPDATE",
+            &[&p.player_id, &game],
+        )
+        .await?;
+    let mut tally = Tally {
+        rating: r.get(0),
+        matches: r.get(1),
+        played_ms: r.get(2),
+        best: r.get(3),
+        totals: columns::from_json(r.get(4)),
+    };
+    tally.add(p, played_ms);
+    tx.execute(
+        "UPDATE standings SET rating = $3, matches = $4, played_ms = $5, best = $6,
+             totals = $7::text::jsonb
+         WHERE player_id = $1 AND game = $2",
+        &[
+            &p.player_id,
+            &game,
+            &tally.rating,
+            &tally.matches,
+            &tally.played_ms,
+            &tally.best,
+            &columns::to_json(&tally.totals),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The top `limit` players of `game` by rating, then best match, then the id's bytes.
 pub(crate) async fn leaderboard(
     pool: &Pool,
+    game: &str,
     limit: usize,
 ) -> Result<Vec<LeaderboardRow>, StoreError> {
     let client = pool.get().await.map_err(pool_error)?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = client
         .query(
-            "SELECT id, name, kills - deaths, kills, deaths, matches, best_kills FROM players
-             WHERE matches > 0
-             ORDER BY kills - deaths DESC, kills DESC, id COLLATE \"C\"
-             LIMIT $1",
-            &[&limit],
+            "SELECT s.player_id, p.name, s.rating, s.matches, s.best, s.totals::text
+             FROM standings s JOIN players p ON p.id = s.player_id
+             WHERE s.game = $1 AND s.matches > 0
+             ORDER BY s.rating DESC, s.best DESC, s.player_id COLLATE \"C\"
+             LIMIT $2",
+            &[&game, &limit],
         )
         .await
         .map_err(query_error)?;
@@ -124,36 +171,53 @@ pub(crate) async fn leaderboard(
             player_id: r.get(0),
             name: r.get(1),
             rating: r.get(2),
-            kills: r.get(3),
-            deaths: r.get(4),
-            matches: r.get(5),
-            best_kills: r.get(6),
+            matches: r.get(3),
+            best: r.get(4),
+            totals: columns::from_json(r.get(5)),
         })
         .collect())
 }
 
-/// The player `id`, if stored.
+/// The player `id`, if stored, with its standing in each game.
 pub(crate) async fn player(pool: &Pool, id: &str) -> Result<Option<PlayerRecord>, StoreError> {
     let client = pool.get().await.map_err(pool_error)?;
     let row = client
         .query_opt(
-            "SELECT id, name, first_seen_ms, last_seen_ms, kills, deaths, matches, played_ms,
-                    best_kills, kills - deaths
+            "SELECT id, name, first_seen_ms, last_seen_ms, matches, played_ms
              FROM players WHERE id = $1",
             &[&id],
         )
         .await
         .map_err(query_error)?;
-    Ok(row.map(|r| PlayerRecord {
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    let games = client
+        .query(
+            "SELECT game, rating, matches, played_ms, best, totals::text FROM standings
+             WHERE player_id = $1 AND matches > 0
+             ORDER BY game COLLATE \"C\"",
+            &[&id],
+        )
+        .await
+        .map_err(query_error)?;
+    Ok(Some(PlayerRecord {
         id: r.get(0),
         name: r.get(1),
         first_seen_ms: r.get(2),
         last_seen_ms: r.get(3),
-        kills: r.get(4),
-        deaths: r.get(5),
-        matches: r.get(6),
-        played_ms: r.get(7),
-        best_kills: r.get(8),
-        rating: r.get(9),
+        matches: r.get(4),
+        played_ms: r.get(5),
+        games: games
+            .iter()
+            .map(|g| Standing {
+                game: g.get(0),
+                rating: g.get(1),
+                matches: g.get(2),
+                played_ms: g.get(3),
+                best: g.get(4),
+                totals: columns::from_json(g.get(5)),
+            })
+            .collect(),
     }))
 }
