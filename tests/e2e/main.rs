@@ -16,6 +16,7 @@ mod conformance;
 mod crash;
 mod cut_proxy;
 mod drain;
+mod events;
 mod guessing;
 mod harness;
 mod http_edge;
