@@ -102,7 +102,10 @@ impl Game for Shouting {
     fn capture(&self, out: &mut World) {
         out.clear(Tick(self.tick as u32));
         for &p in &self.players {
-            Dot { at: [p as f32, 1.0] }.push_to(out, EntityId(p), tickwire_protocol::KindId(0));
+            Dot {
+                at: [p as f32, 1.0],
+            }
+            .push_to(out, EntityId(p), tickwire_protocol::KindId(0));
         }
     }
 
@@ -201,8 +204,16 @@ async fn events_reach_the_room_a_player_or_everyone() {
     }
     assert_eq!(ada.heard, BTreeSet::from([1, 2, 3, 4]));
     assert_eq!(bo.heard, BTreeSet::from([1, 3, 4]), "not Ada's own");
-    assert_eq!(sam.heard, BTreeSet::from([1, 3, 4]), "a spectator hears the room");
-    assert_eq!(cy.heard, BTreeSet::from([3]), "another room hears only everyone's");
+    assert_eq!(
+        sam.heard,
+        BTreeSet::from([1, 3, 4]),
+        "a spectator hears the room"
+    );
+    assert_eq!(
+        cy.heard,
+        BTreeSet::from([3]),
+        "another room hears only everyone's"
+    );
     assert_eq!(server.shared().metrics.events_dropped.get(), 0);
     server.shutdown().await;
 }
