@@ -566,3 +566,108 @@ fn a_client_that_lost_time_is_hurried_then_taken_late_and_never_stops() {
         "its inputs are taken fresh again: acked {last_ack} of {seq}"
     );
 }
+
+/// A game that, every step, sends event `kind` to each audience in `to`.
+struct Announcer {
+    tick: u64,
+    schema: Arc<tickwire_protocol::Schema>,
+    to: Vec<(tickwire_server::Audience, u16)>,
+}
+
+#[derive(tickwire_protocol::Replicate)]
+#[replicate(kind = "beep")]
+struct Beep {
+    #[replicate(int(min = 0, max = 9))]
+    n: u8,
+}
+
+impl Game for Announcer {
+    fn add_player(&mut self, _name: &str) -> (tickwire_server::PlayerHandle, EntityId) {
+        (tickwire_server::PlayerHandle(7), EntityId(7))
+    }
+    fn remove_player(&mut self, _player: tickwire_server::PlayerHandle) {}
+    fn step(&mut self, _inputs: &[(tickwire_server::PlayerHandle, tickwire_server::TickInput)]) {
+        self.tick += 1;
+    }
+    fn tick(&self) -> u64 {
+        self.tick
+    }
+    fn schema(&self) -> Arc<tickwire_protocol::Schema> {
+        self.schema.clone()
+    }
+    fn capture(&self, out: &mut tickwire_protocol::World) {
+        out.clear(tickwire_protocol::Tick(self.tick as u32));
+    }
+    fn drain_events(&mut self) -> Vec<(tickwire_server::Audience, tickwire_server::GameEvent)> {
+        self.to
+            .iter()
+            .map(|&(audience, kind)| {
+                let event = tickwire_server::GameEvent {
+                    kind,
+                    record: Record::of(&Beep { n: 3 }),
+                };
+                (audience, event)
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn events_go_to_their_audience_and_what_cannot_be_sent_is_dropped_and_counted() {
+    use tickwire_server::{Audience, PlayerHandle};
+    #[derive(tickwire_protocol::Replicate)]
+    struct Nothing {
+        #[replicate(vec2(step = 1.0), position)]
+        at: [f32; 2],
+    }
+    let schema = tickwire_protocol::SchemaDesc::builder("beeps", 1)
+        .kind::<Nothing>()
+        .event::<Beep>()
+        .build()
+        .expect("valid");
+    let to = vec![
+        (Audience::Room, 0),
+        (Audience::Player(PlayerHandle(7)), 0),
+        (Audience::Player(PlayerHandle(8)), 0), // nobody
+        (Audience::Room, 1),                    // an undeclared kind
+    ]
+    .into_iter()
+    .chain(std::iter::repeat_n((Audience::Everyone, 0), 6))
+    .collect();
+    let game = Announcer {
+        tick: 0,
+        schema: Arc::new(schema),
+        to,
+    };
+    let mut room = room(Box::new(game), 4);
+    let seat = room
+        .handle_join(ClientId(1), "ada", Arc::new(InputBuffer::new()))
+        .expect("join")
+        .slot;
+    let frame = next_frame(&mut room);
+    // Two ticks of events: two to the room and two to Ada's slot in the log.
+    let targets: Vec<Option<usize>> = frame.events.iter().map(|e| e.to).collect();
+    assert_eq!(targets, [None, Some(seat), None, Some(seat)]);
+    assert!(frame.events.iter().all(|e| e.is_for(Some(seat))));
+    assert_eq!(
+        frame.events.iter().filter(|e| e.is_for(None)).count(),
+        2,
+        "a spectator gets the room's"
+    );
+    let everyone: Vec<Vec<u8>> = room.poll_everyone().collect();
+    assert_eq!(
+        everyone.len(),
+        tickwire_server::room::MAX_EVERYONE_PER_TICK,
+        "bounded a tick, and the first tick's, not taken, dropped"
+    );
+    let msg = tickwire_protocol::codec::decode_server(&everyone[0]).expect("decodes");
+    let tickwire_protocol::ServerMsg::Event(e) = msg else {
+        panic!("an event: {msg:?}")
+    };
+    let layout = frame.schema.event_layout(e.kind).expect("beep");
+    let beep = tickwire_protocol::read_record(layout, &e.data).expect("a beep");
+    assert_eq!(beep.read::<Beep>().map(|b| b.n), Some(3));
+    // Per tick: a player gone, an undeclared kind, two over the bound; and the first tick's
+    // four to everyone, which nobody took.
+    assert_eq!(room.metrics().events_dropped.get(), 2 * 4 + 4);
+}

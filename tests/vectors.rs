@@ -370,7 +370,7 @@ fn cases() -> Vec<Case> {
         server(
             "server_welcome",
             "Welcome with a small map (its features: a full delta body of two arena walls) and the arena's schema last (its SchemaDesc: game, version, kinds with their fields, each field's name, wire type (an enum), predict, interpolate, and the kind's position as an optional u8; then the input's fields and intents (Always 0, Never 1, When 2 and the field's index), the event kinds, and the score columns, each a name and a zigzag i32 weight).",
-            ServerMsg::Welcome(Welcome {
+            ServerMsg::Welcome(Box::new(Welcome {
                 protocol_version: PROTOCOL_VERSION,
                 client_id: ClientId(3),
                 entity_id: EntityId(42),
@@ -387,12 +387,12 @@ fn cases() -> Vec<Case> {
                 resume_token: "7-00112233445566778899aabbccddeeff".into(),
                 spectator: false,
                 schema: arena.clone(),
-            }),
+            })),
         ),
         server(
             "server_welcome_spectator",
             "Welcome of a spectator: entity 0, no resume token, spectator true (one byte 1), a map without features, and a schema with every wire type (in its kinds, its input and an event kind).",
-            ServerMsg::Welcome(Welcome {
+            ServerMsg::Welcome(Box::new(Welcome {
                 protocol_version: PROTOCOL_VERSION,
                 client_id: ClientId(9),
                 entity_id: EntityId(0),
@@ -409,12 +409,12 @@ fn cases() -> Vec<Case> {
                 resume_token: String::new(),
                 spectator: true,
                 schema: every.clone(),
-            }),
+            })),
         ),
         server(
             "server_welcome_tag",
             "Welcome of examples/tag (its schema: kind runner with pos, angle and the it flag, kind base with pos and half; the input move_x and move_y, the event it (runner, by), the score columns tagged and seconds_it), the one the tag page (web-client/tag/) names in its Hello.",
-            ServerMsg::Welcome(Welcome {
+            ServerMsg::Welcome(Box::new(Welcome {
                 protocol_version: PROTOCOL_VERSION,
                 client_id: ClientId(1),
                 entity_id: EntityId(2),
@@ -431,7 +431,7 @@ fn cases() -> Vec<Case> {
                 resume_token: "1-00112233445566778899aabbccddeeff".into(),
                 spectator: false,
                 schema: (*tickwire_example_tag::tag_schema()).clone(),
-            }),
+            })),
         ),
         server(
             "server_welcome_flag",

@@ -70,6 +70,39 @@ async fn garbage_and_text_are_closed_while_others_play_on() {
 }
 
 #[tokio::test]
+async fn an_input_whose_record_is_not_the_games_is_closed_with_a_reason() {
+    let server = start(0).await;
+    let mut good = join(&server, "good").await;
+    let before = server.shared().metrics.closes(CloseReason::BadMessage);
+    // The arena's input is 21 bits: three bytes of all ones put an offset of 3 in move_x's two
+    // bits (its range is -1..=1), and a fourth byte is one too many.
+    for data in [vec![0xff; 3], vec![0; 4], Vec::new()] {
+        let mut bad = join(&server, "bad").await;
+        let input = tickwire_protocol::Input {
+            seq: 1,
+            view_tick: 0,
+            data,
+        };
+        bad.send(&tickwire_protocol::ClientMsg::Input(input))
+            .await
+            .expect("send");
+        let (code, reason, kicked) = close_after(&mut bad).await;
+        assert_eq!(code, close::POLICY_VIOLATION);
+        assert!(reason.starts_with("bad input"), "{reason}");
+        assert!(kicked);
+    }
+    for _ in 0..10 {
+        tokio::time::timeout(LIMIT, good.next_snapshot())
+            .await
+            .expect("in time")
+            .expect("still playing");
+    }
+    let m = &server.shared().metrics;
+    assert_eq!(m.closes(CloseReason::BadMessage), before + 3, "counted");
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn frame_errors_get_their_rfc_close_codes() {
     let server = start(0).await;
     let addr = server.local_addr();

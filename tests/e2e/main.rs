@@ -16,6 +16,7 @@ mod conformance;
 mod crash;
 mod cut_proxy;
 mod drain;
+mod events;
 mod flag_page;
 mod guessing;
 mod harness;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use tickwire_client::{GameClient, Received};
-use tickwire_protocol::{ClientMsg, Input, ServerMsg, close};
+use tickwire_protocol::{ServerMsg, close};
 use tickwire_server::link_sim::LinkSim;
 use tickwire_server::metrics::CloseReason;
 use tickwire_server::{Server, ServerConfig};
@@ -246,11 +246,8 @@ async fn a_real_flood_is_closed_with_4003_and_its_seat_held() {
     while start.elapsed() < Duration::from_secs(5) {
         every.tick().await;
         seq += 1;
-        let input = Input {
-            seq,
-            ..Input::default()
-        };
-        if c.send(&ClientMsg::Input(input)).await.is_err() {
+        let input = crate::harness::arena_input(seq, tickwire_arena::ArenaInput::default());
+        if c.send(&input).await.is_err() {
             break;
         }
     }

@@ -5,8 +5,10 @@
 // i is true in either input, is equal; `Never` fields are ignored. Fields are compared as the
 // server reads them: quantized (texts cut to their length).
 //
-// `neutralInput` is what a repeat turns into once an input has been missing for long: every
-// `Always` field at zero (no movement, no fire), the others kept (the same aim).
+// `neutralInput` is what a repeat turns into once an input has been missing for long, as the
+// server makes it: every number (`Fixed`, `Vec2`, `Int`) at 0 or its range's end nearest 0 and
+// every `Bool` false (no movement, no button held); angles, enums, colours and texts kept (where
+// it faced, what it had chosen).
 
 import { sameText } from './text.js';
 import { slotCount } from './wire_type.js';
@@ -57,24 +59,21 @@ export function sameIntentSlots(schema, a, b) {
 }
 
 /**
- * The neutral input a repeat becomes: every `Always` field zero (its range's nearest value to 0,
- * an enum's first variant, an empty text), every other field as in `input`.
+ * The neutral input a repeat becomes, as the server makes it: every number (`Fixed`, `Vec2`,
+ * `Int`) at 0 (its range's nearest value to 0) and every `Bool` false; angles, enums, colours and
+ * texts as in `input`.
  * @param {Schema} schema @param {RecordSlots} input
  * @returns {RecordSlots}
  */
 export function neutralSlots(schema, input) {
   const { fields, firstSlot } = schema.input;
   const zero = writeValues(fields, {});
-  const rules = schema.desc.input.intent;
   const slots = input.slots.slice();
   const texts = input.texts.slice();
   for (let i = 0; i < fields.length; i++) {
-    if (rules[i].type !== 'Always') continue;
+    const type = fields[i].ty.type;
+    if (type !== 'Fixed' && type !== 'Vec2' && type !== 'Int' && type !== 'Bool') continue;
     const first = firstSlot[i];
-    if (fields[i].ty.type === 'Text') {
-      texts[slots[first]] = '';
-      continue;
-    }
     for (let k = first; k < first + slotCount(fields[i].ty); k++) slots[k] = zero.slots[k];
   }
   return { slots, texts };

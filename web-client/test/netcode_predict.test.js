@@ -106,7 +106,7 @@ test('a late input that asks for something else is replayed; a When field counts
   assert.equal(res.corrected, false);
 });
 
-test('past the repeat limit the server applies the neutral input: Always fields zero, When fields kept', () => {
+test('past the repeat limit the server applies the neutral input: numbers zero, booleans false', () => {
   const tickRate = 4;
   assert.equal(repeatsBeforeNeutral(tickRate), 2);
   const r = run(tickRate);
@@ -114,7 +114,7 @@ test('past the repeat limit the server applies the neutral input: Always fields 
   r.apply(1);
   r.apply(1);
   r.apply(1);
-  for (let k = 0; k < 3; k++) r.apply({ push: 0, boost: false, power: 3 });
+  for (let k = 0; k < 3; k++) r.apply({ push: 0, boost: false, power: 0 });
   const res = r.p.reconcile(r.server(), { ack: 1, repeats: 5 });
   assert.equal(r.p.lastError, 0, 'two repeats, then three neutral ticks');
   assert.deepEqual(r.p.state, r.server());

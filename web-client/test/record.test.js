@@ -175,7 +175,7 @@ test('same intent: Always fields equal, When fields while their flag is on in ei
   assert.ok(sameIntent(n, { ...a, chat: 'hi' }, { ...a, chat: 'bye' }), 'a Never field is ignored');
 });
 
-test('the neutral input zeroes the Always fields and keeps the others (no movement, no fire, the same aim)', () => {
+test('the neutral input zeroes numbers and booleans and keeps angles, enums, colours and texts (no movement, no fire, the same aim)', () => {
   const values = { move_x: -1, move_y: 1, aim: 1, fire: true };
   const n = neutralInput(ARENA_SCHEMA, values);
   assert.deepEqual({ ...n, aim: 0 }, { move_x: 0, move_y: 0, aim: 0, fire: false });

@@ -211,6 +211,10 @@ mod tests {
             .expect("a full body of the arena's schema");
         let walls = &game.world().map().walls;
         assert_eq!(world.len(), walls.len());
+        assert!(
+            info.features.len() <= 8 * walls.len(),
+            "about 7 bytes a wall"
+        );
         for (i, w) in walls.iter().enumerate() {
             let back = Wall::read(&world, i).expect("a wall");
             assert_eq!(back.min, [w.x, w.y]);

@@ -268,7 +268,7 @@ impl GameClient {
             }
             ServerMsg::Welcome(w) => {
                 self.world.set_schema(Arc::new(w.schema.clone()));
-                self.welcome = Some(w.clone());
+                self.welcome = Some((*w).clone());
                 Ok(Received::Message(ServerMsg::Welcome(w)))
             }
             other => Ok(Received::Message(other)),

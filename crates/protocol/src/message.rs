@@ -91,8 +91,9 @@ pub struct Ping {
 /// What the server sends.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ServerMsg {
-    /// The answer to a good `Hello`: who the client is and what the game is.
-    Welcome(Welcome),
+    /// The answer to a good `Hello`: who the client is and what the game is (boxed: it is sent
+    /// once a session and is the largest message by far).
+    Welcome(Box<Welcome>),
     /// The world, as a delta against what this client last received.
     Snapshot(SnapshotMsg),
     /// The answer to a `Ping`.

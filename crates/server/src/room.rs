@@ -389,6 +389,14 @@ impl Room {
         self.stage_inputs();
         self.game.step(&self.step_inputs[..self.staged]);
 
+        // Events to everyone are taken after every tick (the room task sends them); what no one
+        // took is dropped, so that a room run without a task (the tools) holds one tick's worth.
+        if !self.to_everyone.is_empty() {
+            self.metrics
+                .events_dropped
+                .inc_by(self.to_everyone.len() as u64);
+            self.to_everyone.clear();
+        }
         let events = self.game.drain_events();
         let had_events = !events.is_empty();
         for (audience, event) in events {
@@ -541,8 +549,9 @@ impl Room {
         }
     }
 
-    /// The encoded events to every session of the server since the last call (at most
-    /// [`MAX_EVERYONE_PER_TICK`] a tick), for the room task to send.
+    /// The encoded events to every session of the server of the last tick (at most
+    /// [`MAX_EVERYONE_PER_TICK`]), for the room task to send after each tick; the next tick
+    /// drops what was not taken.
     pub fn poll_everyone(&mut self) -> impl Iterator<Item = Vec<u8>> + '_ {
         self.to_everyone.drain(..)
     }

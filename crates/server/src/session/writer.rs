@@ -210,7 +210,7 @@ async fn welcome<W: AsyncWrite + Unpin>(
     match_end_version: &mut u64,
 ) -> Result<Joinedness, WebSocketError> {
     let mut bytes = Vec::new();
-    if codec::encode_server(&ServerMsg::Welcome(welcome.clone()), &mut bytes).is_ok() {
+    if codec::encode_server(&ServerMsg::Welcome(Box::new(welcome.clone())), &mut bytes).is_ok() {
         out.binary(&bytes).await?;
         out.flush().await?;
     }

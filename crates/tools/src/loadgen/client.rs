@@ -210,7 +210,7 @@ pub(crate) async fn join(
                     ServerMsg::Welcome(welcome) => {
                         return Ok(Joined {
                             ws,
-                            welcome,
+                            welcome: *welcome,
                             bytes_in,
                         });
                     }
