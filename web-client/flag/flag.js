@@ -291,7 +291,7 @@ function renderScores() {
   const line = (/** @type {string[]} */ cells, /** @type {string} */ cls) => {
     const row = document.createElement('div');
     row.className = cls;
-    row.style.gridTemplateColumns = `1fr repeat(${cells.length - 1}, 4.5em)`;
+    row.style.gridTemplateColumns = `1fr repeat(${cells.length - 1}, 5.2em)`;
     for (const c of cells) row.append(Object.assign(document.createElement('span'), { textContent: c }));
     return row;
   };
