@@ -1,15 +1,19 @@
 //! Capture the flag's own page in real Chromium, against the flag example served in-process as
 //! its binary serves it (`ServerConfig::index_page`): two pages join at `/` on opposite teams;
-//! bob's page steps aside, then ada's runner is steered onto blue's flag with the keys. Bob's
-//! page's `world()` then shows the flag's `carrier` and ada's `carrying` changed, its screenshot
-//! shows the blue flag drawn on ada's runner, and once ada brings it home the `team_score`
-//! entity (no position) and the banner show red's capture. Without a browser the test skips
-//! loudly (fails under CI).
+//! both draw the two bases from the Welcome's map features (no base is in a snapshot); bob's
+//! page steps aside, then ada's runner is steered onto blue's flag with the keys. Ada's page then
+//! shows the line the server sent her alone ("You have BLUE's flag"), which bob's page never
+//! hears; bob's page's `world()` shows the flag's `carrier` and ada's `carrying` changed, and its
+//! screenshot shows the blue flag drawn on ada's runner. Once ada brings it home, the
+//! `team_score` entity (no position) and the banner show red's capture, both pages' feeds name
+//! ada's capture, and both scoreboards count it in the `captures` column. Without a browser the
+//! test skips loudly (fails under CI).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::Value;
+use tickwire_example_flag::field::BASE_RADIUS;
 use tickwire_example_flag::{FlagGame, PAGE, Team};
 use tickwire_server::{Game, Server, ServerConfig};
 
@@ -75,13 +79,27 @@ impl View {
     }
 }
 
+/// The string field `k` of `e`.
+fn text(e: &Value, k: &str) -> String {
+    e[k].as_str().expect("a string").to_string()
+}
+
+/// The game's events a page has heard: `[kind, personal, text]` each.
+async fn heard(page: &mut Page) -> Vec<(String, bool, String)> {
+    let events = page.eval("window.tickwire.events()").await;
+    let events = events.as_array().cloned().unwrap_or_default();
+    events
+        .iter()
+        .map(|e| (text(e, "kind"), e["personal"] == true, text(e, "text")))
+        .collect()
+}
+
 async fn view(page: &mut Page) -> View {
     let v = page
         .eval("({ stats: window.tickwire.stats(), world: window.tickwire.world() })")
         .await;
     let all = v["world"].as_array().expect("world() is an array");
     let of = |kind: &'static str| all.iter().filter(move |e| e["kind"] == kind);
-    let text = |e: &Value, k: &str| e[k].as_str().expect("a string").to_string();
     let runners = of("runner")
         .map(|e| Runner {
             id: e["id"].as_u64().expect("id") as u32,
@@ -214,10 +232,57 @@ async fn a_carried_flag_shows_on_the_other_page_and_a_capture_scores() {
     let bob_id = wait_joined(&mut bob, &chrome).await;
     let schema = bob.eval("window.tickwire.schema()").await;
     assert_eq!(schema["game"], "flag", "schema() {schema}");
+    assert_eq!(schema["version"], 2, "schema() {schema}");
     assert_eq!(
         schema["kinds"],
         serde_json::json!(["runner", "flag", "team_score", "base"])
     );
+    assert_eq!(schema["input"], serde_json::json!(["move_x", "move_y"]));
+    assert_eq!(
+        schema["events"],
+        serde_json::json!(["capture", "tag", "flag_return", "flag_carrier"])
+    );
+    assert_eq!(
+        schema["scores"],
+        serde_json::json!(["captures", "tags", "returns", "tagged"])
+    );
+
+    // The bases are the map's features, from the Welcome, on both pages; no snapshot holds one.
+    for page in [&mut ada, &mut bob] {
+        let map = page.eval("window.tickwire.map()").await;
+        let bases: Vec<_> = map["bases"]
+            .as_array()
+            .expect("map().bases is an array")
+            .iter()
+            .map(|b| {
+                (
+                    text(b, "team"),
+                    b["x"].as_f64(),
+                    b["y"].as_f64(),
+                    b["radius"].as_f64(),
+                )
+            })
+            .collect();
+        let base = |team: Team| {
+            let [x, y] = team.base();
+            (
+                team.name().to_string(),
+                Some(f64::from(x)),
+                Some(f64::from(y)),
+                Some(f64::from(BASE_RADIUS)),
+            )
+        };
+        assert_eq!(bases, [base(Team::Red), base(Team::Blue)], "map() {map}");
+        let kinds = page
+            .eval("window.tickwire.world().map((e) => e.kind)")
+            .await;
+        assert!(
+            !kinds
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "base")),
+            "a base in a snapshot: {kinds}"
+        );
+    }
 
     // Bob's page sees both runners on opposite teams, with their labels, blue's flag at home,
     // and the team scores at 0 (entities without a position).
@@ -272,6 +337,21 @@ async fn a_carried_flag_shows_on_the_other_page_and_a_capture_scores() {
         }
     })
     .await;
+
+    // The server told ada alone that she has the flag: her page shows the line to her.
+    let mine = wait_for(LIMIT, "ada's page shows the line to her", async || {
+        let you = view(&mut ada).await.stats["you"].clone();
+        let events = heard(&mut ada).await;
+        let personal = events
+            .iter()
+            .any(|(kind, personal, _)| kind == "flag_carrier" && *personal);
+        match you.as_str() {
+            Some(t) if personal && t.contains("You have BLUE's flag") => Ok(t.to_string()),
+            _ => Err(format!("ada's line {you}; events {events:?}")),
+        }
+    })
+    .await;
+    eprintln!("flag_page: ada's page says {mine:?}");
 
     // Bob's page shows the change by field name: ada carrying, the flag's carrier ada.
     let (carrier, flag) = wait_for(LIMIT, "bob's page shows ada carrying", async || {
@@ -375,6 +455,40 @@ async fn a_carried_flag_shows_on_the_other_page_and_a_capture_scores() {
     })
     .await;
     eprintln!("flag_page: bob's banner {banner:?}");
+
+    // Both pages heard the capture, named, in their feeds; both scoreboards count it in the
+    // `captures` column. Bob never heard ada's pickup: it was hers alone.
+    for (who, page) in [("ada", &mut ada), ("bob", &mut bob)] {
+        let line = wait_for(LIMIT, "the page's feed names the capture", async || {
+            let events = heard(page).await;
+            let capture = events.iter().find(|(kind, _, _)| kind == "capture");
+            let scores = page.eval("window.tickwire.scores()").await;
+            let captures = scores.as_array().and_then(|rows| {
+                rows.iter()
+                    .find(|r| r["entity"] == ada_id)
+                    .map(|r| (r["captures"].as_u64(), r["columns"].clone()))
+            });
+            match (capture, &captures) {
+                (Some((_, false, line)), Some((Some(1), columns)))
+                    if line == "ada captured BLUE's flag for RED" =>
+                {
+                    Ok(format!("{line}; ada's columns {columns}"))
+                }
+                _ => Err(format!(
+                    "{who}: events {events:?}; ada's scores {captures:?}"
+                )),
+            }
+        })
+        .await;
+        eprintln!("flag_page: {who}'s page: {line}");
+    }
+    let bob_heard = heard(&mut bob).await;
+    assert!(
+        !bob_heard
+            .iter()
+            .any(|(kind, personal, _)| kind == "flag_carrier" || *personal),
+        "bob heard {bob_heard:?}"
+    );
 
     drop((ada, bob));
     drop(chrome);

@@ -1,32 +1,36 @@
 // @ts-check
-// The capture the flag page: joins (`?name=` or the form), names the game's schema in its Hello,
-// decodes snapshots with the netcode package in the schema the Welcome carries, sends WASD/arrows
-// as inputs on the server's tick, and draws the field: the two halves, the bases, the flags (a
-// carried one on its carrier), the runners in their own colours with their labels (remote ones
-// interpolated a little behind the server, the own one at its newest state), and the team scores
-// from the `team_score` entities. `window.tickwire` is the automation hook.
+// The capture the flag page: joins (`?name=` or the form) through the netcode package's
+// connection, naming the game's schema in its Hello; snapshots are decoded in the schema the
+// Welcome carries, the keys go out on the server's tick as a record of the schema's input fields,
+// the game's events become feed lines with the players' names (and a pickup, which the server
+// sends to its carrier alone, a line to that player), and the scoreboard shows the schema's
+// columns. It draws the field: the two halves, the bases (the map's features, from the Welcome),
+// the flags (a carried one on its carrier), the runners in their own colours with their labels
+// (remote ones interpolated a little behind the server, the own one at its newest state), and the
+// team scores from the `team_score` entities. `window.tickwire` is the automation hook.
 
-import { ByteHistory, InputClock, RateMeter, ServerClock, applyDelta, hashHex, interpolateWorld } from '../netcode/index.js';
-import { cleanName } from '../messages.js';
-import { Connection, gameSocketProtocols, gameSocketUrl, rttFromNonce } from '../net.js';
+import { ByteHistory, Connection, RateMeter, cleanName, gameSocketProtocols, gameSocketUrl, hashHex, interpolateWorld } from '../netcode/index.js';
 import { attachInput } from '../input.js';
-import { FLAG_SCHEMA, cssColor, flagProblem, flagWorld, hudLine } from './flag_schema.js';
+import { FLAG_SCHEMA, cssColor, eventLine, flagInput, flagMap, flagProblem, flagWorld, hudLine, personalLine } from './flag_schema.js';
 
 /**
- * @typedef {import('../messages.js').ServerMsg} ServerMsg
- * @typedef {import('../messages.js').WelcomeMsg} WelcomeMsg
- * @typedef {import('../messages.js').ScoreEntry} ScoreEntry
+ * @typedef {import('../netcode/messages.js').WelcomeMsg} WelcomeMsg
+ * @typedef {import('../netcode/messages.js').ScoreEntry} ScoreEntry
+ * @typedef {import('../netcode/messages.js').GameEvent} GameEvent
+ * @typedef {import('../netcode/connection.js').Session} NetSession
  * @typedef {import('../netcode/world.js').World} World
  * @typedef {import('./flag_schema.js').FlagWorld} FlagWorld
+ * @typedef {import('./flag_schema.js').FlagMap} FlagMap
  * @typedef {import('./flag_schema.js').Team} Team
- * @typedef {{welcome: WelcomeMsg, world: World | null, previous: World | null,
- *   timeline: {t: number, world: World}[], clock: ServerClock, inputClock: InputClock, seq: number}} Session
- *   one Welcome's worth of state: the newest world and the one before it (the delta's baselines),
- *   the last snapshots on the server's tick line (for interpolation), the clocks, the input seq
+ * @typedef {{welcome: WelcomeMsg, net: NetSession, map: FlagMap, world: World | null, timeline: {t: number, world: World}[]}} Session
+ *   one Welcome's worth of state: the connection's session (clocks, worlds), the map (its bases),
+ *   the newest world, the last snapshots on the server's tick line (for interpolation)
  * @typedef {{id: number, x: number, y: number, team: Team, carrying: boolean, screenX: number, screenY: number}} ShownRunner
  * @typedef {{id: number, x: number, y: number, team: Team, carrier: number, home: boolean, onCarrier: boolean,
  *   screenX: number, screenY: number}} ShownFlag
  *   a flag as drawn: `screenX`/`screenY` is the middle of its pennant, in CSS pixels
+ * @typedef {{kind: string, fields: GameEvent['fields'], text: string, personal: boolean, at: number}} Heard
+ *   an event as the page took it: its feed line (or its line to the player alone), when
  */
 
 /** Snapshots kept for interpolation. */
@@ -34,6 +38,13 @@ const TIMELINE = 16;
 /** Radius of a runner, world units (the server's), and the least it is drawn, CSS pixels. */
 const RADIUS = 14;
 const MIN_RADIUS_PX = 7;
+/** Feed lines shown at once, and how long each stays, ms. */
+const FEED_LINES = 5;
+const FEED_MS = 8000;
+/** How long the line to the player alone stays, ms. */
+const PERSONAL_MS = 5000;
+/** Events kept for `window.tickwire.events()`. */
+const HEARD_MAX = 100;
 const TEAM_COLORS = { red: '#ff2a2a', blue: '#2a6bff' };
 const COLORS = { field: '#0e1116', outside: '#07090c', border: '#3a4658', middle: '#2c3442', pole: '#e8e8e8',
   halves: { red: '#ff2a2a12', blue: '#2a6bff12' }, label: '#d8dee9', own: '#ffffff' };
@@ -50,15 +61,19 @@ let session = null;
 let conn = null;
 /** @type {ScoreEntry[]} */
 let scores = [];
-/** The team scores last shown, to announce a capture. */
-let teamScores = { red: 0, blue: 0 };
+/** The team scores last shown. */
+let teamScores = { red: -1, blue: -1 };
 /** The runners' ids and teams the scoreboard was last drawn with. */
 let rowTeams = '';
-let pingMs = 0;
 let lastHud = 0;
+/** @type {Heard[]} */
+let heard = [];
 /** @type {{tick: number, runners: ShownRunner[], flags: ShownFlag[]}} */
 let shown = { tick: 0, runners: [], flags: [] };
 const timers = { now: () => performance.now(), setTimeout: (/** @type {() => void} */ cb, /** @type {number} */ ms) => setTimeout(cb, ms), clearTimeout: (/** @type {any} */ id) => clearTimeout(id) };
+
+/** The own runner's entity id, null for a spectator or without a session. */
+const ownId = () => (session && !session.welcome.spectator ? session.welcome.entity_id : null);
 
 /** A runner's label from the newest world, else the scoreboard's name. */
 function nameOf(/** @type {number} */ id) {
@@ -67,69 +82,52 @@ function nameOf(/** @type {number} */ id) {
   return r?.label ?? scores.find((e) => e.entity === id)?.name ?? `#${id}`;
 }
 
-/** One input on the input clock's tick: the movement keys, nothing else (no aim, no fire). */
-function sendInput() {
-  const s = session;
-  if (!s || s.welcome.spectator) return;
-  const { move_x, move_y } = input.sample();
-  s.seq = (s.seq + 1) >>> 0;
-  conn?.send({ type: 'Input', seq: s.seq, move_x, move_y, aim: 0, fire: false, view_tick: Math.max(0, Math.floor(shown.tick)) >>> 0 });
-}
-
-/** Shows `text` in the feed for a few seconds. @param {string} text */
-function feed(text) {
-  const el = $('feed');
-  el.textContent = text;
-  const at = performance.now();
-  el.dataset.at = String(at);
-  setTimeout(() => { if (el.dataset.at === String(at)) el.textContent = ''; }, 4000);
-}
-
-/** The team score banner, and a capture announced when a score grows. @param {FlagWorld} w */
-function showTeamScores(w) {
-  for (const team of /** @type {Team[]} */ (['red', 'blue'])) {
-    if (w.scores[team] > teamScores[team]) feed(`${team.toUpperCase()} captures!`);
-  }
-  if (w.scores.red !== teamScores.red || w.scores.blue !== teamScores.blue || !$('teams').textContent) {
-    teamScores = { ...w.scores };
-    const span = (/** @type {string} */ text, /** @type {string} */ cls) => Object.assign(document.createElement('span'), { textContent: text, className: cls });
-    $('teams').replaceChildren(span(`RED ${w.scores.red}`, 'red'), span(' : ', 'sep'), span(`${w.scores.blue} BLUE`, 'blue'));
-  }
-}
-
-/** @param {ServerMsg} msg @param {number} bytes */
-function onMessage(msg, bytes) {
+/** The feed's lines still fresh, newest last, and the line to the player alone. */
+function renderFeed() {
   const now = performance.now();
-  meters.bytesIn.add(now, bytes);
-  if (msg.type === 'Welcome') {
-    session?.inputClock.stop();
+  const fresh = heard.filter((h) => !h.personal && now - h.at < FEED_MS).slice(-FEED_LINES);
+  $('feed').replaceChildren(...fresh.map((h) => Object.assign(document.createElement('div'), { textContent: h.text })));
+  const mine = heard.filter((h) => h.personal && now - h.at < PERSONAL_MS).at(-1);
+  $('you').textContent = mine ? mine.text : '';
+  $('you').hidden = !mine;
+}
+
+/** The team score banner, redrawn when a score changes. @param {FlagWorld} w */
+function showTeamScores(w) {
+  if (w.scores.red === teamScores.red && w.scores.blue === teamScores.blue) return;
+  teamScores = { ...w.scores };
+  const span = (/** @type {string} */ text, /** @type {string} */ cls) => Object.assign(document.createElement('span'), { textContent: text, className: cls });
+  $('teams').replaceChildren(span(`RED ${w.scores.red}`, 'red'), span(' : ', 'sep'), span(`${w.scores.blue} BLUE`, 'blue'));
+}
+
+/** The connection's callbacks: the session, snapshots, scores and events. */
+const handlers = {
+  /** @param {import('../netcode/messages.js').ServerMsg} _msg @param {number} bytes */
+  onMessage(_msg, bytes) {
+    meters.bytesIn.add(performance.now(), bytes);
+  },
+  /** @param {WelcomeMsg} msg @param {NetSession} net */
+  onWelcome(msg, net) {
     const problem = flagProblem(msg.schema);
     if (problem) {
       session = null;
       conn?.fail(`This page cannot show this server's game: ${problem}.`);
       return;
     }
-    const clock = new ServerClock(msg.tick_rate, msg.snapshot_rate);
-    clock.onWelcome(msg.tick, now);
-    session = { welcome: msg, world: null, previous: null, timeline: [], clock, inputClock: new InputClock(msg.tick_rate, sendInput, timers), seq: 0 };
-    if (!msg.spectator) session.inputClock.start();
-  } else if (msg.type === 'Snapshot' && session) {
+    session = { welcome: msg, net, map: flagMap(msg), world: null, timeline: [] };
+    teamScores = { red: -1, blue: -1 };
+  },
+  /** @param {import('../netcode/connection.js').Snapshot} snap */
+  onSnapshot(snap) {
     const s = session;
-    s.inputClock.setPace(msg.pace);
-    let world;
-    try {
-      if (msg.schema !== null && msg.schema !== s.welcome.schema.hash) throw new Error('a snapshot of another schema');
-      world = applyDelta(s.welcome.schema, msg.body, { baseline: s.world, previous: s.previous });
-    } catch (e) {
-      conn?.restart(`Bad snapshot (${e instanceof Error ? e.message : e})`);
-      return;
-    }
-    [s.previous, s.world] = [s.world, world];
-    s.timeline.push({ t: s.clock.onSnapshot(world.tick, now), world });
+    if (!s) return;
+    const now = performance.now();
+    s.world = snap.world;
+    s.timeline.push({ t: snap.t, world: snap.world });
     if (s.timeline.length > TIMELINE) s.timeline.shift();
     meters.snapshots.add(now);
-    meters.sizes.add(now, bytes);
-    const w = flagWorld(s.welcome.schema, world);
+    meters.sizes.add(now, snap.bytes);
+    const w = flagWorld(s.welcome.schema, snap.world);
     showTeamScores(w);
     // The scoreboard colours its rows by team, which the world tells: redraw it when that changes.
     const key = w.runners.map((r) => `${r.id}${r.team}`).join();
@@ -137,17 +135,25 @@ function onMessage(msg, bytes) {
       rowTeams = key;
       renderScores();
     }
-  } else if (msg.type === 'Pong') {
-    pingMs = rttFromNonce(msg.nonce, now);
-    session?.clock.onPong(msg.tick, pingMs, now);
-  } else if (msg.type === 'Scoreboard') {
-    scores = msg.entries;
+  },
+  /** @param {ScoreEntry[]} entries */
+  onScoreboard(entries) {
+    scores = entries;
     renderScores();
-  } else if (msg.type === 'Event') {
-    // Today's kill feed carries the game's tags: the defender, then the carrier.
-    feed(`${nameOf(msg.event.killer)} tagged ${nameOf(msg.event.victim)}`);
-  }
-}
+  },
+  /** @param {GameEvent} event */
+  onEvent(event) {
+    const mine = personalLine(event, ownId());
+    heard.push({ kind: event.kind, fields: event.fields, text: mine ?? eventLine(event, nameOf), personal: mine !== null, at: performance.now() });
+    if (heard.length > HEARD_MAX) heard = heard.slice(-HEARD_MAX);
+    renderFeed();
+  },
+  /** The keys as the schema's input fields, once per server tick. */
+  input() {
+    return session ? flagInput(session.welcome.schema, input.sample()) : null;
+  },
+  viewTick: () => shown.tick,
+};
 
 /**
  * The world at render tick `rt`: the two snapshots around it blended by the package (no
@@ -199,7 +205,7 @@ function frame(now) {
   ctx.fillRect(0, 0, w, h);
   const s = session;
   if (s && s.world) {
-    const { width, height } = s.welcome.map;
+    const { width, height } = s.map;
     const scale = Math.min((w * 0.96) / width, ((h - 60) * 0.94) / height);
     const [ox, oy] = [(w - width * scale) / 2, (h - height * scale) / 2];
     const at = (/** @type {number} */ x, /** @type {number} */ y) => [ox + x * scale, oy + y * scale];
@@ -218,12 +224,8 @@ function frame(now) {
     ctx.setLineDash([]);
     ctx.strokeStyle = COLORS.border;
     ctx.strokeRect(ox, oy, width * scale, height * scale);
-
-    const rt = s.clock.renderTick(now);
-    const remote = flagWorld(s.welcome.schema, sampleWorld(s, rt) ?? s.world);
-    const newest = flagWorld(s.welcome.schema, s.world);
-    const ownId = s.welcome.spectator ? null : s.welcome.entity_id;
-    for (const base of newest.bases) {
+    // The bases are the map's: they came once, with the Welcome.
+    for (const base of s.map.bases) {
       const [bx, by] = at(base.x, base.y);
       ctx.fillStyle = `${TEAM_COLORS[base.team]}22`;
       ctx.strokeStyle = TEAM_COLORS[base.team];
@@ -234,8 +236,13 @@ function frame(now) {
       ctx.stroke();
       ctx.lineWidth = 1;
     }
+
+    const rt = s.net.clock.renderTick(now);
+    const remote = flagWorld(s.welcome.schema, sampleWorld(s, rt) ?? s.world);
+    const newest = flagWorld(s.welcome.schema, s.world);
+    const own = ownId();
     // The own runner as the server last had it; the others as interpolated.
-    const runners = [...remote.runners.filter((r) => r.id !== ownId), ...newest.runners.filter((r) => r.id === ownId)];
+    const runners = [...remote.runners.filter((r) => r.id !== own), ...newest.runners.filter((r) => r.id === own)];
     const r = Math.max(RADIUS * scale, MIN_RADIUS_PX);
     ctx.textAlign = 'center';
     ctx.font = '12px system-ui, sans-serif';
@@ -250,12 +257,12 @@ function frame(now) {
       ctx.beginPath();
       ctx.arc(x, y, r, 0, Math.PI * 2);
       ctx.fill();
-      ctx.strokeStyle = runner.id === ownId ? COLORS.own : TEAM_COLORS[runner.team];
-      ctx.lineWidth = runner.id === ownId ? 3 : 1.5;
+      ctx.strokeStyle = runner.id === own ? COLORS.own : TEAM_COLORS[runner.team];
+      ctx.lineWidth = runner.id === own ? 3 : 1.5;
       ctx.stroke();
       ctx.lineWidth = 1;
-      ctx.fillStyle = runner.id === ownId ? COLORS.own : COLORS.label;
-      ctx.fillText(runner.id === ownId ? `${runner.label} (you)` : runner.label, x, y + r + 14);
+      ctx.fillStyle = runner.id === own ? COLORS.own : COLORS.label;
+      ctx.fillText(runner.id === own ? `${runner.label} (you)` : runner.label, x, y + r + 14);
     }
     // Flags last, over the runners: a carried one on its carrier as drawn, the others where they
     // lie (they jump rather than move, so the newest place).
@@ -267,28 +274,32 @@ function frame(now) {
     }
     if (now - lastHud > 250) {
       lastHud = now;
-      $('hud').textContent = `${hudLine(newest, ownId)} · ping ${Math.round(pingMs)} ms`;
+      $('hud').textContent = `${hudLine(newest, own)} · ping ${Math.round(conn?.pingMs ?? 0)} ms`;
+      renderFeed();
     }
   }
   requestAnimationFrame(frame);
 }
 
+/** The scoreboard: a row per runner, coloured by team, with the schema's columns, best rating first. */
 function renderScores() {
   const s = session;
-  const ownId = s?.welcome.entity_id;
+  const own = ownId();
+  const columns = s?.welcome.schema.desc.scores ?? [];
   const teams = new Map(s?.world ? flagWorld(s.welcome.schema, s.world).runners.map((r) => [r.id, r.team]) : []);
-  const rows = [...scores].sort((a, b) => b.kills - a.kills || a.deaths - b.deaths || a.name.localeCompare(b.name));
+  const rows = [...scores].sort((a, b) => b.rating - a.rating || a.name.localeCompare(b.name));
   const line = (/** @type {string[]} */ cells, /** @type {string} */ cls) => {
     const row = document.createElement('div');
     row.className = cls;
+    row.style.gridTemplateColumns = `1fr repeat(${cells.length - 1}, 5.2em)`;
     for (const c of cells) row.append(Object.assign(document.createElement('span'), { textContent: c }));
     return row;
   };
-  $('scores').replaceChildren(line(['runner', 'caps', 'tagged'], 'row head'),
-    ...rows.map((e) => line([e.name, String(e.kills), String(e.deaths)], `row ${teams.get(e.entity) ?? ''}${e.entity === ownId ? ' own' : ''}`)));
+  $('scores').replaceChildren(line(['runner', ...columns.map((c) => c.name)], 'row head'),
+    ...rows.map((e) => line([e.name, ...e.columns.map(String)], `row ${teams.get(e.entity) ?? ''}${e.entity === own ? ' own' : ''}`)));
 }
 
-/** @param {import('../net.js').NetStatus} st */
+/** @param {import('../netcode/connection.js').NetStatus} st */
 function onStatus(st) {
   $('status').textContent = st.state === 'playing' ? '' : st.text;
   $('status').hidden = st.state === 'playing' || !st.text;
@@ -301,7 +312,7 @@ function join(raw) {
   $('join').hidden = true;
   conn?.stop();
   conn = new Connection({ url: gameSocketUrl(location), protocols: gameSocketProtocols(location), name, schema: FLAG_SCHEMA.hash,
-    onMessage, onStatus, onDisconnect: () => { session?.inputClock.stop(); session = null; } });
+    ...handlers, onStatus, onDisconnect: () => { session = null; }, timers });
   conn.start();
 }
 
@@ -323,19 +334,21 @@ function stats() {
   const s = session;
   return {
     connected: !!(conn && conn.isOpen() && s),
-    ownEntityId: s && !s.welcome.spectator ? s.welcome.entity_id : null,
+    ownEntityId: ownId(),
     room: s ? s.welcome.room : null,
-    serverTick: s ? Math.floor(s.clock.serverTick(now)) : 0,
+    serverTick: s ? Math.floor(s.net.clock.serverTick(now)) : 0,
     worldTick: s?.world ? s.world.tick : null,
     entities: s?.world ? s.world.entities.length : 0,
-    pingMs,
+    pingMs: conn?.pingMs ?? 0,
     kbpsIn: (meters.bytesIn.perSecond(now) * 8) / 1000,
     snapshotsPerSec: meters.snapshots.perSecond(now),
-    inputsSent: s ? s.inputClock.sent : 0,
+    inputsSent: s ? s.net.inputs.sent : 0,
     bytesPerSnapshot: meters.sizes.points.length ? meters.sizes.points.reduce((sum, p) => sum + p.bytes, 0) / meters.sizes.points.length : 0,
     renderTick: shown.tick,
     hud: $('hud').textContent,
     teams: $('teams').textContent,
+    feed: Array.from($('feed').children, (c) => c.textContent ?? ''),
+    you: $('you').hidden ? '' : $('you').textContent,
     statusText: $('status').hidden ? '' : $('status').textContent,
   };
 }
@@ -347,9 +360,17 @@ function stats() {
   shown: () => ({ renderTick: shown.tick, runners: shown.runners.map((r) => ({ ...r })), flags: shown.flags.map((f) => ({ ...f })) }),
   schema: () => {
     const sc = session?.welcome.schema;
-    return sc ? { game: sc.desc.game, version: sc.desc.version, hash: hashHex(sc), kinds: sc.desc.kinds.map((k) => k.name) } : null;
+    if (!sc) return null;
+    const d = sc.desc;
+    return { game: d.game, version: d.version, hash: hashHex(sc), kinds: d.kinds.map((k) => k.name), input: d.input.fields.map((f) => f.name),
+      events: d.events.map((k) => k.name), scores: d.scores.map((c) => c.name) };
   },
-  scores: () => scores.map((e) => ({ ...e })),
+  /** The scoreboard: each line's columns also by name. */
+  scores: () => scores.map((e) => ({ ...e.byColumn, ...e, columns: [...e.columns] })),
+  /** The Welcome's map: its name, size and the bases of its features. */
+  map: () => (session ? { ...session.map, bases: session.map.bases.map((b) => ({ ...b })) } : null),
+  /** The game's events heard so far (the last 100), oldest first: kind, fields, the line shown, and whether it was the player's alone. */
+  events: () => heard.map((h) => ({ kind: h.kind, fields: { ...h.fields }, text: h.text, personal: h.personal })),
 };
 
 const fromUrl = new URLSearchParams(location.search).get('name');

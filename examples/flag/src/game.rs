@@ -1,25 +1,30 @@
 //! `FlagGame`: the [`FlagSim`] on tickwire's `Game` seam. A thin adapter: the rules are the
-//! simulation's, the data clients see is [`crate::views`]', and this file only translates
-//! between the game's own shapes and today's (protocol v4) wire shapes:
+//! simulation's, the data clients see is [`crate::views`]', and this file only moves the game's
+//! own shapes onto the wire (protocol v5):
 //!
-//! - **inputs**: the arena-shaped [`Input`] becomes a [`FlagInput`] ([`flag_input`]: `move_x`
-//!   and `move_y`; `aim` and `fire` are ignored);
-//! - **events**: of the simulation's [`FlagEvent`]s, tags go out as the kill feed
-//!   (`GameNews::Kill { killer: tagger, victim: carrier }`); captures, returns, pickups and drops
-//!   have no v4 shape (clients see them in the world: scores, `carrier`, `home`);
-//! - **scores**: a player's captures are its `kills`, the times it was tagged its `deaths`.
-//!
-//! With protocol v5 these three become the game's own ([`crate::records`] has the shapes).
+//! - **inputs**: each [`TickInput`]'s record is a [`FlagInput`] (the schema's input), read as
+//!   it is;
+//! - **events**: the simulation's [`FlagEvent`]s as the schema's event kinds
+//!   ([`crate::records`]), each with its audience ([`audience`]): captures, tags, returns and
+//!   drops to the whole room; a pickup only to the runner who picked the flag up ("you have the
+//!   flag"), since everyone else sees it in the world (`flag.carrier`, `runner.carrying`);
+//! - **scores**: one value per [`crate::records::SCORE_COLUMNS`] column (captures, tags,
+//!   returns, tagged);
+//! - **map**: the two bases, as the map's features ([`crate::views::map_features`]).
 
 use std::sync::Arc;
 
-use tickwire_protocol::{EntityId, Input, MapInfo, Schema, ScoreEntry, World};
-use tickwire_server::{Game, GameNews, PlayerHandle};
+use tickwire_protocol::{EntityId, MapInfo, Schema, ScoreEntry, World};
+use tickwire_server::{Audience, Game, GameEvent, PlayerHandle, TickInput};
 
 use crate::field::{HEIGHT, WIDTH};
 use crate::input::FlagInput;
-use crate::sim::{FlagEvent, FlagSim, PlayerId};
-use crate::views::{capture, flag_schema, runner_id};
+use crate::records::{EventRecord, event_record, score_columns};
+use crate::sim::{FlagEvent, FlagSim, PlayerId, Runner};
+use crate::views::{capture, flag_schema, map_features, runner_id};
+
+/// The map's name, as the Welcome carries it.
+pub const MAP_NAME: &str = "flag-field";
 
 /// One room's game of capture the flag.
 pub struct FlagGame {
@@ -28,6 +33,8 @@ pub struct FlagGame {
     inputs: Vec<(PlayerId, FlagInput)>,
     /// Everything that happened, oldest first, until the server drains it.
     events: Vec<FlagEvent>,
+    /// The bases as the map's features, written once.
+    features: Vec<u8>,
 }
 
 impl FlagGame {
@@ -37,6 +44,7 @@ impl FlagGame {
             sim: FlagSim::new(tick_rate, seed),
             inputs: Vec::new(),
             events: Vec::new(),
+            features: map_features(),
         }
     }
 
@@ -46,21 +54,31 @@ impl FlagGame {
     }
 }
 
-/// The game's input from today's wire input: only the movement.
-pub fn flag_input(input: &Input) -> FlagInput {
-    FlagInput::new(input.move_x, input.move_y)
+/// The game's input from a tick's input record. The server decoded it by the schema's input
+/// fields, so it reads; one that does not is standing still.
+pub fn flag_input(input: &TickInput) -> FlagInput {
+    input.record.read().unwrap_or_default()
 }
 
-/// The v4 kill feed's view of an event: tags only.
-fn news(event: &FlagEvent) -> Option<GameNews> {
+/// Who hears `event`: the runner alone for a pickup (its "you have the flag"), the room for the
+/// rest.
+pub fn audience(event: &FlagEvent) -> Audience {
     match *event {
-        FlagEvent::Tag {
-            tagger, carrier, ..
-        } => Some(GameNews::Kill {
-            killer: runner_id(tagger),
-            victim: runner_id(carrier),
-        }),
-        _ => None,
+        FlagEvent::Pickup { runner, .. } => Audience::Player(PlayerHandle(runner.0)),
+        FlagEvent::Capture { .. }
+        | FlagEvent::Tag { .. }
+        | FlagEvent::Drop { .. }
+        | FlagEvent::Return { .. } => Audience::Room,
+    }
+}
+
+/// `event` as an event of the schema's kinds.
+fn wire_event(schema: &Schema, event: &FlagEvent) -> Option<GameEvent> {
+    match event_record(event) {
+        EventRecord::Capture(e) => GameEvent::of(schema, &e),
+        EventRecord::Tag(e) => GameEvent::of(schema, &e),
+        EventRecord::Return(e) => GameEvent::of(schema, &e),
+        EventRecord::Carrier(e) => GameEvent::of(schema, &e),
     }
 }
 
@@ -80,7 +98,7 @@ impl Game for FlagGame {
         self.events.extend(self.sim.drain_events());
     }
 
-    fn step(&mut self, inputs: &[(PlayerHandle, Input)]) {
+    fn step(&mut self, inputs: &[(PlayerHandle, TickInput)]) {
         self.inputs.clear();
         let own = inputs.iter().map(|(p, i)| (PlayerId(p.0), flag_input(i)));
         self.inputs.extend(own);
@@ -101,12 +119,11 @@ impl Game for FlagGame {
     }
 
     fn scores(&self) -> Vec<ScoreEntry> {
-        let entry = |(&id, r): (&PlayerId, &crate::sim::Runner)| ScoreEntry {
+        let entry = |(&id, r): (&PlayerId, &Runner)| ScoreEntry {
             entity: runner_id(id),
             name: r.name.to_string(),
-            kills: r.stats.captures,
-            deaths: r.stats.tagged,
             bot: false,
+            columns: score_columns(&r.stats).to_vec(),
         };
         self.sim.runners().iter().map(entry).collect()
     }
@@ -119,16 +136,20 @@ impl Game for FlagGame {
         "flag"
     }
 
-    fn drain_news(&mut self) -> Vec<GameNews> {
-        self.events.drain(..).filter_map(|e| news(&e)).collect()
+    fn drain_events(&mut self) -> Vec<(Audience, GameEvent)> {
+        let schema = flag_schema();
+        self.events
+            .drain(..)
+            .filter_map(|e| Some((audience(&e), wire_event(&schema, &e)?)))
+            .collect()
     }
 
     fn map_info(&self) -> MapInfo {
         MapInfo {
-            name: "flag-field".into(),
+            name: MAP_NAME.into(),
             width: WIDTH,
             height: HEIGHT,
-            walls: Vec::new(),
+            features: self.features.clone(),
         }
     }
 }
@@ -137,48 +158,117 @@ impl Game for FlagGame {
 mod tests {
     use super::*;
     use crate::field::Team;
+    use crate::records::{CarrierEvent, TagEvent};
+    use tickwire_protocol::Record;
+
+    /// An input record running from `from` towards `to`.
+    fn towards(from: [f32; 2], to: [f32; 2]) -> TickInput {
+        TickInput {
+            record: Record::of(&FlagInput::new(to[0] - from[0], to[1] - from[1])),
+            rewind: 0,
+        }
+    }
+
+    fn still() -> TickInput {
+        TickInput {
+            record: Record::of(&FlagInput::default()),
+            rewind: 0,
+        }
+    }
 
     #[test]
-    fn a_tag_reaches_the_kill_feed_and_the_scoreboard() {
+    fn a_pickup_goes_to_the_carrier_and_a_tag_to_the_room_and_the_columns() {
         let mut game = FlagGame::new(30, 5);
         let (ada, ada_entity) = game.add_player("ada");
         let (bob, bob_entity) = game.add_player("bob");
         assert_eq!((ada_entity.0, bob_entity.0), (16, 17));
         // Ada runs to blue's flag and waits with it; bob then runs at her and tags her.
-        let towards = |from: [f32; 2], to: [f32; 2]| Input {
-            move_x: to[0] - from[0],
-            move_y: to[1] - from[1],
-            ..Input::default()
-        };
-        let mut news = Vec::new();
+        let schema = flag_schema();
+        let tag = schema.event_of::<TagEvent>();
+        let mut events = Vec::new();
         for _ in 0..900 {
             let sim = game.sim();
             let pos = |h: PlayerHandle| sim.runner(PlayerId(h.0)).expect("a runner").pos;
             let carrying = sim.flag(Team::Blue).carrier().is_some();
             let inputs = if carrying {
-                [(ada, Input::default()), (bob, towards(pos(bob), pos(ada)))]
+                [(ada, still()), (bob, towards(pos(bob), pos(ada)))]
             } else {
-                [
-                    (ada, towards(pos(ada), Team::Blue.base())),
-                    (bob, Input::default()),
-                ]
+                [(ada, towards(pos(ada), Team::Blue.base())), (bob, still())]
             };
             game.step(&inputs);
-            news.extend(game.drain_news());
-            if !news.is_empty() {
+            events.extend(game.drain_events());
+            if events.iter().any(|(_, e)| Some(e.kind) == tag) {
                 break;
             }
         }
-        assert_eq!(
-            news,
-            [GameNews::Kill {
-                killer: bob_entity,
-                victim: ada_entity
-            }]
-        );
+        let picked = CarrierEvent {
+            runner: ada_entity.0,
+            flag: Team::Blue,
+            dropped: false,
+        };
+        let tagged = TagEvent {
+            tagger: bob_entity.0,
+            carrier: ada_entity.0,
+            flag: Team::Blue,
+        };
+        let expected = [
+            (
+                Audience::Player(ada),
+                GameEvent::of(&schema, &picked).expect("a flag_carrier event"),
+            ),
+            (
+                Audience::Room,
+                GameEvent::of(&schema, &tagged).expect("a tag event"),
+            ),
+        ];
+        assert_eq!(events, expected);
         let scores = game.scores();
-        assert_eq!((scores[0].kills, scores[0].deaths), (0, 1));
+        assert_eq!(scores[0].columns, [0, 0, 0, 1], "ada was tagged once");
+        assert_eq!(scores[1].columns, [0, 1, 0, 0], "bob tagged once");
+        assert_eq!(schema.rating(&scores[1].columns), 1);
         assert_eq!(game.sim().flag(Team::Blue).carrier(), None);
-        assert_eq!(game.map_info().width, WIDTH);
+    }
+
+    #[test]
+    fn an_input_that_does_not_read_is_standing_still_and_the_map_holds_the_bases() {
+        let input = TickInput::default();
+        assert_eq!(flag_input(&input), FlagInput::default());
+        let game = FlagGame::new(30, 1);
+        let info = game.map_info();
+        assert_eq!((info.width, info.height), (WIDTH, HEIGHT));
+        assert_eq!(info.features, map_features());
+        assert!(!info.features.is_empty());
+    }
+
+    #[test]
+    fn who_hears_what() {
+        let (ada, bob) = (PlayerId(1), PlayerId(2));
+        let pickup = FlagEvent::Pickup {
+            runner: ada,
+            flag: Team::Blue,
+        };
+        assert_eq!(audience(&pickup), Audience::Player(PlayerHandle(1)));
+        for event in [
+            FlagEvent::Capture {
+                runner: ada,
+                team: Team::Red,
+            },
+            FlagEvent::Tag {
+                tagger: bob,
+                carrier: ada,
+                flag: Team::Blue,
+            },
+            FlagEvent::Drop {
+                runner: ada,
+                flag: Team::Blue,
+            },
+            FlagEvent::Return {
+                flag: Team::Red,
+                by: None,
+            },
+        ] {
+            assert_eq!(audience(&event), Audience::Room, "{event:?}");
+            assert!(wire_event(&flag_schema(), &event).is_some(), "{event:?}");
+        }
     }
 }

@@ -1,11 +1,12 @@
 //! `FlagInput`: what a player of capture the flag sends each tick, in the game's own shape. It
-//! derives `Replicate`, so that once inputs are the game's (protocol v5) this same struct is the
-//! schema's input; until then the `Game` impl builds it from the arena-shaped wire input.
+//! derives `Replicate` and is the schema's input (`.input::<FlagInput>()`): a client sends it as
+//! a record of these two fields, and the `Game` impl reads each tick's record back as one.
 
 use tickwire_protocol::Replicate;
 
-/// One tick's controls: which way to run. Each axis is clamped to -1..=1 (a diagonal is
-/// normalized), so that no input runs faster than [`crate::field::SPEED`].
+/// One tick's controls: which way to run, each axis to 1/128. Each axis is clamped to -1..=1 (a
+/// diagonal is normalized), so that no input runs faster than [`crate::field::SPEED`]. Both
+/// fields always count for the same-intent rule.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Replicate)]
 #[replicate(kind = "flag_input")]
 pub struct FlagInput {

@@ -9,12 +9,15 @@
 //!
 //! What it shows that tag does not: teams as an enum field, per-player colours and name labels
 //! on the wire (`color`, `text`), an entity that refers to another (`flag.carrier`, an entity
-//! id), and a kind with no position (`team_score`), which every client sees wherever it is.
+//! id), a kind with no position (`team_score`), which every client sees wherever it is, several
+//! event kinds (captures, tags, returns to the room; "you have the flag" to the carrier alone),
+//! four score columns with their weights, and the bases as the map's features rather than
+//! snapshot entities.
 //!
 //! The pieces: [`sim`] (the rules, pure and deterministic, with their unit tests), [`views`]
-//! (the schema and the capture), [`game`] (the thin `Game` impl, which adapts today's wire
-//! shapes of inputs, events and scores), [`records`] (events and score columns in the game's own
-//! shapes, for protocol v5). Its page is `web-client/flag/` ([`PAGE`]).
+//! (the schema, the capture and the map's features), [`input`] (the schema's input),
+//! [`records`] (the event kinds and score columns), [`game`] (the thin `Game` impl that puts
+//! them on the wire). Its page is `web-client/flag/` ([`PAGE`]).
 
 pub mod colour;
 pub mod field;
@@ -27,6 +30,7 @@ pub mod views;
 pub use field::Team;
 pub use game::FlagGame;
 pub use input::FlagInput;
+pub use records::{CaptureEvent, CarrierEvent, ReturnEvent, SCORE_COLUMNS, TagEvent};
 pub use sim::{FlagEvent, FlagSim, PlayerId};
 pub use views::flag_schema;
 

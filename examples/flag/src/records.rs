@@ -1,8 +1,7 @@
-//! The game's events and score columns in the shapes protocol v5 will carry (records of the
-//! game's own fields), ready for its schema: `.event::<CaptureEvent>()` and the rest, and one
-//! `.score(name, weight)` per [`SCORE_COLUMNS`] entry. Until then (v4) the `Game` impl sends
-//! tags as the arena's kill feed and the scoreboard as kills (captures) and deaths (tagged); see
-//! `crate::game`.
+//! The game's events and score columns as protocol v5 carries them (records of the game's own
+//! fields), declared in its schema ([`crate::views::flag_schema`]): `.event::<CaptureEvent>()`
+//! and the other three kinds, and one `.score(name, weight)` per [`SCORE_COLUMNS`] entry. Who
+//! hears each event is the `Game` impl's choice (`crate::game`).
 
 use tickwire_protocol::Replicate;
 
@@ -63,7 +62,7 @@ pub struct CarrierEvent {
     pub dropped: bool,
 }
 
-/// One event as v5 will send it.
+/// One event as the wire carries it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventRecord {
     /// A capture.

@@ -1,17 +1,21 @@
 //! Capture the flag played over real WebSockets on loopback by two headless clients on opposite
 //! teams: ada (red) takes blue's flag and brings it home, and bob's client sees her carry it and
-//! red's score go to 1; then a tag: bob runs at ada while she holds his flag. Every field is read
-//! by name through the schema the server sent.
+//! red's score go to 1; both hear the capture event, only ada hears that she has the flag, and
+//! the scoreboard's `captures` column counts it. Then a tag: bob runs at ada while she holds his
+//! flag, and both hear it. Inputs go out as records of the schema's input, the bases come from
+//! the Welcome's map features, and every field is read by name through the schema the server
+//! sent.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use tickwire_client::game_data::score;
 use tickwire_client::{ClientWorld, GameClient, Received};
 use tickwire_example_flag::field::{BASE_RADIUS, TAG_REACH};
-use tickwire_example_flag::{FlagGame, Team};
-use tickwire_protocol::{
-    ClientMsg, EntityId, EntityView, GameEventMsg, Input, ServerMsg, WireType,
+use tickwire_example_flag::{
+    CaptureEvent, CarrierEvent, FlagGame, FlagInput, ReturnEvent, TagEvent, Team,
 };
+use tickwire_protocol::{EntityId, EntityView, Record, ScoreEntry, ServerMsg, WireType, World};
 use tickwire_server::{Game, Server, ServerConfig};
 
 /// Every phase of these tests is bounded by this.
@@ -29,13 +33,30 @@ enum Step {
     Done,
 }
 
+/// One of the game's events as a client heard it, read by its kind's name.
+#[derive(Clone, Debug, PartialEq)]
+enum Heard {
+    Capture(CaptureEvent),
+    Tag(TagEvent),
+    Return(ReturnEvent),
+    Carrier(CarrierEvent),
+}
+
+/// What a client has heard besides snapshots.
+#[derive(Default)]
+struct News {
+    /// The game's events, oldest first.
+    events: Vec<Heard>,
+    /// The last scoreboard.
+    scores: Vec<ScoreEntry>,
+}
+
 /// A joined client, its runner's id and its inputs' sequence number.
 struct Player {
     client: GameClient,
     id: EntityId,
     seq: u32,
-    /// The kill feed (tags) received so far.
-    events: Vec<GameEventMsg>,
+    news: News,
 }
 
 impl Player {
@@ -46,26 +67,48 @@ impl Player {
             client,
             id,
             seq: 0,
-            events: Vec::new(),
+            news: News::default(),
         }
     }
 
+    /// An event message read by its kind in the Welcome's schema.
+    fn heard(&self, msg: &tickwire_protocol::GameEventMsg) -> Heard {
+        let event = self
+            .client
+            .event(msg)
+            .expect("one of the flag's event kinds");
+        let record = &event.record;
+        let what = match event.name() {
+            "capture" => record.read().map(Heard::Capture),
+            "tag" => record.read().map(Heard::Tag),
+            "flag_return" => record.read().map(Heard::Return),
+            "flag_carrier" => record.read().map(Heard::Carrier),
+            _ => None,
+        };
+        what.unwrap_or_else(|| panic!("an event the flag game does not send: {event:?}"))
+    }
+
     /// Reads the server until `plan` is done, sending one input per snapshot as it says.
-    async fn play(&mut self, mut plan: impl FnMut(&ClientWorld, &[GameEventMsg]) -> Step) {
+    async fn play(&mut self, mut plan: impl FnMut(&ClientWorld, &News) -> Step) {
         loop {
             match self.client.recv().await.expect("reads") {
                 Received::Snapshot { .. } => {}
                 Received::Message(ServerMsg::Event(e)) => {
-                    self.events.push(e);
+                    let heard = self.heard(&e);
+                    self.news.events.push(heard);
+                    continue;
+                }
+                Received::Message(ServerMsg::Scoreboard(s)) => {
+                    self.news.scores = s;
                     continue;
                 }
                 Received::Closed { code, reason } => panic!("closed: {code} {reason}"),
                 Received::Message(_) => continue,
             }
             let world = self.client.client_world();
-            let (move_x, move_y) = match plan(world, &self.events) {
+            let input = match plan(world, &self.news) {
                 Step::Done => return,
-                Step::Stand => (0.0, 0.0),
+                Step::Stand => FlagInput::default(),
                 Step::Walk(to) => {
                     let Some(me) = runner(world, self.id) else {
                         continue;
@@ -74,27 +117,36 @@ impl Player {
                     let len = (dx * dx + dy * dy).sqrt().max(1e-3);
                     // Slow down for the last steps, so as not to overshoot.
                     let speed = (len / 8.0).min(1.0);
-                    (dx / len * speed, dy / len * speed)
+                    FlagInput::new(dx / len * speed, dy / len * speed)
                 }
             };
             self.seq += 1;
-            let input = Input {
-                seq: self.seq,
-                move_x,
-                move_y,
-                ..Input::default()
-            };
+            let record = Record::of(&input);
             self.client
-                .send(&ClientMsg::Input(input))
+                .send_input(self.seq, 0, &record)
                 .await
                 .expect("send");
+        }
+    }
+
+    /// Stands still until `done` holds of the client's world and what it has heard.
+    async fn wait(&mut self, what: &str, done: impl Fn(&ClientWorld, &News) -> bool) {
+        let plan = |w: &ClientWorld, news: &News| {
+            if done(w, news) {
+                Step::Done
+            } else {
+                Step::Stand
+            }
+        };
+        if tokio::time::timeout(LIMIT, self.play(plan)).await.is_err() {
+            panic!("{what}: not in time; heard {:?}", self.news.events);
         }
     }
 
     /// Walks to `to` and stops there.
     async fn walk_to(&mut self, to: [f32; 2]) {
         let id = self.id;
-        let plan = |w: &ClientWorld, _: &[GameEventMsg]| match runner(w, id) {
+        let plan = |w: &ClientWorld, _: &News| match runner(w, id) {
             Some(me) if dist(me.pos, to) < 4.0 => Step::Done,
             _ => Step::Walk(to),
         };
@@ -102,6 +154,13 @@ impl Player {
             .await
             .expect("walks there in time");
     }
+}
+
+/// The value of score column `column` on `id`'s line of the last scoreboard, read by name in the
+/// Welcome's schema.
+fn column(world: &ClientWorld, news: &News, id: EntityId, column: &str) -> Option<i32> {
+    let line = news.scores.iter().find(|s| s.entity == id)?;
+    score(world.schema()?, &line.columns, column)
 }
 
 fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
@@ -167,6 +226,32 @@ fn captures(world: &ClientWorld, team: Team) -> Option<u32> {
     Some(of_team(world, "team_score", team)?.number("captures")? as u32)
 }
 
+/// The bases of the map's features, read by name: (team, centre, radius), in the features' order.
+fn bases(client: &GameClient) -> Vec<(String, [f32; 2], f64)> {
+    let (Some(schema), Ok(features)) = (client.schema(), client.map_features()) else {
+        return Vec::new();
+    };
+    let base = |i| {
+        let e = EntityView::new(schema, &features, i).filter(|e| e.kind().name == "base")?;
+        let [x, y] = e.vec2("pos")?;
+        Some((
+            variant(&e, "team")?.to_owned(),
+            [x as f32, y as f32],
+            e.number("radius")?,
+        ))
+    };
+    (0..features.len()).filter_map(base).collect()
+}
+
+/// Whether `world` holds an entity of kind `kind`.
+fn holds(world: &World, client: &ClientWorld, kind: &str) -> bool {
+    let Some(schema) = client.schema() else {
+        return false;
+    };
+    (0..world.len())
+        .any(|i| EntityView::new(schema, world, i).is_some_and(|e| e.kind().name == kind))
+}
+
 /// A server of capture the flag on an ephemeral loopback port, a snapshot every tick; ada (red)
 /// and bob (blue) joined, and bob already waiting aside.
 async fn start() -> (Server, Player, Player) {
@@ -196,6 +281,16 @@ async fn start() -> (Server, Player, Player) {
     let (a, b) = (a.expect("bob sees ada"), b.expect("bob sees himself"));
     assert_eq!((a.team.as_str(), b.team.as_str()), ("red", "blue"));
     assert_eq!((a.label.as_str(), b.label.as_str()), ("ada", "bob"));
+    // The bases are the map's, from the Welcome, not the snapshots'.
+    let radius = f64::from(BASE_RADIUS);
+    let expected = vec![
+        ("red".to_owned(), Team::Red.base(), radius),
+        ("blue".to_owned(), Team::Blue.base(), radius),
+    ];
+    assert_eq!(bases(&bob.client), expected);
+    let current = world.current().expect("a snapshot");
+    assert!(!holds(current, world, "base"), "no base in a snapshot");
+    assert!(holds(current, world, "flag"));
     (server, ada, bob)
 }
 
@@ -250,6 +345,57 @@ async fn a_flag_is_carried_home_and_the_other_client_sees_the_capture() {
     );
     let a = runner(world, ada_id).expect("ada");
     assert!(!a.carrying && dist(a.pos, red_base) <= BASE_RADIUS, "{a:?}");
+
+    // Both hear the capture (the event may come with the snapshot after the one that showed it),
+    // and both scoreboards count it in the `captures` column.
+    let capture = Heard::Capture(CaptureEvent {
+        runner: ada_id.0,
+        team: Team::Red,
+    });
+    let bob_id = bob.id;
+    for p in [&mut ada, &mut bob] {
+        p.wait("the capture is heard and counted", |w, n| {
+            n.events.contains(&capture) && column(w, n, ada_id, "captures") == Some(1)
+        })
+        .await;
+        let (w, n) = (p.client.client_world(), &p.news);
+        assert_eq!(column(w, n, ada_id, "tags"), Some(0));
+        assert_eq!(column(w, n, bob_id, "captures"), Some(0));
+    }
+    let schema = bob.client.schema().expect("the welcome's schema");
+    let line = bob
+        .news
+        .scores
+        .iter()
+        .find(|s| s.entity == ada_id)
+        .expect("ada's line");
+    assert_eq!(schema.rating(&line.columns), 5, "a capture is worth five");
+
+    // "You have the flag" is ada's alone: she heard her pickup, bob heard no pickup at all,
+    // though he heard the capture that came after it.
+    let pickup = Heard::Carrier(CarrierEvent {
+        runner: ada_id.0,
+        flag: Team::Blue,
+        dropped: false,
+    });
+    let before_capture = |p: &Player| {
+        let at = p
+            .news
+            .events
+            .iter()
+            .position(|e| *e == capture)
+            .expect("the capture");
+        p.news.events[..at].to_vec()
+    };
+    assert_eq!(before_capture(&ada), [pickup], "ada hears her pickup first");
+    assert!(
+        !bob.news
+            .events
+            .iter()
+            .any(|e| matches!(e, Heard::Carrier(_))),
+        "bob heard {:?}",
+        bob.news.events
+    );
     server.shutdown().await;
 }
 
@@ -270,7 +416,12 @@ async fn a_defender_tags_the_carrier_who_drops_the_flag_and_respawns() {
         _ => Step::Walk(blue_base),
     });
     let mut seen = None;
-    let chases = bob.play(|w, events| {
+    let tag = Heard::Tag(TagEvent {
+        tagger: bob_id.0,
+        carrier: ada_id.0,
+        flag: Team::Blue,
+    });
+    let chases = bob.play(|w, news| {
         let Some(a) = runner(w, ada_id) else {
             return Step::Stand;
         };
@@ -279,11 +430,7 @@ async fn a_defender_tags_the_carrier_who_drops_the_flag_and_respawns() {
             seen = Some(f.carrier);
             return Step::Walk(a.pos);
         }
-        let tagged = events.contains(&GameEventMsg::Kill {
-            killer: bob_id,
-            victim: ada_id,
-        });
-        if seen.is_some() && tagged {
+        if seen.is_some() && news.events.contains(&tag) {
             Step::Done
         } else {
             Step::Stand
@@ -310,5 +457,15 @@ async fn a_defender_tags_the_carrier_who_drops_the_flag_and_respawns() {
         "{f:?} {b:?}"
     );
     assert_eq!(captures(world, Team::Red), Some(0));
+
+    // The carrier hears the tag too (the room does), and the columns count it on both sides.
+    for p in [&mut ada, &mut bob] {
+        p.wait("the tag is heard and counted", |w, n| {
+            n.events.contains(&tag)
+                && column(w, n, ada_id, "tagged") == Some(1)
+                && column(w, n, bob_id, "tags") == Some(1)
+        })
+        .await;
+    }
     server.shutdown().await;
 }
