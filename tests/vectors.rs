@@ -436,7 +436,7 @@ fn cases() -> Vec<Case> {
         server(
             "server_welcome_flag",
             "Welcome of examples/flag (its schema, version 2: kinds runner with pos, team, color, label and carrying, flag with pos, team, carrier and home, team_score with team and captures and no position, base with pos, team and radius and no position; the input move_x and move_y; the events capture, tag, flag_return and flag_carrier; the score columns captures, tags, returns and tagged; the map's features: the two bases), the one the flag page (web-client/flag/) names in its Hello.",
-            ServerMsg::Welcome(Welcome {
+            ServerMsg::Welcome(Box::new(Welcome {
                 protocol_version: PROTOCOL_VERSION,
                 client_id: ClientId(1),
                 entity_id: EntityId(16),
@@ -453,7 +453,7 @@ fn cases() -> Vec<Case> {
                 resume_token: String::new(),
                 spectator: false,
                 schema: (*tickwire_example_flag::flag_schema()).clone(),
-            }),
+            })),
         ),
         server(
             "server_snapshot",
