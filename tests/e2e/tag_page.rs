@@ -237,7 +237,8 @@ async fn it_passes_and_the_other_page_shows_it() {
     .await;
     keys.hold(&mut ada, [false; 4]).await;
 
-    // Both pages agree, by field name, HUD and scoreboard: bob is it, ada tagged once.
+    // Both pages agree, by field name, HUD and scoreboard (the game's own columns): bob is it and
+    // was tagged once, ada never.
     let (ada_view, bob_view) = wait_for(LIMIT, "both pages settle with bob as it", async || {
         let (a, b) = (view(&mut ada).await, view(&mut bob).await);
         let it = |v: &View| {
@@ -251,14 +252,14 @@ async fn it_passes_and_the_other_page_shows_it() {
             scores
                 .as_array()
                 .and_then(|rows| rows.iter().find(|r| r["entity"] == id))
-                .map(|r| (r["kills"].as_u64(), r["deaths"].as_u64()))
+                .map(|r| r["byColumn"]["tagged"].as_u64())
         };
         let settled = it(&a) == (Some(false), Some(true))
             && it(&b) == (Some(false), Some(true))
             && a.hud.starts_with("bob is it")
             && b.hud.starts_with("YOU are it")
-            && row(ada_id) == Some((Some(1), Some(0)))
-            && row(bob_id) == Some((Some(0), Some(1)));
+            && row(ada_id) == Some(Some(0))
+            && row(bob_id) == Some(Some(1));
         if settled {
             Ok((a, b))
         } else {
