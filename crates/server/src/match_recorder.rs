@@ -11,7 +11,7 @@ use tickwire_protocol::{
 };
 use tickwire_store::{MatchRecord, PlayerScore, Store, Write};
 
-use crate::match_clock::{FinalScore, MatchOutcome};
+use crate::match_clock::MatchOutcome;
 use crate::match_key::MatchKeys;
 
 /// What [`MatchRecorder::finished`] made of a match.

@@ -117,7 +117,8 @@ impl Server {
         let columns = schema.desc().scores.clone();
         let (board, leaderboard) = match &store {
             Some(store) => {
-                let (board, task) = leaderboard_feed::spawn(store.clone(), games.name().into(), columns);
+                let (board, task) =
+                    leaderboard_feed::spawn(store.clone(), games.name().into(), columns);
                 (Some(board), Some(task))
             }
             None => (None, None),
