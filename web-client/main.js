@@ -65,6 +65,7 @@ const input = attachInput(window, canvas, {
 const touchScreen = isTouchScreen(window);
 const touch = attachTouch(canvas, $('sticks'));
 document.body.classList.toggle('touch', touchScreen);
+$('touch-help').textContent = 'Left thumb: move · right thumb: aim and fire (tap to shoot)';
 // A narrow screen starts with the scoreboard hidden (Tab, or its button, shows it).
 scoreboard.setShown(window.innerWidth >= 700);
 
@@ -543,6 +544,7 @@ function frame(now) {
     watchFeel(s.feel, renderTick, remote, now);
     const entities = s.shots.merge(remote, now);
     renderer.draw({ map: s.map, camera, entities, own, names: scoreboard.names, effects: s.effects.active(now), flash: s.effects.flash(now) });
+    ownOnScreen = own ? renderer.toScreen(own.x, own.y) : null;
     $('banner').hidden = !s.ownDead;
     if (s.ownDead && s.respawnTick !== null) {
       const left = (s.respawnTick - s.clock.serverTick(now)) / s.welcome.tick_rate;
@@ -554,6 +556,7 @@ function frame(now) {
     $('banner').hidden = true;
     $('spectating').hidden = true;
   }
+  if (!s || s.camera) ownOnScreen = null;
   if (s && now - meters.lastLevelsAt >= LEVEL_SAMPLE_MS) {
     meters.lastLevelsAt = now;
     const st = stats();
@@ -581,10 +584,36 @@ function frame(now) {
     notice.render(now);
     results.render(now);
     renderTimer(s, now);
+    fadePanelsOver(ownOnScreen);
     $('touch-help').hidden = !(touchScreen && s && !s.camera && now - s.joinedAt < TOUCH_HELP_MS);
   }
   if (netGraph.visible) netGraph.draw(meters.lanes, now, netFooter(shown.figures));
   requestAnimationFrame(frame);
+}
+
+/** Where the own player was last drawn (CSS px), or null. @type {{x: number, y: number} | null} */
+let ownOnScreen = null;
+
+/** The panels that fade while the own player is under them. */
+const FADING = ['scoreboard', 'results', 'leaderboard', 'killfeed', 'hud', 'netgraph', 'notice', 'timer', 'touch-help'];
+/** How close (CSS px) the own player may come to a panel before it fades. */
+const FADE_MARGIN = 24;
+
+/**
+ * Fades every panel the own player is under (the camera stops at the map's edges, so near one
+ * the player is drawn off centre, where panels are).
+ * @param {{x: number, y: number} | null} at
+ */
+function fadePanelsOver(at) {
+  for (const id of FADING) {
+    const el = $(id);
+    let under = false;
+    if (at && !el.hidden && el.getBoundingClientRect) {
+      const r = el.getBoundingClientRect();
+      under = r.width > 0 && at.x > r.left - FADE_MARGIN && at.x < r.right + FADE_MARGIN && at.y > r.top - FADE_MARGIN && at.y < r.bottom + FADE_MARGIN;
+    }
+    el.classList.toggle('under', under);
+  }
 }
 
 /** The figures the HUD and the net graph showed last: one sample for both. */
