@@ -517,6 +517,8 @@ function frame(now) {
     const entities = s.interp.sample(s.clock.renderTick(now), 0);
     camera = s.camera.position(entities, s.map);
     renderer.draw({ map: s.map, camera, entities, own: null, names: scoreboard.names, effects: s.effects.active(now) });
+    // The free camera stays where the view stops at the map's edges, so that a pan back moves at once.
+    if (s.camera.following === null) Object.assign(s.camera, renderer.camera);
     $('banner').hidden = true;
     const label = s.camera.label((id) => scoreboard.nameOf(id));
     if ($('spectating').textContent !== label) $('spectating').textContent = label;
@@ -859,6 +861,8 @@ form.addEventListener('submit', (e) => {
 
 const page = new URLSearchParams(location.search);
 const fromUrl = page.get('name');
+// The name form, should it show again (a refusal), keeps the name the address gave.
+if (fromUrl !== null && cleanName(fromUrl)) nameInput.value = cleanName(fromUrl);
 // A spectator needs no name: `/?room=3&spectate=1` starts watching at once.
 if (page.get('spectate') === '1' || page.get('spectate') === 'true') join(fromUrl ?? 'spectator');
 else if (fromUrl !== null && cleanName(fromUrl)) join(fromUrl);
