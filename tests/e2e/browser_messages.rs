@@ -1,4 +1,5 @@
-//! What the page tells a player, in real Chromium: a refused join token is shown with the
+//! What the page tells a player, in real Chromium: the server's admission check answers what its
+//! upgrade would (and `/favicon.ico` points at the icon), a refused join token is shown with the
 //! server's reason at once and not retried (the page asks the server's admission check, since
 //! its socket cannot see the refusal), and the drain's notice counts down once, in its own words,
 //! and goes with the socket, with the scoreboard.
@@ -103,6 +104,18 @@ async fn the_admission_check_answers_what_the_upgrade_would() {
     let wrong = sign(&claims(RoomClaim::Id(9)), &secret);
     let (_, wrong_room) = call(addr, "GET", "/ws/check", Some(&wrong), None).await;
     assert_eq!(wrong_room["status"], 403, "{wrong_room}");
+    // The icon browsers ask for whatever the page links is the page's SVG.
+    let head = harness::http(addr, "GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    assert!(
+        head.starts_with("HTTP/1.1 301")
+            && head.to_ascii_lowercase().contains("location: /favicon.svg"),
+        "{head}"
+    );
+    let head = harness::http(addr, "GET /favicon.svg HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    assert!(
+        head.starts_with("HTTP/1.1 200") && head.contains("image/svg+xml"),
+        "{head}"
+    );
     server.shutdown().await;
 }
 
