@@ -1,5 +1,6 @@
-// Keyboard and mouse state: WASD/arrows to move, mouse to aim, click or space to fire.
-// Nothing is read at import time; `attachInput` binds to a window and a canvas.
+// Keyboard and mouse state: WASD/arrows to move, mouse to aim, click or space to fire; N, L and U
+// toggle the net graph, the leaderboard and the sound. Touch screens have touch.js. Nothing is
+// read at import time; `attachInput` binds to a window and a canvas.
 
 const LEFT = new Set(['KeyA', 'ArrowLeft']);
 const RIGHT = new Set(['KeyD', 'ArrowRight']);
@@ -28,7 +29,8 @@ export function axesFromKeys(held) {
  * Listens to the keyboard and mouse.
  * @param {Window} win
  * @param {HTMLCanvasElement} canvas
- * @param {{onToggleNetGraph?: () => void, onToggleLeaderboard?: () => void}} [hooks]
+ * @param {{onToggleNetGraph?: () => void, onToggleLeaderboard?: () => void, onToggleSound?: () => void,
+ *   onKey?: () => void}} [hooks] `onKey`: any key went down (the sound may start then)
  * @returns {{sample: () => InputState, enabled: boolean}}
  */
 export function attachInput(win, canvas, hooks = {}) {
@@ -48,9 +50,11 @@ export function attachInput(win, canvas, hooks = {}) {
   const typing = (/** @type {EventTarget | null} */ t) =>
     t instanceof HTMLElement && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable);
   win.addEventListener('keydown', (e) => {
+    hooks.onKey?.();
     if (typing(e.target)) return;
     if (e.code === 'KeyN' && !e.repeat) hooks.onToggleNetGraph?.();
     if (e.code === 'KeyL' && !e.repeat) hooks.onToggleLeaderboard?.();
+    if (e.code === 'KeyU' && !e.repeat) hooks.onToggleSound?.();
     if (LEFT.has(e.code) || RIGHT.has(e.code) || UP.has(e.code) || DOWN.has(e.code) || FIRE.has(e.code)) {
       e.preventDefault();
       held.add(e.code);

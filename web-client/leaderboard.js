@@ -13,7 +13,7 @@
  * @returns {string}
  */
 export function boardGrid(columns) {
-  return `2em 1fr 4em${' 3em'.repeat(columns)} 4em`;
+  return `1.8em minmax(3em, 1fr) 3.6em${' 3em'.repeat(columns)} 3.2em`;
 }
 
 export class LeaderboardPanel {
@@ -70,7 +70,7 @@ export class LeaderboardPanel {
     head.className = 'lb-row lb-head';
     const grid = boardGrid(this.columns.length);
     head.style.gridTemplateColumns = grid;
-    for (const text of ['#', 'player', 'rating', ...this.columns.map((c) => c.name), 'matches']) {
+    for (const text of ['#', 'player', 'rating', ...this.columns.map((c) => c.name), 'played']) {
       const cell = document.createElement('span');
       cell.textContent = text;
       head.append(cell);

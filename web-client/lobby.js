@@ -1,7 +1,8 @@
 // The lobby: the room list (GET /rooms), creating a room (POST /rooms), joining or watching one,
-// and the share link of the room being played. It sits beside the join form and opens over the
+// and the share link of the room being played. It sits below the join form and opens over the
 // game with M. Joining another room is a page load of that room's link, so a share link and a
-// click in the list take the same path.
+// click in the list take the same path. A room created here is confirmed with its share link
+// (a private room's carries its key) to copy, and a button that plays in it.
 
 /**
  * @typedef {{id: number, game: string, map: string, players: number, capacity: number,
@@ -40,6 +41,16 @@ export function shareLink(location, room) {
 }
 
 /**
+ * The absolute address of a link the rooms API gives as a path (`/?room=3&key=k`).
+ * @param {string} link
+ * @param {string} origin the page's origin, `http://host:8080`
+ * @returns {string}
+ */
+export function absoluteLink(link, origin) {
+  return /^https?:\/\//.test(link) ? link : `${origin}${link.startsWith('/') ? '' : '/'}${link}`;
+}
+
+/**
  * One line of the list, as text cells.
  * @param {RoomView} r
  * @returns {string[]}
@@ -52,13 +63,18 @@ export function roomCells(r) {
 export class Lobby {
   /**
    * @param {{root: HTMLElement, currentRoom: () => number | null, fetchImpl?: typeof fetch,
-   *   navigate?: (url: string) => void}} opts
+   *   navigate?: (url: string) => void, onCreated?: (join: string) => void}} opts
+   *   `onCreated`: a room was created, its join link (the page makes it its own address while
+   *   no game runs, so that the name form plays in it)
    */
   constructor(opts) {
     this.root = opts.root;
     this.currentRoom = opts.currentRoom;
     this.fetch = opts.fetchImpl ?? ((url, init) => fetch(url, init));
     this.navigate = opts.navigate ?? ((url) => location.assign(url));
+    this.onCreated = opts.onCreated ?? (() => {});
+    /** The room created here last: its number, whether private, and its share link. */
+    this.created = /** @type {{id: number, private: boolean, link: string} | null} */ (null);
     /** @type {RoomList | null} */
     this.list = null;
     /** @type {any} */
@@ -106,7 +122,35 @@ export class Lobby {
       e.preventDefault();
       void this.create();
     });
-    this.root.append(head, this.here, this.rows, form, this.error);
+    this.createdBox = el('div', { class: 'lobby-created', id: 'lobby-created' });
+    this.createdBox.hidden = true;
+    this.root.append(head, this.here, this.rows, form, this.createdBox, this.error);
+  }
+
+  /** Shows the room created last, with its share link to copy and a button to play in it. */
+  renderCreated() {
+    const c = this.created;
+    this.createdBox.hidden = !c;
+    if (!c) return;
+    const doc = document;
+    const title = doc.createElement('span');
+    title.textContent = `Room #${c.id} created${c.private ? ' (private: only its link gets in)' : ''}. Share this link:`;
+    const row = doc.createElement('div');
+    const link = /** @type {HTMLInputElement} */ (doc.createElement('input'));
+    link.id = 'lobby-created-link';
+    link.readOnly = true;
+    link.value = c.link;
+    link.setAttribute('aria-label', 'Share link');
+    const copy = Object.assign(doc.createElement('button'), { type: 'button', textContent: 'Copy' });
+    copy.addEventListener('click', () => {
+      link.select?.();
+      const done = () => (copy.textContent = 'Copied');
+      navigator.clipboard?.writeText(c.link).then(done, () => (copy.textContent = 'Select and copy'));
+    });
+    const play = Object.assign(doc.createElement('button'), { type: 'button', textContent: 'Play in it', id: 'lobby-created-play' });
+    play.addEventListener('click', () => this.navigate(c.link));
+    row.append(link, copy, play);
+    this.createdBox.replaceChildren(title, row);
   }
 
   /** Shows the lobby and keeps its list fresh while it is shown. */
@@ -193,7 +237,12 @@ export class Lobby {
       });
       const answer = await resp.json();
       if (!resp.ok) throw new Error(answer.error ?? `the server answered ${resp.status}`);
-      this.navigate(answer.join);
+      const origin = typeof location === 'undefined' ? '' : location.origin;
+      this.created = { id: answer.id, private: !!answer.private, link: absoluteLink(answer.join, origin) };
+      this.error.textContent = '';
+      this.renderCreated();
+      this.onCreated(answer.join);
+      void this.refresh();
     } catch (e) {
       this.error.textContent = `Cannot create the room: ${/** @type {Error} */ (e).message}`;
     }

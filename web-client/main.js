@@ -1,6 +1,8 @@
 // Wiring: the join form, the connection (the netcode package's: it runs the session's clocks,
-// worlds and input cadence), the per-session game state, the arena's input and prediction, the
-// frame loop, and the automation hook `window.tickwire`.
+// worlds and input cadence, and asks the server's admission check before each socket), the
+// per-session game state, the arena's input (keys and mouse, or touch sticks) and prediction, the
+// frame loop, the panels (HUD, net graph, scoreboard, match timer, notices, results), effects and
+// sounds, and the automation hook `window.tickwire`.
 
 import { Connection, cleanName, gameSocketProtocols, gameSocketUrl } from './netcode/index.js';
 import { ARENA_SCHEMA, arenaProblem } from './arena_schema.js';
@@ -10,6 +12,12 @@ import { OwnPlayer } from './own_player.js';
 import { InterpBuffer, TOP_SPEED } from './interp.js';
 import { Renderer } from './render.js';
 import { Hud } from './hud.js';
+import { LANES, NetGraph, NetHistory } from './netgraph.js';
+import { attachTouch, isTouchScreen } from './touch.js';
+import { clockText, matchSecondsLeft, respawnText } from './countdown.js';
+import { Effects } from './effects.js';
+import { Sound } from './sound.js';
+import { RESPAWN_DELAY_SECS } from './movement.js';
 import { Scoreboard } from './scoreboard.js';
 import { SpectatorCamera } from './spectator.js';
 import { KillFeed } from './killfeed.js';
@@ -39,20 +47,44 @@ const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.get
 
 const canvas = /** @type {HTMLCanvasElement} */ ($('game'));
 const renderer = new Renderer(canvas);
-const hud = new Hud($('hud'), /** @type {HTMLCanvasElement} */ ($('netgraph')));
+const hud = new Hud($('hud'));
+const netGraph = new NetGraph(/** @type {HTMLCanvasElement} */ ($('netgraph')));
 const scoreboard = new Scoreboard($('scoreboard'));
 const killfeed = new KillFeed($('killfeed'));
 const notice = new NoticeBanner($('notice'));
 const board = new LeaderboardPanel($('leaderboard'));
 const results = new ResultsScreen($('results'), board);
+const sound = new Sound(pageStorage());
 const input = attachInput(window, canvas, {
-  onToggleNetGraph: () => hud.toggleGraph(),
-  onToggleLeaderboard: () => board.toggle(),
+  onToggleNetGraph: () => togglePanel('net'),
+  onToggleLeaderboard: () => togglePanel('board'),
+  onToggleSound: () => togglePanel('sound'),
+  onKey: () => sound.unlock(),
 });
+/** Whether this is a touch screen: twin sticks instead of keys and mouse. */
+const touchScreen = isTouchScreen(window);
+const touch = attachTouch(canvas, $('sticks'));
+document.body.classList.toggle('touch', touchScreen);
+$('touch-help').textContent = 'Left thumb: move · right thumb: aim and fire (tap to shoot)';
+// A narrow screen starts with the scoreboard hidden (Tab, or its button, shows it).
+scoreboard.setShown(window.innerWidth >= 700);
 
 const GRAPH_WINDOW_MS = 5000;
 /** How often the page looks for a stalled link, ms. */
 const LINK_CHECK_MS = 100;
+/** How often the net graph samples its levels (ping is sampled with each pong), ms. */
+const LEVEL_SAMPLE_MS = 100;
+/** How long the touch controls' help shows after a join, ms. */
+const TOUCH_HELP_MS = 10000;
+
+/** The page's localStorage, or null where storage is off. */
+function pageStorage() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
 
 /** Everything that lives as long as the page. */
 const meters = {
@@ -61,6 +93,10 @@ const meters = {
   frames: new RateMeter(1000),
   graph: new ByteHistory(GRAPH_WINDOW_MS),
   corrections: new RateMeter(1000),
+  // The net graph's lanes.
+  lanes: new NetHistory(GRAPH_WINDOW_MS),
+  lastSnapshotAt: /** @type {number | null} */ (null),
+  lastLevelsAt: 0,
 };
 /** Whether snapshots stopped coming: a stalled link. */
 const linkWatch = new LinkWatch();
@@ -73,7 +109,10 @@ const linkWatch = new LinkWatch();
  *   lastAck: number, clock: ServerClock, inputClock: InputClock, shownTick: number, feel: Feel,
  *   shots: ShotPredictor, smooth: SmoothView,
  *   interp: InterpBuffer, predictor: OwnPlayer, ownDead: boolean, aim: number,
- *   camera: SpectatorCamera | null}} Session
+ *   camera: SpectatorCamera | null, effects: Effects, respawnTick: number | null,
+ *   match: {endsTick: number | null, ticks: number}, joinedAt: number}} Session
+ *   `respawnTick`: the server tick the own player respawns at while dead; `match`: when the
+ *   match under way ends (a server tick; null for endless matches or before the rooms API said)
  */
 /** @type {Session | null} */
 let session = null;
@@ -106,6 +145,10 @@ function newSession(welcome, net) {
     aim: 0,
     // A spectator has no entity: a camera of its own instead.
     camera: welcome.spectator ? new SpectatorCamera(map.width / 2, map.height / 2) : null,
+    effects: new Effects(),
+    respawnTick: null,
+    match: { endsTick: null, ticks: 0 },
+    joinedAt: performance.now(),
   };
 }
 
@@ -175,8 +218,23 @@ function pageHidden() {
 function inputValues(forced = null) {
   const s = session;
   if (!s || !s.predictor.ready) return null;
-  const sampled = forced ?? input.sample();
-  return { move_x: sampled.move_x, move_y: sampled.move_y, aim: s.aim, fire: sampled.fire };
+  if (forced) return { move_x: forced.move_x, move_y: forced.move_y, aim: s.aim, fire: forced.fire };
+  const keys = input.sample();
+  const thumbs = touch.sticks.sample();
+  if (thumbs.aim !== null) s.aim = thumbs.aim;
+  else if (thumbs.aimAt && touch.sticks.right) {
+    const here = renderer.toScreen(s.predictor.pos[0], s.predictor.pos[1]);
+    s.aim = Math.atan2(thumbs.aimAt.y - here.y, thumbs.aimAt.x - here.x);
+  }
+  const values = {
+    move_x: keys.move_x || (input.enabled ? thumbs.move_x : 0),
+    move_y: keys.move_y || (input.enabled ? thumbs.move_y : 0),
+    aim: s.aim,
+    fire: keys.fire || (input.enabled && thumbs.fire),
+  };
+  // The next match is under way once the player plays it: the results card goes.
+  if (values.move_x || values.move_y || values.fire) results.dismiss(timers.now());
+  return values;
 }
 
 /**
@@ -188,7 +246,9 @@ function onInputSent(sent) {
   if (!s) return;
   s.predictor.input(sent.seq, sent.values);
   const shot = { fire: sent.values.fire === true, aim: Number(sent.values.aim) };
+  const before = s.shots.predicted;
   s.shots.onInput(shot, { x: s.predictor.pos[0], y: s.predictor.pos[1] }, !s.ownDead, timers.now());
+  if (s.shots.predicted > before) sound.play('shot');
 }
 
 /** A hidden page sends one neutral input and stops; back in view, it starts again in step. */
@@ -231,6 +291,31 @@ function onMessage(msg, bytes) {
   meters.bytesIn.add(performance.now(), bytes);
 }
 
+/** A pong: the net graph's ping lane, from the connection's own figure. @param {number} rttMs */
+function onPong(rttMs) {
+  meters.lanes.add('ping', performance.now(), rttMs);
+}
+
+/**
+ * Asks the rooms API when the match under way in the session's room ends: the match timer
+ * counts down to it, and each match end moves it on by a match's length.
+ * @param {Session} s
+ */
+async function learnMatchClock(s) {
+  const key = new URLSearchParams(location.search).get('key');
+  const query = key && new URLSearchParams(location.search).get('room') === String(s.welcome.room) ? `?key=${encodeURIComponent(key)}` : '';
+  try {
+    const resp = await fetch(`/rooms/${s.welcome.room}${query}`, { cache: 'no-store' });
+    if (!resp.ok) return;
+    const room = await resp.json();
+    if (typeof room.match_ends_tick === 'number' && room.match_seconds > 0) {
+      s.match = { endsTick: room.match_ends_tick, ticks: Math.round(room.match_seconds * s.welcome.tick_rate) };
+    }
+  } catch {
+    // No timer then; the game plays on.
+  }
+}
+
 /** @param {WelcomeMsg} msg @param {NetSession} net */
 function onWelcome(msg, net) {
   // The Hello named the arena's schema, so a server of another game refuses it (4014); a
@@ -246,8 +331,10 @@ function onWelcome(msg, net) {
   session = newSession(msg, net);
   linkWatch.reset(msg.snapshot_rate);
   document.body.classList.toggle('spectating', msg.spectator);
+  document.body.classList.add('playing');
   notice.clear();
   showStatus('');
+  if (typeof fetch === 'function') void learnMatchClock(session);
   // Every session asks for the leaderboard: the server sends it now and on every change.
   conn?.send({ type: 'Subscribe', leaderboard: true });
 }
@@ -283,8 +370,16 @@ function onSnapshot(snap) {
   s.lastAck = ack;
   meters.snapshots.add(now);
   meters.graph.add(now, bytes);
+  meters.lanes.add('bytes', now, bytes);
+  if (meters.lastSnapshotAt !== null) meters.lanes.add('gap', now, now - meters.lastSnapshotAt);
+  meters.lastSnapshotAt = now;
   s.interp.push(snap.t, world);
   s.shots.onWorld(entities, now);
+  const ownId = s.camera ? null : s.welcome.entity_id;
+  for (const ev of s.effects.onWorld(entities, ownId, now)) {
+    if (ev.id === ownId) sound.play(ev.what === 'death' ? 'death' : 'hurt');
+    else sound.play(ev.what === 'death' ? 'death' : 'hit');
+  }
 
   const own = entities.find((e) => e.id === s.welcome.entity_id);
   if (!own) return;
@@ -294,19 +389,30 @@ function onSnapshot(snap) {
     // Dead: hold still where the server says until respawn.
     p.frozen = true;
     p.reset(pos);
+    if (!s.ownDead) s.respawnTick = world.tick + RESPAWN_DELAY_SECS * s.welcome.tick_rate;
     s.ownDead = true;
   } else if (s.ownDead || !p.ready) {
     // Spawned or respawned: start predicting from the server's position.
     p.frozen = false;
     p.reset(pos);
     s.ownDead = false;
+    s.respawnTick = null;
   } else {
-    if (p.reconcile(ack, pos, repeats, msg.earlier).corrected) meters.corrections.add(now);
+    if (p.reconcile(ack, pos, repeats, msg.earlier).corrected) {
+      meters.corrections.add(now);
+      meters.lanes.add('corrections', now, p.lastCorrection);
+    }
   }
 }
 
+/** The connection closed: what it showed of the session goes with it. */
 function onDisconnect() {
   session = null;
+  meters.lastSnapshotAt = null;
+  document.body.classList.remove('playing');
+  notice.clear();
+  scoreboard.set([], scoreColumns());
+  renderScoreboard();
 }
 
 /** The scoreboard, marking the own entity, or the one a spectator follows. */
@@ -335,6 +441,7 @@ function showStatus(text, error = false) {
 /** @param {boolean} visible */
 function showJoin(visible) {
   $('join').hidden = !visible;
+  $('backdrop').hidden = !visible;
   input.enabled = !visible;
   // The room list sits beside the join form; in play it opens with M.
   if (visible) lobby.open();
@@ -359,6 +466,7 @@ function join(rawName) {
     name,
     schema: ARENA_SCHEMA.hash,
     onMessage,
+    onPong,
     onStatus,
     onDisconnect,
     onWelcome,
@@ -369,7 +477,16 @@ function join(rawName) {
       renderScoreboard();
     },
     onLeaderboard: (rows) => board.set(rows, scoreColumns()),
-    onMatchEnd: (result) => results.show(performance.now(), result, board.ownName, scoreColumns()),
+    onMatchEnd: (result) => {
+      results.show(performance.now(), result, board.ownName, scoreColumns());
+      // The next match started at once: the timer counts down to its end.
+      const m = session?.match;
+      if (m && m.endsTick !== null && m.ticks > 0) {
+        const tick = session ? session.clock.serverTick(performance.now()) : 0;
+        const behind = tick + m.ticks / 2 - m.endsTick;
+        if (behind >= 0) m.endsTick += (Math.floor(behind / m.ticks) + 1) * m.ticks;
+      }
+    },
     onNotice: (n) => notice.show(performance.now(), n.text, n.seconds_left),
     // The close that follows carries the same code; the connection turns it into a status line.
     onKick: (k) => console.warn(`tickwire: kicked (${k.code}): ${k.reason}`),
@@ -377,6 +494,8 @@ function join(rawName) {
     onInput: onInputSent,
     viewTick: () => session?.shownTick ?? 0,
     autoInputs: () => !pageHidden(),
+    // The server says why it would refuse the socket (a browser's socket cannot tell).
+    admissionCheck: typeof fetch === 'function',
     timers,
   });
   conn.start();
@@ -397,7 +516,9 @@ function frame(now) {
     s.camera.pan(sampled.move_x, sampled.move_y, elapsed);
     const entities = s.interp.sample(s.clock.renderTick(now), 0);
     camera = s.camera.position(entities, s.map);
-    renderer.draw({ map: s.map, camera, entities, own: null, names: scoreboard.names });
+    renderer.draw({ map: s.map, camera, entities, own: null, names: scoreboard.names, effects: s.effects.active(now) });
+    // The free camera stays where the view stops at the map's edges, so that a pan back moves at once.
+    if (s.camera.following === null) Object.assign(s.camera, renderer.camera);
     $('banner').hidden = true;
     const label = s.camera.label((id) => scoreboard.nameOf(id));
     if ($('spectating').textContent !== label) $('spectating').textContent = label;
@@ -410,7 +531,7 @@ function frame(now) {
       // Inputs leave on the input clock; a frame only draws, between the last two ticks.
       const here = p.renderPosition(s.inputClock.alpha(now));
       const sp = renderer.toScreen(here.x, here.y);
-      if (sampled.mouseX || sampled.mouseY) s.aim = Math.atan2(sampled.mouseY - sp.y, sampled.mouseX - sp.x);
+      if ((sampled.mouseX || sampled.mouseY) && !touch.sticks.right) s.aim = Math.atan2(sampled.mouseY - sp.y, sampled.mouseX - sp.x);
       p.decay(elapsed);
       const at = p.renderPosition(s.inputClock.alpha(now));
       const ownState = s.entities.find((e) => e.id === s.welcome.entity_id);
@@ -424,32 +545,123 @@ function frame(now) {
     const remote = s.smooth.apply(s.interp.sample(renderTick, s.welcome.entity_id), elapsed / 1000);
     watchFeel(s.feel, renderTick, remote, now);
     const entities = s.shots.merge(remote, now);
-    renderer.draw({ map: s.map, camera, entities, own, names: scoreboard.names });
+    renderer.draw({ map: s.map, camera, entities, own, names: scoreboard.names, effects: s.effects.active(now), flash: s.effects.flash(now) });
+    ownOnScreen = own ? renderer.toScreen(own.x, own.y) : null;
     $('banner').hidden = !s.ownDead;
+    if (s.ownDead && s.respawnTick !== null) {
+      const left = (s.respawnTick - s.clock.serverTick(now)) / s.welcome.tick_rate;
+      const line = respawnText(left);
+      if ($('banner').textContent !== line) $('banner').textContent = line;
+    }
   } else {
     renderer.draw({ map: null, camera, entities: [], own: null, names: scoreboard.names });
     $('banner').hidden = true;
     $('spectating').hidden = true;
   }
+  if (!s || s.camera) ownOnScreen = null;
+  if (s && now - meters.lastLevelsAt >= LEVEL_SAMPLE_MS) {
+    meters.lastLevelsAt = now;
+    const st = stats();
+    meters.lanes.add('jitter', now, st.jitterMs);
+    meters.lanes.add('buffer', now, st.bufferMs);
+  }
   if (now - lastHud > 250) {
     lastHud = now;
     const st = stats();
-    hud.update({
-      pingMs: st.pingMs,
-      serverTick: st.serverTick,
-      snapshotsPerSec: st.snapshotsPerSec,
-      kbpsIn: st.kbpsIn,
-      entitiesInView: st.entities,
-      fps: meters.frames.perSecond(now),
-      delayMs: s ? (s.clock.delayTicks * 1000) / s.welcome.tick_rate : 0,
-      predictionErrorPx: st.predictionErrorPx,
-    });
+    shown.figures = st;
+    hud.update(
+      {
+        pingMs: st.pingMs,
+        serverTick: st.serverTick,
+        snapshotsPerSec: st.snapshotsPerSec,
+        kbpsIn: st.kbpsIn,
+        entitiesInView: st.entities,
+        fps: meters.frames.perSecond(now),
+        predictionErrorPx: st.predictionErrorPx,
+      },
+      netGraph.visible,
+      touchScreen,
+    );
     killfeed.render(now);
     notice.render(now);
     results.render(now);
+    renderTimer(s, now);
+    fadePanelsOver(ownOnScreen);
+    $('touch-help').hidden = !(touchScreen && s && !s.camera && now - s.joinedAt < TOUCH_HELP_MS);
   }
-  hud.drawGraph(meters.graph.points, now, GRAPH_WINDOW_MS, netDetails(now));
+  if (netGraph.visible) netGraph.draw(meters.lanes, now, netFooter(shown.figures));
   requestAnimationFrame(frame);
+}
+
+/** Where the own player was last drawn (CSS px), or null. @type {{x: number, y: number} | null} */
+let ownOnScreen = null;
+
+/** The panels that fade while the own player is under them. */
+const FADING = ['scoreboard', 'results', 'leaderboard', 'killfeed', 'hud', 'netgraph', 'notice', 'timer', 'touch-help'];
+/** How close (CSS px) the own player may come to a panel before it fades. */
+const FADE_MARGIN = 24;
+
+/**
+ * Fades every panel the own player is under (the camera stops at the map's edges, so near one
+ * the player is drawn off centre, where panels are).
+ * @param {{x: number, y: number} | null} at
+ */
+function fadePanelsOver(at) {
+  for (const id of FADING) {
+    const el = $(id);
+    let under = false;
+    if (at && !el.hidden && el.getBoundingClientRect) {
+      const r = el.getBoundingClientRect();
+      under = r.width > 0 && at.x > r.left - FADE_MARGIN && at.x < r.right + FADE_MARGIN && at.y > r.top - FADE_MARGIN && at.y < r.bottom + FADE_MARGIN;
+    }
+    el.classList.toggle('under', under);
+  }
+}
+
+/** The figures the HUD and the net graph showed last: one sample for both. */
+const shown = { figures: /** @type {ReturnType<typeof stats> | null} */ (null) };
+
+/**
+ * The match timer: the time left in the match under way, when matches end.
+ * @param {Session | null} s
+ * @param {number} now
+ */
+function renderTimer(s, now) {
+  const el = $('timer');
+  const left = s ? matchSecondsLeft(s.match.endsTick, s.clock.serverTick(now), s.welcome.tick_rate) : null;
+  el.hidden = left === null;
+  if (left === null) return;
+  const line = clockText(left);
+  if (el.textContent !== line) el.textContent = line;
+  el.classList.toggle('ending', left <= 10);
+}
+
+/**
+ * The panels a key or a menu button shows or hides.
+ * @param {'scores' | 'rooms' | 'board' | 'net' | 'sound'} which
+ */
+function togglePanel(which) {
+  if (which === 'scores') {
+    scoreboard.setShown(!scoreboard.shown);
+    renderScoreboard();
+  } else if (which === 'rooms') lobby.toggle();
+  else if (which === 'board') board.toggle();
+  else if (which === 'net') netGraph.toggle();
+  else if (which === 'sound') sound.toggle();
+  renderMenu();
+}
+
+/** The menu's buttons say which panels are open, and whether the sound is on. */
+function renderMenu() {
+  const pressed = {
+    'menu-scores': scoreboard.shown,
+    'menu-rooms': !$('lobby').hidden && $('join').hidden,
+    'menu-board': board.open,
+    'menu-net': netGraph.visible,
+    'menu-sound': !sound.muted,
+  };
+  for (const [id, on] of Object.entries(pressed)) $(id).setAttribute('aria-pressed', String(on));
+  $('menu-sound').textContent = sound.muted ? 'Sound off' : 'Sound on';
 }
 
 // A timer rather than the frame loop: a page whose frames stop still notices a stalled link.
@@ -458,18 +670,13 @@ setInterval(() => {
 }, LINK_CHECK_MS);
 
 /**
- * The net graph's figures, one line each.
- * @param {number} now
- * @returns {string[]}
+ * The net graph's footer: the figures that have no lane.
+ * @param {ReturnType<typeof stats> | null} st
+ * @returns {string}
  */
-function netDetails(now) {
-  if (!hud.graphVisible) return [];
-  const st = stats();
-  return [
-    `ping ${st.pingMs.toFixed(0)} ms  jitter ${st.jitterMs.toFixed(1)} ms  interp ${st.delayMs.toFixed(0)} ms  buffer ${st.bufferMs.toFixed(0)} ms`,
-    `late ${st.lateSnapshots}  skipped ${st.skippedSnapshots}  extrapolating ${st.extrapolatedMs.toFixed(0)} ms  rate ${st.playbackRate.toFixed(2)}`,
-    `corrections ${meters.corrections.perSecond(now).toFixed(1)}/s  pred err ${st.predictionErrorSteps} steps  pace ${st.inputPace}%  bytes/snapshot ${st.bytesPerSnapshot.toFixed(0)}`,
-  ];
+function netFooter(st) {
+  if (!st) return '';
+  return `interp ${st.delayMs.toFixed(0)} ms · late ${st.lateSnapshots} · skipped ${st.skippedSnapshots} · extrap ${st.extrapolatedMs.toFixed(0)} ms · rate ${st.playbackRate.toFixed(2)} · pace ${st.inputPace}% · err ${st.predictionErrorSteps}`;
 }
 
 /** Figures for automation and the HUD. */
@@ -503,7 +710,8 @@ function stats() {
     inputPace: s ? s.inputClock.pace : 0,
     jitterMs: s ? (s.clock.jitterTicks * 1000) / s.welcome.tick_rate : 0,
     delayMs: s ? (s.clock.delayTicks * 1000) / s.welcome.tick_rate : 0,
-    bufferMs: s ? (s.interp.depthTicks(s.feel.renderTick) * 1000) / s.welcome.tick_rate : 0,
+    // How far the newest snapshot is ahead of what is drawn; 0 while extrapolating past it.
+    bufferMs: s ? Math.max(0, (s.interp.depthTicks(s.feel.renderTick) * 1000) / s.welcome.tick_rate) : 0,
     extrapolatedMs: s ? (s.interp.extrapolatedTicks * 1000) / s.welcome.tick_rate : 0,
     holds: s ? s.interp.holds : 0,
     playbackRate: s ? s.clock.rate : 1,
@@ -566,20 +774,61 @@ function schemaInfo(schema) {
   ignoreStalls: () => {
     linkWatch.stallMs = Infinity;
   },
+  /** What the canvas shows: world units across and down, CSS px per unit, the camera's centre. */
+  view: () => ({
+    worldWidth: renderer.view.worldWidth,
+    worldHeight: renderer.view.worldHeight,
+    zoom: renderer.view.zoom,
+    camera: { ...renderer.camera },
+    touch: touchScreen,
+  }),
+  /** The match timer's seconds left (null when matches do not end) and what the HUD showed. */
+  panels: () => ({
+    timer: $('timer').hidden ? null : $('timer').textContent,
+    hud: $('hud').textContent,
+    banner: $('banner').hidden ? null : $('banner').textContent,
+    notice: $('notice').hidden ? null : $('notice').textContent,
+    lanes: LANES.map((l) => ({ key: l.key, points: meters.lanes.points(l.key).length, latest: meters.lanes.latest(l.key) })),
+  }),
   /** The remote entities as last drawn (world units) and the render tick they were drawn at. */
   shown: () => ({ renderTick: session ? session.feel.renderTick : 0, entities: session ? [...session.feel.last].map(([id, e]) => ({ id, ...e })) : [] }),
 };
 
-const lobby = new Lobby({ root: $('lobby'), currentRoom: () => session?.welcome.room ?? null });
-window.addEventListener('keydown', (e) => {
-  if (e.code === 'KeyM' && !e.repeat && $('join').hidden) lobby.toggle();
+const lobby = new Lobby({
+  root: $('lobby'),
+  currentRoom: () => session?.welcome.room ?? null,
+  // A room created from the join screen becomes the page's own address: Play joins it.
+  onCreated: (join) => {
+    if (!session && !$('join').hidden && typeof history !== 'undefined') {
+      history.replaceState(null, '', join);
+      nameInput.focus();
+    }
+  },
 });
-
-// Spectators follow a player: Tab (Shift+Tab back) cycles through the scoreboard, 1-9 pick its
-// rows, a click on a name picks that player.
 window.addEventListener('keydown', (e) => {
+  if (e.code === 'KeyM' && !e.repeat && $('join').hidden) togglePanel('rooms');
+});
+for (const which of /** @type {const} */ (['scores', 'rooms', 'board', 'net', 'sound'])) {
+  $(`menu-${which}`).addEventListener('click', () => {
+    sound.unlock();
+    if (which === 'rooms' && !$('join').hidden) return;
+    togglePanel(which);
+  });
+}
+window.addEventListener('pointerdown', () => sound.unlock());
+
+// Tab shows or hides a player's scoreboard. Spectators follow a player: Tab (Shift+Tab back)
+// cycles through the scoreboard, 1-9 pick its rows, a click on a name picks that player.
+window.addEventListener('keydown', (e) => {
+  if (e.target instanceof HTMLInputElement) return;
   const cam = session?.camera;
-  if (!cam || e.target instanceof HTMLInputElement) return;
+  if (!cam) {
+    if (e.code === 'Tab' && $('join').hidden) {
+      e.preventDefault();
+      if (!e.repeat) togglePanel('scores');
+    }
+    return;
+  }
   const ranked = scoreboard.ranked();
   if (e.code === 'Tab') {
     e.preventDefault();
@@ -612,6 +861,8 @@ form.addEventListener('submit', (e) => {
 
 const page = new URLSearchParams(location.search);
 const fromUrl = page.get('name');
+// The name form, should it show again (a refusal), keeps the name the address gave.
+if (fromUrl !== null && cleanName(fromUrl)) nameInput.value = cleanName(fromUrl);
 // A spectator needs no name: `/?room=3&spectate=1` starts watching at once.
 if (page.get('spectate') === '1' || page.get('spectate') === 'true') join(fromUrl ?? 'spectator');
 else if (fromUrl !== null && cleanName(fromUrl)) join(fromUrl);
@@ -622,4 +873,5 @@ else {
 if (typeof document !== 'undefined' && document.addEventListener) {
   document.addEventListener('visibilitychange', onVisibilityChange);
 }
+renderMenu();
 requestAnimationFrame(frame);

@@ -25,6 +25,8 @@ export const COLLISION_PASSES = 2;
 export const PROJECTILE_RADIUS = 4;
 /** Hit points at spawn (rules::MAX_HP), for hp bars. */
 export const MAX_HP = 100;
+/** Seconds a dead player waits to respawn (rules::RESPAWN_DELAY_SECS), for the countdown. */
+export const RESPAWN_DELAY_SECS = 2;
 
 /** Fixed-point steps per world unit of positions on the wire (quant::POS_SCALE). */
 export const POS_SCALE = 16;

@@ -1,7 +1,10 @@
 // Canvas drawing of the world: background grid, map bounds, walls, players, bots, projectiles,
-// props, names, hp bars and aim lines. The camera centres on a world point.
+// props, names, hp bars and aim lines, hit and death effects. The camera centres on a world point
+// and stops at the map's edges; every screen sees the same world width (view.js), drawn at the
+// screen's pixel ratio.
 
 import { MAX_HP, PLAYER_RADIUS, PROJECTILE_RADIUS } from './movement.js';
+import { clampCamera, viewFor, worldToScreen } from './view.js';
 
 const COLORS = {
   background: '#0e1116',
@@ -27,19 +30,12 @@ const COLORS = {
  * @typedef {import('./interp.js').RenderEntity} RenderEntity
  * @typedef {import('./arena_map.js').ArenaMap} MapInfo
  * @typedef {{x: number, y: number, angle: number, hp: number, id: number}} OwnView
+ * @typedef {import('./effects.js').Effect & {age: number}} ShownEffect
  * @typedef {{map: MapInfo | null, camera: {x: number, y: number}, entities: RenderEntity[],
- *   own: OwnView | null, names: Map<number, string>}} Scene
+ *   own: OwnView | null, names: Map<number, string>, effects?: ShownEffect[], flash?: number}} Scene
+ *   `camera`: the point to centre on (the renderer stops it at the map's edges); `flash`: how
+ *   strongly the screen's edge flashes for a hit on the own player, 0 to 1
  */
-
-/**
- * World units to CSS pixels: 1 on a 1000 px tall window, within [0.6, 1.6].
- * @param {number} width css px
- * @param {number} height css px
- * @returns {number}
- */
-export function zoomFor(width, height) {
-  return Math.min(1.6, Math.max(0.6, Math.min(width, height * 1.4) / 1000));
-}
 
 export class Renderer {
   /** @param {HTMLCanvasElement} canvas */
@@ -48,7 +44,9 @@ export class Renderer {
     this.ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
     this.width = 0;
     this.height = 0;
-    this.zoom = 1;
+    this.dpr = 1;
+    this.view = viewFor(1, 1);
+    this.zoom = this.view.zoom;
     /** @type {{x: number, y: number}} */
     this.camera = { x: 0, y: 0 };
   }
@@ -67,7 +65,8 @@ export class Renderer {
       this.canvas.style.height = `${h}px`;
     }
     this.dpr = dpr;
-    this.zoom = zoomFor(w, h);
+    this.view = viewFor(w, h);
+    this.zoom = this.view.zoom;
   }
 
   /**
@@ -77,7 +76,7 @@ export class Renderer {
    * @returns {{x: number, y: number}}
    */
   toScreen(x, y) {
-    return { x: (x - this.camera.x) * this.zoom + this.width / 2, y: (y - this.camera.y) * this.zoom + this.height / 2 };
+    return worldToScreen(x, y, this.camera, this.view, this.width);
   }
 
   /**
@@ -86,14 +85,22 @@ export class Renderer {
    */
   draw(scene) {
     this.resize();
-    const { ctx } = this;
-    this.camera = scene.camera;
+    const { ctx, view } = this;
+    const camera = scene.map ? clampCamera(scene.camera.x, scene.camera.y, view, scene.map) : scene.camera;
+    this.camera = camera;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.fillStyle = COLORS.outside;
     ctx.fillRect(0, 0, this.width, this.height);
 
+    ctx.save();
+    // A screen taller than the view shows the world in a band; the rest stays dark.
+    ctx.beginPath();
+    ctx.rect(0, view.top, this.width, view.height);
+    ctx.clip();
     const z = this.zoom;
-    ctx.setTransform(this.dpr * z, 0, 0, this.dpr * z, this.dpr * (this.width / 2 - scene.camera.x * z), this.dpr * (this.height / 2 - scene.camera.y * z));
+    const cx = this.width / 2 - camera.x * z;
+    const cy = view.top + view.height / 2 - camera.y * z;
+    ctx.setTransform(this.dpr * z, 0, 0, this.dpr * z, this.dpr * cx, this.dpr * cy);
     if (scene.map) this.drawMap(scene.map);
     for (const e of scene.entities) {
       if (e.hp === 0) continue;
@@ -102,6 +109,47 @@ export class Renderer {
     if (scene.own && scene.own.hp > 0) {
       this.drawEntity({ ...scene.own, kind: 'player' }, scene.names.get(scene.own.id), true);
     }
+    for (const fx of scene.effects ?? []) this.drawEffect(fx);
+    ctx.restore();
+    if (scene.flash) this.drawFlash(scene.flash);
+  }
+
+  /** @param {ShownEffect} fx */
+  drawEffect(fx) {
+    const { ctx } = this;
+    const fade = 1 - fx.age;
+    if (fx.what === 'hit') {
+      ctx.strokeStyle = `rgba(255, 240, 160, ${fade})`;
+      ctx.lineWidth = 3;
+      ctx.beginPath();
+      ctx.arc(fx.x, fx.y, PLAYER_RADIUS + 4 + fx.age * 14, 0, Math.PI * 2);
+      ctx.stroke();
+      return;
+    }
+    // A death: a ring that grows and a burst of sparks.
+    ctx.strokeStyle = `rgba(255, 110, 80, ${fade})`;
+    ctx.lineWidth = 4 * fade + 1;
+    ctx.beginPath();
+    ctx.arc(fx.x, fx.y, PLAYER_RADIUS + fx.age * 46, 0, Math.PI * 2);
+    ctx.stroke();
+    ctx.fillStyle = `rgba(255, 200, 90, ${fade})`;
+    for (let i = 0; i < 12; i++) {
+      const a = (i / 12) * Math.PI * 2 + 0.3;
+      const d = PLAYER_RADIUS + fx.age * 70;
+      ctx.fillRect(fx.x + Math.cos(a) * d - 2, fx.y + Math.sin(a) * d - 2, 4, 4);
+    }
+  }
+
+  /** The own player was hit: the screen's edge flashes red. @param {number} strength 0 to 1 */
+  drawFlash(strength) {
+    const { ctx } = this;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    const r = Math.max(this.width, this.height) / 2;
+    const g = ctx.createRadialGradient(this.width / 2, this.height / 2, r * 0.55, this.width / 2, this.height / 2, r * 1.15);
+    g.addColorStop(0, 'rgba(255, 40, 40, 0)');
+    g.addColorStop(1, `rgba(255, 40, 40, ${0.45 * strength})`);
+    ctx.fillStyle = g;
+    ctx.fillRect(0, 0, this.width, this.height);
   }
 
   /** @param {MapInfo} map */
@@ -110,7 +158,7 @@ export class Renderer {
     ctx.fillStyle = COLORS.background;
     ctx.fillRect(0, 0, map.width, map.height);
     // Grid: every 50 units, a stronger line every 250; only the visible part.
-    const half = { w: this.width / 2 / this.zoom, h: this.height / 2 / this.zoom };
+    const half = { w: this.view.worldWidth / 2, h: this.view.worldHeight / 2 };
     const x0 = Math.max(0, Math.floor((this.camera.x - half.w) / 50) * 50);
     const x1 = Math.min(map.width, this.camera.x + half.w);
     const y0 = Math.max(0, Math.floor((this.camera.y - half.h) / 50) * 50);
@@ -189,7 +237,8 @@ export class Renderer {
     ctx.fillRect(e.x - bw / 2, by, bw * frac, 5);
     // Name.
     if (name) {
-      ctx.font = `${own ? 'bold ' : ''}12px system-ui, sans-serif`;
+      // Names read at 12 CSS px on every screen, whatever the zoom.
+      ctx.font = `${own ? 'bold ' : ''}${(12 / this.zoom).toFixed(2)}px system-ui, sans-serif`;
       ctx.textAlign = 'center';
       ctx.textBaseline = 'bottom';
       ctx.fillStyle = '#000000aa';

@@ -1,5 +1,6 @@
-// The scoreboard (always visible, compact) and the names it gives to entity ids. Its columns are
-// the schema's score columns, in the schema's order (the arena's: kills, deaths).
+// The scoreboard (compact; Tab shows or hides it, and it starts hidden on a narrow screen) and the
+// names it gives to entity ids. Its columns are the schema's score columns, in the schema's order
+// (the arena's: kills, deaths).
 
 /**
  * @typedef {import('./netcode/messages.js').ScoreEntry} ScoreEntry
@@ -82,6 +83,14 @@ export class Scoreboard {
     this.columns = [];
     /** @type {Map<number, string>} */
     this.names = new Map();
+    /** Whether the player wants it on screen. */
+    this.shown = true;
+  }
+
+  /** Shows or hides the board. @param {boolean} shown */
+  setShown(shown) {
+    this.shown = shown;
+    this.el.hidden = !shown;
   }
 
   /** @param {ScoreEntry[]} entries @param {ScoreColumn[]} columns the schema's */
@@ -107,6 +116,11 @@ export class Scoreboard {
   /** @param {number | null} ownId the row to mark: the own entity, or the one a spectator follows */
   render(ownId) {
     const rows = this.ranked().slice(0, 12);
+    // No lines (no session): no board at all.
+    if (rows.length === 0) {
+      this.el.replaceChildren();
+      return;
+    }
     this.el.replaceChildren(headRow('player', this.columns.map((c) => c.name), 'sb-row sb-head'));
     for (const e of rows) {
       const row = scoreRow(e, e.columns, 'sb-row' + (e.entity === ownId ? ' sb-own' : '') + (e.bot ? ' sb-bot' : ''));

@@ -340,7 +340,7 @@ fn hud_figure(text: &str, label: &str) -> Option<u64> {
     })
 }
 
-fn artifact(name: &str) -> PathBuf {
+pub(crate) fn artifact(name: &str) -> PathBuf {
     PathBuf::from(ARTIFACTS).join(name)
 }
 

@@ -94,16 +94,29 @@ async fn a_private_room_created_in_the_lobby_is_played_and_not_listed() {
          f.requestSubmit(); return true; })()",
     )
     .await;
-    // The page moves to the new room's link; the name form takes a name and the game starts.
-    let url = wait_for(LIMIT, "the page goes to the new room", async || {
-        // The page is navigating: it may not answer for a moment.
-        let href = page.try_eval("location.href").await.unwrap_or_default();
-        let href = href.as_str().unwrap_or_default().to_owned();
-        (href.contains("room=") && href.contains("key=") && page_ready(&mut page).await)
-            .then_some(href.clone())
-            .ok_or(href)
+    // The lobby confirms the room with its share link, and the page's address becomes the
+    // room's: the name form takes a name and the game starts there.
+    let (url, link) = wait_for(LIMIT, "the lobby shows the new room's link", async || {
+        let v = page
+            .try_eval(
+                "({ href: location.href, link: document.getElementById('lobby-created-link')?.value ?? null, \
+                   box: document.getElementById('lobby-created')?.textContent ?? '' })",
+            )
+            .await
+            .unwrap_or_default();
+        match (v["href"].as_str(), v["link"].as_str()) {
+            (Some(href), Some(link))
+                if href.contains("room=") && href.contains("key=") && link.contains("key=") && page_ready(&mut page).await =>
+            {
+                Ok((href.to_owned(), link.to_owned()))
+            }
+            _ => Err(v.to_string()),
+        }
     })
     .await;
+    assert!(link.starts_with(&format!("http://{addr}/?room=")), "{link}");
+    page.screenshot(&crate::browser::artifact("lobby-created.png"))
+        .await;
     page.eval(
         "(() => { document.getElementById('name').value = 'host'; \
          document.getElementById('join-form').requestSubmit(); return true; })()",
@@ -112,6 +125,13 @@ async fn a_private_room_created_in_the_lobby_is_played_and_not_listed() {
     wait_joined(&mut page, &chrome).await;
     let room = room_of(&mut page).await;
     assert!(url.contains(&format!("room={room}&")), "{url}");
+    // Another page opens the shared link into the same room.
+    let mut guest = chrome.open(&format!("{link}&name=guest")).await;
+    wait_joined(&mut guest, &chrome).await;
+    assert_eq!(room_of(&mut guest).await, room);
+    for p in [&page, &guest] {
+        assert!(p.errors().is_empty(), "{:#?}", p.errors());
+    }
     let info = server
         .shared()
         .lobby

@@ -258,6 +258,8 @@ impl Chromium {
         let mut cdp = Cdp::connect(self.port, path).await;
         cdp.call("Runtime.enable", json!({})).await;
         cdp.call("Page.enable", json!({})).await;
+        // The browser's own messages: failed loads (a 404), refused sockets, CSP violations.
+        cdp.call("Log.enable", json!({})).await;
         Page { cdp }
     }
 
@@ -424,6 +426,44 @@ impl Page {
             .await;
     }
 
+    /// Makes the page a screen of `width` x `height` CSS pixels at `scale` device pixels each;
+    /// `touch` makes it a phone's: a mobile viewport with touch points. Takes effect for the
+    /// next load (see [`Page::navigate`]).
+    pub async fn emulate(&mut self, width: u32, height: u32, scale: f64, touch: bool) {
+        self.cdp
+            .call(
+                "Emulation.setDeviceMetricsOverride",
+                json!({ "width": width, "height": height, "deviceScaleFactor": scale, "mobile": touch }),
+            )
+            .await;
+        self.cdp
+            .call(
+                "Emulation.setTouchEmulationEnabled",
+                json!({ "enabled": touch, "maxTouchPoints": if touch { 5 } else { 1 } }),
+            )
+            .await;
+    }
+
+    /// Loads `url` in the page.
+    pub async fn navigate(&mut self, url: &str) {
+        self.cdp.call("Page.navigate", json!({ "url": url })).await;
+    }
+
+    /// A touch event: `kind` is `touchStart`, `touchMove`, `touchEnd` or `touchCancel`, each
+    /// point `(id, x, y)` in CSS pixels (none for the end of the last touch).
+    pub async fn touch(&mut self, kind: &str, points: &[(u32, f64, f64)]) {
+        let points: Vec<Value> = points
+            .iter()
+            .map(|&(id, x, y)| json!({ "x": x, "y": y, "id": id }))
+            .collect();
+        self.cdp
+            .call(
+                "Input.dispatchTouchEvent",
+                json!({ "type": kind, "touchPoints": points }),
+            )
+            .await;
+    }
+
     /// Saves a PNG screenshot of the page to `path`, creating its directory.
     pub async fn screenshot(&mut self, path: &Path) {
         let png = self.screenshot_png().await;
@@ -472,7 +512,30 @@ impl Page {
                         .unwrap_or("?");
                     Some(format!("exception: {text}"))
                 }
+                "Log.entryAdded" => {
+                    let entry = &e["params"]["entry"];
+                    Some(format!(
+                        "log.{} ({}): {} {}",
+                        entry["level"].as_str().unwrap_or("?"),
+                        entry["source"].as_str().unwrap_or("?"),
+                        entry["text"].as_str().unwrap_or(""),
+                        entry["url"].as_str().unwrap_or("")
+                    ))
+                }
                 _ => None,
+            })
+            .collect()
+    }
+
+    /// The errors among [`Page::console`]: `console.error`, uncaught exceptions, and the
+    /// browser's error entries (a failed load, a refused socket, a CSP violation).
+    pub fn errors(&self) -> Vec<String> {
+        self.console()
+            .into_iter()
+            .filter(|l| {
+                l.starts_with("console.error")
+                    || l.starts_with("exception")
+                    || l.starts_with("log.error")
             })
             .collect()
     }

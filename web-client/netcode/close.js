@@ -86,6 +86,40 @@ export function describeClose(code, reason, opened) {
 }
 
 /**
+ * What to show, and whether to try again, when the server refuses a socket at its upgrade (its
+ * answer to the admission check, `/ws/check`): the refusal's reason always; no retry for a
+ * refusal that the same request will meet again (a bad or missing join token, a room that does
+ * not run or is not the token's, a ban, a bad address), a retry after the server's `Retry-After`
+ * (at least a few seconds) for one that passes (a room's spectators full, too many connections
+ * or wrong guesses from the address, a server shutting down).
+ * @param {number} status the HTTP status `/ws` answers
+ * @param {string} reason the server's reason, possibly empty
+ * @param {number | null} [retryAfterS] the server's `Retry-After`, seconds
+ * @returns {{text: string, retry: boolean, minDelayMs: number}}
+ */
+export function describeRefusal(status, reason, retryAfterS = null) {
+  const why = reason ? `: ${reason}` : '';
+  const after = (/** @type {number} */ minS) => Math.max(minS, retryAfterS ?? 0) * 1000;
+  switch (status) {
+    case 401:
+      return { text: `The server refused this page's join token${why}. Open the game again from its site for a fresh link.`, retry: false, minDelayMs: 0 };
+    case 403:
+      return { text: `The server refused to let this page in${why}.`, retry: false, minDelayMs: 0 };
+    case 404:
+      return { text: `This room does not run on the server${why}. Pick another room, or open the page without one to play.`, retry: false, minDelayMs: 0 };
+    case 409:
+      return { text: `The server refused to let this page in${why}. Retrying…`, retry: true, minDelayMs: after(5) };
+    case 429:
+      return { text: `The server refused to let this page in${why}. Retrying…`, retry: true, minDelayMs: after(5) };
+    case 503:
+      return { text: `The server is not taking players now${why}. Retrying…`, retry: true, minDelayMs: after(3) };
+    default:
+      if (status >= 500) return { text: `The server refused to let this page in (${status})${why}. Retrying…`, retry: true, minDelayMs: after(3) };
+      return { text: `The server refused to let this page in (${status})${why}.`, retry: false, minDelayMs: 0 };
+  }
+}
+
+/**
  * Reconnection delay: exponential from 500 ms, capped at 10 s, with ±20 % jitter.
  * @param {number} attempt 0 for the first retry
  * @param {number} [minMs]

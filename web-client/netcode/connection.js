@@ -19,7 +19,7 @@ import { DecodeError } from './error.js';
 import { InputClock } from './input_clock.js';
 import { PROTOCOL_VERSION, decodeServerMsg, encodeClientMsg, inputMsg } from './messages.js';
 import { readRecord } from './record.js';
-import { RECONNECTING, RESUME_REFUSED, SESSION_REPLACED, VERSION_MISMATCH, backoffMs, describeClose } from './close.js';
+import { RECONNECTING, RESUME_REFUSED, SESSION_REPLACED, VERSION_MISMATCH, backoffMs, describeClose, describeRefusal } from './close.js';
 
 /**
  * @typedef {import('./messages.js').ServerMsg} ServerMsg
@@ -69,6 +69,7 @@ import { RECONNECTING, RESUME_REFUSED, SESSION_REPLACED, VERSION_MISMATCH, backo
  *   onInput?: (sent: SentInput, session: Session) => void,
  *   viewTick?: () => number,
  *   autoInputs?: () => boolean,
+ *   admissionCheck?: boolean, fetchImpl?: typeof fetch,
  *   WebSocketImpl?: typeof WebSocket, now?: () => number, timers?: Timers, storage?: TabStorage,
  * }} ConnectionOptions
  *   `schema`: the hash of the schema the page was built for, named in every Hello (a server of
@@ -79,6 +80,12 @@ import { RECONNECTING, RESUME_REFUSED, SESSION_REPLACED, VERSION_MISMATCH, backo
  *   `viewTick`: the server tick of the remote world the page shows (lag compensation).
  *   `autoInputs`: whether a Welcome starts the input clock (default: yes); `startInputs` and
  *   `stopInputs` do it by hand.
+ *   `admissionCheck`: before each socket, ask the server's admission check (`/ws/check`, with
+ *   `fetchImpl`) whether it would let the socket in; a refusal is shown with its reason and
+ *   retried only when it can pass (`describeRefusal`). A browser's WebSocket never sees why an
+ *   upgrade was refused, so without it a refusal reads as "cannot reach the server".
+ * @typedef {{status: number, reason: string, retryAfter: number | null}} Refusal
+ *   the server's answer to the admission check when it would refuse the socket
  */
 
 /** Query parameters of the page that the game socket is given as they are. */
@@ -132,6 +139,35 @@ export function gameSocketUrl(location) {
   }
   const rest = query.toString();
   return `${scheme}//${location.host}/ws${rest ? `?${rest}` : ''}`;
+}
+
+/**
+ * The URL of the server's admission check for the socket at `url` (`ws://host/ws?room=3` is
+ * asked at `http://host/ws/check?room=3`): the same query, over HTTP(S).
+ * @param {string} url
+ * @returns {string}
+ */
+export function admissionCheckUrl(url) {
+  const u = new URL(url);
+  u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
+  u.pathname = `${u.pathname.replace(/\/$/, '')}/check`;
+  return u.toString();
+}
+
+/**
+ * Reads the admission check's answer: null when the server would let the socket in, else its
+ * refusal.
+ * @param {unknown} answer the JSON body
+ * @returns {Refusal | null}
+ */
+export function readAdmission(answer) {
+  const a = /** @type {{ok?: unknown, status?: unknown, reason?: unknown, retry_after?: unknown}} */ (answer ?? {});
+  if (a.ok === true || typeof a.status !== 'number') return null;
+  return {
+    status: a.status,
+    reason: typeof a.reason === 'string' ? a.reason : '',
+    retryAfter: typeof a.retry_after === 'number' ? a.retry_after : null,
+  };
 }
 
 /**
@@ -203,6 +239,8 @@ export class Connection {
     this.pingTimer = null;
     /** @type {any} */
     this.connectTimer = null;
+    /** Admission checks asked; an answer to an older one than the newest is ignored. */
+    this.checks = 0;
   }
 
   /** Opens the connection (and keeps it open until `stop`). */
@@ -313,19 +351,68 @@ export class Connection {
     this.opts.onStatus({ state: 'failed', text, attempt: this.attempt });
   }
 
-  /** Opens a socket (the Hello goes when it opens). */
+  /** Opens a socket (the Hello goes when it opens), after the admission check when asked. */
   connect() {
     clearTimeout(this.retryTimer);
     this.welcomed = false;
-    let opened = false;
-    /** @type {{code: number, reason: string} | null} */
-    let kick = null;
     const resume = this.resumeToken();
     const text = resume ? 'Reconnecting…' : this.attempt ? `Reconnecting (attempt ${this.attempt + 1})…` : 'Connecting…';
     this.opts.onStatus({ state: 'connecting', text, attempt: this.attempt });
+    const url = resume ? resumeUrl(this.url) : this.url;
+    if (!this.opts.admissionCheck) {
+      this.openSocket(url, resume);
+      return;
+    }
+    const asked = ++this.checks;
+    void this.askAdmission(url).then((answer) => {
+      if (this.stopped || asked !== this.checks) return;
+      if (answer === 'unreachable') {
+        this.scheduleRetry({ text: 'Cannot reach the server. Retrying…', retry: true, minDelayMs: 0 });
+      } else if (answer === null) {
+        this.openSocket(url, resume);
+      } else {
+        const what = describeRefusal(answer.status, answer.reason, answer.retryAfter);
+        if (what.retry) this.scheduleRetry(what);
+        else this.opts.onStatus({ state: 'failed', text: what.text, attempt: this.attempt });
+      }
+    });
+  }
+
+  /**
+   * Asks the server's admission check about the socket at `url`: null when it would let it in
+   * (or has no check: an older server), its refusal, or 'unreachable' when no answer came.
+   * @param {string} url
+   * @returns {Promise<Refusal | null | 'unreachable'>}
+   */
+  async askAdmission(url) {
+    const fetchImpl = this.opts.fetchImpl ?? globalThis.fetch;
+    const token = this.protocols && this.protocols[0] === TOKEN_PROTOCOL ? this.protocols[1] : null;
+    /** @type {Record<string, string>} */
+    const headers = token ? { authorization: `Bearer ${token}` } : {};
+    let resp;
+    try {
+      resp = await fetchImpl(admissionCheckUrl(url), { headers, cache: 'no-store' });
+    } catch {
+      return 'unreachable';
+    }
+    if (!resp.ok) return null;
+    try {
+      return readAdmission(await resp.json());
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Opens the socket at `url`, offering the seat's `resume` token in its Hello.
+   * @param {string} url @param {string | null} resume
+   */
+  openSocket(url, resume) {
+    let opened = false;
+    /** @type {{code: number, reason: string} | null} */
+    let kick = null;
     let ws;
     try {
-      const url = resume ? resumeUrl(this.url) : this.url;
       ws = this.protocols ? new this.WebSocketImpl(url, this.protocols) : new this.WebSocketImpl(url);
     } catch (e) {
       this.scheduleRetry({ text: `Cannot open a connection to ${this.url}: ${e}`, retry: true, minDelayMs: 0 });

@@ -57,15 +57,17 @@ export {
   scoreRating,
 } from './messages.js';
 export * as closeCodes from './close.js';
-export { backoffMs, describeClose } from './close.js';
+export { backoffMs, describeClose, describeRefusal } from './close.js';
 export {
   CONNECT_TIMEOUT_MS,
   Connection,
   PING_MS,
+  admissionCheckUrl,
   RESUME_KEY,
   TOKEN_PROTOCOL,
   gameSocketProtocols,
   gameSocketUrl,
+  readAdmission,
   resumeUrl,
   rttFromNonce,
   tokenProtocols,

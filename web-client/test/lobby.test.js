@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Lobby, ageText, roomCells, shareLink } from '../lobby.js';
+import { Lobby, absoluteLink, ageText, roomCells, shareLink } from '../lobby.js';
 
 test('ages read as seconds, minutes or hours', () => {
   assert.equal(ageText(5), '5 s');
@@ -17,6 +17,11 @@ test('a share link names the room, and keeps a private room key only for that ro
   assert.equal(shareLink(page, 3), 'https://game.example/?room=3&key=abc');
   assert.equal(shareLink(page, 4), 'https://game.example/?room=4');
   assert.equal(shareLink({ origin: 'http://h:1', search: '' }, 1), 'http://h:1/?room=1');
+});
+
+test('a link the rooms API gives as a path is made absolute', () => {
+  assert.equal(absoluteLink('/?room=2&key=k', 'http://h:8080'), 'http://h:8080/?room=2&key=k');
+  assert.equal(absoluteLink('https://x/?room=1', 'http://h'), 'https://x/?room=1');
 });
 
 test('a list line shows players of capacity and spectators', () => {
@@ -70,11 +75,12 @@ test('the lobby lists rooms from GET /rooms and creates one with POST /rooms', a
   };
   const fetchImpl = async (url, init) => {
     calls.push({ url, init });
-    if (init?.method === 'POST') return { ok: true, status: 201, json: async () => ({ id: 2, join: '/?room=2&key=k' }) };
+    if (init?.method === 'POST') return { ok: true, status: 201, json: async () => ({ id: 2, private: true, join: '/?room=2&key=k' }) };
     return { ok: true, status: 200, json: async () => list };
   };
   let went = '';
-  const lobby = new Lobby({ root, currentRoom: () => null, fetchImpl, navigate: (u) => (went = u) });
+  let created = '';
+  const lobby = new Lobby({ root, currentRoom: () => null, fetchImpl, navigate: (u) => (went = u), onCreated: (j) => (created = j) });
   await lobby.refresh();
   const rows = root.children.find((c) => c.attrs.id === 'lobby-rooms').children;
   assert.equal(rows.length, 1);
@@ -89,7 +95,16 @@ test('the lobby lists rooms from GET /rooms and creates one with POST /rooms', a
   await lobby.create();
   const post = calls.find((c) => c.init?.method === 'POST');
   assert.deepEqual(JSON.parse(post.init.body), { map: 'duel', capacity: 4, bots: 0, private: true });
-  assert.equal(went, '/?room=2&key=k');
+  // The new room is confirmed with its share link to copy; the page does not leave by itself.
+  assert.equal(created, '/?room=2&key=k');
+  assert.equal(went, '');
+  assert.equal(lobby.createdBox.hidden, false);
+  const [title, row] = lobby.createdBox.children;
+  assert.match(title.textContent, /Room #2 created \(private/);
+  const [link, , play] = row.children;
+  assert.equal(link.value, '/?room=2&key=k');
+  play.listeners.click();
+  assert.equal(went, '/?room=2&key=k', '"Play in it" goes to the room');
   lobby.close();
 });
 

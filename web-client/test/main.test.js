@@ -69,7 +69,17 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     HTMLElement: class {},
     WebSocket: FakeSocket,
     requestAnimationFrame: (cb) => frames.push(cb),
+    // The server's admission check lets every socket in; the rooms API knows no match clock.
+    fetch: async (url) => {
+      checks.push(String(url));
+      const answer = String(url).includes('/ws/check') ? { ok: true } : String(url) === '/rooms' ? { game: 'arena', maps: [], rooms: [] } : {};
+      return { ok: true, json: async () => answer };
+    },
   });
+  /** The admission checks and rooms API calls the page made. @type {string[]} */
+  const checks = [];
+  /** Lets the page's pending promises (the admission check) settle. */
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
   const realNow = performance.now.bind(performance);
   performance.now = () => now;
   // Fake timers: pings and reconnection retries must not keep the test process alive.
@@ -77,6 +87,8 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
   try {
     FakeSocket.all = [];
     await import('../main.js');
+    await settle();
+    assert.deepEqual(checks.filter((u) => u.includes('/ws/check')), ['http://localhost:8080/ws/check'], 'the page asks the admission check before its socket');
     const tw = globalThis.window.tickwire;
     assert.equal(tw.stats().connected, false);
     assert.equal(tw.stats().worldTick, null, 'no world before the first snapshot');
@@ -178,6 +190,7 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     assert.ok(ws.closedWith, 'dropped the broken session');
     assert.equal(tw.stats().connected, false);
     mock.timers.tick(700);
+    await settle();
     assert.equal(FakeSocket.all.length, 2, 'reconnects, to start again from a full snapshot');
 
     // A snapshot of another schema than the Welcome's is never decoded: the page starts over.
@@ -188,6 +201,7 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     assert.ok(ws2.closedWith, 'dropped the session');
     assert.equal(tw.stats().entities, 0);
     mock.timers.tick(1300);
+    await settle();
     assert.equal(FakeSocket.all.length, 3, 'reconnects');
 
     // A Welcome of a game that lacks what the arena draws: a clear message, and no retry.
@@ -201,6 +215,7 @@ test('the page joins, predicts, sends inputs and exposes window.tickwire', async
     assert.match(status.textContent, /cannot show this server's game: the server's game "tag" has no kind "projectile"/);
     assert.equal(tw.stats().connected, false);
     mock.timers.tick(60000);
+    await settle();
     assert.equal(FakeSocket.all.length, 3, 'no retry');
   } finally {
     mock.timers.reset();

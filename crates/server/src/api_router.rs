@@ -2,7 +2,8 @@
 //! listener. `/ws` and `/echo` stay on the hand-written fast path in `http.rs` (origin, bans,
 //! tokens, the connection gate, then fastwebsockets' upgrade); everything else comes here:
 //! health, readiness, metrics, the rooms and admin APIs, the storage routes and the browser
-//! client's files (gzip-compressed for clients that ask), each request traced.
+//! client's files (gzip-compressed for clients that ask; `/favicon.ico` points at its icon),
+//! each request traced.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use axum::extract::{Extension, Query, Request, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
-use hyper::header::{CACHE_CONTROL, CONTENT_TYPE};
+use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -38,7 +39,9 @@ pub(crate) fn router(shared: Arc<Shared>, listener: Listener) -> Router {
             .route("/admin/{*rest}", any(admin_api));
     }
     let routes = match listener {
-        Listener::Public => routes.fallback(client_file),
+        Listener::Public => routes
+            .route("/favicon.ico", get(favicon))
+            .fallback(client_file),
         Listener::Admin => routes.fallback(not_found),
     };
     routes
@@ -119,6 +122,16 @@ async fn client_file(State(shared): State<Arc<Shared>>, method: Method, uri: Uri
             .into_response(),
         None => reply(text(StatusCode::NOT_FOUND, "not found\n")),
     }
+}
+
+/// `/favicon.ico`, which browsers and tools ask for whatever a page links: the client's icon
+/// is an SVG (`favicon.svg`, which the pages link), so this points there.
+async fn favicon() -> Response {
+    (
+        StatusCode::MOVED_PERMANENTLY,
+        [(LOCATION, "/favicon.svg"), (CACHE_CONTROL, "max-age=86400")],
+    )
+        .into_response()
 }
 
 async fn not_found() -> Response {

@@ -1,5 +1,6 @@
-//! The HTTP routes: the client at `/`, the game socket at `/ws`, health, readiness, metrics, the
-//! rooms API and the admin API; with `ServerConfig::echo`, the echo socket at `/echo`.
+//! The HTTP routes: the client at `/`, the game socket at `/ws` and its admission check at
+//! `/ws/check`, health, readiness, metrics, the rooms API and the admin API; with
+//! `ServerConfig::echo`, the echo socket at `/echo`.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -18,7 +19,7 @@ use crate::conn_gate::Permit;
 use crate::join_token::{self, JoinClaims, RoomClaim, TokenRefusal};
 use crate::listener::{Listener, Peer};
 use crate::query::{query_flag, query_value};
-use crate::respond::{Body, text};
+use crate::respond::{Body, json, text};
 use crate::room_key::enter_with_key;
 use crate::session::{Admitted, Endpoint, run_session};
 use crate::shared::Shared;
@@ -51,6 +52,15 @@ pub(crate) async fn route(
         let resp = upgrade(&mut req, shared, peer, permit, endpoint);
         return Ok(resp.map(axum::body::Body::new));
     }
+    if req.uri().path() == "/ws/check" && listener == Listener::Public {
+        let endpoint = if query_flag(req.uri().query(), "spectate") {
+            Endpoint::Watch
+        } else {
+            Endpoint::Game
+        };
+        let resp = check(&req, &shared, peer, endpoint).await;
+        return Ok(resp.map(axum::body::Body::new));
+    }
     let mut req = req.map(axum::body::Body::new);
     req.extensions_mut().insert(Peer(peer));
     req.extensions_mut().insert(listener);
@@ -76,84 +86,17 @@ fn upgrade(
         }
         return resp;
     }
-    let headers = req.headers();
-    if !shared
-        .origins
-        .permits(headers.get(ORIGIN), headers.get(HOST))
-    {
-        shared.metrics.origins_refused.inc();
-        tracing::info!(origin = ?headers.get(ORIGIN), "refused a WebSocket upgrade from another site");
-        return text(
-            StatusCode::FORBIDDEN,
-            "this page's origin may not open the game socket (see --allowed-origins)\n",
-        );
-    }
-    let claims = match endpoint {
-        Endpoint::Game | Endpoint::Watch => match check_token(req, &shared) {
-            Ok(claims) => claims,
-            // A resume token, which only a token holder was given, is enough to come back; the
-            // Hello must then carry one (`seating.rs`), and it keeps the token out of the URL.
-            Err(_) if endpoint == Endpoint::Game && query_flag(req.uri().query(), "resume") => None,
-            Err(refusal) => {
-                shared.metrics.count_token_refused(refusal.label());
-                tracing::info!(%refusal, "refused a join");
-                let status =
-                    StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-                let mut resp = text(status, &format!("{refusal}\n"));
-                if status == StatusCode::UNAUTHORIZED {
-                    resp.headers_mut().insert(
-                        hyper::header::WWW_AUTHENTICATE,
-                        hyper::header::HeaderValue::from_static("Bearer"),
-                    );
-                }
-                return resp;
-            }
-        },
-        Endpoint::Echo => None,
+    let admission = match admit(req, &shared, peer, endpoint, TokenSource::Socket) {
+        Ok(admission) => admission,
+        Err(refusal) => return *refusal,
     };
-    let client = client_ip(peer, req.headers(), shared.limits.trust_proxy);
-    let room = match endpoint {
-        Endpoint::Game | Endpoint::Watch => {
-            match room_asked(req, claims.as_ref(), &shared, shared.address_group(client)) {
-                Ok(room) => room,
-                Err(refusal) => return *refusal,
-            }
-        }
-        Endpoint::Echo => RoomClaim::Any,
-    };
-    if endpoint == Endpoint::Watch
-        && let Some(why) = spectators_full(room, &shared)
-    {
-        shared.metrics.spectators_refused.inc();
-        tracing::info!(%why, "refused a spectator");
-        return text(StatusCode::CONFLICT, &format!("{why}\n"));
-    }
-    if let Some(refusal) = banned(&shared, client, claims.as_ref()) {
-        return refusal;
-    }
-    let forwarded_permit = match shared
-        .forwarded
-        .as_ref()
-        .map(|g| g.admit(shared.address_group(client)))
-    {
-        None => None,
-        Some(Ok(p)) => Some(p),
-        Some(Err(why)) => {
-            shared.metrics.count_refused(why);
-            tracing::debug!(%client, "refused a session: too many from this address");
-            return text(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too many connections from your address\n",
-            );
-        }
-    };
+    let Admission {
+        claims,
+        room,
+        client,
+        forwarded_permit,
+    } = admission;
     tracing::debug!(%client, ?endpoint, "WebSocket session");
-    if shared.shutdown.borrow().is_draining() {
-        return text(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the server is shutting down\n",
-        );
-    }
     let token_protocol = join_token::token_from_protocol(req.headers()).is_some();
     match fastwebsockets::upgrade::upgrade(req) {
         Ok((response, fut)) => {
@@ -186,6 +129,179 @@ fn upgrade(
         }
         Err(e) => text(StatusCode::BAD_REQUEST, &format!("{e}\n")),
     }
+}
+
+/// `GET /ws/check` (the query of the `/ws` it asks about): the upgrade's own admission checks
+/// (origin, join token, room and key, spectators, bans, the address's connections, the drain)
+/// without an upgrade, so that a page learns why the server would refuse its socket: a browser's
+/// WebSocket never sees the refusal's status or body. The answer is always `200` JSON (a page's
+/// console logs every failed request as an error): `{"ok":true}`, or `{"ok":false,"status":401,
+/// "reason":"…"}` with the status and reason `/ws` would answer, and `retry_after` (seconds)
+/// when the refusal has one. A join token may come as `Authorization: Bearer …`, since a page's
+/// `fetch` cannot send `Sec-WebSocket-Protocol`. A wrong private room key counts as a guess here
+/// as at the upgrade.
+async fn check(
+    req: &Request<Incoming>,
+    shared: &Shared,
+    peer: SocketAddr,
+    endpoint: Endpoint,
+) -> Response<Body> {
+    let answer = match admit(req, shared, peer, endpoint, TokenSource::Check) {
+        // The place in the address's limit is given back at once: the socket takes its own.
+        Ok(_) => serde_json::json!({ "ok": true }),
+        Err(refusal) => refusal_json(*refusal).await,
+    };
+    let mut resp = json(StatusCode::OK, &answer);
+    resp.headers_mut().insert(
+        hyper::header::CACHE_CONTROL,
+        hyper::header::HeaderValue::from_static("no-store"),
+    );
+    resp
+}
+
+/// A refusal as `/ws/check` describes it: its status, its reason (the text of a plain answer,
+/// the `error` of a JSON one), and its `Retry-After`.
+async fn refusal_json(refusal: Response<Body>) -> serde_json::Value {
+    use http_body_util::BodyExt;
+    let status = refusal.status().as_u16();
+    let retry_after = refusal
+        .headers()
+        .get(hyper::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let is_json = refusal
+        .headers()
+        .get(hyper::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    // A `Full` body is already whole: collecting it cannot fail or wait.
+    let bytes = refusal
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let body = String::from_utf8_lossy(&bytes);
+    let reason = if is_json {
+        serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v["error"].as_str().map(str::to_owned))
+            .unwrap_or_default()
+    } else {
+        body.trim().to_owned()
+    };
+    let mut answer = serde_json::json!({ "ok": false, "status": status, "reason": reason });
+    if let Some(secs) = retry_after {
+        answer["retry_after"] = secs.into();
+    }
+    answer
+}
+
+/// Where a join token may come from: a socket's query or `Sec-WebSocket-Protocol`; a check's
+/// also `Authorization: Bearer`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TokenSource {
+    Socket,
+    Check,
+}
+
+/// What the upgrade's checks let in: the join token's claims, the room, the client's address,
+/// and its place in the forwarded-address limit.
+struct Admission {
+    claims: Option<JoinClaims>,
+    room: RoomClaim,
+    client: std::net::IpAddr,
+    forwarded_permit: Option<Permit>,
+}
+
+/// Every check a game or spectator socket passes before its upgrade, in order, or the answer
+/// that refuses it.
+fn admit(
+    req: &Request<Incoming>,
+    shared: &Shared,
+    peer: SocketAddr,
+    endpoint: Endpoint,
+    source: TokenSource,
+) -> Result<Admission, Box<Response<Body>>> {
+    let headers = req.headers();
+    if !shared
+        .origins
+        .permits(headers.get(ORIGIN), headers.get(HOST))
+    {
+        shared.metrics.origins_refused.inc();
+        tracing::info!(origin = ?headers.get(ORIGIN), "refused a WebSocket upgrade from another site");
+        return Err(Box::new(text(
+            StatusCode::FORBIDDEN,
+            "this page's origin may not open the game socket (see --allowed-origins)\n",
+        )));
+    }
+    let claims = match endpoint {
+        Endpoint::Game | Endpoint::Watch => match check_token(req, shared, source) {
+            Ok(claims) => claims,
+            // A resume token, which only a token holder was given, is enough to come back; the
+            // Hello must then carry one (`seating.rs`), and it keeps the token out of the URL.
+            Err(_) if endpoint == Endpoint::Game && query_flag(req.uri().query(), "resume") => None,
+            Err(refusal) => {
+                shared.metrics.count_token_refused(refusal.label());
+                tracing::info!(%refusal, "refused a join");
+                let status =
+                    StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+                let mut resp = text(status, &format!("{refusal}\n"));
+                if status == StatusCode::UNAUTHORIZED {
+                    resp.headers_mut().insert(
+                        hyper::header::WWW_AUTHENTICATE,
+                        hyper::header::HeaderValue::from_static("Bearer"),
+                    );
+                }
+                return Err(Box::new(resp));
+            }
+        },
+        Endpoint::Echo => None,
+    };
+    let client = client_ip(peer, req.headers(), shared.limits.trust_proxy);
+    let room = match endpoint {
+        Endpoint::Game | Endpoint::Watch => {
+            room_asked(req, claims.as_ref(), shared, shared.address_group(client))?
+        }
+        Endpoint::Echo => RoomClaim::Any,
+    };
+    if endpoint == Endpoint::Watch
+        && let Some(why) = spectators_full(room, shared)
+    {
+        shared.metrics.spectators_refused.inc();
+        tracing::info!(%why, "refused a spectator");
+        return Err(Box::new(text(StatusCode::CONFLICT, &format!("{why}\n"))));
+    }
+    if let Some(refusal) = banned(shared, client, claims.as_ref()) {
+        return Err(Box::new(refusal));
+    }
+    let forwarded_permit = match shared
+        .forwarded
+        .as_ref()
+        .map(|g| g.admit(shared.address_group(client)))
+    {
+        None => None,
+        Some(Ok(p)) => Some(p),
+        Some(Err(why)) => {
+            shared.metrics.count_refused(why);
+            tracing::debug!(%client, "refused a session: too many from this address");
+            return Err(Box::new(text(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many connections from your address\n",
+            )));
+        }
+    };
+    if shared.shutdown.borrow().is_draining() {
+        return Err(Box::new(text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is shutting down\n",
+        )));
+    }
+    Ok(Admission {
+        claims,
+        room,
+        client,
+        forwarded_permit,
+    })
 }
 
 /// The room a join asks for: the join token's, or `/ws?room=ID`, or any (quick join). A room
@@ -272,12 +388,18 @@ fn spectators_full(room: RoomClaim, shared: &Shared) -> Option<String> {
 fn check_token(
     req: &Request<Incoming>,
     shared: &Shared,
+    source: TokenSource,
 ) -> Result<Option<JoinClaims>, TokenRefusal> {
     let Some(secret) = &shared.lobby.config().join_secret else {
         return Ok(None);
     };
     let token = join_token::token_from_query(req.uri().query())
         .or_else(|| join_token::token_from_protocol(req.headers()))
+        .or_else(|| {
+            (source == TokenSource::Check)
+                .then(|| crate::admin::bearer(req.headers()).map(str::to_owned))
+                .flatten()
+        })
         .ok_or(TokenRefusal::Missing)?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

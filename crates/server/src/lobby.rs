@@ -78,6 +78,12 @@ pub struct RoomInfo {
     pub snapshot_rate: u32,
     /// Spectators watching now.
     pub spectators: usize,
+    /// A match's length in seconds; 0 for one endless match.
+    pub match_seconds: f64,
+    /// The server tick the match under way ends at (the ticks snapshots carry); absent for an
+    /// endless match. A page's match timer counts down to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub match_ends_tick: Option<u64>,
 }
 
 impl RoomInfo {
@@ -94,6 +100,8 @@ impl RoomInfo {
             tick_rate: room.meta.tick_rate,
             snapshot_rate: room.meta.snapshot_rate,
             spectators: room.spectators.load(Relaxed),
+            match_seconds: room.meta.match_ticks as f64 / f64::from(room.meta.tick_rate.max(1)),
+            match_ends_tick: Some(room.match_ends.load(Relaxed)).filter(|&t| t > 0),
         }
     }
 }
@@ -331,7 +339,8 @@ impl Lobby {
             private = private_key.is_some(),
             "room started"
         );
-        let meta = RoomMeta::new(self.games.name(), private_key, &config);
+        let meta = RoomMeta::new(self.games.name(), private_key, &config)
+            .with_match_ticks(clock.length_ticks());
         let handle = spawn_room(
             id,
             room,

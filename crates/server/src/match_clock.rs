@@ -50,6 +50,17 @@ impl MatchClock {
     pub fn started_tick(&self) -> u64 {
         self.started_tick
     }
+
+    /// A match's length in ticks; 0 for an endless match.
+    pub fn length_ticks(&self) -> u64 {
+        self.length_ticks
+    }
+
+    /// The tick the current match ends at; `None` for an endless match.
+    pub fn ends_tick(&self) -> Option<u64> {
+        self.has_matches()
+            .then(|| self.started_tick + self.length_ticks)
+    }
 }
 
 /// One line of a finished match.

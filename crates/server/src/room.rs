@@ -612,6 +612,11 @@ impl Room {
         self.refresh_scoreboard();
     }
 
+    /// The room's match clock: its length, and when the match under way ends.
+    pub fn match_clock(&self) -> &MatchClock {
+        &self.clock
+    }
+
     /// Human players in the room, held seats included.
     pub fn player_count(&self) -> usize {
         self.players

@@ -1,7 +1,7 @@
 //! The tokio task around a [`Room`]: a fixed-timestep loop, joins in, snapshots out.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use tickwire_protocol::{ClientId, Welcome};
@@ -73,6 +73,8 @@ pub struct RoomMeta {
     pub tick_rate: u32,
     /// Snapshots per second.
     pub snapshot_rate: u32,
+    /// A match's length in ticks; 0 for one endless match.
+    pub match_ticks: u64,
 }
 
 impl RoomMeta {
@@ -85,6 +87,15 @@ impl RoomMeta {
             started: Instant::now(),
             tick_rate: config.tick_rate,
             snapshot_rate: config.tick_rate / config.ticks_per_snapshot.max(1),
+            match_ticks: 0,
+        }
+    }
+
+    /// The same facts, for a room whose matches last `ticks` (0: one endless match).
+    pub fn with_match_ticks(self, ticks: u64) -> RoomMeta {
+        RoomMeta {
+            match_ticks: ticks,
+            ..self
         }
     }
 }
@@ -105,6 +116,9 @@ pub struct RoomHandle {
     pub players: Arc<AtomicUsize>,
     /// Spectators watching now, counted by their sessions.
     pub spectators: Arc<AtomicUsize>,
+    /// The tick the match under way ends at, as the room last stored it; 0 for an endless
+    /// match (the page's match timer reads it through the rooms API).
+    pub match_ends: Arc<AtomicU64>,
     /// Players the room accepts.
     pub capacity: usize,
     /// The name of the room's map.
@@ -155,12 +169,14 @@ pub fn spawn_room(
     let (cmd_tx, cmd_rx) = mpsc::channel(64);
     let (frame_tx, frame_rx) = watch::channel(None);
     let players = Arc::new(AtomicUsize::new(0));
+    let match_ends = Arc::new(AtomicU64::new(room.match_clock().ends_tick().unwrap_or(0)));
     let handle = RoomHandle {
         id,
         commands: cmd_tx,
         frames: frame_rx,
         players: players.clone(),
         spectators: Arc::new(AtomicUsize::new(0)),
+        match_ends: match_ends.clone(),
         capacity,
         map: room.map_name().to_owned(),
         meta,
@@ -173,7 +189,7 @@ pub fn spawn_room(
             empty_room_ttl,
             cmd_rx,
             frame_tx,
-            players,
+            (players, match_ends),
             shutdown,
         )
         .await;
@@ -193,7 +209,7 @@ async fn run(
     empty_room_ttl: Duration,
     mut commands: mpsc::Receiver<RoomCommand>,
     frames: watch::Sender<Option<Arc<SnapshotFrame>>>,
-    players: Arc<AtomicUsize>,
+    (players, match_ends): (Arc<AtomicUsize>, Arc<AtomicU64>),
     mut shutdown: watch::Receiver<Phase>,
 ) -> EndedBy {
     let metrics = room.metrics().clone();
@@ -247,6 +263,7 @@ async fn run(
             }
             if let Some(outcome) = room.poll_match_end() {
                 match_started = match_over(&mut room, id, &recorder, &outcome, match_started);
+                match_ends.store(room.match_clock().ends_tick().unwrap_or(0), Relaxed);
             }
             metrics.record_tick(started.elapsed().as_micros() as u64);
             for event in room.poll_seat_events() {
