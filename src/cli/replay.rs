@@ -87,12 +87,14 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             } else {
                 println!(
                     "arena, {} players + {} bots, {} s: recording {} bytes = {:.0} bytes/min/player; \
-                     room tick p99 {:.1} us off, {:.1} us on; verified: {}",
+                     room tick p50 {:.1} us off, {:.1} us on, p99 {:.1} us off, {:.1} us on; verified: {}",
                     c.players,
                     c.bots,
                     c.seconds,
                     c.bytes,
                     c.bytes_per_minute_per_player,
+                    c.tick_p50_off_us,
+                    c.tick_p50_on_us,
                     c.tick_p99_off_us,
                     c.tick_p99_on_us,
                     c.verified

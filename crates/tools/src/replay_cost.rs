@@ -28,6 +28,10 @@ pub struct ReplayCost {
     pub bytes: u64,
     /// Bytes a minute per player.
     pub bytes_per_minute_per_player: f64,
+    /// Room tick median without recording, microseconds.
+    pub tick_p50_off_us: f64,
+    /// Room tick median with recording, microseconds.
+    pub tick_p50_on_us: f64,
     /// Room tick p99 without recording, microseconds.
     pub tick_p99_off_us: f64,
     /// Room tick p99 with recording, microseconds.
@@ -82,9 +86,10 @@ fn run(room: &mut Room, players: usize, ticks: u64) -> Vec<f64> {
     times
 }
 
-fn p99(mut v: Vec<f64>) -> f64 {
+/// The `pct` percentile of `v` (sorted here).
+fn percentile(v: &mut [f64], pct: usize) -> f64 {
     v.sort_by(f64::total_cmp);
-    v.get(v.len() * 99 / 100).copied().unwrap_or(0.0)
+    v.get(v.len() * pct / 100).copied().unwrap_or(0.0)
 }
 
 /// Measures `seconds` of an arena match with `players` scripted players and `bots` bots at
@@ -122,7 +127,7 @@ pub fn measure(
 
     let metrics = Arc::new(Metrics::default());
     let mut off = Room::new(make()?, config, metrics.clone());
-    let off_times = run(&mut off, players, ticks);
+    let mut off_times = run(&mut off, players, ticks);
 
     let path = dir.join("replay-cost.twr");
     let game = make()?;
@@ -130,7 +135,7 @@ pub fn measure(
     let writer = recording_writer::start(&path, header, recording_writer::QUEUE_ITEMS, metrics)?;
     let mut on =
         Room::new(game, config, Arc::new(Metrics::default())).with_recording(writer.recording);
-    let on_times = run(&mut on, players, ticks);
+    let mut on_times = run(&mut on, players, ticks);
     let whole = on.is_recording();
     drop(on);
     let bytes = match writer.thread.join() {
@@ -147,8 +152,10 @@ pub fn measure(
         seconds,
         bytes,
         bytes_per_minute_per_player: bytes as f64 / minutes / players.max(1) as f64,
-        tick_p99_off_us: p99(off_times),
-        tick_p99_on_us: p99(on_times),
+        tick_p50_off_us: percentile(&mut off_times, 50),
+        tick_p50_on_us: percentile(&mut on_times, 50),
+        tick_p99_off_us: percentile(&mut off_times, 99),
+        tick_p99_on_us: percentile(&mut on_times, 99),
         verified,
     })
 }
