@@ -35,6 +35,7 @@ fn run() -> anyhow::Result<()> {
         Some(Command::Loadgen(args)) => return cli::loadgen::run(args),
         Some(Command::Cert(args)) => return cli::cert::run(&args),
         Some(Command::Soak(args)) => return cli::soak::run(args),
+        Some(Command::Replay(args)) => return cli::replay::run(&args),
         None => resolved.cli.serve,
     };
     cli::logging::init(args.log_format);

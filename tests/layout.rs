@@ -4,6 +4,7 @@
 //!   (protocol's own derive macro aside, which depends on no crate of ours);
 //! - the server never depends on the tools, the client, or a particular game;
 //! - the store depends on no other tickwire crate (it knows no game, protocol or server);
+//! - the recording format (replay) depends on the protocol only, and on no IO;
 //! - the client never depends on the server (a bot never compiles it).
 
 use std::process::Command;
@@ -66,6 +67,7 @@ const TICKWIRE: &[&str] = &[
     "tickwire-tools",
     "tickwire-store",
     "tickwire-derive",
+    "tickwire-replay",
 ];
 
 /// Everything of ours but the derive macro, which the protocol re-exports.
@@ -89,7 +91,7 @@ fn protocol_and_sim_know_no_io_and_no_other_crate_of_ours() {
 }
 
 #[test]
-fn the_server_depends_on_the_protocol_and_the_store_only() {
+fn the_server_depends_on_the_protocol_the_store_and_the_recording_format_only() {
     let ours: Vec<&str> = TICKWIRE
         .iter()
         .copied()
@@ -99,6 +101,7 @@ fn the_server_depends_on_the_protocol_and_the_store_only() {
                 "tickwire-server",
                 "tickwire-store",
                 "tickwire-derive",
+                "tickwire-replay",
             ]
             .contains(c)
         })
@@ -107,6 +110,16 @@ fn the_server_depends_on_the_protocol_and_the_store_only() {
     let deps = dependencies("tickwire-server");
     assert!(deps.contains(&"tickwire-protocol".to_owned()));
     assert!(deps.contains(&"tickwire-store".to_owned()));
+}
+
+#[test]
+fn the_recording_format_knows_the_protocol_only_and_no_io() {
+    assert_none_of("tickwire-replay", IO);
+    let ours: Vec<&str> = ours_but_derive()
+        .into_iter()
+        .filter(|c| *c != "tickwire-protocol")
+        .collect();
+    assert_none_of("tickwire-replay", &ours);
 }
 
 #[test]

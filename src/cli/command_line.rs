@@ -31,4 +31,6 @@ pub enum Command {
     /// Run honest and misbehaving clients against a running server for minutes and check that
     /// it stays well.
     Soak(crate::cli::soak::SoakArgs),
+    /// Match recordings: verify one by re-simulation, or measure what recording costs.
+    Replay(crate::cli::replay::ReplayArgs),
 }

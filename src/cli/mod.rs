@@ -12,6 +12,7 @@ pub mod loadgen;
 pub mod logging;
 pub mod netcode;
 pub mod orchestration;
+pub mod replay;
 pub mod resolve;
 pub mod serve;
 pub mod soak;

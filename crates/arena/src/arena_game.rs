@@ -12,11 +12,15 @@ use tickwire_sim::{
 
 use crate::replicated::{ArenaInput, Body, Kill, Wall, arena_schema};
 
-use tickwire_server::{Audience, Game, GameEvent, PlayerHandle, TickInput};
+use tickwire_server::{Audience, Game, GameEvent, GameOptions, PlayerHandle, TickInput};
 
 /// The arena game.
 pub struct ArenaGame {
     world: World,
+    /// The bots asked for, to make the same game again.
+    bots: u32,
+    /// The tick rate it was made with.
+    tick_rate: u32,
     inputs: Vec<(PlayerId, PlayerInput)>,
     /// The map's walls as [`MapInfo::features`] carries them, written once.
     features: Vec<u8>,
@@ -30,6 +34,8 @@ impl ArenaGame {
         let features = features(&map);
         ArenaGame {
             world: World::new(map, WorldConfig { tick_rate, bots }, seed),
+            bots,
+            tick_rate,
             inputs: Vec::new(),
             features,
         }
@@ -161,6 +167,18 @@ impl Game for ArenaGame {
 
     fn reset_scores(&mut self) {
         self.world.reset_scores();
+    }
+
+    fn checksum(&self) -> Option<u64> {
+        Some(self.world.checksum())
+    }
+
+    fn options(&self) -> Option<GameOptions> {
+        Some(GameOptions {
+            map: Some(self.world.map().name.clone()),
+            bots: Some(self.bots),
+            tick_rate: self.tick_rate,
+        })
     }
 
     fn name(&self) -> &str {

@@ -137,6 +137,21 @@ pub trait Game: Send + 'static {
         Vec::new()
     }
 
+    /// A hash of the game's whole state after the last step, the same on every machine for the
+    /// same calls: a recording keeps it every tick, and verifying one re-simulates and compares.
+    /// `None` (the default) says the game is not deterministic: its rooms record the snapshot
+    /// stream instead, which plays but cannot be re-simulated.
+    fn checksum(&self) -> Option<u64> {
+        None
+    }
+
+    /// The options that make this game again through [`NewGame::new_game_with`] with the same
+    /// seed (its map and bots; the tick rate is the room's). `None` (the default): only
+    /// [`NewGame::new_game`] makes it again, with the same settings.
+    fn options(&self) -> Option<GameOptions> {
+        None
+    }
+
     /// The static map clients draw: its name, size and features (a full delta body of a world
     /// of the schema's kinds, see `MapInfo::features`). Asked once, when the room starts. The
     /// default is an empty 1024 x 1024 field called "field".

@@ -207,6 +207,10 @@ pub struct Metrics {
     /// Game events dropped: of a kind the schema does not declare, for a player who left, or
     /// over a room's bound of events to everyone a tick.
     pub events_dropped: Counter,
+    /// Recording items a room could not queue (each stops its recording).
+    pub recording_items_dropped: Counter,
+    /// Recordings written to the end.
+    pub recordings_written: Counter,
     /// Simulation ticks run.
     pub ticks: Counter,
     /// Ticks skipped because a room fell too far behind.
@@ -276,6 +280,8 @@ impl Default for Metrics {
             inputs: Counter::default(),
             inputs_dropped: Counter::default(),
             events_dropped: Counter::default(),
+            recording_items_dropped: Counter::default(),
+            recordings_written: Counter::default(),
             ticks: Counter::default(),
             ticks_dropped: Counter::default(),
             snapshots_sent: Counter::default(),
@@ -357,6 +363,16 @@ impl Metrics {
                 "tickwire_events_dropped",
                 "Game events dropped: an undeclared kind, a player gone, or too many to everyone in a tick",
                 &self.events_dropped,
+            ),
+            (
+                "tickwire_recording_items_dropped",
+                "Recording items a room could not queue (each stops its recording)",
+                &self.recording_items_dropped,
+            ),
+            (
+                "tickwire_recordings_written",
+                "Match recordings written to the end",
+                &self.recordings_written,
             ),
             ("tickwire_ticks", "Simulation ticks run", &self.ticks),
             (

@@ -16,6 +16,7 @@ use crate::input_pacer::{Applied, InputPacer};
 use crate::match_clock::{self, FinalScore, MatchClock, MatchOutcome, Present};
 use crate::metrics::Metrics;
 use crate::resume_token::ResumeToken;
+use crate::room_recording::RoomRecording;
 use crate::snapshot::SnapshotFrame;
 
 /// Most events to everyone ([`Audience::Everyone`]) a room sends a tick; more are dropped and
@@ -121,6 +122,7 @@ pub struct Room {
     departed: Vec<FinalScore>,
     finished: Option<MatchOutcome>,
     match_end: Arc<(u64, Vec<u8>)>,
+    recording: Option<RoomRecording>,
 }
 
 impl Room {
@@ -149,6 +151,7 @@ impl Room {
             departed: Vec::new(),
             finished: None,
             match_end: Arc::new((0, Vec::new())),
+            recording: None,
         };
         room.refresh_scoreboard();
         room
@@ -159,6 +162,24 @@ impl Room {
     pub fn with_fixed_frame(mut self, frame: Option<crate::FixedFrame>) -> Room {
         self.fixed = frame.map(|f| f.0);
         self
+    }
+
+    /// Records the match from now on into `recording` (begun at [`Room::game`]'s tick): its
+    /// first keyframe is the world now. A room sending a fixed frame records nothing.
+    pub fn with_recording(mut self, mut recording: RoomRecording) -> Room {
+        if self.fixed.is_some() {
+            return self;
+        }
+        let mut world = World::new(Tick(self.game.tick() as u32));
+        self.game.capture(&mut world);
+        recording.end_keyframe(Arc::new(world));
+        self.recording = Some(recording);
+        self
+    }
+
+    /// Whether the room records its match, and nothing was lost so far.
+    pub fn is_recording(&self) -> bool {
+        self.recording.as_ref().is_some_and(RoomRecording::is_whole)
     }
 
     /// The schema of the room's game.
@@ -211,6 +232,9 @@ impl Room {
         }
         let name = crate::player_name::clean_name(name);
         let (player, entity) = self.game.add_player(&name);
+        if let Some(r) = &mut self.recording {
+            r.join(&name, player, entity.0);
+        }
         let resume = resume.filter(|_| self.config.hold_ticks > 0);
         let slot = PlayerSlot {
             player,
@@ -286,6 +310,9 @@ impl Room {
             entity = p.entity;
             if p.held_until.take().is_some() {
                 self.game.set_away(p.player, false);
+                if let Some(r) = &mut self.recording {
+                    r.away(p.player, false);
+                }
             }
         }
         self.metrics.seats_resumed.inc();
@@ -354,6 +381,9 @@ impl Room {
                 p.held_until = Some(now + self.config.hold_ticks);
                 let (player, entity) = (p.player, p.entity);
                 self.game.set_away(player, true);
+                if let Some(r) = &mut self.recording {
+                    r.away(player, true);
+                }
                 self.metrics.seats_held.inc();
                 self.seat_events.push(SeatEvent::Held(entity));
                 self.refresh_scoreboard();
@@ -378,6 +408,9 @@ impl Room {
                 self.departed.extend(line);
             }
             self.game.remove_player(p.player);
+            if let Some(r) = &mut self.recording {
+                r.leave(p.player);
+            }
             self.players -= 1;
             self.refresh_scoreboard();
         }
@@ -388,6 +421,9 @@ impl Room {
         self.settle_departures();
         self.stage_inputs();
         self.game.step(&self.step_inputs[..self.staged]);
+        if let Some(r) = &mut self.recording {
+            r.step(&self.schema, &self.step_inputs[..self.staged]);
+        }
 
         // Events to everyone are taken after every tick (the room task sends them); what no one
         // took is dropped, so that a room run without a task (the tools) holds one tick's worth.
@@ -417,6 +453,7 @@ impl Room {
             .tick()
             .is_multiple_of(u64::from(self.config.ticks_per_snapshot))
         {
+            self.end_recorded_tick(None);
             return None;
         }
         let acks = self
@@ -431,7 +468,7 @@ impl Room {
             self.game.capture(&mut state);
             self.captured = (state.len(), state.slot_count());
         }
-        Some(Arc::new(
+        let frame = Arc::new(
             SnapshotFrame::new(
                 self.schema.clone(),
                 state,
@@ -442,7 +479,21 @@ impl Room {
                 self.config.view_radius,
             )
             .with_match_end(self.match_end.clone()),
-        ))
+        );
+        self.end_recorded_tick(Some(&frame.state));
+        Some(frame)
+    }
+
+    /// Ends the recording's tick: the checksum (a deterministic game's), and on a snapshot
+    /// tick the captured world.
+    fn end_recorded_tick(&mut self, captured: Option<&Arc<World>>) {
+        if let Some(r) = &mut self.recording {
+            let checksum = match r.kind() {
+                tickwire_replay::RecordingKind::Inputs => self.game.checksum(),
+                tickwire_replay::RecordingKind::Stream => None,
+            };
+            r.end_tick(self.game.tick(), checksum, captured);
+        }
     }
 
     /// Takes each seated player's input for this tick into `step_inputs[..staged]`: a fresh
@@ -526,6 +577,9 @@ impl Room {
             self.metrics.events_dropped.inc();
             return;
         }
+        if let (Some(r), Audience::Room | Audience::Everyone) = (&mut self.recording, audience) {
+            r.event(event.kind, &event.record, &self.schema);
+        }
         match audience {
             Audience::Room => self.events.push(None, bytes),
             Audience::Player(player) => {
@@ -608,6 +662,9 @@ impl Room {
             ended_by,
         });
         self.game.reset_scores();
+        if let Some(r) = &mut self.recording {
+            r.reset_scores();
+        }
         self.clock.restart(tick);
         self.refresh_scoreboard();
     }
@@ -649,6 +706,9 @@ impl Room {
         }
         let mut bytes = Vec::new();
         if codec::encode_server(&ServerMsg::Scoreboard(scores.clone()), &mut bytes).is_ok() {
+            if let Some(r) = &mut self.recording {
+                r.scoreboard(&bytes);
+            }
             self.scoreboard = Arc::new((self.scoreboard.0 + 1, bytes));
             self.scores = scores;
         }

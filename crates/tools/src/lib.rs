@@ -8,6 +8,8 @@
 //!   decoding every delta, and what each client receives (`tickwire bandwidth`).
 //! - [`dry_run`]: a room and its clients' encoding without sockets: the server's own work per
 //!   tick, for the bandwidth report and the `server_tick` benchmark.
+//! - [`replay_cost`]: an arena match with recording off and on, side by side: the room tick's
+//!   p99 and the recording's bytes a minute per player (`tickwire replay cost`).
 //! - [`game_input`]: the input each tool's client sends, built from the game's schema.
 //!
 //! The server never depends on this crate.
@@ -16,4 +18,5 @@ pub mod bandwidth_report;
 pub mod dry_run;
 pub mod game_input;
 pub mod loadgen;
+pub mod replay_cost;
 pub mod soak;

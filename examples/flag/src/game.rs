@@ -136,6 +136,32 @@ impl Game for FlagGame {
         "flag"
     }
 
+    /// FNV-1a of the captured world's full body and the scores: the simulation is pure, so
+    /// its recordings are re-simulated and checked tick by tick (this covers what clients see,
+    /// to the wire's precision, which is where a divergence shows within a few ticks).
+    fn checksum(&self) -> Option<u64> {
+        let mut world = World::default();
+        capture(&self.sim, &mut world);
+        let mut bytes = Vec::new();
+        let schema = flag_schema();
+        tickwire_protocol::write_delta(
+            &schema,
+            tickwire_protocol::Baselines::default(),
+            &world,
+            &mut bytes,
+        );
+        for line in self.scores() {
+            for c in line.columns {
+                bytes.extend_from_slice(&c.to_le_bytes());
+            }
+        }
+        let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+        for b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3);
+        }
+        Some(h)
+    }
+
     fn drain_events(&mut self) -> Vec<(Audience, GameEvent)> {
         let schema = flag_schema();
         self.events
