@@ -46,6 +46,13 @@ export class InterpBuffer {
     this.extrapolatedTicks = 0;
     /** Samples that had to hold past the extrapolation bound. */
     this.holds = 0;
+    /**
+     * The tick of the world the last sample gave (fractional; null before any snapshot): the
+     * render tick, or, where the sample stopped short of it, the oldest snapshot (a render tick
+     * before them all) or the extrapolation bound past the newest (a render tick further on).
+     * @type {number | null}
+     */
+    this.sampledTick = null;
   }
 
   /** Forgets every snapshot (reconnect). */
@@ -82,19 +89,38 @@ export class InterpBuffer {
   }
 
   /**
+   * The view tick an input carries (lag compensation: the server judges its shot against the
+   * world of that tick): the whole tick of the world the last sample gave; 0 (unknown) before
+   * any. Not the render tick: the render timeline runs on past the snapshots when they stop for a
+   * moment or the server lost time, while the others are drawn held at the extrapolation bound,
+   * and a tick past that names a world the player never saw, perhaps one the server has not
+   * reached yet (which it takes for the present: no compensation at all).
+   * @returns {number}
+   */
+  viewTick() {
+    const t = this.sampledTick;
+    return t !== null && t > 0 ? Math.floor(t) : 0;
+  }
+
+  /**
    * The world at `renderTick`, blended between the snapshots either side of it; past the newest,
-   * motion goes on for at most `MAX_EXTRAPOLATE_MS`, then holds.
+   * motion goes on for at most `MAX_EXTRAPOLATE_MS`, then holds. `sampledTick` is the tick of
+   * the world given.
    * @param {number} renderTick unwrapped, fractional
    * @param {number} [skipId] an entity to leave out (the predicted own player)
    * @returns {RenderEntity[]}
    */
   sample(renderTick, skipId) {
     const n = this.frames.length;
-    if (n === 0) return [];
+    this.extrapolatedTicks = 0;
+    if (n === 0) {
+      this.sampledTick = null;
+      return [];
+    }
     let a = this.frames[0];
     let b = a;
     let t = 1;
-    this.extrapolatedTicks = 0;
+    this.sampledTick = a.tick;
     if (renderTick >= this.frames[n - 1].tick) {
       b = this.frames[n - 1];
       a = n > 1 ? this.frames[n - 2] : b;
@@ -102,7 +128,10 @@ export class InterpBuffer {
       if (ahead > this.maxExtrapolateTicks) this.holds++;
       this.extrapolatedTicks = Math.min(ahead, this.maxExtrapolateTicks);
       t = b.tick > a.tick ? 1 + this.extrapolatedTicks / (b.tick - a.tick) : 1;
+      // Nothing moves past a lone snapshot.
+      this.sampledTick = b.tick > a.tick ? b.tick + this.extrapolatedTicks : b.tick;
     } else if (renderTick > a.tick) {
+      this.sampledTick = renderTick;
       for (let i = n - 1; i > 0; i--) {
         if (this.frames[i - 1].tick <= renderTick) {
           a = this.frames[i - 1];

@@ -541,8 +541,9 @@ function frame(now) {
       camera = { x: s.map.width / 2, y: s.map.height / 2 };
     }
     const renderTick = s.clock.renderTick(now);
-    s.shownTick = renderTick > 0 ? Math.floor(renderTick) : 0;
     const remote = s.smooth.apply(s.interp.sample(renderTick, s.welcome.entity_id), elapsed / 1000);
+    // Not the render tick: the world drawn (see InterpBuffer.viewTick).
+    s.shownTick = s.interp.viewTick();
     watchFeel(s.feel, renderTick, remote, now);
     const entities = s.shots.merge(remote, now);
     renderer.draw({ map: s.map, camera, entities, own, names: scoreboard.names, effects: s.effects.active(now), flash: s.effects.flash(now) });
@@ -721,6 +722,8 @@ function stats() {
       ? meters.graph.points.reduce((sum, p) => sum + p.bytes, 0) / meters.graph.points.length
       : 0,
     renderTick: s ? s.feel.renderTick : 0,
+    // The tick of the others' world drawn, which inputs carry (lag compensation).
+    viewTick: s ? s.shownTick : 0,
     renderWentBack: s ? s.feel.wentBack : 0,
     bigJumps: s ? s.feel.bigJumps : 0,
     maxStepRatio: s ? s.feel.maxStepRatio : 0,
@@ -790,8 +793,16 @@ function schemaInfo(schema) {
     notice: $('notice').hidden ? null : $('notice').textContent,
     lanes: LANES.map((l) => ({ key: l.key, points: meters.lanes.points(l.key).length, latest: meters.lanes.latest(l.key) })),
   }),
-  /** The remote entities as last drawn (world units) and the render tick they were drawn at. */
-  shown: () => ({ renderTick: session ? session.feel.renderTick : 0, entities: session ? [...session.feel.last].map(([id, e]) => ({ id, ...e })) : [] }),
+  /**
+   * The remote entities as last drawn (world units), the render tick they were drawn at, and the
+   * tick of the world drawn (the view tick inputs carry: behind the render tick when that ran past
+   * the snapshots).
+   */
+  shown: () => ({
+    renderTick: session ? session.feel.renderTick : 0,
+    viewTick: session ? session.shownTick : 0,
+    entities: session ? [...session.feel.last].map(([id, e]) => ({ id, ...e })) : [],
+  }),
 };
 
 const lobby = new Lobby({

@@ -34,6 +34,11 @@ struct Shot {
     on_screen_miss: f64,
     /// The runner's hit points on the server after the shot's flight.
     runner_hp: u8,
+    /// The page's render tick when it saw the runner there, and the tick of the world it drew
+    /// (what its inputs carry as their view tick): apart when the render timeline ran past the
+    /// snapshots.
+    render_tick: f64,
+    view_tick: f64,
 }
 
 /// Runs the scene on a server whose lag compensation reaches back `max_rewind`.
@@ -127,6 +132,8 @@ async fn shoot(program: &std::path::Path, max_rewind: Duration) -> Shot {
     Shot {
         on_screen_miss,
         runner_hp,
+        render_tick: num(&seen["renderTick"]),
+        view_tick: num(&seen["viewTick"]),
     }
 }
 
@@ -135,15 +142,17 @@ fn num(v: &Value) -> f64 {
 }
 
 /// Waits, frame by frame in the page, until the runner as drawn reaches `y` going `dir`; returns
-/// where it was drawn then, and the page's own player.
+/// where it was drawn then, the page's own player, and its render and view ticks.
 async fn wait_drawn_at(page: &mut Page, runner: u32, y: f64, dir: f64) -> Value {
     let script = format!(
         "new Promise((resolve) => {{
            const until = performance.now() + 10000;
            const frame = () => {{
-             const e = window.tickwire.shown().entities.find((e) => e.id === {runner});
+             const shown = window.tickwire.shown();
+             const e = shown.entities.find((e) => e.id === {runner});
              if (e && (e.y - ({y})) * ({dir}) >= 0) {{
-               resolve({{ x: e.x, y: e.y, own: window.tickwire.stats().ownPosition }});
+               resolve({{ x: e.x, y: e.y, own: window.tickwire.stats().ownPosition,
+                 renderTick: shown.renderTick, viewTick: shown.viewTick }});
              }} else if (performance.now() > until) {{
                resolve(null);
              }} else {{
@@ -186,11 +195,16 @@ async fn a_shot_that_hits_on_screen_hits_on_the_server_only_with_lag_compensatio
     let judged_now = shoot(&program, Duration::ZERO).await;
     println!(
         "lag_shot: 150 ms round trip; with lag compensation (200 ms): on-screen miss distance {:.1} units, \
-         runner hp {}; without: on-screen miss distance {:.1} units, runner hp {}",
+         runner hp {} (view tick {}, render tick {:.1}); without: on-screen miss distance {:.1} units, \
+         runner hp {} (view tick {}, render tick {:.1})",
         judged_as_seen.on_screen_miss,
         judged_as_seen.runner_hp,
+        judged_as_seen.view_tick,
+        judged_as_seen.render_tick,
         judged_now.on_screen_miss,
         judged_now.runner_hp,
+        judged_now.view_tick,
+        judged_now.render_tick,
     );
     for shot in [&judged_as_seen, &judged_now] {
         assert!(

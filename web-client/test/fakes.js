@@ -1,5 +1,5 @@
-// Test doubles: a WebSocket that a test drives by hand, and timers a test advances by hand.
-// Not a test file itself.
+// Test doubles: a WebSocket that a test drives by hand, and a DOM element that takes whatever a page
+// does with it. Not a test file itself.
 
 export class FakeSocket {
   /** @type {FakeSocket[]} */
@@ -46,4 +46,30 @@ export class FakeSocket {
     this.readyState = 3;
     this.onclose?.({ code, reason });
   }
+}
+
+/** A DOM element that accepts everything the page does with it. */
+export function fakeElement() {
+  const noop = () => {};
+  const ctx = new Proxy({}, { get: (t, k) => (k in t ? t[k] : noop), set: (t, k, v) => ((t[k] = v), true) });
+  return {
+    textContent: '',
+    innerHTML: '',
+    className: '',
+    hidden: false,
+    value: '',
+    width: 300,
+    height: 150,
+    childElementCount: 0,
+    style: {},
+    classList: { toggle: noop, add: noop, remove: noop },
+    addEventListener: noop,
+    setAttribute: noop,
+    dataset: {},
+    options: [],
+    replaceChildren: noop,
+    append: noop,
+    focus: noop,
+    getContext: () => ctx,
+  };
 }

@@ -76,6 +76,28 @@ test('before the buffer it clamps; past it, motion goes on for 100 ms, then hold
   assert.equal(b.sample(11, 1).length, 0, 'the own player is skipped');
 });
 
+test('the view tick is the tick of the world sampled, not a render tick past the snapshots', () => {
+  const b = new InterpBuffer(64, 60);
+  b.sample(100);
+  assert.equal(b.viewTick(), 0, 'nothing drawn yet: unknown');
+  b.push(10, [e(1, 0, 0, 0)]);
+  b.push(12, [e(1, 160, 0, 0)]);
+  b.sample(11.5);
+  assert.equal(b.viewTick(), 11, 'interpolating: the render tick, whole');
+  b.sample(5);
+  assert.equal(b.viewTick(), 10, 'before the buffer: its oldest snapshot, as drawn');
+  b.sample(14.5);
+  assert.equal(b.viewTick(), 14, 'extrapolating: the render tick');
+  const [held] = b.sample(40);
+  assert.equal(held.x, 40, 'held 6 ticks past the newest');
+  assert.equal(b.sampledTick, 18);
+  assert.equal(b.viewTick(), 18, 'held: the world drawn, not the render tick 40');
+  const lone = new InterpBuffer(64, 60);
+  lone.push(10, [e(1, 160, 0, 0)]);
+  lone.sample(30);
+  assert.equal(lone.viewTick(), 10, 'nothing moves past a lone snapshot');
+});
+
 test('teleports and deaths are not blended', () => {
   const b = new InterpBuffer();
   b.push(10, [e(1, 0, 0, 0)]);

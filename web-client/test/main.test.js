@@ -6,34 +6,8 @@ import assert from 'node:assert/strict';
 
 import { BaselineError, PROTOCOL_VERSION, applyDelta, decodeClientMsg, makeEntity, readRecord, writeDelta, writeRecord } from '../netcode/index.js';
 import { ARENA_DESC, ARENA_SCHEMA } from '../arena_schema.js';
-import { FakeSocket } from './fakes.js';
+import { FakeSocket, fakeElement } from './fakes.js';
 import { encodeServerMsg, snapshotBytes, welcomeBytes } from './wire.js';
-
-/** A DOM element that accepts everything the page does with it. */
-function fakeElement() {
-  const noop = () => {};
-  const ctx = new Proxy({}, { get: (t, k) => (k in t ? t[k] : noop), set: (t, k, v) => ((t[k] = v), true) });
-  return {
-    textContent: '',
-    innerHTML: '',
-    className: '',
-    hidden: false,
-    value: '',
-    width: 300,
-    height: 150,
-    childElementCount: 0,
-    style: {},
-    classList: { toggle: noop, add: noop, remove: noop },
-    addEventListener: noop,
-    setAttribute: noop,
-    dataset: {},
-    options: [],
-    replaceChildren: noop,
-    append: noop,
-    focus: noop,
-    getContext: () => ctx,
-  };
-}
 
 /** A Snapshot of the arena's schema. @param {number} ack @param {Uint8Array} body */
 function snapshotMsg(ack, body) {
