@@ -777,13 +777,16 @@ function schemaInfo(schema) {
   ignoreStalls: () => {
     linkWatch.stallMs = Infinity;
   },
-  /** What the canvas shows: world units across and down, CSS px per unit, the camera's centre. */
+  /** What the canvas shows: world units across and down, CSS px per unit, the camera's centre, the own player on screen. */
   view: () => ({
     worldWidth: renderer.view.worldWidth,
     worldHeight: renderer.view.worldHeight,
     zoom: renderer.view.zoom,
     camera: { ...renderer.camera },
     touch: touchScreen,
+    // Where the own player was last drawn, in CSS px (null without one): the camera stops at the
+    // map's edges, so it is not always the canvas's centre.
+    own: ownOnScreen ? { ...ownOnScreen } : null,
   }),
   /** The match timer's seconds left (null when matches do not end) and what the HUD showed. */
   panels: () => ({

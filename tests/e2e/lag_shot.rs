@@ -98,13 +98,20 @@ async fn shoot(program: &std::path::Path, max_rewind: Duration) -> Shot {
         }
     });
 
-    // Aim: the mouse level with the page's own player (the camera centres it), to the side.
-    let size = page.eval("[innerWidth, innerHeight]").await;
-    let (w, h) = (num(&size[0]), num(&size[1]));
+    // Aim: the mouse level with the page's own player as the page draws it (the camera stops at
+    // the map's edges, so not always the canvas's centre), to the side.
+    let at = wait_for(LIMIT, "the page draws its own player", async || {
+        let own = page.eval("window.tickwire.view().own").await;
+        own.get("x")
+            .and_then(Value::as_f64)
+            .zip(own.get("y").and_then(Value::as_f64))
+            .ok_or_else(|| format!("own player on screen: {own}"))
+    })
+    .await;
     page.cdp
         .call(
             "Input.dispatchMouseEvent",
-            json!({"type": "mouseMoved", "x": w / 2.0 + aim_dir * 200.0, "y": h / 2.0}),
+            json!({"type": "mouseMoved", "x": at.0 + aim_dir * 200.0, "y": at.1}),
         )
         .await;
     // Fire when the runner, as the page draws it, is where the shot will meet it: the flight
