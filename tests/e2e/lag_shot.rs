@@ -198,10 +198,13 @@ async fn a_shot_that_hits_on_screen_hits_on_the_server_only_with_lag_compensatio
     ) else {
         return;
     };
-    let judged_as_seen = shoot(&program, Duration::from_millis(200)).await;
+    // A reach of 400 ms: the 150 ms round trip plus the interpolation delay is about 250 ms, and a
+    // loaded machine (the whole suite at once, Chromium beside it) adds input queueing on top;
+    // the point is compensation against none, not the default bound.
+    let judged_as_seen = shoot(&program, Duration::from_millis(400)).await;
     let judged_now = shoot(&program, Duration::ZERO).await;
     println!(
-        "lag_shot: 150 ms round trip; with lag compensation (200 ms): on-screen miss distance {:.1} units, \
+        "lag_shot: 150 ms round trip; with lag compensation (400 ms): on-screen miss distance {:.1} units, \
          runner hp {} (view tick {}, render tick {:.1}); without: on-screen miss distance {:.1} units, \
          runner hp {} (view tick {}, render tick {:.1})",
         judged_as_seen.on_screen_miss,
