@@ -1,6 +1,7 @@
 //! `EntityView`: one entity of a [`World`], its fields read by name and dequantized through the
 //! schema, for code that has no Rust type of the game's (tests, tools, a generic client).
 
+use super::record_view;
 use super::schema::{KindDesc, Schema};
 use super::wire_type::WireType;
 use super::world::World;
@@ -49,41 +50,30 @@ impl<'a> EntityView<'a> {
 
     /// The field called `name`: its wire type and its slots.
     fn slots_of(&self, name: &str) -> Option<(&'a WireType, &'a [i32])> {
-        super::record_view::field_slots(&self.kind().fields, self.world.slots(self.index), name)
+        record_view::field_slots(&self.kind().fields, self.world.slots(self.index), name)
     }
 
     /// A number field (fixed, angle in radians, integer, enum index, colour), dequantized;
     /// `None` when there is no such field or it is a vector or a text.
     pub fn number(&self, name: &str) -> Option<f64> {
-        match self.slots_of(name)? {
-            (WireType::Vec2 { .. } | WireType::Text { .. }, _) => None,
-            (ty, [v]) => Some(ty.dequantize(*v)),
-            _ => None,
-        }
+        self.slots_of(name).and_then(record_view::number)
     }
 
     /// A vector field, dequantized.
     pub fn vec2(&self, name: &str) -> Option<[f64; 2]> {
-        match self.slots_of(name)? {
-            (ty @ WireType::Vec2 { .. }, [x, y]) => Some([ty.dequantize(*x), ty.dequantize(*y)]),
-            _ => None,
-        }
+        self.slots_of(name).and_then(record_view::vec2)
     }
 
     /// A boolean field.
     pub fn flag(&self, name: &str) -> Option<bool> {
-        match self.slots_of(name)? {
-            (WireType::Bool, [v]) => Some(*v != 0),
-            _ => None,
-        }
+        self.slots_of(name).and_then(record_view::flag)
     }
 
     /// A text field.
     pub fn text(&self, name: &str) -> Option<&'a str> {
-        match self.slots_of(name)? {
-            (WireType::Text { .. }, [k]) => Some(self.world.text(self.index, *k)),
-            _ => None,
-        }
+        self.slots_of(name)
+            .and_then(record_view::text_index)
+            .map(|k| self.world.text(self.index, k))
     }
 
     /// The slots of the field called `name`, as they travel (quantized).

@@ -31,35 +31,24 @@ impl<'a> RecordView<'a> {
     /// A number field (fixed, angle in radians, integer, enum index, colour), dequantized;
     /// `None` when there is no such field or it is a vector or a text.
     pub fn number(&self, name: &str) -> Option<f64> {
-        match self.slots_of(name)? {
-            (WireType::Vec2 { .. } | WireType::Text { .. }, _) => None,
-            (ty, [v]) => Some(ty.dequantize(*v)),
-            _ => None,
-        }
+        self.slots_of(name).and_then(number)
     }
 
     /// A vector field, dequantized.
     pub fn vec2(&self, name: &str) -> Option<[f64; 2]> {
-        match self.slots_of(name)? {
-            (ty @ WireType::Vec2 { .. }, [x, y]) => Some([ty.dequantize(*x), ty.dequantize(*y)]),
-            _ => None,
-        }
+        self.slots_of(name).and_then(vec2)
     }
 
     /// A boolean field.
     pub fn flag(&self, name: &str) -> Option<bool> {
-        match self.slots_of(name)? {
-            (WireType::Bool, [v]) => Some(*v != 0),
-            _ => None,
-        }
+        self.slots_of(name).and_then(flag)
     }
 
     /// A text field.
     pub fn text(&self, name: &str) -> Option<&'a str> {
-        match self.slots_of(name)? {
-            (WireType::Text { .. }, [k]) => Some(self.record.text(*k)),
-            _ => None,
-        }
+        self.slots_of(name)
+            .and_then(text_index)
+            .map(|k| self.record.text(k))
     }
 
     /// The slots of the field called `name`, as they travel (quantized).
@@ -82,6 +71,39 @@ pub(crate) fn field_slots<'a>(
         at += f.ty.slots();
     }
     None
+}
+
+/// A number field's value, dequantized (`None` for a vector or a text).
+pub(crate) fn number((ty, slots): (&WireType, &[i32])) -> Option<f64> {
+    match (ty, slots) {
+        (WireType::Vec2 { .. } | WireType::Text { .. }, _) => None,
+        (ty, [v]) => Some(ty.dequantize(*v)),
+        _ => None,
+    }
+}
+
+/// A vector field's value, dequantized.
+pub(crate) fn vec2((ty, slots): (&WireType, &[i32])) -> Option<[f64; 2]> {
+    match (ty, slots) {
+        (WireType::Vec2 { .. }, [x, y]) => Some([ty.dequantize(*x), ty.dequantize(*y)]),
+        _ => None,
+    }
+}
+
+/// A boolean field's value.
+pub(crate) fn flag((ty, slots): (&WireType, &[i32])) -> Option<bool> {
+    match (ty, slots) {
+        (WireType::Bool, [v]) => Some(*v != 0),
+        _ => None,
+    }
+}
+
+/// A text field's index among its owner's texts.
+pub(crate) fn text_index((ty, slots): (&WireType, &[i32])) -> Option<i32> {
+    match (ty, slots) {
+        (WireType::Text { .. }, [k]) => Some(*k),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
