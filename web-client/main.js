@@ -107,7 +107,7 @@ const linkWatch = new LinkWatch();
  * the connection's session's.
  * @typedef {{welcome: WelcomeMsg, map: ArenaMap, world: World | null, entities: ArenaEntity[],
  *   lastAck: number, clock: ServerClock, inputClock: InputClock, shownTick: number, feel: Feel,
- *   shots: ShotPredictor, smooth: SmoothView,
+ *   lastShot: {drawnTick: number, viewTick: number} | null, shots: ShotPredictor, smooth: SmoothView,
  *   interp: InterpBuffer, predictor: OwnPlayer, ownDead: boolean, aim: number,
  *   camera: SpectatorCamera | null, effects: Effects, respawnTick: number | null,
  *   match: {endsTick: number | null, ticks: number}, joinedAt: number}} Session
@@ -141,6 +141,9 @@ function newSession(welcome, net) {
     inputClock: net.inputs,
     // The server tick of the remote world last drawn: sent with inputs for lag compensation.
     shownTick: 0,
+    // What was on screen when the last own shot was sent: the render tick of the frame drawn
+    // and the view tick the input carried.
+    lastShot: null,
     ownDead: false,
     aim: 0,
     // A spectator has no entity: a camera of its own instead.
@@ -248,7 +251,10 @@ function onInputSent(sent) {
   const shot = { fire: sent.values.fire === true, aim: Number(sent.values.aim) };
   const before = s.shots.predicted;
   s.shots.onInput(shot, { x: s.predictor.pos[0], y: s.predictor.pos[1] }, !s.ownDead, timers.now());
-  if (s.shots.predicted > before) sound.play('shot');
+  if (s.shots.predicted > before) {
+    s.lastShot = { drawnTick: s.feel.renderTick, viewTick: s.shownTick };
+    sound.play('shot');
+  }
 }
 
 /** A hidden page sends one neutral input and stops; back in view, it starts again in step. */
@@ -729,6 +735,8 @@ function stats() {
     maxStepRatio: s ? s.feel.maxStepRatio : 0,
     respawnsSeen: s ? s.feel.respawns : 0,
     shotsPredicted: s ? s.shots.predicted : 0,
+    // The frame on screen when the last own shot was sent (render tick), and its view tick.
+    lastShot: s ? s.lastShot : null,
     shotsConfirmed: s ? s.shots.confirmed : 0,
     // Whether snapshots stopped coming (the page says the connection is lost), and how often.
     linkStalled: linkWatch.stalled,
