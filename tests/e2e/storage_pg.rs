@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use tickwire_client::GameClient;
 use tickwire_protocol::LeaderboardEntry;
-use tickwire_store::pg_cluster::{self, PgCluster};
+use tickwire_testkit::pg_cluster::{self, PgCluster};
 use tokio::sync::mpsc;
 
 use crate::harness::{LIMIT, ci_requires, wait_for};

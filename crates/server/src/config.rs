@@ -193,7 +193,7 @@ impl ServerConfig {
         if self.max_rewind > std::time::Duration::from_secs(1) {
             return Err(ConfigError::Limits("--max-rewind-ms must be at most 1000"));
         }
-        if !crate::static_files::is_page(&self.index_page) {
+        if crate::static_files::EMBEDDED && !crate::static_files::is_page(&self.index_page) {
             return Err(ConfigError::IndexPage(self.index_page.clone()));
         }
         Ok(())

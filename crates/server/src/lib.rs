@@ -85,7 +85,12 @@ mod static_files;
 mod store_http;
 mod store_metrics;
 mod store_scores;
+#[cfg(feature = "tls")]
 pub mod tls;
+#[cfg(not(feature = "tls"))]
+#[path = "tls_off.rs"]
+pub mod tls;
+mod tls_files;
 mod ws_edge;
 
 pub use abuse_metrics::{AbuseMetrics, ROOM_REFUSALS, SECRETS, TIMEOUTS};

@@ -2,15 +2,31 @@
 //! embedded in the binary in release builds (the binary alone is enough to host). Every file
 //! and folder under `web-client/` is there (a game's own page too, e.g. `tag/`), but its tests
 //! and Markdown; `/` is the server's index page, the arena's `index.html` unless a game names
-//! its own (`ServerConfig::index_page`).
+//! its own (`ServerConfig::index_page`). `build.rs` finds the folder; without the
+//! `embedded-client` feature there is no client and no page.
 
 use bytes::Bytes;
 
+#[cfg(feature = "embedded-client")]
 #[derive(rust_embed::RustEmbed)]
-#[folder = "../../web-client/"]
+#[folder = "$TICKWIRE_WEB_CLIENT"]
 #[exclude = "test/*"]
 #[exclude = "*.md"]
+#[exclude = "node_modules/*"]
 struct WebClient;
+
+/// Whether this build carries the browser client.
+pub const EMBEDDED: bool = cfg!(feature = "embedded-client");
+
+#[cfg(feature = "embedded-client")]
+fn client_file(path: &str) -> Option<Vec<u8>> {
+    WebClient::get(path).map(|f| f.data.into_owned())
+}
+
+#[cfg(not(feature = "embedded-client"))]
+fn client_file(_path: &str) -> Option<Vec<u8>> {
+    None
+}
 
 /// A file of the client: its bytes and content type.
 pub struct StaticFile {
@@ -39,9 +55,9 @@ pub fn lookup(path: &str, index: &str) -> Option<StaticFile> {
     {
         return None;
     }
-    let file = WebClient::get(path)?;
+    let file = client_file(path)?;
     Some(StaticFile {
-        body: Bytes::from(file.data.into_owned()),
+        body: Bytes::from(file),
         content_type: content_type(path),
     })
 }
@@ -59,7 +75,7 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "embedded-client"))]
 mod tests {
     use super::*;
 

@@ -3,7 +3,8 @@
 //! handshake with a deadline.
 //!
 //! rustls with the `ring` provider; PEM is read with rustls' own `pki_types::pem` (not the
-//! unmaintained rustls-pemfile).
+//! unmaintained rustls-pemfile). Built with the `tls` feature; without it, `tls_off.rs` stands
+//! in and a server configured for TLS refuses to start.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -22,14 +23,7 @@ use crate::metrics::Metrics;
 /// How often the certificate and key files are checked for a new modification time.
 pub const WATCH_INTERVAL: Duration = Duration::from_secs(2);
 
-/// Where the certificate chain and the private key are (PEM files).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TlsFiles {
-    /// The certificate chain, leaf first (PEM, one or more `CERTIFICATE` blocks).
-    pub cert: PathBuf,
-    /// The private key (PEM: PKCS#8, PKCS#1 or SEC1).
-    pub key: PathBuf,
-}
+pub use crate::tls_files::TlsFiles;
 
 /// Why a certificate or key could not be loaded.
 #[derive(Debug, thiserror::Error)]

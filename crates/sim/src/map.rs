@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 use crate::rules::{MAP_MAX_BYTES, MAP_MAX_SIZE, MAP_MAX_SPAWNS, MAP_MAX_WALLS, PLAYER_RADIUS};
 
 /// The bundled arena map, so that the binary works with no files next to it.
-pub const DEFAULT_MAP_JSON: &str = include_str!("../../../assets/maps/arena.json");
+pub const DEFAULT_MAP_JSON: &str = include_str!("../maps/arena.json");
 
 /// Every map built into the binary, by name: the default arena first, then a small map for two to
 /// six players.
 pub const BUNDLED_MAPS: &[(&str, &str)] = &[
     ("arena", DEFAULT_MAP_JSON),
-    ("duel", include_str!("../../../assets/maps/duel.json")),
+    ("duel", include_str!("../maps/duel.json")),
 ];
 
 /// An axis-aligned solid rectangle; `(x, y)` is its top-left corner.

@@ -33,7 +33,6 @@ mod columns;
 mod database;
 mod error;
 pub mod migrations;
-pub mod pg_cluster;
 mod postgres;
 mod record;
 mod rows;

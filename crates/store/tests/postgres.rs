@@ -14,10 +14,10 @@ use std::io::Write as _;
 use std::time::{Duration, Instant};
 
 use support::{a_match_of, columns, committed, line, standing, total};
-use tickwire_store::pg_cluster::{self, PgCluster};
 use tickwire_store::{
     Change, EndedBy, RecordError, Store, StoreError, StoreOptions, Table, Write, migrations,
 };
+use tickwire_testkit::pg_cluster::{self, PgCluster};
 use tokio::sync::broadcast;
 
 const V1: &str = include_str!("../migrations/postgres/0001_init.sql");

@@ -13,7 +13,7 @@ fn bundled_arena_loads_and_validates() {
     assert!(map.walls.len() >= 14, "border plus 10+ interior walls");
     assert!(map.spawns.len() >= 8);
     assert_eq!(Map::default_arena(), map);
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/maps/arena.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("maps/arena.json");
     assert_eq!(Map::load(&path).expect("loads from disk"), map);
     assert_eq!(Map::from_json(&map.to_json()).expect("round trip"), map);
 }
