@@ -18,6 +18,7 @@ mod online;
 mod reader;
 mod reassembly;
 mod seating;
+mod session_state;
 mod watching;
 mod writer;
 

@@ -1,23 +1,24 @@
-//! The reader half of a session: the `Hello` handshake (and the join, by the join token when
-//! there is one), then inputs and pings until the client leaves or breaks a rule.
+//! The reader half of a session: the IO loop around [`SessionState`], which holds the rules.
+//! It reads whole messages, hands them in with the time, and does what each [`Step`] says:
+//! seats the session through the lobby (and the join token when there is one), pushes inputs,
+//! answers pings, subscribes, until the client leaves or breaks a rule.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use fastwebsockets::WebSocketRead;
-use tickwire_protocol::{ClientMsg, Pong, ServerMsg, Tick, close, codec};
+use tickwire_protocol::{Pong, ServerMsg, Tick, close, codec};
 use tokio::io::AsyncRead;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 use super::admitted::Admitted;
 use super::control::Control;
-use super::ending::{Ending, truncate_utf8};
+use super::ending::Ending;
 use super::message_reader::MessageReader;
 use super::seating::{Ask, take_place};
+use super::session_state::{SessionState, Step};
 use crate::input_buffer::InputBuffer;
-use crate::metrics::CloseReason;
 use crate::orchestrator::{PlayerRef, Presence};
-use crate::player_input::PlayerInput;
 use crate::shared::Shared;
 
 pub(super) async fn read_loop<S: AsyncRead + Unpin>(
@@ -30,51 +31,23 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
 ) -> Ending {
     let claims = admitted.claims.as_ref();
     let mut messages = MessageReader::new(rx, ctrl.clone(), codec::MAX_CLIENT_MSG, shared);
-
-    // Handshake: the first message must be a Hello of our version, in time.
     let limits = &shared.limits;
-    let first =
-        match tokio::time::timeout(limits.hello_timeout, next_binary(&mut messages, rx, shared))
-            .await
-        {
-            Err(_) => {
-                return Ending::kick(
-                    close::HANDSHAKE_TIMEOUT,
-                    format!("no Hello within {}", seconds(limits.hello_timeout)),
-                    CloseReason::HelloTimeout,
-                );
-            }
-            Ok(Err(ending)) => return ending,
-            Ok(Ok(bytes)) => bytes,
-        };
-    if let Some(v) = codec::peek_hello_version(&first)
-        && v != tickwire_protocol::PROTOCOL_VERSION
-    {
-        tracing::info!(version = v, "refused a client of another protocol version");
-        return Ending::kick(
-            close::VERSION_MISMATCH,
-            format!(
-                "protocol version {v} is not supported; this server speaks {}",
-                tickwire_protocol::PROTOCOL_VERSION
-            ),
-            CloseReason::Version,
-        );
-    }
-    let hello = match codec::decode_client(&first) {
-        Ok(ClientMsg::Hello(h)) => h,
-        Ok(_) => {
-            return Ending::kick(
-                close::UNEXPECTED_MESSAGE,
-                "the first message must be Hello",
-                CloseReason::BadMessage,
-            );
-        }
-        Err(e) => return bad_message(&e),
-    };
-    if let Some(ending) = schema_refusal(hello.schema, shared) {
-        return ending;
-    }
+    let mut state = SessionState::new(
+        shared.lobby.schema().clone(),
+        limits.hello_timeout,
+        limits.idle_timeout,
+        Instant::now(),
+    );
 
+    // The handshake: the first message must be a good Hello, in time.
+    let hello = match next_step(&mut state, &mut messages, rx, shared).await {
+        Step::Seat(hello) => hello,
+        Step::End(ending) => return ending,
+        other => {
+            tracing::error!(?other, "a session's first step was not its seating");
+            return Ending::quiet(close::INTERNAL_ERROR);
+        }
+    };
     let client = shared.lobby.next_client_id();
     let ask = Ask {
         client,
@@ -87,6 +60,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         Ok(place) => place,
         Err(ending) => return ending,
     };
+    state.seated(presence.is_spectator(), Instant::now());
     // Listed for the admin API until this function returns or its task is aborted.
     let name =
         crate::player_name::clean_name(claims.map_or(hello.name.as_str(), |c| c.name.as_str()));
@@ -108,70 +82,24 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         return Ending::quiet(close::NORMAL);
     }
 
-    let mut last_seq: Option<u32> = None;
-    let idle = limits.idle_timeout;
-    // A player idles out on inputs too: pings alone do not hold a seat (nor keep a room alive).
-    let mut last_input = tokio::time::Instant::now();
     let ending = loop {
-        if !presence.is_spectator() && last_input.elapsed() > idle {
-            tracing::info!(%client, "a player sent no input; closed as idle");
-            break Ending::kick(
-                close::IDLE,
-                format!("no input for {}", seconds(idle)),
-                CloseReason::Idle,
-            );
-        }
-        let bytes = match tokio::time::timeout(idle, next_binary(&mut messages, rx, shared)).await {
-            Ok(Ok(b)) => b,
-            Ok(Err(ending)) => break ending,
-            Err(_) => {
-                tracing::info!(%client, "idle session; closed");
-                break Ending::kick(
-                    close::IDLE,
-                    format!("nothing received for {}", seconds(idle)),
-                    CloseReason::Idle,
-                );
-            }
-        };
-        match codec::decode_client(&bytes) {
-            Ok(ClientMsg::Input(_)) if presence.is_spectator() => {
-                break Ending::kick(
-                    close::UNEXPECTED_MESSAGE,
-                    "spectators send no inputs",
-                    CloseReason::BadMessage,
-                );
-            }
-            Ok(ClientMsg::Input(input)) => {
-                // Read once, here, by the game's input fields; the room holds it decoded.
-                let input = match PlayerInput::decode(&input, shared.lobby.schema().input()) {
-                    Ok(input) => input,
-                    Err(e) => break bad_input(&e),
-                };
-                // Inputs must move forward; a stale or repeated one is ignored, not applied twice.
-                if last_seq.is_some_and(|s| !tickwire_protocol::seq::is_newer(input.seq, s)) {
-                    continue;
-                }
-                last_seq = Some(input.seq);
-                last_input = tokio::time::Instant::now();
+        match next_step(&mut state, &mut messages, rx, shared).await {
+            Step::Input(input) => {
                 messages.input_arrived(input.seq);
                 shared.metrics.inputs.inc();
                 if !inputs.push(input) {
                     shared.metrics.inputs_dropped.inc();
                 }
             }
-            Ok(ClientMsg::Ping(ping)) => {
+            Step::Pong { nonce } => {
                 let tick = room.frames.borrow().as_ref().map_or(Tick(0), |f| f.tick());
                 let mut out = Vec::with_capacity(16);
-                let pong = ServerMsg::Pong(Pong {
-                    nonce: ping.nonce,
-                    tick,
-                });
-                if codec::encode_server(&pong, &mut out).is_ok() {
+                if codec::encode_server(&ServerMsg::Pong(Pong { nonce, tick }), &mut out).is_ok() {
                     // A full control queue means the writer is behind; a lost pong is harmless.
                     let _ = ctrl.try_send(Control::Message(out));
                 }
             }
-            Ok(ClientMsg::Subscribe(topics)) => {
+            Step::Subscribe(topics) => {
                 let board = topics
                     .leaderboard
                     .then(|| shared.leaderboard.clone())
@@ -183,14 +111,12 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
                     break Ending::quiet(close::NORMAL);
                 }
             }
-            Ok(ClientMsg::Hello(_)) => {
-                break Ending::kick(
-                    close::UNEXPECTED_MESSAGE,
-                    "Hello sent twice",
-                    CloseReason::BadMessage,
-                );
+            Step::Nothing => {}
+            Step::End(ending) => break ending,
+            Step::Seat(_) => {
+                tracing::error!(%client, "a seated session was asked to seat again");
+                break Ending::quiet(close::INTERNAL_ERROR);
             }
-            Err(e) => break bad_message(&e),
         }
     };
     let who = if presence.is_spectator() {
@@ -202,61 +128,30 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     ending
 }
 
-/// A duration as a person reads it in a close reason: "5 s", "1.5 s".
-fn seconds(d: Duration) -> String {
-    format!("{} s", d.as_secs_f64())
-}
-
-/// The next message, which must be binary: the game protocol has no text messages. A text
-/// message is refused only once it has arrived whole and valid (invalid UTF-8 is 1007 first).
-async fn next_binary<S: AsyncRead + Unpin>(
+/// The next message handed to `state`, or its deadline passing first: what to do.
+async fn next_step<S: AsyncRead + Unpin>(
+    state: &mut SessionState,
     messages: &mut MessageReader,
     rx: &mut WebSocketRead<S>,
     shared: &Shared,
-) -> Result<Vec<u8>, Ending> {
-    let message = messages.next(rx, shared).await?;
-    if message.text {
-        return Err(Ending::kick(
-            close::UNSUPPORTED_DATA,
-            "text messages are not accepted; the protocol is binary",
-            CloseReason::Text,
-        ));
+) -> Step {
+    let read = messages.next(rx, shared);
+    let message = match state.poll_deadline() {
+        Some(deadline) => match tokio::time::timeout_at(deadline, read).await {
+            Ok(m) => m,
+            // A read cut off is not resumed (fastwebsockets' reads are not cancellation safe):
+            // the deadline passed, so the state ends the session.
+            Err(_) => {
+                return Step::End(state.handle_timeout(Instant::now()).unwrap_or_else(|| {
+                    tracing::error!("a session's deadline passed and its state did not end it");
+                    Ending::quiet(close::INTERNAL_ERROR)
+                }));
+            }
+        },
+        None => read.await,
+    };
+    match message {
+        Ok(message) => state.handle_message(message, Instant::now()),
+        Err(ending) => Step::End(ending),
     }
-    Ok(message.payload)
-}
-
-/// The end of a session whose input's record does not decode as the game's input.
-fn bad_input(e: &tickwire_protocol::CodecError) -> Ending {
-    tracing::warn!(error = %e, "an input record that does not decode");
-    let mut reason = format!("bad input: not this game's input record ({e})");
-    truncate_utf8(&mut reason, 120);
-    Ending::kick(close::POLICY_VIOLATION, reason, CloseReason::BadMessage)
-}
-
-fn bad_message(e: &tickwire_protocol::CodecError) -> Ending {
-    tracing::warn!(error = %e, "bad client message");
-    let mut reason = format!("bad message: {e}");
-    // A close reason must fit in a control frame (123 bytes).
-    truncate_utf8(&mut reason, 120);
-    Ending::kick(close::POLICY_VIOLATION, reason, CloseReason::BadMessage)
-}
-
-/// The refusal of a client built for another schema than the server's (a `Hello` that names one).
-fn schema_refusal(
-    theirs: Option<tickwire_protocol::SchemaHash>,
-    shared: &Shared,
-) -> Option<Ending> {
-    let ours = shared.lobby.schema();
-    let theirs = theirs.filter(|&h| h != ours.hash())?;
-    tracing::info!(schema = %theirs, server = %ours.hash(), "refused a client of another schema");
-    Some(Ending::kick(
-        close::SCHEMA_MISMATCH,
-        // Both hashes come before the game's name, which a long name may cut (123 bytes).
-        format!(
-            "this client is for another game's data (schema {theirs}); this server's is {} ({:?})",
-            ours.hash(),
-            ours.desc().game
-        ),
-        CloseReason::Schema,
-    ))
 }
