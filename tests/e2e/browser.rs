@@ -344,6 +344,100 @@ pub(crate) fn artifact(name: &str) -> PathBuf {
     PathBuf::from(ARTIFACTS).join(name)
 }
 
+/// The README's picture of the game, kept current by [`save_docs_screenshot`].
+const DOCS_SCREENSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/screenshot.png");
+
+/// Saves the page as `docs/screenshot.png` once it shows the game in play: its player `own` in
+/// the world, the join form and the results card gone, and another player or bot inside the
+/// canvas's view of the world (the page's player walks towards the nearest one until then).
+/// Written to a temporary file and renamed, so that the file is always a whole PNG.
+async fn save_docs_screenshot(page: &mut Page, own: u32) {
+    // W, A, S, D: up, left, down, right.
+    const KEYS: [(&str, &str, u32); 4] = [
+        ("w", "KeyW", 87),
+        ("a", "KeyA", 65),
+        ("s", "KeyS", 83),
+        ("d", "KeyD", 68),
+    ];
+    let mut held = [false; 4];
+    page.focus().await;
+    let others = wait_for(
+        Duration::from_secs(60),
+        "the game in play with another player or bot on screen",
+        async || {
+            let s = page
+                .eval(
+                    "({ view: window.tickwire.view(), world: window.tickwire.world(), \
+                       join: !document.getElementById('join').hidden, \
+                       results: window.tickwire.results().visible })",
+                )
+                .await;
+            let world: Vec<Seen> = s["world"]
+                .as_array()
+                .map(|w| w.iter().map(Seen::from_page).collect())
+                .unwrap_or_default();
+            let view = &s["view"];
+            let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+            let (cx, cy) = (num(&view["camera"]["x"]), num(&view["camera"]["y"]));
+            let (half_w, half_h) = (
+                num(&view["worldWidth"]) / 2.0 * 0.9,
+                num(&view["worldHeight"]) / 2.0 * 0.9,
+            );
+            let at = |e: &Seen| (f64::from(e.x) / 16.0, f64::from(e.y) / 16.0);
+            let me = world.iter().find(|e| e.id == own).map(at);
+            let others: Vec<(f64, f64)> = world
+                .iter()
+                .filter(|e| (e.kind == "player" || e.kind == "bot") && e.id != own)
+                .map(at)
+                .collect();
+            let on_screen = others
+                .iter()
+                .filter(|(x, y)| (x - cx).abs() < half_w && (y - cy).abs() < half_h)
+                .count();
+            let playing = s["join"] == false && s["results"] != true && me.is_some();
+            // Not yet: walk towards the nearest other one.
+            let want = match (me, playing && on_screen == 0) {
+                (Some((mx, my)), true) => others
+                    .iter()
+                    .min_by(|a, b| {
+                        let d = |p: &(f64, f64)| (p.0 - mx).hypot(p.1 - my);
+                        d(a).total_cmp(&d(b))
+                    })
+                    .map(|(x, y)| {
+                        [
+                            *y < my - 20.0,
+                            *x < mx - 20.0,
+                            *y > my + 20.0,
+                            *x > mx + 20.0,
+                        ]
+                    })
+                    .unwrap_or([false; 4]),
+                _ => [false; 4],
+            };
+            for (i, (key, code, vk)) in KEYS.iter().enumerate() {
+                if held[i] != want[i] {
+                    page.key(want[i], key, code, *vk).await;
+                    held[i] = want[i];
+                }
+            }
+            (playing && on_screen > 0)
+                .then_some(on_screen)
+                .ok_or(s.to_string())
+        },
+    )
+    .await;
+    let png = page.screenshot_png().await;
+    let path = PathBuf::from(DOCS_SCREENSHOT);
+    let partial = path.with_extension("png.partial");
+    std::fs::write(&partial, &png).expect("write the docs screenshot");
+    std::fs::rename(&partial, &path).expect("move the docs screenshot into place");
+    eprintln!(
+        "browser: {} ({} bytes, {others} other players on screen)",
+        path.display(),
+        png.len()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_browser_joins_moves_and_holds_the_servers_world() {
     let Some(program) =
@@ -465,6 +559,7 @@ async fn the_browser_joins_moves_and_holds_the_servers_world() {
     .await;
     eprintln!("browser: HUD {hud:?}");
     page.screenshot(&artifact("browser-play.png")).await;
+    save_docs_screenshot(&mut page, own).await;
 
     drop(page);
     drop(chrome);
