@@ -113,12 +113,13 @@ function play(index) {
 
   /** @type {Set<string>} */
   const held = new Set();
-  const ignored = (/** @type {EventTarget | null} */ t) =>
-    t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement;
   window.addEventListener('keydown', (e) => {
-    if (ignored(e.target)) return;
-    // A focused button's own Space and Enter press it.
-    if (e.target instanceof HTMLButtonElement && (e.code === 'Space' || e.code === 'Enter')) return;
+    const t = e.target;
+    // Typing goes to the field; a focused button's or select's Space and Enter are its own, and
+    // the seek bar's and select's arrows move them. The rest are the viewer's keys everywhere.
+    if (t instanceof HTMLTextAreaElement || (t instanceof HTMLInputElement && t.type !== 'range')) return;
+    if ((t instanceof HTMLButtonElement || t instanceof HTMLSelectElement) && (e.code === 'Space' || e.code === 'Enter')) return;
+    if ((t instanceof HTMLInputElement || t instanceof HTMLSelectElement) && e.code.startsWith('Arrow')) return;
     if (PAN_KEYS.has(e.code)) {
       e.preventDefault();
       held.add(e.code);
