@@ -375,3 +375,44 @@ pub fn viewer_stream(bytes: &[u8], games: &dyn NewGame) -> Result<Vec<u8>, Verif
     }
     Ok(out.finish())
 }
+
+/// The game's captured world at each of `ticks` (ascending; each at or after the recording's
+/// first tick), re-simulated from the input recording in `bytes` and verified on the way: what a
+/// viewer of the recording shows at those ticks. A tick past the recording's end is refused.
+pub fn worlds_at(
+    bytes: &[u8],
+    games: &dyn NewGame,
+    ticks: &[u64],
+) -> Result<Vec<World>, VerifyError> {
+    let mut file = ReplayFile::open(bytes)?;
+    if file.header.kind == RecordingKind::Stream {
+        return Err(VerifyError::NotDeterministic);
+    }
+    let mut resim = Resim::new(&file.header, games)?;
+    let mut events = Vec::new();
+    let mut out = Vec::with_capacity(ticks.len());
+    let mut wanted = ticks.iter().copied().peekable();
+    let mut take = |resim: &Resim, out: &mut Vec<World>| {
+        while wanted.next_if(|&t| t <= resim.game.tick()).is_some() {
+            let mut world = World::new(Tick(resim.game.tick() as u32));
+            resim.game.capture(&mut world);
+            out.push(world);
+        }
+    };
+    while let Some(section) = file.sections.next_section()? {
+        resim.check_keyframe(&section)?;
+        take(&resim, &mut out);
+        for entry in &section.entries {
+            resim.apply(entry, &mut events)?;
+            events.clear();
+            take(&resim, &mut out);
+        }
+    }
+    if out.len() < ticks.len() {
+        return Err(VerifyError::Diverged {
+            tick: ticks[out.len()],
+            what: format!("the recording ends at tick {}", resim.game.tick()),
+        });
+    }
+    Ok(out)
+}
