@@ -326,13 +326,15 @@ pub fn viewer_stream(bytes: &[u8], games: &dyn NewGame) -> Result<Vec<u8>, Verif
                 };
                 apply_delta(&schema, &frame.body, base, &mut next).map_err(bad)?;
                 world = next;
-                out.world(&world, false);
+                // A tick's events and scoreboard come before its snapshot, as in an input
+                // recording's stream: a player gives each the tick of the snapshot after it.
                 for (kind, data) in &frame.events {
                     out.event(*kind, data.clone())?;
                 }
                 if let Some(board) = &frame.scoreboard {
                     out.scoreboard(board);
                 }
+                out.world(&world, false);
             }
         }
         return Ok(out.finish());
