@@ -70,8 +70,33 @@ pub fn under_ci() -> bool {
     ci_value(std::env::var("CI").ok().as_deref())
 }
 
+/// Every skip of this run, as `test: why`, in the order they happened.
+static SKIPPED: parking_lot::Mutex<Vec<String>> = parking_lot::Mutex::new(Vec::new());
+
+/// The one way a test skips (the caller then returns): a loud banner with the number of skips
+/// in this run so far, straight to stderr, and a record for [`skipped`].
+pub fn skip(test: &str, why: &str) {
+    let n = {
+        let mut skipped = SKIPPED.lock();
+        skipped.push(format!("{test}: {why}"));
+        skipped.len()
+    };
+    // Straight to the stderr handle: libtest captures `eprintln!` of passing tests.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n********************************************************************************\n\
+         SKIPPED ({n} in this run so far): {test}: {why}\n\
+         ********************************************************************************\n"
+    );
+}
+
+/// The skips recorded so far in this run.
+pub fn skipped() -> Vec<String> {
+    SKIPPED.lock().clone()
+}
+
 /// The one rule for a test whose system program is missing: under CI the test fails; elsewhere
-/// it is skipped with a loud banner (the caller then returns). `install` says how to get it.
+/// it is skipped through [`skip`] (the caller then returns). `install` says how to get it.
 #[track_caller]
 pub fn ci_requires(program: &str, test: &str, install: &str) {
     assert!(
@@ -79,13 +104,7 @@ pub fn ci_requires(program: &str, test: &str, install: &str) {
         "{test}: {program} not found ({install}); under CI (CI={:?}) this test must run",
         std::env::var("CI").unwrap_or_default()
     );
-    // Straight to the stderr handle: libtest captures `eprintln!` of passing tests.
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n********************************************************************************\n\
-         SKIPPED: {test}: {program} not found ({install})\n\
-         ********************************************************************************\n"
-    );
+    skip(test, &format!("{program} not found ({install})"));
 }
 
 /// Polls `poll` until it returns `Ok`, at most for `limit`; then fails the test with `what` and
