@@ -15,7 +15,7 @@ use tickwire_server::{Server, ServerConfig};
 
 use crate::cdp::{Chromium, Page, find_chromium};
 use crate::harness::{
-    self, Frames, LIMIT, arena_config, record_frames, recorded, server_frame, wait_for,
+    self, Frames, LIMIT, RoomClock, arena_config, record_frames, recorded, server_frame, wait_for,
 };
 
 /// Where screenshots are written.
@@ -23,8 +23,8 @@ const ARTIFACTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/target/test-artifa
 /// Players move right (`d`) unless they spawned right of this x (1/16 units): the bundled
 /// arena's (assets/maps/arena.json) spawns at x 1900 are next to the right wall; they move left.
 const MOVE_LEFT_FROM_X: i32 = 1700 * 16;
-/// How long a movement key is held.
-const HOLD: Duration = Duration::from_millis(1500);
+/// How long a movement key is held, in the arena's server ticks (1.5 s at 60 Hz).
+const HOLD_TICKS: u32 = 90;
 /// How far a held key must move a player, in 1/16 units: 100 world units, where 1.5 s at full
 /// speed is about 300 and the nearest wall in the chosen direction from any spawn is 146 away.
 const MIN_MOVE: i32 = 100 * 16;
@@ -244,7 +244,7 @@ fn at_rest(frames: &Frames, id: u32) -> Option<ArenaEntity> {
     (count == STILL_FRAMES).then_some(first)
 }
 
-/// Holds a movement key on `page` for [`HOLD`] so that its player (`id`) moves right, or left
+/// Holds a movement key on `page` for [`HOLD_TICKS`] server ticks so that its player (`id`) moves right, or left
 /// when it stands by the right wall, then waits until the player is at rest on the server and
 /// the page predicts it there. A try during which the player died is repeated.
 async fn hold_move_key(page: &mut Page, server: &Server, frames: &Frames, id: u32) -> Moved {
@@ -259,8 +259,9 @@ async fn hold_move_key(page: &mut Page, server: &Server, frames: &Frames, id: u3
         };
         page.focus().await;
         page.key(true, key.key, key.code, key.virtual_key).await;
-        // The sleep is the behaviour under test: a key held for this long moves the player.
-        tokio::time::sleep(HOLD).await;
+        // The behaviour under test: a key held while the server runs this many ticks moves the
+        // player.
+        RoomClock::of(server).ticks(HOLD_TICKS).await;
         page.key(false, key.key, key.code, key.virtual_key).await;
         // The last inputs reach the server and their snapshots come back: the player stands
         // still on the server and the page predicts it where the server has it.
@@ -304,7 +305,7 @@ fn assert_moved(m: &Moved) {
     let server_dx = m.server_after.x - m.server_before.x;
     assert!(
         server_dx * m.key.sign > MIN_MOVE,
-        "holding {:?} for {HOLD:?} moved the server's player from x {} to {} (1/16 units)",
+        "holding {:?} for {HOLD_TICKS} ticks moved the server's player from x {} to {} (1/16 units)",
         m.key.key,
         m.server_before.x,
         m.server_after.x
@@ -312,7 +313,7 @@ fn assert_moved(m: &Moved) {
     let client_dx = m.client_after.0 - m.client_before.0;
     assert!(
         client_dx * f64::from(m.key.sign) > f64::from(MIN_MOVE) / 16.0,
-        "holding {:?} for {HOLD:?} moved the page's own player from x {} to {}",
+        "holding {:?} for {HOLD_TICKS} ticks moved the page's own player from x {} to {}",
         m.key.key,
         m.client_before.0,
         m.client_after.0

@@ -17,7 +17,6 @@ use fastwebsockets::{FragmentCollector, Frame, OpCode, Payload};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::harness::LIMIT;
@@ -61,6 +60,8 @@ pub struct Chromium {
 struct ProcessGuard {
     child: Child,
     dir: PathBuf,
+    /// Closed when every process holding the browser's stderr (the whole group) has exited.
+    stderr_closed: std::sync::mpsc::Receiver<()>,
 }
 
 impl Drop for ProcessGuard {
@@ -75,27 +76,39 @@ impl Drop for ProcessGuard {
             .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
-        // Wait (bounded) until no process of the group is left.
-        for _ in 0..40 {
-            let alive = Command::new("kill")
-                .args(["-0", "--", &group])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success());
-            if !alive {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        // Children may still be closing files in the profile for a moment.
-        for _ in 0..20 {
-            if std::fs::remove_dir_all(&self.dir).is_ok() || !self.dir.exists() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        // Every process of the group inherited the stderr pipe: its end (the copying thread
+        // is done) says they are all gone. Bounded, as a process may have left the group.
+        let _ = self.stderr_closed.recv_timeout(Duration::from_secs(5));
+        // A directory left behind (a process outside the group still writing) is removed by
+        // the next run's `sweep_stale_profiles`.
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Copies the browser's stderr into `log` on a thread of its own; sends the DevTools URL the
+/// browser prints once it listens ("DevTools listening on ws://...") to `listening`, and closes
+/// the returned channel when the pipe ends.
+fn copy_stderr(
+    stderr: std::process::ChildStderr,
+    mut log: std::fs::File,
+    listening: tokio::sync::oneshot::Sender<String>,
+) -> std::sync::mpsc::Receiver<()> {
+    use std::io::{BufRead, Write};
+    let (closed_tx, closed) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut listening = Some(listening);
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            let _ = writeln!(log, "{line}");
+            if let Some(url) = line.strip_prefix("DevTools listening on ")
+                && let Some(tx) = listening.take()
+            {
+                let _ = tx.send(url.trim().to_string());
+            }
+        }
+        drop(closed_tx);
+    });
+    closed
 }
 
 /// The parent of every browser profile the tests create: `<pid>-<n>` below it.
@@ -178,38 +191,38 @@ impl Chromium {
             .arg("about:blank")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(log)
+            .stderr(Stdio::piped())
             .process_group(0)
             .spawn()
             .unwrap_or_else(|e| panic!("start {}: {e}", program.display()));
-        let mut process = ProcessGuard { child, dir };
-
-        // Chromium writes the port it picked (line 1) and the browser target's path (line 2).
-        let active = process.dir.join("DevToolsActivePort");
-        let deadline = tokio::time::Instant::now() + LIMIT;
-        let (port, browser_path) = loop {
-            if let Ok(text) = std::fs::read_to_string(&active) {
-                let mut lines = text.lines();
-                if let (Some(port), Some(path)) = (lines.next(), lines.next())
-                    && let Ok(port) = port.trim().parse::<u16>()
-                {
-                    break (port, path.trim().to_string());
-                }
-            }
-            if let Ok(Some(status)) = process.child.try_wait() {
-                panic!(
-                    "{} exited at start ({status}):\n{}",
-                    program.display(),
-                    std::fs::read_to_string(process.dir.join("chromium.log")).unwrap_or_default()
-                );
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{} wrote no DevToolsActivePort within {LIMIT:?}",
-                program.display()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut child = child;
+        let (listening_tx, listening) = tokio::sync::oneshot::channel();
+        let stderr = child.stderr.take().expect("the browser's stderr");
+        let stderr_closed = copy_stderr(stderr, log, listening_tx);
+        let process = ProcessGuard {
+            child,
+            dir,
+            stderr_closed,
         };
+
+        // Chromium prints the URL it listens at, port and browser target's path, on stderr.
+        let url = match tokio::time::timeout(LIMIT, listening).await {
+            Ok(Ok(url)) => url,
+            Ok(Err(_)) => panic!(
+                "{} exited at start:\n{}",
+                program.display(),
+                std::fs::read_to_string(process.dir.join("chromium.log")).unwrap_or_default()
+            ),
+            Err(_) => panic!(
+                "{} printed no DevTools URL within {LIMIT:?}",
+                program.display()
+            ),
+        };
+        let (port, browser_path) = url
+            .strip_prefix("ws://127.0.0.1:")
+            .and_then(|rest| rest.split_once('/'))
+            .and_then(|(port, path)| Some((port.parse::<u16>().ok()?, format!("/{path}"))))
+            .unwrap_or_else(|| panic!("a DevTools URL on loopback: {url}"));
         let browser = Cdp::connect(port, &browser_path).await;
         Chromium {
             port,
@@ -231,30 +244,9 @@ impl Chromium {
             .as_str()
             .expect("Target.createTarget returns a targetId")
             .to_string();
-        // The target is listed with its WebSocket URL once it exists; that may take a moment.
-        let deadline = tokio::time::Instant::now() + LIMIT;
-        let ws_url = loop {
-            let list = http_get_json(self.port, "/json/list").await;
-            let found = list.as_array().and_then(|targets| {
-                targets
-                    .iter()
-                    .find(|t| t["id"] == target_id.as_str())
-                    .and_then(|t| t["webSocketDebuggerUrl"].as_str())
-                    .map(str::to_string)
-            });
-            if let Some(url) = found {
-                break url;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "target {target_id} not listed in /json/list: {list}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
-        let prefix = format!("ws://127.0.0.1:{}", self.port);
-        let path = ws_url
-            .strip_prefix(&prefix)
-            .unwrap_or_else(|| panic!("a page socket off loopback: {ws_url}"));
+        // A page target's socket is at a path named by its id; it exists once the call returned.
+        let path = format!("/devtools/page/{target_id}");
+        let path = path.as_str();
         let mut cdp = Cdp::connect(self.port, path).await;
         cdp.call("Runtime.enable", json!({})).await;
         cdp.call("Page.enable", json!({})).await;
@@ -539,52 +531,6 @@ impl Page {
             })
             .collect()
     }
-}
-
-/// GETs `path` from the DevTools HTTP endpoint and parses the JSON body.
-async fn http_get_json(port: u16, path: &str) -> Value {
-    let body = tokio::time::timeout(LIMIT, async {
-        let mut s = TcpStream::connect(("127.0.0.1", port))
-            .await
-            .expect("DevTools HTTP connect");
-        let req =
-            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
-        s.write_all(req.as_bytes()).await.expect("write");
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 8192];
-        loop {
-            // Stop at Content-Length rather than relying on the server to close.
-            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-                let len = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse::<usize>().ok());
-                if let Some(len) = len
-                    && buf.len() >= end + 4 + len
-                {
-                    return buf[end + 4..end + 4 + len].to_vec();
-                }
-            }
-            let n = s.read(&mut chunk).await.expect("read");
-            if n == 0 {
-                let end = buf
-                    .windows(4)
-                    .position(|w| w == b"\r\n\r\n")
-                    .expect("an HTTP response");
-                return buf[end + 4..].to_vec();
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("GET {path}: no answer within {LIMIT:?}"));
-    serde_json::from_slice(&body).unwrap_or_else(|e| {
-        panic!(
-            "GET {path}: bad JSON ({e}): {}",
-            String::from_utf8_lossy(&body)
-        )
-    })
 }
 
 /// Decodes standard base64 (with `=` padding); `None` on any other character.

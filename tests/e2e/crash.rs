@@ -2,11 +2,9 @@
 //! matches go on. Every match result whose commit it logged is in the file afterwards, whole,
 //! and SQLite's integrity check passes.
 
-use std::time::Duration;
-
 use tickwire_client::GameClient;
 
-use crate::harness::{LIMIT, wait_for};
+use crate::harness::{LIMIT, follow, wait_for};
 use crate::process::ServerProcess;
 
 #[tokio::test]
@@ -16,21 +14,22 @@ async fn a_match_result_whose_commit_was_logged_survives_sigkill() {
     let db_arg = db.to_str().expect("a UTF-8 temp path");
     let mut server =
         ServerProcess::start(&["--match-length", "1", "--bots", "3", "--database", db_arg]).await;
-    let mut player = tokio::time::timeout(LIMIT, GameClient::join(server.addr(), "crash"))
+    let player = tokio::time::timeout(LIMIT, GameClient::join(server.addr(), "crash"))
         .await
         .expect("join in time")
         .expect("join");
     // Keep reading so that the session stays healthy while matches end.
-    let reader = tokio::spawn(async move { while player.recv().await.is_ok() {} });
+    let mut player = follow(player);
     wait_for(LIMIT, "three match results logged", async || {
         let n = server.logged("match result stored").len();
         (n >= 3).then_some(()).ok_or(format!("{n} logged"))
     })
     .await;
-    // Mid-run: the next match is under way, and its player's writes with it.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Mid-run: the next match is under way (half of its 60 ticks played), and its player's
+    // writes with it.
+    player.ticks(30).await;
     server.kill();
-    reader.abort();
+    player.ended.abort();
     // The match ids the server logged as committed.
     let logged: Vec<i64> = server
         .logged("match result stored")

@@ -31,15 +31,17 @@ async fn matches_run_on_through_the_drain_with_a_notice_then_close_1001() {
     a.next_snapshot().await.expect("snapshot");
     // Upgraded before the drain, says Hello after it began.
     let late = GameClient::connect(addr).await.expect("connect");
+    let mut phase = server.shared().shutdown.clone();
     let started = Instant::now();
     let stop = tokio::spawn(server.shutdown());
 
-    // Readiness turns false at once; new upgrades are refused with 503.
-    let deadline = Instant::now() + LIMIT;
-    while !readyz(addr).await.starts_with("HTTP/1.1 503") {
-        assert!(Instant::now() < deadline, "readyz never turned 503");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    // Readiness turns false as soon as the drain begins; new upgrades are refused with 503.
+    tokio::time::timeout(LIMIT, phase.wait_for(|p| p.is_draining()))
+        .await
+        .expect("the drain begins in time")
+        .expect("the phase");
+    let ready = readyz(addr).await;
+    assert!(ready.starts_with("HTTP/1.1 503"), "{ready}");
     let mut s = send_upgrade(addr, "/ws").await;
     let head = read_head(&mut s).await;
     assert!(head.starts_with("HTTP/1.1 503"), "{head}");

@@ -70,8 +70,33 @@ pub fn under_ci() -> bool {
     ci_value(std::env::var("CI").ok().as_deref())
 }
 
+/// Every skip of this run, as `test: why`, in the order they happened.
+static SKIPPED: parking_lot::Mutex<Vec<String>> = parking_lot::Mutex::new(Vec::new());
+
+/// The one way a test skips (the caller then returns): a loud banner with the number of skips
+/// in this run so far, straight to stderr, and a record for [`skipped`].
+pub fn skip(test: &str, why: &str) {
+    let n = {
+        let mut skipped = SKIPPED.lock();
+        skipped.push(format!("{test}: {why}"));
+        skipped.len()
+    };
+    // Straight to the stderr handle: libtest captures `eprintln!` of passing tests.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n********************************************************************************\n\
+         SKIPPED ({n} in this run so far): {test}: {why}\n\
+         ********************************************************************************\n"
+    );
+}
+
+/// The skips recorded so far in this run.
+pub fn skipped() -> Vec<String> {
+    SKIPPED.lock().clone()
+}
+
 /// The one rule for a test whose system program is missing: under CI the test fails; elsewhere
-/// it is skipped with a loud banner (the caller then returns). `install` says how to get it.
+/// it is skipped through [`skip`] (the caller then returns). `install` says how to get it.
 #[track_caller]
 pub fn ci_requires(program: &str, test: &str, install: &str) {
     assert!(
@@ -79,13 +104,7 @@ pub fn ci_requires(program: &str, test: &str, install: &str) {
         "{test}: {program} not found ({install}); under CI (CI={:?}) this test must run",
         std::env::var("CI").unwrap_or_default()
     );
-    // Straight to the stderr handle: libtest captures `eprintln!` of passing tests.
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n********************************************************************************\n\
-         SKIPPED: {test}: {program} not found ({install})\n\
-         ********************************************************************************\n"
-    );
+    skip(test, &format!("{program} not found ({install})"));
 }
 
 /// Polls `poll` until it returns `Ok`, at most for `limit`; then fails the test with `what` and
@@ -106,6 +125,112 @@ pub async fn wait_for<T>(
         }
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// The first room's tick clock: waits measured in server ticks, on the room's `frames` watch
+/// (a notification per frame sent), not in wall time.
+pub struct RoomClock {
+    frames: tokio::sync::watch::Receiver<Option<Arc<SnapshotFrame>>>,
+}
+
+impl RoomClock {
+    /// The clock of `server`'s first room.
+    pub fn of(server: &Server) -> RoomClock {
+        let rooms = server.shared().lobby.rooms(true);
+        let room = rooms.first().expect("a room");
+        let frames = server.shared().lobby.room(room.id).expect("room").frames;
+        RoomClock { frames }
+    }
+
+    /// The tick of the room's newest frame (0 before its first).
+    pub fn now(&self) -> u32 {
+        self.frames.borrow().as_ref().map_or(0, |f| f.tick().0)
+    }
+
+    /// Waits until the room has sent a frame at least `n` ticks after its newest one now;
+    /// returns that frame's tick. [`LIMIT`] bounds the wait as a failure only.
+    pub async fn ticks(&mut self, n: u32) -> u32 {
+        let until = self.now() + n;
+        self.until(until).await
+    }
+
+    /// Waits until the room has sent a frame of tick `tick` or later; returns its tick.
+    pub async fn until(&mut self, tick: u32) -> u32 {
+        tokio::time::timeout(LIMIT, async {
+            loop {
+                let now = self.now();
+                if now >= tick {
+                    return now;
+                }
+                self.frames.changed().await.expect("the room runs");
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("the room reaches tick {tick}: at {}", self.now()))
+    }
+}
+
+/// Reads `client`'s snapshots until one at least `n` ticks after the first it reads now;
+/// returns that snapshot's tick: a wait measured in server ticks, as the client sees them.
+pub async fn client_ticks(client: &mut GameClient, n: u32) -> tickwire_protocol::Tick {
+    tokio::time::timeout(LIMIT, async {
+        let from = client.next_snapshot().await.expect("a snapshot");
+        loop {
+            let tick = client.next_snapshot().await.expect("a snapshot");
+            if tick.since(from) >= n {
+                return tick;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{n} ticks of snapshots in time"))
+}
+
+/// The ticks of the snapshots a client reads in a task of its own (see [`follow`]).
+pub struct Followed {
+    ticks: tokio::sync::watch::Receiver<u32>,
+    /// The task: it ends with the session, returning the Kick's (or else the close's) code and
+    /// reason; code 0 when the connection broke instead.
+    pub ended: tokio::task::JoinHandle<(u16, String)>,
+}
+
+impl Followed {
+    /// The tick of the newest snapshot read (0 before the first).
+    pub fn now(&self) -> u32 {
+        *self.ticks.borrow()
+    }
+
+    /// Waits until a snapshot at least `n` ticks after the newest one now was read; returns
+    /// its tick. [`LIMIT`] bounds the wait as a failure only.
+    pub async fn ticks(&mut self, n: u32) -> u32 {
+        let from = self.now();
+        let ticks = &mut self.ticks;
+        tokio::time::timeout(LIMIT, ticks.wait_for(|&t| t >= from + n))
+            .await
+            .unwrap_or_else(|_| panic!("{n} ticks after {from} in time"))
+            .map(|t| *t)
+            .expect("the session goes on")
+    }
+}
+
+/// Reads `client` in a task until its session ends, publishing the tick of every snapshot, so
+/// that a test waits in the server's ticks while the client keeps its socket drained.
+pub fn follow(mut client: GameClient) -> Followed {
+    let (tx, ticks) = tokio::sync::watch::channel(0);
+    let ended = tokio::spawn(async move {
+        loop {
+            match client.recv().await {
+                Ok(Received::Snapshot { tick, .. }) => {
+                    tx.send_replace(tick.0);
+                }
+                Ok(Received::Message(ServerMsg::Kick(k))) => break (k.code, k.reason),
+                Ok(Received::Closed { code, reason }) => break (code, reason),
+                Ok(Received::Message(_)) => {}
+                Err(e) => break (0, format!("the session broke: {e}")),
+            }
+        }
+    });
+    Followed { ticks, ended }
 }
 
 /// The first room's frames by tick, recorded while a test runs.

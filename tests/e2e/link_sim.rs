@@ -18,10 +18,12 @@ async fn latency_and_stalls_delay_both_ways_and_keep_the_stream_whole() {
     };
     let server = start_arena(config, 2).await;
     let mut c = join(&server, "far away").await;
+    // Pings paced over more than a stall period, so that some meet a stall.
+    let mut pace = tokio::time::interval(Duration::from_millis(250));
     let mut rtts = Vec::new();
     for nonce in 1..=12 {
+        pace.tick().await;
         rtts.push(round_trip(&mut c, nonce).await);
-        tokio::time::sleep(Duration::from_millis(150)).await;
     }
     let min = rtts.iter().min().copied().unwrap_or_default();
     let max = rtts.iter().max().copied().unwrap_or_default();

@@ -51,3 +51,48 @@ mod sync;
 mod tag_page;
 mod tls;
 mod tokens;
+
+/// The skips of this run, at its end: named to sort after every other test, so that libtest
+/// starts it last. Reliable in what it says: which programs are missing here (so which tests
+/// skip, each with its own `SKIPPED` banner) is probed again; the skips recorded so far count
+/// every test that had already made its check, and a test still starting may add one more
+/// banner after this line (each banner numbers the skips so far).
+#[test]
+fn zz_skipped_tests_summary() {
+    use std::io::Write as _;
+    let missing: Vec<&str> = [
+        ("Chromium", cdp::find_chromium().is_some()),
+        (
+            "PostgreSQL",
+            tickwire_store::pg_cluster::bin_dir().is_some(),
+        ),
+        ("node", node_tests::node_present()),
+        ("protoc", agones_run::protoc_present()),
+    ]
+    .into_iter()
+    .filter(|(_, found)| !found)
+    .map(|(name, _)| name)
+    .collect();
+    let skipped = harness::skipped();
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n================================================================================\n\
+         e2e: {} test(s) skipped so far in this run{}; missing here: {}\n{}\
+         ================================================================================",
+        skipped.len(),
+        if harness::under_ci() {
+            " (CI: a missing program fails its tests instead)"
+        } else {
+            ""
+        },
+        if missing.is_empty() {
+            "nothing".to_string()
+        } else {
+            missing.join(", ")
+        },
+        skipped
+            .iter()
+            .map(|s| format!("  SKIPPED {s}\n"))
+            .collect::<String>()
+    );
+}

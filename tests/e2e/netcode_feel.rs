@@ -16,7 +16,9 @@ use tickwire_server::{Server, ServerConfig};
 
 use crate::browser::chromium_or_skip;
 use crate::cdp::{Chromium, Page};
-use crate::harness::{self, Frames, arena_config, record_frames, server_frame, wait_for};
+use crate::harness::{
+    self, Frames, RoomClock, arena_config, record_frames, server_frame, wait_for,
+};
 
 /// One quantization step of a position, in world units.
 const POS_STEP: f64 = 1.0 / 16.0;
@@ -84,19 +86,21 @@ async fn own_player_is_exact_at_rest_smooth_in_motion_and_stops_when_hidden() {
     let server = harness::start_with(conditioned(), arena.games()).await;
     let mut chrome = Chromium::launch(&program).await;
     let (mut page, own) = join(&mut chrome, &server, "feel").await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Every wait below is in server ticks (the arena runs at 60 Hz).
+    let mut clock = RoomClock::of(&server);
+    clock.ticks(60).await;
     let start = server_pos(&server, own).expect("own player on the server");
     let (key, code, vk) = ("d", "KeyD", 68);
 
-    // 10 s in a straight line, through two stalls.
+    // 10 s (600 ticks) in a straight line, through two stalls.
     page.eval("window.tickwire.resetFeel()").await;
     page.key(true, key, code, vk).await;
-    tokio::time::sleep(Duration::from_secs(10)).await;
+    clock.ticks(600).await;
     page.key(false, key, code, vk).await;
     let moving = stats(&mut page).await;
     let moved = server_pos(&server, own).map(|p| (p.0 - start.0).abs());
-    // 1 s after the last input: exact.
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // 1 s (60 ticks) after the last input: exact.
+    clock.ticks(60).await;
     let rest = stats(&mut page).await;
     let server_rest = server_pos(&server, own).expect("own player");
     let page_rest = (f(&rest["ownPosition"]["x"]), f(&rest["ownPosition"]["y"]));
@@ -139,23 +143,25 @@ async fn own_player_is_exact_at_rest_smooth_in_motion_and_stops_when_hidden() {
         "the page's player is where the server's is: {page_rest:?} vs {server_rest:?}"
     );
 
-    // Hidden for 5 s while the key is held: the player stops and stays.
+    // Hidden for 5 s (300 ticks) while the key is held: the player stops and stays.
     let back = if key == "a" {
         ("d", "KeyD", 68)
     } else {
         ("a", "KeyA", 65)
     };
     page.key(true, back.0, back.1, back.2).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    clock.ticks(30).await;
     page.eval(
         "Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true }); \
          document.dispatchEvent(new Event('visibilitychange')); true",
     )
     .await;
     let hidden_at = server_pos(&server, own).expect("own player");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    clock.ticks(30).await;
     let settled = server_pos(&server, own).expect("own player");
-    tokio::time::sleep(Duration::from_millis(4500)).await;
+    // The player stays put while the server runs 270 more ticks: nothing happening is checked
+    // against the server's own clock.
+    clock.ticks(270).await;
     let after = server_pos(&server, own).expect("own player");
     page.eval(
         "Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true }); \
@@ -202,7 +208,9 @@ async fn remote_entities_never_go_back_never_jump_and_stay_near_the_server() {
     let mut chrome = Chromium::launch(&program).await;
     let (mut page, _own) = join(&mut chrome, &server, "watcher").await;
     let frames = record_frames(&server);
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Every wait below is in server ticks (the arena runs at 60 Hz).
+    let mut clock = RoomClock::of(&server);
+    clock.ticks(60).await;
     page.eval("window.tickwire.resetFeel()").await;
     let bots: Vec<u32> = server_frame(&server)
         .expect("a frame")
@@ -213,8 +221,9 @@ async fn remote_entities_never_go_back_never_jump_and_stay_near_the_server() {
         .map(|e| e.id.0)
         .collect();
     let mut errors = Vec::new();
+    // A sample every 6 server ticks (100 ms), 100 of them.
     for _ in 0..100 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        clock.ticks(6).await;
         let shown = page.eval("window.tickwire.shown()").await;
         let t = f(&shown["renderTick"]);
         for e in shown["entities"].as_array().into_iter().flatten() {

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use tickwire_client::Received;
 
 use crate::harness::{
-    arena_config, arena_input, arena_move, ci_requires, join, round_trip, start_arena, under_ci,
+    arena_config, arena_input, arena_move, ci_requires, join, round_trip, skip, start_arena,
+    under_ci,
 };
 
 /// Set in the inner test's environment: it runs only inside the shaped namespace.
@@ -76,16 +77,12 @@ fn the_game_over_a_loopback_shaped_with_netem() {
         }
         Err((false, why)) => {
             // The kernel (or the container) does not allow it: loud, in CI too.
-            eprintln!(
-                "\n********************************************************************************\n\
-                 SKIPPED: {TEST}: {why}{}\n\
-                 ********************************************************************************\n",
-                if under_ci() {
-                    " (under CI too: a kernel feature, not a program)"
-                } else {
-                    ""
-                }
-            );
+            let ci = if under_ci() {
+                " (under CI too: a kernel feature, not a program)"
+            } else {
+                ""
+            };
+            skip(TEST, &format!("{why}{ci}"));
             return;
         }
     }
@@ -130,10 +127,12 @@ async fn inside_the_shaped_namespace() {
     );
     let server = start_arena(arena_config(), 2).await;
     let mut c = join(&server, "over netem").await;
+    // Pings paced over a second, to sample the jitter.
+    let mut pace = tokio::time::interval(Duration::from_millis(150));
     let mut rtts = Vec::new();
     for nonce in 1..=10 {
+        pace.tick().await;
         rtts.push(round_trip(&mut c, nonce).await);
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     rtts.sort();
     let (min, max) = (rtts[0], rtts[rtts.len() - 1]);

@@ -12,9 +12,8 @@ use std::time::{Duration, Instant};
 use tickwire_client::GameClient;
 use tickwire_protocol::close;
 
-use crate::admin::kicked;
 use crate::api::{ADMIN_TOKEN, call};
-use crate::harness::{LIMIT, wait_for};
+use crate::harness::{LIMIT, client_ticks, follow, wait_for};
 use crate::process::ServerProcess;
 
 /// The one match stored in the file at `db`: why it ended, how long it lasted, and its lines
@@ -76,13 +75,16 @@ async fn join(server: &ServerProcess, name: &str) -> GameClient {
         .expect("join")
 }
 
+/// Ticks the tests play, at the server's default 60 Hz: a second and a half.
+const PLAYED: u32 = 90;
+
 #[tokio::test]
 async fn a_match_under_way_at_sigterm_is_stored_before_the_process_exits() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (mut server, db) = start_mid_match(&dir, &["--bots", "2", "--shutdown-grace", "1"]).await;
-    let mut player = join(&server, "midway").await;
-    let reader = tokio::spawn(async move { while player.recv().await.is_ok() {} });
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut player = follow(join(&server, "midway").await);
+    // The match goes on for this many server ticks, and has not ended by then.
+    player.ticks(PLAYED).await;
     assert!(
         server.logged("match ended").is_empty(),
         "no match ended yet"
@@ -92,18 +94,18 @@ async fn a_match_under_way_at_sigterm_is_stored_before_the_process_exits() {
     server.sigterm();
     let code = server.exited(LIMIT).await;
     let took = stopping.elapsed();
-    reader.abort();
+    player.ended.abort();
     assert_eq!(code, Some(0), "{:?}", server.stderr_lines());
     ended_once_by(&server, "shutdown");
     assert_eq!(server.logged("match result stored").len(), 1);
 
     let (ended_by, length_ms, lines) = the_stored_match(&db);
     assert_eq!(ended_by, "shutdown");
-    assert!(length_ms >= 1500, "the match lasted {length_ms} ms");
-    // The player's line, and no bot's.
+    // The player's line, and no bot's: every tick it saw counted.
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0].0, "guest:midway");
-    assert!(lines[0].1 >= 1000, "played {} ms", lines[0].1);
+    assert!(lines[0].1 >= ms(PLAYED), "played {} ms", lines[0].1);
+    assert!(length_ms >= lines[0].1, "the match lasted {length_ms} ms");
     let conn = rusqlite::Connection::open(&db).expect("open the file");
     let matches: i64 = conn
         .query_row(
@@ -120,19 +122,30 @@ async fn a_match_under_way_at_sigterm_is_stored_before_the_process_exits() {
     );
 }
 
+/// `ticks` at the server's 60 Hz, in milliseconds, as a stored line counts them.
+fn ms(ticks: u32) -> i64 {
+    i64::from(ticks) * 1000 / 60
+}
+
 #[tokio::test]
 async fn a_match_in_a_room_an_operator_closes_is_stored_with_every_players_line() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (server, db) = start_mid_match(&dir, &["--bots", "1", "--admin-token", ADMIN_TOKEN]).await;
-    let mut stays = join(&server, "stays").await;
+    let stays = join(&server, "stays").await;
     let mut leaves = join(&server, "leaves").await;
     let room = stays.welcome.as_ref().expect("welcome").room;
     assert_eq!(leaves.welcome.as_ref().expect("welcome").room, room);
-    let kick = tokio::spawn(async move { kicked(&mut stays).await });
-    // One player plays a second and leaves; the other is still there when the room is closed.
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let mut stays = follow(stays);
+    // One player plays a while and leaves; the other plays on for as long again after the
+    // server saw the first leave, and is still there when the room is closed.
+    client_ticks(&mut leaves, PLAYED).await;
     leaves.close().await.expect("leave");
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    wait_for(LIMIT, "the leave seen by the server", async || {
+        let left = server.logged("player left");
+        (left.len() == 1).then_some(()).ok_or(format!("{left:?}"))
+    })
+    .await;
+    stays.ticks(PLAYED).await;
     assert!(
         server.logged("match ended").is_empty(),
         "no match ended yet"
@@ -147,7 +160,7 @@ async fn a_match_in_a_room_an_operator_closes_is_stored_with_every_players_line(
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    let (code, _) = tokio::time::timeout(LIMIT, kick)
+    let (code, _) = tokio::time::timeout(LIMIT, stays.ended)
         .await
         .expect("kicked in time")
         .expect("the reader");
@@ -160,15 +173,20 @@ async fn a_match_in_a_room_an_operator_closes_is_stored_with_every_players_line(
 
     let (ended_by, length_ms, lines) = the_stored_match(&db);
     assert_eq!(ended_by, "closed");
-    assert!(length_ms >= 2000, "the match lasted {length_ms} ms");
     let ids: Vec<&str> = lines.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(ids, ["guest:leaves", "guest:stays"], "{lines:?}");
     let (left_after, stayed) = (lines[0].1, lines[1].1);
     assert!(
-        (900..1900).contains(&left_after),
+        left_after >= ms(PLAYED),
         "the leaver played {left_after} ms"
     );
-    assert!(stayed >= 2000, "the other played {stayed} ms");
+    // The leaver's line stopped at its leave; the other's went on (by a third less than it
+    // played after the leave was logged: the room takes the leave a few ticks after the log).
+    assert!(
+        stayed >= left_after + ms(PLAYED * 2 / 3),
+        "the other played {stayed} ms, the leaver {left_after} ms"
+    );
+    assert!(length_ms >= stayed, "the match lasted {length_ms} ms");
 }
 
 #[tokio::test]
@@ -177,7 +195,7 @@ async fn a_match_whose_last_player_left_is_stored_when_its_room_stops() {
     // An empty room stops after a second (30 by default); the match would run a minute.
     let (server, db) = start_mid_match(&dir, &["--bots", "1", "--empty-room-ttl", "1"]).await;
     let mut alone = join(&server, "alone").await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    client_ticks(&mut alone, PLAYED).await;
     let left = Instant::now();
     alone.close().await.expect("leave");
     stored(&server).await;
@@ -186,6 +204,7 @@ async fn a_match_whose_last_player_left_is_stored_when_its_room_stops() {
     let stopped = server.logged("room stopped");
     assert_eq!(stopped.len(), 1, "{stopped:?}");
     assert_eq!(stopped[0]["fields"]["why"], "emptied", "{stopped:?}");
+    // A lower bound only (the room's empty time is wall time): never before it.
     assert!(
         after >= Duration::from_secs(1),
         "stored {after:?} after the player left: before the room's empty time"
@@ -193,12 +212,13 @@ async fn a_match_whose_last_player_left_is_stored_when_its_room_stops() {
 
     let (ended_by, length_ms, lines) = the_stored_match(&db);
     assert_eq!(ended_by, "emptied");
-    assert!(length_ms >= 2500, "the match lasted {length_ms} ms");
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0].0, "guest:alone");
+    let played = lines[0].1;
+    assert!(played >= ms(PLAYED), "played {played} ms");
+    // The line stopped when the player left; the match went on through the empty second.
     assert!(
-        (1400..2500).contains(&lines[0].1),
-        "played {} ms",
-        lines[0].1
+        length_ms >= played + 1000,
+        "the match lasted {length_ms} ms, the player played {played} ms"
     );
 }

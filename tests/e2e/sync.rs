@@ -3,18 +3,18 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use tickwire_client::GameClient;
 use tickwire_protocol::{Tick, World};
 
 use crate::harness::{
-    LIMIT, arena_input, arena_move, join, record_frames, recorded, server_frame, start,
+    LIMIT, RoomClock, arena_input, arena_move, join, record_frames, recorded, server_frame, start,
     start_busy_world, wait_for,
 };
 
-/// How long the slow client stops reading: long enough to fill the socket buffers many times.
-const ASLEEP: Duration = Duration::from_secs(6);
+/// How long the slow client stops reading, in the busy world's ticks (6 s at 30 Hz): long
+/// enough to fill the socket buffers many times.
+const ASLEEP_TICKS: u32 = 180;
 
 /// Sends `n` inputs, one per snapshot received, and returns the client.
 async fn drive(mut c: GameClient, n: u32, move_x: i8) -> GameClient {
@@ -120,9 +120,12 @@ async fn a_client_that_stops_reading_catches_up_with_one_delta() {
         }
     });
 
-    // The sleep is the behaviour under test: this client reads nothing for a while, so that its
-    // socket buffers fill and the server must skip its snapshots rather than queue them.
-    tokio::time::sleep(ASLEEP).await;
+    // The behaviour under test: this client reads nothing while the server runs this many ticks,
+    // so that its socket buffers fill and the server must skip its snapshots rather than queue
+    // them.
+    RoomClock::of(&server)
+        .until(asleep_at.0 + ASLEEP_TICKS)
+        .await;
     let behind = server_frame(&server).expect("frame").tick();
     let frames = record_frames(&server);
 

@@ -13,7 +13,7 @@ mod support;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
-use support::{a_match_of, columns, committed, line, standing, total};
+use support::{a_match_of, columns, committed, line, standing, total, until};
 use tickwire_store::{
     Change, EndedBy, RecordError, Store, StoreError, StoreOptions, Table, Write, migrations,
 };
@@ -342,12 +342,7 @@ async fn a_write_postgres_refuses_is_lost_alone_and_counted() {
         .record(a_match(1, "guest:\0nul", 1, 0))
         .expect("queued");
     store.record(a_match(1, "guest:bo", 1, 0)).expect("queued");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while store.stats().committed + store.stats().failed < 3 {
-        assert!(Instant::now() < deadline, "{:?}", store.stats());
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let stats = store.stats();
+    let stats = until(&store, "three writes done", |s| s.committed + s.failed >= 3).await;
     assert_eq!((stats.committed, stats.failed, stats.retries), (2, 1, 0));
     assert_eq!(
         pg.psql("bad", "SELECT string_agg(id, ',' ORDER BY id) FROM players")
@@ -371,10 +366,15 @@ async fn a_postgres_outage_loses_no_queued_write_and_the_feed_comes_back() {
     store.record(a_match(1, "guest:ada", 1, 0)).expect("queued");
     committed(&store, 1).await;
     pg.stop().expect("stop");
-    // Writes keep coming while the server is down: they wait in the queue.
-    for i in 2..=20 {
+    // A write while the server is down: the writer reports the outage and keeps trying it.
+    store.record(a_match(2, "guest:ada", 1, 0)).expect("queued");
+    until(&store, "the outage seen and a retry", |s| {
+        s.outages >= 1 && s.retries >= 1
+    })
+    .await;
+    // Writes keep coming meanwhile: they wait in the queue.
+    for i in 3..=20 {
         store.record(a_match(i, "guest:ada", 1, 0)).expect("queued");
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let down = store.stats();
     assert_eq!(down.committed, 1, "{down:?}");

@@ -9,7 +9,7 @@ use std::time::Duration;
 mod support;
 
 use rusqlite::Connection;
-use support::{a_match, a_match_of, columns, committed, score, standing, total};
+use support::{a_match, a_match_of, columns, committed, score, standing, total, until};
 use tickwire_store::{
     Change, Database, EndedBy, InvalidScore, PlayerScore, RecordError, Store, StoreError,
     StoreOptions, Table, Write, migrations,
@@ -294,9 +294,10 @@ async fn a_full_queue_refuses_writes_and_counts_them() {
             Err(RecordError::Full) => refused += 1,
             Err(e) => panic!("unexpected {e}"),
         }
-        // Let the writer take the first write off the queue and block on the lock.
+        // The writer takes the first write off the queue and blocks on the lock: the queue is
+        // empty with one write accepted and none committed.
         if i == 0 {
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            writer_holds_one(&store).await;
         }
     }
     assert!(refused > 0, "nothing was refused");
@@ -310,6 +311,14 @@ async fn a_full_queue_refuses_writes_and_counts_them() {
         .expect("test step");
     assert_eq!(ada.matches as u64, u64::from(total) - refused);
     store.close().await;
+}
+
+/// Waits until the writer has taken the one write recorded off the queue (it is then in its
+/// transaction, which another connection's lock holds up): the queue is empty and nothing has
+/// been committed.
+async fn writer_holds_one(store: &Store) {
+    let stats = until(store, "the writer takes the first write", |s| s.queued == 0).await;
+    assert_eq!((stats.committed, stats.dropped), (0, 0), "{stats:?}");
 }
 
 /// The one number `sql` selects from the file at `path`.
@@ -387,7 +396,7 @@ async fn a_match_result_twice_in_one_batch_is_stored_once() {
     store
         .record(a_match(1, vec![score("guest:bo", 0, 1)]))
         .expect("test step");
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    writer_holds_one(&store).await;
     let result = a_match(2, vec![score("guest:ada", 4, 0)]);
     store.record(result.clone()).expect("test step");
     store.record(result).expect("test step");

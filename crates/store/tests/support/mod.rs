@@ -4,7 +4,9 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use tickwire_store::{EndedBy, MatchRecord, PlayerRecord, PlayerScore, Standing, Store, Write};
+use tickwire_store::{
+    EndedBy, MatchRecord, PlayerRecord, PlayerScore, Standing, Store, StoreStats, Write,
+};
 
 /// An arena line: columns `kills` and `deaths`, rating kills minus deaths.
 pub fn score(id: &str, kills: i64, deaths: i64) -> PlayerScore {
@@ -67,13 +69,19 @@ pub fn columns(columns: &[(String, i64)]) -> Vec<(&str, i64)> {
 
 /// Waits until the store has committed `n` writes (or fails after 30 s).
 pub async fn committed(store: &Store, n: u64) {
+    until(store, &format!("{n} committed"), |s| s.committed >= n).await;
+}
+
+/// Waits until the store's counters show `done` (or fails after 30 s, a bound on failure
+/// only): the one place the store's tests poll, since the counters have no notification.
+pub async fn until(store: &Store, what: &str, done: impl Fn(&StoreStats) -> bool) -> StoreStats {
     let deadline = Instant::now() + Duration::from_secs(30);
-    while store.stats().committed < n {
-        assert!(
-            Instant::now() < deadline,
-            "not committed: {:?}",
-            store.stats()
-        );
+    loop {
+        let stats = store.stats();
+        if done(&stats) {
+            return stats;
+        }
+        assert!(Instant::now() < deadline, "{what}: not in time: {stats:?}");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
