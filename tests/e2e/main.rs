@@ -34,6 +34,7 @@ mod netem;
 mod node_tests;
 mod png;
 mod process;
+mod recording;
 mod resume;
 mod room_quota;
 mod rooms;

@@ -202,6 +202,11 @@ impl ServerConfig {
                 "--record needs storage (a --database other than none): a recording is found through its match's row",
             ));
         }
+        if self.recordings.record && self.match_length.is_zero() {
+            return Err(ConfigError::Limits(
+                "--record needs timed matches (--match-length above 0): a recording is a match's",
+            ));
+        }
         if !crate::static_files::is_page(&self.index_page) {
             return Err(ConfigError::IndexPage(self.index_page.clone()));
         }

@@ -67,6 +67,7 @@ mod random_hex;
 pub mod recording_expiry;
 pub mod recording_writer;
 pub mod recordings_dir;
+pub mod replay_http;
 pub mod replay_sim;
 mod respond;
 pub mod resume_token;

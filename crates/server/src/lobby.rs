@@ -152,6 +152,11 @@ impl Lobby {
         }
     }
 
+    /// What makes this server's games (a recording is re-simulated with it).
+    pub fn games(&self) -> Arc<dyn NewGame> {
+        self.games.clone()
+    }
+
     /// Where match recordings go; `None` with storage off.
     pub fn recordings(&self) -> Option<&Arc<Recordings>> {
         self.recordings.as_ref()
