@@ -12,7 +12,7 @@ use tickwire_replay::Header;
 use tickwire_store::{Database, Store, Write};
 
 use crate::metrics::Metrics;
-use crate::recording_writer::{self, QUEUE_ITEMS, WriteError};
+use crate::recording_writer::{self, QUEUE_BATCHES, WriteError};
 use crate::room_recording::RoomRecording;
 
 /// A recording's file extension.
@@ -140,7 +140,7 @@ impl Recordings {
     /// made.
     pub fn begin(&self, key: String, header: Header) -> Option<(RoomRecording, Pending)> {
         let path = self.replay_path(&key)?;
-        match recording_writer::start(&path, header, QUEUE_ITEMS, self.metrics.clone()) {
+        match recording_writer::start(&path, header, QUEUE_BATCHES, self.metrics.clone()) {
             Ok(w) => Some((
                 w.recording,
                 Pending {
