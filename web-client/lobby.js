@@ -9,6 +9,8 @@
  *   spectators?: number, age_seconds: number, private: boolean, join: string, spectate: string,
  *   key?: string}} RoomView
  * @typedef {{game: string, maps: string[], rooms: RoomView[]}} RoomList
+ * @typedef {{id: string, game: string, map: string, started_ms: number, ended_ms: number,
+ *   players: string[], replay: string}} RecentMatch
  */
 
 /** How often the open lobby refreshes the list. */
@@ -60,6 +62,18 @@ export function roomCells(r) {
   return [`#${r.id}`, r.map, `${r.players}/${r.capacity}${watching}`, ageText(r.age_seconds)];
 }
 
+/**
+ * One recent recorded match (GET /matches/recent), as text cells: map, players, when it ended.
+ * @param {RecentMatch} m
+ * @param {number} nowMs
+ * @returns {string[]}
+ */
+export function recentCells(m, nowMs) {
+  const players = m.players.length ? m.players.join(', ') : 'bots only';
+  const ago = ageText(Math.max(0, Math.floor((nowMs - m.ended_ms) / 1000)));
+  return [m.map, players, `${ago} ago`];
+}
+
 export class Lobby {
   /**
    * @param {{root: HTMLElement, currentRoom: () => number | null, fetchImpl?: typeof fetch,
@@ -79,6 +93,8 @@ export class Lobby {
     this.list = null;
     /** @type {any} */
     this.timer = null;
+    /** @type {RecentMatch[] | null} */
+    this.recent = null;
     this.build();
   }
 
@@ -94,6 +110,8 @@ export class Lobby {
     head.append(Object.assign(el('h2'), { textContent: 'Rooms' }));
     this.here = el('div', { class: 'lobby-here', id: 'lobby-here' });
     this.rows = el('div', { class: 'lobby-rows', id: 'lobby-rooms' });
+    this.recentBox = el('div', { class: 'lobby-recent', id: 'lobby-recent' });
+    this.recentBox.hidden = true;
     this.error = el('div', { class: 'lobby-error', id: 'lobby-error' });
     const form = /** @type {HTMLFormElement} */ (el('form', { id: 'lobby-create', class: 'lobby-create' }));
     this.mapSelect = /** @type {HTMLSelectElement} */ (el('select', { name: 'map', 'aria-label': 'Map' }));
@@ -124,7 +142,7 @@ export class Lobby {
     });
     this.createdBox = el('div', { class: 'lobby-created', id: 'lobby-created' });
     this.createdBox.hidden = true;
-    this.root.append(head, this.here, this.rows, form, this.createdBox, this.error);
+    this.root.append(head, this.here, this.rows, form, this.createdBox, this.recentBox, this.error);
   }
 
   /** Shows the room created last, with its share link to copy and a button to play in it. */
@@ -180,13 +198,47 @@ export class Lobby {
     } catch (e) {
       this.error.textContent = `Cannot load the room list: ${/** @type {Error} */ (e).message}`;
     }
+    await this.refreshRecent();
     this.render();
+  }
+
+  /** The recent recorded matches; none (hidden) when the server keeps none or stores nothing. */
+  async refreshRecent() {
+    try {
+      const resp = await this.fetch('/matches/recent');
+      const list = resp.ok ? await resp.json() : [];
+      this.recent = /** @type {RecentMatch[]} */ (Array.isArray(list) ? list : []);
+    } catch {
+      this.recent = [];
+    }
+  }
+
+  /** Shows the recent recorded matches, each with a Watch link that plays it. */
+  renderRecent() {
+    const doc = document;
+    const recent = this.recent ?? [];
+    this.recentBox.hidden = recent.length === 0;
+    if (recent.length === 0) {
+      this.recentBox.replaceChildren();
+      return;
+    }
+    const title = Object.assign(doc.createElement('h3'), { textContent: 'Recent matches' });
+    const rows = recent.map((m) => {
+      const row = doc.createElement('div');
+      row.className = 'lobby-row';
+      row.dataset.match = m.id;
+      for (const text of recentCells(m, Date.now())) row.append(Object.assign(doc.createElement('span'), { textContent: text }));
+      row.append(Object.assign(doc.createElement('a'), { href: m.replay, textContent: 'Watch', className: 'lobby-replay' }));
+      return row;
+    });
+    this.recentBox.replaceChildren(title, ...rows);
   }
 
   render() {
     const doc = document;
     const room = this.currentRoom();
     this.here.replaceChildren();
+    this.renderRecent();
     if (room !== null) {
       const link = doc.createElement('a');
       link.id = 'lobby-share';

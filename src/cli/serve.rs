@@ -9,6 +9,7 @@ use clap::Args;
 use tickwire_arena::{ARENA_ROOM_CAPACITY, ARENA_VIEW_RADIUS, ArenaSettings};
 use tickwire_scenarios::{RANDOM_WALK_VIEW_RADIUS, Scenario};
 use tickwire_server::orchestrator::Labels;
+use tickwire_server::recordings_dir::RecordingSettings;
 use tickwire_server::{Database, NewGame, Server, ServerConfig, TlsFiles};
 
 use crate::cli::edge::EdgeArgs;
@@ -71,6 +72,21 @@ pub struct ServeArgs {
     /// missing), a postgres:// URL, or none to store nothing.
     #[arg(long, env = "TICKWIRE_DATABASE", default_value = "tickwire.db", value_parser = parse_database)]
     database: Database,
+    /// Record every room's matches, one file per match in --recordings-dir, served at
+    /// /matches/{id}/replay (a room created with "record": true is recorded either way). Needs
+    /// storage. The environment variable takes 1/0, true/false, yes/no or on/off.
+    #[arg(long, env = "TICKWIRE_RECORD", value_parser = clap::builder::BoolishValueParser::new())]
+    record: bool,
+    /// Where match recordings go (created when missing). Default: recordings/ beside the SQLite
+    /// file, or ./recordings with PostgreSQL.
+    #[arg(long, env = "TICKWIRE_RECORDINGS_DIR")]
+    recordings_dir: Option<PathBuf>,
+    /// Most megabytes of recordings kept; past it the oldest are deleted.
+    #[arg(long, env = "TICKWIRE_RECORDINGS_MAX_MB", default_value_t = 1024)]
+    recordings_max_mb: u64,
+    /// Days a recording is kept; older ones are deleted.
+    #[arg(long, env = "TICKWIRE_RECORDINGS_MAX_DAYS", default_value_t = 30)]
+    recordings_max_days: u64,
     /// Log format.
     #[arg(long, env = "TICKWIRE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -199,6 +215,12 @@ impl ServeArgs {
             echo: self.echo,
             match_length: Duration::from_secs(self.match_length),
             database: self.database.clone(),
+            recordings: RecordingSettings {
+                record: self.record,
+                dir: self.recordings_dir.clone(),
+                max_bytes: self.recordings_max_mb.saturating_mul(1024 * 1024),
+                max_age: Duration::from_secs(self.recordings_max_days.saturating_mul(24 * 3600)),
+            },
             ..ServerConfig::default()
         };
         // A room created through the API by anyone but an admin has at most the server's bots.

@@ -34,6 +34,7 @@ mod netem;
 mod node_tests;
 mod png;
 mod process;
+mod recording;
 mod replay_viewer;
 mod resume;
 mod room_quota;
@@ -64,7 +65,7 @@ fn zz_skipped_tests_summary() {
         ("Chromium", cdp::find_chromium().is_some()),
         (
             "PostgreSQL",
-            tickwire_store::pg_cluster::bin_dir().is_some(),
+            tickwire_testkit::pg_cluster::bin_dir().is_some(),
         ),
         ("node", node_tests::node_present()),
         ("protoc", agones_run::protoc_present()),

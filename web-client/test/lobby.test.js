@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Lobby, absoluteLink, ageText, roomCells, shareLink } from '../lobby.js';
+import { Lobby, absoluteLink, ageText, recentCells, roomCells, shareLink } from '../lobby.js';
 
 test('ages read as seconds, minutes or hours', () => {
   assert.equal(ageText(5), '5 s');
@@ -115,4 +115,36 @@ test('a refused creation shows the server\'s reason', async () => {
   const lobby = new Lobby({ root, currentRoom: () => null, fetchImpl, navigate: () => assert.fail('no navigation') });
   await lobby.create();
   assert.match(lobby.error.textContent, /capacity must be between 1 and 32/);
+});
+
+test('a recent match shows its map, players and age, and the lobby links it to Watch', async () => {
+  const m = { id: 'ab12-3', game: 'arena', map: 'arena', started_ms: 0, ended_ms: 100_000, players: ['ada', 'bo'], replay: '/?replay=ab12-3' };
+  assert.deepEqual(recentCells(m, 130_000), ['arena', 'ada, bo', '30 s ago']);
+  assert.deepEqual(recentCells({ ...m, players: [] }, 100_000), ['arena', 'bots only', '0 s ago']);
+
+  globalThis.document = /** @type {any} */ (tinyDocument());
+  const root = /** @type {any} */ (document.createElement('div'));
+  const list = { game: 'arena', maps: ['arena'], rooms: [] };
+  let recent = [m];
+  const fetchImpl = async (url) => {
+    if (url === '/matches/recent') return { ok: true, status: 200, json: async () => recent };
+    return { ok: true, status: 200, json: async () => list };
+  };
+  const lobby = new Lobby({ root, currentRoom: () => null, fetchImpl });
+  await lobby.refresh();
+  const box = root.children.find((c) => c.attrs.id === 'lobby-recent');
+  assert.equal(box.hidden, false);
+  const [, row] = box.children;
+  assert.equal(row.dataset.match, 'ab12-3');
+  const watch = row.children.at(-1);
+  assert.equal(watch.textContent, 'Watch');
+  assert.equal(watch.href, '/?replay=ab12-3');
+  // Storage off: the list answers 503 and the section hides.
+  recent = [];
+  const off = async (url) =>
+    url === '/matches/recent' ? { ok: false, status: 503, json: async () => ({}) } : { ok: true, status: 200, json: async () => list };
+  lobby.fetch = off;
+  await lobby.refresh();
+  assert.equal(box.hidden, true);
+  lobby.close();
 });

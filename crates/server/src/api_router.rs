@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Extension, Query, Request, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::extract::{Extension, Path, Query, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
@@ -20,7 +20,7 @@ use tower_http::trace::TraceLayer;
 use crate::listener::{Listener, Peer, ops_here};
 use crate::respond::text;
 use crate::shared::Shared;
-use crate::{admin, rooms_api, static_files, store_http};
+use crate::{admin, replay_http, rooms_api, static_files, store_http};
 
 /// The routes of `listener`: the public port serves the client's files and, unless there is an
 /// admin listener, the operations routes; the admin listener serves health and operations.
@@ -32,6 +32,9 @@ pub(crate) fn router(shared: Arc<Shared>, listener: Listener) -> Router {
         .route("/leaderboard", get(leaderboard))
         .route("/players/", get(player))
         .route("/players/{*id}", get(player))
+        .route("/matches/recent", get(recent_matches))
+        .route("/matches/{id}/replay", get(replay_file))
+        .route("/matches/{id}/replay/view", get(replay_view))
         .merge(rooms_api::routes());
     if ops {
         routes = routes
@@ -92,6 +95,55 @@ async fn player(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     // The id as sent, still percent-encoded: `store_http` decodes it once.
     let raw = uri.path().strip_prefix("/players/").unwrap_or_default();
     answer(store_http::player(raw, &shared).await)
+}
+
+/// `?limit=` of `/matches/recent`, checked by `replay_http`.
+#[derive(Deserialize)]
+struct RecentQuery {
+    limit: Option<String>,
+}
+
+async fn recent_matches(
+    State(shared): State<Arc<Shared>>,
+    Query(query): Query<RecentQuery>,
+) -> Response {
+    reply(replay_http::recent(query.limit.as_deref(), &shared).await)
+}
+
+/// `?key=` of a private room's recording.
+#[derive(Deserialize)]
+struct ReplayQuery {
+    key: Option<String>,
+}
+
+async fn replay_file(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    Query(query): Query<ReplayQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let req = replay_http::ReplayRequest {
+        id: &id,
+        key: query.key.as_deref(),
+        headers: &headers,
+        view: false,
+    };
+    reply(replay_http::replay(req, &shared).await)
+}
+
+async fn replay_view(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    Query(query): Query<ReplayQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let req = replay_http::ReplayRequest {
+        id: &id,
+        key: query.key.as_deref(),
+        headers: &headers,
+        view: true,
+    };
+    reply(replay_http::replay(req, &shared).await)
 }
 
 fn answer((status, content_type, body): store_http::Answer) -> Response {

@@ -85,6 +85,9 @@ pub struct ServerConfig {
     /// that folder: `index.html`, the arena's, by default; a game with a page of its own names
     /// it (examples/tag: `tag/index.html`). Every other file is served at its own path as before.
     pub index_page: String,
+    /// Match recordings: whether every room records (rooms created with `"record": true` do
+    /// either way), where the files go and how much is kept. Recording needs storage.
+    pub recordings: crate::recordings_dir::RecordingSettings,
 }
 
 impl Default for ServerConfig {
@@ -116,6 +119,7 @@ impl Default for ServerConfig {
             max_token_lifetime: Some(std::time::Duration::from_secs(24 * 3600)),
             fixed_frame: None,
             index_page: crate::static_files::DEFAULT_INDEX.to_owned(),
+            recordings: Default::default(),
         }
     }
 }
@@ -192,6 +196,16 @@ impl ServerConfig {
         }
         if self.max_rewind > std::time::Duration::from_secs(1) {
             return Err(ConfigError::Limits("--max-rewind-ms must be at most 1000"));
+        }
+        if self.recordings.record && self.database == Database::Off {
+            return Err(ConfigError::Limits(
+                "--record needs storage (a --database other than none): a recording is found through its match's row",
+            ));
+        }
+        if self.recordings.record && self.match_length.is_zero() {
+            return Err(ConfigError::Limits(
+                "--record needs timed matches (--match-length above 0): a recording is a match's",
+            ));
         }
         if crate::static_files::EMBEDDED && !crate::static_files::is_page(&self.index_page) {
             return Err(ConfigError::IndexPage(self.index_page.clone()));

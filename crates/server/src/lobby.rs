@@ -13,8 +13,10 @@ use crate::game::NewGame;
 use crate::input_buffer::InputBuffer;
 use crate::match_clock::MatchClock;
 use crate::match_recorder::MatchRecorder;
+use crate::match_recording::MatchRecording;
 use crate::metrics::Metrics;
 use crate::phase::Phase;
+use crate::recordings_dir::Recordings;
 
 use crate::resume_token::ResumeToken;
 use crate::room::{Joined, ResumeRefused, Room, RoomFull};
@@ -119,6 +121,8 @@ pub struct Lobby {
     next_client: AtomicU32,
     recorder: MatchRecorder,
     everyone: Everyone,
+    /// Where match recordings go; `None` with storage off.
+    recordings: Option<Arc<Recordings>>,
 }
 
 impl Lobby {
@@ -131,6 +135,7 @@ impl Lobby {
         metrics: Arc<Metrics>,
         shutdown: watch::Receiver<Phase>,
         (recorder, everyone): (MatchRecorder, Everyone),
+        recordings: Option<Arc<Recordings>>,
     ) -> Lobby {
         Lobby {
             config,
@@ -143,7 +148,18 @@ impl Lobby {
             next_client: AtomicU32::new(1),
             recorder,
             everyone,
+            recordings,
         }
+    }
+
+    /// What makes this server's games (a recording is re-simulated with it).
+    pub fn games(&self) -> Arc<dyn NewGame> {
+        self.games.clone()
+    }
+
+    /// Where match recordings go; `None` with storage off.
+    pub fn recordings(&self) -> Option<&Arc<Recordings>> {
+        self.recordings.as_ref()
     }
 
     /// The settings this server runs by.
@@ -298,6 +314,17 @@ impl Lobby {
         let plan = request
             .plan(&self.config, self.games.name())
             .map_err(CreateError::Invalid)?;
+        if plan.record && self.recordings.is_none() {
+            return Err(CreateError::Invalid(
+                "record needs storage: this server runs with --database none".into(),
+            ));
+        }
+        if plan.record && self.config.match_length.is_zero() {
+            return Err(CreateError::Invalid(
+                "record needs timed matches: this server runs one endless match (--match-length 0)"
+                    .into(),
+            ));
+        }
         self.start_room(Some(&plan))
     }
 
@@ -329,21 +356,30 @@ impl Lobby {
         // Numbers are taken under the lock, so a refused request leaves no gap.
         self.next_room.fetch_add(1, Relaxed);
         let clock = MatchClock::new(self.config.match_length, config.tick_rate);
-        let room = Room::new(game, config, self.metrics.clone())
+        let mut room = Room::new(game, config, self.metrics.clone())
             .with_match_clock(clock)
             .with_fixed_frame(self.config.fixed_frame.clone());
+        let record = plan.is_some_and(|p| p.record) || self.config.recordings.record;
+        let recording = self
+            .recordings
+            .clone()
+            .filter(|_| record && clock.has_matches() && self.config.fixed_frame.is_none())
+            .and_then(|r| {
+                MatchRecording::start(r, &mut room, (&self.recorder, seed), private_key.clone())
+            });
         tracing::info!(
             room = id,
             map = room.map_name(),
             capacity = config.capacity,
             private = private_key.is_some(),
+            recording = recording.is_some(),
             "room started"
         );
         let meta = RoomMeta::new(self.games.name(), private_key, &config)
             .with_match_ticks(clock.length_ticks());
         let handle = spawn_room(
             id,
-            room,
+            (room, recording),
             meta,
             self.config.empty_room_ttl,
             self.metrics.clone(),

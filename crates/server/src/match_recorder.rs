@@ -48,6 +48,12 @@ impl MatchRecorder {
         }
     }
 
+    /// A fresh key for a match result (a recording is named by its match's key before the
+    /// match ends).
+    pub fn next_key(&self) -> String {
+        self.keys.next_key()
+    }
+
     /// A player joined.
     pub fn seen(&self, player_id: &str, name: &str) {
         let write = Write::Seen {
@@ -59,12 +65,13 @@ impl MatchRecorder {
         let _ = self.record(write);
     }
 
-    /// Queues a finished match (its players; bots are not stored) under a new key, and encodes
+    /// Queues a finished match (its players; bots are not stored) under `key`, and encodes
     /// the `MatchEnd` for the room's players. `columns` are the game's score columns, which the
     /// lines' values follow.
     #[allow(clippy::too_many_arguments)]
     pub fn finished(
         &self,
+        key: String,
         room: u32,
         game: &str,
         map: &str,
@@ -80,7 +87,7 @@ impl MatchRecorder {
             .collect();
         let queued = !players.is_empty()
             && self.record(Write::Match(MatchRecord {
-                key: self.keys.next_key(),
+                key,
                 room,
                 game: game.to_owned(),
                 map: map.to_owned(),

@@ -211,6 +211,12 @@ pub struct Metrics {
     pub recording_items_dropped: Counter,
     /// Recordings written to the end.
     pub recordings_written: Counter,
+    /// Recordings deleted by the size or age budget.
+    pub recordings_expired: Counter,
+    /// Bytes of recordings (and their converted viewer streams) on disk, as last counted.
+    pub recordings_bytes: Gauge,
+    /// Requests for a private room's recording refused (no key, a wrong key or token).
+    pub replay_refusals: Counter,
     /// Simulation ticks run.
     pub ticks: Counter,
     /// Ticks skipped because a room fell too far behind.
@@ -282,6 +288,9 @@ impl Default for Metrics {
             events_dropped: Counter::default(),
             recording_items_dropped: Counter::default(),
             recordings_written: Counter::default(),
+            recordings_expired: Counter::default(),
+            recordings_bytes: Gauge::default(),
+            replay_refusals: Counter::default(),
             ticks: Counter::default(),
             ticks_dropped: Counter::default(),
             snapshots_sent: Counter::default(),
@@ -333,6 +342,11 @@ impl Metrics {
             self.spectators.clone(),
         );
         r.register(
+            "tickwire_recordings_bytes",
+            "Bytes of match recordings and their viewer streams on disk",
+            self.recordings_bytes.clone(),
+        );
+        r.register(
             "tickwire_connections",
             "Open connections on the public port",
             self.connections.clone(),
@@ -373,6 +387,16 @@ impl Metrics {
                 "tickwire_recordings_written",
                 "Match recordings written to the end",
                 &self.recordings_written,
+            ),
+            (
+                "tickwire_recordings_expired",
+                "Match recordings deleted by the size or age budget",
+                &self.recordings_expired,
+            ),
+            (
+                "tickwire_replay_refusals",
+                "Requests for a private room's recording refused",
+                &self.replay_refusals,
             ),
             ("tickwire_ticks", "Simulation ticks run", &self.ticks),
             (

@@ -1,4 +1,4 @@
-//! The thread that writes one room's recording: it takes what the room queued (bounded, see
+//! The thread that writes one room's recording: it takes the batches the room queued (bounded, see
 //! `room_recording.rs`) and appends sections to `<file>.part`, renamed to `<file>` once the
 //! end marker is down. The tick loop never touches the file.
 
@@ -15,8 +15,9 @@ use tickwire_replay::{Header, ReplayWriter};
 use crate::metrics::Metrics;
 use crate::room_recording::{RecordItem, RoomRecording};
 
-/// Items a room may have queued for its writer before it loses one: about a minute at 60 Hz.
-pub const QUEUE_ITEMS: usize = 4_096;
+/// Batches a room may have queued for its writer before it loses one: 128 batches of
+/// [`crate::room_recording::BATCH_TICKS`] ticks, about a minute at 60 Hz.
+pub const QUEUE_BATCHES: usize = 128;
 
 /// Why a recording could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -45,7 +46,8 @@ pub struct RecordingWriter {
 }
 
 /// Starts writing `header`'s recording to `path` (a room starting at `header.start_tick`),
-/// with room for `queue` items between the room and the writer ([`QUEUE_ITEMS`] for a server).
+/// with room for `queue` batches between the room and the writer ([`QUEUE_BATCHES`] for a
+/// server).
 pub fn start(
     path: &Path,
     header: Header,
@@ -92,7 +94,7 @@ pub fn start(
 }
 
 fn write_all(
-    items: Receiver<RecordItem>,
+    items: Receiver<Vec<RecordItem>>,
     mut writer: ReplayWriter,
     mut file: BufWriter<File>,
     part: &Path,
@@ -105,7 +107,7 @@ fn write_all(
     };
     let mut buf = Vec::new();
     // Ends when the room drops its half (its queue's sender).
-    for item in items {
+    for item in items.into_iter().flatten() {
         match item {
             RecordItem::Tick(entry) => writer.tick(entry),
             RecordItem::Frame {

@@ -166,15 +166,27 @@ impl Room {
 
     /// Records the match from now on into `recording` (begun at [`Room::game`]'s tick): its
     /// first keyframe is the world now. A room sending a fixed frame records nothing.
-    pub fn with_recording(mut self, mut recording: RoomRecording) -> Room {
+    pub fn with_recording(mut self, recording: RoomRecording) -> Room {
+        self.start_recording(recording);
+        self
+    }
+
+    /// Records from now on into `recording` (begun at [`Room::game`]'s tick), in place of any
+    /// recording under way; its first keyframe is the world now. A room sending a fixed frame
+    /// records nothing.
+    pub fn start_recording(&mut self, mut recording: RoomRecording) {
         if self.fixed.is_some() {
-            return self;
+            return;
         }
         let mut world = World::new(Tick(self.game.tick() as u32));
         self.game.capture(&mut world);
         recording.end_keyframe(Arc::new(world));
         self.recording = Some(recording);
-        self
+    }
+
+    /// Stops recording and hands the recording back (dropping it lets its writer finish).
+    pub fn take_recording(&mut self) -> Option<RoomRecording> {
+        self.recording.take()
     }
 
     /// Whether the room records its match, and nothing was lost so far.

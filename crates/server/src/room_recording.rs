@@ -1,9 +1,10 @@
 //! `RoomRecording`: what a room stages for its recording, tick by tick: every call it makes on
 //! the game (what `Game::step` saw, after the repeat and drop rules), the game's checksum, and
 //! keyframes of the captured world, or, for a game without a checksum, its snapshot stream. It
-//! hands them to a writer (`recording_writer.rs`) over a bounded queue and never waits: a full
-//! queue loses the item, which is counted, and the recording stops there (a gap cannot be
-//! re-simulated).
+//! hands them to a writer (`recording_writer.rs`) in batches of [`BATCH_TICKS`] ticks over a
+//! bounded queue (one wake-up of the writer a batch, not a tick) and never waits: a full queue
+//! loses the batch, whose items are counted, and the recording stops there (a gap cannot be
+//! re-simulated). The last batch goes when the room drops the recording.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -17,6 +18,12 @@ use crate::metrics::Metrics;
 
 /// Seconds between keyframes (rounded to whole snapshots): the seek step of a replay.
 pub const KEYFRAME_SECONDS: u32 = 10;
+
+/// Ticks a batch holds before it is sent (half a second at 60 Hz).
+pub const BATCH_TICKS: u32 = 30;
+
+/// Items a batch holds at most (a room that stages many per tick sends sooner).
+const BATCH_ITEMS: usize = 256;
 
 /// What a room sends its recording's writer.
 #[derive(Debug)]
@@ -40,7 +47,10 @@ pub enum RecordItem {
 /// A room's recording in progress.
 #[derive(Debug)]
 pub struct RoomRecording {
-    queue: SyncSender<RecordItem>,
+    queue: SyncSender<Vec<RecordItem>>,
+    /// Items staged for the next send, and the ticks they cover.
+    batch: Vec<RecordItem>,
+    batch_ticks: u32,
     kind: RecordingKind,
     keyframe_ticks: u64,
     start_tick: u64,
@@ -58,7 +68,7 @@ impl RoomRecording {
     /// A recording that sends to `queue`, of `kind`, begun at `start_tick`, with a keyframe
     /// every [`KEYFRAME_SECONDS`] (a whole number of snapshots).
     pub fn new(
-        (queue, lost): (SyncSender<RecordItem>, Arc<AtomicU64>),
+        (queue, lost): (SyncSender<Vec<RecordItem>>, Arc<AtomicU64>),
         kind: RecordingKind,
         (start_tick, tick_rate, ticks_per_snapshot): (u64, u32, u32),
         metrics: Arc<Metrics>,
@@ -68,6 +78,8 @@ impl RoomRecording {
             (u64::from(tick_rate) * u64::from(KEYFRAME_SECONDS)).div_ceil(per) * per;
         RoomRecording {
             queue,
+            batch: Vec::with_capacity(BATCH_ITEMS),
+            batch_ticks: 0,
             kind,
             keyframe_ticks: keyframe_ticks.max(per),
             start_tick,
@@ -91,24 +103,28 @@ impl RoomRecording {
     }
 
     fn send(&mut self, item: RecordItem) {
-        if self.broken {
+        if !self.broken {
+            self.batch.push(item);
+        }
+    }
+
+    /// Sends the staged batch; a full queue (or a stopped writer) loses it, counts its items
+    /// and stops the recording.
+    fn flush(&mut self) {
+        self.batch_ticks = 0;
+        if self.broken || self.batch.is_empty() {
             return;
         }
-        match self.queue.try_send(item) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) => {
-                self.broken = true;
-                self.lost.fetch_add(1, Relaxed);
-                self.metrics.recording_items_dropped.inc();
-                tracing::warn!("the recording's queue is full; the recording stops here");
-            }
-            Err(TrySendError::Disconnected(_)) => {
-                self.broken = true;
-                self.lost.fetch_add(1, Relaxed);
-                self.metrics.recording_items_dropped.inc();
-                tracing::warn!("the recording's writer stopped; the recording stops here");
-            }
-        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_ITEMS));
+        let why = match self.queue.try_send(batch) {
+            Ok(()) => return,
+            Err(TrySendError::Full(b)) => (b.len(), "the recording's queue is full"),
+            Err(TrySendError::Disconnected(b)) => (b.len(), "the recording's writer stopped"),
+        };
+        self.broken = true;
+        self.lost.fetch_add(why.0 as u64, Relaxed);
+        self.metrics.recording_items_dropped.inc_by(why.0 as u64);
+        tracing::warn!(items = why.0, "{}; the recording stops here", why.1);
     }
 
     /// The game added a player.
@@ -189,19 +205,34 @@ impl RoomRecording {
         let mut entry = std::mem::take(&mut self.entry);
         entry.checksum = checksum.map(TickEntry::fold);
         self.send(RecordItem::Tick(entry));
-        let Some(world) = captured else {
-            return;
-        };
-        if self.kind == RecordingKind::Stream {
-            let item = RecordItem::Frame {
-                world: world.clone(),
-                events: std::mem::take(&mut self.events),
-                scoreboard: self.scoreboard.take(),
-            };
-            self.send(item);
+        if let Some(world) = captured {
+            if self.kind == RecordingKind::Stream {
+                let item = RecordItem::Frame {
+                    world: world.clone(),
+                    events: std::mem::take(&mut self.events),
+                    scoreboard: self.scoreboard.take(),
+                };
+                self.send(item);
+            }
+            if (tick - self.start_tick).is_multiple_of(self.keyframe_ticks) {
+                self.send(RecordItem::Keyframe(world.clone()));
+            }
         }
-        if (tick - self.start_tick).is_multiple_of(self.keyframe_ticks) {
-            self.send(RecordItem::Keyframe(world.clone()));
+        self.tick_done();
+    }
+
+    /// Counts the tick into the batch, and sends the batch once it is full.
+    fn tick_done(&mut self) {
+        self.batch_ticks += 1;
+        if self.batch_ticks >= BATCH_TICKS || self.batch.len() >= BATCH_ITEMS {
+            self.flush();
         }
+    }
+}
+
+impl Drop for RoomRecording {
+    /// The last batch goes to the writer, which then finishes the file.
+    fn drop(&mut self) {
+        self.flush();
     }
 }

@@ -25,6 +25,10 @@ pub struct RoomRequest {
     /// key (the share link).
     #[serde(default)]
     pub private: bool,
+    /// Record the room's matches (each to a file of its own, served at
+    /// `/matches/{id}/replay`); needs storage and timed matches.
+    #[serde(default)]
+    pub record: bool,
 }
 
 /// A checked [`RoomRequest`]: what the room and its game run by.
@@ -38,6 +42,8 @@ pub struct RoomPlan {
     pub ticks_per_snapshot: u32,
     /// Left out of the list and of quick join.
     pub private: bool,
+    /// Record the room's matches.
+    pub record: bool,
 }
 
 impl RoomRequest {
@@ -90,6 +96,7 @@ impl RoomRequest {
             capacity,
             ticks_per_snapshot: tick_rate / snapshot_rate,
             private: self.private,
+            record: self.record,
         })
     }
 }
@@ -126,6 +133,8 @@ mod tests {
             (r#"{"tick_rate": 500}"#, "tick_rate"),
             (r#"{"tick_rate": 60, "snapshot_rate": 25}"#, "snapshot_rate"),
             (r#"{"colour": "red"}"#, "colour"),
+            (r#"{"record": "yes"}"#, "boolean"),
+            (r#"{"record": 1}"#, "boolean"),
         ] {
             let err = plan(json).expect_err(json);
             assert!(err.contains(field), "{json}: {err}");

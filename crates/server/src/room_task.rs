@@ -12,6 +12,7 @@ use crate::everyone::Everyone;
 use crate::input_buffer::InputBuffer;
 use crate::match_clock::MatchOutcome;
 use crate::match_recorder::{MatchRecorder, unix_ms};
+use crate::match_recording::MatchRecording;
 use crate::metrics::Metrics;
 use crate::phase::Phase;
 use crate::resume_token::ResumeToken;
@@ -152,11 +153,11 @@ impl RoomHandle {
 /// Starts `room` on the runtime and returns its handle. The room stops by itself once it has had
 /// no players for `empty_room_ttl`. Joins and finished matches go to `recorder`, the match under
 /// way when the room stops included (for whatever reason it stops); its events to everyone go
-/// to `everyone`.
+/// to `everyone`; with `recording`, each match is recorded to a file of its own.
 #[allow(clippy::too_many_arguments)]
 pub fn spawn_room(
     id: u32,
-    room: Room,
+    (room, recording): (Room, Option<MatchRecording>),
     meta: RoomMeta,
     empty_room_ttl: Duration,
     metrics: Arc<Metrics>,
@@ -184,7 +185,7 @@ pub fn spawn_room(
     metrics.rooms.inc();
     tokio::spawn(async move {
         let why = run(
-            (id, room),
+            (id, room, recording),
             (recorder, everyone),
             empty_room_ttl,
             cmd_rx,
@@ -204,7 +205,7 @@ pub fn spawn_room(
 /// stands, marked with that reason.
 #[allow(clippy::too_many_arguments)]
 async fn run(
-    (id, mut room): (u32, Room),
+    (id, mut room, mut recording): (u32, Room, Option<MatchRecording>),
     (recorder, everyone): (MatchRecorder, Everyone),
     empty_room_ttl: Duration,
     mut commands: mpsc::Receiver<RoomCommand>,
@@ -262,7 +263,8 @@ async fn run(
                 tracing::debug!(room = id, sent, missed, "event to everyone");
             }
             if let Some(outcome) = room.poll_match_end() {
-                match_started = match_over(&mut room, id, &recorder, &outcome, match_started);
+                let over = (&mut room, recording.as_mut());
+                match_started = match_over(over, id, &recorder, (&outcome, match_started), false).0;
                 match_ends.store(room.match_clock().ends_tick().unwrap_or(0), Relaxed);
             }
             metrics.record_tick(started.elapsed().as_micros() as u64);
@@ -296,29 +298,46 @@ async fn run(
     // A match under way when the room stops is stored as it stands, with the lines of the
     // players who left during it. On a shutdown this comes before the store takes its last
     // writes (the server waits for its rooms to stop first).
-    if let Some(outcome) = room.end_match_now(stopped_by) {
-        match_over(&mut room, id, &recorder, &outcome, match_started);
+    let finishing = match room.end_match_now(stopped_by) {
+        Some(outcome) => {
+            let over = (&mut room, recording.as_mut());
+            match_over(over, id, &recorder, (&outcome, match_started), true).1
+        }
+        // No match to store: a recording under way is deleted.
+        None => recording
+            .as_mut()
+            .and_then(|r| r.match_over(&mut room, &recorder, false, true)),
+    };
+    // The last recording is named on its row before the store takes its last writes.
+    if let Some(finishing) = finishing {
+        let _ = finishing.await;
     }
     stopped_by
 }
 
 /// Stamps the match `outcome` that started at `started_ms` with the time now, queues it for
 /// the store (a bounded queue: never waits on the database), has the room announce it, logs it,
-/// and returns the time now: when the next match starts.
+/// ends its recording (and starts the next match's unless the room is `stopping`), and returns
+/// the time now, when the next match starts, and the task finishing the recording.
 fn match_over(
-    room: &mut Room,
+    (room, recording): (&mut Room, Option<&mut MatchRecording>),
     id: u32,
     recorder: &MatchRecorder,
-    outcome: &MatchOutcome,
-    started_ms: u64,
-) -> u64 {
+    (outcome, started_ms): (&MatchOutcome, u64),
+    stopping: bool,
+) -> (u64, Option<tokio::task::JoinHandle<()>>) {
     let ended = unix_ms(std::time::SystemTime::now());
     let game = room.game().name().to_owned();
     let map = room.map_name().to_owned();
     let tick_rate = room.config().tick_rate;
     let schema = room.schema().clone();
     let columns = &schema.desc().scores;
+    let key = recording
+        .as_ref()
+        .and_then(|r| r.key().map(str::to_owned))
+        .unwrap_or_else(|| recorder.next_key());
     let finished = recorder.finished(
+        key,
         id,
         &game,
         &map,
@@ -335,7 +354,9 @@ fn match_over(
         queued = finished.queued,
         "match ended"
     );
-    ended
+    // After the match's write: the recording's row update is queued behind it.
+    let finishing = recording.and_then(|r| r.match_over(room, recorder, finished.queued, stopping));
+    (ended, finishing)
 }
 
 /// A fresh resume token for a seat in room `id`, when the room holds seats.

@@ -25,6 +25,7 @@ use crate::match_recorder::MatchRecorder;
 use crate::metrics::{ConnectionRefusal, Metrics};
 use crate::orchestrator::{NoOrchestrator, Orchestrator};
 use crate::phase::Phase;
+use crate::recordings_dir::Recordings;
 use crate::respond::text;
 use crate::security_headers::add_security_headers;
 use crate::shared::Shared;
@@ -54,6 +55,9 @@ pub enum StartError {
     /// The database could not be opened or migrated.
     #[error("storage: {0}")]
     Store(#[from] tickwire_store::StoreError),
+    /// The recordings directory could not be made.
+    #[error("cannot make the recordings directory: {0}")]
+    Recordings(std::io::Error),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -124,6 +128,18 @@ impl Server {
             None => (None, None),
         };
         let recorder = MatchRecorder::new(store.clone());
+        let recordings = match &store {
+            Some(store) => Some(
+                Recordings::open(
+                    &config.recordings,
+                    &config.database,
+                    store.clone(),
+                    metrics.clone(),
+                )
+                .map_err(StartError::Recordings)?,
+            ),
+            None => None,
+        };
         let tls = match &config.tls {
             Some(files) => Some(Arc::new(Tls::new(files.clone(), metrics.clone())?)),
             None => None,
@@ -172,6 +188,7 @@ impl Server {
                 metrics.clone(),
                 shutdown.clone(),
                 (recorder, everyone),
+                recordings,
             ),
             metrics,
             shutdown,

@@ -15,11 +15,11 @@ pub(crate) type Answer = (StatusCode, &'static str, String);
 const JSON: &str = "application/json";
 const TEXT: &str = "text/plain; charset=utf-8";
 
-fn plain(status: StatusCode, body: &str) -> Answer {
+pub(crate) fn plain(status: StatusCode, body: &str) -> Answer {
     (status, TEXT, format!("{body}\n"))
 }
 
-fn storage_off() -> Answer {
+pub(crate) fn storage_off() -> Answer {
     plain(
         StatusCode::SERVICE_UNAVAILABLE,
         "storage is off on this server (started with --database none)",

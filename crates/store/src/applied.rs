@@ -15,6 +15,8 @@ pub(crate) enum Applied {
     Stored(i64),
     /// A match result with the same key was already stored: nothing changed.
     Duplicate,
+    /// A match's recording was named or cleared (in as many rows as there were).
+    Replay,
 }
 
 /// What a batch did, collected write by write and reported once its transaction committed.
@@ -32,7 +34,7 @@ impl BatchOutcome {
         match (applied, write) {
             (Applied::Stored(id), _) => self.stored.push(id),
             (Applied::Duplicate, Write::Match(m)) => self.duplicates.push(m.key.clone()),
-            (Applied::Duplicate | Applied::Seen, _) => {}
+            (Applied::Duplicate | Applied::Seen | Applied::Replay, _) => {}
         }
     }
 

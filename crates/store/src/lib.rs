@@ -46,9 +46,12 @@ pub use columns::{COLUMN_VALUES, InvalidScore, MAX_COLUMN_NAME, MAX_COLUMNS, MAX
 pub use database::{Database, hide_password};
 pub use error::{RecordError, StoreError};
 pub use record::{Change, EndedBy, MatchRecord, PlayerScore, Table, Write};
-pub use rows::{LeaderboardRow, PlayerRecord, Standing};
+pub use rows::{LeaderboardRow, PlayerRecord, RecentMatch, Standing, StoredReplay};
 pub use stats::StoreStats;
 pub use store::{Store, StoreOptions};
 
 /// Most rows [`Store::leaderboard`] returns, whatever the limit asked for.
 pub const MAX_LEADERBOARD: usize = 100;
+
+/// Most matches [`Store::recent_replays`] returns, whatever the limit asked for.
+pub const MAX_RECENT: usize = 50;

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_match_key.sql"),
     include_str!("../migrations/0005_notify_deletes.sql"),
     include_str!("../migrations/0006_game_columns.sql"),
+    include_str!("../migrations/0007_replay.sql"),
 ];
 
 /// The newest schema version this build knows.

@@ -92,6 +92,22 @@ pub enum Write {
     },
     /// A match ended: the result, and every player's totals updated.
     Match(MatchRecord),
+    /// The recording of the match stored under `key` is written: its row names `file`, and,
+    /// for a private room, the room's key a download must show. Nothing changes when no match
+    /// has that key.
+    Replay {
+        /// The match's key ([`MatchRecord::key`]).
+        key: String,
+        /// The recording's file name in the server's recordings directory.
+        file: String,
+        /// A private room's key; `None` for a public room.
+        room_key: Option<String>,
+    },
+    /// The recording `file` is gone (expired): every row naming it names none any more.
+    ReplayGone {
+        /// The recording's file name.
+        file: String,
+    },
 }
 
 /// A table of the store.

@@ -66,3 +66,29 @@ pub struct Standing {
     #[serde(serialize_with = "crate::columns::as_object")]
     pub totals: Vec<(String, i64)>,
 }
+
+/// Where a stored match's recording is ([`crate::Store::replay`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredReplay {
+    /// The recording's file name in the server's recordings directory.
+    pub file: String,
+    /// The private room's key a download must show; `None` for a public room.
+    pub room_key: Option<String>,
+}
+
+/// A recent match of a public room that has a recording ([`crate::Store::recent_replays`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecentMatch {
+    /// The match's key, which names its recording.
+    pub id: String,
+    /// The game its room ran.
+    pub game: String,
+    /// The map's name.
+    pub map: String,
+    /// When it started, in unix milliseconds.
+    pub started_ms: i64,
+    /// When it ended, in unix milliseconds.
+    pub ended_ms: i64,
+    /// The names its players had in it (bots are not stored), best rating first.
+    pub players: Vec<String>,
+}

@@ -8,7 +8,10 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use crate::applied::Applied;
 use crate::columns::{self, Tally};
 use crate::migrations;
-use crate::{LeaderboardRow, MatchRecord, PlayerRecord, PlayerScore, Standing, StoreError, Write};
+use crate::{
+    LeaderboardRow, MatchRecord, PlayerRecord, PlayerScore, RecentMatch, Standing, StoreError,
+    StoredReplay, Write,
+};
 
 /// How long a statement waits for another connection's lock before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -55,6 +58,24 @@ pub(crate) fn apply(tx: &Transaction<'_>, write: &Write) -> Result<Applied, rusq
             Ok(Applied::Seen)
         }
         Write::Match(m) => apply_match(tx, m),
+        Write::Replay {
+            key,
+            file,
+            room_key,
+        } => {
+            tx.execute(
+                "UPDATE matches SET replay = ?2, replay_key = ?3 WHERE match_key = ?1",
+                params![key, file, room_key],
+            )?;
+            Ok(Applied::Replay)
+        }
+        Write::ReplayGone { file } => {
+            tx.execute(
+                "UPDATE matches SET replay = NULL, replay_key = NULL WHERE replay = ?1",
+                params![file],
+            )?;
+            Ok(Applied::Replay)
+        }
     }
 }
 
@@ -241,4 +262,64 @@ pub(crate) fn player(conn: &Connection, id: &str) -> Result<Option<PlayerRecord>
     })?;
     record.games = games.collect::<Result<_, _>>()?;
     Ok(Some(record))
+}
+
+/// The recording of the match stored under `key`, if it has one.
+pub(crate) fn replay(
+    conn: &Connection,
+    key: &str,
+) -> Result<Option<StoredReplay>, rusqlite::Error> {
+    conn.query_row(
+        "SELECT replay, replay_key FROM matches WHERE match_key = ?1 AND replay IS NOT NULL",
+        [key],
+        |r| {
+            Ok(StoredReplay {
+                file: r.get(0)?,
+                room_key: r.get(1)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// The `limit` newest matches of `game` played in public rooms that have a recording, with
+/// their players' names (best rating first, then by name).
+pub(crate) fn recent_replays(
+    conn: &Connection,
+    game: &str,
+    limit: usize,
+) -> Result<Vec<RecentMatch>, rusqlite::Error> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, match_key, game, map, started_ms, ended_ms FROM matches
+         WHERE replay IS NOT NULL AND replay_key IS NULL AND game = ?1
+         ORDER BY ended_ms DESC, id DESC LIMIT ?2",
+    )?;
+    let found = stmt
+        .query_map(params![game, limit], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                RecentMatch {
+                    id: r.get(1)?,
+                    game: r.get(2)?,
+                    map: r.get(3)?,
+                    started_ms: r.get(4)?,
+                    ended_ms: r.get(5)?,
+                    players: Vec::new(),
+                },
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut names = conn.prepare_cached(
+        "SELECT name FROM match_players WHERE match_id = ?1
+         ORDER BY rating DESC, name COLLATE BINARY",
+    )?;
+    let mut out = Vec::with_capacity(found.len());
+    for (id, mut m) in found {
+        m.players = names
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        out.push(m);
+    }
+    Ok(out)
 }

@@ -11,8 +11,8 @@ use tokio::sync::{broadcast, mpsc};
 use crate::stats::Counters;
 use crate::writer::Writer;
 use crate::{
-    Change, Database, LeaderboardRow, MAX_LEADERBOARD, PlayerRecord, RecordError, StoreError,
-    StoreStats, Write, postgres, sqlite,
+    Change, Database, LeaderboardRow, MAX_LEADERBOARD, MAX_RECENT, PlayerRecord, RecentMatch,
+    RecordError, StoreError, StoreStats, StoredReplay, Write, postgres, sqlite,
 };
 
 /// How a store queues and batches.
@@ -273,6 +273,32 @@ impl Store {
         }
         let id = id.to_owned();
         self.read(move |conn| sqlite::player(conn, &id)).await
+    }
+
+    /// The recording of the match stored under `key` (its file and, for a private room, the
+    /// room's key), or `None` when there is no such match or it has no recording.
+    pub async fn replay(&self, key: &str) -> Result<Option<StoredReplay>, StoreError> {
+        if let Reader::Postgres(pool) = &self.inner.reader {
+            return postgres::replay(pool, key).await;
+        }
+        let key = key.to_owned();
+        self.read(move |conn| sqlite::replay(conn, &key)).await
+    }
+
+    /// The `limit` (at most [`MAX_RECENT`]) newest matches of `game` with a recording, of
+    /// public rooms only, newest first.
+    pub async fn recent_replays(
+        &self,
+        game: &str,
+        limit: usize,
+    ) -> Result<Vec<RecentMatch>, StoreError> {
+        let limit = limit.min(MAX_RECENT);
+        if let Reader::Postgres(pool) = &self.inner.reader {
+            return postgres::recent_replays(pool, game, limit).await;
+        }
+        let game = game.to_owned();
+        self.read(move |conn| sqlite::recent_replays(conn, &game, limit))
+            .await
     }
 
     /// The change feed: every row a committed write changed. A subscriber that falls more than

@@ -181,11 +181,11 @@ async fn postgres_is_migrated_from_empty_and_from_versions_1_2_and_3_and_a_newer
     let store = Store::open_postgres(&pg.url("v3"), StoreOptions::default())
         .await
         .expect("open");
-    assert_eq!(migrations::LATEST, 6);
+    assert_eq!(migrations::LATEST, 7);
     assert_eq!(
         pg.psql("v3", "SELECT version FROM schema_version")
             .expect("psql"),
-        "6"
+        "7"
     );
     assert_eq!(
         pg.psql("v3", "SELECT COUNT(*) FROM matches WHERE match_key IS NULL")
@@ -662,7 +662,7 @@ async fn postgres_version_5_gains_game_columns_and_a_board_per_game_and_keeps_it
     assert_eq!(
         pg.psql("v5", "SELECT version FROM schema_version")
             .expect("psql"),
-        "6"
+        "7"
     );
     // Each line's kills and deaths became its columns (jsonb), and its rating kills - deaths.
     assert_eq!(

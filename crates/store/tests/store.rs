@@ -12,11 +12,12 @@ use rusqlite::Connection;
 use support::{a_match, a_match_of, columns, committed, score, standing, total, until};
 use tickwire_store::{
     Change, Database, EndedBy, InvalidScore, PlayerScore, RecordError, Store, StoreError,
-    StoreOptions, Table, Write, migrations,
+    StoreOptions, StoredReplay, Table, Write, migrations,
 };
 
 const FIXTURE_V1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db");
 const FIXTURE_V5: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v5.db");
+const FIXTURE_V6: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v6.db");
 /// The rows of the version 5 fixture, as SQL both backends take.
 const V5_ROWS: &str = include_str!("fixtures/v5_rows.sql");
 
@@ -431,7 +432,7 @@ async fn a_version_3_database_gains_match_keys_and_keeps_its_results() {
     );
     let store = Store::open_sqlite(&path, StoreOptions::default()).expect("test step");
     assert_eq!(version_of(&path), migrations::LATEST);
-    assert_eq!(migrations::LATEST, 6);
+    assert_eq!(migrations::LATEST, 7);
     // The results stored before have no key, and any number of them may have none.
     assert_eq!(
         number(
@@ -550,7 +551,7 @@ async fn a_version_5_database_gains_game_columns_and_a_board_per_game_and_keeps_
     std::fs::copy(FIXTURE_V5, &path).expect("test step");
     assert_eq!(version_of(&path), 5);
     let store = Store::open_sqlite(&path, StoreOptions::default()).expect("test step");
-    assert_eq!(version_of(&path), 6);
+    assert_eq!(version_of(&path), migrations::LATEST);
 
     // Each line's kills and deaths became its columns, and its rating kills minus deaths.
     let conn = Connection::open(&path).expect("test step");
@@ -936,6 +937,117 @@ async fn a_new_result_reaches_the_feed_as_its_standing_changes() {
     assert_eq!(
         (board[0].player_id.as_str(), board[0].rating),
         ("guest:ada", 9)
+    );
+    store.close().await;
+}
+
+/// The fixture is a database at schema version 6: the v5 fixture's rows brought to version 6.
+/// `TICKWIRE_WRITE_FIXTURES=1` makes it again; otherwise this checks that it is at version 6.
+#[test]
+fn the_v6_fixture_is_a_version_6_database() {
+    if std::env::var_os("TICKWIRE_WRITE_FIXTURES").is_some() {
+        let _ = std::fs::remove_file(FIXTURE_V6);
+        std::fs::copy(FIXTURE_V5, FIXTURE_V6).expect("test step");
+        let mut conn = Connection::open(FIXTURE_V6).expect("test step");
+        migrations::migrate_to(&mut conn, Path::new(FIXTURE_V6), 6).expect("test step");
+        conn.execute_batch("VACUUM").expect("test step");
+    }
+    assert_eq!(version_of(Path::new(FIXTURE_V6)), 6);
+}
+
+#[tokio::test]
+async fn a_version_6_database_gains_recordings_and_keeps_its_matches() {
+    let dir = tempfile::tempdir().expect("test step");
+    let path = temp_db(&dir);
+    std::fs::copy(FIXTURE_V6, &path).expect("test step");
+    let before = number(&path, "SELECT COUNT(*) FROM matches");
+    assert!(before > 0, "the fixture holds matches");
+    let store = Store::open_sqlite(&path, StoreOptions::default()).expect("test step");
+    assert_eq!(version_of(&path), 7);
+    assert_eq!(number(&path, "SELECT COUNT(*) FROM matches"), before);
+    // The matches stored before have no recording.
+    assert_eq!(
+        number(&path, "SELECT COUNT(*) FROM matches WHERE replay IS NULL"),
+        before
+    );
+    assert!(
+        store
+            .recent_replays("arena", 10)
+            .await
+            .expect("test step")
+            .is_empty()
+    );
+
+    // A public and a private match with recordings, and one without.
+    let mut keys = Vec::new();
+    for (i, players) in [
+        vec![score("guest:ada", 3, 1), score("guest:bo", 1, 2)],
+        vec![score("guest:ada", 1, 0)],
+        vec![score("guest:bo", 1, 0)],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let Write::Match(mut m) = a_match(1, players) else {
+            unreachable!("a_match makes a match")
+        };
+        m.ended_ms = 1_000_000 + i as i64;
+        keys.push(m.key.clone());
+        store.record(Write::Match(m)).expect("test step");
+    }
+    let replay = |key: &str, room_key: Option<&str>| Write::Replay {
+        key: key.to_owned(),
+        file: format!("{key}.twreplay"),
+        room_key: room_key.map(str::to_owned),
+    };
+    store.record(replay(&keys[0], None)).expect("test step");
+    store
+        .record(replay(&keys[1], Some("k3y")))
+        .expect("test step");
+    // A recording of a match that is not stored names nothing.
+    store.record(replay("nobody-1", None)).expect("test step");
+    committed(&store, 6).await;
+
+    let public = store.replay(&keys[0]).await.expect("test step");
+    assert_eq!(
+        public,
+        Some(StoredReplay {
+            file: format!("{}.twreplay", keys[0]),
+            room_key: None
+        })
+    );
+    let private = store.replay(&keys[1]).await.expect("test step");
+    assert_eq!(private.and_then(|r| r.room_key).as_deref(), Some("k3y"));
+    assert_eq!(store.replay(&keys[2]).await.expect("test step"), None);
+    assert_eq!(store.replay("nobody-1").await.expect("test step"), None);
+
+    // Recent: public rooms' recordings only, with the players' names, best first.
+    let recent = store.recent_replays("arena", 10).await.expect("test step");
+    assert_eq!(recent.len(), 1, "{recent:?}");
+    assert_eq!(recent[0].id, keys[0]);
+    assert_eq!(recent[0].players, ["ada", "bo"]);
+    assert!(
+        store
+            .recent_replays("tag", 10)
+            .await
+            .expect("test step")
+            .is_empty()
+    );
+
+    // An expired recording is named by no row any more.
+    store
+        .record(Write::ReplayGone {
+            file: format!("{}.twreplay", keys[0]),
+        })
+        .expect("test step");
+    committed(&store, 7).await;
+    assert_eq!(store.replay(&keys[0]).await.expect("test step"), None);
+    assert!(
+        store
+            .recent_replays("arena", 10)
+            .await
+            .expect("test step")
+            .is_empty()
     );
     store.close().await;
 }

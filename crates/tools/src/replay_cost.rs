@@ -132,7 +132,7 @@ pub fn measure(
     let path = dir.join("replay-cost.twr");
     let game = make()?;
     let header = recording_header(game.as_ref(), seed, (tick_rate, 2), 0);
-    let writer = recording_writer::start(&path, header, recording_writer::QUEUE_ITEMS, metrics)?;
+    let writer = recording_writer::start(&path, header, recording_writer::QUEUE_BATCHES, metrics)?;
     let mut on =
         Room::new(game, config, Arc::new(Metrics::default())).with_recording(writer.recording);
     let mut on_times = run(&mut on, players, ticks);

@@ -6,7 +6,7 @@ use super::{pool_error, query_error};
 use crate::StoreError;
 use crate::migrations::LATEST;
 
-/// The migrations for PostgreSQL, in order; versions 2 to 4 are the same SQL as SQLite's.
+/// The migrations for PostgreSQL, in order; versions 2 to 4 and 7 are the same SQL as SQLite's.
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/0002_best_and_rating.sql"),
@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_match_key.sql"),
     include_str!("../../migrations/postgres/0005_notify_deletes.sql"),
     include_str!("../../migrations/postgres/0006_game_columns.sql"),
+    include_str!("../../migrations/0007_replay.sql"),
 ];
 
 /// Any number, the same in every process: the advisory lock that makes one process migrate.

@@ -10,7 +10,7 @@ mod writer;
 
 pub(crate) use listener::listen;
 pub(crate) use migrate::migrate;
-pub(crate) use queries::{leaderboard, player};
+pub(crate) use queries::{leaderboard, player, recent_replays, replay};
 pub(crate) use writer::run_writer;
 
 use std::time::Duration;

@@ -6,7 +6,10 @@ use deadpool_postgres::{GenericClient, Pool};
 use super::{pool_error, query_error};
 use crate::applied::Applied;
 use crate::columns::{self, Tally};
-use crate::{LeaderboardRow, MatchRecord, PlayerRecord, PlayerScore, Standing, StoreError, Write};
+use crate::{
+    LeaderboardRow, MatchRecord, PlayerRecord, PlayerScore, RecentMatch, Standing, StoreError,
+    StoredReplay, Write,
+};
 
 /// Applies one write.
 pub(crate) async fn apply(
@@ -23,6 +26,26 @@ pub(crate) async fn apply(
             Ok(Applied::Seen)
         }
         Write::Match(m) => apply_match(tx, m).await,
+        Write::Replay {
+            key,
+            file,
+            room_key,
+        } => {
+            tx.execute(
+                "UPDATE matches SET replay = $2, replay_key = $3 WHERE match_key = $1",
+                &[key, file, room_key],
+            )
+            .await?;
+            Ok(Applied::Replay)
+        }
+        Write::ReplayGone { file } => {
+            tx.execute(
+                "UPDATE matches SET replay = NULL, replay_key = NULL WHERE replay = $1",
+                &[file],
+            )
+            .await?;
+            Ok(Applied::Replay)
+        }
     }
 }
 
@@ -220,4 +243,61 @@ pub(crate) async fn player(pool: &Pool, id: &str) -> Result<Option<PlayerRecord>
             })
             .collect(),
     }))
+}
+
+/// The recording of the match stored under `key`, if it has one.
+pub(crate) async fn replay(pool: &Pool, key: &str) -> Result<Option<StoredReplay>, StoreError> {
+    let client = pool.get().await.map_err(pool_error)?;
+    let row = client
+        .query_opt(
+            "SELECT replay, replay_key FROM matches WHERE match_key = $1 AND replay IS NOT NULL",
+            &[&key],
+        )
+        .await
+        .map_err(query_error)?;
+    Ok(row.map(|r| StoredReplay {
+        file: r.get(0),
+        room_key: r.get(1),
+    }))
+}
+
+/// The `limit` newest matches of `game` played in public rooms that have a recording, with
+/// their players' names (best rating first, then by name).
+pub(crate) async fn recent_replays(
+    pool: &Pool,
+    game: &str,
+    limit: usize,
+) -> Result<Vec<RecentMatch>, StoreError> {
+    let client = pool.get().await.map_err(pool_error)?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = client
+        .query(
+            "SELECT id, match_key, game, map, started_ms, ended_ms FROM matches
+             WHERE replay IS NOT NULL AND replay_key IS NULL AND game = $1
+             ORDER BY ended_ms DESC, id DESC LIMIT $2",
+            &[&game, &limit],
+        )
+        .await
+        .map_err(query_error)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: i64 = r.get(0);
+        let names = client
+            .query(
+                "SELECT name FROM match_players WHERE match_id = $1
+                 ORDER BY rating DESC, name COLLATE \"C\"",
+                &[&id],
+            )
+            .await
+            .map_err(query_error)?;
+        out.push(RecentMatch {
+            id: r.get(1),
+            game: r.get(2),
+            map: r.get(3),
+            started_ms: r.get(4),
+            ended_ms: r.get(5),
+            players: names.iter().map(|n| n.get(0)).collect(),
+        });
+    }
+    Ok(out)
 }
