@@ -370,7 +370,9 @@ async fn touch_moves_and_fires(page: &mut Page, server: &tickwire_server::Server
         f64::from(screen.height) * 0.45,
     );
     // A shot into a nearby wall lives a few ticks, which a busy machine's recorder can miss:
-    // the thumb taps again (every tap a shot of its own) until the server's world shows one.
+    // the thumb taps again (every tap a shot of its own) until the server's world shows one,
+    // to the recorder or to the page (which confirms its predicted shot when the server's
+    // projectile reaches it in a snapshot).
     let mut taps = 0u32;
     wait_for(LIMIT, "a tap on the right half fires", async || {
         let shot = frames
@@ -381,8 +383,11 @@ async fn touch_moves_and_fires(page: &mut Page, server: &tickwire_server::Server
             return Ok(());
         }
         let st = page
-            .eval("(() => { const s = window.tickwire.stats(); return { shots: s.shotsPredicted, own: s.ownPosition, sent: s.inputsSent }; })()")
+            .eval("(() => { const s = window.tickwire.stats(); return { shots: s.shotsPredicted, confirmed: s.shotsConfirmed, own: s.ownPosition, sent: s.inputsSent }; })()")
             .await;
+        if st["confirmed"].as_u64() > Some(0) {
+            return Ok(());
+        }
         if st["shots"].as_u64() >= Some(u64::from(taps)) {
             taps += 1;
             page.touch("touchStart", &[(1 + taps, tx, ty)]).await;

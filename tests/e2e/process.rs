@@ -18,6 +18,9 @@ pub const TICKWIRE: &str = env!("CARGO_BIN_EXE_tickwire");
 
 /// What `tickwire` prints on stdout once it listens, before its address.
 const SERVING: &str = "tickwire is serving the game at http://";
+/// How long a process may take to print a line (its start: a debug binary making its database,
+/// on a machine busy with the rest of the suite and with builds); a bound for failing only.
+const START_LIMIT: std::time::Duration = std::time::Duration::from_secs(3 * LIMIT.as_secs());
 
 /// `program` as a command without the test's `TICKWIRE_*` variables (a developer's settings
 /// must not change what a test runs).
@@ -76,20 +79,25 @@ impl Running {
         self.stderr.lock().expect("lines").clone()
     }
 
-    /// The first stdout line starting with `prefix`, without it, waiting up to [`LIMIT`].
+    /// The first stdout line starting with `prefix`, without it, waiting up to
+    /// [`START_LIMIT`].
     pub async fn line_after(&self, prefix: &str) -> String {
-        wait_for(LIMIT, &format!("a line starting {prefix:?}"), async || {
-            self.lines()
-                .iter()
-                .find_map(|l| l.strip_prefix(prefix).map(str::to_owned))
-                .ok_or_else(|| {
-                    format!(
-                        "stdout: {:?}; stderr: {:?}",
-                        self.lines(),
-                        self.stderr_lines()
-                    )
-                })
-        })
+        wait_for(
+            START_LIMIT,
+            &format!("a line starting {prefix:?}"),
+            async || {
+                self.lines()
+                    .iter()
+                    .find_map(|l| l.strip_prefix(prefix).map(str::to_owned))
+                    .ok_or_else(|| {
+                        format!(
+                            "stdout: {:?}; stderr: {:?}",
+                            self.lines(),
+                            self.stderr_lines()
+                        )
+                    })
+            },
+        )
         .await
     }
 
