@@ -278,3 +278,44 @@ fn a_game_without_a_checksum_records_its_stream_which_plays() {
         lost: 0,
     };
 }
+
+/// A recording made by an earlier build, kept in the repository: the arena's simulation must
+/// still re-simulate it tick for tick. A change that moves any tick of the arena (its rules, its
+/// bots, the order of its random draws) fails here, naming the first tick that differs; when the
+/// change is meant, write the file again with
+/// `TICKWIRE_WRITE_FIXTURES=1 cargo test --test replay an_earlier_builds_recording` and commit it.
+const EARLIER_RECORDING: &str = "tests/fixtures/arena-8-bots-1-minute.twreplay";
+
+#[test]
+fn an_earlier_builds_recording_still_replays_with_identical_checksums() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(EARLIER_RECORDING);
+    if std::env::var_os("TICKWIRE_WRITE_FIXTURES").is_some() {
+        let bytes = record(
+            arena_game(0xf1c5),
+            0xf1c5,
+            u64::from(RATE) * 60,
+            2,
+            &arena_input,
+        );
+        std::fs::write(&path, &bytes).expect("the fixture is written");
+        println!("wrote {} ({} bytes)", path.display(), bytes.len());
+    }
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; write it with TICKWIRE_WRITE_FIXTURES=1 cargo test --test replay \
+             an_earlier_builds_recording",
+            path.display()
+        )
+    });
+    match verify(&bytes, &arena_games()) {
+        Ok(v) => {
+            assert_eq!(v.ticks, u64::from(RATE) * 60, "every tick compared");
+            assert!(v.complete);
+        }
+        Err(e) => panic!(
+            "the arena no longer replays {EARLIER_RECORDING}, recorded by an earlier build: {e}. \
+             If the simulation was meant to change, write the file again with \
+             TICKWIRE_WRITE_FIXTURES=1 cargo test --test replay an_earlier_builds_recording"
+        ),
+    }
+}
