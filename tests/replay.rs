@@ -9,11 +9,13 @@ use tickwire_example_flag::{FlagGame, FlagInput};
 use tickwire_example_tag::Tag;
 use tickwire_protocol::{ClientId, Record, ServerMsg};
 use tickwire_replay::{ReplayFile, ReplayWriter, read_viewer_stream};
-use tickwire_server::input_buffer::InputBuffer;
-use tickwire_server::metrics::Metrics;
-use tickwire_server::replay_sim::{self, VerifyError, recording_header, verify, viewer_stream};
-use tickwire_server::room::{Room, RoomConfig};
-use tickwire_server::{Game, NewGame, PlayerInput, recording_writer};
+use tickwire_server::InputBuffer;
+use tickwire_server::Metrics;
+use tickwire_server::recording::replay_sim::{
+    self, VerifyError, recording_header, verify, viewer_stream,
+};
+use tickwire_server::{Game, NewGame, PlayerInput, recording::recording_writer};
+use tickwire_server::{Room, RoomConfig};
 
 const RATE: u32 = 60;
 

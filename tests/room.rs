@@ -5,11 +5,11 @@ use std::sync::Arc;
 use tickwire_arena::{ArenaInput, ArenaSettings};
 use tickwire_protocol::{ClientId, EntityId, Record};
 use tickwire_scenarios::{Scenario, WalkInput};
-use tickwire_server::input_buffer::InputBuffer;
-use tickwire_server::metrics::Metrics;
-use tickwire_server::room::{Room, RoomConfig, RoomFull};
-use tickwire_server::snapshot::SnapshotFrame;
+use tickwire_server::InputBuffer;
+use tickwire_server::Metrics;
+use tickwire_server::SnapshotFrame;
 use tickwire_server::{Game, PlayerInput};
+use tickwire_server::{Room, RoomConfig, RoomFull};
 
 /// An arena with two bots.
 /// The quantized position (1/16 unit) of entity `id` in frame `f`, read by name.
@@ -173,7 +173,7 @@ fn the_transport_floor_publishes_its_fixed_frame() {
 #[test]
 fn a_match_ends_on_time_with_every_line_and_the_next_starts_from_zero() {
     use std::time::Duration;
-    use tickwire_server::match_clock::MatchClock;
+    use tickwire_server::MatchClock;
     // Two-second matches at 60 Hz, with four bots that fight.
     let settings = ArenaSettings::new(None, 4, 60).expect("arena");
     let mut room = room(Box::new(settings.new_game(5)), 8)
@@ -476,7 +476,7 @@ fn a_shot_is_judged_against_what_its_shooter_saw_within_the_bound() {
 #[test]
 fn a_stopping_room_ends_the_match_under_way_as_it_stands_and_only_one_that_has_begun() {
     use std::time::Duration;
-    use tickwire_server::match_clock::MatchClock;
+    use tickwire_server::MatchClock;
     use tickwire_server::store::EndedBy;
     let mut endless = room(arena(), 8);
     endless
@@ -657,7 +657,7 @@ fn events_go_to_their_audience_and_what_cannot_be_sent_is_dropped_and_counted() 
     let everyone: Vec<Vec<u8>> = room.poll_everyone().collect();
     assert_eq!(
         everyone.len(),
-        tickwire_server::room::MAX_EVERYONE_PER_TICK,
+        tickwire_server::MAX_EVERYONE_PER_TICK,
         "bounded a tick, and the first tick's, not taken, dropped"
     );
     let msg = tickwire_protocol::codec::decode_server(&everyone[0]).expect("decodes");

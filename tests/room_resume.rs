@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use tickwire_arena::{ArenaInput, ArenaSettings};
 use tickwire_protocol::{ClientId, EntityId, Record};
+use tickwire_server::InputBuffer;
+use tickwire_server::Metrics;
 use tickwire_server::PlayerInput;
-use tickwire_server::input_buffer::InputBuffer;
-use tickwire_server::metrics::Metrics;
-use tickwire_server::resume_token::ResumeToken;
-use tickwire_server::room::{Joined, ResumeRefused, Room, RoomConfig, RoomFull};
-use tickwire_server::snapshot::SnapshotFrame;
+use tickwire_server::ResumeToken;
+use tickwire_server::SnapshotFrame;
+use tickwire_server::{Joined, ResumeRefused, Room, RoomConfig, RoomFull};
 
 const HOLD_TICKS: u64 = 30;
 

@@ -129,7 +129,7 @@ mod tests {
         };
         let names = write_self_signed(&files.cert, &files.key, &[], false).expect("writes");
         assert_eq!(names, ["localhost", "127.0.0.1"]);
-        let loaded = tickwire_server::tls::load(&files);
+        let loaded = tickwire_server::edge::tls::load(&files);
         #[cfg(unix)]
         let mode = {
             use std::os::unix::fs::PermissionsExt as _;

@@ -5,8 +5,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Args;
-use tickwire_server::admin::AdminToken;
-use tickwire_server::join_token::JoinSecret;
+use tickwire_server::AdminToken;
+use tickwire_server::auth::join_token::JoinSecret;
 use tickwire_server::{Limits, OriginPolicy, RoomCreation, RoomPolicy, ServerConfig};
 
 /// Limits and where the operations endpoints live.

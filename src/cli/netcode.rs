@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use clap::Args;
+use tickwire_server::LinkSim;
 use tickwire_server::ServerConfig;
-use tickwire_server::link_sim::LinkSim;
 
 /// The link conditioner and lag compensation.
 #[derive(Args, Debug, Clone)]

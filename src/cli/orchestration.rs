@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use tickwire_server::orchestrator::Labels;
+use tickwire_server::Labels;
 use tickwire_server::{NoOrchestrator, Orchestrator};
 
 /// How long, after the drain, the last calls to the orchestrator (`Shutdown`) may take.

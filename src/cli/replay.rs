@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use tickwire_arena::ArenaSettings;
-use tickwire_server::replay_sim::verify;
+use tickwire_server::recording::replay_sim::verify;
 
 /// Recordings of matches.
 #[derive(clap::Args, Debug, Clone)]

@@ -8,8 +8,8 @@ use anyhow::Context as _;
 use clap::Args;
 use tickwire_arena::{ARENA_ROOM_CAPACITY, ARENA_VIEW_RADIUS, ArenaSettings};
 use tickwire_scenarios::{RANDOM_WALK_VIEW_RADIUS, Scenario};
-use tickwire_server::orchestrator::Labels;
-use tickwire_server::recordings_dir::RecordingSettings;
+use tickwire_server::Labels;
+use tickwire_server::RecordingSettings;
 use tickwire_server::{Database, NewGame, Server, ServerConfig, TlsFiles};
 
 use crate::cli::edge::EdgeArgs;
@@ -253,7 +253,7 @@ impl ServeArgs {
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let (config, games, labels) = args.build()?;
     // Every connection holds a file, plus the listeners, the runtime and a few more.
-    tickwire_server::process_stats::raise_open_file_limit(
+    tickwire_server::telemetry::process_stats::raise_open_file_limit(
         config.limits.max_connections as u64 + 64,
     );
     let orchestration = args.orchestration.start(&labels).await?;

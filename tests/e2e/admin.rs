@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use serde_json::json;
 use tickwire_client::{GameClient, Received};
 use tickwire_protocol::{ServerMsg, close};
-use tickwire_server::admin::AdminToken;
-use tickwire_server::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
+use tickwire_server::AdminToken;
+use tickwire_server::auth::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
 use tickwire_server::{Server, ServerConfig};
 
 use crate::api::{ADMIN_TOKEN, call};

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 
 use tickwire_client::GameClient;
-use tickwire_server::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
+use tickwire_server::auth::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
 
 use crate::agones_run::{
     EXIT_LIMIT, SCHEDULED, built, http_yaml, protoc_present, set_state, wait_for_gameserver,

@@ -3,7 +3,7 @@
 use fastwebsockets::OpCode;
 use tickwire_client::{GameClient, Received};
 use tickwire_protocol::{ServerMsg, close};
-use tickwire_server::metrics::CloseReason;
+use tickwire_server::CloseReason;
 use tokio::io::AsyncWriteExt;
 
 use crate::harness::{LIMIT, client_frame, join, raw_ws, read_close_code, start};

@@ -743,7 +743,7 @@ fn hud_figures_are_read_by_label() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_with_a_join_token_joins_under_the_tokens_name() {
-    use tickwire_server::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
+    use tickwire_server::auth::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
     let Some(program) =
         chromium_or_skip("browser::a_page_with_a_join_token_joins_under_the_tokens_name")
     else {

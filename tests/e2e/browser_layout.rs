@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tickwire_protocol::EntityId;
+use tickwire_server::AdminToken;
 use tickwire_server::ServerConfig;
-use tickwire_server::admin::AdminToken;
 
 use crate::api::{ADMIN_TOKEN, call};
 use crate::arena_entity::{PROJECTILE, arena_entity};

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tickwire_server::join_token::JoinSecret;
+use tickwire_server::auth::join_token::JoinSecret;
 use tickwire_server::{Server, ServerConfig};
 
 use crate::api::call;
@@ -80,7 +80,7 @@ async fn the_admission_check_answers_what_the_upgrade_would() {
     assert!(head.starts_with("HTTP/1.1 401"), "{head}");
     // A good token (in Authorization, as a page's fetch sends it) is let in; a room that does
     // not run is 404, as at the upgrade.
-    use tickwire_server::join_token::{JoinClaims, RoomClaim, sign};
+    use tickwire_server::auth::join_token::{JoinClaims, RoomClaim, sign};
     let secret = JoinSecret::new(b"check-secret").expect("secret");
     let exp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

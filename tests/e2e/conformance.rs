@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use tickwire_protocol::{close, codec};
-use tickwire_server::metrics::CloseReason;
+use tickwire_server::CloseReason;
 use tickwire_server::{ECHO_MAX_MESSAGE, Server, ServerConfig};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;

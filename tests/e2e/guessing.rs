@@ -5,8 +5,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use serde_json::json;
+use tickwire_server::AdminToken;
 use tickwire_server::ServerConfig;
-use tickwire_server::admin::AdminToken;
 
 use crate::api::{ADMIN_TOKEN, call, call_from, create_private_room};
 use crate::harness::{arena_config, read_head, send_upgrade, start_arena};

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tickwire_arena::{ARENA_VIEW_RADIUS, ArenaInput, ArenaSettings};
 use tickwire_client::{GameClient, Received};
 use tickwire_protocol::{ClientMsg, Ping, Record, ScoreEntry, ServerMsg};
-use tickwire_server::snapshot::SnapshotFrame;
+use tickwire_server::SnapshotFrame;
 use tickwire_server::{NewGame, Server, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tickwire_client::GameClient;
 use tickwire_protocol::EntityId;
+use tickwire_server::LinkSim;
 use tickwire_server::ServerConfig;
-use tickwire_server::link_sim::LinkSim;
 use tickwire_sim::rules::MAX_HP;
 
 use crate::browser::chromium_or_skip;

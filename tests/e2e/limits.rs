@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use tickwire_client::{GameClient, Received};
 use tickwire_protocol::{ServerMsg, close};
-use tickwire_server::metrics::{CloseReason, ConnectionRefusal};
+use tickwire_server::{CloseReason, ConnectionRefusal};
 use tickwire_server::{Limits, OriginPolicy, Server, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

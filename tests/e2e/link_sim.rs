@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use tickwire_server::link_sim::LinkSim;
+use tickwire_server::LinkSim;
 
 use crate::harness::{arena_config, join, round_trip, start_arena};
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 use tickwire_protocol::EntityId;
 
 use crate::arena_entity::{BOT, arena_entity};
-use tickwire_server::link_sim::LinkSim;
+use tickwire_server::LinkSim;
 use tickwire_server::{Server, ServerConfig};
 
 use crate::browser::chromium_or_skip;

@@ -10,9 +10,9 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 use tickwire_arena::ArenaSettings;
-use tickwire_server::admin::AdminToken;
-use tickwire_server::recordings_dir::RecordingSettings;
-use tickwire_server::replay_sim::verify;
+use tickwire_server::AdminToken;
+use tickwire_server::RecordingSettings;
+use tickwire_server::recording::replay_sim::verify;
 use tickwire_server::{Database, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

@@ -20,10 +20,10 @@ use serde_json::{Value, json};
 use tickwire_arena::ArenaSettings;
 use tickwire_protocol::{Baselines, ServerMsg, World, apply_delta};
 use tickwire_replay::read_viewer_stream;
-use tickwire_server::metrics::Metrics;
-use tickwire_server::replay_sim::{recording_header, viewer_stream, worlds_at};
-use tickwire_server::room::{Room, RoomConfig};
-use tickwire_server::{GameOptions, NewGame, recording_writer};
+use tickwire_server::Metrics;
+use tickwire_server::recording::replay_sim::{recording_header, viewer_stream, worlds_at};
+use tickwire_server::{GameOptions, NewGame, recording::recording_writer};
+use tickwire_server::{Room, RoomConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

@@ -298,7 +298,7 @@ pub async fn body(addr: SocketAddr, path: &str) -> String {
 
 #[tokio::test]
 async fn with_a_join_secret_the_resume_token_is_enough_to_come_back() {
-    use tickwire_server::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
+    use tickwire_server::auth::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
     let secret = JoinSecret::new(b"s3cret").expect("a secret");
     let server = start_with(
         ServerConfig {

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use tickwire_client::GameClient;
 use tickwire_server::ServerConfig;
-use tickwire_server::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
+use tickwire_server::auth::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
 
 use crate::harness::{LIMIT, arena_config, http, join, start_arena, wait_for};
 

@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 use tickwire_client::{GameClient, Received};
 use tickwire_protocol::{ServerMsg, close};
+use tickwire_server::AdminToken;
 use tickwire_server::ServerConfig;
-use tickwire_server::admin::AdminToken;
 
 use crate::api::{ADMIN_TOKEN, call, get};
 use crate::harness::{LIMIT, arena_config, join, start_arena, wait_for};
@@ -229,7 +229,7 @@ async fn bad_requests_are_refused_with_the_reason() {
 async fn with_a_join_secret_creating_a_room_needs_the_admin_token() {
     let server = start_arena(
         ServerConfig {
-            join_secret: tickwire_server::join_token::JoinSecret::new(b"rooms-api-secret"),
+            join_secret: tickwire_server::auth::join_token::JoinSecret::new(b"rooms-api-secret"),
             ..config()
         },
         0,

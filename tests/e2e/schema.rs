@@ -3,7 +3,7 @@
 
 use tickwire_client::{GameClient, Received};
 use tickwire_protocol::{SchemaHash, close};
-use tickwire_server::metrics::CloseReason;
+use tickwire_server::CloseReason;
 
 use crate::harness::{LIMIT, start};
 

@@ -11,8 +11,8 @@ use std::time::Duration;
 use serde_json::json;
 use tickwire_client::{GameClient, Received};
 use tickwire_protocol::{ServerMsg, close};
-use tickwire_server::link_sim::LinkSim;
-use tickwire_server::metrics::CloseReason;
+use tickwire_server::CloseReason;
+use tickwire_server::LinkSim;
 use tickwire_server::{Server, ServerConfig};
 use tokio::time::Instant;
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use tickwire_client::GameClient;
 use tickwire_protocol::ServerMsg;
-use tickwire_server::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
+use tickwire_server::auth::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
 use tickwire_server::{Database, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

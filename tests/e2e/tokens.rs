@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use tickwire_client::{GameClient, Received};
 use tickwire_protocol::ServerMsg;
-use tickwire_server::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
+use tickwire_server::auth::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
 use tickwire_server::{Server, ServerConfig};
 use tokio::io::AsyncReadExt;
 
@@ -164,8 +164,7 @@ async fn a_token_for_any_room_never_lands_in_a_private_room() {
         ServerConfig {
             join_secret: Some(secret("s3cret")),
             admin_token: Some(
-                tickwire_server::admin::AdminToken::new(crate::api::ADMIN_TOKEN)
-                    .expect("long enough"),
+                tickwire_server::AdminToken::new(crate::api::ADMIN_TOKEN).expect("long enough"),
             ),
             ..arena_config()
         },

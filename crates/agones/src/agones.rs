@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
 use tickwire_server::Orchestrator;
-use tickwire_server::orchestrator::{Labels, PlayerRef};
+use tickwire_server::{Labels, PlayerRef};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
 

@@ -1,6 +1,6 @@
 //! `Event`: what the server asked of Agones, queued for the task that owns the SDK.
 
-use tickwire_server::orchestrator::Labels;
+use tickwire_server::Labels;
 
 /// One thing to tell Agones, in the order the server said it.
 #[derive(Debug)]

@@ -2,13 +2,13 @@
 
 use std::net::SocketAddr;
 
-use crate::admin::AdminToken;
-use crate::join_token::JoinSecret;
+use crate::auth::join_token::JoinSecret;
+use crate::edge::origin::OriginPolicy;
+use crate::edge::tls::TlsFiles;
 use crate::limits::Limits;
 use crate::link_sim::LinkSim;
-use crate::origin::OriginPolicy;
-use crate::room::RoomConfig;
-use crate::tls::TlsFiles;
+use crate::ops::admin::AdminToken;
+use crate::rooms::room::RoomConfig;
 use tickwire_store::Database;
 
 /// Everything a server needs to start, whatever game it runs. `Default` listens on
@@ -55,7 +55,7 @@ pub struct ServerConfig {
     /// [`ECHO_MAX_MESSAGE`](crate::ECHO_MAX_MESSAGE) bytes), for conformance fuzzing clients.
     pub echo: bool,
     /// With a secret, a game socket opens only with a join token signed by it (`/ws?token=…`,
-    /// see [`crate::join_token`]); without one, anyone may join. `Debug` never shows it.
+    /// see [`crate::auth::join_token`]); without one, anyone may join. `Debug` never shows it.
     pub join_secret: Option<JoinSecret>,
     /// With a token, the admin API (kick, ban, close a room, server messages) answers requests
     /// that carry it as `Authorization: Bearer …`, and so do private room listings; without
@@ -74,7 +74,7 @@ pub struct ServerConfig {
     /// is older by its round trip and interpolation delay). Zero turns lag compensation off.
     pub max_rewind: std::time::Duration,
     /// Who may create rooms through the API, and how many one address may run and create.
-    pub room_policy: crate::room_policy::RoomPolicy,
+    pub room_policy: crate::ops::room_policy::RoomPolicy,
     /// With a join secret: join tokens whose `exp` is further away than this are refused
     /// (`None`: any `exp`), so that a leaked token does not work forever.
     pub max_token_lifetime: Option<std::time::Duration>,
@@ -87,7 +87,7 @@ pub struct ServerConfig {
     pub index_page: String,
     /// Match recordings: whether every room records (rooms created with `"record": true` do
     /// either way), where the files go and how much is kept. Recording needs storage.
-    pub recordings: crate::recordings_dir::RecordingSettings,
+    pub recordings: crate::recording::recordings_dir::RecordingSettings,
 }
 
 impl Default for ServerConfig {
@@ -118,7 +118,7 @@ impl Default for ServerConfig {
             room_policy: Default::default(),
             max_token_lifetime: Some(std::time::Duration::from_secs(24 * 3600)),
             fixed_frame: None,
-            index_page: crate::static_files::DEFAULT_INDEX.to_owned(),
+            index_page: crate::edge::static_files::DEFAULT_INDEX.to_owned(),
             recordings: Default::default(),
         }
     }
@@ -187,7 +187,7 @@ impl ServerConfig {
         if let Some(problem) = self.link_sim.problem() {
             return Err(ConfigError::Limits(problem));
         }
-        if self.room_policy.creation == crate::room_policy::RoomCreation::TokenHolders
+        if self.room_policy.creation == crate::ops::room_policy::RoomCreation::TokenHolders
             && self.join_secret.is_none()
         {
             return Err(ConfigError::Limits(
@@ -207,7 +207,9 @@ impl ServerConfig {
                 "--record needs timed matches (--match-length above 0): a recording is a match's",
             ));
         }
-        if crate::static_files::EMBEDDED && !crate::static_files::is_page(&self.index_page) {
+        if crate::edge::static_files::EMBEDDED
+            && !crate::edge::static_files::is_page(&self.index_page)
+        {
             return Err(ConfigError::IndexPage(self.index_page.clone()));
         }
         Ok(())

@@ -8,16 +8,34 @@
 //! socket at `/ws`, puts players in rooms, buffers their inputs, runs each room at its tick
 //! rate, and sends every player delta snapshots of what it can see.
 //!
-//! The main types are [`Server`] (listener, shared state, graceful shutdown), [`room::Room`]
-//! (one match as a plain struct: `handle_join`, `handle_leave`, `tick`, no IO), the room task
-//! around it, and a session per WebSocket made of a reader task and a writer task. A room
-//! publishes each snapshot once ([`snapshot::SnapshotFrame`], latest wins); each session
-//! encodes it against the last frame written to its own socket.
+//! The main types are [`Server`] (listener, shared state, graceful shutdown), [`Room`] (one
+//! match as a plain struct: `handle_join`, `handle_leave`, `tick`, no IO), the room task around
+//! it, and a session per WebSocket made of a reader task and a writer task. A room publishes each
+//! snapshot once ([`SnapshotFrame`], latest wins); each session encodes it against the last frame
+//! written to its own socket.
 //!
-//! The room machinery (`room`, `room_task`, `lobby`, `input_buffer`, `snapshot`, `metrics`) is
-//! public on purpose: the tools run a room without sockets to measure the server's own work, and
-//! tests read a room's published frames. `tls` is public so that a tool can check a certificate
-//! and key with the loader the server uses. Sessions, HTTP routing and the WebSocket edge are not.
+//! # What is public
+//!
+//! The crate root holds everything a game, a host program and tickwire's own tools need: the
+//! seams ([`Game`], [`NewGame`], [`Orchestrator`]), the settings ([`ServerConfig`], [`Limits`],
+//! [`LinkSim`], [`TlsFiles`], [`Database`], [`RecordingSettings`], [`AdminToken`],
+//! [`JoinSecret`]), and the room machinery ([`Room`], [`RoomConfig`], [`InputBuffer`],
+//! [`SnapshotFrame`], [`Metrics`]), public on purpose: the tools run a room without sockets to
+//! measure the server's own work, and tests read a room's published frames. A few modules are
+//! public because each is a coherent surface of its own: [`auth::join_token`] (sign and verify
+//! join tokens, for the backend that issues them), [`edge::tls`] (load a certificate and key as
+//! the server does), [`recording::replay_sim`] and [`recording::recording_writer`] (write,
+//! verify and replay match recordings) and [`telemetry::process_stats`] (the process's CPU and
+//! memory). Sessions, HTTP routing and the WebSocket edge are not public.
+//!
+//! # Layout
+//!
+//! The source is grouped by concern: `edge/` (listeners, TLS, the connection gate, the upgrade's
+//! fast path and the axum router), `session/` (one WebSocket), `inputs/` (a player's inputs on
+//! their way to the room), `rooms/` (the lobby, rooms, the room task and snapshots), `recording/`
+//! (match recordings and replays), `storage/` (the link to `tickwire-store`), `ops/` (admin and
+//! rooms APIs), `auth/` (tokens and secrets), `telemetry/` (metrics); the seams, the settings and
+//! the server itself sit at the top.
 //!
 //! With [`ServerConfig::match_length`], rooms play matches: at a match's end the room's
 //! result goes to every player (`ServerMsg::MatchEnd`) and, with a [`ServerConfig::database`],
@@ -28,87 +46,44 @@
 //! snapshots are skipped rather than queued, and every write has a deadline. The server never
 //! depends on the load generator or the other tools; they depend on it.
 
-mod abuse_metrics;
-mod address_group;
-pub mod admin;
-mod aoi;
-mod api_router;
-mod client_addr;
+pub mod auth;
 mod config;
-mod conn_gate;
-mod event_log;
-mod everyone;
-mod fixed_frame;
+pub mod edge;
 mod game;
-mod guesses;
-mod http;
-pub mod input_buffer;
-pub mod input_pacer;
-pub mod join_token;
-pub mod leaderboard_feed;
+mod inputs;
 mod limits;
-pub mod link_sim;
-mod listener;
-pub mod lobby;
-pub mod match_clock;
-pub mod match_key;
-pub mod match_recorder;
-pub mod match_recording;
-pub mod metrics;
-pub mod netcode_metrics;
-pub mod orchestrator;
-mod origin;
+mod link_sim;
+mod ops;
+mod orchestrator;
 mod phase;
-mod player_input;
-mod player_name;
-pub mod process_stats;
-mod query;
-mod random_hex;
-pub mod recording_expiry;
-pub mod recording_writer;
-pub mod recordings_dir;
-pub mod replay_http;
-pub mod replay_sim;
-mod respond;
-pub mod resume_token;
-pub mod room;
-mod room_key;
-pub mod room_policy;
-mod room_quota;
-pub mod room_recording;
-pub mod room_request;
-pub mod room_task;
-mod rooms_api;
-mod secret_eq;
-mod security_headers;
+pub mod recording;
+mod rooms;
 mod server;
 mod session;
 mod shared;
-pub mod snapshot;
-mod static_files;
-mod store_http;
-mod store_metrics;
-mod store_scores;
-#[cfg(feature = "tls")]
-pub mod tls;
-#[cfg(not(feature = "tls"))]
-#[path = "tls_off.rs"]
-pub mod tls;
-mod tls_files;
-mod ws_edge;
+mod storage;
+pub mod telemetry;
 
-pub use abuse_metrics::{AbuseMetrics, ROOM_REFUSALS, SECRETS, TIMEOUTS};
+pub use auth::join_token::{JoinClaims, JoinSecret, RoomClaim};
+pub use auth::resume_token::ResumeToken;
 pub use config::{ConfigError, ServerConfig};
-pub use fixed_frame::FixedFrame;
+pub use edge::origin::OriginPolicy;
+pub use edge::tls::{TlsError, TlsFiles};
 pub use game::{Audience, Game, GameEvent, GameOptions, NewGame, PlayerHandle, TickInput};
+pub use inputs::input_buffer::InputBuffer;
+pub use inputs::player_input::PlayerInput;
 pub use limits::Limits;
-pub use orchestrator::{NoOrchestrator, Orchestrator};
-pub use origin::OriginPolicy;
+pub use link_sim::LinkSim;
+pub use ops::admin::{AdminToken, AdminTokenTooShort, MIN_ADMIN_TOKEN_LEN};
+pub use ops::room_policy::{RoomCreation, RoomPolicy};
+pub use orchestrator::{Labels, NoOrchestrator, Orchestrator, PlayerRef};
 pub use phase::Phase;
-pub use player_input::PlayerInput;
-pub use room_policy::{RoomCreation, RoomPolicy};
+pub use recording::recordings_dir::RecordingSettings;
+pub use rooms::fixed_frame::FixedFrame;
+pub use rooms::match_clock::MatchClock;
+pub use rooms::room::{Joined, MAX_EVERYONE_PER_TICK, ResumeRefused, Room, RoomConfig, RoomFull};
+pub use rooms::snapshot::{CacheUse, SentView, SnapshotFrame};
 pub use server::{Server, StartError};
 pub use session::ECHO_MAX_MESSAGE;
-pub use shared::Shared;
+pub use telemetry::metrics::{CloseReason, ConnectionRefusal, Metrics};
 pub use tickwire_store::{self as store, Database};
-pub use tls::{TlsError, TlsFiles};

@@ -51,7 +51,7 @@ impl Default for Limits {
             trust_proxy: false,
             body_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
-            ipv6_prefix: crate::address_group::DEFAULT_IPV6_PREFIX,
+            ipv6_prefix: crate::edge::address_group::DEFAULT_IPV6_PREFIX,
         }
     }
 }

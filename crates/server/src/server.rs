@@ -12,25 +12,25 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::admin::Sessions;
 use crate::config::{ConfigError, ServerConfig};
-use crate::conn_gate::{ConnectionGate, Permit};
-use crate::everyone::Everyone;
+use crate::edge::conn_gate::{ConnectionGate, Permit};
+use crate::edge::http::route;
+use crate::edge::listener::Listener;
+use crate::edge::respond::text;
+use crate::edge::security_headers::add_security_headers;
+use crate::edge::tls::{Tls, TlsError, WATCH_INTERVAL};
 use crate::game::NewGame;
-use crate::http::route;
-use crate::leaderboard_feed;
-use crate::listener::Listener;
-use crate::lobby::Lobby;
-use crate::match_recorder::MatchRecorder;
-use crate::metrics::{ConnectionRefusal, Metrics};
+use crate::ops::admin::Sessions;
 use crate::orchestrator::{NoOrchestrator, Orchestrator};
 use crate::phase::Phase;
-use crate::recordings_dir::Recordings;
-use crate::respond::text;
-use crate::security_headers::add_security_headers;
+use crate::recording::recordings_dir::Recordings;
+use crate::rooms::everyone::Everyone;
+use crate::rooms::lobby::Lobby;
 use crate::shared::Shared;
-use crate::store_metrics::StoreCollector;
-use crate::tls::{Tls, TlsError, WATCH_INTERVAL};
+use crate::storage::leaderboard_feed;
+use crate::storage::match_recorder::MatchRecorder;
+use crate::storage::store_metrics::StoreCollector;
+use crate::telemetry::metrics::{ConnectionRefusal, Metrics};
 use tickwire_store::{Store, StoreOptions};
 
 /// Kernel send buffer per connection (Linux doubles it for bookkeeping).
@@ -325,7 +325,7 @@ async fn accept_loop(
     tls: Option<Arc<Tls>>,
 ) {
     // The listener's routes other than the upgrades, shared by its connections.
-    let api = crate::api_router::router(shared.clone(), which);
+    let api = crate::edge::api_router::router(shared.clone(), which);
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(s) => s,

@@ -4,17 +4,17 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
-use crate::admin::{Bans, Sessions};
-use crate::conn_gate::ConnectionGate;
-use crate::guesses::Guesses;
-use crate::leaderboard_feed::BoardReceiver;
+use crate::auth::guesses::Guesses;
+use crate::edge::conn_gate::ConnectionGate;
+use crate::edge::origin::OriginPolicy;
 use crate::limits::Limits;
-use crate::lobby::Lobby;
-use crate::metrics::Metrics;
+use crate::ops::admin::{Bans, Sessions};
+use crate::ops::room_quota::RoomQuota;
 use crate::orchestrator::Orchestrator;
-use crate::origin::OriginPolicy;
 use crate::phase::Phase;
-use crate::room_quota::RoomQuota;
+use crate::rooms::lobby::Lobby;
+use crate::storage::leaderboard_feed::BoardReceiver;
+use crate::telemetry::metrics::Metrics;
 
 /// What every connection and session shares.
 pub struct Shared {
@@ -57,6 +57,6 @@ pub struct Shared {
 impl Shared {
     /// `ip` as the per-address limits count it (IPv6 by its prefix).
     pub(crate) fn address_group(&self, ip: std::net::IpAddr) -> std::net::IpAddr {
-        crate::address_group::address_group(ip, self.limits.ipv6_prefix)
+        crate::edge::address_group::address_group(ip, self.limits.ipv6_prefix)
     }
 }

@@ -4,7 +4,7 @@
 use tickwire_arena::{ARENA_VIEW_RADIUS, ArenaGame};
 use tickwire_protocol::{Baselines, Tick, World, codec, write_delta};
 use tickwire_scenarios::{RANDOM_WALK_VIEW_RADIUS, RandomWalkGame};
-use tickwire_server::room::RoomConfig;
+use tickwire_server::RoomConfig;
 use tickwire_server::{Game, ServerConfig};
 use tickwire_sim::Map;
 

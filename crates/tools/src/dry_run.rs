@@ -9,11 +9,11 @@ use tickwire_arena::ArenaInput;
 use tickwire_client::ClientWorld;
 use tickwire_protocol::{ClientId, EntityId, Record, SchemaHash, World, codec};
 use tickwire_scenarios::WalkInput;
-use tickwire_server::input_buffer::InputBuffer;
-use tickwire_server::metrics::Metrics;
-use tickwire_server::room::{Room, RoomConfig};
-use tickwire_server::snapshot::{CacheUse, SentView};
+use tickwire_server::InputBuffer;
+use tickwire_server::Metrics;
+use tickwire_server::{CacheUse, SentView};
 use tickwire_server::{Game, PlayerInput};
+use tickwire_server::{Room, RoomConfig};
 use tickwire_sim::Rng;
 
 /// What the clients of a dry run send.

@@ -178,7 +178,7 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
     let snapshots_at_start = snapshot_counts(&clients);
     shared.measuring.store(true, Relaxed);
     let t0 = Instant::now();
-    let cpu0 = tickwire_server::process_stats::cpu_seconds();
+    let cpu0 = tickwire_server::telemetry::process_stats::cpu_seconds();
     let scrape0 = scrape(addr, &metrics_host).await;
     tracing::info!(seconds = config.duration.as_secs_f64(), "measuring");
     tokio::time::sleep_until((t0 + config.duration).into()).await;
@@ -186,7 +186,7 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
     let snapshots_at_end = snapshot_counts(&clients);
     shared.measuring.store(false, Relaxed);
     let window = t0.elapsed();
-    let cpu1 = tickwire_server::process_stats::cpu_seconds();
+    let cpu1 = tickwire_server::telemetry::process_stats::cpu_seconds();
     let scrape1 = scrape(addr, &metrics_host).await;
 
     // Closing: closes are expected from here on.
@@ -321,5 +321,5 @@ fn server_figures(report: &mut Report, (s0, t0): &(Scrape, Instant), (s1, t1): &
 
 /// Raises the open-file limit for `clients` sockets and some room for the runtime and scrapes.
 pub(crate) fn raise_fd_limit(clients: u32) {
-    tickwire_server::process_stats::raise_open_file_limit(u64::from(clients) + 64);
+    tickwire_server::telemetry::process_stats::raise_open_file_limit(u64::from(clients) + 64);
 }

@@ -9,11 +9,11 @@ use std::time::Instant;
 use serde::Serialize;
 use tickwire_arena::{ArenaInput, ArenaSettings};
 use tickwire_protocol::{ClientId, Record};
-use tickwire_server::input_buffer::InputBuffer;
-use tickwire_server::metrics::Metrics;
-use tickwire_server::replay_sim::{recording_header, verify};
-use tickwire_server::room::{Room, RoomConfig};
-use tickwire_server::{GameOptions, NewGame, PlayerInput, recording_writer};
+use tickwire_server::InputBuffer;
+use tickwire_server::Metrics;
+use tickwire_server::recording::replay_sim::{recording_header, verify};
+use tickwire_server::{GameOptions, NewGame, PlayerInput, recording::recording_writer};
+use tickwire_server::{Room, RoomConfig};
 
 /// What [`measure`] found.
 #[derive(Clone, Debug, Serialize)]

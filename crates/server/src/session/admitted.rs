@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use crate::join_token::{JoinClaims, RoomClaim};
+use crate::auth::join_token::{JoinClaims, RoomClaim};
 
 /// What the upgrade checked: the join token's claims, the room asked for (by the token or the
 /// query), and the client's address (the forwarded one behind a trusted proxy).

@@ -3,9 +3,9 @@
 use fastwebsockets::OpCode;
 
 use super::ending::Ending;
-use crate::leaderboard_feed::BoardReceiver;
-use crate::room::Joined;
-use crate::room_task::FrameReceiver;
+use crate::rooms::room::Joined;
+use crate::rooms::room_task::FrameReceiver;
+use crate::storage::leaderboard_feed::BoardReceiver;
 
 /// What the reader asks of the writer.
 #[derive(Debug)]

@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use crate::link_sim::{DelaySchedule, LinkSim};
-use crate::metrics::Metrics;
+use crate::telemetry::metrics::Metrics;
 
 /// Bytes read from one side in one go.
 const CHUNK_BYTES: usize = 4096;

@@ -1,6 +1,6 @@
 //! `Ending`: how a session ends, and what its client is told.
 
-use crate::metrics::CloseReason;
+use crate::telemetry::metrics::CloseReason;
 
 /// How the reader ended, and what the writer should tell the client: always a close frame with
 /// `code` and `reason`, and before it a `Kick` message when `kick` is set (game sessions only).

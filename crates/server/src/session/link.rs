@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 
 use super::control::Control;
 use super::ending::Ending;
-use crate::input_buffer::InputBuffer;
+use crate::inputs::input_buffer::InputBuffer;
 
 /// A running session's control channel, as the admin API holds it.
 #[derive(Clone, Debug)]

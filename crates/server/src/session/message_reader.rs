@@ -12,9 +12,9 @@ use super::control::Control;
 use super::ending::Ending;
 use super::flood::{OwedInputs, TokenBucket};
 use super::reassembly::{Event, FrameIn, MAX_CONTROL_PAYLOAD, Reassembler};
-use crate::metrics::CloseReason;
+use crate::edge::ws_edge;
 use crate::shared::Shared;
-use crate::ws_edge;
+use crate::telemetry::metrics::CloseReason;
 
 /// Frames a client may send in a burst, and per tick on average. A game client sends one input
 /// per tick and a ping a second, so this leaves room for jitter but not for a flood. Every frame

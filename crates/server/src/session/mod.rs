@@ -31,7 +31,7 @@ use hyper_util::rt::TokioIo;
 use tokio::io::BufWriter;
 use tokio::sync::mpsc;
 
-use crate::input_buffer::InputBuffer;
+use crate::inputs::input_buffer::InputBuffer;
 use crate::shared::Shared;
 pub(crate) use admitted::Admitted;
 use control::Control;

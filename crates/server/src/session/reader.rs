@@ -17,7 +17,7 @@ use super::ending::Ending;
 use super::message_reader::MessageReader;
 use super::seating::{Ask, take_place};
 use super::session_state::{SessionState, Step};
-use crate::input_buffer::InputBuffer;
+use crate::inputs::input_buffer::InputBuffer;
 use crate::orchestrator::{PlayerRef, Presence};
 use crate::shared::Shared;
 
@@ -62,8 +62,9 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     };
     state.seated(presence.is_spectator(), Instant::now());
     // Listed for the admin API until this function returns or its task is aborted.
-    let name =
-        crate::player_name::clean_name(claims.map_or(hello.name.as_str(), |c| c.name.as_str()));
+    let name = crate::rooms::player_name::clean_name(
+        claims.map_or(hello.name.as_str(), |c| c.name.as_str()),
+    );
     let _listed = shared.sessions.register(
         client,
         &name,

@@ -10,14 +10,14 @@ use super::control::Control;
 use super::ending::Ending;
 use super::online::Online;
 use super::watching::Watching;
-use crate::input_buffer::InputBuffer;
-use crate::join_token::{JoinClaims, RoomClaim};
-use crate::lobby::JoinError;
-use crate::metrics::CloseReason;
-use crate::player_name::clean_name;
-use crate::resume_token::ResumeToken;
-use crate::room_task::RoomHandle;
+use crate::auth::join_token::{JoinClaims, RoomClaim};
+use crate::auth::resume_token::ResumeToken;
+use crate::inputs::input_buffer::InputBuffer;
+use crate::rooms::lobby::JoinError;
+use crate::rooms::player_name::clean_name;
+use crate::rooms::room_task::RoomHandle;
 use crate::shared::Shared;
+use crate::telemetry::metrics::CloseReason;
 
 /// What the session holds while it is in a room: a player in the players gauge, or a
 /// spectator in its room's count. Dropping it gives the place back.
@@ -129,9 +129,10 @@ pub(super) fn plan(ask: &Ask<'_>, token_required: bool) -> Result<Plan, Refused>
         ask.claims
             .map_or(ask.hello.name.as_str(), |c| c.name.as_str()),
     );
-    let player = ask
-        .claims
-        .map_or_else(|| crate::match_clock::guest_id(&name), |c| c.sub.clone());
+    let player = ask.claims.map_or_else(
+        || crate::rooms::match_clock::guest_id(&name),
+        |c| c.sub.clone(),
+    );
     Ok(Plan::Join {
         name,
         player,

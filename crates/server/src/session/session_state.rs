@@ -17,8 +17,8 @@ use tokio::time::Instant;
 
 use super::ending::{Ending, truncate_utf8};
 use super::message_reader::Message;
-use crate::metrics::CloseReason;
-use crate::player_input::PlayerInput;
+use crate::inputs::player_input::PlayerInput;
+use crate::telemetry::metrics::CloseReason;
 
 /// What the IO loop must do after a message or a deadline.
 #[derive(Debug)]

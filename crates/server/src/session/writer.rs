@@ -14,12 +14,12 @@ use tokio::time::Instant;
 
 use super::control::Control;
 use super::ending::truncate_utf8;
-use crate::input_buffer::InputBuffer;
-use crate::leaderboard_feed::BoardReceiver;
-use crate::metrics::{CloseReason, Metrics};
+use crate::inputs::input_buffer::InputBuffer;
 use crate::phase::Phase;
-use crate::room_task::FrameReceiver;
-use crate::snapshot::{CacheUse, SentView};
+use crate::rooms::room_task::FrameReceiver;
+use crate::rooms::snapshot::{CacheUse, SentView};
+use crate::storage::leaderboard_feed::BoardReceiver;
+use crate::telemetry::metrics::{CloseReason, Metrics};
 
 /// A session in a room: a player (its slot for acks and its entity for its view) or a
 /// spectator (neither: no ack, the whole world).
