@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 use tickwire_arena::ArenaSettings;
+use tickwire_protocol::{Baselines, ServerMsg, World, apply_delta};
 use tickwire_server::AdminToken;
 use tickwire_server::RecordingSettings;
 use tickwire_server::recording::replay_sim::verify;
@@ -18,7 +19,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::api::{ADMIN_TOKEN, call};
-use crate::harness::{LIMIT, arena_config, join, start_arena, wait_for};
+use crate::harness::{LIMIT, arena_config, join, start_arena, start_with, wait_for};
 
 const BOTS: u32 = 2;
 
@@ -37,14 +38,14 @@ fn recorded(dir: &tempfile::TempDir, record_all: bool) -> ServerConfig {
 }
 
 /// A response: status, head (lower-case header lines) and body bytes.
-struct Got {
-    status: u16,
-    head: String,
-    body: Vec<u8>,
+pub(crate) struct Got {
+    pub status: u16,
+    pub head: String,
+    pub body: Vec<u8>,
 }
 
 /// `GET path` with extra header lines `headers`.
-async fn get_raw(addr: SocketAddr, path: &str, headers: &str) -> Got {
+pub(crate) async fn get_raw(addr: SocketAddr, path: &str, headers: &str) -> Got {
     let mut s = TcpStream::connect(addr).await.expect("connect");
     let request =
         format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{headers}\r\n");
@@ -71,12 +72,12 @@ async fn get_raw(addr: SocketAddr, path: &str, headers: &str) -> Got {
     }
 }
 
-fn json(got: &Got) -> Value {
+pub(crate) fn json(got: &Got) -> Value {
     serde_json::from_slice(&got.body).unwrap_or(Value::Null)
 }
 
 /// The recordings' ids in `dir`.
-fn files_in(dir: &Path) -> Vec<String> {
+pub(crate) fn files_in(dir: &Path) -> Vec<String> {
     let mut ids: Vec<String> = std::fs::read_dir(dir)
         .map(|d| {
             d.flatten()
@@ -285,4 +286,110 @@ async fn the_oldest_recordings_expire_past_the_size_budget() {
     assert!(kept.iter().all(|f| f.len() > 5), "{kept:?}");
     assert!(server.shared().metrics.recordings_expired.get() >= 2);
     assert!(server.shared().metrics.recordings_bytes.get() > 0);
+}
+
+/// Capture the flag as its binary serves it, with two-second matches stored and recorded in
+/// `dir`.
+fn flag_config(dir: &tempfile::TempDir) -> ServerConfig {
+    ServerConfig {
+        bind: ([127, 0, 0, 1], 0).into(),
+        index_page: tickwire_example_flag::PAGE.to_owned(),
+        shutdown_grace: Duration::from_secs(1),
+        reconnect_window: Duration::ZERO,
+        match_length: Duration::from_secs(2),
+        database: Database::Sqlite(dir.path().join("tickwire.db")),
+        recordings: RecordingSettings {
+            record: true,
+            ..RecordingSettings::default()
+        },
+        ..ServerConfig::default()
+    }
+}
+
+/// Capture the flag's games at `rate`, as its binary makes them.
+fn flag_games(rate: u32) -> tickwire_example_flag::FlagGames {
+    tickwire_example_flag::FlagGames { tick_rate: rate }
+}
+
+#[tokio::test]
+async fn a_capture_the_flag_match_is_recorded_served_and_its_viewer_stream_plays() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = flag_config(&dir);
+    let rate = config.tick_rate;
+    let server = start_with(config, flag_games(rate)).await;
+    let addr = server.local_addr();
+    let _ada = join(&server, "ada").await;
+
+    let recent = wait_for(
+        LIMIT,
+        "a recorded flag match in /matches/recent",
+        async || {
+            let got = get_raw(addr, "/matches/recent", "").await;
+            match json(&got) {
+                Value::Array(list) if !list.is_empty() => Ok(list),
+                other => Err(format!("{} {other}", got.status)),
+            }
+        },
+    )
+    .await;
+    let id = recent[0]["id"].as_str().expect("an id").to_owned();
+    assert_eq!(recent[0]["game"], "flag");
+    assert_eq!(recent[0]["players"], serde_json::json!(["ada"]));
+
+    // The file re-simulates: capture the flag has a checksum, so it records its inputs.
+    let file = get_raw(addr, &format!("/matches/{id}/replay"), "").await;
+    assert_eq!(file.status, 200, "{}", file.head);
+    let verified = verify(&file.body, &flag_games(rate)).expect("the flag recording verifies");
+    assert!(verified.complete && verified.lost == 0, "{verified:?}");
+
+    // Its viewer stream, from the server's own handler: the flag's schema in the Welcome, then
+    // snapshots that apply one after another over the whole match.
+    let view = get_raw(addr, &format!("/matches/{id}/replay/view"), "").await;
+    assert_eq!(view.status, 200, "{}", view.head);
+    let messages = tickwire_replay::read_viewer_stream(&view.body, usize::MAX)
+        .expect("the flag's viewer stream reads");
+    let ServerMsg::Welcome(welcome) = &messages[0] else {
+        panic!("the stream starts with a Welcome: {:?}", messages.first());
+    };
+    let flag = tickwire_example_flag::flag_schema();
+    assert_eq!(welcome.schema.hash(), flag.hash(), "the flag's schema");
+    assert_eq!(welcome.schema.desc(), flag.desc());
+    let mut world = World::default();
+    let mut ticks = Vec::new();
+    for m in &messages[1..] {
+        if let ServerMsg::Snapshot(s) = m {
+            let mut next = World::default();
+            let base = Baselines {
+                baseline: s.schema.is_none().then_some(&world),
+                previous: None,
+            };
+            apply_delta(&welcome.schema, &s.body.0, base, &mut next).expect("a snapshot applies");
+            world = next;
+            ticks.push(world.tick.0);
+        }
+    }
+    assert!(
+        ticks.windows(2).all(|w| w[0] < w[1]),
+        "snapshot ticks run forward"
+    );
+    let span = ticks.last().copied().unwrap_or(0) - ticks.first().copied().unwrap_or(0);
+    assert!(
+        u64::from(span) + 2 >= verified.ticks,
+        "the stream covers the match: {span} ticks of {}",
+        verified.ticks
+    );
+    // The last world has the field: the two flags and ada's runner at least.
+    let kinds: Vec<&str> = world
+        .entities()
+        .iter()
+        .map(|e| {
+            welcome.schema.desc().kinds[usize::from(e.kind.0)]
+                .name
+                .as_str()
+        })
+        .collect();
+    assert!(
+        kinds.iter().filter(|k| **k == "flag").count() == 2 && kinds.contains(&"runner"),
+        "{kinds:?}"
+    );
 }

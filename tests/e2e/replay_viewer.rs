@@ -1,95 +1,106 @@
-//! The replay viewer in a real browser: a 2.5-minute arena match of 8 bots, recorded in-process
-//! as fast as it runs by the rooms' own recorder and turned into a viewer stream by
-//! `replay_sim::viewer_stream`, is played by the bundled page at `/?replay=ID`, which fetches it
-//! from `/matches/{id}/replay/view`. The test drives the page's own controls (keys and clicks
-//! through CDP): a seek to 2:00 shows exactly the world the re-simulated recording captures at
-//! that tick, a pause holds the tick, 4x plays four times as fast as 1x, a followed bot stays in
-//! the camera's centre, a kill marker lands just before its kill; refusals and a damaged stream
-//! are shown clearly.
+//! The replay viewer in a real browser, against a real server that records its matches: an
+//! arena server with storage in a temporary directory and `--record` on runs its first room's
+//! match of just over two minutes with 8 bots and a joined client (so the match is stored), and a
+//! private room made by `POST /rooms` (`"private": true, "record": true`) its own. The lobby at
+//! `/` lists the public match under "Recent matches"; its Watch link opens the bundled page at
+//! `/?replay=ID`, which fetches `/matches/{id}/replay/view` from the server's own handler (which
+//! converts the stored recording and caches the stream as `{id}.twview`). The test drives the
+//! page's own controls (keys and clicks through CDP): a seek to 2:00 shows exactly the world the
+//! re-simulated recording (the server's `/matches/{id}/replay`) captures at that tick, a pause
+//! holds the tick, 4x plays four times as fast as 1x, a followed bot stays in the camera's
+//! centre, a kill marker lands just before its kill; an unknown match, the private room's
+//! recording without its key (and with it), and a cached stream cut short on disk are shown
+//! clearly.
 //!
-//! Until the server serves recordings itself, a small front on its own port answers
-//! `/matches/{id}/replay/view` from the streams made here and passes every other request to the
-//! real server (which serves the page); the page's address for the stream is the real one.
+//! The match is played in real time (about 2 minutes of the test's wall time, waiting on the
+//! room's ticks); libtest runs the other tests of the binary beside it meanwhile.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use tickwire_arena::ArenaSettings;
 use tickwire_protocol::{Baselines, ServerMsg, World, apply_delta};
 use tickwire_replay::read_viewer_stream;
-use tickwire_server::Metrics;
-use tickwire_server::recording::replay_sim::{recording_header, viewer_stream, worlds_at};
-use tickwire_server::{GameOptions, NewGame, recording::recording_writer};
-use tickwire_server::{Room, RoomConfig};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tickwire_server::RecordingSettings;
+use tickwire_server::recording::replay_sim::worlds_at;
+use tickwire_server::{Database, Limits, NewGame, Server, ServerConfig};
 
+use crate::api::call;
 use crate::arena_entity::arena_entities;
 use crate::browser::{artifact, chromium_or_skip};
 use crate::cdp::{Chromium, Page};
-use crate::harness::{self, LIMIT, wait_for};
+use crate::harness::{self, LIMIT, arena_config, follow, wait_for};
+use crate::recording::{Got, files_in, get_raw, json as json_of};
 
 const RATE: u32 = 60;
-/// The match: two and a half minutes.
-const MATCH_TICKS: u64 = 150 * RATE as u64;
+const BOTS: u32 = 8;
+/// The match: just over two minutes, so that 2:00 is in it.
+const MATCH_SECONDS: u64 = 125;
 /// Where the test seeks: 2:00.
 const SEEK_SECONDS: u64 = 120;
 /// How long the page may take to load and index the stream.
 const LOAD_LIMIT: Duration = Duration::from_secs(30);
 /// The kill markers jump this far before their kill (replay/player.js KILL_LEAD_SECONDS).
 const KILL_LEAD_TICKS: i64 = 2 * RATE as i64;
-/// Match ids the front serves: the recording, a private room's (key `KEY`), a damaged stream.
-const OPEN: &str = "7";
-const PRIVATE: &str = "8";
-const KEY: &str = "k3y";
-const DAMAGED: &str = "666";
 
-/// Eight bots for `MATCH_TICKS`, recorded by the room's recorder; the file's bytes.
-fn record_match() -> Vec<u8> {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let path = dir.path().join("match.twr");
-    let games = arena_games();
-    let game = games
-        .new_game_with(
-            0x71e,
-            &GameOptions {
-                map: None,
-                bots: Some(8),
-                tick_rate: RATE,
-            },
-        )
-        .expect("an arena");
-    let metrics = Arc::new(Metrics::default());
-    let header = recording_header(game.as_ref(), 0x71e, (RATE, 2), 0);
-    let writer = recording_writer::start(&path, header, 1 << 20, metrics.clone())
-        .expect("the recording starts");
-    let config = RoomConfig {
-        tick_rate: RATE,
-        ticks_per_snapshot: 2,
-        capacity: 8,
-        view_radius: None,
-        hold_ticks: 0,
-        max_rewind_ticks: 12,
-    };
-    let mut room = Room::new(game, config, metrics).with_recording(writer.recording);
-    for _ in 0..MATCH_TICKS {
-        room.tick();
-    }
-    assert!(room.is_recording(), "nothing was lost");
-    drop(room);
-    writer
-        .thread
-        .join()
-        .expect("the writer thread")
-        .expect("the recording is written");
-    std::fs::read(&path).expect("the recording")
+/// The arena as the server runs it (and as its recordings re-simulate).
+fn arena_games() -> impl NewGame {
+    ArenaSettings::new(None, BOTS, RATE).expect("arena").games()
 }
 
-fn arena_games() -> impl NewGame {
-    ArenaSettings::new(None, 8, RATE).expect("arena").games()
+/// An arena server that stores its matches in `dir` and records every room's, with matches of
+/// `MATCH_SECONDS` and players who may stay quiet for longer than a match.
+fn recording_server(dir: &tempfile::TempDir) -> ServerConfig {
+    ServerConfig {
+        tick_rate: RATE,
+        seed: 0x71e,
+        match_length: Duration::from_secs(MATCH_SECONDS),
+        database: Database::Sqlite(dir.path().join("tickwire.db")),
+        recordings: RecordingSettings {
+            record: true,
+            ..RecordingSettings::default()
+        },
+        limits: Limits {
+            idle_timeout: Duration::from_secs(10 * MATCH_SECONDS),
+            ..Limits::default()
+        },
+        ..arena_config()
+    }
+}
+
+/// Waits until the public room has run `tick` ticks, on its frames (the match's wall time, so
+/// bounded by `limit` rather than [`LIMIT`]).
+async fn until_tick(server: &Server, tick: u32, limit: Duration) {
+    let room = server.shared().lobby.rooms(false)[0].id;
+    let mut frames = server.shared().lobby.room(room).expect("the room").frames;
+    tokio::time::timeout(limit, async {
+        loop {
+            let now = frames
+                .borrow_and_update()
+                .as_ref()
+                .map_or(0, |f| f.tick().0);
+            if now >= tick {
+                return;
+            }
+            frames.changed().await.expect("the room runs");
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("the room reaches tick {tick} within {limit:?}"));
+}
+
+/// `GET path`, which must answer 200; its body.
+async fn get_ok(addr: SocketAddr, path: &str) -> Vec<u8> {
+    let got: Got = get_raw(addr, path, "").await;
+    assert_eq!(
+        got.status,
+        200,
+        "{path}: {} {}",
+        got.head,
+        String::from_utf8_lossy(&got.body)
+    );
+    got.body
 }
 
 /// The kill events of a viewer stream, each at the tick of the snapshot after it (the page's
@@ -128,81 +139,6 @@ fn stream_kills(stream: &[u8]) -> (Vec<i64>, i64, i64) {
         }
     }
     (kills, ticks[0], ticks[ticks.len() - 1])
-}
-
-/// A stream the front serves: the key it asks for, if any, and its bytes.
-type Streams = Arc<HashMap<&'static str, (Option<&'static str>, Vec<u8>)>>;
-
-/// The front: `GET /matches/{id}/replay/view` from `streams`, anything else passed to `server`,
-/// one request a connection.
-async fn start_front(server: SocketAddr, streams: Streams) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("an address");
-    tokio::spawn(async move {
-        while let Ok((conn, _)) = listener.accept().await {
-            tokio::spawn(serve_one(conn, server, streams.clone()));
-        }
-    });
-    addr
-}
-
-async fn serve_one(mut conn: TcpStream, server: SocketAddr, streams: Streams) {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match conn.read(&mut buf).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-        if head.len() > 64 << 10 {
-            return;
-        }
-    }
-    let text = String::from_utf8_lossy(&head).into_owned();
-    let target = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    if let Some(rest) = target.strip_prefix("/matches/") {
-        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-        let key = query.strip_prefix("key=");
-        let id = path.strip_suffix("/replay/view").unwrap_or("");
-        let (status, kind, body) = match streams.get(id) {
-            None => (
-                404,
-                "application/json",
-                br#"{"error":"no such match"}"#.to_vec(),
-            ),
-            Some((Some(want), _)) if key != Some(*want) => (
-                403,
-                "application/json",
-                br#"{"error":"a private room's recording"}"#.to_vec(),
-            ),
-            Some((_, bytes)) => (200, "application/octet-stream", bytes.clone()),
-        };
-        let head = format!(
-            "HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-            body.len()
-        );
-        let _ = conn.write_all(head.as_bytes()).await;
-        let _ = conn.write_all(&body).await;
-        let _ = conn.shutdown().await;
-        return;
-    }
-    let Ok(mut upstream) = TcpStream::connect(server).await else {
-        return;
-    };
-    let end = head
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map_or(head.len(), |p| p + 4);
-    let lines: Vec<&str> = text[..end.min(text.len())]
-        .split("\r\n")
-        .filter(|l| !l.is_empty() && !l.to_ascii_lowercase().starts_with("connection:"))
-        .collect();
-    let request = format!("{}\r\nconnection: close\r\n\r\n", lines.join("\r\n"));
-    if upstream.write_all(request.as_bytes()).await.is_err() {
-        return;
-    }
-    let _ = tokio::io::copy(&mut upstream, &mut conn).await;
-    let _ = conn.shutdown().await;
 }
 
 /// Waits `n` of the page's animation frames.
@@ -268,9 +204,27 @@ async fn rate(page: &mut Page, ms: u32) -> f64 {
     num(&r, "ticks") / (num(&r, "ms") / 1000.0)
 }
 
-/// Opens `/?replay=id...` and waits until it has loaded or said why not.
-async fn open_replay(page: &mut Page, front: SocketAddr, query: &str) -> Value {
-    page.navigate(&format!("http://{front}/?{query}")).await;
+/// Opens `/?query` on `server` and waits until the replay has loaded or said why not.
+async fn open_replay(page: &mut Page, server: SocketAddr, query: &str) -> Value {
+    page.navigate(&format!("http://{server}/?{query}")).await;
+    replay_loaded(page).await
+}
+
+/// Opens `/?query` on `server`, which must say why it cannot play, in words that contain each of
+/// `says`; the page's state.
+async fn refused(page: &mut Page, server: SocketAddr, query: &str, says: &[&str]) -> Value {
+    let s = open_replay(page, server, query).await;
+    assert!(
+        s["error"]
+            .as_str()
+            .is_some_and(|e| says.iter().all(|w| e.contains(w))),
+        "{query}: {s}"
+    );
+    s
+}
+
+/// Waits until the page's replay has loaded or said why not; its state.
+async fn replay_loaded(page: &mut Page) -> Value {
     wait_for(LOAD_LIMIT, "the replay loads or is refused", async || {
         let s = page
             .try_eval(
@@ -294,35 +248,109 @@ async fn a_recorded_match_plays_in_the_browser_with_seek_pause_speed_follow_and_
     ) else {
         return;
     };
-    let recording = tokio::task::spawn_blocking(record_match)
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = harness::start_arena(recording_server(&dir), BOTS).await;
+    let addr = server.local_addr();
+    // A private room that records its match, with a player of its own (a match with no human
+    // player is not stored).
+    let asked = json!({"private": true, "record": true, "bots": 2});
+    let (status, room) = call(addr, "POST", "/rooms", None, Some(&asked)).await;
+    assert_eq!(status, 201, "{room}");
+    let (private_room, key) = (
+        room["id"].as_u64().expect("an id"),
+        room["key"].as_str().expect("a key").to_owned(),
+    );
+    let c = tickwire_client::GameClient::connect_path(
+        addr,
+        &format!("/ws?room={private_room}&key={key}"),
+    )
+    .await
+    .expect("connect");
+    let friend = tokio::time::timeout(LIMIT, tickwire_client::GameClient::join_with(c, "friend"))
         .await
-        .expect("recorded");
-    let stream = {
-        let recording = recording.clone();
-        tokio::task::spawn_blocking(move || viewer_stream(&recording, &arena_games()))
-            .await
-            .expect("converted")
-            .expect("the recording converts")
-    };
-    let (kills, first, last) = stream_kills(&stream);
-    assert!(last - first >= 149 * i64::from(RATE), "{first}..{last}");
-    assert!(!kills.is_empty(), "8 bots kill someone in 2.5 minutes");
-    let mut damaged = stream.clone();
-    let cut = damaged.len() / 2;
-    damaged.truncate(cut);
-    let streams: Streams = Arc::new(HashMap::from([
-        (OPEN, (None, stream.clone())),
-        (PRIVATE, (Some(KEY), stream.clone())),
-        (DAMAGED, (None, damaged)),
-    ]));
-    let server = harness::start(0).await;
-    let front = start_front(server.local_addr(), streams).await;
+        .expect("join in time")
+        .expect("join");
+    // Both players' sessions are read (and kept) in tasks of their own until the server stops.
+    let _friend = follow(friend);
+    let _ada = follow(harness::join(&server, "ada").await);
 
+    // The public room's first match ends; the writer finishes its file and the row names it.
+    let end = u32::try_from(MATCH_SECONDS).expect("seconds") * RATE;
+    until_tick(
+        &server,
+        end,
+        Duration::from_secs(MATCH_SECONDS) + Duration::from_secs(60),
+    )
+    .await;
+    let id = wait_for(LIMIT, "the match in /matches/recent", async || {
+        let got = get_raw(addr, "/matches/recent", "").await;
+        match json_of(&got) {
+            Value::Array(list) if !list.is_empty() => list[0]["id"]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or(format!("{list:?}")),
+            other => Err(format!("{} {other}", got.status)),
+        }
+    })
+    .await;
+    let recordings = dir.path().join("recordings");
+    // The private room's match: the other finished file (it started a moment later).
+    let private = wait_for(LIMIT, "the private room's recording", async || {
+        let other = files_in(&recordings).into_iter().find(|f| *f != id);
+        let Some(other) = other else {
+            return Err("no file yet".into());
+        };
+        let got = get_raw(addr, &format!("/matches/{other}/replay?key={key}"), "").await;
+        match got.status {
+            200 => Ok(other),
+            s => Err(format!("{s} {}", String::from_utf8_lossy(&got.body))),
+        }
+    })
+    .await;
+    let cached = recordings.join(format!("{id}.twview"));
+    assert!(!cached.exists(), "nothing has asked for the stream yet");
+
+    // The lobby at `/` lists the match; its Watch link opens the viewer on it.
     let mut chrome = Chromium::launch(&program).await;
-    let mut page = chrome.open("about:blank").await;
-    page.focus().await;
-    let loaded = open_replay(&mut page, front, &format!("replay={OPEN}")).await;
+    let mut page = chrome.open(&format!("http://{addr}/")).await;
+    let link = format!("#lobby-recent .lobby-row[data-match=\"{id}\"] a.lobby-replay");
+    let (wx, wy) = wait_for(LOAD_LIMIT, "the lobby's Watch link", async || {
+        let r = page
+            .try_eval(&format!(
+                "(() => {{ const a = document.querySelector('{link}'); if (!a || a.offsetParent === null) return null; a.scrollIntoView({{block: 'center'}}); \
+                 const r = a.getBoundingClientRect(); return {{x: r.left + r.width / 2, y: r.top + r.height / 2, href: a.getAttribute('href')}}; }})()"
+            ))
+            .await
+            .unwrap_or(Value::Null);
+        if r.is_object() {
+            assert_eq!(r["href"], format!("/?replay={id}"));
+            Ok((num(&r, "x"), num(&r, "y")))
+        } else {
+            Err(format!("{r}"))
+        }
+    })
+    .await;
+    click(&mut page, wx, wy).await;
+    let loaded = replay_loaded(&mut page).await;
     assert_eq!(loaded["error"], Value::Null, "{loaded}");
+    assert_eq!(loaded["loaded"], true, "{loaded}");
+    let at = page.eval("location.pathname + location.search").await;
+    assert_eq!(at, format!("/?replay={id}"), "the Watch link was followed");
+    assert!(
+        cached.is_file(),
+        "the server converted and cached the stream"
+    );
+    page.focus().await;
+
+    // What the page was served, and the recording itself, from the server's own routes.
+    let stream = get_ok(addr, &format!("/matches/{id}/replay/view")).await;
+    let recording = get_ok(addr, &format!("/matches/{id}/replay")).await;
+    let (kills, first, last) = stream_kills(&stream);
+    assert!(
+        last - first >= (MATCH_SECONDS as i64 - 1) * i64::from(RATE),
+        "{first}..{last}"
+    );
+    assert!(!kills.is_empty(), "8 bots kill someone in two minutes");
     let s = state(&mut page).await;
     assert_eq!((int(&s, "firstTick"), int(&s, "lastTick")), (first, last));
     let page_kills: Vec<i64> = s["kills"]
@@ -561,33 +589,28 @@ async fn a_recorded_match_plays_in_the_browser_with_seek_pause_speed_follow_and_
     );
 
     // Refusals and a damaged stream are said plainly.
-    let s = open_replay(&mut page, front, "replay=404404").await;
-    assert!(
-        s["error"]
-            .as_str()
-            .is_some_and(|e| e.contains("no recording of match 404404")),
-        "{s}"
-    );
+    let s = refused(
+        &mut page,
+        addr,
+        "replay=404404",
+        &["no recording of match 404404"],
+    )
+    .await;
     let status = page
         .eval("document.getElementById('status').textContent")
         .await;
     assert_eq!(status, s["error"], "the page shows it");
-    let s = open_replay(&mut page, front, &format!("replay={PRIVATE}")).await;
-    assert!(
-        s["error"]
-            .as_str()
-            .is_some_and(|e| e.contains("needs the room's key")),
-        "{s}"
-    );
-    let s = open_replay(&mut page, front, &format!("replay={PRIVATE}&key={KEY}")).await;
+    let private_query = format!("replay={private}");
+    refused(&mut page, addr, &private_query, &["needs the room's key"]).await;
+    let wrong = format!("{private_query}&key=wrong");
+    refused(&mut page, addr, &wrong, &["does not open the recording"]).await;
+    let s = open_replay(&mut page, addr, &format!("{private_query}&key={key}")).await;
     assert_eq!(s["loaded"], true, "with the key: {s}");
-    let s = open_replay(&mut page, front, &format!("replay={DAMAGED}")).await;
-    assert!(
-        s["error"]
-            .as_str()
-            .is_some_and(|e| e.contains("cannot be played") && e.contains("cut off")),
-        "{s}"
-    );
+    // The cached stream, cut short on disk: the server serves what it has cached, and the page
+    // says the stream is cut off.
+    std::fs::write(&cached, &stream[..stream.len() / 2]).expect("cut the cached stream");
+    let cut = format!("replay={id}");
+    refused(&mut page, addr, &cut, &["cannot be played", "cut off"]).await;
     // The refusals are logged as errors on purpose; nothing may throw.
     let thrown: Vec<String> = page
         .errors()

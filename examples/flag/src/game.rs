@@ -15,7 +15,7 @@
 use std::sync::Arc;
 
 use tickwire_protocol::{EntityId, MapInfo, Schema, ScoreEntry, World};
-use tickwire_server::{Audience, Game, GameEvent, PlayerHandle, TickInput};
+use tickwire_server::{Audience, Game, GameEvent, NewGame, PlayerHandle, TickInput};
 
 use crate::field::{HEIGHT, WIDTH};
 use crate::input::FlagInput;
@@ -35,6 +35,30 @@ pub struct FlagGame {
     events: Vec<FlagEvent>,
     /// The bases as the map's features, written once.
     features: Vec<u8>,
+}
+
+/// Makes each room's [`FlagGame`] at the server's tick rate, under the game's own name: the
+/// room list and `/matches/recent` go by this name, and a match's stored row by
+/// [`Game::name`], so the two must agree (a closure's `NewGame::name` is `game`, under which
+/// `/matches/recent` would never find a flag match).
+#[derive(Clone, Copy, Debug)]
+pub struct FlagGames {
+    /// The server's tick rate.
+    pub tick_rate: u32,
+}
+
+impl NewGame for FlagGames {
+    fn new_game(&self, seed: u64) -> Box<dyn Game> {
+        Box::new(FlagGame::new(self.tick_rate, seed))
+    }
+
+    fn name(&self) -> &str {
+        "flag"
+    }
+
+    fn schema(&self) -> Arc<Schema> {
+        flag_schema()
+    }
 }
 
 impl FlagGame {

@@ -28,7 +28,7 @@ pub mod sim;
 pub mod views;
 
 pub use field::Team;
-pub use game::FlagGame;
+pub use game::{FlagGame, FlagGames};
 pub use input::FlagInput;
 pub use records::{CaptureEvent, CarrierEvent, ReturnEvent, SCORE_COLUMNS, TagEvent};
 pub use sim::{FlagEvent, FlagSim, PlayerId};

@@ -4,8 +4,8 @@
 
 use std::net::SocketAddr;
 
-use tickwire_example_flag::{FlagGame, PAGE};
-use tickwire_server::{Game, Server, ServerConfig};
+use tickwire_example_flag::{FlagGames, PAGE};
+use tickwire_server::{Server, ServerConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -19,10 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..ServerConfig::default()
     };
     let tick_rate = config.tick_rate;
-    let server = Server::start(config, move |seed| {
-        Box::new(FlagGame::new(tick_rate, seed)) as Box<dyn Game>
-    })
-    .await?;
+    let server = Server::start(config, FlagGames { tick_rate }).await?;
     println!(
         "capture the flag is being served at http://{}/",
         server.local_addr()
