@@ -382,3 +382,15 @@ async fn the_arena_page_on_a_tag_server_says_it_is_for_another_game() {
     drop(chrome);
     server.shutdown().await;
 }
+
+/// A maker of games that is a bare closure (as tag's binary is) does not name itself: the
+/// server goes by the name its games give themselves, which their results are stored under, so
+/// the room list says `tag` and the leaderboard and the recent matches are read as tag's.
+#[tokio::test]
+async fn a_closure_that_makes_games_goes_by_their_own_name() {
+    let server = start_tag().await;
+    let (status, list) = crate::api::get(server.local_addr(), "/rooms").await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["game"], "tag", "{list}");
+    server.shutdown().await;
+}

@@ -127,7 +127,7 @@ pub trait Game: Send + 'static {
 
     /// The game's name as match results store it (for example `arena`).
     fn name(&self) -> &str {
-        "game"
+        UNNAMED
     }
 
     /// Events since the last call, each with who it is for (the server calls it after every
@@ -184,6 +184,9 @@ impl GameOptions {
     }
 }
 
+/// The name of a game or a maker of games that does not name itself.
+pub const UNNAMED: &str = "game";
+
 /// Makes the game of each new room. A closure `Fn(u64) -> Box<dyn Game>` is one; its argument
 /// is the room's seed (the server's seed plus the room's number), so that rooms differ and a
 /// run can be repeated.
@@ -191,9 +194,11 @@ pub trait NewGame: Send + Sync + 'static {
     /// A fresh game for a room seeded with `seed`.
     fn new_game(&self, seed: u64) -> Box<dyn Game>;
 
-    /// The game's name, as the room list shows it.
+    /// The game's name, as the room list shows it and the leaderboard and the recent matches
+    /// are read under. The default ([`UNNAMED`]) stands for the name the games it makes give
+    /// themselves ([`Game::name`]), which their results are stored under.
     fn name(&self) -> &str {
-        "game"
+        UNNAMED
     }
 
     /// The maps a created room may ask for by name (the first is the default).

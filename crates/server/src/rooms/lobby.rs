@@ -112,6 +112,9 @@ impl RoomInfo {
 pub struct Lobby {
     config: ServerConfig,
     games: Arc<dyn NewGame>,
+    /// The games' name: the maker's, or when it does not name itself (a closure), the name
+    /// its games give themselves, which is what their match results are stored under.
+    game_name: String,
     /// The schema of every room's game, asked of `games` once.
     schema: Arc<tickwire_protocol::Schema>,
     metrics: Arc<Metrics>,
@@ -137,10 +140,15 @@ impl Lobby {
         (recorder, everyone): (MatchRecorder, Everyone),
         recordings: Option<Arc<Recordings>>,
     ) -> Lobby {
+        let game_name = match games.name() {
+            crate::game::UNNAMED => games.new_game(0).name().to_owned(),
+            named => named.to_owned(),
+        };
         Lobby {
             config,
             schema,
             games,
+            game_name,
             metrics,
             shutdown,
             rooms: Mutex::new(Vec::new()),
@@ -417,7 +425,7 @@ impl Lobby {
 
     /// The game this server runs.
     pub fn game_name(&self) -> &str {
-        self.games.name()
+        &self.game_name
     }
 
     /// The schema of every room's game: what a client's `Hello` must name, if it names one.
