@@ -146,10 +146,9 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
     let shared = Arc::new(RunShared::new());
     let (stop_tx, stop_rx) = watch::channel(false);
     let metrics_host = target.authority();
-    // Read before the first client: a server whose /metrics cannot be read is said at once.
-    if let Err(e) = scrape(addr, &metrics_host).await {
-        tracing::warn!(error = %e, "server figures will be missing");
-    }
+    // Read before the first client, so that a server whose /metrics cannot be read is said at
+    // once (`scrape` warns), not after the ramp and warm-up.
+    let _ = scrape(addr, &metrics_host).await;
     let live = Arc::new(Live::new());
     let (progress_stop, progress_rx) = watch::channel(false);
     let progress = config.progress.clone().map(|label| {

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 /// Width of the whole picture.
-const WIDTH: f64 = 720.0;
+const WIDTH: f64 = 780.0;
 /// Height of the whole picture.
 const HEIGHT: f64 = 420.0;
 /// The plot area's edges inside the picture.
