@@ -378,10 +378,12 @@ pub fn charts(report: &BenchReport, previous: Option<&BenchReport>) -> Vec<(&'st
                     dashed: false,
                     colour: i,
                 });
-                if let Some(prev) = previous {
+                // The previous run's line, when it measured this scenario.
+                let before = previous.map(|prev| line(prev, scenario, pick));
+                if let Some(points) = before.filter(|p| !p.is_empty()) {
                     series.push(Series {
                         name: format!("{scenario} (before)"),
-                        points: line(prev, scenario, pick),
+                        points,
                         dashed: true,
                         colour: i,
                     });
