@@ -1,6 +1,12 @@
 //! Core costs: delta encode and apply per entity (one kind of the arena's shape, all moving), one arena world step, and the random-walk
 //! scenario's step and snapshot capture at 100, 1,000 and 10,000 entities.
 //!
+//! The delta cases come in two kinds of movement: `all_moved`, every entity moving in a straight
+//! line at a constant speed (the encoder's best case: its prediction is exact), and
+//! `player_like`, entities moving as players do (a velocity that turns toward a goal at a bounded
+//! acceleration, a new goal at random times, now and then standing still). Each prints its delta's
+//! size and bits per entity update.
+//!
 //! Run with `cargo bench --bench core`; criterion prints time per iteration and, through
 //! `Throughput::Elements`, entities per second (the per-entity cost is its inverse).
 
@@ -11,6 +17,7 @@ use tickwire_protocol::{
     Baselines, EntityId, FieldDesc, KindDesc, KindId, Schema, SchemaDesc, Tick, WireType,
     apply_delta, write_delta,
 };
+use tickwire_scenarios::Mulberry32;
 use tickwire_sim::{Map, PlayerInput, World, WorldConfig};
 
 /// One kind of the arena's shape (`pos` moving, `angle`, `hp`): what most games' entities are.
@@ -48,6 +55,154 @@ fn world(n: u32, tick: u32, shift: i32) -> tickwire_protocol::World {
     w
 }
 
+/// Slot units per world unit (positions are sent to 1/16 unit).
+const SLOTS_PER_UNIT: f64 = 16.0;
+
+/// One entity moving as a player does: position and velocity in world units (per tick), and the
+/// velocity it turns toward.
+struct Mover {
+    pos: (f64, f64),
+    vel: (f64, f64),
+    goal: (f64, f64),
+}
+
+/// Top speed, units per tick (the random-walk scenario's largest player move).
+const TOP_SPEED: f64 = 3.0;
+/// Largest change of velocity in one tick, units per tick squared: about a third of a second from
+/// standing to top speed at 30 Hz.
+const MAX_ACCEL: f64 = 0.3;
+/// Chance each tick that an entity picks a new goal: about every 1.5 s at 30 Hz.
+const NEW_GOAL_CHANCE: f64 = 1.0 / 45.0;
+
+impl Mover {
+    /// A new goal: a random direction at a random speed up to the top one, or (one time in five)
+    /// standing still.
+    fn new_goal(rng: &mut Mulberry32) -> (f64, f64) {
+        if rng.next_f64() < 0.2 {
+            return (0.0, 0.0);
+        }
+        let angle = rng.next_f64() * std::f64::consts::TAU;
+        let speed = TOP_SPEED * (0.3 + 0.7 * rng.next_f64());
+        (speed * angle.cos(), speed * angle.sin())
+    }
+
+    /// One tick: now and then a new goal, the velocity turned toward it by at most
+    /// [`MAX_ACCEL`], the position moved and kept inside the 1024-unit square (a wall stops that
+    /// axis).
+    fn step(&mut self, rng: &mut Mulberry32) {
+        if rng.next_f64() < NEW_GOAL_CHANCE {
+            self.goal = Mover::new_goal(rng);
+        }
+        let (dx, dy) = (self.goal.0 - self.vel.0, self.goal.1 - self.vel.1);
+        let len = (dx * dx + dy * dy).sqrt();
+        let k = if len > MAX_ACCEL {
+            MAX_ACCEL / len
+        } else {
+            1.0
+        };
+        self.vel = (self.vel.0 + dx * k, self.vel.1 + dy * k);
+        for (p, v) in [
+            (&mut self.pos.0, &mut self.vel.0),
+            (&mut self.pos.1, &mut self.vel.1),
+        ] {
+            *p += *v;
+            if !(0.0..1023.9).contains(p) {
+                *p = p.clamp(0.0, 1023.9);
+                *v = 0.0;
+            }
+        }
+    }
+
+    /// Its slots: position in slot units, heading in 256 steps, hit points.
+    fn values(&self) -> [i32; 4] {
+        let heading = self.vel.1.atan2(self.vel.0) / std::f64::consts::TAU * 256.0;
+        [
+            (self.pos.0 * SLOTS_PER_UNIT).round() as i32,
+            (self.pos.1 * SLOTS_PER_UNIT).round() as i32,
+            (heading.round() as i32).rem_euclid(256),
+            100,
+        ]
+    }
+}
+
+/// Three worlds of `n` entities moving as players do, two ticks apart (one snapshot at 30 Hz
+/// ticks and 15 Hz snapshots, as the linear case), after 3 s of movement: previous, baseline,
+/// current, labelled ticks 98, 100 and 102 like the linear case's.
+fn player_like_worlds(n: u32) -> [tickwire_protocol::World; 3] {
+    let mut rng = Mulberry32::new(2024);
+    let mut movers: Vec<Mover> = (0..n)
+        .map(|_| Mover {
+            pos: (rng.next_f64() * 1024.0, rng.next_f64() * 1024.0),
+            vel: (0.0, 0.0),
+            goal: Mover::new_goal(&mut rng),
+        })
+        .collect();
+    let capture = |movers: &[Mover], tick: u32| {
+        let mut w = tickwire_protocol::World::new(Tick(tick));
+        for (i, m) in movers.iter().enumerate() {
+            w.push(EntityId(i as u32), KindId(0)).values(&m.values());
+        }
+        w
+    };
+    let mut worlds = Vec::new();
+    for t in 0..=94u32 {
+        for m in &mut movers {
+            m.step(&mut rng);
+        }
+        if t >= 90 && t % 2 == 0 {
+            worlds.push(capture(&movers, t + 8));
+        }
+    }
+    let [prev, base, cur]: [tickwire_protocol::World; 3] =
+        worlds.try_into().expect("three snapshots");
+    [prev, base, cur]
+}
+
+/// Entities of `cur` whose slots differ from `base`'s (the entity updates a client receives;
+/// both worlds hold the same ids in the same order).
+fn changed(base: &tickwire_protocol::World, cur: &tickwire_protocol::World) -> usize {
+    (0..cur.len().min(base.len()))
+        .filter(|&i| base.slots(i) != cur.slots(i))
+        .count()
+}
+
+/// The `player_like` cases at `n` entities: encode and apply, and the delta's size.
+fn player_like(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    schema: &Schema,
+    n: u32,
+) {
+    let [prev, base, cur] = player_like_worlds(n);
+    let worlds = Baselines {
+        baseline: Some(&base),
+        previous: Some(&prev),
+    };
+    let mut bytes = Vec::new();
+    write_delta(schema, worlds, &cur, &mut bytes);
+    let updates = changed(&base, &cur);
+    println!(
+        "delta n={n} player-like: {} bytes, {updates} entities changed, {:.1} bits per entity update",
+        bytes.len(),
+        bytes.len() as f64 * 8.0 / updates.max(1) as f64
+    );
+    g.throughput(Throughput::Elements(u64::from(n)));
+    g.bench_with_input(BenchmarkId::new("encode_player_like", n), &n, |b, _| {
+        let mut out = Vec::new();
+        b.iter(|| {
+            out.clear();
+            write_delta(schema, worlds, black_box(&cur), &mut out);
+            black_box(out.len())
+        })
+    });
+    g.bench_with_input(BenchmarkId::new("apply_player_like", n), &n, |b, _| {
+        let mut out = tickwire_protocol::World::default();
+        b.iter(|| {
+            apply_delta(schema, black_box(&bytes), worlds, &mut out).expect("apply");
+            black_box(out.len())
+        })
+    });
+}
+
 fn delta(c: &mut Criterion) {
     let schema = schema();
     let mut g = c.benchmark_group("delta");
@@ -59,7 +214,12 @@ fn delta(c: &mut Criterion) {
         };
         let mut bytes = Vec::new();
         write_delta(&schema, worlds, &cur, &mut bytes);
-        println!("delta n={n}: {} bytes", bytes.len());
+        println!(
+            "delta n={n} all moved (linear): {} bytes, {:.1} bits per entity update",
+            bytes.len(),
+            bytes.len() as f64 * 8.0 / f64::from(n)
+        );
+        player_like(&mut g, &schema, n);
         g.throughput(Throughput::Elements(u64::from(n)));
         g.bench_with_input(BenchmarkId::new("encode_all_moved", n), &n, |b, _| {
             let mut out = Vec::new();

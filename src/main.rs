@@ -33,6 +33,7 @@ fn run() -> anyhow::Result<()> {
         }
         Some(Command::Bandwidth(args)) => return cli::bandwidth::run(&args),
         Some(Command::Loadgen(args)) => return cli::loadgen::run(args),
+        Some(Command::Bench(args)) => return cli::bench::run(args),
         Some(Command::Cert(args)) => return cli::cert::run(&args),
         Some(Command::Soak(args)) => return cli::soak::run(args),
         Some(Command::Replay(args)) => return cli::replay::run(&args),

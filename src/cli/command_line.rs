@@ -24,6 +24,9 @@ pub enum Command {
     Config(Box<ServeArgs>),
     /// Run the standard scenarios and the arena in-process and print what each client receives.
     Bandwidth(crate::cli::bandwidth::BandwidthArgs),
+    /// Run the standard benchmark matrix against servers it starts itself and write a report
+    /// (tables, JSON, SVG charts).
+    Bench(crate::cli::bench::BenchArgs),
     /// Load a running server with headless WebSocket clients and print what they measured.
     Loadgen(crate::cli::loadgen::LoadgenArgs),
     /// Write a self-signed certificate and key for serving over TLS locally.

@@ -35,6 +35,13 @@ pub struct LoadgenArgs {
     /// Allow a host that is not a loopback address (load only servers you are responsible for).
     #[arg(long)]
     allow_remote: bool,
+    /// Players are named PREFIX-0, PREFIX-1, ...; by default `lg-` and the run's start time, so
+    /// that players a storing server keeps say which run they came from (at most 16 characters).
+    #[arg(long)]
+    name_prefix: Option<String>,
+    /// No progress line every second on stderr.
+    #[arg(long)]
+    quiet: bool,
 }
 
 /// Runs the load generator on a runtime of its own, prints the summary, and fails when no
@@ -49,6 +56,8 @@ pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
         ramp_per_sec: args.ramp_per_sec,
         seed: args.seed,
         allow_remote: args.allow_remote,
+        name_prefix: args.name_prefix.unwrap_or_else(loadgen::run_name_prefix),
+        progress: (!args.quiet).then(|| "loadgen".to_owned()),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -14,7 +14,13 @@ pub enum LogFormat {
 
 /// Installs the subscriber; `RUST_LOG` filters (default `info`). Colours only on a terminal.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    init_at(format, "info");
+}
+
+/// As [`init`], with `default` as the filter when `RUST_LOG` is not set (`warn` for a tool whose
+/// own progress lines say what it does).
+pub fn init_at(format: LogFormat, default: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

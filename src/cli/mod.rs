@@ -2,6 +2,7 @@
 //! environment and config file.
 
 pub mod bandwidth;
+pub mod bench;
 pub mod cert;
 pub mod command_line;
 pub mod config_file;

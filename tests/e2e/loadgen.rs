@@ -6,6 +6,7 @@ use std::time::Duration;
 use tickwire_tools::loadgen::{self, LoadgenConfig, LoadgenError, TargetError};
 
 use crate::harness::start;
+use crate::process::ServerProcess;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_short_run_measures_every_client() {
@@ -119,4 +120,113 @@ async fn a_remote_url_is_refused_before_any_traffic() {
         host: "10.0.0.1".into(),
     });
     assert!(err.to_string().contains("--allow-remote"), "{err}");
+}
+
+/// Runs 8 clients for a short window against a server started with `limits`, and returns the
+/// report.
+async fn against_limited(limits: &[&str]) -> loadgen::Report {
+    let mut args = vec![
+        "--database",
+        "none",
+        "--scenario",
+        "random-walk",
+        "--entities",
+        "50",
+    ];
+    args.extend_from_slice(limits);
+    let server = ServerProcess::start(&args).await;
+    let config = LoadgenConfig {
+        url: format!("ws://{}/ws", server.addr()),
+        clients: 8,
+        warmup: Duration::from_millis(500),
+        duration: Duration::from_secs(1),
+        ..LoadgenConfig::default()
+    };
+    tokio::time::timeout(Duration::from_secs(20), loadgen::run(config))
+        .await
+        .expect("the run ends by itself")
+        .expect("some clients join")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_past_the_per_address_limit_are_counted_with_the_reason() {
+    let report = against_limited(&["--max-connections-per-ip", "3"]).await;
+    assert_eq!(report.clients_connected, 3, "{report}");
+    assert_eq!(report.connect_failures, 5, "{report}");
+    let groups = &report.connect_failures_by_reason;
+    assert_eq!(groups.len(), 1, "{report}");
+    assert_eq!(groups[0].count, 5);
+    assert_eq!(
+        groups[0].reason,
+        "HTTP 429 at the upgrade: too many connections from your address"
+    );
+    assert!(
+        groups[0]
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.contains("--max-connections-per-ip 0")),
+        "{report}"
+    );
+    // The summary a person reads says it too, not "operation was canceled".
+    let text = report.to_string();
+    assert!(
+        text.contains("5 × HTTP 429 at the upgrade: too many connections from your address"),
+        "{text}"
+    );
+    assert!(!text.contains("operation was canceled"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_past_the_rooms_capacity_are_counted_with_the_close_reason() {
+    let report = against_limited(&[
+        "--max-connections-per-ip",
+        "0",
+        "--room-capacity",
+        "2",
+        "--max-rooms",
+        "1",
+    ])
+    .await;
+    assert_eq!(report.clients_connected, 2, "{report}");
+    let groups = &report.connect_failures_by_reason;
+    assert_eq!(groups.len(), 1, "{report}");
+    assert_eq!(groups[0].count, 6, "{report}");
+    assert!(
+        groups[0]
+            .reason
+            .starts_with("closed by the server with 4002"),
+        "{report}"
+    );
+    assert!(
+        groups[0]
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.contains("--room-capacity")),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn no_server_at_all_says_the_connect_was_refused() {
+    // A port nothing listens on: bound, then closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let config = LoadgenConfig {
+        url: format!("ws://127.0.0.1:{port}/ws"),
+        clients: 3,
+        ..LoadgenConfig::default()
+    };
+    let result = tokio::time::timeout(Duration::from_secs(10), loadgen::run(config))
+        .await
+        .expect("refused at once");
+    match result {
+        Err(e @ LoadgenError::NoClientJoined { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains("3 × TCP connect refused"), "{text}");
+            assert!(text.contains("nothing listens there"), "{text}");
+        }
+        other => panic!("expected no client to join, got {other:?}"),
+    }
 }

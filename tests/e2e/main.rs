@@ -7,6 +7,7 @@ mod agones_run;
 mod api;
 mod arena_entity;
 mod bad_input;
+mod bench;
 mod browser;
 mod browser_layout;
 mod browser_lobby;

@@ -10,11 +10,14 @@
 //!   tick, for the bandwidth report and the `server_tick` benchmark.
 //! - [`replay_cost`]: an arena match with recording off and on, side by side: the room tick's
 //!   p99 and the recording's bytes a minute per player (`tickwire replay cost`).
+//! - [`bench`]: the standard matrix of scenarios and client counts, each against a server it
+//!   starts itself, and a report directory of tables, JSON and SVG charts (`tickwire bench`).
 //! - [`game_input`]: the input each tool's client sends, built from the game's schema.
 //!
 //! The server never depends on this crate.
 
 pub mod bandwidth_report;
+pub mod bench;
 pub mod dry_run;
 pub mod game_input;
 pub mod loadgen;

@@ -8,7 +8,9 @@
 //! ramp + warm-up + window + 5 s after it starts, however the server behaves.
 //!
 //! It loads only loopback addresses unless [`LoadgenConfig::allow_remote`] is set, and checks
-//! this before any lookup or connection.
+//! this before any lookup or connection. While it runs it prints one progress line a second on
+//! stderr (when [`LoadgenConfig::progress`] names it); clients that fail are counted by the reason
+//! the server gave ([`failure`]), with what to change when the reason is a server limit.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -17,11 +19,16 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 mod client;
+pub mod failure;
+mod progress;
 mod report;
 pub(crate) mod scrape;
 mod target;
+mod upgrade;
 
 use client::{Counters, RunShared, Running, Totals};
+use failure::{FailureTally, JoinFailure};
+use progress::Live;
 pub use report::Report;
 use scrape::Scrape;
 pub use target::{Target, TargetError};
@@ -52,6 +59,11 @@ pub struct LoadgenConfig {
     pub seed: u64,
     /// Allow a host that is not a loopback address.
     pub allow_remote: bool,
+    /// Players are named `{name_prefix}-{i}`: a prefix of the run's own keeps its players apart
+    /// from other runs' on a server that stores players (at most 16 characters are kept).
+    pub name_prefix: String,
+    /// Print a progress line a second on stderr, starting with this label; `None`: quiet.
+    pub progress: Option<String>,
 }
 
 impl Default for LoadgenConfig {
@@ -64,9 +76,29 @@ impl Default for LoadgenConfig {
             ramp_per_sec: 200,
             seed: 1,
             allow_remote: false,
+            name_prefix: run_name_prefix(),
+            progress: None,
         }
     }
 }
+
+/// A name prefix that differs from run to run: `lg` and the wall clock's seconds in base 36
+/// (`lg-s3k2f1`), so that a stored player's name says which run it came from.
+pub fn run_name_prefix() -> String {
+    let mut secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut digits = Vec::new();
+    while secs > 0 {
+        digits.push(char::from_digit((secs % 36) as u32, 36).unwrap_or('0'));
+        secs /= 36;
+    }
+    digits.reverse();
+    format!("lg-{}", digits.into_iter().collect::<String>())
+}
+
+/// The longest name prefix kept: room for `-` and a client number within the name limit.
+const MAX_PREFIX_CHARS: usize = 16;
 
 /// Why a run could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -78,12 +110,14 @@ pub enum LoadgenError {
     #[error("invalid setting: {0}")]
     Config(&'static str),
     /// Not one client could join, so there is nothing to measure.
-    #[error("no client could join ({failures} tried); the first error: {first_error}")]
+    #[error("no client could join ({failures} tried): {reasons}{}", hint.as_deref().map(|h| format!(" ({h})")).unwrap_or_default())]
     NoClientJoined {
         /// Clients that tried.
         failures: u32,
-        /// What the first one ran into.
-        first_error: String,
+        /// The failures grouped by reason, with counts.
+        reasons: String,
+        /// What to change, for the most frequent reason, when known.
+        hint: Option<String>,
     },
 }
 
@@ -111,6 +145,22 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
 
     let shared = Arc::new(RunShared::new());
     let (stop_tx, stop_rx) = watch::channel(false);
+    let metrics_host = target.authority();
+    // Read before the first client, so that a server whose /metrics cannot be read is said at
+    // once (`scrape` warns), not after the ramp and warm-up.
+    let _ = scrape(addr, &metrics_host).await;
+    let live = Arc::new(Live::new());
+    let (progress_stop, progress_rx) = watch::channel(false);
+    let progress = config.progress.clone().map(|label| {
+        tokio::spawn(progress::report_every_second(
+            label,
+            config.clients,
+            live.clone(),
+            Some((addr, metrics_host.clone())),
+            progress_rx,
+        ))
+    });
+    let prefix: String = config.name_prefix.chars().take(MAX_PREFIX_CHARS).collect();
 
     // Ramp-up: one join started every 1/ramp_per_sec, each bounded by JOIN_LIMIT.
     let ramp_start = Instant::now();
@@ -124,56 +174,77 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
         let target = target.clone();
         let shared = shared.clone();
         let stop = stop_rx.clone();
+        let live = live.clone();
         let seed = client_seed(config.seed, i);
+        let name = format!("{prefix}-{i}");
         joins.push(tokio::spawn(async move {
-            let name = format!("load-{i}");
             let joined = tokio::time::timeout(JOIN_LIMIT, client::join(addr, &target, name))
                 .await
-                .map_err(|_| "no welcome within 5 s".to_owned())?
-                .map_err(|e| e.to_string())?;
+                .map_err(|_| JoinFailure::Timeout)
+                .and_then(|r| r);
+            let joined = match joined {
+                Ok(j) => j,
+                Err(e) => {
+                    live.failed.fetch_add(1, Relaxed);
+                    return Err(e);
+                }
+            };
             let rates = (joined.welcome.tick_rate, joined.welcome.snapshot_rate);
             let counters = Arc::new(Counters::default());
             let running = client::start(joined, seed, counters.clone(), shared, stop);
-            Ok::<_, String>((Client { counters, running }, rates))
+            live.clients.lock().push(counters.clone());
+            live.joined.fetch_add(1, Relaxed);
+            Ok::<_, JoinFailure>((Client { counters, running }, rates))
         }));
     }
     let mut clients = Vec::with_capacity(joins.len());
     let mut rates = None;
-    let mut failures = 0u32;
+    let mut failures = FailureTally::default();
     let mut first_error = None;
     for join in joins {
-        match join.await {
+        let failure = match join.await {
             Ok(Ok((client, r))) => {
                 rates.get_or_insert(r);
                 clients.push(client);
+                continue;
             }
-            Ok(Err(e)) => {
-                failures += 1;
-                first_error.get_or_insert(e);
-            }
-            Err(e) => {
-                failures += 1;
-                first_error.get_or_insert(e.to_string());
-            }
-        }
+            Ok(Err(e)) => e,
+            Err(e) => JoinFailure::Other(format!("join task: {e}")),
+        };
+        failures.add(&failure);
+        first_error.get_or_insert_with(|| failure.reason());
     }
     let ramp = ramp_start.elapsed();
+    let groups = failures.groups();
     let Some((tick_rate, snapshot_rate)) = rates else {
+        let _ = progress_stop.send(true);
+        if let Some(p) = progress {
+            let _ = p.await;
+        }
         return Err(LoadgenError::NoClientJoined {
-            failures,
-            first_error: first_error.unwrap_or_default(),
+            failures: failures.total(),
+            reasons: failure::summary(&groups),
+            hint: groups.first().and_then(|g| g.hint.clone()),
         });
     };
+    if !groups.is_empty() {
+        tracing::warn!(
+            failed = failures.total(),
+            reasons = %failure::summary(&groups),
+            "some clients could not join"
+        );
+    }
     tracing::info!(
         joined = clients.len(),
-        failed = failures,
+        failed = failures.total(),
         ramp_s = ramp.as_secs_f64(),
         "clients joined; warming up"
     );
+    *live.phase.lock() = "warm-up";
     tokio::time::sleep(config.warmup).await;
 
     // The window: client counters and the server's metrics at both edges.
-    let metrics_host = target.authority();
+    *live.phase.lock() = "measure";
     let start = totals(&clients);
     let snapshots_at_start = snapshot_counts(&clients);
     shared.measuring.store(true, Relaxed);
@@ -190,6 +261,11 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
     let scrape1 = scrape(addr, &metrics_host).await;
 
     // Closing: closes are expected from here on.
+    *live.phase.lock() = "close";
+    let _ = progress_stop.send(true);
+    if let Some(p) = progress {
+        let _ = p.await;
+    }
     shared.ending.store(true, Relaxed);
     let _ = stop_tx.send(true);
     let deadline = tokio::time::Instant::now() + CLOSE_LIMIT;
@@ -220,8 +296,10 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
         url: config.url.clone(),
         clients_requested: config.clients,
         clients_connected: clients.len() as u32,
-        connect_failures: failures,
+        connect_failures: failures.total(),
         first_connect_error: first_error,
+        connect_failures_by_reason: groups,
+        unexpected_closes_by_reason: close_reasons(&clients),
         clients_measured: start.alive as u32,
         ramp_s: ramp.as_secs_f64(),
         warmup_s: config.warmup.as_secs_f64(),
@@ -271,6 +349,17 @@ fn snapshot_counts(clients: &[Client]) -> Vec<u64> {
         .collect()
 }
 
+/// The reasons clients ended before the run closed them, grouped.
+fn close_reasons(clients: &[Client]) -> Vec<failure::FailureGroup> {
+    let mut tally = FailureTally::default();
+    for c in clients {
+        if let Some(why) = &*c.counters.close_reason.lock() {
+            tally.add(why);
+        }
+    }
+    tally.groups()
+}
+
 fn totals(clients: &[Client]) -> Totals {
     Totals::sum(clients.iter().map(|c| &*c.counters))
 }
@@ -308,6 +397,7 @@ fn server_figures(report: &mut Report, (s0, t0): &(Scrape, Instant), (s1, t1): &
     report.server_tick_ms_max = ms(scrape::window_max(&b0, &b1));
     let delta = |name: &str| Some(s1.value(name)? - s0.value(name)?);
     let ticks = delta("tickwire_ticks_total");
+    report.server_bytes_out_per_sec = delta("tickwire_bytes_out_total").map(|b| b / secs);
     let cpu = delta("process_cpu_seconds_total");
     report.server_ticks_per_sec = ticks.map(|t| t / secs);
     report.server_cpu_pct = cpu.map(|c| c / secs * 100.0);

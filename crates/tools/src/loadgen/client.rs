@@ -16,21 +16,22 @@ use fastwebsockets::{
     FragmentCollectorRead, Frame, OpCode, Payload, WebSocket, WebSocketError, WebSocketWrite,
 };
 use hdrhistogram::Histogram;
-use hyper::upgrade::Upgraded;
-use hyper_util::rt::TokioIo;
 use tickwire_protocol::{ClientMsg, Hello, PROTOCOL_VERSION, ServerMsg, Welcome, codec};
 use tickwire_sim::Rng;
 
 use crate::game_input::GameInput;
 use tokio::io::{ReadHalf, WriteHalf};
+use tokio::net::TcpStream;
 use tokio::sync::{Mutex, watch};
 use tokio::task::JoinHandle;
 
-use tickwire_client::{CappedRead, ClientError, ClientWorld, connect_tcp, websocket_handshake};
+use tickwire_client::{CappedRead, ClientError, ClientWorld, connect_tcp};
 
+use super::failure::JoinFailure;
 use super::target::Target;
+use super::upgrade::upgrade;
 
-type Io = TokioIo<Upgraded>;
+type Io = TcpStream;
 type Writer = Arc<Mutex<WebSocketWrite<WriteHalf<Io>>>>;
 
 /// Inputs remembered for ack latency; older acks are not measured.
@@ -108,6 +109,8 @@ pub(crate) struct Counters {
     pub(crate) inputs_sent: AtomicU64,
     pub(crate) decode_errors: AtomicU64,
     pub(crate) unexpected_close: AtomicBool,
+    /// Why the client ended unexpectedly, when it did.
+    pub(crate) close_reason: parking_lot::Mutex<Option<JoinFailure>>,
     /// Cleared when the client's reader stops.
     pub(crate) alive: AtomicBool,
 }
@@ -177,17 +180,21 @@ const RECV_BUFFER_BYTES: u32 = 128 * 1024;
 const READ_CHUNK_BYTES: usize = 16 * 1024;
 
 /// Connects to `addr`, upgrades to a WebSocket on the target's path, says `Hello` as `name` and
-/// waits for the `Welcome`. The caller bounds the time.
+/// waits for the `Welcome`. The caller bounds the time. A failure says why, in the server's words
+/// when it gave any (an HTTP status and body, a close code and reason).
 pub(crate) async fn join(
     addr: SocketAddr,
     target: &Target,
     name: String,
-) -> Result<Joined, ClientError> {
+) -> Result<Joined, JoinFailure> {
     // A fixed receive buffer bounds what a client that falls behind holds (in the kernel, and in
     // the read buffer that drains it): the server sees the back-pressure and skips snapshots for
     // it, as it would for a slow player, instead of this process growing without bound.
-    let stream = connect_tcp(addr, Some(RECV_BUFFER_BYTES)).await?;
-    let mut ws = websocket_handshake(stream, &target.authority(), &target.path).await?;
+    let stream = connect_tcp(addr, Some(RECV_BUFFER_BYTES))
+        .await
+        .map_err(|e| JoinFailure::from(ClientError::Connect(e)))?;
+    let mut ws = upgrade(stream, &target.authority(), &target.path).await?;
+    let other = |e: &dyn std::fmt::Display| JoinFailure::Other(e.to_string());
     ws.set_max_message_size(codec::MAX_SERVER_MSG);
     let mut hello = Vec::new();
     codec::encode_client(
@@ -198,15 +205,23 @@ pub(crate) async fn join(
             schema: None,
         }),
         &mut hello,
-    )?;
-    ws.write_frame(Frame::binary(Payload::Owned(hello))).await?;
+    )
+    .map_err(|e| other(&e))?;
+    ws.write_frame(Frame::binary(Payload::Owned(hello)))
+        .await
+        .map_err(|e| other(&format_args!("sending Hello: {e}")))?;
     let mut bytes_in = 0;
     loop {
-        let frame = ws.read_frame().await?;
+        let frame = ws
+            .read_frame()
+            .await
+            .map_err(|e| other(&format_args!("waiting for Welcome: {e}")))?;
         match frame.opcode {
             OpCode::Binary => {
                 bytes_in += frame.payload.len() as u64;
-                match codec::decode_server(&frame.payload)? {
+                match codec::decode_server(&frame.payload)
+                    .map_err(|e| other(&format_args!("decoding the Welcome: {e}")))?
+                {
                     ServerMsg::Welcome(welcome) => {
                         return Ok(Joined {
                             ws,
@@ -215,7 +230,7 @@ pub(crate) async fn join(
                         });
                     }
                     ServerMsg::Kick(k) => {
-                        return Err(ClientError::Closed {
+                        return Err(JoinFailure::Closed {
                             code: k.code,
                             reason: k.reason,
                         });
@@ -225,9 +240,9 @@ pub(crate) async fn join(
             }
             OpCode::Close => {
                 let (code, reason) = close_of(&frame.payload);
-                return Err(ClientError::Closed { code, reason });
+                return Err(JoinFailure::Closed { code, reason });
             }
-            OpCode::Text => return Err(ClientError::Unexpected("text message".into())),
+            OpCode::Text => return Err(JoinFailure::Other("a text message".into())),
             _ => {}
         }
     }
@@ -348,9 +363,10 @@ async fn read_loop(
     mut world: ClientWorld,
 ) {
     let mut last_ack = 0u32;
-    let unexpected = || {
+    let unexpected = |why: JoinFailure| {
         if !shared.ending.load(Relaxed) {
             counters.unexpected_close.store(true, Relaxed);
+            counters.close_reason.lock().get_or_insert(why);
         }
     };
     // Close and pong replies that fastwebsockets owes the server go out through the write half.
@@ -369,8 +385,8 @@ async fn read_loop(
     loop {
         let frame = match rx.read_frame::<_, WebSocketError>(&mut obligated).await {
             Ok(f) => f,
-            Err(_) => {
-                unexpected();
+            Err(e) => {
+                unexpected(JoinFailure::Other(format!("socket failed: {e}")));
                 break;
             }
         };
@@ -406,12 +422,16 @@ async fn read_loop(
                             last_ack = s.ack;
                         }
                     }
-                    ServerMsg::Kick(_) => unexpected(),
+                    ServerMsg::Kick(k) => unexpected(JoinFailure::Closed {
+                        code: k.code,
+                        reason: k.reason,
+                    }),
                     _ => {}
                 }
             }
             OpCode::Close => {
-                unexpected();
+                let (code, reason) = close_of(&frame.payload);
+                unexpected(JoinFailure::Closed { code, reason });
                 break;
             }
             OpCode::Text => {

@@ -2,12 +2,15 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use super::failure::FailureGroup;
 
 /// What a load-generator run measured. Rates are over the measurement window; "per client"
 /// figures are averaged over the clients alive when the window opened. `None` (JSON `null`) means
 /// the figure could not be measured (for example the server does not export it).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Report {
     /// The URL loaded.
     pub url: String,
@@ -19,6 +22,9 @@ pub struct Report {
     pub connect_failures: u32,
     /// The first connect failure, when there was one.
     pub first_connect_error: Option<String>,
+    /// Connect failures grouped by reason (an HTTP status and the server's words, a refused
+    /// connect, a close code and reason, a timeout), the most frequent first.
+    pub connect_failures_by_reason: Vec<FailureGroup>,
     /// Clients alive when the window opened (the divisor of per-client figures).
     pub clients_measured: u32,
     /// Seconds the ramp-up took, from the first connect to the last join or failure.
@@ -58,6 +64,8 @@ pub struct Report {
     pub decode_errors: u64,
     /// Clients the server closed or kicked, or whose socket failed, before the run ended.
     pub unexpected_closes: u64,
+    /// The unexpected closes grouped by reason, the most frequent first.
+    pub unexpected_closes_by_reason: Vec<FailureGroup>,
     /// Median server tick duration over the window, ms (upper bound of its histogram bucket).
     pub server_tick_ms_p50: Option<f64>,
     /// 99th percentile server tick duration, ms (upper bound of its bucket).
@@ -70,6 +78,9 @@ pub struct Report {
     pub server_cpu_pct: Option<f64>,
     /// Server CPU milliseconds per tick run.
     pub server_cpu_ms_per_tick: Option<f64>,
+    /// Bytes the server wrote to its sockets per second over the window (its
+    /// `tickwire_bytes_out_total`), all clients together.
+    pub server_bytes_out_per_sec: Option<f64>,
     /// Server resident memory at the end of the window, MiB.
     pub server_rss_mb: Option<f64>,
     /// This process's CPU over the window, percent of one core.
@@ -79,6 +90,17 @@ pub struct Report {
 }
 
 struct Opt(Option<f64>, &'static str);
+
+/// One line per group, `  {what}  12 × reason`, and its hint on the next line.
+fn write_groups(f: &mut fmt::Formatter<'_>, what: &str, groups: &[FailureGroup]) -> fmt::Result {
+    for g in groups {
+        writeln!(f, "  {what}  {} × {}", g.count, g.reason)?;
+        if let Some(h) = &g.hint {
+            writeln!(f, "      hint: {h}")?;
+        }
+    }
+    Ok(())
+}
 
 impl fmt::Display for Opt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -105,9 +127,7 @@ impl fmt::Display for Report {
             self.warmup_s,
             self.window_s
         )?;
-        if let Some(e) = &self.first_connect_error {
-            writeln!(f, "  first connect error: {e}")?;
-        }
+        write_groups(f, "failed to join", &self.connect_failures_by_reason)?;
         writeln!(
             f,
             "  server       tick {} Hz, snapshots {} Hz",
@@ -137,6 +157,7 @@ impl fmt::Display for Report {
             "  errors       {} decode errors, {} unexpected closes",
             self.decode_errors, self.unexpected_closes
         )?;
+        write_groups(f, "closed early", &self.unexpected_closes_by_reason)?;
         writeln!(
             f,
             "  server tick  p50 {}, p99 {}, max {}, {} ticks/s",
@@ -147,10 +168,11 @@ impl fmt::Display for Report {
         )?;
         writeln!(
             f,
-            "  server CPU   {} of one core, {} per tick, RSS {}",
+            "  server CPU   {} of one core, {} per tick, RSS {}, {} out",
             Opt(self.server_cpu_pct, " %"),
             Opt(self.server_cpu_ms_per_tick, " ms"),
-            Opt(self.server_rss_mb, " MiB")
+            Opt(self.server_rss_mb, " MiB"),
+            Opt(self.server_bytes_out_per_sec.map(|b| b / 1e6), " MB/s")
         )?;
         write!(
             f,

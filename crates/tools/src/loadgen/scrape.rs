@@ -223,7 +223,18 @@ async fn fetch_text(addr: SocketAddr, host: &str) -> Result<String, ScrapeError>
         .header(header::CONNECTION, "close")
         .body(Empty::<Bytes>::new())
         .map_err(|e| bad(format!("cannot make the request: {e}")))?;
-    let response = sender.send_request(request).await?;
+    let response = sender.send_request(request).await.map_err(|e| {
+        if e.is_canceled() || e.is_incomplete_message() {
+            bad(
+                "the server closed the connection without answering (a server at its connection \
+                 limits refuses this request too: --max-connections-per-ip counts the load \
+                 generator's clients and its /metrics requests alike)"
+                    .into(),
+            )
+        } else {
+            ScrapeError::Http(e)
+        }
+    })?;
     if response.status() != StatusCode::OK {
         return Err(bad(format!("status {}", response.status())));
     }

@@ -1,0 +1,472 @@
+//! `tickwire bench`: the standard matrix (scenarios × client counts), each point against a
+//! fresh server this tool starts itself (the `tickwire` binary, `serve` on an ephemeral loopback
+//! port, storage off, connection limits lifted), measured by the load generator, and a report
+//! directory: `report.md` (a table per scenario), `report.json` (every figure) and SVG charts.
+//!
+//! Every loop is bounded: a server that does not listen within 15 s fails its point, a point's
+//! load generator stops by itself (and is cut off past its own bound), and the server is killed
+//! after its point. All traffic is loopback.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+mod bench_report;
+pub mod markdown;
+mod server_process;
+pub mod svg_chart;
+
+pub use bench_report::{BenchReport, Figures, Point};
+pub use server_process::{ServerProcess, StartError};
+use svg_chart::{Chart, Series};
+
+use crate::loadgen::{self, LoadgenConfig};
+
+/// A standard load to measure (`docs/scenarios.md`), at E = [`BenchConfig::entities`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchScenario {
+    /// `random-walk`, every entity moving every tick.
+    RandomWalk,
+    /// `random-walk` with 10 % of the entities moving each tick.
+    RandomWalk10,
+    /// `transport-floor`: one pre-encoded frame per client per snapshot, no simulation.
+    TransportFloor,
+}
+
+impl BenchScenario {
+    /// Its name in reports and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            BenchScenario::RandomWalk => "random-walk",
+            BenchScenario::RandomWalk10 => "random-walk-10",
+            BenchScenario::TransportFloor => "transport-floor",
+        }
+    }
+
+    /// The `tickwire serve` flags that choose it.
+    pub fn serve_args(self, config: &BenchConfig) -> Vec<String> {
+        let walk = |pct: u32| {
+            vec![
+                "--scenario".into(),
+                "random-walk".into(),
+                "--entities".into(),
+                config.entities.to_string(),
+                "--moving-pct".into(),
+                pct.to_string(),
+            ]
+        };
+        match self {
+            BenchScenario::RandomWalk => walk(100),
+            BenchScenario::RandomWalk10 => walk(10),
+            BenchScenario::TransportFloor => vec![
+                "--scenario".into(),
+                "transport-floor".into(),
+                "--payload-bytes".into(),
+                config.payload_bytes.to_string(),
+            ],
+        }
+    }
+}
+
+/// What to measure and where the report goes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchConfig {
+    /// The `tickwire` binary that serves (the running one, for `tickwire bench`).
+    pub program: PathBuf,
+    /// Scenarios, measured in this order.
+    pub scenarios: Vec<BenchScenario>,
+    /// Client counts, measured in this order for each scenario.
+    pub clients: Vec<u32>,
+    /// The measurement window of each point.
+    pub seconds: u64,
+    /// Warm-up before each window.
+    pub warmup: u64,
+    /// Clients connected per second.
+    pub ramp_per_sec: u32,
+    /// random-walk: non-player entities.
+    pub entities: u32,
+    /// transport-floor: bytes of the frame.
+    pub payload_bytes: usize,
+    /// Tick and snapshot rate of the servers.
+    pub rate: u32,
+    /// The report directory (created when missing; its report files are replaced).
+    pub out: PathBuf,
+    /// A previous report directory whose figures go beside today's.
+    pub compare: Option<PathBuf>,
+    /// Print progress lines on stderr.
+    pub progress: bool,
+}
+
+impl Default for BenchConfig {
+    fn default() -> Self {
+        BenchConfig {
+            program: PathBuf::from("tickwire"),
+            scenarios: vec![BenchScenario::RandomWalk, BenchScenario::TransportFloor],
+            clients: vec![50, 100, 200, 500],
+            seconds: 10,
+            warmup: 3,
+            ramp_per_sec: 300,
+            entities: 1000,
+            payload_bytes: 2844,
+            rate: 30,
+            out: PathBuf::from("bench-report"),
+            compare: None,
+            progress: true,
+        }
+    }
+}
+
+impl BenchConfig {
+    /// The quick matrix: random-walk only, 10 and 20 clients, 2 s each after 1 s of warm-up.
+    pub fn quick(self) -> BenchConfig {
+        BenchConfig {
+            scenarios: vec![BenchScenario::RandomWalk],
+            clients: vec![10, 20],
+            seconds: 2,
+            warmup: 1,
+            ..self
+        }
+    }
+
+    /// The `tickwire serve` flags every point shares: loopback, storage off, limits lifted,
+    /// the rates, one room for every client, no match end.
+    pub fn server_args(&self, clients: u32) -> Vec<String> {
+        [
+            "--database",
+            "none",
+            "--tick-rate",
+            &self.rate.to_string(),
+            "--snapshot-rate",
+            &self.rate.to_string(),
+            "--max-connections-per-ip",
+            "0",
+            "--max-connections",
+            &(clients.saturating_add(256)).to_string(),
+            "--match-length",
+            "0",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    }
+}
+
+/// Why a run could not be made (a point that fails is reported in its row instead).
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    /// A setting is out of range.
+    #[error("invalid setting: {0}")]
+    Config(String),
+    /// The report directory could not be written.
+    #[error("cannot write the report in {dir}: {why}")]
+    Write {
+        /// The directory.
+        dir: String,
+        /// The operating system's answer.
+        why: std::io::Error,
+    },
+    /// The previous report could not be read.
+    #[error("cannot read the report to compare with: {0}")]
+    Compare(String),
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// Runs the matrix and writes the report directory; returns the report.
+pub fn run(config: &BenchConfig) -> Result<BenchReport, BenchError> {
+    if config.scenarios.is_empty() || config.clients.is_empty() {
+        return Err(BenchError::Config(
+            "at least one scenario and one client count".into(),
+        ));
+    }
+    if config.clients.contains(&0) || config.seconds == 0 {
+        return Err(BenchError::Config(
+            "client counts and seconds must be at least 1".into(),
+        ));
+    }
+    let previous = match &config.compare {
+        Some(dir) => {
+            Some(BenchReport::read(&dir.join("report.json")).map_err(BenchError::Compare)?)
+        }
+        None => None,
+    };
+    let write_err = |why| BenchError::Write {
+        dir: config.out.display().to_string(),
+        why,
+    };
+    let logs = config.out.join("server-logs");
+    std::fs::create_dir_all(&logs).map_err(write_err)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(BenchError::Runtime)?;
+
+    let mut report = BenchReport {
+        version: env!("CARGO_PKG_VERSION").into(),
+        build: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+        .into(),
+        started_unix_s: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        seconds: config.seconds,
+        warmup_s: config.warmup,
+        server_args: shown_server_args(config),
+        points: Vec::new(),
+    };
+    let total = config.scenarios.len() * config.clients.len();
+    let prefix = loadgen::run_name_prefix();
+    for &scenario in &config.scenarios {
+        for &clients in &config.clients {
+            let n = report.points.len() + 1;
+            let label = format!("[{n}/{total} {} {clients}]", scenario.name());
+            if config.progress {
+                eprintln!("{label} starting the server");
+            }
+            let point = measure(config, scenario, clients, &label, &prefix, &logs, &runtime);
+            if config.progress {
+                eprintln!("{label} {}", point_summary(&point));
+            }
+            report.points.push(point);
+        }
+    }
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    write(&config.out, &report, previous.as_ref()).map_err(write_err)?;
+    Ok(report)
+}
+
+/// The shared server flags as the report shows them: the connection limit depends on the point.
+fn shown_server_args(config: &BenchConfig) -> Vec<String> {
+    let mut args = config.server_args(0);
+    if let Some(i) = args.iter().position(|a| a == "--max-connections")
+        && let Some(v) = args.get_mut(i + 1)
+    {
+        *v = "CLIENTS+256".into();
+    }
+    args
+}
+
+/// One point: a fresh server, a load-generator run, the server stopped.
+fn measure(
+    config: &BenchConfig,
+    scenario: BenchScenario,
+    clients: u32,
+    label: &str,
+    prefix: &str,
+    logs: &Path,
+    runtime: &tokio::runtime::Runtime,
+) -> Point {
+    let scenario_args = scenario.serve_args(config);
+    let mut point = Point {
+        scenario: scenario.name().into(),
+        clients,
+        scenario_args: scenario_args.clone(),
+        load_before: load_average(),
+        ..Point::default()
+    };
+    let mut args = config.server_args(clients);
+    args.extend(scenario_args);
+    let log = logs.join(format!("{}-{clients}.log", scenario.name()));
+    let server = match ServerProcess::start(&config.program, &args, &log) {
+        Ok(s) => s,
+        Err(e) => {
+            point.error = Some(e.to_string());
+            return point;
+        }
+    };
+    let loadgen = LoadgenConfig {
+        url: format!("ws://{}/ws", server.addr()),
+        clients,
+        duration: Duration::from_secs(config.seconds),
+        warmup: Duration::from_secs(config.warmup),
+        ramp_per_sec: config.ramp_per_sec,
+        seed: 1,
+        allow_remote: false,
+        name_prefix: prefix.to_owned(),
+        progress: config.progress.then(|| label.to_owned()),
+    };
+    // The load generator bounds itself; this is a second bound, should it not.
+    let limit = Duration::from_secs(
+        u64::from(clients / config.ramp_per_sec.max(1)) + config.warmup + config.seconds + 30,
+    );
+    match runtime.block_on(async { tokio::time::timeout(limit, loadgen::run(loadgen)).await }) {
+        Ok(Ok(r)) => {
+            point.figures = Some(Figures::of(&r));
+            point.loadgen = Some(r);
+        }
+        Ok(Err(e)) => point.error = Some(e.to_string()),
+        Err(_) => point.error = Some(format!("the load generator ran past {limit:?}")),
+    }
+    server.stop();
+    point
+}
+
+/// A point in one line, for the progress output.
+fn point_summary(p: &Point) -> String {
+    match (&p.figures, &p.error) {
+        (Some(f), _) => format!(
+            "done: {} clients, CPU {} ms per tick, tick p99 {} ms, {:.0} B/s per client, {} errors",
+            f.clients_connected,
+            f.cpu_ms_per_tick
+                .map_or("n/a".into(), |v| format!("{v:.2}")),
+            f.tick_p99_ms.map_or("n/a".into(), |v| format!("{v:.2}")),
+            f.bytes_per_client_per_sec,
+            f.errors
+        ),
+        (None, Some(e)) => format!("failed: {e}"),
+        (None, None) => "failed".into(),
+    }
+}
+
+/// The machine's 1-minute load average (Linux), when it can be read.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Writes `report.md`, `report.json` and the charts into `dir`.
+pub fn write(
+    dir: &Path,
+    report: &BenchReport,
+    previous: Option<&BenchReport>,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("report.json"), report.to_json())?;
+    std::fs::write(dir.join("report.md"), markdown::render(report, previous))?;
+    for (file, chart) in charts(report, previous) {
+        std::fs::write(dir.join(file), chart.to_svg())?;
+    }
+    Ok(())
+}
+
+/// The three charts: CPU per tick, tick p99 and bytes per client against clients, a line per
+/// scenario (and a dashed one per scenario of the previous run).
+pub fn charts(report: &BenchReport, previous: Option<&BenchReport>) -> Vec<(&'static str, Chart)> {
+    type Pick = fn(&Figures) -> Option<f64>;
+    let picks: [(Pick, &str); 3] = [
+        (|f| f.cpu_ms_per_tick, "server CPU ms per tick"),
+        (|f| f.tick_p99_ms, "tick p99 ms"),
+        (|f| Some(f.bytes_per_client_per_sec), "bytes/s per client"),
+    ];
+    let scenarios = report.scenarios();
+    let line = |r: &BenchReport, scenario: &str, pick: Pick| -> Vec<(f64, f64)> {
+        let mut pts: Vec<(f64, f64)> = r
+            .points
+            .iter()
+            .filter(|p| p.scenario == scenario)
+            .filter_map(|p| Some((f64::from(p.clients), pick(p.figures.as_ref()?)?)))
+            .collect();
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        pts
+    };
+    markdown::CHARTS
+        .iter()
+        .zip(picks)
+        .map(|(&(file, title), (pick, y_label))| {
+            let mut series = Vec::new();
+            for (i, scenario) in scenarios.iter().enumerate() {
+                series.push(Series {
+                    name: scenario.clone(),
+                    points: line(report, scenario, pick),
+                    dashed: false,
+                    colour: i,
+                });
+                // The previous run's line, when it measured this scenario.
+                let before = previous.map(|prev| line(prev, scenario, pick));
+                if let Some(points) = before.filter(|p| !p.is_empty()) {
+                    series.push(Series {
+                        name: format!("{scenario} (before)"),
+                        points,
+                        dashed: true,
+                        colour: i,
+                    });
+                }
+            }
+            let chart = Chart {
+                title: title.into(),
+                x_label: "clients".into(),
+                y_label: y_label.into(),
+                series,
+            };
+            (file, chart)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(cpu: f64) -> Option<Figures> {
+        Some(Figures {
+            clients_connected: 10,
+            cpu_ms_per_tick: Some(cpu),
+            tick_p99_ms: Some(0.5),
+            bytes_per_client_per_sec: 1000.0,
+            ..Figures::default()
+        })
+    }
+
+    #[test]
+    fn writes_the_report_directory() {
+        let report = BenchReport {
+            points: vec![
+                Point {
+                    scenario: "random-walk".into(),
+                    clients: 10,
+                    figures: figures(1.0),
+                    ..Point::default()
+                },
+                Point {
+                    scenario: "random-walk".into(),
+                    clients: 20,
+                    figures: figures(2.0),
+                    ..Point::default()
+                },
+            ],
+            ..BenchReport::default()
+        };
+        let dir = std::env::temp_dir().join(format!("tickwire-bench-{}", std::process::id()));
+        write(&dir, &report, Some(&report)).expect("write");
+        let md = std::fs::read_to_string(dir.join("report.md")).expect("md");
+        assert!(md.contains("| 10 | 1.00 | 1.00 | 1.00x |"), "{md}");
+        let back = BenchReport::read(&dir.join("report.json")).expect("json");
+        assert_eq!(back, report);
+        for (file, _) in markdown::CHARTS {
+            let svg = std::fs::read_to_string(dir.join(file)).expect("svg");
+            let names = svg_chart::tests::check_svg(&svg);
+            // Today's line and the previous run's, dashed.
+            assert_eq!(
+                names.iter().filter(|n| *n == "polyline").count(),
+                2,
+                "{file}"
+            );
+            assert!(svg.contains("random-walk (before)"), "{file}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_quick_matrix_is_small() {
+        let q = BenchConfig::default().quick();
+        assert_eq!(q.scenarios, vec![BenchScenario::RandomWalk]);
+        assert_eq!((q.clients.len(), q.seconds), (2, 2));
+        let args = q.server_args(20);
+        assert!(
+            args.windows(2).any(|w| w == ["--database", "none"]),
+            "{args:?}"
+        );
+        assert!(
+            args.windows(2)
+                .any(|w| w == ["--max-connections-per-ip", "0"]),
+            "{args:?}"
+        );
+    }
+}

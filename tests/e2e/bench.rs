@@ -1,0 +1,104 @@
+//! `tickwire bench --quick` as a person runs it: the real binary starts its own servers, and the
+//! report directory holds the table's rows, the raw figures and three well-formed charts.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::process::{Running, TICKWIRE, clean_command};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quick_bench_writes_its_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("report");
+    let mut cmd = clean_command(TICKWIRE);
+    cmd.args(["bench", "--quick", "--out"])
+        .arg(&out)
+        .stderr(Stdio::piped());
+    let mut run = Running::start(cmd);
+    // Two points of 1 s warm-up and 2 s measured, each with a server start: well under 30 s.
+    let code = run.exited(Duration::from_secs(40)).await;
+    let stdout = run.lines().join("\n");
+    let stderr = run.stderr_lines().join("\n");
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    // Progress: a line a second per point, with the server's tick p99.
+    assert!(
+        stderr.contains("[1/2 random-walk 10]") && stderr.contains("[2/2 random-walk 20]"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("server tick p99"), "{stderr}");
+
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(md.contains("## random-walk"), "{md}");
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| 10 |") || l.starts_with("| 20 |"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{md}");
+    for row in &rows {
+        // Every figure measured: no failed point, no n/a.
+        assert!(
+            !row.contains("n/a") && !row.contains("failed"),
+            "{row}\n{md}"
+        );
+    }
+    // The same table on stdout.
+    assert!(stdout.contains(rows[0]), "{stdout}");
+
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("report.json")).expect("report.json"),
+    )
+    .expect("json");
+    let points = json["points"].as_array().expect("points");
+    assert_eq!(points.len(), 2, "{json}");
+    for (p, clients) in points.iter().zip([10, 20]) {
+        assert_eq!(p["scenario"], "random-walk");
+        assert_eq!(p["clients"], clients);
+        let f = &p["figures"];
+        assert_eq!(f["clients_connected"], clients, "{p}");
+        assert!(
+            f["cpu_ms_per_tick"].as_f64().is_some_and(|v| v > 0.0),
+            "{p}"
+        );
+        assert!(f["tick_p99_ms"].as_f64().is_some_and(|v| v > 0.0), "{p}");
+        assert!(
+            f["bytes_per_client_per_sec"]
+                .as_f64()
+                .is_some_and(|v| v > 0.0),
+            "{p}"
+        );
+        assert_eq!(f["errors"], 0, "{p}");
+    }
+    for chart in ["cpu_per_tick.svg", "tick_p99.svg", "bytes_per_client.svg"] {
+        let svg = std::fs::read_to_string(out.join(chart)).expect("chart");
+        assert!(
+            svg.starts_with("<svg ") && svg.trim_end().ends_with("</svg>"),
+            "{svg}"
+        );
+        assert_eq!(svg.matches("<polyline").count(), 1, "{chart}: {svg}");
+        assert!(md.contains(&format!("]({chart})")), "{md}");
+    }
+
+    // Compared with itself: the ratios are all 1.00x.
+    let again = dir.path().join("again");
+    let mut cmd = clean_command(TICKWIRE);
+    cmd.args([
+        "bench",
+        "--quiet",
+        "--scenarios",
+        "random-walk",
+        "--clients",
+        "10",
+    ])
+    .args(["--seconds", "1", "--warmup", "1", "--out"])
+    .arg(&again)
+    .arg("--compare")
+    .arg(&out)
+    .stderr(Stdio::piped());
+    let mut run = Running::start(cmd);
+    let code = run.exited(Duration::from_secs(40)).await;
+    assert_eq!(code, Some(0), "{:?}", run.stderr_lines());
+    let md = std::fs::read_to_string(again.join("report.md")).expect("report.md");
+    assert!(md.contains("| before | ratio |"), "{md}");
+    let svg = std::fs::read_to_string(again.join("cpu_per_tick.svg")).expect("chart");
+    assert!(svg.contains("stroke-dasharray"), "{svg}");
+}
