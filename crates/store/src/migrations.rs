@@ -1,8 +1,8 @@
 //! The schema's versions. Each migration is plain SQL that ports to PostgreSQL (integer times
 //! in unix milliseconds); the version a database is at lives in the one-row table
 //! `schema_version`. A database is brought up to [`LATEST`] on open, one version per
-//! transaction, and one at a version above [`LATEST`] is refused. [`version`] and
-//! [`migrate_to`] are SQLite's, built with the `sqlite` feature; PostgreSQL's steps add their own
+//! transaction, and one at a version above [`LATEST`] is refused. `version` and
+//! `migrate_to` are SQLite's, built with the `sqlite` feature; PostgreSQL's steps add their own
 //! triggers to these versions.
 
 #[cfg(feature = "sqlite")]
