@@ -45,6 +45,14 @@
 //! Nothing here queues without a bound: inputs go through a fixed-size buffer per player,
 //! snapshots are skipped rather than queued, and every write has a deadline. The server never
 //! depends on the load generator or the other tools; they depend on it.
+//!
+//! # Cargo features
+//!
+//! All on by default: `embedded-client` (the browser client, rust-embed), `tls` (HTTPS and WSS,
+//! rustls) and `store` (tickwire-store's SQLite and PostgreSQL backends). A game crate may
+//! depend on this one with `default-features = false` and turn back on what it needs; without
+//! `store` only [`Database::Off`] runs, and [`Server::start`] with a database fails with
+//! [`StartError::Store`] (`StoreError::NotBuilt`). See `docs/game-api.md`, "Cargo features".
 
 pub mod auth;
 mod config;

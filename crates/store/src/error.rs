@@ -6,6 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database file could not be opened or set up.
+    #[cfg(feature = "sqlite")]
     #[error("cannot open the database {}: {}", path.display(), sqlite_reason(error))]
     Open {
         /// The file.
@@ -14,6 +15,7 @@ pub enum StoreError {
         error: rusqlite::Error,
     },
     /// A migration failed: the file holds something other than tickwire's schema.
+    #[cfg(feature = "sqlite")]
     #[error(
         "cannot bring the database {} to schema version {version}: {}; is it another program's \
          database? Point --database at another file",
@@ -44,7 +46,20 @@ pub enum StoreError {
     /// This build cannot use the backend asked for.
     #[error("{0}")]
     Unsupported(String),
+    /// The backend this database needs was left out of this build: its Cargo feature of
+    /// tickwire-store is off.
+    #[error(
+        "this build has no {backend} storage (tickwire-store's `{feature}` feature is off): \
+         turn storage off (--database none) or use a build with {backend}"
+    )]
+    NotBuilt {
+        /// The backend: `"SQLite"` or `"PostgreSQL"`.
+        backend: &'static str,
+        /// Its feature: `"sqlite"` or `"postgres"`.
+        feature: &'static str,
+    },
     /// A query failed.
+    #[cfg(feature = "sqlite")]
     #[error("database: {}", sqlite_reason(.0))]
     Sql(rusqlite::Error),
     /// PostgreSQL refused a connection or a query.
@@ -55,6 +70,7 @@ pub enum StoreError {
     Closed,
 }
 
+#[cfg(feature = "sqlite")]
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
         StoreError::Sql(e)
@@ -63,6 +79,7 @@ impl From<rusqlite::Error> for StoreError {
 
 /// What SQLite said, once and without the SQL it was running: a person reads it, and SQLite's
 /// own message already names the file when it matters. A file it cannot open gets a hint.
+#[cfg(feature = "sqlite")]
 pub(crate) fn sqlite_reason(e: &rusqlite::Error) -> String {
     match e {
         rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),

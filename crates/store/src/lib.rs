@@ -27,19 +27,38 @@
 //! tries it again until the server is back, and a `LISTEN`ing connection fed by triggers that
 //! `NOTIFY` every changed row, so that a change made by any process reaches every store's feed. This crate knows nothing of the game, the
 //! protocol or the server.
+//!
+//! # Cargo features
+//!
+//! Each backend is a feature, both on by default: `sqlite` (rusqlite, with SQLite compiled in)
+//! and `postgres` (tokio-postgres and deadpool-postgres). A [`Database`] of a backend that was
+//! left out still parses, and [`Database::Off`] works as ever; opening it with [`Store::open`]
+//! fails with [`StoreError::NotBuilt`]. `Store::open_sqlite` and `Store::open_postgres` exist
+//! only with their feature, as do `migrations::version` and `migrations::migrate_to` (SQLite's).
+
+// With neither backend built no `Store` can be opened, and what only the backends call (the
+// columns' tallies, a batch's outcome, the writers' counters) is left unused.
+#![cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres")),
+    allow(dead_code, unused_variables)
+)]
 
 mod applied;
 mod columns;
 mod database;
 mod error;
 pub mod migrations;
+#[cfg(feature = "postgres")]
 mod postgres;
 mod record;
 mod rows;
+#[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "sqlite")]
 mod sqlite_watch;
 mod stats;
 mod store;
+#[cfg(feature = "sqlite")]
 mod writer;
 
 pub use columns::{COLUMN_VALUES, InvalidScore, MAX_COLUMN_NAME, MAX_COLUMNS, MAX_LINE_RATING};

@@ -46,7 +46,9 @@ pub(crate) struct Counters {
     pub(crate) retries: AtomicU64,
     pub(crate) outages: AtomicU64,
     pub(crate) reconnects: AtomicU64,
-    /// Set by a closing store that waited long enough: a writer still retrying stops.
+    /// Set by a closing store that waited long enough: SQLite's writer, still retrying, stops
+    /// (PostgreSQL's writer task is aborted instead).
+    #[cfg(feature = "sqlite")]
     pub(crate) give_up: std::sync::atomic::AtomicBool,
 }
 

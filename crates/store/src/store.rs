@@ -1,19 +1,20 @@
 //! `Store`: the handle the server holds. Writes go through a bounded queue to the writer thread;
 //! reads run on a blocking thread; changes come out of a broadcast feed.
 
-use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use rusqlite::Connection;
 use tokio::sync::{broadcast, mpsc};
 
+#[cfg(feature = "postgres")]
+use crate::postgres;
 use crate::stats::Counters;
-use crate::writer::Writer;
 use crate::{
     Change, Database, LeaderboardRow, MAX_LEADERBOARD, MAX_RECENT, PlayerRecord, RecentMatch,
-    RecordError, StoreError, StoreStats, StoredReplay, Write, postgres, sqlite,
+    RecordError, StoreError, StoreStats, StoredReplay, Write,
 };
+#[cfg(feature = "sqlite")]
+use crate::{sqlite, writer::Writer};
 
 /// How a store queues and batches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,22 +57,28 @@ struct Inner {
     /// The queue's bound, for messages.
     queue_size: usize,
     /// SQLite: stops the thread watching for other processes' commits when the store goes.
+    #[cfg(feature = "sqlite")]
     _watch: Option<crate::sqlite_watch::WatchStop>,
 }
 
-/// Where reads go.
+/// Where reads go: one variant per backend built (with none, no store can be opened).
 enum Reader {
-    Sqlite(Mutex<Connection>),
+    #[cfg(feature = "sqlite")]
+    Sqlite(Mutex<rusqlite::Connection>),
+    #[cfg(feature = "postgres")]
     Postgres(deadpool_postgres::Pool),
 }
 
-/// What runs the writes.
+/// What runs the writes: SQLite's thread or PostgreSQL's task.
 enum WriterHandle {
+    #[cfg(feature = "sqlite")]
     Thread(std::thread::JoinHandle<()>),
+    #[cfg(feature = "postgres")]
     Task(tokio::task::JoinHandle<()>),
 }
 
 /// How long opening a PostgreSQL store waits for its listening connection.
+#[cfg(feature = "postgres")]
 const LISTEN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How long [`Store::close`] waits for an unreachable PostgreSQL (or a locked SQLite file)
@@ -96,19 +103,34 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// Opens the store `database` names, creating and migrating it; `None` when storage is off.
+    /// A database whose backend this build left out (its feature is off) is
+    /// [`StoreError::NotBuilt`].
     pub async fn open(
         database: &Database,
         options: StoreOptions,
     ) -> Result<Option<Store>, StoreError> {
         match database {
             Database::Off => Ok(None),
+            #[cfg(feature = "sqlite")]
             Database::Sqlite(path) => Store::open_sqlite(path, options).map(Some),
+            #[cfg(not(feature = "sqlite"))]
+            Database::Sqlite(_) => Err(StoreError::NotBuilt {
+                backend: "SQLite",
+                feature: "sqlite",
+            }),
+            #[cfg(feature = "postgres")]
             Database::Postgres(url) => Store::open_postgres(url, options).await.map(Some),
+            #[cfg(not(feature = "postgres"))]
+            Database::Postgres(_) => Err(StoreError::NotBuilt {
+                backend: "PostgreSQL",
+                feature: "postgres",
+            }),
         }
     }
 
     /// Connects to the PostgreSQL server at `url`, brings its schema up to date (refusing one
     /// newer than this build), starts the writer task and the listening connection.
+    #[cfg(feature = "postgres")]
     pub async fn open_postgres(url: &str, options: StoreOptions) -> Result<Store, StoreError> {
         let shown = Database::Postgres(url.to_owned()).to_string();
         let (config, pool) = postgres::pool(url)?;
@@ -148,6 +170,7 @@ impl Store {
                 listener: Some(listener),
                 overflowing: Default::default(),
                 queue_size: options.queue.max(1),
+                #[cfg(feature = "sqlite")]
                 _watch: None,
             }),
         })
@@ -155,7 +178,8 @@ impl Store {
 
     /// Opens (creating when missing) the SQLite file at `path` and brings its schema up to
     /// date; refuses a file written by a newer tickwire. Starts the writer thread.
-    pub fn open_sqlite(path: &Path, options: StoreOptions) -> Result<Store, StoreError> {
+    #[cfg(feature = "sqlite")]
+    pub fn open_sqlite(path: &std::path::Path, options: StoreOptions) -> Result<Store, StoreError> {
         let conn = sqlite::open_and_migrate(path)?;
         let reader = sqlite::open(path)?;
         let (tx, rx) = mpsc::channel(options.queue.max(1));
@@ -183,7 +207,7 @@ impl Store {
         tracing::info!(path = %path.display(), "storage: SQLite");
         Ok(Store {
             inner: Arc::new(Inner {
-                location: PathBuf::from(path).display().to_string(),
+                location: path.display().to_string(),
                 queue: Mutex::new(Some(tx)),
                 changes,
                 reader: Reader::Sqlite(Mutex::new(reader)),
@@ -258,31 +282,43 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<LeaderboardRow>, StoreError> {
         let limit = limit.min(MAX_LEADERBOARD);
-        if let Reader::Postgres(pool) = &self.inner.reader {
-            return postgres::leaderboard(pool, game, limit).await;
+        match self.inner.reader {
+            #[cfg(feature = "postgres")]
+            Reader::Postgres(ref pool) => postgres::leaderboard(pool, game, limit).await,
+            #[cfg(feature = "sqlite")]
+            Reader::Sqlite(_) => {
+                let game = game.to_owned();
+                self.read(move |conn| sqlite::leaderboard(conn, &game, limit))
+                    .await
+            }
         }
-        let game = game.to_owned();
-        self.read(move |conn| sqlite::leaderboard(conn, &game, limit))
-            .await
     }
 
     /// Everything stored about player `id` (its standing in every game it played), or `None`.
     pub async fn player(&self, id: &str) -> Result<Option<PlayerRecord>, StoreError> {
-        if let Reader::Postgres(pool) = &self.inner.reader {
-            return postgres::player(pool, id).await;
+        match self.inner.reader {
+            #[cfg(feature = "postgres")]
+            Reader::Postgres(ref pool) => postgres::player(pool, id).await,
+            #[cfg(feature = "sqlite")]
+            Reader::Sqlite(_) => {
+                let id = id.to_owned();
+                self.read(move |conn| sqlite::player(conn, &id)).await
+            }
         }
-        let id = id.to_owned();
-        self.read(move |conn| sqlite::player(conn, &id)).await
     }
 
     /// The recording of the match stored under `key` (its file and, for a private room, the
     /// room's key), or `None` when there is no such match or it has no recording.
     pub async fn replay(&self, key: &str) -> Result<Option<StoredReplay>, StoreError> {
-        if let Reader::Postgres(pool) = &self.inner.reader {
-            return postgres::replay(pool, key).await;
+        match self.inner.reader {
+            #[cfg(feature = "postgres")]
+            Reader::Postgres(ref pool) => postgres::replay(pool, key).await,
+            #[cfg(feature = "sqlite")]
+            Reader::Sqlite(_) => {
+                let key = key.to_owned();
+                self.read(move |conn| sqlite::replay(conn, &key)).await
+            }
         }
-        let key = key.to_owned();
-        self.read(move |conn| sqlite::replay(conn, &key)).await
     }
 
     /// The `limit` (at most [`MAX_RECENT`]) newest matches of `game` with a recording, of
@@ -293,12 +329,16 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<RecentMatch>, StoreError> {
         let limit = limit.min(MAX_RECENT);
-        if let Reader::Postgres(pool) = &self.inner.reader {
-            return postgres::recent_replays(pool, game, limit).await;
+        match self.inner.reader {
+            #[cfg(feature = "postgres")]
+            Reader::Postgres(ref pool) => postgres::recent_replays(pool, game, limit).await,
+            #[cfg(feature = "sqlite")]
+            Reader::Sqlite(_) => {
+                let game = game.to_owned();
+                self.read(move |conn| sqlite::recent_replays(conn, &game, limit))
+                    .await
+            }
         }
-        let game = game.to_owned();
-        self.read(move |conn| sqlite::recent_replays(conn, &game, limit))
-            .await
     }
 
     /// The change feed: every row a committed write changed. A subscriber that falls more than
@@ -339,6 +379,7 @@ impl Store {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         match handle {
+            #[cfg(feature = "sqlite")]
             Some(WriterHandle::Thread(handle)) => {
                 let mut joined = tokio::task::spawn_blocking(move || handle.join());
                 if tokio::time::timeout(CLOSE_WAIT, &mut joined).await.is_err() {
@@ -348,18 +389,22 @@ impl Store {
                     abandoned(&self.inner.counters);
                 }
             }
+            #[cfg(feature = "postgres")]
             Some(WriterHandle::Task(task)) => finish(task, &self.inner.counters).await,
             None => {}
         }
     }
 
+    /// Runs an SQLite `query` on the reading connection, on a blocking thread.
+    #[cfg(feature = "sqlite")]
     async fn read<T, F>(&self, query: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+        F: FnOnce(&rusqlite::Connection) -> Result<T, rusqlite::Error> + Send + 'static,
     {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
+            #[allow(irrefutable_let_patterns)]
             let Reader::Sqlite(reader) = &inner.reader else {
                 return Err(StoreError::Closed);
             };
@@ -392,6 +437,7 @@ fn check(write: &Write) -> Result<(), RecordError> {
 
 /// Waits for the PostgreSQL writer to empty the queue, at most [`CLOSE_WAIT`]; then stops it
 /// and counts the writes it had not stored as abandoned, with one error saying how many.
+#[cfg(feature = "postgres")]
 async fn finish(mut task: tokio::task::JoinHandle<()>, counters: &Counters) {
     if tokio::time::timeout(CLOSE_WAIT, &mut task).await.is_ok() {
         return;
@@ -411,4 +457,35 @@ fn abandoned(counters: &Counters) {
         waited = ?CLOSE_WAIT,
         "the database did not take the last writes in time; they are lost"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Storage off opens nothing, whatever was built; a database whose backend this build left
+    /// out still parses, and opening it is refused by name (run with `--no-default-features`).
+    #[tokio::test]
+    async fn a_backend_left_out_is_refused_by_name() {
+        let off = Store::open(&Database::Off, StoreOptions::default()).await;
+        assert!(matches!(off, Ok(None)), "{off:?}");
+        let mut left_out: Vec<(&str, &str)> = Vec::new();
+        if cfg!(not(feature = "sqlite")) {
+            left_out.push(("tickwire.db", "this build has no SQLite storage"));
+        }
+        if cfg!(not(feature = "postgres")) {
+            left_out.push((
+                "postgres://u:secret@h/db",
+                "this build has no PostgreSQL storage",
+            ));
+        }
+        for (setting, said) in left_out {
+            let database: Database = setting.parse().expect("a database setting");
+            let err = Store::open(&database, StoreOptions::default())
+                .await
+                .expect_err("a backend left out cannot open");
+            assert!(matches!(err, StoreError::NotBuilt { .. }), "{err:?}");
+            assert!(err.to_string().starts_with(said), "{err}");
+        }
+    }
 }
