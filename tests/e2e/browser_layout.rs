@@ -19,6 +19,10 @@ use crate::browser::{artifact, chromium_or_skip, wait_joined};
 use crate::cdp::{Chromium, Page};
 use crate::harness::{self, LIMIT, arena_config, record_frames, server_frame, wait_for};
 
+/// How long a tap is given to become a shot before the thumb taps again: past the arena's fire
+/// cooldown (0.25 s), with room for a busy page's input timer.
+const TAP_AGAIN: std::time::Duration = std::time::Duration::from_millis(600);
+
 /// One screen the page is tried on.
 struct Screen {
     width: u32,
@@ -365,6 +369,7 @@ async fn touch_moves_and_fires(page: &mut Page, server: &tickwire_server::Server
         start.x, moved.x
     );
     let before = frames.lock().keys().next_back().copied().unwrap_or(0);
+    let judged_before = shots_judged(server).await;
     let (tx, ty) = (
         f64::from(screen.width) * 0.8,
         f64::from(screen.height) * 0.45,
@@ -372,8 +377,9 @@ async fn touch_moves_and_fires(page: &mut Page, server: &tickwire_server::Server
     // A shot into a nearby wall lives a few ticks, which a busy machine's recorder can miss:
     // the thumb taps again (every tap a shot of its own) until the server's world shows one,
     // to the recorder or to the page (which confirms its predicted shot when the server's
-    // projectile reaches it in a snapshot).
+    // projectile reaches it in a snapshot), or the server counts a firing input it judged.
     let mut taps = 0u32;
+    let mut last_tap = None;
     wait_for(LIMIT, "a tap on the right half fires", async || {
         let shot = frames
             .lock()
@@ -385,11 +391,16 @@ async fn touch_moves_and_fires(page: &mut Page, server: &tickwire_server::Server
         let st = page
             .eval("(() => { const s = window.tickwire.stats(); return { shots: s.shotsPredicted, confirmed: s.shotsConfirmed, own: s.ownPosition, sent: s.inputsSent }; })()")
             .await;
-        if st["confirmed"].as_u64() > Some(0) {
+        if st["confirmed"].as_u64() > Some(0) || shots_judged(server).await > judged_before {
             return Ok(());
         }
-        if st["shots"].as_u64() >= Some(u64::from(taps)) {
+        // Another tap once the last one was shot, or once it had time to be (a tap taken in
+        // the fire cooldown of the one before is no shot).
+        let shot_or_late = st["shots"].as_u64() >= Some(u64::from(taps))
+            || last_tap.is_none_or(|t: std::time::Instant| t.elapsed() > TAP_AGAIN);
+        if shot_or_late {
             taps += 1;
+            last_tap = Some(std::time::Instant::now());
             page.touch("touchStart", &[(1 + taps, tx, ty)]).await;
             page.touch("touchEnd", &[]).await;
         }
@@ -403,4 +414,15 @@ async fn touch_moves_and_fires(page: &mut Page, server: &tickwire_server::Server
     assert!(shots.as_u64() >= Some(1), "the page drew its shot: {shots}");
     eprintln!("touch: {taps} tap(s), the server's world held a shot");
     page.screenshot(&artifact("touch-360x640.png")).await;
+}
+
+/// The firing inputs the server has judged (lag compensation counts each:
+/// `tickwire_rewound_shots_total`).
+async fn shots_judged(server: &tickwire_server::Server) -> f64 {
+    let (_, scrape) = crate::storage::get(server.local_addr(), "/metrics").await;
+    scrape
+        .lines()
+        .filter(|l| l.starts_with("tickwire_rewound_shots_total"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
 }
