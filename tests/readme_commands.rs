@@ -564,3 +564,107 @@ fn the_checkers_read_links_anchors_and_blocks_as_meant() {
         (200, "ok".to_owned())
     );
 }
+
+/// The rows of the README's table of headline figures: (figure, command).
+fn headline_rows(readme: &str) -> Vec<(String, String)> {
+    let start = readme
+        .find("| figure | command |")
+        .expect("the README's headline table");
+    readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").collect();
+            let command = cells.get(1)?.trim().trim_matches('`').to_owned();
+            Some((cells.first()?.trim().to_owned(), command))
+        })
+        .collect()
+}
+
+/// The number written in bold right before `unit` in `figure` ("**14.1 bits**" for "bits").
+fn bold_number(figure: &str, unit: &str) -> f64 {
+    figure
+        .split("**")
+        .skip(1)
+        .step_by(2)
+        .find_map(|b| b.strip_suffix(unit)?.trim().replace(',', "").parse().ok())
+        .unwrap_or_else(|| panic!("no bold figure in {unit:?} in {figure:?}"))
+}
+
+/// Runs this build's `tickwire` with `args` to its end; its stdout.
+fn run_to_end(args: &[String]) -> String {
+    let out = Command::new(TICKWIRE)
+        .args(args)
+        .output()
+        .expect("tickwire runs");
+    assert!(out.status.success(), "tickwire {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn each_headline_figure_is_what_its_command_prints() {
+    let rows = headline_rows(&read("README.md"));
+    assert!(rows.len() >= 3, "the headline table: {rows:?}");
+    for (figure, command) in rows {
+        if command.starts_with("cargo run --release") {
+            let args = cargo_run_args(&command);
+            match args.first().map(String::as_str) {
+                // The bandwidth report is deterministic (fixed seeds): the random-walk row of
+                // 1,050 entities all moving and 50 clients has the README's bits and bytes.
+                Some("bandwidth") => {
+                    let out = run_to_end(&args);
+                    let row = out
+                        .lines()
+                        .find(|l| l.starts_with("| random-walk | 1050 | 50 | 100 % |"))
+                        .unwrap_or_else(|| panic!("no such row in:\n{out}"));
+                    let cells: Vec<&str> = row.trim_matches('|').split(" | ").collect();
+                    let bytes: f64 = cells[5].trim().parse().expect("bytes/s");
+                    let bits: f64 = cells[6].trim().parse().expect("bits");
+                    assert_eq!(bits, bold_number(&figure, "bits"), "{row}");
+                    assert!(
+                        figure.contains(&format!("{:.1} KB/s", bytes / 1000.0)),
+                        "{figure:?} against {row}"
+                    );
+                    assert!(
+                        figure.contains(&format!("idle snapshot is {} bytes", cells[7].trim())),
+                        "{figure:?} against {row}"
+                    );
+                }
+                // Recording's size is deterministic too (the same match, seed and inputs).
+                Some("replay") => {
+                    let out = run_to_end(&args);
+                    let per_minute: f64 = out
+                        .split(" bytes/min/player")
+                        .next()
+                        .and_then(|s| s.rsplit(' ').next())
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or_else(|| panic!("no bytes/min/player in {out}"));
+                    let kb = bold_number(&figure, "kB a minute");
+                    assert_eq!((per_minute / 1000.0).round(), kb, "{out}");
+                    assert!(out.contains("verified: true"), "{out}");
+                }
+                other => panic!("a headline command this test does not run: {other:?}"),
+            }
+        } else if let Some(rest) = command.strip_prefix("cargo bench --bench ") {
+            // CI's `cargo test --all-targets` runs every bench once, in criterion's test mode.
+            let name = rest.split_whitespace().next().unwrap_or_default();
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("benches/{name}.rs"));
+            assert!(path.is_file(), "{command}: no {}", path.display());
+            assert!(
+                read("Cargo.toml").contains(&format!("name = \"{name}\"")),
+                "{command}: not a [[bench]] of Cargo.toml"
+            );
+        } else if let Some(rest) = command.strip_prefix("cargo test --test e2e -- ") {
+            // CI runs the whole e2e binary; the filters must name its modules.
+            for filter in rest.split_whitespace().filter(|a| a.ends_with("::")) {
+                let module = filter.trim_end_matches("::");
+                let path =
+                    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/e2e/{module}.rs"));
+                assert!(path.is_file(), "{command}: no {}", path.display());
+            }
+        } else {
+            panic!("a headline command this test does not know how to check: {command:?}");
+        }
+    }
+}
