@@ -369,7 +369,7 @@ async fn touch_moves_and_fires(page: &mut Page, server: &tickwire_server::Server
         start.x, moved.x
     );
     let before = frames.lock().keys().next_back().copied().unwrap_or(0);
-    let judged_before = shots_judged(server).await;
+    let judged_before = shots_judged(server);
     let (tx, ty) = (
         f64::from(screen.width) * 0.8,
         f64::from(screen.height) * 0.45,
@@ -391,7 +391,7 @@ async fn touch_moves_and_fires(page: &mut Page, server: &tickwire_server::Server
         let st = page
             .eval("(() => { const s = window.tickwire.stats(); return { shots: s.shotsPredicted, confirmed: s.shotsConfirmed, own: s.ownPosition, sent: s.inputsSent }; })()")
             .await;
-        if st["confirmed"].as_u64() > Some(0) || shots_judged(server).await > judged_before {
+        if st["confirmed"].as_u64() > Some(0) || shots_judged(server) > judged_before {
             return Ok(());
         }
         // Another tap once the last one was shot, or once it had time to be (a tap taken in
@@ -418,11 +418,6 @@ async fn touch_moves_and_fires(page: &mut Page, server: &tickwire_server::Server
 
 /// The firing inputs the server has judged (lag compensation counts each:
 /// `tickwire_rewound_shots_total`).
-async fn shots_judged(server: &tickwire_server::Server) -> f64 {
-    let (_, scrape) = crate::storage::get(server.local_addr(), "/metrics").await;
-    scrape
-        .lines()
-        .filter(|l| l.starts_with("tickwire_rewound_shots_total"))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
+fn shots_judged(server: &tickwire_server::Server) -> f64 {
+    harness::metric_sum(server, "tickwire_rewound_shots_total")
 }

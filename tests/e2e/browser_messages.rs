@@ -22,14 +22,7 @@ const NO_RETRY_FOR: Duration = Duration::from_secs(3);
 
 /// The server's count of refused join tokens, of every reason.
 fn tokens_refused(server: &Server) -> u64 {
-    server
-        .shared()
-        .metrics
-        .render()
-        .lines()
-        .filter(|l| l.starts_with("tickwire_tokens_refused_total{"))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
-        .sum()
+    crate::harness::metric_sum(server, "tickwire_tokens_refused_total{") as u64
 }
 
 /// Waits (bounded) until the page's script runs.

@@ -335,6 +335,18 @@ pub fn server_frame(server: &Server) -> Option<std::sync::Arc<SnapshotFrame>> {
     room.frames.borrow().clone()
 }
 
+/// The sum of `server`'s metric lines whose name (with any labels) starts with `prefix`.
+pub fn metric_sum(server: &Server, prefix: &str) -> f64 {
+    server
+        .shared()
+        .metrics
+        .render()
+        .lines()
+        .filter(|l| l.starts_with(prefix))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
 /// Sends a raw HTTP/1.1 request and returns the whole response head.
 pub async fn http(addr: SocketAddr, request: &str) -> String {
     let mut s = TcpStream::connect(addr).await.expect("connect");

@@ -143,17 +143,8 @@ async fn shoot(program: &std::path::Path, max_rewind: Duration, lead: f64) -> Sh
             .ok_or_else(|| "the runner left the server".to_string())
     })
     .await;
-    let (_, scrape) = crate::storage::get(server.local_addr(), "/metrics").await;
-    // Summed over any labels the counter carries.
-    let counter = |name: &str| -> f64 {
-        scrape
-            .lines()
-            .filter(|l| l.starts_with(name))
-            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-            .sum()
-    };
-    let rewound_ticks =
-        counter("tickwire_rewound_ticks_total") / counter("tickwire_rewound_shots_total");
+    let rewound_ticks = harness::metric_sum(&server, "tickwire_rewound_ticks_total")
+        / harness::metric_sum(&server, "tickwire_rewound_shots_total");
     runner_task.abort();
     drop(chrome);
     server.shutdown().await;

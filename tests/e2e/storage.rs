@@ -10,8 +10,6 @@ use tickwire_client::GameClient;
 use tickwire_protocol::ServerMsg;
 use tickwire_server::auth::join_token::{JoinClaims, JoinSecret, RoomClaim, sign};
 use tickwire_server::{Database, ServerConfig};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 use crate::harness::{LIMIT, arena_config, join, start_arena, wait_for};
 
@@ -26,22 +24,8 @@ fn stored(dir: &tempfile::TempDir) -> ServerConfig {
 
 /// `GET path`: the status code and the body.
 pub async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).await.expect("connect");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    s.write_all(request.as_bytes()).await.expect("write");
-    let mut raw = Vec::new();
-    tokio::time::timeout(LIMIT, s.read_to_end(&mut raw))
-        .await
-        .expect("response in time")
-        .expect("read");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .expect("a status line");
-    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    (status, body.to_owned())
+    let got = crate::recording::get_raw(addr, path, "").await;
+    (got.status, String::from_utf8_lossy(&got.body).into_owned())
 }
 
 /// The next leaderboard pushed to `client`, failing the test after [`LIMIT`].

@@ -125,13 +125,7 @@ async fn replay_file(
     Query(query): Query<ReplayQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let req = replay_http::ReplayRequest {
-        id: &id,
-        key: query.key.as_deref(),
-        headers: &headers,
-        view: false,
-    };
-    reply(replay_http::replay(req, &shared).await)
+    replay(&shared, &id, &query, &headers, false).await
 }
 
 async fn replay_view(
@@ -140,13 +134,24 @@ async fn replay_view(
     Query(query): Query<ReplayQuery>,
     headers: HeaderMap,
 ) -> Response {
+    replay(&shared, &id, &query, &headers, true).await
+}
+
+/// A recording (`view`: as the viewer stream) of match `id`.
+async fn replay(
+    shared: &Shared,
+    id: &str,
+    query: &ReplayQuery,
+    headers: &HeaderMap,
+    view: bool,
+) -> Response {
     let req = replay_http::ReplayRequest {
-        id: &id,
+        id,
         key: query.key.as_deref(),
-        headers: &headers,
-        view: true,
+        headers,
+        view,
     };
-    reply(replay_http::replay(req, &shared).await)
+    reply(replay_http::replay(req, shared).await)
 }
 
 fn answer((status, content_type, body): store_http::Answer) -> Response {

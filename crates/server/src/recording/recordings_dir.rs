@@ -75,9 +75,18 @@ pub struct Recordings {
     settings: RecordingSettings,
     store: Store,
     metrics: Arc<Metrics>,
+    /// One conversion to a viewer stream at a time: a re-simulation is seconds of CPU, and many
+    /// asks at once (of one match before its stream is cached, or of many) must not run many.
+    conversions: tokio::sync::Semaphore,
 }
 
 impl Recordings {
+    /// Waits for the turn to convert a recording to its viewer stream (one at a time); `None`
+    /// only if the gate was closed, which it never is.
+    pub(crate) async fn conversion_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.conversions.acquire().await.ok()
+    }
+
     /// The recordings of a server storing into `store` (recordings need one: a file is found
     /// through its match's row), in `settings`' directory for `database`, created if missing.
     /// Expires what is over the budgets now.
@@ -94,6 +103,7 @@ impl Recordings {
             settings: settings.clone(),
             store,
             metrics,
+            conversions: tokio::sync::Semaphore::new(1),
         });
         tracing::info!(dir = %recordings.dir.display(), record_all = settings.record, "recordings");
         recordings.expire();

@@ -202,6 +202,15 @@ async fn view(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return unreadable(&e),
     }
+    // Conversions wait their turn; the one before may have cached this very stream.
+    let Some(_turn) = recordings.conversion_turn().await else {
+        return json_error(StatusCode::SERVICE_UNAVAILABLE, "recordings are closing");
+    };
+    match read_file(cached.clone()).await {
+        Ok(bytes) => return binary(bytes, private),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return unreadable(&e),
+    }
     let games = shared.lobby.games();
     let id_owned = id.to_owned();
     let converted =
@@ -232,11 +241,11 @@ enum ConvertError {
     Failed(String),
 }
 
-/// Conversions under way, for temporary names of their own.
+/// Conversions made, for temporary names of their own.
 static CONVERSIONS: AtomicU64 = AtomicU64::new(0);
 
 /// Reads `source`, makes its viewer stream and caches it at `cached` (written to a name of its
-/// own, then renamed, so that two conversions at once never mix).
+/// own, then renamed, so that a reader never sees half a file).
 fn convert(
     source: &std::path::Path,
     cached: &std::path::Path,
