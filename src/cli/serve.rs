@@ -10,7 +10,7 @@ use tickwire_arena::{ARENA_ROOM_CAPACITY, ARENA_VIEW_RADIUS, ArenaSettings};
 use tickwire_scenarios::{RANDOM_WALK_VIEW_RADIUS, Scenario};
 use tickwire_server::Labels;
 use tickwire_server::RecordingSettings;
-use tickwire_server::{Database, NewGame, Server, ServerConfig, TlsFiles};
+use tickwire_server::{Database, FanOutMode, NewGame, Server, ServerConfig, TlsFiles};
 
 use crate::cli::edge::EdgeArgs;
 use crate::cli::logging::LogFormat;
@@ -110,6 +110,12 @@ pub struct ServeArgs {
     /// transport-floor: bytes of the frame sent to every client on every snapshot.
     #[arg(long, default_value_t = 1024)]
     payload_bytes: usize,
+    /// Who writes each room's snapshots: `pass` (after each snapshot the room writes to every
+    /// socket that takes it at once, and hands only full ones to their session's task) or
+    /// `tasks` (every session's own task is woken and writes, as before the pass; for
+    /// comparing the two).
+    #[arg(long, env = "TICKWIRE_FAN_OUT", default_value = "pass")]
+    fan_out: FanOutMode,
     /// TLS certificate chain (PEM): serve https:// and wss:// on the bind port. Needs --tls-key.
     /// Reloaded on SIGHUP and when the file changes.
     #[arg(long, env = "TICKWIRE_TLS_CERT")]
@@ -227,6 +233,7 @@ impl ServeArgs {
         config.room_policy.max_bots = self.bots;
         self.edge.apply(&mut config)?;
         self.netcode.apply(&mut config)?;
+        config.fan_out = self.fan_out;
         let scenario = match self.scenario {
             ScenarioArg::Arena => {
                 let settings = ArenaSettings::new(self.map.as_deref(), self.bots, self.tick_rate)?;

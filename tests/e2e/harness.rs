@@ -483,7 +483,16 @@ fn ci_is_true_one_or_yes_in_any_case() {
 /// everything, 30 Hz), so that every snapshot is kilobytes long and a client that stops reading
 /// fills its socket within a few snapshots.
 pub async fn start_busy_world(limits: tickwire_server::Limits) -> Server {
+    start_busy_world_with(limits, tickwire_server::FanOutMode::default()).await
+}
+
+/// [`start_busy_world`] with the snapshots written by `fan_out`.
+pub async fn start_busy_world_with(
+    limits: tickwire_server::Limits,
+    fan_out: tickwire_server::FanOutMode,
+) -> Server {
     let config = ServerConfig {
+        fan_out,
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
         tick_rate: 30,
         snapshot_rate: 30,

@@ -6,10 +6,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tickwire_client::GameClient;
 use tickwire_protocol::{Tick, World};
+use tickwire_server::{FanOutMode, ServerConfig};
 
 use crate::harness::{
-    LIMIT, RoomClock, arena_input, arena_move, join, record_frames, recorded, server_frame, start,
-    start_busy_world, wait_for,
+    LIMIT, RoomClock, arena_config, arena_input, arena_move, join, record_frames, recorded,
+    server_frame, start, start_arena, start_busy_world_with, wait_for,
 };
 
 /// How long the slow client stops reading, in the busy world's ticks (6 s at 30 Hz): long
@@ -26,9 +27,25 @@ async fn drive(mut c: GameClient, n: u32, move_x: i8) -> GameClient {
     c
 }
 
+// Each sync test runs with both fan-outs: the room's pass (the default) and the sessions' own
+// tasks (the path before the pass, kept selectable).
+
 #[tokio::test]
 async fn inputs_move_a_player_that_others_see_exactly_as_the_server_has_it() {
-    let server = start(3).await;
+    inputs_move_a_player_others_see(FanOutMode::Pass).await;
+}
+
+#[tokio::test]
+async fn inputs_move_a_player_that_others_see_exactly_with_each_session_writing_its_own() {
+    inputs_move_a_player_others_see(FanOutMode::Tasks).await;
+}
+
+async fn inputs_move_a_player_others_see(fan_out: FanOutMode) {
+    let config = ServerConfig {
+        fan_out,
+        ..arena_config()
+    };
+    let server = start_arena(config, 3).await;
     let a = join(&server, "alice").await;
     let mut b = join(&server, "bob").await;
     let frames = record_frames(&server);
@@ -87,9 +104,18 @@ async fn inputs_move_a_player_that_others_see_exactly_as_the_server_has_it() {
 
 #[tokio::test]
 async fn a_client_that_stops_reading_catches_up_with_one_delta() {
+    stops_reading_and_catches_up(FanOutMode::Pass).await;
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_catches_up_with_each_session_writing_its_own() {
+    stops_reading_and_catches_up(FanOutMode::Tasks).await;
+}
+
+async fn stops_reading_and_catches_up(fan_out: FanOutMode) {
     // Each snapshot is kilobytes long, so the socket buffers fill within a fraction of the time
     // the client sleeps.
-    let server = start_busy_world(tickwire_server::Limits::default()).await;
+    let server = start_busy_world_with(tickwire_server::Limits::default(), fan_out).await;
     let small = GameClient::connect_with(server.local_addr(), Some(4096))
         .await
         .expect("connect");

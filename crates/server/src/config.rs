@@ -70,6 +70,9 @@ pub struct ServerConfig {
     /// The link conditioner: latency, jitter and stalls added to every session, both ways, to
     /// try the game as a real network plays it. Off (all zero) by default.
     pub link_sim: LinkSim,
+    /// Who writes each room's snapshots to its sessions: one pass per snapshot from the room
+    /// (the default), or every session's own task, as before the pass (for comparison).
+    pub fan_out: crate::FanOutMode,
     /// Lag compensation: how far in the past a shot may be judged, at most (the shooter's view
     /// is older by its round trip and interpolation delay). Zero turns lag compensation off.
     pub max_rewind: std::time::Duration,
@@ -114,6 +117,7 @@ impl Default for ServerConfig {
             match_length: std::time::Duration::ZERO,
             database: Database::Off,
             link_sim: LinkSim::default(),
+            fan_out: Default::default(),
             max_rewind: std::time::Duration::from_millis(200),
             room_policy: Default::default(),
             max_token_lifetime: Some(std::time::Duration::from_secs(24 * 3600)),

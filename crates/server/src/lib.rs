@@ -87,6 +87,7 @@ pub use ops::room_policy::{RoomCreation, RoomPolicy};
 pub use orchestrator::{Labels, NoOrchestrator, Orchestrator, PlayerRef};
 pub use phase::Phase;
 pub use recording::recordings_dir::RecordingSettings;
+pub use rooms::fan_out::{FanOut, FanOutMode};
 pub use rooms::fixed_frame::FixedFrame;
 pub use rooms::match_clock::MatchClock;
 pub use rooms::room::{Joined, MAX_EVERYONE_PER_TICK, ResumeRefused, Room, RoomConfig, RoomFull};

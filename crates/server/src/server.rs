@@ -176,6 +176,7 @@ impl Server {
         let shared = Arc::new(Shared {
             limits: config.limits.clone(),
             link_sim: config.link_sim,
+            fan_out: config.fan_out,
             origins: config.allowed_origins.clone(),
             admin_separate: admin.is_some(),
             sessions,

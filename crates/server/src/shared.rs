@@ -28,6 +28,8 @@ pub struct Shared {
     pub limits: Limits,
     /// The link conditioner every session goes through (off by default).
     pub link_sim: crate::link_sim::LinkSim,
+    /// Who writes the rooms' snapshots to the sessions.
+    pub(crate) fan_out: crate::FanOutMode,
     /// Which pages may open the game socket.
     pub(crate) origins: OriginPolicy,
     /// Open connections, in total and per address (per address only without a trusted proxy).

@@ -6,6 +6,7 @@
 pub(crate) mod aoi;
 pub(crate) mod event_log;
 pub(crate) mod everyone;
+pub(crate) mod fan_out;
 pub(crate) mod fixed_frame;
 pub(crate) mod lobby;
 pub(crate) mod match_clock;

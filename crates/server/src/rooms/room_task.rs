@@ -12,6 +12,7 @@ use crate::auth::resume_token::ResumeToken;
 use crate::inputs::input_buffer::InputBuffer;
 use crate::phase::Phase;
 use crate::rooms::everyone::Everyone;
+use crate::rooms::fan_out::FanOut;
 use crate::rooms::match_clock::MatchOutcome;
 use crate::rooms::match_recording::MatchRecording;
 use crate::rooms::room::{Joined, ResumeRefused, Room, RoomConfig, RoomFull, SeatEvent};
@@ -113,6 +114,8 @@ pub struct RoomHandle {
     pub commands: mpsc::Sender<RoomCommand>,
     /// The room's latest frame, latest wins.
     pub frames: FrameReceiver,
+    /// The sessions the room's fan-out pass writes its snapshots to.
+    pub fan_out: Arc<FanOut>,
     /// Human players, as last counted by the room (held seats included).
     pub players: Arc<AtomicUsize>,
     /// Spectators watching now, counted by their sessions.
@@ -168,12 +171,14 @@ pub fn spawn_room(
     let meta = Arc::new(meta);
     let (cmd_tx, cmd_rx) = mpsc::channel(64);
     let (frame_tx, frame_rx) = watch::channel(None);
+    let fan_out = Arc::new(FanOut::default());
     let players = Arc::new(AtomicUsize::new(0));
     let match_ends = Arc::new(AtomicU64::new(room.match_clock().ends_tick().unwrap_or(0)));
     let handle = RoomHandle {
         id,
         commands: cmd_tx,
         frames: frame_rx,
+        fan_out: fan_out.clone(),
         players: players.clone(),
         spectators: Arc::new(AtomicUsize::new(0)),
         match_ends: match_ends.clone(),
@@ -183,12 +188,14 @@ pub fn spawn_room(
     };
     metrics.rooms.inc();
     tokio::spawn(async move {
+        // However the room ends, a panic included, its sessions are told.
+        let _closes = ClosesOnDrop(fan_out.clone());
         let why = run(
             (id, room, recording),
             (recorder, everyone),
             empty_room_ttl,
             cmd_rx,
-            frame_tx,
+            (frame_tx, &fan_out),
             (players, match_ends),
             shutdown,
         )
@@ -197,6 +204,15 @@ pub fn spawn_room(
         tracing::info!(room = id, why = why.as_str(), "room stopped");
     });
     handle
+}
+
+/// Tells a room's sessions that it stopped, when the room task ends.
+struct ClosesOnDrop(Arc<FanOut>);
+
+impl Drop for ClosesOnDrop {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
 
 /// Runs the room until it stops, and returns why: the server shuts down, an operator closed
@@ -208,7 +224,7 @@ async fn run(
     (recorder, everyone): (MatchRecorder, Everyone),
     empty_room_ttl: Duration,
     mut commands: mpsc::Receiver<RoomCommand>,
-    frames: watch::Sender<Option<Arc<SnapshotFrame>>>,
+    (frames, fan_out): (watch::Sender<Option<Arc<SnapshotFrame>>>, &FanOut),
     (players, match_ends): (Arc<AtomicUsize>, Arc<AtomicU64>),
     mut shutdown: watch::Receiver<Phase>,
 ) -> EndedBy {
@@ -252,10 +268,12 @@ async fn run(
         }
         let now = tokio::time::Instant::now();
         let mut ran = 0;
+        let mut newest = None;
         while next <= now && ran < MAX_CATCH_UP_TICKS {
             let started = Instant::now();
             if let Some(frame) = room.tick() {
-                frames.send_replace(Some(frame));
+                frames.send_replace(Some(frame.clone()));
+                newest = Some(frame);
             }
             for message in room.poll_everyone() {
                 let (sent, missed) = everyone.send(&message);
@@ -279,6 +297,11 @@ async fn run(
             }
             next += dt;
             ran += 1;
+        }
+        // Outside the ticks' timing: the pass is the sessions' sending, not the simulation's. A
+        // room catching up sends only its newest frame, as a slow session would skip to it.
+        if let Some(frame) = newest {
+            fan_out.offer(&frame, &metrics);
         }
         if next <= now {
             // Too far behind: drop the lost time rather than run ever longer bursts.

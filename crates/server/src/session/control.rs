@@ -2,7 +2,10 @@
 
 use fastwebsockets::OpCode;
 
+use std::sync::Arc;
+
 use super::ending::Ending;
+use crate::rooms::fan_out::FanOut;
 use crate::rooms::room::Joined;
 use crate::rooms::room_task::FrameReceiver;
 use crate::storage::leaderboard_feed::BoardReceiver;
@@ -14,11 +17,13 @@ pub(super) enum Control {
     Joined {
         joined: Box<Joined>,
         frames: FrameReceiver,
+        fan_out: Arc<FanOut>,
     },
     /// A spectator was let in: send the welcome, then snapshots of the whole world.
     Watching {
         welcome: Box<tickwire_protocol::Welcome>,
         frames: FrameReceiver,
+        fan_out: Arc<FanOut>,
     },
     /// Send the leaderboard now and whenever it changes (`Some`), or no more (`None`).
     Subscribe(Option<BoardReceiver>),

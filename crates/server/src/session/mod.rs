@@ -1,20 +1,24 @@
 //! One WebSocket session: a reader task (handshake, inputs, pings; or echoes on `/echo`) and a
-//! writer task (welcome, snapshots, replies, close), joined by a small bounded control channel.
-//! Every frame goes through the reader's `MessageReader` and its `Reassembler`.
+//! writer task (welcome, replies, close), joined by a small bounded control channel, and the
+//! session's outlet, through which every byte goes out: the room's fan-out pass writes the
+//! snapshots into it, the writer everything else. Every frame read goes through the reader's
+//! `MessageReader` and its `Reassembler`.
 //!
-//! fastwebsockets' reads and writes are not cancellation safe, so neither is ever raced against
-//! anything in a `select!`: the reader only reads, the writer only writes, and each waits on
-//! cancellation-safe channels between operations.
+//! fastwebsockets' reads are not cancellation safe, so a read is raced only against the
+//! session's deadline, after which it is never resumed; the outlet's writes keep their place
+//! in its buffer, so a write cut off by the deadline ends the session instead.
 
 mod admitted;
 mod control;
 mod delayed_link;
 mod echo;
 mod ending;
+mod feed;
 mod flood;
 pub(crate) mod link;
 mod message_reader;
 mod online;
+mod outlet;
 mod reader;
 mod reassembly;
 mod seating;
@@ -28,7 +32,6 @@ use std::time::Duration;
 use fastwebsockets::{OpCode, WebSocket};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use tokio::io::BufWriter;
 use tokio::sync::mpsc;
 
 use crate::inputs::input_buffer::InputBuffer;
@@ -37,8 +40,9 @@ pub(crate) use admitted::Admitted;
 use control::Control;
 pub use echo::ECHO_MAX_MESSAGE;
 use echo::echo_loop;
+use outlet::SessionOutlet;
 use reader::read_loop;
-use writer::write_loop;
+use writer::{Writing, write_loop};
 
 type Stream = TokioIo<Upgraded>;
 
@@ -67,23 +71,36 @@ pub(crate) async fn run_session(
 ) {
     shared.metrics.sessions_opened.inc();
     let pumps = std::cell::Cell::new(None);
-    let (mut rx, tx) = ws.split(|s| {
+    let write_half = std::cell::Cell::new(None);
+    // fastwebsockets frames what the session reads; what it writes is framed by its outlet, so
+    // the library's write half gets a sink and the socket's goes to the outlet.
+    let (mut rx, _unused) = ws.split(|s| {
         let (r, w) = tokio::io::split(s);
         // With the link conditioner off, this is the socket's own halves and nothing runs.
         let seed = shared.metrics.sessions_opened.get();
         let (r, w, p) = delayed_link::wrap(r, w, shared.link_sim, seed, &shared.metrics);
         pumps.set(p);
-        (r, BufWriter::new(w))
+        write_half.set(Some(w));
+        (r, tokio::io::sink())
     });
+    let Some(write_half) = write_half.into_inner() else {
+        tracing::error!("a session's socket was not split");
+        return;
+    };
+    let outlet = Arc::new(SessionOutlet::new(write_half, shared.metrics.clone()));
 
     let (ctrl_tx, ctrl_rx) = mpsc::channel(32);
     let inputs = Arc::new(InputBuffer::new());
+    let writing = Writing {
+        mode: shared.fan_out,
+        timeout: shared.limits.write_timeout,
+    };
     let writer = tokio::spawn(write_loop(
-        tx,
+        outlet,
         ctrl_rx,
         shared.metrics.clone(),
         shared.shutdown.clone(),
-        shared.limits.write_timeout,
+        writing,
         inputs.clone(),
     ));
     let reader_inputs = inputs.clone();

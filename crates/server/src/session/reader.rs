@@ -39,8 +39,15 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         Instant::now(),
     );
 
+    // One timer for the session's deadlines, moved as they move: extending it is cheap, where
+    // a timer per read would be armed and cleared for every input.
+    let deadline = std::pin::pin!(tokio::time::sleep_until(Instant::now()));
+    let mut waiting = Waiting {
+        timer: deadline,
+        armed: None,
+    };
     // The handshake: the first message must be a good Hello, in time.
-    let hello = match next_step(&mut state, &mut messages, rx, shared).await {
+    let hello = match next_step(&mut state, &mut messages, rx, &mut waiting, shared).await {
         Step::Seat(hello) => hello,
         Step::End(ending) => return ending,
         other => {
@@ -84,7 +91,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     }
 
     let ending = loop {
-        match next_step(&mut state, &mut messages, rx, shared).await {
+        match next_step(&mut state, &mut messages, rx, &mut waiting, shared).await {
             Step::Input(input) => {
                 messages.input_arrived(input.seq);
                 shared.metrics.inputs.inc();
@@ -129,26 +136,40 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     ending
 }
 
+/// The session's deadline timer and the deadline it is set to.
+struct Waiting<'a> {
+    timer: std::pin::Pin<&'a mut tokio::time::Sleep>,
+    armed: Option<Instant>,
+}
+
 /// The next message handed to `state`, or its deadline passing first: what to do.
 async fn next_step<S: AsyncRead + Unpin>(
     state: &mut SessionState,
     messages: &mut MessageReader,
     rx: &mut WebSocketRead<S>,
+    waiting: &mut Waiting<'_>,
     shared: &Shared,
 ) -> Step {
     let read = messages.next(rx, shared);
     let message = match state.poll_deadline() {
-        Some(deadline) => match tokio::time::timeout_at(deadline, read).await {
-            Ok(m) => m,
-            // A read cut off is not resumed (fastwebsockets' reads are not cancellation safe):
-            // the deadline passed, so the state ends the session.
-            Err(_) => {
-                return Step::End(state.handle_timeout(Instant::now()).unwrap_or_else(|| {
-                    tracing::error!("a session's deadline passed and its state did not end it");
-                    Ending::quiet(close::INTERNAL_ERROR)
-                }));
+        Some(deadline) => {
+            if waiting.armed != Some(deadline) {
+                waiting.timer.as_mut().reset(deadline);
+                waiting.armed = Some(deadline);
             }
-        },
+            tokio::select! {
+                biased;
+                m = read => m,
+                // A read cut off is not resumed (fastwebsockets' reads are not cancellation
+                // safe): the deadline passed, so the state ends the session.
+                () = waiting.timer.as_mut() => {
+                    return Step::End(state.handle_timeout(Instant::now()).unwrap_or_else(|| {
+                        tracing::error!("a session's deadline passed and its state did not end it");
+                        Ending::quiet(close::INTERNAL_ERROR)
+                    }));
+                }
+            }
+        }
         None => read.await,
     };
     match message {

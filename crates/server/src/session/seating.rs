@@ -179,6 +179,7 @@ pub(super) async fn take_place(
             let control = Control::Watching {
                 welcome: Box::new(welcome),
                 frames: room.frames.clone(),
+                fan_out: room.fan_out.clone(),
             };
             Ok((
                 room,
@@ -203,6 +204,7 @@ pub(super) async fn take_place(
             let control = Control::Joined {
                 joined: Box::new(joined),
                 frames: room.frames.clone(),
+                fan_out: room.fan_out.clone(),
             };
             let online = Online::new(&shared.metrics.players);
             Ok((room, control, Presence::Player { _online: online }))
@@ -236,6 +238,7 @@ pub(super) async fn take_place(
             let control = Control::Joined {
                 joined: Box::new(joined),
                 frames: room.frames.clone(),
+                fan_out: room.fan_out.clone(),
             };
             // Counted until the session's reader returns or is aborted, whichever comes first.
             let online = Online::new(&shared.metrics.players);

@@ -225,6 +225,9 @@ pub struct Metrics {
     pub snapshots_sent: Counter,
     /// Snapshots a session never wrote because a newer one was ready first.
     pub snapshots_skipped: Counter,
+    /// Snapshots the fan-out pass left to their session's own task: the socket was full or the
+    /// session was writing something else.
+    pub fan_out_handed_over: Counter,
     /// Delta encodings reused from the per-snapshot cache.
     pub encode_cache_hits: Counter,
     /// Delta encodings computed.
@@ -295,6 +298,7 @@ impl Default for Metrics {
             ticks_dropped: Counter::default(),
             snapshots_sent: Counter::default(),
             snapshots_skipped: Counter::default(),
+            fan_out_handed_over: Counter::default(),
             encode_cache_hits: Counter::default(),
             encode_cache_misses: Counter::default(),
             bytes_out: Counter::default(),
@@ -413,6 +417,11 @@ impl Metrics {
                 "tickwire_snapshots_skipped",
                 "Snapshots skipped for slow sessions",
                 &self.snapshots_skipped,
+            ),
+            (
+                "tickwire_fan_out_handed_over",
+                "Snapshots the fan-out pass left to their session's task (socket full or busy)",
+                &self.fan_out_handed_over,
             ),
             (
                 "tickwire_encode_cache_hits",

@@ -6,3 +6,4 @@ pub(crate) mod abuse_metrics;
 pub(crate) mod metrics;
 pub(crate) mod netcode_metrics;
 pub mod process_stats;
+pub(crate) mod send_tally;
