@@ -52,6 +52,10 @@ pub struct SnapshotBytes {
     pub cache_misses: u64,
     /// With verification, clients whose rebuilt world differed from the server's view (a bug).
     pub mismatches: u64,
+    /// With verification, an FNV-1a hash of every message in client order (0 without): any
+    /// change to a byte sent changes it, so that an encoder's rework can be checked against the
+    /// old one's wire.
+    pub digest: u64,
 }
 
 /// A room with `clients` players, run without sockets.
@@ -157,6 +161,7 @@ impl DryRun {
             );
             out.bytes += self.buf.len() as u64;
             if self.verify {
+                out.digest = fnv1a(out.digest, &self.buf);
                 match verify(&mut c.decoded, schema, &body, &view.world) {
                     Some(updates) => out.entity_updates += updates,
                     None => out.mismatches += 1,
@@ -178,6 +183,18 @@ impl DryRun {
         self.room.game().capture(&mut w);
         w.len()
     }
+}
+
+/// `hash` (0 to start) carried on over `bytes` by FNV-1a, 64 bits.
+fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
+    let start = if hash == 0 {
+        0xcbf2_9ce4_8422_2325
+    } else {
+        hash
+    };
+    bytes.iter().fold(start, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Decodes `body` as the client would; returns the entity updates it carried (changed and
