@@ -51,6 +51,10 @@ pub struct BenchArgs {
     /// No progress lines on stderr.
     #[arg(long)]
     quiet: bool,
+    /// A further flag for every server the run starts, e.g. `--server-flag=--fan-out=tasks` to
+    /// measure the path before the fan-out pass; repeat it for more.
+    #[arg(long = "server-flag", value_name = "FLAG", allow_hyphen_values = true)]
+    server_flags: Vec<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,6 +93,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         out: args.out,
         compare: args.compare,
         progress: !args.quiet,
+        server_flags: args.server_flags,
     };
     let config = if args.quick { config.quick() } else { config };
     let report = bench::run(&config).context("bench")?;

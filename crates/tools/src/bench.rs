@@ -94,6 +94,9 @@ pub struct BenchConfig {
     pub compare: Option<PathBuf>,
     /// Print progress lines on stderr.
     pub progress: bool,
+    /// More `tickwire serve` flags for every point (`--fan-out tasks`, say, to measure the
+    /// other fan-out in the same session); they come after the shared ones, so they win.
+    pub server_flags: Vec<String>,
 }
 
 impl Default for BenchConfig {
@@ -111,6 +114,7 @@ impl Default for BenchConfig {
             out: PathBuf::from("bench-report"),
             compare: None,
             progress: true,
+            server_flags: Vec::new(),
         }
     }
 }
@@ -467,6 +471,16 @@ mod tests {
             args.windows(2)
                 .any(|w| w == ["--max-connections-per-ip", "0"]),
             "{args:?}"
+        );
+        let tasks = BenchConfig {
+            server_flags: vec!["--fan-out".into(), "tasks".into()],
+            ..q
+        };
+        assert!(
+            tasks
+                .server_args(20)
+                .ends_with(&["--fan-out".into(), "tasks".into()]),
+            "a run's own flags come last"
         );
     }
 }
