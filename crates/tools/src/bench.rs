@@ -132,7 +132,7 @@ impl BenchConfig {
     }
 
     /// The `tickwire serve` flags every point shares: loopback, storage off, limits lifted,
-    /// the rates, one room for every client, no match end.
+    /// the rates, one room for every client, no match end; then the run's own flags.
     pub fn server_args(&self, clients: u32) -> Vec<String> {
         [
             "--database",
@@ -149,7 +149,9 @@ impl BenchConfig {
             "0",
         ]
         .map(str::to_owned)
-        .to_vec()
+        .into_iter()
+        .chain(self.server_flags.iter().cloned())
+        .collect()
     }
 }
 
