@@ -644,6 +644,18 @@ fn each_headline_figure_is_what_its_command_prints() {
                     assert_eq!((per_minute / 1000.0).round(), kb, "{out}");
                     assert!(out.contains("verified: true"), "{out}");
                 }
+                // A load run takes minutes and its figures are the machine's: the command must
+                // be one the binary takes (each flag in its help), and the figure is measured.
+                Some("bench") => {
+                    let help = run_to_end(&["bench".to_owned(), "--help".to_owned()]);
+                    for flag in args.iter().filter(|a| a.starts_with("--")) {
+                        let name = flag.split('=').next().unwrap_or(flag);
+                        assert!(
+                            help.contains(name),
+                            "{command}: no {name} in `bench --help`"
+                        );
+                    }
+                }
                 other => panic!("a headline command this test does not run: {other:?}"),
             }
         } else if let Some(rest) = command.strip_prefix("cargo bench --bench ") {

@@ -61,7 +61,8 @@ pub struct BenchArgs {
 enum ScenarioArg {
     /// random-walk, every entity moving.
     RandomWalk,
-    /// random-walk, 10 % of the entities moving each tick.
+    /// random-walk, 10 % of the entities moving each tick (named as the report names it).
+    #[value(name = "random-walk-10")]
     RandomWalk10,
     /// transport-floor: sockets only.
     TransportFloor,
@@ -109,4 +110,32 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         config.out.join("report.md").display()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        bench: BenchArgs,
+    }
+
+    #[test]
+    fn scenarios_are_named_as_the_report_names_them_and_server_flags_pass_through() {
+        let cli = Cli::try_parse_from([
+            "bench",
+            "--scenarios",
+            "random-walk-10,transport-floor",
+            "--server-flag=--fan-out=tasks",
+        ])
+        .expect("parses");
+        assert_eq!(
+            cli.bench.scenarios,
+            [ScenarioArg::RandomWalk10, ScenarioArg::TransportFloor]
+        );
+        assert_eq!(cli.bench.server_flags, ["--fan-out=tasks"]);
+    }
 }
