@@ -5,7 +5,7 @@
 //! waiting: no task wakes, no timer is armed, one send per socket. Only a session that cannot
 //! take the snapshot at once (its socket is full, or it is busy with a message of its own) is
 //! handed to its own task, which finishes the write with a deadline and then sends the newest
-//! snapshot. Large rooms split the pass into chunks that the runtime's other workers take.
+//! snapshot. Large rooms split the pass into a chunk per worker, which the runtime's other workers take.
 //!
 //! With [`FanOutMode::Tasks`] each session's task is woken by every snapshot and writes it
 //! itself, as the server did before the pass: kept so that the two are measured in one run.
@@ -60,10 +60,15 @@ pub(crate) trait Outlet: Send + Sync {
     fn room_closed(&self);
 }
 
-/// Sessions in one pass chunk; a room with more spreads its pass over the runtime's workers.
-/// Small enough that two workers share a room of a few hundred, large enough that a chunk's
-/// sends outweigh the cost of the task that runs it.
-const CHUNK: usize = 128;
+/// Fewest sessions a chunk of the pass is given: below this, the task that would run a chunk
+/// costs more than the chunk's sends.
+const MIN_CHUNK: usize = 64;
+
+/// The chunk size for `n` sessions on `workers` workers: one chunk per worker, as few as the
+/// room needs, so that the pass wakes at most `workers - 1` other workers.
+fn chunk_size(n: usize, workers: usize) -> usize {
+    n.div_ceil(workers.max(1)).max(MIN_CHUNK)
+}
 
 /// The sessions a room's pass writes to.
 #[derive(Default)]
@@ -99,7 +104,7 @@ impl FanOut {
     }
 
     /// Offers `frame` to every session: this task writes the first chunk, spawned tasks the
-    /// rest, each adding its counts to `metrics` once. Sessions that have ended are dropped
+    /// rest (a chunk per worker), each adding its counts to `metrics` once. Sessions that have ended are dropped
     /// from the list.
     pub(crate) fn offer(&self, frame: &Arc<SnapshotFrame>, metrics: &Arc<Metrics>) {
         let mut live: Vec<Arc<dyn Outlet>> = Vec::new();
@@ -110,12 +115,15 @@ impl FanOut {
             }
             None => false,
         });
-        if live.len() > CHUNK {
-            for chunk in live[CHUNK..].chunks(CHUNK) {
-                let (chunk, frame, metrics) = (chunk.to_vec(), frame.clone(), metrics.clone());
-                tokio::spawn(async move { offer_each(&chunk, &frame, &metrics) });
+        let workers =
+            tokio::runtime::Handle::try_current().map_or(1, |h| h.metrics().num_workers());
+        let chunk = chunk_size(live.len(), workers);
+        if live.len() > chunk {
+            for rest in live[chunk..].chunks(chunk) {
+                let (rest, frame, metrics) = (rest.to_vec(), frame.clone(), metrics.clone());
+                tokio::spawn(async move { offer_each(&rest, &frame, &metrics) });
             }
-            live.truncate(CHUNK);
+            live.truncate(chunk);
         }
         offer_each(&live, frame, metrics);
     }
@@ -183,6 +191,15 @@ mod tests {
         assert_eq!(counting.closed.load(Ordering::Relaxed), 1);
         assert!(!fan.join(Arc::downgrade(&b)));
         assert!(fan.is_empty());
+    }
+
+    #[test]
+    fn a_pass_is_split_into_a_chunk_per_worker_but_never_into_small_ones() {
+        assert_eq!(chunk_size(200, 2), 100);
+        assert_eq!(chunk_size(1000, 2), 500);
+        assert_eq!(chunk_size(1000, 8), 125);
+        assert_eq!(chunk_size(100, 8), MIN_CHUNK);
+        assert_eq!(chunk_size(10, 0), MIN_CHUNK);
     }
 
     #[test]
