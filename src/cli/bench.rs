@@ -55,6 +55,19 @@ pub struct BenchArgs {
     /// measure the path before the fan-out pass; repeat it for more.
     #[arg(long = "server-flag", value_name = "FLAG", allow_hyphen_values = true)]
     server_flags: Vec<String>,
+    /// Measure every point against a server with this flag instead of the --server-flag ones,
+    /// alternately in the same run, as the "before" columns: e.g. `--against=--fan-out=tasks`.
+    /// Repeat it for more.
+    #[arg(long = "against", value_name = "FLAG", allow_hyphen_values = true)]
+    against_flags: Vec<String>,
+    /// Measure every point against this binary (an older build, say), alternately in the same
+    /// run, as the "before" columns; with --against, with those flags.
+    #[arg(long, value_name = "PATH")]
+    against_program: Option<PathBuf>,
+    /// Runs of each point (of each side, with --against), alternating; the figures are each
+    /// side's run of median CPU.
+    #[arg(long, default_value_t = 1)]
+    rounds: u32,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,16 +108,25 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         compare: args.compare,
         progress: !args.quiet,
         server_flags: args.server_flags,
+        against: None,
+        rounds: args.rounds,
     };
-    let config = if args.quick { config.quick() } else { config };
-    let report = bench::run(&config).context("bench")?;
-    let previous = match &config.compare {
-        Some(dir) => {
-            Some(bench::BenchReport::read(&dir.join("report.json")).map_err(anyhow::Error::msg)?)
+    let against = (args.against_program.is_some() || !args.against_flags.is_empty()).then(|| {
+        bench::Against {
+            program: args
+                .against_program
+                .clone()
+                .unwrap_or_else(|| config.program.clone()),
+            server_flags: args.against_flags.clone(),
         }
-        None => None,
-    };
-    print!("{}", bench::markdown::render(&report, previous.as_ref()));
+    });
+    let config = BenchConfig { against, ..config };
+    let config = if args.quick { config.quick() } else { config };
+    let run = bench::run(&config).context("bench")?;
+    print!(
+        "{}",
+        bench::markdown::render(&run.report, run.previous.as_ref())
+    );
     println!(
         "\nreport written to {}",
         config.out.join("report.md").display()
@@ -137,5 +159,9 @@ mod tests {
             [ScenarioArg::RandomWalk10, ScenarioArg::TransportFloor]
         );
         assert_eq!(cli.bench.server_flags, ["--fan-out=tasks"]);
+        let cli = Cli::try_parse_from(["bench", "--against=--fan-out=tasks", "--rounds", "3"])
+            .expect("parses");
+        assert_eq!(cli.bench.against_flags, ["--fan-out=tasks"]);
+        assert_eq!(cli.bench.rounds, 3);
     }
 }

@@ -102,3 +102,57 @@ async fn a_quick_bench_writes_its_report() {
     let svg = std::fs::read_to_string(again.join("cpu_per_tick.svg")).expect("chart");
     assert!(svg.contains("stroke-dasharray"), "{svg}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bench_against_other_flags_alternates_the_two_and_names_the_before_side() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("report");
+    let mut cmd = clean_command(TICKWIRE);
+    cmd.args([
+        "bench",
+        "--scenarios",
+        "transport-floor",
+        "--clients",
+        "5",
+        "--seconds",
+        "1",
+        "--warmup",
+        "1",
+        "--rounds",
+        "2",
+        "--against=--fan-out=tasks",
+        "--out",
+    ])
+    .arg(&out)
+    .stderr(Stdio::piped());
+    let mut run = Running::start(cmd);
+    // Four runs of a server start, 1 s of warm-up and 1 s measured.
+    let code = run.exited(Duration::from_secs(60)).await;
+    let stderr = run.stderr_lines();
+    assert_eq!(code, Some(0), "{stderr:?}");
+    // Alternating: before, today, before, today.
+    let starts: Vec<&String> = stderr
+        .iter()
+        .filter(|l| l.ends_with("starting the server"))
+        .collect();
+    let sides: Vec<bool> = starts.iter().map(|l| l.contains(" before ")).collect();
+    assert_eq!(sides, [true, false, true, false], "{starts:?}");
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(md.contains("| before | ratio |"), "{md}");
+    assert!(
+        md.contains("--fan-out=tasks"),
+        "the before side is named: {md}"
+    );
+    assert!(md.contains("ran 2 times"), "{md}");
+    let before: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("against/report.json")).expect("against/report.json"),
+    )
+    .expect("json");
+    let args = before["server_args"].as_array().expect("args");
+    assert!(args.iter().any(|a| a == "--fan-out=tasks"), "{before}");
+    assert_eq!(before["points"][0]["figures"]["errors"], 0, "{before}");
+    let logs = std::fs::read_dir(out.join("server-logs"))
+        .expect("logs")
+        .count();
+    assert_eq!(logs, 4, "a log per server started");
+}

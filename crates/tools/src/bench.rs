@@ -97,6 +97,30 @@ pub struct BenchConfig {
     /// More `tickwire serve` flags for every point (`--fan-out tasks`, say, to measure the
     /// other fan-out in the same session); they come after the shared ones, so they win.
     pub server_flags: Vec<String>,
+    /// What each point is measured against in the same run, alternately (the "before").
+    pub against: Option<Against>,
+    /// Runs of each point (of each side, with `against`), alternating; each side's figures are
+    /// its run of median CPU.
+    pub rounds: u32,
+}
+
+/// The other side of an alternating run: another binary (an older build, say), other flags, or
+/// both.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Against {
+    /// The binary that serves the "before" side.
+    pub program: PathBuf,
+    /// Its flags beyond the shared ones (in place of the run's own).
+    pub server_flags: Vec<String>,
+}
+
+/// A run's report and, when it was compared, the report it was compared with.
+#[derive(Debug)]
+pub struct BenchRun {
+    /// Today's figures.
+    pub report: BenchReport,
+    /// The "before" figures: the `compare` directory's, or the `against` side's.
+    pub previous: Option<BenchReport>,
 }
 
 impl Default for BenchConfig {
@@ -115,6 +139,8 @@ impl Default for BenchConfig {
             compare: None,
             progress: true,
             server_flags: Vec::new(),
+            against: None,
+            rounds: 1,
         }
     }
 }
@@ -178,18 +204,23 @@ pub enum BenchError {
 }
 
 /// Runs the matrix and writes the report directory; returns the report.
-pub fn run(config: &BenchConfig) -> Result<BenchReport, BenchError> {
+pub fn run(config: &BenchConfig) -> Result<BenchRun, BenchError> {
     if config.scenarios.is_empty() || config.clients.is_empty() {
         return Err(BenchError::Config(
             "at least one scenario and one client count".into(),
         ));
     }
-    if config.clients.contains(&0) || config.seconds == 0 {
+    if config.clients.contains(&0) || config.seconds == 0 || config.rounds == 0 {
         return Err(BenchError::Config(
-            "client counts and seconds must be at least 1".into(),
+            "client counts, seconds and rounds must be at least 1".into(),
         ));
     }
-    let previous = match &config.compare {
+    if config.compare.is_some() && config.against.is_some() {
+        return Err(BenchError::Config(
+            "compare with a previous report or against another server, not both".into(),
+        ));
+    }
+    let compared = match &config.compare {
         Some(dir) => {
             Some(BenchReport::read(&dir.join("report.json")).map_err(BenchError::Compare)?)
         }
@@ -206,7 +237,65 @@ pub fn run(config: &BenchConfig) -> Result<BenchReport, BenchError> {
         .build()
         .map_err(BenchError::Runtime)?;
 
-    let mut report = BenchReport {
+    let before_config = config.against.as_ref().map(|a| BenchConfig {
+        program: a.program.clone(),
+        server_flags: a.server_flags.clone(),
+        against: None,
+        ..config.clone()
+    });
+    let mut report = empty_report(config);
+    let mut before = before_config.as_ref().map(empty_report);
+    let total = config.scenarios.len() * config.clients.len();
+    let prefix = loadgen::run_name_prefix();
+    for &scenario in &config.scenarios {
+        for &clients in &config.clients {
+            let n = report.points.len() + 1;
+            let label = format!("[{n}/{total} {} {clients}]", scenario.name());
+            let mut today = Vec::new();
+            let mut then = Vec::new();
+            for round in 1..=config.rounds {
+                let tag = if config.rounds > 1 {
+                    format!(" round {round}")
+                } else {
+                    String::new()
+                };
+                if let Some(b) = &before_config {
+                    let side = Side {
+                        label: format!("{label} before{tag}"),
+                        log: format!("{}-{clients}-before-{round}", scenario.name()),
+                    };
+                    then.push(measure_side(
+                        b, scenario, clients, &side, &prefix, &logs, &runtime,
+                    ));
+                }
+                let side = Side {
+                    label: format!("{label}{tag}"),
+                    log: format!("{}-{clients}-{round}", scenario.name()),
+                };
+                today.push(measure_side(
+                    config, scenario, clients, &side, &prefix, &logs, &runtime,
+                ));
+            }
+            report.points.push(median_point(today));
+            if let Some(b) = before.as_mut() {
+                b.points.push(median_point(then));
+            }
+        }
+    }
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    let previous = before.or(compared);
+    write(&config.out, &report, previous.as_ref()).map_err(write_err)?;
+    if let Some(b) = previous.as_ref().filter(|_| config.against.is_some()) {
+        let dir = config.out.join("against");
+        std::fs::create_dir_all(&dir).map_err(write_err)?;
+        std::fs::write(dir.join("report.json"), b.to_json()).map_err(write_err)?;
+    }
+    Ok(BenchRun { report, previous })
+}
+
+/// A report of `config`'s run with no points yet.
+fn empty_report(config: &BenchConfig) -> BenchReport {
+    BenchReport {
         version: env!("CARGO_PKG_VERSION").into(),
         build: if cfg!(debug_assertions) {
             "debug"
@@ -221,27 +310,61 @@ pub fn run(config: &BenchConfig) -> Result<BenchReport, BenchError> {
         seconds: config.seconds,
         warmup_s: config.warmup,
         server_args: shown_server_args(config),
+        program: config.program.display().to_string(),
+        rounds: config.rounds,
         points: Vec::new(),
-    };
-    let total = config.scenarios.len() * config.clients.len();
-    let prefix = loadgen::run_name_prefix();
-    for &scenario in &config.scenarios {
-        for &clients in &config.clients {
-            let n = report.points.len() + 1;
-            let label = format!("[{n}/{total} {} {clients}]", scenario.name());
-            if config.progress {
-                eprintln!("{label} starting the server");
-            }
-            let point = measure(config, scenario, clients, &label, &prefix, &logs, &runtime);
-            if config.progress {
-                eprintln!("{label} {}", point_summary(&point));
-            }
-            report.points.push(point);
-        }
     }
-    runtime.shutdown_timeout(Duration::from_millis(100));
-    write(&config.out, &report, previous.as_ref()).map_err(write_err)?;
-    Ok(report)
+}
+
+/// One side of one round of a point: its progress label and its server log's name.
+struct Side {
+    label: String,
+    log: String,
+}
+
+/// Measures one side of a point, with progress lines.
+fn measure_side(
+    config: &BenchConfig,
+    scenario: BenchScenario,
+    clients: u32,
+    side: &Side,
+    prefix: &str,
+    logs: &Path,
+    runtime: &tokio::runtime::Runtime,
+) -> Point {
+    if config.progress {
+        eprintln!("{} starting the server", side.label);
+    }
+    let log = logs.join(format!("{}.log", side.log));
+    let point = measure(
+        config,
+        scenario,
+        clients,
+        &side.label,
+        prefix,
+        &log,
+        runtime,
+    );
+    if config.progress {
+        eprintln!("{} {}", side.label, point_summary(&point));
+    }
+    point
+}
+
+/// The run of median server CPU among `runs` of one point (a failed run only when every run
+/// failed): one slow or fast outlier on a shared machine does not decide the figure.
+fn median_point(mut runs: Vec<Point>) -> Point {
+    let cpu = |p: &Point| p.figures.and_then(|f| f.cpu_ms_per_tick);
+    let mut measured: Vec<Point> = runs.iter().filter(|p| cpu(p).is_some()).cloned().collect();
+    if measured.is_empty() {
+        return runs.pop().unwrap_or_default();
+    }
+    measured.sort_by(|a, b| {
+        cpu(a)
+            .partial_cmp(&cpu(b))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    measured.swap_remove(measured.len() / 2)
 }
 
 /// The shared server flags as the report shows them: the connection limit depends on the point.
@@ -262,7 +385,7 @@ fn measure(
     clients: u32,
     label: &str,
     prefix: &str,
-    logs: &Path,
+    log: &Path,
     runtime: &tokio::runtime::Runtime,
 ) -> Point {
     let scenario_args = scenario.serve_args(config);
@@ -275,8 +398,7 @@ fn measure(
     };
     let mut args = config.server_args(clients);
     args.extend(scenario_args);
-    let log = logs.join(format!("{}-{clients}.log", scenario.name()));
-    let server = match ServerProcess::start(&config.program, &args, &log) {
+    let server = match ServerProcess::start(&config.program, &args, log) {
         Ok(s) => s,
         Err(e) => {
             point.error = Some(e.to_string());
@@ -418,6 +540,32 @@ mod tests {
             bytes_per_client_per_sec: 1000.0,
             ..Figures::default()
         })
+    }
+
+    #[test]
+    fn a_point_is_its_run_of_median_cpu_and_failed_runs_do_not_count() {
+        let run = |cpu: Option<f64>| Point {
+            figures: cpu.map(|c| Figures {
+                cpu_ms_per_tick: Some(c),
+                ..Figures::default()
+            }),
+            error: cpu.is_none().then(|| "failed".to_owned()),
+            ..Point::default()
+        };
+        let cpu = |p: &Point| p.figures.and_then(|f| f.cpu_ms_per_tick);
+        assert_eq!(
+            cpu(&median_point(vec![
+                run(Some(5.0)),
+                run(Some(3.0)),
+                run(Some(4.0))
+            ])),
+            Some(4.0)
+        );
+        assert_eq!(
+            cpu(&median_point(vec![run(None), run(Some(3.0))])),
+            Some(3.0)
+        );
+        assert!(median_point(vec![run(None)]).error.is_some());
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub struct BenchReport {
     pub warmup_s: u64,
     /// The `tickwire serve` flags every point shared (beside its scenario's).
     pub server_args: Vec<String>,
+    /// The binary that served, as given.
+    pub program: String,
+    /// Runs of each point; its figures are the run of median CPU.
+    pub rounds: u32,
     /// The points, in the order measured.
     pub points: Vec<Point>,
 }

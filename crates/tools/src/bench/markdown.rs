@@ -59,11 +59,25 @@ pub fn render(report: &BenchReport, previous: Option<&BenchReport>) -> String {
              build's; run `cargo run --release -- bench` for figures to compare."
         );
     }
-    if previous.is_some() {
+    if report.rounds > 1 {
+        let _ = writeln!(
+            s,
+            "\nEach point ran {} times (alternating with the \"before\" side when there is one); \
+             its figures are the run of median CPU.",
+            report.rounds
+        );
+    }
+    if let Some(p) = previous {
         let _ = writeln!(
             s,
             "\nEach \"before\" column is the compared run's figure, and \"ratio\" is today's \
-             over it (under 1: today is cheaper)."
+             over it (under 1: today is cheaper). Before: `{} serve {}`.",
+            if p.program.is_empty() {
+                "tickwire"
+            } else {
+                p.program.as_str()
+            },
+            p.server_args.join(" ")
         );
     }
     for scenario in report.scenarios() {
