@@ -42,6 +42,11 @@ pub struct LoadgenArgs {
     /// No progress line every second on stderr.
     #[arg(long)]
     quiet: bool,
+    /// Every client sends its input at the same moment of each tick, instead of on its own
+    /// clock from when it joined (as players do): what the server costs when its inputs arrive
+    /// together, against the default, shows what its wake-ups for inputs cost.
+    #[arg(long)]
+    aligned_inputs: bool,
 }
 
 /// Runs the load generator on a runtime of its own, prints the summary, and fails when no
@@ -58,6 +63,7 @@ pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
         allow_remote: args.allow_remote,
         name_prefix: args.name_prefix.unwrap_or_else(loadgen::run_name_prefix),
         progress: (!args.quiet).then(|| "loadgen".to_owned()),
+        aligned_inputs: args.aligned_inputs,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -11,17 +11,7 @@ use crate::process::ServerProcess;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_short_run_measures_every_client() {
     let server = start(2).await;
-    let config = LoadgenConfig {
-        url: format!("ws://{}/ws", server.local_addr()),
-        clients: 20,
-        warmup: Duration::from_secs(1),
-        duration: Duration::from_secs(3),
-        ..LoadgenConfig::default()
-    };
-    let report = tokio::time::timeout(Duration::from_secs(20), loadgen::run(config))
-        .await
-        .expect("the run ends by itself")
-        .expect("the run succeeds");
+    let report = short_run(&server, 20, 3, false).await;
     server.shutdown().await;
     eprintln!("{report}");
 
@@ -229,4 +219,37 @@ async fn no_server_at_all_says_the_connect_was_refused() {
         }
         other => panic!("expected no client to join, got {other:?}"),
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_with_aligned_inputs_still_send_one_a_tick_and_are_acknowledged() {
+    let server = start(0).await;
+    let report = short_run(&server, 10, 2, true).await;
+    server.shutdown().await;
+    assert_eq!(report.clients_measured, 10, "{report}");
+    assert_eq!(report.connect_failures, 0, "{report}");
+    // The arena ticks at 60: an input a tick, loosely (a loaded machine skips timer ticks).
+    assert!(report.inputs_per_sec_per_client > 40.0, "{report}");
+    assert!(report.input_ack_samples > 0, "{report}");
+}
+
+/// A run of `clients` against `server`: 1 s of warm-up, `seconds` measured, bounded at 20 s.
+async fn short_run(
+    server: &tickwire_server::Server,
+    clients: u32,
+    seconds: u64,
+    aligned_inputs: bool,
+) -> loadgen::Report {
+    let config = LoadgenConfig {
+        url: format!("ws://{}/ws", server.local_addr()),
+        clients,
+        warmup: Duration::from_secs(1),
+        duration: Duration::from_secs(seconds),
+        aligned_inputs,
+        ..LoadgenConfig::default()
+    };
+    tokio::time::timeout(Duration::from_secs(20), loadgen::run(config))
+        .await
+        .expect("the run ends by itself")
+        .expect("the run succeeds")
 }

@@ -415,6 +415,7 @@ fn measure(
         allow_remote: false,
         name_prefix: prefix.to_owned(),
         progress: config.progress.then(|| label.to_owned()),
+        aligned_inputs: false,
     };
     // The load generator bounds itself; this is a second bound, should it not.
     let limit = Duration::from_secs(

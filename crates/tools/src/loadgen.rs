@@ -64,6 +64,11 @@ pub struct LoadgenConfig {
     pub name_prefix: String,
     /// Print a progress line a second on stderr, starting with this label; `None`: quiet.
     pub progress: Option<String>,
+    /// Every client sends its input at the same moment of each tick, instead of on its own
+    /// clock from when it joined (the default, as players do): the server then sees its inputs
+    /// arrive together, as it would at best if it read them in batches. The difference between
+    /// the two is what the server's wake-ups for inputs arriving one after another cost.
+    pub aligned_inputs: bool,
 }
 
 impl Default for LoadgenConfig {
@@ -78,6 +83,7 @@ impl Default for LoadgenConfig {
             allow_remote: false,
             name_prefix: run_name_prefix(),
             progress: None,
+            aligned_inputs: false,
         }
     }
 }
@@ -143,7 +149,7 @@ pub async fn run(config: LoadgenConfig) -> Result<Report, LoadgenError> {
     let addr = target.resolve(config.allow_remote).await?;
     raise_fd_limit(config.clients);
 
-    let shared = Arc::new(RunShared::new());
+    let shared = Arc::new(RunShared::new(config.aligned_inputs));
     let (stop_tx, stop_rx) = watch::channel(false);
     let metrics_host = target.authority();
     // Read before the first client, so that a server whose /metrics cannot be read is said at

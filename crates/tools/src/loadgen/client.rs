@@ -52,6 +52,9 @@ pub(crate) struct RunShared {
     latency: parking_lot::Mutex<Histogram<u64>>,
     /// The origin of the send times kept in each client's ring.
     pub(crate) epoch: Instant,
+    /// Every client sends its input at the same moment of each tick (see
+    /// [`LoadgenConfig::aligned_inputs`](crate::loadgen::LoadgenConfig::aligned_inputs)).
+    pub(crate) aligned_inputs: bool,
 }
 
 /// Input ack latencies over a window, in microseconds.
@@ -68,8 +71,9 @@ pub(crate) struct AckLatency {
 }
 
 impl RunShared {
-    pub(crate) fn new() -> RunShared {
+    pub(crate) fn new(aligned_inputs: bool) -> RunShared {
         RunShared {
+            aligned_inputs,
             measuring: AtomicBool::new(false),
             ending: AtomicBool::new(false),
             latency: parking_lot::Mutex::new(
@@ -302,6 +306,13 @@ pub(crate) fn start(
     Running { reader, writer }
 }
 
+/// How long after `elapsed` (time since the run's epoch) the next whole `period` after the
+/// epoch comes: every client waits until the same phase.
+fn until_phase(elapsed: Duration, period: Duration) -> Duration {
+    let into = elapsed.as_nanos() % period.as_nanos().max(1);
+    period.saturating_sub(Duration::from_nanos(u64::try_from(into).unwrap_or(0)))
+}
+
 async fn write_loop(
     tx: Writer,
     ring: Arc<SentRing>,
@@ -312,7 +323,15 @@ async fn write_loop(
     mut rng: Rng,
 ) {
     let game_input = GameInput::of(&schema);
-    let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(tick_rate)));
+    let period = Duration::from_secs_f64(1.0 / f64::from(tick_rate));
+    let mut interval = if shared.aligned_inputs {
+        // The next moment that is a whole number of periods after the run's epoch: the same
+        // phase for every client, whenever it joined.
+        let wait = until_phase(shared.epoch.elapsed(), period);
+        tokio::time::interval_at(tokio::time::Instant::now() + wait, period)
+    } else {
+        tokio::time::interval(period)
+    };
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut seq = 0u32;
     let mut buf = Vec::with_capacity(32);
@@ -453,8 +472,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn aligned_clients_wait_for_the_same_phase_whenever_they_joined() {
+        let period = Duration::from_millis(33);
+        for joined_ms in [0u64, 5, 32, 33, 100, 1_000_001] {
+            let elapsed = Duration::from_millis(joined_ms);
+            let first = elapsed + until_phase(elapsed, period);
+            assert_eq!(
+                first.as_nanos() % period.as_nanos(),
+                0,
+                "joined at {joined_ms} ms"
+            );
+            assert!(
+                first > elapsed && first <= elapsed + period,
+                "joined at {joined_ms} ms"
+            );
+        }
+    }
+
+    #[test]
     fn ack_latency_quantiles() {
-        let shared = RunShared::new();
+        let shared = RunShared::new(false);
         assert_eq!(shared.ack_latency(), AckLatency::default());
         for us in 1..=100 {
             shared.record_latency_us(us * 100);
