@@ -106,7 +106,11 @@ impl FanOut {
     /// Offers `frame` to every session: this task writes the first chunk, spawned tasks the
     /// rest (a chunk per worker), each adding its counts to `metrics` once. Sessions that have ended are dropped
     /// from the list.
-    pub(crate) fn offer(&self, frame: &Arc<SnapshotFrame>, metrics: &Arc<Metrics>) {
+    ///
+    /// The pass runs outside tokio's cooperative budget: it writes once to each session and
+    /// never loops on a socket, and within the budget every write past the task's 128th would
+    /// be refused as if the socket were full, handing a third of the sessions to their tasks.
+    pub(crate) async fn offer(&self, frame: &Arc<SnapshotFrame>, metrics: &Arc<Metrics>) {
         let mut live: Vec<Arc<dyn Outlet>> = Vec::new();
         self.outlets.lock().live.retain(|w| match w.upgrade() {
             Some(o) => {
@@ -121,11 +125,12 @@ impl FanOut {
         if live.len() > chunk {
             for rest in live[chunk..].chunks(chunk) {
                 let (rest, frame, metrics) = (rest.to_vec(), frame.clone(), metrics.clone());
-                tokio::spawn(async move { offer_each(&rest, &frame, &metrics) });
+                let pass = async move { offer_each(&rest, &frame, &metrics) };
+                tokio::spawn(tokio::task::unconstrained(pass));
             }
             live.truncate(chunk);
         }
-        offer_each(&live, frame, metrics);
+        tokio::task::unconstrained(async { offer_each(&live, frame, metrics) }).await;
     }
 
     /// The room stopped: every session is told, and later joins are refused.

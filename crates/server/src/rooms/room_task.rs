@@ -301,7 +301,7 @@ async fn run(
         // Outside the ticks' timing: the pass is the sessions' sending, not the simulation's. A
         // room catching up sends only its newest frame, as a slow session would skip to it.
         if let Some(frame) = newest {
-            fan_out.offer(&frame, &metrics);
+            fan_out.offer(&frame, &metrics).await;
         }
         if next <= now {
             // Too far behind: drop the lost time rather than run ever longer bursts.
