@@ -229,3 +229,56 @@ async fn a_player_that_disconnects_leaves_the_world() {
     .expect("bob removed");
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_of_hundreds_gets_its_snapshots_from_the_pass_not_from_its_writer_tasks() {
+    // More sessions than a tokio task may make socket operations in one turn (128): the pass
+    // must still write to every socket itself, not hand them to their writer tasks.
+    let config = ServerConfig {
+        bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        tick_rate: 30,
+        snapshot_rate: 30,
+        room_capacity: 300,
+        view_radius: None,
+        limits: tickwire_server::Limits {
+            max_connections_per_ip: 0,
+            ..tickwire_server::Limits::default()
+        },
+        ..ServerConfig::default()
+    };
+    let walk = tickwire_scenarios::Scenario::RandomWalk {
+        entities: 10,
+        moving_pct: 100,
+    };
+    let server = crate::harness::start_with(config, walk.games()).await;
+    let mut readers = Vec::new();
+    for i in 0..200 {
+        let mut c = join(&server, &format!("c{i}")).await;
+        readers.push(tokio::spawn(async move {
+            // Reading until told to stop keeps every socket able to take its snapshot.
+            for _ in 0..150 {
+                if c.next_snapshot().await.is_err() {
+                    break;
+                }
+            }
+        }));
+    }
+    let metrics = server.shared().metrics.clone();
+    let before = (
+        metrics.snapshots_sent.get(),
+        metrics.fan_out_handed_over.get(),
+    );
+    RoomClock::of(&server).ticks(60).await;
+    let sent = metrics.snapshots_sent.get() - before.0;
+    let handed = metrics.fan_out_handed_over.get() - before.1;
+    eprintln!("200 sessions over 60 ticks: {sent} snapshots sent, {handed} handed over");
+    assert!(sent >= 200 * 30, "{sent} snapshots sent");
+    assert!(
+        handed * 20 <= sent,
+        "{handed} of {sent} snapshots handed to writer tasks"
+    );
+    for r in readers {
+        r.abort();
+    }
+    server.shutdown().await;
+}
