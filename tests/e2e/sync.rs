@@ -272,7 +272,9 @@ async fn a_room_of_hundreds_gets_its_snapshots_from_the_pass_not_from_its_writer
     let sent = metrics.snapshots_sent.get() - before.0;
     let handed = metrics.fan_out_handed_over.get() - before.1;
     eprintln!("200 sessions over 60 ticks: {sent} snapshots sent, {handed} handed over");
-    assert!(sent >= 200 * 30, "{sent} snapshots sent");
+    // A loaded machine may make the room catch up ticks, sending only the newest frame: the
+    // figure that matters is the share handed over, over enough snapshots to mean something.
+    assert!(sent >= 200 * 10, "{sent} snapshots sent");
     assert!(
         handed * 20 <= sent,
         "{handed} of {sent} snapshots handed to writer tasks"
