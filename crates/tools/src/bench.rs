@@ -353,11 +353,12 @@ fn measure_side(
 
 /// The run of median server CPU among `runs` of one point (a failed run only when every run
 /// failed): one slow or fast outlier on a shared machine does not decide the figure.
-fn median_point(mut runs: Vec<Point>) -> Point {
+fn median_point(runs: Vec<Point>) -> Point {
     let cpu = |p: &Point| p.figures.and_then(|f| f.cpu_ms_per_tick);
-    let mut measured: Vec<Point> = runs.iter().filter(|p| cpu(p).is_some()).cloned().collect();
+    let (mut measured, mut failed): (Vec<Point>, Vec<Point>) =
+        runs.into_iter().partition(|p| cpu(p).is_some());
     if measured.is_empty() {
-        return runs.pop().unwrap_or_default();
+        return failed.pop().unwrap_or_default();
     }
     measured.sort_by(|a, b| {
         cpu(a)

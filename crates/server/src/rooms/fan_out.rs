@@ -104,8 +104,8 @@ impl FanOut {
     }
 
     /// Offers `frame` to every session: this task writes the first chunk, spawned tasks the
-    /// rest (a chunk per worker), each adding its counts to `metrics` once. Sessions that have ended are dropped
-    /// from the list.
+    /// rest (a chunk per worker), each adding its counts to `metrics` once. Sessions that have
+    /// ended are dropped from the list.
     ///
     /// The pass runs outside tokio's cooperative budget: it writes once to each session and
     /// never loops on a socket, and within the budget every write past the task's 128th would

@@ -39,12 +39,6 @@ pub(super) fn push_frame(out: &mut Vec<u8>, opcode: OpCode, payload: &[u8]) {
     out.extend_from_slice(payload);
 }
 
-/// Frames `bytes` as a binary message, counting its payload as sent.
-pub(super) fn push_binary(out: &mut Vec<u8>, bytes: &[u8], metrics: &Metrics) {
-    metrics.bytes_out.inc_by(bytes.len() as u64);
-    push_frame(out, OpCode::Binary, bytes);
-}
-
 /// Why a session's writing ended early.
 #[derive(Debug)]
 pub(super) enum Stop {
@@ -72,10 +66,11 @@ pub(super) struct Wire<W> {
 }
 
 impl<W: AsyncWrite + Unpin> Wire<W> {
-    /// Queues a binary message.
+    /// Queues a binary message, counting its payload as sent.
     pub(super) fn binary(&mut self, bytes: &[u8], metrics: &Metrics) {
         if !self.closing {
-            push_binary(&mut self.out, bytes, metrics);
+            metrics.bytes_out.inc_by(bytes.len() as u64);
+            push_frame(&mut self.out, OpCode::Binary, bytes);
         }
     }
 
@@ -133,19 +128,18 @@ impl<W: AsyncWrite + Unpin> Wire<W> {
     /// The pass's turn: queues and writes `frame` if the socket is free and takes it without
     /// waiting. False when the session's own task must finish (or make) the write.
     fn deliver(&mut self, frame: &SnapshotFrame, tally: &mut SendTally, metrics: &Metrics) -> bool {
+        let idle = self.is_idle();
+        let Some(feed) = self.feed.as_mut() else {
+            return true;
+        };
         if self.closing || self.failed.is_some() || self.room_closed {
             return true;
         }
-        if self.feed.is_none() {
-            return true;
-        }
-        if !self.is_idle() {
+        if !idle {
             // The session's task is writing; it sends the newest frame when done.
             return false;
         }
-        if let Some(feed) = self.feed.as_mut() {
-            feed.queue(frame, &mut self.out, tally, metrics);
-        }
+        feed.queue(frame, &mut self.out, tally, metrics);
         match self.poll_send(&mut Context::from_waker(Waker::noop())) {
             Poll::Ready(Ok(())) => true,
             Poll::Ready(Err(e)) => {
