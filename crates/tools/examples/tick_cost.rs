@@ -50,7 +50,11 @@ fn main() {
     };
     let ticks = number(3, "10");
     let verify = arg(4, "") == "verify";
-    let mut run = Case::random_walk(entities, 100, clients as usize, radius).dry_run(verify);
+    // On one thread: callgrind counts the same instructions either way, and the threads
+    // started per tick would add their own.
+    let mut run = Case::random_walk(entities, 100, clients as usize, radius)
+        .dry_run(verify)
+        .with_workers(1);
     // As the benchmark does: past the first full snapshots, into the steady state.
     for _ in 0..30 {
         run.tick();

@@ -64,12 +64,6 @@ pub(crate) trait Outlet: Send + Sync {
 /// costs more than the chunk's sends.
 const MIN_CHUNK: usize = 64;
 
-/// The chunk size for `n` sessions on `workers` workers: one chunk per worker, as few as the
-/// room needs, so that the pass wakes at most `workers - 1` other workers.
-fn chunk_size(n: usize, workers: usize) -> usize {
-    n.div_ceil(workers.max(1)).max(MIN_CHUNK)
-}
-
 /// The sessions a room's pass writes to.
 #[derive(Default)]
 pub struct FanOut {
@@ -93,6 +87,14 @@ impl std::fmt::Debug for FanOut {
 }
 
 impl FanOut {
+    /// How many sessions one chunk of the pass serves when a room of `sessions` runs on
+    /// `workers` workers: one chunk per worker, as few as the room needs (none smaller than
+    /// 64 sessions), so that the pass wakes at most `workers - 1` other workers. A dry run
+    /// spreads its encodes by the same rule.
+    pub fn chunk_size(sessions: usize, workers: usize) -> usize {
+        sessions.div_ceil(workers.max(1)).max(MIN_CHUNK)
+    }
+
     /// Adds a session to the pass; false when the room has already stopped. A session leaves
     /// by dropping its outlet.
     pub(crate) fn join(&self, outlet: Weak<dyn Outlet>) -> bool {
@@ -121,7 +123,7 @@ impl FanOut {
         });
         let workers =
             tokio::runtime::Handle::try_current().map_or(1, |h| h.metrics().num_workers());
-        let chunk = chunk_size(live.len(), workers);
+        let chunk = FanOut::chunk_size(live.len(), workers);
         if live.len() > chunk {
             for rest in live[chunk..].chunks(chunk) {
                 let (rest, frame, metrics) = (rest.to_vec(), frame.clone(), metrics.clone());
@@ -200,11 +202,11 @@ mod tests {
 
     #[test]
     fn a_pass_is_split_into_a_chunk_per_worker_but_never_into_small_ones() {
-        assert_eq!(chunk_size(200, 2), 100);
-        assert_eq!(chunk_size(1000, 2), 500);
-        assert_eq!(chunk_size(1000, 8), 125);
-        assert_eq!(chunk_size(100, 8), MIN_CHUNK);
-        assert_eq!(chunk_size(10, 0), MIN_CHUNK);
+        assert_eq!(FanOut::chunk_size(200, 2), 100);
+        assert_eq!(FanOut::chunk_size(1000, 2), 500);
+        assert_eq!(FanOut::chunk_size(1000, 8), 125);
+        assert_eq!(FanOut::chunk_size(100, 8), MIN_CHUNK);
+        assert_eq!(FanOut::chunk_size(10, 0), MIN_CHUNK);
     }
 
     #[test]

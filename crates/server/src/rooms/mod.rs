@@ -8,6 +8,7 @@ pub(crate) mod event_log;
 pub(crate) mod everyone;
 pub(crate) mod fan_out;
 pub(crate) mod fixed_frame;
+pub(crate) mod frame_cache;
 pub(crate) mod lobby;
 pub(crate) mod match_clock;
 pub(crate) mod match_recording;

@@ -3,15 +3,17 @@
 
 use std::sync::Arc;
 
-use parking_lot::Mutex;
-use rustc_hash::FxHashMap;
 use tickwire_protocol::{Baselines, EntityId, EntityView, Schema, Tick, World, write_delta};
 
 use crate::rooms::aoi::{Cell, Grid};
+use crate::rooms::frame_cache::FrameCache;
 use crate::telemetry::metrics::Metrics;
 
-/// Most encodings one frame caches; past that, sessions encode for themselves.
+/// Most encodings one frame caches (about); past that, sessions encode for themselves.
 const ENCODE_CACHE_MAX: usize = 4096;
+
+/// Most views one frame caches (about): one per cell a session is in.
+const VIEW_CACHE_MAX: usize = 65_536;
 
 /// Which world a client holds: a frame's tick and, with area of interest, the cell its view was
 /// taken from.
@@ -74,8 +76,8 @@ pub struct SnapshotFrame {
     /// The last match result's version (0: none yet) and its encoded `ServerMsg::MatchEnd`.
     pub match_end: Arc<(u64, Vec<u8>)>,
     grid: Option<Grid>,
-    views: Mutex<FxHashMap<Cell, Arc<World>>>,
-    encoded: Mutex<FxHashMap<EncodeKey, Arc<Vec<u8>>>>,
+    views: FrameCache<Cell, Arc<World>>,
+    encoded: FrameCache<EncodeKey, Arc<Vec<u8>>>,
 }
 
 /// Whether an encoding came from the cache, for metrics.
@@ -109,8 +111,8 @@ impl SnapshotFrame {
             fixed,
             match_end: Arc::new((0, Vec::new())),
             grid,
-            views: Mutex::new(FxHashMap::default()),
-            encoded: Mutex::new(FxHashMap::default()),
+            views: FrameCache::new(VIEW_CACHE_MAX),
+            encoded: FrameCache::new(ENCODE_CACHE_MAX),
         }
     }
 
@@ -154,12 +156,13 @@ impl SnapshotFrame {
             .and_then(|i| grid.cell_of(&self.state, i))
             .or(fallback)
             .unwrap_or((0, 0));
-        let world = self
-            .views
-            .lock()
-            .entry(cell)
-            .or_insert_with(|| Arc::new(grid.view(&self.state, cell)))
-            .clone();
+        // Made outside the cache's lock, as encodings are: a view made under it made the
+        // pass's workers take turns.
+        let world = self.views.get(&cell).unwrap_or_else(|| {
+            self.views
+                .keep(cell, Arc::new(grid.view(&self.state, cell)))
+                .0
+        });
         SentView {
             key: ViewKey {
                 tick: self.tick(),
@@ -182,8 +185,8 @@ impl SnapshotFrame {
     ) -> (Arc<Vec<u8>>, CacheUse) {
         let previous = previous.filter(|_| baseline.is_some());
         let key = (baseline.map(|b| b.key), previous.map(|p| p.key), view.key);
-        if let Some(bytes) = self.encoded.lock().get(&key) {
-            return (bytes.clone(), CacheUse::Hit);
+        if let Some(bytes) = self.encoded.get(&key) {
+            return (bytes, CacheUse::Hit);
         }
         // Encode outside the lock so that sessions with other baselines are not held up.
         let started = std::time::Instant::now();
@@ -194,15 +197,10 @@ impl SnapshotFrame {
         // About what a moving entity costs, so that the buffer rarely grows while written.
         let mut bytes = Vec::with_capacity(16 + 4 * view.world.len());
         write_delta(&self.schema, worlds, &view.world, &mut bytes);
-        let bytes = Arc::new(bytes);
         metrics.record_encode(started.elapsed().as_micros() as u64);
-        let mut cache = self.encoded.lock();
-        if let Some(existing) = cache.get(&key) {
-            return (existing.clone(), CacheUse::Hit);
+        match self.encoded.keep(key, Arc::new(bytes)) {
+            (bytes, true) => (bytes, CacheUse::Hit),
+            (bytes, false) => (bytes, CacheUse::Miss),
         }
-        if cache.len() < ENCODE_CACHE_MAX {
-            cache.insert(key, bytes.clone());
-        }
-        (bytes, CacheUse::Miss)
     }
 }
