@@ -189,11 +189,11 @@ impl DryRun {
             c.inputs.push(PlayerInput::new(c.seq, record));
         }
         let frame = self.room.tick()?;
-        let (metrics, verify) = (&self.metrics, self.verify);
+        let (metrics, verify, runtime) = (&self.metrics, self.verify, &self.runtime);
         let mut chunks = std::mem::take(&mut self.chunks).into_iter();
         let first = chunks.next();
         // Every chunk past the first goes to the workers before the caller encodes its own.
-        let spawned: Vec<_> = match &self.runtime {
+        let spawned: Vec<_> = match runtime {
             Some(runtime) => chunks
                 .by_ref()
                 .map(|mut c| {
@@ -211,10 +211,13 @@ impl DryRun {
             counts.push(encode_chunk(&frame, &mut c, metrics, verify));
             self.chunks.push(c);
         }
-        for task in spawned {
-            let done = self.runtime.as_ref().map(|r| r.block_on(task));
-            if let Some(done) = done {
-                let (c, bytes) = done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        if let Some(runtime) = runtime {
+            for task in spawned {
+                // The runtime lives as long as the run: a task ends only by finishing or by a
+                // panic, which is the caller's.
+                let (c, bytes) = runtime
+                    .block_on(task)
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
                 self.chunks.push(c);
                 counts.push(bytes);
             }
