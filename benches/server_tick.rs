@@ -8,6 +8,10 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use tickwire_tools::bandwidth_report::Case;
 
+/// The allocator the `tickwire` binary runs on, so that a tick costs here what it costs there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn server_tick(c: &mut Criterion) {
     let mut g = c.benchmark_group("server_tick");
     g.sample_size(30);

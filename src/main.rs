@@ -8,6 +8,10 @@ use clap::CommandFactory as _;
 
 use cli::command_line::{Cli, Command};
 
+/// The allocator the server runs on (and its benchmarks, so that they measure the same).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     match run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
