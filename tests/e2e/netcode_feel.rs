@@ -92,9 +92,12 @@ async fn own_player_is_exact_at_rest_smooth_in_motion_and_stops_when_hidden() {
     let start = server_pos(&server, own).expect("own player on the server");
     let (key, code, vk) = ("d", "KeyD", 68);
 
-    // 10 s (600 ticks) in a straight line, through two stalls.
-    page.eval("window.tickwire.resetFeel()").await;
+    // 10 s (600 ticks) in a straight line, through two stalls, counted from half a second after
+    // the start: starting is a change of direction too, which a late first input may reach a
+    // tick after the page did (a repeat of standing still filled its slot), as can stopping.
     page.key(true, key, code, vk).await;
+    clock.ticks(30).await;
+    page.eval("window.tickwire.resetFeel()").await;
     clock.ticks(600).await;
     // Read while the key is still held: the stop that follows is a change of direction, which a
     // late input may reach a tick after the page did (the repeat moved on); the page at rest is
