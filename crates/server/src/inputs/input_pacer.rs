@@ -192,6 +192,18 @@ impl InputPacer {
     /// it got, the inputs between them (skipped by the client, or dropped from a full buffer)
     /// were never applied.
     fn shift_earlier(&mut self, prev: u32, next: u32) {
+        if next == prev.wrapping_add(1) {
+            // The usual case, the input after `prev`: every count moves back one place and
+            // `prev`'s repeats come first (the loop below gives the same, a slot at a time).
+            let kept = usize::from(self.ack.earlier_len).min(EARLIER_INPUTS - 1);
+            let earlier = &mut self.ack.earlier;
+            earlier.copy_within(0..kept, 1);
+            earlier[0] = self.ack.repeats;
+            earlier[kept + 1..].fill(0);
+            let len = earlier.iter().rposition(|&n| n != 0).map_or(0, |i| i + 1);
+            self.ack.earlier_len = len as u8;
+            return;
+        }
         let old = self.ack.earlier;
         let old_len = usize::from(self.ack.earlier_len);
         let mut len = 0;
@@ -261,6 +273,70 @@ mod tests {
                 w.values(&[1, 1]);
             }),
         )
+    }
+
+    /// The slot-by-slot shift [`InputPacer::shift_earlier`] makes for any `prev` and `next`,
+    /// written out as the acknowledgement defines it.
+    fn shifted(ack: InputAck, prev: u32, next: u32) -> InputAck {
+        let mut out = ack;
+        let mut len = 0;
+        for (j, slot) in out.earlier.iter_mut().enumerate() {
+            let back = prev.wrapping_sub(next.wrapping_sub(1 + j as u32));
+            *slot = match back {
+                0 => ack.repeats,
+                b if b > u32::MAX / 2 => DROPPED,
+                b if (b as usize - 1) < usize::from(ack.earlier_len).min(EARLIER_INPUTS) => {
+                    ack.earlier[b as usize - 1]
+                }
+                _ => 0,
+            };
+            if *slot != 0 {
+                len = j + 1;
+            }
+        }
+        out.earlier_len = len as u8;
+        out
+    }
+
+    #[test]
+    fn the_next_inputs_shift_is_the_general_one() {
+        let mut x = 0x2545_f491u32;
+        let mut next_rand = move || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        for case in 0..2000 {
+            let mut p = InputPacer::new(60);
+            let mut ack = InputAck {
+                repeats: (next_rand() % 4) as u16,
+                earlier_len: (next_rand() % 33) as u8,
+                ..InputAck::default()
+            };
+            for n in &mut ack.earlier {
+                // Mostly zeros and ones, some drops, and stale values past `earlier_len`.
+                *n = match next_rand() % 8 {
+                    0..=3 => 0,
+                    4 | 5 => 1,
+                    6 => DROPPED,
+                    _ => (next_rand() % 30) as u16,
+                };
+            }
+            p.ack = ack;
+            let prev = next_rand().wrapping_sub(case);
+            let next = prev.wrapping_add(1);
+            p.shift_earlier(prev, next);
+            assert_eq!(p.ack, shifted(ack, prev, next), "case {case}: {ack:?}");
+            // The general path, for a skip, against the same definition.
+            p.ack = ack;
+            p.shift_earlier(prev, prev.wrapping_add(3));
+            assert_eq!(
+                p.ack,
+                shifted(ack, prev, prev.wrapping_add(3)),
+                "case {case}"
+            );
+        }
     }
 
     #[test]
