@@ -1,20 +1,34 @@
 //! `tickwire bench --quick` as a person runs it: the real binary starts its own servers, and the
 //! report directory holds the table's rows, the raw figures and three well-formed charts.
 
+use std::ffi::OsStr;
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
 use crate::process::{Running, TICKWIRE, clean_command};
 
+/// Starts `tickwire bench` with `args`, its report written to `out` and its stderr kept.
+fn start_bench(args: &[&OsStr], out: &Path) -> Running {
+    let mut cmd = clean_command(TICKWIRE);
+    cmd.arg("bench")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .stderr(Stdio::piped());
+    Running::start(cmd)
+}
+
+/// `args` as the arguments of a command.
+fn os(args: &[&'static str]) -> Vec<&'static OsStr> {
+    args.iter().map(|&a| OsStr::new(a)).collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quick_bench_writes_its_report() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("report");
-    let mut cmd = clean_command(TICKWIRE);
-    cmd.args(["bench", "--quick", "--out"])
-        .arg(&out)
-        .stderr(Stdio::piped());
-    let mut run = Running::start(cmd);
+    let mut run = start_bench(&os(&["--quick"]), &out);
     // Two points of 1 s warm-up and 2 s measured, each with a server start: well under 30 s.
     let code = run.exited(Duration::from_secs(40)).await;
     let stdout = run.lines().join("\n");
@@ -80,21 +94,20 @@ async fn a_quick_bench_writes_its_report() {
 
     // Compared with itself: the ratios are all 1.00x.
     let again = dir.path().join("again");
-    let mut cmd = clean_command(TICKWIRE);
-    cmd.args([
-        "bench",
+    let mut args = os(&[
         "--quiet",
         "--scenarios",
         "random-walk",
         "--clients",
         "10",
-    ])
-    .args(["--seconds", "1", "--warmup", "1", "--out"])
-    .arg(&again)
-    .arg("--compare")
-    .arg(&out)
-    .stderr(Stdio::piped());
-    let mut run = Running::start(cmd);
+        "--seconds",
+        "1",
+        "--warmup",
+        "1",
+        "--compare",
+    ]);
+    args.push(out.as_os_str());
+    let mut run = start_bench(&args, &again);
     let code = run.exited(Duration::from_secs(40)).await;
     assert_eq!(code, Some(0), "{:?}", run.stderr_lines());
     let md = std::fs::read_to_string(again.join("report.md")).expect("report.md");
@@ -107,9 +120,7 @@ async fn a_quick_bench_writes_its_report() {
 async fn a_bench_against_other_flags_alternates_the_two_and_names_the_before_side() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("report");
-    let mut cmd = clean_command(TICKWIRE);
-    cmd.args([
-        "bench",
+    let args = os(&[
         "--scenarios",
         "transport-floor",
         "--clients",
@@ -121,11 +132,8 @@ async fn a_bench_against_other_flags_alternates_the_two_and_names_the_before_sid
         "--rounds",
         "2",
         "--against=--fan-out=tasks",
-        "--out",
-    ])
-    .arg(&out)
-    .stderr(Stdio::piped());
-    let mut run = Running::start(cmd);
+    ]);
+    let mut run = start_bench(&args, &out);
     // Four runs of a server start, 1 s of warm-up and 1 s measured.
     let code = run.exited(Duration::from_secs(60)).await;
     let stderr = run.stderr_lines();
