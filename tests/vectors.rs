@@ -359,8 +359,8 @@ fn cases() -> Vec<Case> {
         ),
         client(
             "client_ping",
-            "A ping with a nonce over 65535 (u32 varint form).",
-            ClientMsg::Ping(Ping { nonce: 70_000 }),
+            "A ping with a nonce over 65535 (u32 varint form), and its pad: 256 zeros behind their length (a u32 varint of 3 bytes).",
+            ClientMsg::Ping(Ping::new(70_000)),
         ),
         client(
             "client_subscribe",

@@ -10,7 +10,7 @@ use tickwire_arena::{ARENA_ROOM_CAPACITY, ARENA_VIEW_RADIUS, ArenaSettings};
 use tickwire_scenarios::{RANDOM_WALK_VIEW_RADIUS, Scenario};
 use tickwire_server::Labels;
 use tickwire_server::RecordingSettings;
-use tickwire_server::{Database, FanOutMode, NewGame, Server, ServerConfig, TlsFiles};
+use tickwire_server::{Database, FanOutMode, InputReads, NewGame, Server, ServerConfig, TlsFiles};
 
 use crate::cli::edge::EdgeArgs;
 use crate::cli::logging::LogFormat;
@@ -116,6 +116,12 @@ pub struct ServeArgs {
     /// comparing the two).
     #[arg(long, env = "TICKWIRE_FAN_OUT", default_value = "pass")]
     fan_out: FanOutMode,
+    /// How a seated player's socket is read: `paced` (its inputs wait in the socket for the
+    /// room's call just before each tick, and every player is read in one burst; a ping or a
+    /// burst of bytes wakes it at once) or `ready` (a wake-up for every input, as before; for
+    /// comparing the two). Plain TCP only: TLS and the link conditioner always read as bytes come.
+    #[arg(long, env = "TICKWIRE_INPUT_READS", default_value = "paced")]
+    input_reads: InputReads,
     /// TLS certificate chain (PEM): serve https:// and wss:// on the bind port. Needs --tls-key.
     /// Reloaded on SIGHUP and when the file changes.
     #[arg(long, env = "TICKWIRE_TLS_CERT")]
@@ -234,6 +240,7 @@ impl ServeArgs {
         self.edge.apply(&mut config)?;
         self.netcode.apply(&mut config)?;
         config.fan_out = self.fan_out;
+        config.input_reads = self.input_reads;
         let scenario = match self.scenario {
             ScenarioArg::Arena => {
                 let settings = ArenaSettings::new(self.map.as_deref(), self.bots, self.tick_rate)?;

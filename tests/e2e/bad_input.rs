@@ -158,7 +158,7 @@ async fn a_flood_is_cut_off() {
     let ping = {
         let mut b = Vec::new();
         tickwire_protocol::codec::encode_client(
-            &tickwire_protocol::ClientMsg::Ping(tickwire_protocol::Ping { nonce: 1 }),
+            &tickwire_protocol::ClientMsg::Ping(tickwire_protocol::Ping::new(1)),
             &mut b,
         )
         .expect("encode");

@@ -512,7 +512,7 @@ pub async fn start_busy_world_with(
 /// decode against its baseline. Returns the round trip.
 pub async fn round_trip(c: &mut GameClient, nonce: u32) -> Duration {
     let sent = std::time::Instant::now();
-    c.send(&ClientMsg::Ping(Ping { nonce }))
+    c.send(&ClientMsg::Ping(Ping::new(nonce)))
         .await
         .expect("ping");
     loop {

@@ -209,7 +209,7 @@ async fn a_player_that_only_pings_idles_out_and_its_room_closes() {
             if last_ping.elapsed() >= Duration::from_millis(100) {
                 last_ping = Instant::now();
                 nonce += 1;
-                let ping = tickwire_protocol::ClientMsg::Ping(tickwire_protocol::Ping { nonce });
+                let ping = tickwire_protocol::ClientMsg::Ping(tickwire_protocol::Ping::new(nonce));
                 if afk.send(&ping).await.is_err() {
                     break (None, String::new());
                 }

@@ -33,6 +33,7 @@ mod names;
 mod netcode_feel;
 mod netem;
 mod node_tests;
+mod paced_reads;
 mod png;
 mod process;
 mod recording;

@@ -47,6 +47,7 @@ export {
   MAX_NAME_CHARS,
   MAX_NOTICE_CHARS,
   MAX_SERVER_MSG,
+  PING_PAD_BYTES,
   PROTOCOL_VERSION,
   byColumn,
   cleanName,

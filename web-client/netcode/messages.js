@@ -16,7 +16,16 @@ import { MAX_SCORE_COLUMNS, compileSchema, readSchemaDesc } from './schema.js';
 import { emptyWorld } from './world.js';
 
 /** The protocol version this client speaks (crates/protocol PROTOCOL_VERSION). */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
+
+/**
+ * Zeros a ping carries (crates/protocol PING_PAD_BYTES): enough bytes to wake a server that reads
+ * a player's small messages once a tick, so the pong leaves as soon as the ping arrives.
+ */
+export const PING_PAD_BYTES = 256;
+
+/** The pad of every ping this client sends. */
+const PING_PAD = new Uint8Array(PING_PAD_BYTES);
 /** Inputs before the acknowledged one whose repeats a snapshot reports (protocol EARLIER_INPUTS). */
 export const EARLIER_INPUTS = 32;
 /** In a snapshot's `earlier`, an input the server dropped (protocol DROPPED). */
@@ -46,7 +55,8 @@ export const MAX_LABEL_CHARS = 64;
  *   `schema`: the hash of the schema the page was built for (null: it decodes any)
  * @typedef {{type: 'Input', seq: number, view_tick: number, data: Uint8Array}} InputMsg
  *   `data`: a record of the schema's input fields (see {@link inputMsg})
- * @typedef {{type: 'Ping', nonce: number}} PingMsg
+ * @typedef {{type: 'Ping', nonce: number, pad?: Uint8Array}} PingMsg (`pad`: the zeros a ping
+ *   is padded with; `PING_PAD_BYTES` of them when not given)
  * @typedef {{type: 'Subscribe', leaderboard: boolean}} SubscribeMsg
  * @typedef {HelloMsg | InputMsg | PingMsg | SubscribeMsg} ClientMsg
  *
@@ -309,6 +319,7 @@ export function encodeClientMsg(msg) {
     case 'Ping':
       w.u32(2);
       w.u32(msg.nonce);
+      w.byteBuf(msg.pad ?? PING_PAD);
       break;
     case 'Subscribe':
       w.u32(3);
@@ -346,7 +357,8 @@ export function decodeClientMsg(bytes) {
       msg = { type: 'Input', seq: r.u32(), view_tick: r.u32(), data: r.byteBuf(MAX_RECORD_BYTES) };
       break;
     case 2:
-      msg = { type: 'Ping', nonce: r.u32() };
+      // The pad carries nothing; the server accepts any length of it.
+      msg = { type: 'Ping', nonce: r.u32(), pad: r.byteBuf(MAX_RECORD_BYTES) };
       break;
     case 3:
       msg = { type: 'Subscribe', leaderboard: r.bool() };

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 
 import {
   DecodeError,
+  PING_PAD_BYTES,
   PROTOCOL_VERSION,
   decodeClientMsg,
   decodeServerMsg,
@@ -30,10 +31,17 @@ test('every client message encodes and decodes to itself', () => {
     { type: 'Hello', protocol_version: PROTOCOL_VERSION, name: 'ada', resume: '7-abc', schema: 0xffff_ffff_ffff_ffffn },
     { type: 'Input', seq: 0xffffffff, view_tick: 123456, data: Uint8Array.from([1, 2, 3]) },
     { type: 'Input', seq: 1, view_tick: 0, data: new Uint8Array() },
-    { type: 'Ping', nonce: 0xdeadbeef },
+    { type: 'Ping', nonce: 0xdeadbeef, pad: new Uint8Array(3) },
     { type: 'Subscribe', leaderboard: false },
   ];
   for (const m of msgs) assert.deepEqual(decodeClientMsg(encodeClientMsg(/** @type {any} */ (m))), m);
+});
+
+test('a ping is padded to wake a server that reads once a tick', () => {
+  const bytes = encodeClientMsg({ type: 'Ping', nonce: 7 });
+  // Variant, nonce, the pad's length (a 3-byte varint), the pad.
+  assert.equal(bytes.length, 1 + 1 + 3 + PING_PAD_BYTES);
+  assert.deepEqual(decodeClientMsg(bytes), { type: 'Ping', nonce: 7, pad: new Uint8Array(PING_PAD_BYTES) });
 });
 
 test("an input is a record of the schema's input fields, as the server reads it", () => {

@@ -106,6 +106,8 @@ export function toSerde(msg) {
       return { Hello: { ...fields, schema: fields.schema === null ? null : Number(fields.schema) } };
     case 'Input':
       return { Input: { seq: fields.seq, view_tick: fields.view_tick, data: Array.from(fields.data) } };
+    case 'Ping':
+      return { Ping: { nonce: fields.nonce, pad: Array.from(fields.pad) } };
     case 'Welcome': {
       const { world, features, ...map } = fields.map;
       return { Welcome: { ...fields, map: { ...map, features: Array.from(features) }, schema: schemaDescToSerde(fields.schema.desc) } };
@@ -157,6 +159,7 @@ export function fromSerde(value, raw = '') {
   const [[type, fields]] = Object.entries(value);
   if (type === 'Leaderboard') return { type, rows: fields };
   if (type === 'Input') return { type, ...fields, data: Uint8Array.from(fields.data) };
+  if (type === 'Ping') return { type, ...fields, pad: Uint8Array.from(fields.pad) };
   if (type === 'Hello') {
     // A schema hash is a u64: exact only in the file's text.
     const exact = /"schema":\s*(\d+)/.exec(raw);

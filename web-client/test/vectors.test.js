@@ -83,10 +83,10 @@ test('the vector folder holds vectors of every wire kind', () => {
   for (const k of ['client', 'server', 'replication']) assert.ok(kinds.has(k), `no ${k}_* vectors`);
 });
 
-test('the Hello vector speaks protocol version 5, as this client does', () => {
+test('the Hello vector speaks protocol version 6, as this client does', () => {
   const v = vectors.find((x) => x.name === 'client_hello');
   assert.ok(v, 'no client_hello vector');
-  assert.equal(PROTOCOL_VERSION, 5);
+  assert.equal(PROTOCOL_VERSION, 6);
   const hello = decodeClientMsg(hexToBytes(v.hex));
   assert.equal(hello.type, 'Hello');
   assert.equal(hello.protocol_version, PROTOCOL_VERSION);

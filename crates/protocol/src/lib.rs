@@ -47,4 +47,9 @@ pub use replication::{
 ///
 /// Bump it on any change to the bytes of any message. The first message of each side keeps its
 /// shape across versions (see [`Hello`]) so that a mismatch is always detected and reported.
-pub const PROTOCOL_VERSION: u16 = 5;
+pub const PROTOCOL_VERSION: u16 = 6;
+
+/// The padding a client's [`Ping`] carries. A server may read a player's small messages once a
+/// tick, waking at once only when a couple of hundred bytes wait in its socket; a padded ping
+/// does, so its pong leaves as soon as it arrives.
+pub const PING_PAD_BYTES: usize = 256;

@@ -81,11 +81,26 @@ pub struct Input {
     pub data: Vec<u8>,
 }
 
-/// A round-trip time probe.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A round-trip time probe. Make one with [`Ping::new`], which pads it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ping {
     /// Any value; echoed back in the pong.
     pub nonce: u32,
+    /// Bytes the server ignores: [`crate::PING_PAD_BYTES`] of them make the ping large enough
+    /// to wake a server that otherwise reads a player's socket once a tick, so that the round
+    /// trip it measures holds no wait for the tick. Any length is accepted (a shorter pad is
+    /// answered at the next tick). Protocol version 6 added it.
+    pub pad: Vec<u8>,
+}
+
+impl Ping {
+    /// A ping with `nonce`, padded with [`crate::PING_PAD_BYTES`] zeros.
+    pub fn new(nonce: u32) -> Ping {
+        Ping {
+            nonce,
+            pad: vec![0; crate::PING_PAD_BYTES],
+        }
+    }
 }
 
 /// What the server sends.

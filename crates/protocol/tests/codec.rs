@@ -115,7 +115,7 @@ fn client_messages() -> Vec<ClientMsg> {
             view_tick: 0,
             data: vec![7; MAX_RECORD_BYTES],
         }),
-        ClientMsg::Ping(Ping { nonce: 0xDEAD_BEEF }),
+        ClientMsg::Ping(Ping::new(0xDEAD_BEEF)),
     ]
 }
 
@@ -297,7 +297,7 @@ fn every_truncation_is_an_error() {
 #[test]
 fn trailing_bytes_are_rejected() {
     let mut bytes = Vec::new();
-    codec::encode_client(&ClientMsg::Ping(Ping { nonce: 1 }), &mut bytes).expect("encode");
+    codec::encode_client(&ClientMsg::Ping(Ping::new(1)), &mut bytes).expect("encode");
     bytes.push(0);
     assert!(matches!(
         codec::decode_client(&bytes),

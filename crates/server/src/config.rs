@@ -73,6 +73,9 @@ pub struct ServerConfig {
     /// Who writes each room's snapshots to its sessions: one pass per snapshot from the room
     /// (the default), or every session's own task, as before the pass (for comparison).
     pub fan_out: crate::FanOutMode,
+    /// How a seated player's socket is read: at the room's call once a tick (the default), or
+    /// as its bytes come, as before pacing (for comparison).
+    pub input_reads: crate::InputReads,
     /// Lag compensation: how far in the past a shot may be judged, at most (the shooter's view
     /// is older by its round trip and interpolation delay). Zero turns lag compensation off.
     pub max_rewind: std::time::Duration,
@@ -118,6 +121,7 @@ impl Default for ServerConfig {
             database: Database::Off,
             link_sim: LinkSim::default(),
             fan_out: Default::default(),
+            input_reads: Default::default(),
             max_rewind: std::time::Duration::from_millis(200),
             room_policy: Default::default(),
             max_token_lifetime: Some(std::time::Duration::from_secs(24 * 3600)),

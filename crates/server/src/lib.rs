@@ -80,6 +80,7 @@ pub use edge::tls::{TlsError, TlsFiles};
 pub use game::{Audience, Game, GameEvent, GameOptions, NewGame, PlayerHandle, TickInput};
 pub use inputs::input_buffer::InputBuffer;
 pub use inputs::player_input::PlayerInput;
+pub use inputs::read_call::InputReads;
 pub use limits::Limits;
 pub use link_sim::LinkSim;
 pub use ops::admin::{AdminToken, AdminTokenTooShort, MIN_ADMIN_TOKEN_LEN};

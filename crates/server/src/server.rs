@@ -177,6 +177,7 @@ impl Server {
             limits: config.limits.clone(),
             link_sim: config.link_sim,
             fan_out: config.fan_out,
+            input_reads: config.input_reads,
             origins: config.allowed_origins.clone(),
             admin_separate: admin.is_some(),
             sessions,

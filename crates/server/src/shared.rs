@@ -30,6 +30,8 @@ pub struct Shared {
     pub link_sim: crate::link_sim::LinkSim,
     /// Who writes the rooms' snapshots to the sessions.
     pub(crate) fan_out: crate::FanOutMode,
+    /// How seated players' sockets are read.
+    pub(crate) input_reads: crate::InputReads,
     /// Which pages may open the game socket.
     pub(crate) origins: OriginPolicy,
     /// Open connections, in total and per address (per address only without a trusted proxy).

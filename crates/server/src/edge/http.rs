@@ -22,7 +22,7 @@ use crate::edge::respond::{Body, json, text};
 use crate::edge::ws_edge;
 use crate::ops::admin::BanKey;
 use crate::ops::room_key::enter_with_key;
-use crate::session::{Admitted, Endpoint, run_session};
+use crate::session::{Admitted, Endpoint, ReadSeat, run_session, session_io};
 use crate::shared::Shared;
 
 /// Answers one HTTP request that came in on `listener`: the WebSocket upgrades here, on the
@@ -111,7 +111,14 @@ fn upgrade(
                             room,
                             address: client,
                         };
-                        run_session(ws, shared, endpoint, admitted).await
+                        // A plain socket is taken back from hyper, so that its reads can be paced.
+                        let seat = Arc::new(ReadSeat::default());
+                        let io = session_io(ws.into_inner().into_inner(), seat.clone());
+                        let ws = fastwebsockets::WebSocket::after_handshake(
+                            io,
+                            fastwebsockets::Role::Server,
+                        );
+                        run_session(ws, seat, shared, endpoint, admitted).await
                     }
                     Ok(Err(e)) => tracing::debug!(error = %e, "upgrade did not complete"),
                     Err(_) => tracing::debug!("upgrade did not complete in time"),

@@ -5,3 +5,4 @@
 pub(crate) mod input_buffer;
 pub(crate) mod input_pacer;
 pub(crate) mod player_input;
+pub(crate) mod read_call;

@@ -10,6 +10,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::auth::resume_token::ResumeToken;
 use crate::inputs::input_buffer::InputBuffer;
+use crate::inputs::read_call::ReadCall;
 use crate::phase::Phase;
 use crate::rooms::everyone::Everyone;
 use crate::rooms::fan_out::FanOut;
@@ -129,6 +130,8 @@ pub struct RoomHandle {
     pub map: String,
     /// The room's fixed facts: game, privacy, age, rates.
     pub meta: Arc<RoomMeta>,
+    /// The room's call to its paced players' readers, just before each tick.
+    pub(crate) read_call: Arc<ReadCall>,
 }
 
 impl RoomHandle {
@@ -172,6 +175,7 @@ pub fn spawn_room(
     let (cmd_tx, cmd_rx) = mpsc::channel(64);
     let (frame_tx, frame_rx) = watch::channel(None);
     let fan_out = Arc::new(FanOut::default());
+    let read_call = Arc::new(ReadCall::default());
     let players = Arc::new(AtomicUsize::new(0));
     let match_ends = Arc::new(AtomicU64::new(room.match_clock().ends_tick().unwrap_or(0)));
     let handle = RoomHandle {
@@ -185,17 +189,18 @@ pub fn spawn_room(
         capacity,
         map: room.map_name().to_owned(),
         meta,
+        read_call: read_call.clone(),
     };
     metrics.rooms.inc();
     tokio::spawn(async move {
         // However the room ends, a panic included, its sessions are told.
-        let _closes = ClosesOnDrop(fan_out.clone());
+        let _closes = ClosesOnDrop(fan_out.clone(), read_call.clone());
         let why = run(
             (id, room, recording),
             (recorder, everyone),
             empty_room_ttl,
             cmd_rx,
-            (frame_tx, &fan_out),
+            (frame_tx, &fan_out, &read_call),
             (players, match_ends),
             shutdown,
         )
@@ -207,11 +212,12 @@ pub fn spawn_room(
 }
 
 /// Tells a room's sessions that it stopped, when the room task ends.
-struct ClosesOnDrop(Arc<FanOut>);
+struct ClosesOnDrop(Arc<FanOut>, Arc<ReadCall>);
 
 impl Drop for ClosesOnDrop {
     fn drop(&mut self) {
         self.0.close();
+        self.1.close();
     }
 }
 
@@ -224,13 +230,18 @@ async fn run(
     (recorder, everyone): (MatchRecorder, Everyone),
     empty_room_ttl: Duration,
     mut commands: mpsc::Receiver<RoomCommand>,
-    (frames, fan_out): (watch::Sender<Option<Arc<SnapshotFrame>>>, &FanOut),
+    (frames, fan_out, reads): (
+        watch::Sender<Option<Arc<SnapshotFrame>>>,
+        &FanOut,
+        &ReadCall,
+    ),
     (players, match_ends): (Arc<AtomicUsize>, Arc<AtomicU64>),
     mut shutdown: watch::Receiver<Phase>,
 ) -> EndedBy {
     let metrics = room.metrics().clone();
     let dt = Duration::from_secs_f64(1.0 / f64::from(room.config().tick_rate));
     let mut next = tokio::time::Instant::now() + dt;
+    let read_bound = dt / 4;
     let mut empty_since = Some(Instant::now());
     let mut match_started = unix_ms(std::time::SystemTime::now());
     // Why the room stops.
@@ -265,6 +276,11 @@ async fn run(
                 None => break EndedBy::Shutdown,
             },
             _ = tokio::time::sleep_until(next) => {}
+        }
+        // The paced players' readers read what their sockets hold, all at once, and the tick
+        // waits for them (within a bound), so that an input that came before the tick is in it.
+        if reads.call() > 0 && !reads.all_answered(read_bound).await {
+            metrics.read_calls_unanswered.inc();
         }
         let now = tokio::time::Instant::now();
         let mut ran = 0;

@@ -22,7 +22,9 @@ mod outlet;
 mod reader;
 mod reassembly;
 mod seating;
+mod session_io;
 mod session_state;
+mod socket_option;
 mod watching;
 mod writer;
 
@@ -30,8 +32,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use fastwebsockets::{OpCode, WebSocket};
-use hyper::upgrade::Upgraded;
-use hyper_util::rt::TokioIo;
 use tokio::sync::mpsc;
 
 use crate::inputs::input_buffer::InputBuffer;
@@ -42,9 +42,10 @@ pub use echo::ECHO_MAX_MESSAGE;
 use echo::echo_loop;
 use outlet::SessionOutlet;
 use reader::read_loop;
+pub(crate) use session_io::{ReadSeat, SessionIo, session_io};
 use writer::{Writing, write_loop};
 
-type Stream = TokioIo<Upgraded>;
+type Stream = SessionIo;
 
 /// How long the server waits for a client to answer its close frame before it closes the
 /// connection anyway.
@@ -62,9 +63,11 @@ pub(crate) enum Endpoint {
 }
 
 /// Runs a session to its end; `claims` are the join token's, checked at the upgrade, and
-/// `room` the room asked for (by the token or the `room` query parameter), or any.
+/// `room` the room asked for (by the token or the `room` query parameter), or any. `seat` is
+/// where the reader paces the socket's reads once it is seated ([`ReadSeat`]).
 pub(crate) async fn run_session(
     ws: WebSocket<Stream>,
+    seat: Arc<ReadSeat>,
     shared: Arc<Shared>,
     endpoint: Endpoint,
     admitted: Admitted,
@@ -115,6 +118,7 @@ pub(crate) async fn run_session(
                     &reader_shared,
                     &admitted,
                     endpoint == Endpoint::Watch,
+                    &seat,
                 )
                 .await
             }

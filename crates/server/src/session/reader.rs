@@ -16,7 +16,9 @@ use super::control::Control;
 use super::ending::Ending;
 use super::message_reader::MessageReader;
 use super::seating::{Ask, take_place};
+use super::session_io::ReadSeat;
 use super::session_state::{SessionState, Step};
+use crate::InputReads;
 use crate::inputs::input_buffer::InputBuffer;
 use crate::orchestrator::{PlayerRef, Presence};
 use crate::shared::Shared;
@@ -28,6 +30,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
     shared: &Arc<Shared>,
     admitted: &Admitted,
     spectate: bool,
+    seat: &ReadSeat,
 ) -> Ending {
     let claims = admitted.claims.as_ref();
     let mut messages = MessageReader::new(rx, ctrl.clone(), codec::MAX_CLIENT_MSG, shared);
@@ -68,6 +71,14 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
         Err(ending) => return ending,
     };
     state.seated(presence.is_spectator(), Instant::now());
+    // A player's inputs are read at the room's call from now on; a spectator sends nearly
+    // nothing, and a conditioned link is read by its pump.
+    if !presence.is_spectator()
+        && shared.input_reads == InputReads::Paced
+        && shared.link_sim.is_off()
+    {
+        seat.pace(room.read_call.clone());
+    }
     // Listed for the admin API until this function returns or its task is aborted.
     let name = crate::rooms::player_name::clean_name(
         claims.map_or(hello.name.as_str(), |c| c.name.as_str()),

@@ -334,7 +334,7 @@ mod tests {
     }
 
     fn ping(nonce: u32) -> Message {
-        binary(&ClientMsg::Ping(Ping { nonce }))
+        binary(&ClientMsg::Ping(Ping::new(nonce)))
     }
 
     /// A session that said Hello and was seated at `t0`.

@@ -221,6 +221,8 @@ pub struct Metrics {
     pub ticks: Counter,
     /// Ticks skipped because a room fell too far behind.
     pub ticks_dropped: Counter,
+    /// Ticks that began before every paced reader had answered the room's call to read.
+    pub read_calls_unanswered: Counter,
     /// Snapshots written to sockets.
     pub snapshots_sent: Counter,
     /// Snapshots a session never wrote because a newer one was ready first.
@@ -296,6 +298,7 @@ impl Default for Metrics {
             replay_refusals: Counter::default(),
             ticks: Counter::default(),
             ticks_dropped: Counter::default(),
+            read_calls_unanswered: Counter::default(),
             snapshots_sent: Counter::default(),
             snapshots_skipped: Counter::default(),
             fan_out_handed_over: Counter::default(),
@@ -407,6 +410,11 @@ impl Metrics {
                 "tickwire_ticks_dropped",
                 "Ticks skipped when a room fell behind",
                 &self.ticks_dropped,
+            ),
+            (
+                "tickwire_read_calls_unanswered",
+                "Ticks begun before every paced reader had read its socket",
+                &self.read_calls_unanswered,
             ),
             (
                 "tickwire_snapshots_sent",

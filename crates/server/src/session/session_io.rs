@@ -1,0 +1,197 @@
+//! `SessionIo`: the byte stream under a session's WebSocket. A plain TCP connection is taken
+//! back from hyper after the upgrade (`PacedSocket`), so that a seated player's reads can wait
+//! for its room's call ([`ReadCall`]) instead of waking for every input; a TLS connection stays
+//! hyper's upgraded stream and is read as its bytes come.
+
+use std::io::{self, Read};
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+
+use bytes::{Buf, Bytes};
+use hyper::upgrade::Upgraded;
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_util::either::Either;
+
+use super::socket_option::set_receive_low_water;
+use crate::inputs::read_call::{Called, Caller, ReadCall};
+
+/// Bytes a paced socket holds before it wakes its reader without waiting for the room's call:
+/// more than a tick's inputs (an arena input is about 20 bytes on the wire), and less than a
+/// ping, which clients pad past it ([`tickwire_protocol::PING_PAD_BYTES`]) so that it is
+/// answered as soon as it arrives.
+pub(crate) const RECEIVE_LOW_WATER: usize = 192;
+const _: () = assert!(RECEIVE_LOW_WATER < tickwire_protocol::PING_PAD_BYTES);
+
+/// Most bytes one read at the room's call takes; a socket holding more is read again at once.
+const CALLED_READ_BYTES: usize = 4096;
+
+/// Where a session's reader puts its room's call once it is seated as a player.
+#[derive(Debug, Default)]
+pub(crate) struct ReadSeat(OnceLock<Arc<ReadCall>>);
+
+impl ReadSeat {
+    /// From now on the socket is read at `call`'s calls (once; a later call is ignored).
+    pub(crate) fn pace(&self, call: Arc<ReadCall>) {
+        let _ = self.0.set(call);
+    }
+}
+
+/// A session's connection: plain TCP, which the session reads itself (left), or anything else
+/// hyper upgraded (TLS, right).
+pub(crate) type SessionIo = Either<PacedSocket, TokioIo<Upgraded>>;
+
+/// The connection of an upgraded request; `seat` is how its reader paces a plain one.
+pub(crate) fn session_io(upgraded: Upgraded, seat: Arc<ReadSeat>) -> SessionIo {
+    match upgraded.downcast::<TokioIo<TcpStream>>() {
+        Ok(parts) => Either::Left(PacedSocket {
+            tcp: parts.io.into_inner(),
+            early: parts.read_buf,
+            seat,
+            call: None,
+            caller: Caller::default(),
+            draining: false,
+        }),
+        Err(upgraded) => Either::Right(TokioIo::new(upgraded)),
+    }
+}
+
+/// A plain TCP connection whose reads, once its session is seated, wait for the room's call or
+/// for a batch past [`RECEIVE_LOW_WATER`], whichever comes first.
+pub(crate) struct PacedSocket {
+    tcp: TcpStream,
+    /// What hyper read past the upgrade request: read before the socket.
+    early: Bytes,
+    seat: Arc<ReadSeat>,
+    /// The room's call, once the socket is paced.
+    call: Option<Arc<ReadCall>>,
+    caller: Caller,
+    /// Called, and reading until the socket is empty.
+    draining: bool,
+}
+
+impl PacedSocket {
+    /// Starts pacing when the reader has been seated since the last read.
+    fn take_seat(&mut self) {
+        if self.call.is_some() {
+            return;
+        }
+        let Some(call) = self.seat.0.get() else {
+            return;
+        };
+        match set_receive_low_water(&self.tcp, RECEIVE_LOW_WATER) {
+            Ok(()) => self.call = Some(call.clone()),
+            // Read as the bytes come, as before; the session is no worse off.
+            Err(e) => tracing::debug!(error = %e, "the receive low-water mark was not set"),
+        }
+    }
+
+    /// The room stopped calling: reads wait for the socket alone.
+    fn unpace(&mut self) {
+        if let Some(call) = self.call.take() {
+            call.leave(&mut self.caller);
+        }
+        self.draining = false;
+        if let Err(e) = set_receive_low_water(&self.tcp, 1) {
+            tracing::debug!(error = %e, "the receive low-water mark was not reset");
+        }
+    }
+
+    fn poll_read_paced(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        loop {
+            if self.draining {
+                let want = buf.remaining().min(CALLED_READ_BYTES);
+                if want == 0 {
+                    return Poll::Ready(Ok(()));
+                }
+                let socket = socket2::SockRef::from(&self.tcp);
+                match (&*socket).read(buf.initialize_unfilled_to(want)) {
+                    Ok(n) => {
+                        // A short read emptied the socket; a full one may have left more.
+                        self.draining = n == want;
+                        buf.advance(n);
+                        return Poll::Ready(Ok(()));
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.draining = false,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Poll::Ready(Err(e)),
+                }
+            }
+            let Some(call) = self.call.as_ref() else {
+                return Pin::new(&mut self.tcp).poll_read(cx, buf);
+            };
+            match call.poll_call(&mut self.caller, cx) {
+                Poll::Ready(Called::Read) => self.draining = true,
+                Poll::Ready(Called::Closed) => {
+                    self.unpace();
+                    return Pin::new(&mut self.tcp).poll_read(cx, buf);
+                }
+                // Waiting for the call, and for the socket: a batch past the low-water mark, or
+                // its end, wakes the reader at once.
+                Poll::Pending => return Pin::new(&mut self.tcp).poll_read(cx, buf),
+            }
+        }
+    }
+}
+
+impl Drop for PacedSocket {
+    fn drop(&mut self) {
+        if let Some(call) = self.call.take() {
+            call.leave(&mut self.caller);
+        }
+    }
+}
+
+impl AsyncRead for PacedSocket {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if this.early.has_remaining() {
+            let n = buf.remaining().min(this.early.len());
+            buf.put_slice(&this.early[..n]);
+            this.early.advance(n);
+            return Poll::Ready(Ok(()));
+        }
+        this.take_seat();
+        this.poll_read_paced(cx, buf)
+    }
+}
+
+impl AsyncWrite for PacedSocket {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().tcp).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().tcp).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.tcp.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().tcp).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().tcp).poll_shutdown(cx)
+    }
+}
