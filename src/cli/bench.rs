@@ -68,6 +68,11 @@ pub struct BenchArgs {
     /// side's run of median CPU.
     #[arg(long, default_value_t = 1)]
     rounds: u32,
+    /// Every N-th client applies its snapshots to a world; the others read each one's
+    /// acknowledgement only (1: every client). Decoding everything for 1,000 clients takes more
+    /// than a core: sample so that the load generator can send the load beside the server.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    decode_every: u32,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,6 +115,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         server_flags: args.server_flags,
         against: None,
         rounds: args.rounds,
+        decode_every: args.decode_every,
     };
     let against = (args.against_program.is_some() || !args.against_flags.is_empty()).then(|| {
         bench::Against {

@@ -47,6 +47,12 @@ pub struct LoadgenArgs {
     /// together, against the default, shows what its wake-ups for inputs cost.
     #[arg(long)]
     aligned_inputs: bool,
+    /// Every N-th client applies its snapshots to a world; the others read each one's
+    /// acknowledgement only (1: every client). At 1,000 clients of a large world, decoding
+    /// everything takes more than a core: sample, so that a load generator on the server's
+    /// machine can send the load it is asked for. Updates and bits/update are the decoders'.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    decode_every: u32,
 }
 
 /// Runs the load generator on a runtime of its own, prints the summary, and fails when no
@@ -64,6 +70,7 @@ pub fn run(args: LoadgenArgs) -> anyhow::Result<()> {
         name_prefix: args.name_prefix.unwrap_or_else(loadgen::run_name_prefix),
         progress: (!args.quiet).then(|| "loadgen".to_owned()),
         aligned_inputs: args.aligned_inputs,
+        decode_every: args.decode_every,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -102,6 +102,9 @@ pub struct BenchConfig {
     /// Runs of each point (of each side, with `against`), alternating; each side's figures are
     /// its run of median CPU.
     pub rounds: u32,
+    /// Every n-th client applies its snapshots to a world, the others read their
+    /// acknowledgements only ([`LoadgenConfig::decode_every`]).
+    pub decode_every: u32,
 }
 
 /// The other side of an alternating run: another binary (an older build, say), other flags, or
@@ -141,6 +144,7 @@ impl Default for BenchConfig {
             server_flags: Vec::new(),
             against: None,
             rounds: 1,
+            decode_every: 1,
         }
     }
 }
@@ -312,6 +316,7 @@ fn empty_report(config: &BenchConfig) -> BenchReport {
         server_args: shown_server_args(config),
         program: config.program.display().to_string(),
         rounds: config.rounds,
+        decode_every: config.decode_every,
         points: Vec::new(),
     }
 }
@@ -417,6 +422,7 @@ fn measure(
         name_prefix: prefix.to_owned(),
         progress: config.progress.then(|| label.to_owned()),
         aligned_inputs: false,
+        decode_every: config.decode_every,
     };
     // The load generator bounds itself; this is a second bound, should it not.
     let limit = Duration::from_secs(

@@ -30,6 +30,9 @@ pub struct BenchReport {
     pub program: String,
     /// Runs of each point; its figures are the run of median CPU.
     pub rounds: u32,
+    /// Every n-th client decoded its snapshots (0 in a report from before this was recorded:
+    /// every client did).
+    pub decode_every: u32,
     /// The points, in the order measured.
     pub points: Vec<Point>,
 }

@@ -59,6 +59,15 @@ pub fn render(report: &BenchReport, previous: Option<&BenchReport>) -> String {
              build's; run `cargo run --release -- bench` for figures to compare."
         );
     }
+    if report.decode_every > 1 {
+        let _ = writeln!(
+            s,
+            "\nOne client in {} decoded its snapshots (`--decode-every`); the others read each \
+             snapshot's acknowledgement only, so that the load generator could send the load on \
+             the server's machine.",
+            report.decode_every
+        );
+    }
     if report.rounds > 1 {
         let _ = writeln!(
             s,

@@ -9,7 +9,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use fastwebsockets::{
@@ -55,6 +55,27 @@ pub(crate) struct RunShared {
     /// Every client sends its input at the same moment of each tick (see
     /// [`LoadgenConfig::aligned_inputs`](crate::loadgen::LoadgenConfig::aligned_inputs)).
     pub(crate) aligned_inputs: bool,
+    /// The protocol version the clients say in their `Hello`: this build's, until a server
+    /// refuses it naming an older one the load generator also speaks ([`SPEAKS`]).
+    pub(crate) version: AtomicU16,
+}
+
+/// The protocol versions the load generator speaks: those whose `Hello`, `Input` and server
+/// messages are this version's. Version 6 changed only `Ping`, which it never sends, so it
+/// loads a version-5 server (an older build, measured against this one) as it is.
+pub(crate) const SPEAKS: std::ops::RangeInclusive<u16> = 5..=PROTOCOL_VERSION;
+
+/// The version a refusal for the wrong version names as the server's, when the load generator
+/// speaks it: the reason reads "... this server speaks N".
+pub(crate) fn spoken_instead(failure: &JoinFailure) -> Option<u16> {
+    let JoinFailure::Closed { code, reason } = failure else {
+        return None;
+    };
+    if *code != tickwire_protocol::close::VERSION_MISMATCH {
+        return None;
+    }
+    let version = reason.rsplit(' ').next()?.trim().parse().ok()?;
+    SPEAKS.contains(&version).then_some(version)
 }
 
 /// Input ack latencies over a window, in microseconds.
@@ -74,6 +95,7 @@ impl RunShared {
     pub(crate) fn new(aligned_inputs: bool) -> RunShared {
         RunShared {
             aligned_inputs,
+            version: AtomicU16::new(PROTOCOL_VERSION),
             measuring: AtomicBool::new(false),
             ending: AtomicBool::new(false),
             latency: parking_lot::Mutex::new(
@@ -110,6 +132,10 @@ pub(crate) struct Counters {
     pub(crate) snapshots: AtomicU64,
     pub(crate) bytes_in: AtomicU64,
     pub(crate) entity_updates: AtomicU64,
+    /// Bytes of the snapshots this client applied to its world (0 for one that does not decode).
+    pub(crate) decoded_bytes: AtomicU64,
+    /// The client applies its snapshots to a world.
+    pub(crate) decodes: AtomicBool,
     pub(crate) inputs_sent: AtomicU64,
     pub(crate) decode_errors: AtomicU64,
     pub(crate) unexpected_close: AtomicBool,
@@ -125,10 +151,13 @@ pub(crate) struct Totals {
     pub(crate) snapshots: u64,
     pub(crate) bytes_in: u64,
     pub(crate) entity_updates: u64,
+    pub(crate) decoded_bytes: u64,
     pub(crate) inputs_sent: u64,
     pub(crate) decode_errors: u64,
     pub(crate) unexpected_closes: u64,
     pub(crate) alive: u64,
+    /// Clients alive that decode their snapshots.
+    pub(crate) decoding_alive: u64,
 }
 
 impl Totals {
@@ -138,10 +167,13 @@ impl Totals {
             t.snapshots += c.snapshots.load(Relaxed);
             t.bytes_in += c.bytes_in.load(Relaxed);
             t.entity_updates += c.entity_updates.load(Relaxed);
+            t.decoded_bytes += c.decoded_bytes.load(Relaxed);
             t.inputs_sent += c.inputs_sent.load(Relaxed);
             t.decode_errors += c.decode_errors.load(Relaxed);
             t.unexpected_closes += u64::from(c.unexpected_close.load(Relaxed));
-            t.alive += u64::from(c.alive.load(Relaxed));
+            let alive = c.alive.load(Relaxed);
+            t.alive += u64::from(alive);
+            t.decoding_alive += u64::from(alive && c.decodes.load(Relaxed));
         }
         t
     }
@@ -190,6 +222,7 @@ pub(crate) async fn join(
     addr: SocketAddr,
     target: &Target,
     name: String,
+    version: u16,
 ) -> Result<Joined, JoinFailure> {
     // A fixed receive buffer bounds what a client that falls behind holds (in the kernel, and in
     // the read buffer that drains it): the server sees the back-pressure and skips snapshots for
@@ -203,7 +236,7 @@ pub(crate) async fn join(
     let mut hello = Vec::new();
     codec::encode_client(
         &ClientMsg::Hello(Hello {
-            protocol_version: PROTOCOL_VERSION,
+            protocol_version: version,
             name,
             resume: None,
             schema: None,
@@ -270,21 +303,24 @@ pub(crate) struct Running {
 }
 
 /// Starts the reader and writer of a joined client. The writer sends one input per server tick
-/// until `stop` turns true, then a close frame (1000).
+/// until `stop` turns true, then a close frame (1000). With `decodes`, the reader applies every
+/// snapshot to a world; without, it reads each one's acknowledgement only.
 pub(crate) fn start(
     joined: Joined,
     seed: u64,
+    decodes: bool,
     counters: Arc<Counters>,
     shared: Arc<RunShared>,
     stop: watch::Receiver<bool>,
 ) -> Running {
     counters.bytes_in.fetch_add(joined.bytes_in, Relaxed);
     counters.alive.store(true, Relaxed);
+    counters.decodes.store(decodes, Relaxed);
     let tick_rate = joined.welcome.tick_rate.max(1);
     // Snapshots decode by the schema the welcome carried, whatever the game, and inputs are
     // the game's own (or its default record, for a game the tools do not know).
     let schema = Arc::new(joined.welcome.schema.clone());
-    let world = ClientWorld::with_schema(schema.clone());
+    let world = decodes.then(|| ClientWorld::with_schema(schema.clone()));
     let (rx, tx) = joined.ws.split(|io| {
         let (r, w) = tokio::io::split(io);
         (CappedRead::new(r, READ_CHUNK_BYTES), w)
@@ -379,7 +415,8 @@ async fn read_loop(
     counters: Arc<Counters>,
     shared: Arc<RunShared>,
     // Holds the last two snapshots and a spare buffer: a client that keeps up allocates nothing.
-    mut world: ClientWorld,
+    // `None`: the client does not decode its snapshots.
+    mut world: Option<ClientWorld>,
 ) {
     let mut last_ack = 0u32;
     let unexpected = |why: JoinFailure| {
@@ -422,15 +459,18 @@ async fn read_loop(
                 };
                 match msg {
                     ServerMsg::Snapshot(s) => {
-                        let Ok(applied) = world.apply(s.schema, &s.body.0) else {
-                            // The world is out of step from here on: stop this client.
-                            counters.decode_errors.fetch_add(1, Relaxed);
-                            break;
-                        };
+                        if let Some(world) = world.as_mut() {
+                            let Ok(applied) = world.apply(s.schema, &s.body.0) else {
+                                // The world is out of step from here on: stop this client.
+                                counters.decode_errors.fetch_add(1, Relaxed);
+                                break;
+                            };
+                            counters
+                                .entity_updates
+                                .fetch_add((applied.changed + applied.created) as u64, Relaxed);
+                            counters.decoded_bytes.fetch_add(len, Relaxed);
+                        }
                         counters.snapshots.fetch_add(1, Relaxed);
-                        counters
-                            .entity_updates
-                            .fetch_add((applied.changed + applied.created) as u64, Relaxed);
                         if tickwire_protocol::seq::is_newer(s.ack, last_ack) {
                             if shared.measuring.load(Relaxed)
                                 && let Some(sent) = ring.sent_at(s.ack)
@@ -532,6 +572,29 @@ mod tests {
             && (-std::f32::consts::PI..std::f32::consts::PI).contains(&aim)));
         let mean = xs.iter().map(|&(x, _, _)| x).sum::<f32>() / xs.len() as f32;
         assert!(mean.abs() < 0.1, "{mean}");
+    }
+
+    #[test]
+    fn an_older_server_is_spoken_to_in_its_version_when_the_load_generator_speaks_it() {
+        let refused = |code, v: u16| JoinFailure::Closed {
+            code,
+            reason: format!(
+                "protocol version {PROTOCOL_VERSION} is not supported; this server speaks {v}"
+            ),
+        };
+        let mismatch = tickwire_protocol::close::VERSION_MISMATCH;
+        assert_eq!(spoken_instead(&refused(mismatch, 5)), Some(5));
+        // Too old for its messages, another refusal, or no version named: no second try.
+        assert_eq!(spoken_instead(&refused(mismatch, 4)), None);
+        assert_eq!(
+            spoken_instead(&refused(tickwire_protocol::close::POLICY_VIOLATION, 5)),
+            None
+        );
+        let unnamed = JoinFailure::Closed {
+            code: mismatch,
+            reason: "wrong version".into(),
+        };
+        assert_eq!(spoken_instead(&unnamed), None);
     }
 
     #[test]

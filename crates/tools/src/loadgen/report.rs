@@ -46,10 +46,15 @@ pub struct Report {
     pub snapshots_per_sec_slowest_client: f64,
     /// WebSocket payload bytes received per client per second (all messages).
     pub bytes_per_sec_per_client: f64,
-    /// Entity updates (changed plus created entities in the snapshots) per client per second.
+    /// Entity updates (changed plus created entities in the snapshots) per second, per client
+    /// that decodes.
     pub entity_updates_per_sec: f64,
-    /// `bytes_per_sec_per_client * 8 / entity_updates_per_sec`.
+    /// The bytes of the snapshots the decoding clients applied, times 8, over the entity
+    /// updates they held: `bytes_per_sec_per_client * 8 / entity_updates_per_sec` when every
+    /// client decodes.
     pub bits_per_entity_update: Option<f64>,
+    /// Clients measured that applied their snapshots to a world ([`crate::loadgen::LoadgenConfig::decode_every`]).
+    pub clients_decoding: u32,
     /// Inputs sent per client per second.
     pub inputs_per_sec_per_client: f64,
     /// Median time from sending an input to the first snapshot acknowledging it, ms.
@@ -144,6 +149,13 @@ impl fmt::Display for Report {
             self.entity_updates_per_sec,
             Opt(self.bits_per_entity_update, "")
         )?;
+        if self.clients_decoding < self.clients_measured {
+            writeln!(
+                f,
+                "  decoding     {} of the {} clients apply their snapshots (--decode-every); updates and bits/update are theirs",
+                self.clients_decoding, self.clients_measured
+            )?;
+        }
         writeln!(
             f,
             "  input ack    p50 {}, p99 {}, max {} ({} samples)",
