@@ -46,14 +46,11 @@ pub(crate) type SessionIo = Either<PacedSocket, TokioIo<Upgraded>>;
 /// The connection of an upgraded request; `seat` is how its reader paces a plain one.
 pub(crate) fn session_io(upgraded: Upgraded, seat: Arc<ReadSeat>) -> SessionIo {
     match upgraded.downcast::<TokioIo<TcpStream>>() {
-        Ok(parts) => Either::Left(PacedSocket {
-            tcp: parts.io.into_inner(),
-            early: parts.read_buf,
+        Ok(parts) => Either::Left(PacedSocket::new(
+            parts.io.into_inner(),
+            parts.read_buf,
             seat,
-            call: None,
-            caller: Caller::default(),
-            draining: false,
-        }),
+        )),
         Err(upgraded) => Either::Right(TokioIo::new(upgraded)),
     }
 }
@@ -70,12 +67,27 @@ pub(crate) struct PacedSocket {
     caller: Caller,
     /// Called, and reading until the socket is empty.
     draining: bool,
+    /// The room stopped calling: the socket is read as its bytes come for good.
+    unpaced: bool,
 }
 
 impl PacedSocket {
+    /// `tcp`, whose first bytes are `early`, paced once `seat` is given a call.
+    fn new(tcp: TcpStream, early: Bytes, seat: Arc<ReadSeat>) -> PacedSocket {
+        PacedSocket {
+            tcp,
+            early,
+            seat,
+            call: None,
+            caller: Caller::default(),
+            draining: false,
+            unpaced: false,
+        }
+    }
+
     /// Starts pacing when the reader has been seated since the last read.
     fn take_seat(&mut self) {
-        if self.call.is_some() {
+        if self.call.is_some() || self.unpaced {
             return;
         }
         let Some(call) = self.seat.0.get() else {
@@ -94,6 +106,7 @@ impl PacedSocket {
             call.leave(&mut self.caller);
         }
         self.draining = false;
+        self.unpaced = true;
         if let Err(e) = set_receive_low_water(&self.tcp, 1) {
             tracing::debug!(error = %e, "the receive low-water mark was not reset");
         }
@@ -193,5 +206,79 @@ impl AsyncWrite for PacedSocket {
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().tcp).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A read of `socket` that has not finished within 100 ms: `None`.
+    async fn read_soon(socket: &mut PacedSocket) -> Option<Vec<u8>> {
+        let mut buf = vec![0; 1024];
+        let read = tokio::time::timeout(Duration::from_millis(100), socket.read(&mut buf));
+        let n = read.await.ok()?.expect("read");
+        Some(buf[..n].to_vec())
+    }
+
+    #[tokio::test]
+    async fn a_paced_socket_reads_small_messages_at_the_call_and_a_batch_at_once() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let mut client = TcpStream::connect(listener.local_addr().expect("addr"))
+            .await
+            .expect("connect");
+        let (server, _) = listener.accept().await.expect("accept");
+        let seat = Arc::new(ReadSeat::default());
+        let mut socket = PacedSocket::new(server, Bytes::from_static(b"early"), seat.clone());
+        // Before it is seated: what hyper read first, then bytes as they come.
+        assert_eq!(read_soon(&mut socket).await.as_deref(), Some(&b"early"[..]));
+        client.write_all(b"hello").await.expect("write");
+        assert_eq!(read_soon(&mut socket).await.as_deref(), Some(&b"hello"[..]));
+
+        let call = Arc::new(ReadCall::default());
+        seat.pace(call.clone());
+        // Seated: nothing waits in the socket, and a small message waits for the call.
+        assert_eq!(read_soon(&mut socket).await, None);
+        client.write_all(&[1; 40]).await.expect("write");
+        assert_eq!(
+            read_soon(&mut socket).await,
+            None,
+            "an input waits for the call"
+        );
+        let mut buf = vec![0; 1024];
+        let reading = socket.read(&mut buf);
+        let called = async {
+            // The reader waits for the call; then it is made.
+            while call.call() == 0 {
+                tokio::task::yield_now().await;
+            }
+        };
+        let (n, ()) = tokio::join!(reading, called);
+        assert_eq!(n.expect("read"), 40, "the call reads what waited");
+        // Past the low-water mark, a batch is read without a call.
+        client.write_all(&[2; 300]).await.expect("write");
+        let mut got = Vec::new();
+        while got.len() < 300 {
+            got.extend(
+                read_soon(&mut socket)
+                    .await
+                    .expect("a batch is read at once"),
+            );
+        }
+        assert_eq!(got, vec![2; 300]);
+        // The room stopped: bytes are read as they come again.
+        call.close();
+        client.write_all(b"after").await.expect("write");
+        assert_eq!(read_soon(&mut socket).await.as_deref(), Some(&b"after"[..]));
+        drop(client);
+        assert_eq!(
+            read_soon(&mut socket).await.as_deref(),
+            Some(&b""[..]),
+            "the end"
+        );
     }
 }
