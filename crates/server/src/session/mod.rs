@@ -42,6 +42,7 @@ pub use echo::ECHO_MAX_MESSAGE;
 use echo::echo_loop;
 use outlet::SessionOutlet;
 use reader::read_loop;
+use session_io::LeavesSeat;
 pub(crate) use session_io::{ReadSeat, SessionIo, session_io};
 use writer::{Writing, write_loop};
 
@@ -109,6 +110,7 @@ pub(crate) async fn run_session(
     let reader_inputs = inputs.clone();
     let reader_shared = shared.clone();
     let mut reader = tokio::spawn(async move {
+        let _leaves = LeavesSeat(seat.clone());
         let ending = match endpoint {
             Endpoint::Game | Endpoint::Watch => {
                 read_loop(

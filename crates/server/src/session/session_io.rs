@@ -6,6 +6,8 @@
 use std::io::{self, Read};
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
+
+use parking_lot::Mutex;
 use std::task::{Context, Poll};
 
 use bytes::{Buf, Bytes};
@@ -28,14 +30,36 @@ const _: () = assert!(RECEIVE_LOW_WATER < tickwire_protocol::PING_PAD_BYTES);
 /// Most bytes one read at the room's call takes; a socket holding more is read again at once.
 const CALLED_READ_BYTES: usize = 4096;
 
-/// Where a session's reader puts its room's call once it is seated as a player.
+/// Where a session's reader puts its room's call once it is seated as a player, and the
+/// socket's place in that call.
 #[derive(Debug, Default)]
-pub(crate) struct ReadSeat(OnceLock<Arc<ReadCall>>);
+pub(crate) struct ReadSeat {
+    call: OnceLock<Arc<ReadCall>>,
+    caller: Mutex<Caller>,
+}
 
 impl ReadSeat {
     /// From now on the socket is read at `call`'s calls (once; a later call is ignored).
     pub(crate) fn pace(&self, call: Arc<ReadCall>) {
-        let _ = self.0.set(call);
+        let _ = self.call.set(call);
+    }
+
+    /// The reader is done: it answers a call it owes and is not called again, so that the
+    /// room does not wait for a reader that is gone while its socket still closes.
+    pub(crate) fn leave(&self) {
+        if let Some(call) = self.call.get() {
+            call.leave(&mut self.caller.lock());
+        }
+    }
+}
+
+/// Leaves its seat's call when dropped: held by the session's reader task, so that the call
+/// stops counting the reader as soon as it ends (or is aborted), not when the socket closes.
+pub(crate) struct LeavesSeat(pub(crate) Arc<ReadSeat>);
+
+impl Drop for LeavesSeat {
+    fn drop(&mut self) {
+        self.0.leave();
     }
 }
 
@@ -64,7 +88,6 @@ pub(crate) struct PacedSocket {
     seat: Arc<ReadSeat>,
     /// The room's call, once the socket is paced.
     call: Option<Arc<ReadCall>>,
-    caller: Caller,
     /// Called, and reading until the socket is empty.
     draining: bool,
     /// The room stopped calling: the socket is read as its bytes come for good.
@@ -79,7 +102,6 @@ impl PacedSocket {
             early,
             seat,
             call: None,
-            caller: Caller::default(),
             draining: false,
             unpaced: false,
         }
@@ -90,7 +112,7 @@ impl PacedSocket {
         if self.call.is_some() || self.unpaced {
             return;
         }
-        let Some(call) = self.seat.0.get() else {
+        let Some(call) = self.seat.call.get() else {
             return;
         };
         match set_receive_low_water(&self.tcp, RECEIVE_LOW_WATER) {
@@ -102,8 +124,8 @@ impl PacedSocket {
 
     /// The room stopped calling: reads wait for the socket alone.
     fn unpace(&mut self) {
-        if let Some(call) = self.call.take() {
-            call.leave(&mut self.caller);
+        if self.call.take().is_some() {
+            self.seat.leave();
         }
         self.draining = false;
         self.unpaced = true;
@@ -139,7 +161,8 @@ impl PacedSocket {
             let Some(call) = self.call.as_ref() else {
                 return Pin::new(&mut self.tcp).poll_read(cx, buf);
             };
-            match call.poll_call(&mut self.caller, cx) {
+            let called = call.poll_call(&mut self.seat.caller.lock(), cx);
+            match called {
                 Poll::Ready(Called::Read) => self.draining = true,
                 Poll::Ready(Called::Closed) => {
                     self.unpace();
@@ -155,8 +178,8 @@ impl PacedSocket {
 
 impl Drop for PacedSocket {
     fn drop(&mut self) {
-        if let Some(call) = self.call.take() {
-            call.leave(&mut self.caller);
+        if self.call.take().is_some() {
+            self.seat.leave();
         }
     }
 }
@@ -221,6 +244,20 @@ mod tests {
         let read = tokio::time::timeout(Duration::from_millis(100), socket.read(&mut buf));
         let n = read.await.ok()?.expect("read");
         Some(buf[..n].to_vec())
+    }
+
+    #[test]
+    fn a_reader_that_ended_is_not_waited_for() {
+        let call = Arc::new(ReadCall::default());
+        let seat = Arc::new(ReadSeat::default());
+        seat.pace(call.clone());
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        assert!(
+            call.poll_call(&mut seat.caller.lock(), &mut cx)
+                .is_pending()
+        );
+        drop(LeavesSeat(seat.clone()));
+        assert_eq!(call.call(), 0, "nobody waits");
     }
 
     #[tokio::test]
