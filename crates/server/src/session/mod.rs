@@ -126,6 +126,7 @@ pub(crate) async fn run_session(
             }
             Endpoint::Echo => echo_loop(&mut rx, &ctrl_tx, &reader_shared).await,
         };
+        seat.end_pacing();
         if ending.dropped {
             reader_inputs.hang_up();
         } else {

@@ -5,6 +5,7 @@
 
 use std::io::{self, Read};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use parking_lot::Mutex;
@@ -36,12 +37,22 @@ const CALLED_READ_BYTES: usize = 4096;
 pub(crate) struct ReadSeat {
     call: OnceLock<Arc<ReadCall>>,
     caller: Mutex<Caller>,
+    /// The session is ending: the socket is read as its bytes come from now on.
+    ending: AtomicBool,
 }
 
 impl ReadSeat {
     /// From now on the socket is read at `call`'s calls (once; a later call is ignored).
     pub(crate) fn pace(&self, call: Arc<ReadCall>) {
         let _ = self.call.set(call);
+    }
+
+    /// The session is ending (its close is on its way): what remains to read, the client's
+    /// close above all, is read as it comes, not at the next tick, and the room no longer
+    /// waits for this reader.
+    pub(crate) fn end_pacing(&self) {
+        self.ending.store(true, Ordering::Relaxed);
+        self.leave();
     }
 
     /// The reader is done: it answers a call it owes and is not called again, so that the
@@ -109,6 +120,12 @@ impl PacedSocket {
 
     /// Starts pacing when the reader has been seated since the last read.
     fn take_seat(&mut self) {
+        if self.seat.ending.load(Ordering::Relaxed) {
+            if !self.unpaced {
+                self.unpace();
+            }
+            return;
+        }
         if self.call.is_some() || self.unpaced {
             return;
         }
@@ -122,13 +139,15 @@ impl PacedSocket {
         }
     }
 
-    /// The room stopped calling: reads wait for the socket alone.
+    /// The room stopped calling, or the session is ending: reads wait for the socket alone.
     fn unpace(&mut self) {
-        if self.call.take().is_some() {
-            self.seat.leave();
-        }
         self.draining = false;
         self.unpaced = true;
+        if self.call.take().is_none() {
+            return;
+        }
+        self.seat.leave();
+        // Lowering the mark signals bytes already waiting, so none are left unread.
         if let Err(e) = set_receive_low_water(&self.tcp, 1) {
             tracing::debug!(error = %e, "the receive low-water mark was not reset");
         }
@@ -260,17 +279,42 @@ mod tests {
         assert_eq!(call.call(), 0, "nobody waits");
     }
 
-    #[tokio::test]
-    async fn a_paced_socket_reads_small_messages_at_the_call_and_a_batch_at_once() {
+    /// A connected client and the server's end of it as a paced socket whose hyper read
+    /// `early` ahead, with its seat.
+    async fn pair(early: &'static [u8]) -> (TcpStream, PacedSocket, Arc<ReadSeat>) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        let mut client = TcpStream::connect(listener.local_addr().expect("addr"))
+        let client = TcpStream::connect(listener.local_addr().expect("addr"))
             .await
             .expect("connect");
         let (server, _) = listener.accept().await.expect("accept");
         let seat = Arc::new(ReadSeat::default());
-        let mut socket = PacedSocket::new(server, Bytes::from_static(b"early"), seat.clone());
+        let socket = PacedSocket::new(server, Bytes::from_static(early), seat.clone());
+        (client, socket, seat)
+    }
+
+    #[tokio::test]
+    async fn an_ending_session_reads_what_waits_without_a_call() {
+        let (mut client, mut socket, seat) = pair(b"").await;
+        let call = Arc::new(ReadCall::default());
+        seat.pace(call.clone());
+        assert_eq!(read_soon(&mut socket).await, None);
+        // The client's close reply, under the mark: held while the session plays on...
+        client
+            .write_all(&[0x88, 0x82, 0, 0, 0, 0, 3, 232])
+            .await
+            .expect("write");
+        assert_eq!(read_soon(&mut socket).await, None);
+        // ...and read at once when it is ending, with no call.
+        seat.end_pacing();
+        assert_eq!(read_soon(&mut socket).await.map(|b| b.len()), Some(8));
+        assert_eq!(call.call(), 0, "the room no longer waits for it");
+    }
+
+    #[tokio::test]
+    async fn a_paced_socket_reads_small_messages_at_the_call_and_a_batch_at_once() {
+        let (mut client, mut socket, seat) = pair(b"early").await;
         // Before it is seated: what hyper read first, then bytes as they come.
         assert_eq!(read_soon(&mut socket).await.as_deref(), Some(&b"early"[..]));
         client.write_all(b"hello").await.expect("write");
@@ -307,7 +351,7 @@ mod tests {
             );
         }
         assert_eq!(got, vec![2; 300]);
-        // The room stopped: bytes are read as they come again.
+        // The room stopped (or the session is ending): bytes are read as they come again.
         call.close();
         client.write_all(b"after").await.expect("write");
         assert_eq!(read_soon(&mut socket).await.as_deref(), Some(&b"after"[..]));
