@@ -198,10 +198,48 @@ impl fmt::Display for Report {
                  keep up with the load, so every figure understates it (check both processes' CPU)",
                 self.inputs_per_sec_per_client, self.tick_rate
             )?;
+            if self.clients_decoding == self.clients_measured && self.clients_measured >= 200 {
+                write!(
+                    f,
+                    "; every client decodes every snapshot: --decode-every 10 has one in ten do it"
+                )?;
+            }
         }
         if let Some(e) = &self.metrics_error {
             write!(f, "\n  server metrics unavailable: {e}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_load_generator_that_fell_behind_says_so_and_how_to_sample() {
+        let behind = Report {
+            tick_rate: 30,
+            clients_measured: 1000,
+            clients_decoding: 1000,
+            inputs_per_sec_per_client: 12.0,
+            ..Report::default()
+        };
+        let text = behind.to_string();
+        assert!(text.contains("could not keep up"), "{text}");
+        assert!(text.contains("--decode-every 10"), "{text}");
+        // Already sampling: only the warning.
+        let sampling = Report {
+            clients_decoding: 100,
+            ..behind.clone()
+        };
+        let text = sampling.to_string();
+        assert!(text.contains("could not keep up") && !text.contains("--decode-every 10"));
+        // Keeping up: no warning.
+        let fine = Report {
+            inputs_per_sec_per_client: 30.0,
+            ..behind
+        };
+        assert!(!fine.to_string().contains("could not keep up"));
     }
 }
