@@ -29,7 +29,10 @@ pub(crate) const RECEIVE_LOW_WATER: usize = 192;
 const _: () = assert!(RECEIVE_LOW_WATER < tickwire_protocol::PING_PAD_BYTES);
 
 /// Most bytes one read at the room's call takes; a socket holding more is read again at once.
-const CALLED_READ_BYTES: usize = 4096;
+/// The read's buffer is zeroed first (a safe read needs it initialised), so it is kept near
+/// what a call finds: under the low-water mark, or the socket would have woken its reader.
+const CALLED_READ_BYTES: usize = 512;
+const _: () = assert!(CALLED_READ_BYTES > RECEIVE_LOW_WATER);
 
 /// Where a session's reader puts its room's call once it is seated as a player, and the
 /// socket's place in that call.
@@ -351,6 +354,19 @@ mod tests {
             );
         }
         assert_eq!(got, vec![2; 300]);
+        // More than one called read takes, waiting at a call: all of it is read, on from the
+        // call or as the socket's readiness says.
+        client.write_all(&[3; 1300]).await.expect("write");
+        call.call();
+        let mut got = Vec::new();
+        while got.len() < 1300 {
+            got.extend(
+                read_soon(&mut socket)
+                    .await
+                    .expect("read on after the call"),
+            );
+        }
+        assert_eq!(got, vec![3; 1300]);
         // The room stopped (or the session is ending): bytes are read as they come again.
         call.close();
         client.write_all(b"after").await.expect("write");
