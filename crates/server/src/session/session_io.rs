@@ -282,6 +282,15 @@ mod tests {
         assert_eq!(call.call(), 0, "nobody waits");
     }
 
+    /// `n` bytes of `socket`, each read finishing within 100 ms (no call is needed).
+    async fn read_all(socket: &mut PacedSocket, n: usize) -> Vec<u8> {
+        let mut got = Vec::new();
+        while got.len() < n {
+            got.extend(read_soon(socket).await.expect("read without a call"));
+        }
+        got
+    }
+
     /// A connected client and the server's end of it as a paced socket whose hyper read
     /// `early` ahead, with its seat.
     async fn pair(early: &'static [u8]) -> (TcpStream, PacedSocket, Arc<ReadSeat>) {
@@ -345,28 +354,12 @@ mod tests {
         assert_eq!(n.expect("read"), 40, "the call reads what waited");
         // Past the low-water mark, a batch is read without a call.
         client.write_all(&[2; 300]).await.expect("write");
-        let mut got = Vec::new();
-        while got.len() < 300 {
-            got.extend(
-                read_soon(&mut socket)
-                    .await
-                    .expect("a batch is read at once"),
-            );
-        }
-        assert_eq!(got, vec![2; 300]);
+        assert_eq!(read_all(&mut socket, 300).await, vec![2; 300]);
         // More than one called read takes, waiting at a call: all of it is read, on from the
         // call or as the socket's readiness says.
         client.write_all(&[3; 1300]).await.expect("write");
         call.call();
-        let mut got = Vec::new();
-        while got.len() < 1300 {
-            got.extend(
-                read_soon(&mut socket)
-                    .await
-                    .expect("read on after the call"),
-            );
-        }
-        assert_eq!(got, vec![3; 1300]);
+        assert_eq!(read_all(&mut socket, 1300).await, vec![3; 1300]);
         // The room stopped (or the session is ending): bytes are read as they come again.
         call.close();
         client.write_all(b"after").await.expect("write");
