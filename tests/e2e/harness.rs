@@ -511,10 +511,14 @@ pub async fn start_busy_world_with(
 /// Sends a ping and waits for its pong, reading (and applying) snapshots meanwhile: each must
 /// decode against its baseline. Returns the round trip.
 pub async fn round_trip(c: &mut GameClient, nonce: u32) -> Duration {
+    round_trip_of(c, Ping::new(nonce)).await
+}
+
+/// [`round_trip`] of a ping of the test's own (a bare one, say).
+pub async fn round_trip_of(c: &mut GameClient, ping: Ping) -> Duration {
+    let nonce = ping.nonce;
     let sent = std::time::Instant::now();
-    c.send(&ClientMsg::Ping(Ping::new(nonce)))
-        .await
-        .expect("ping");
+    c.send(&ClientMsg::Ping(ping)).await.expect("ping");
     loop {
         match tokio::time::timeout(Duration::from_secs(5), c.recv())
             .await

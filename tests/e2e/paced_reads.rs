@@ -4,14 +4,14 @@
 //! an input sent between two ticks is in the next one (not the one after), and a padded ping is
 //! answered long before the tick. The same holds with reads as the bytes come (`ready`).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tickwire_client::{GameClient, Received};
-use tickwire_protocol::{ClientMsg, Ping, Record, ServerMsg, Tick};
+use tickwire_protocol::{ClientMsg, Ping, Record, Tick};
 use tickwire_scenarios::{Scenario, WalkInput, random_walk_schema};
 use tickwire_server::{InputReads, Server, ServerConfig};
 
-use crate::harness::{arena_config, join, metric_sum, start_with};
+use crate::harness::{arena_config, join, metric_sum, round_trip, round_trip_of, start_with};
 
 /// Slow enough that half a tick (250 ms) dwarfs a loopback round trip on a busy machine.
 const TICK_RATE: u32 = 2;
@@ -38,42 +38,19 @@ fn step(seq: u32) -> ClientMsg {
     ClientMsg::Input(tickwire_client::game_data::input(&schema, seq, 0, &record))
 }
 
-/// The first thing received that `pick` takes, within 10 s; a close fails the test.
-async fn first<T>(c: &mut GameClient, what: &str, pick: impl Fn(Received) -> Option<T>) -> T {
+/// The next snapshot: its tick and acknowledgement.
+async fn next_snapshot(c: &mut GameClient) -> (Tick, u32) {
     loop {
         let received = tokio::time::timeout(Duration::from_secs(10), c.recv())
             .await
-            .unwrap_or_else(|_| panic!("{what} in time"))
+            .expect("a snapshot in time")
             .expect("recv");
-        if let Received::Closed { code, reason } = &received {
-            panic!("closed {code} {reason} while waiting for {what}");
-        }
-        if let Some(t) = pick(received) {
-            return t;
+        match received {
+            Received::Snapshot { tick, ack, .. } => return (tick, ack),
+            Received::Closed { code, reason } => panic!("closed {code} {reason}"),
+            _ => {}
         }
     }
-}
-
-/// The next snapshot: its tick and acknowledgement.
-async fn next_snapshot(c: &mut GameClient) -> (Tick, u32) {
-    first(c, "a snapshot", |r| match r {
-        Received::Snapshot { tick, ack, .. } => Some((tick, ack)),
-        _ => None,
-    })
-    .await
-}
-
-/// Sends `ping` and waits for its pong, skipping snapshots; the round trip.
-async fn pong_after(c: &mut GameClient, ping: Ping) -> Duration {
-    let nonce = ping.nonce;
-    let sent = Instant::now();
-    c.send(&ClientMsg::Ping(ping)).await.expect("ping");
-    first(c, "the pong", |r| match r {
-        Received::Message(ServerMsg::Pong(p)) if p.nonce == nonce => Some(()),
-        _ => None,
-    })
-    .await;
-    sent.elapsed()
 }
 
 #[tokio::test]
@@ -96,15 +73,14 @@ async fn an_input_between_two_ticks_is_in_the_next_one_and_a_padded_ping_is_answ
             );
             tick = next;
         }
-        // Padded pings at different moments of the tick: each answered well inside half a tick.
-        // Held for the tick, one in two would take longer.
-        for (nonce, offset_ms) in [(1, 0), (2, 90), (3, 180), (4, 270), (5, 360), (6, 440)] {
+        // Padded pings, each sent as a snapshot arrives (a tick has just run): the worst moment
+        // for a ping held for the call, which would wait nearly the whole 500 ms tick.
+        for nonce in 1..=6 {
             let (_, _) = next_snapshot(&mut c).await;
-            tokio::time::sleep(Duration::from_millis(offset_ms)).await;
-            let rtt = pong_after(&mut c, Ping::new(nonce)).await;
+            let rtt = round_trip(&mut c, nonce).await;
             assert!(
                 rtt < Duration::from_millis(200),
-                "{}: a padded ping sent {offset_ms} ms into a 500 ms tick took {rtt:?}",
+                "{}: a padded ping sent just after a 500 ms tick began took {rtt:?}",
                 reads.as_str()
             );
         }
@@ -113,7 +89,7 @@ async fn an_input_between_two_ticks_is_in_the_next_one_and_a_padded_ping_is_answ
             nonce: 7,
             pad: Vec::new(),
         };
-        let rtt = pong_after(&mut c, bare).await;
+        let rtt = round_trip_of(&mut c, bare).await;
         assert!(
             rtt < Duration::from_secs(2),
             "an unpadded ping took {rtt:?}"
