@@ -73,6 +73,14 @@ struct CallState {
     closed: bool,
 }
 
+impl CallState {
+    /// The wakers of the readers still waiting (not those that left), to wake once the lock is
+    /// let go; the list is empty after.
+    fn take_waiting(&mut self) -> Vec<Waker> {
+        self.waiting.drain(..).flatten().collect()
+    }
+}
+
 /// What a reader should do, from [`ReadCall::poll_call`].
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Called {
@@ -96,17 +104,15 @@ pub(crate) struct Caller {
 impl ReadCall {
     /// Wakes every reader waiting for a call; returns how many there were.
     pub(crate) fn call(&self) -> usize {
-        let wakers: Vec<Waker> = {
+        let wakers = {
             let mut state = self.state.lock();
             state.round += 1;
-            let wakers: Vec<Waker> = state.waiting.drain(..).flatten().collect();
+            let wakers = state.take_waiting();
             state.owed = wakers.len();
             wakers
         };
         let called = wakers.len();
-        for waker in wakers {
-            waker.wake();
-        }
+        wakers.into_iter().for_each(Waker::wake);
         called
     }
 
@@ -129,14 +135,12 @@ impl ReadCall {
 
     /// The room stopped: every reader is woken and reads its socket by itself from now on.
     pub(crate) fn close(&self) {
-        let wakers: Vec<Waker> = {
+        let wakers = {
             let mut state = self.state.lock();
             state.closed = true;
-            state.waiting.drain(..).flatten().collect()
+            state.take_waiting()
         };
-        for waker in wakers {
-            waker.wake();
-        }
+        wakers.into_iter().for_each(Waker::wake);
     }
 
     /// A reader's turn: `Ready(Read)` when a call came since it last read, `Ready(Closed)` once
