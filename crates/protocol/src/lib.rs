@@ -38,8 +38,9 @@ pub use message::{
 };
 pub use replication::{
     Applied, Baselines, EntityView, FieldDesc, InputDesc, Intent, KindDesc, KindId,
-    MAX_RECORD_BYTES, Record, RecordLayout, RecordView, Replicate, Schema, SchemaDesc, SchemaHash,
-    ScoreColumn, WireType, World, apply_delta, read_record, write_delta, write_record,
+    MAX_RECORD_BYTES, Picked, Record, RecordLayout, RecordView, Replicate, Schema, SchemaDesc,
+    SchemaHash, ScoreColumn, StateStep, WireType, World, apply_delta, read_record, write_delta,
+    write_picked, write_record,
 };
 
 /// The protocol version this crate speaks. A client whose `Hello` names another version is

@@ -5,8 +5,8 @@
 //! the delta still decodes to the right world (which the property tests check).
 
 use tickwire_protocol::replication::{
-    Baselines, FieldDesc, KindDesc, KindId, Schema, SchemaDesc, WireType, World, apply_delta,
-    write_delta,
+    Baselines, FieldDesc, KindDesc, KindId, Picked, Schema, SchemaDesc, StateStep, WireType, World,
+    apply_delta, write_delta, write_picked,
 };
 use tickwire_protocol::{EntityId, Tick};
 
@@ -282,4 +282,152 @@ fn the_encoder_writes_the_bytes_it_always_wrote() {
         hash, PINNED,
         "the bytes changed: {hash:#018x} over {count} deltas"
     );
+}
+
+/// Some entities of `state`, as a client's view holds them: every one, about half at random, or
+/// those whose ids fall in a window that moves with `shift` (some of them left out now and then).
+fn picks(state: &World, how: u64, shift: u32, r: &mut Seq) -> Vec<u32> {
+    let ids = state.entities().iter().map(|e| e.id.0);
+    ids.enumerate()
+        .filter(|&(_, id)| match how {
+            0 => true,
+            1 => r.below(2) == 0,
+            _ => (id + shift) % 40 < 25 && r.below(12) != 0,
+        })
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
+fn made(state: &World, picks: &[u32]) -> World {
+    let mut w = World::new(state.tick);
+    w.extend_picked(state, picks.iter().map(|&i| i as usize));
+    w
+}
+
+/// Deltas between views written from a step's shared tables are the bytes of the same views
+/// written whole, whatever the views hold (entities entering and leaving them, kinds changing,
+/// texts, prediction on and off, a previous view or none).
+#[test]
+fn views_written_from_a_step_are_the_bytes_of_the_views_written_whole() {
+    let mut count = 0;
+    for (si, schema) in schemas().iter().enumerate() {
+        for seed in 0..40u64 {
+            let mut r = Seq(seed * 7919 + si as u64);
+            let n = [1, 3, 20, 100, 300][(seed % 5) as usize];
+            let speed = [0, 1, -3, 16, 200][(seed % 5) as usize];
+            let mut states = vec![first_world(schema, n, &mut r)];
+            for _ in 0..4 {
+                let next = next_world(schema, states.last().expect("a state"), speed, &mut r);
+                states.push(next);
+            }
+            for i in 1..states.len() {
+                let (base, cur) = (&states[i - 1], &states[i]);
+                let previous = (i >= 2).then(|| &states[i - 2]);
+                let step = StateStep::new(schema, previous, base, cur).expect("well formed");
+                for how in 0..3 {
+                    let shift = r.below(6) as u32;
+                    let cp = picks(cur, how, shift + 2, &mut r);
+                    let bp = picks(base, how, shift + 1, &mut r);
+                    let pp = previous.map(|p| picks(p, how, shift, &mut r));
+                    let (cw, bw) = (made(cur, &cp), made(base, &bp));
+                    let pw = previous.zip(pp.as_ref()).map(|(p, pp)| made(p, pp));
+                    for with_previous in [false, true] {
+                        let worlds = Baselines {
+                            baseline: Some(&bw),
+                            previous: pw.as_ref().filter(|_| with_previous),
+                        };
+                        let mut whole = Vec::new();
+                        write_delta(schema, worlds, &cw, &mut whole);
+                        let prev = previous
+                            .zip(pp.as_deref())
+                            .filter(|_| with_previous)
+                            .map(|(state, picks)| Picked { state, picks });
+                        let mut from_step = Vec::new();
+                        let written = write_picked(
+                            schema,
+                            &step,
+                            Picked {
+                                state: base,
+                                picks: &bp,
+                            },
+                            prev,
+                            Picked {
+                                state: cur,
+                                picks: &cp,
+                            },
+                            &mut from_step,
+                        );
+                        assert!(written, "schema {si} seed {seed} state {i} how {how}");
+                        assert_eq!(
+                            from_step, whole,
+                            "schema {si} seed {seed} state {i} how {how} previous {with_previous}"
+                        );
+                        count += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(count > 2000, "{count} deltas");
+}
+
+/// A step is used only with the states it was built over; other worlds are refused, with
+/// nothing written, and views whose picks are not increasing indices of their state too.
+#[test]
+fn a_step_refuses_worlds_it_was_not_built_over() {
+    let schema = &schemas()[0];
+    let mut r = Seq(5);
+    let a = first_world(schema, 50, &mut r);
+    let b = next_world(schema, &a, 3, &mut r);
+    let c = next_world(schema, &b, 3, &mut r);
+    let step = StateStep::new(schema, None, &a, &b).expect("well formed");
+    let all = |w: &World| (0..w.len() as u32).collect::<Vec<u32>>();
+    let (pa, pb, pc) = (all(&a), all(&b), all(&c));
+    let view = |state, picks| Picked { state, picks };
+    let mut out = Vec::new();
+    assert!(!write_picked(
+        schema,
+        &step,
+        view(&b, &pb),
+        None,
+        view(&c, &pc),
+        &mut out
+    ));
+    // The step has no previous state: a previous view cannot be predicted from.
+    let before = view(&a, &pa);
+    assert!(!write_picked(
+        schema,
+        &step,
+        view(&a, &pa),
+        Some(before),
+        view(&b, &pb),
+        &mut out
+    ));
+    assert!(!write_picked(
+        schema,
+        &step,
+        view(&a, &[3, 2]),
+        None,
+        view(&b, &pb),
+        &mut out
+    ));
+    let past = [b.len() as u32];
+    assert!(!write_picked(
+        schema,
+        &step,
+        view(&a, &pa),
+        None,
+        view(&b, &past),
+        &mut out
+    ));
+    assert!(out.is_empty());
+    assert!(write_picked(
+        schema,
+        &step,
+        view(&a, &pa),
+        None,
+        view(&b, &pb),
+        &mut out
+    ));
+    assert!(!out.is_empty());
 }

@@ -10,12 +10,17 @@
 //! Arguments: entities, clients, view radius (`all`: no area of interest), measured ticks, and
 //! optionally `verify` (every client decodes and checks every delta). It prints the summed
 //! figures of the measured ticks; with `verify`, their digest too, which changes when any byte
-//! sent changes.
+//! sent changes. It also prints the wall-clock time a tick took; `TICK_COST_WORKERS=2` spreads
+//! the clients over two workers as the benchmark does.
 
 use std::hint::black_box;
 
 use tickwire_tools::bandwidth_report::Case;
 use tickwire_tools::dry_run::{DryRun, SnapshotBytes};
+
+/// The allocator the `tickwire` binary runs on, so that a tick costs here what it costs there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The ticks callgrind counts (`--toggle-collect`): kept out of line so that its name stays.
 #[inline(never)]
@@ -50,16 +55,25 @@ fn main() {
     };
     let ticks = number(3, "10");
     let verify = arg(4, "") == "verify";
-    // On one thread: callgrind counts the same instructions either way, and the threads
-    // started per tick would add their own.
+    // On one thread unless asked: callgrind counts the same instructions either way, and the
+    // threads started per tick would add their own.
+    let workers = std::env::var("TICK_COST_WORKERS")
+        .ok()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(1);
     let mut run = Case::random_walk(entities, 100, clients as usize, radius)
         .dry_run(verify)
-        .with_workers(1);
+        .with_workers(workers);
     // As the benchmark does: past the first full snapshots, into the steady state.
     for _ in 0..30 {
         run.tick();
     }
+    let started = std::time::Instant::now();
     let sum = measured_ticks(&mut run, ticks);
+    eprintln!(
+        "{:?} a tick on {workers} worker(s) (wall clock)",
+        started.elapsed() / ticks.max(1)
+    );
     println!(
         "entities {entities} clients {clients} radius {radius:?} ticks {ticks}: bytes {} \
          updates {} cache hits {} misses {} mismatches {} digest {:016x}",

@@ -273,6 +273,7 @@ fn encode_chunk(
         let view = frame.view_for(c.entity, c.baseline.as_ref().and_then(|b| b.key.cell));
         let (body, cache) =
             frame.delta_for(c.baseline.as_ref(), c.previous.as_ref(), &view, metrics);
+
         match cache {
             CacheUse::Hit => out.sum.cache_hits += 1,
             CacheUse::Miss => out.sum.cache_misses += 1,
@@ -288,7 +289,7 @@ fn encode_chunk(
         out.sum.bytes += buf.len() as u64;
         if verify {
             out.sent.extend_from_slice(buf);
-            match verify_view(&mut c.decoded, schema, &body, &view.world) {
+            match verify_view(&mut c.decoded, schema, &body, view.world()) {
                 Some(updates) => out.sum.entity_updates += updates,
                 None => out.sum.mismatches += 1,
             }

@@ -37,6 +37,7 @@
 use std::cell::RefCell;
 
 use super::schema::{KindLayout, Schema, SlotInfo};
+use super::state_step::StateStep;
 use super::wire_type::{FullCoding, SlotCoding, residual};
 use super::world::World;
 use crate::bits::{BitWriter, width, zigzag};
@@ -191,7 +192,7 @@ fn write_with(
             put_subset(&mut bw, kept, &named, &mut s.a);
             s.b = named;
             if !s.changed.is_empty() {
-                write_changes(schema, base, worlds.previous, cur, &mut bw, s);
+                write_changes(schema, base, worlds.previous, cur, None, &mut bw, s);
             }
         }
         None => s.created.extend(0..cur.len() as u32),
@@ -235,7 +236,13 @@ fn diff(schema: &Schema, base: &World, cur: &World, s: &mut Scratch) {
 
 /// True when entity `i` of `a` and entity `j` of `b` (same id and kind) hold different values.
 #[inline]
-fn differs(layout: Option<&KindLayout>, a: &World, i: usize, b: &World, j: usize) -> bool {
+pub(crate) fn differs(
+    layout: Option<&KindLayout>,
+    a: &World,
+    i: usize,
+    b: &World,
+    j: usize,
+) -> bool {
     let (x, y) = (a.slots(i), b.slots(j));
     // Compared slot by slot: a kind holds a few slots, for which a call to `memcmp` costs more
     // than the comparison.
@@ -302,25 +309,45 @@ pub(crate) fn previous_indices(
     }
 }
 
-fn write_changes(
+/// Writes the changed entities (`s.changed`, as indices into `base` and `cur`). With `step`,
+/// `base` and `cur` are the step's whole states and residuals are read from its tables, and
+/// `s.prev` says per changed entity whether the previous view holds it (`NONE` when not);
+/// otherwise residuals are computed from the worlds' values.
+pub(crate) fn write_changes(
     schema: &Schema,
     base: &World,
     previous: Option<&World>,
     cur: &World,
+    step: Option<&StateStep>,
     bw: &mut BitWriter<'_>,
     s: &mut Scratch,
 ) {
     let layouts = schema.layouts();
     let be = base.entities();
-    group_changed_by_kind(layouts.len(), be, s);
     // Where each changed entity's slots start, in group order, so that the slot loops below
-    // walk plain arrays.
+    // walk plain arrays. From a step, the base world's values are not read (the step has their
+    // changes): nor is its entities' kind, which is the current one's.
     s.bat.clear();
     s.cat.clear();
-    for &m in &s.order {
-        let (bi, ci) = s.changed[m as usize];
-        s.bat.push(base.at(bi as usize) as u32);
-        s.cat.push(cur.at(ci as usize) as u32);
+    if step.is_some() {
+        let ce = cur.entities();
+        group_by_kind(
+            layouts.len(),
+            s.changed.len(),
+            |i| usize::from(ce[s.changed[i].1 as usize].kind.0),
+            &mut s.order,
+            &mut s.starts,
+        );
+        for &m in &s.order {
+            s.cat.push(cur.at(s.changed[m as usize].1 as usize) as u32);
+        }
+    } else {
+        group_changed_by_kind(layouts.len(), be, s);
+        for &m in &s.order {
+            let (bi, ci) = s.changed[m as usize];
+            s.bat.push(base.at(bi as usize) as u32);
+            s.cat.push(cur.at(ci as usize) as u32);
+        }
     }
     let (bv, cv) = (base.values(), cur.values());
     // Predict only where it makes the predicted slots' blocks smaller. The trial keeps every
@@ -330,18 +357,21 @@ fn write_changes(
     // one's.
     let mut tried = 0;
     if let Some(p) = previous.filter(|_| schema.predicts()) {
-        previous_indices(
-            s.changed.iter().map(|&(bi, _)| {
-                let e = be[bi as usize];
-                (e.id, e.kind)
-            }),
-            p,
-            &mut s.prev,
-        );
+        if step.is_none() {
+            previous_indices(
+                s.changed.iter().map(|&(bi, _)| {
+                    let e = be[bi as usize];
+                    (e.id, e.kind)
+                }),
+                p,
+                &mut s.prev,
+            );
+        }
         s.pat.clear();
         s.pat
             .extend(s.order.iter().map(|&m| match s.prev[m as usize] {
                 NONE => NONE,
+                i if step.is_some() => i,
                 i => p.at(i as usize) as u32,
             }));
         let pv = p.values();
@@ -360,15 +390,11 @@ fn write_changes(
                 }
                 let t = &mut s.trials[tried];
                 tried += 1;
-                t.trial(
-                    bv,
-                    cv,
-                    pv,
-                    &s.bat[run.clone()],
-                    &s.cat[run.clone()],
-                    &s.pat[run.clone()],
-                    slot,
-                );
+                let (cat, pat) = (&s.cat[run.clone()], &s.pat[run.clone()]);
+                match step {
+                    Some(step) => t.trial_step(step, cat, pat, slot),
+                    None => t.trial(bv, cv, pv, &s.bat[run.clone()], cat, pat, slot),
+                }
                 plain += t.plain_best.1;
                 predicted += t.predicted_best.1;
             }
@@ -394,7 +420,7 @@ fn write_changes(
                 s.trials[trial] = t;
                 trial += 1;
             } else {
-                write_slot_changes(base, cur, slot, info, lo..hi, bw, s);
+                write_slot_changes(base, cur, step, slot, info, lo..hi, bw, s);
             }
         }
     }
@@ -431,7 +457,35 @@ impl Trial {
         pat: &[u32],
         slot: usize,
     ) {
-        let n = bat.len();
+        let members = bat.iter().zip(cat).zip(pat).map(|((&b_at, &c_at), &p_at)| {
+            let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
+            let d = c.wrapping_sub(b);
+            // The velocity (see [`velocity`]), from the baseline's value already read.
+            let v = if p_at == NONE {
+                0
+            } else {
+                b.wrapping_sub(slot_at(pv, p_at, slot))
+            };
+            (b != c, zigzag(d), zigzag(d.wrapping_sub(v)))
+        });
+        self.fill(bat.len(), members);
+    }
+
+    /// [`Trial::trial`] from a step's tables: members are named by where their slots start in
+    /// the step's current state (`cat`), and `pat` is [`NONE`] for a member the previous view
+    /// lacks (its velocity is zero: its predicted residual is its plain one).
+    fn trial_step(&mut self, step: &StateStep, cat: &[u32], pat: &[u32], slot: usize) {
+        let members = cat.iter().zip(pat).map(|(&c_at, &p_at)| {
+            let (changed, z, zp) = step.predicted(c_at as usize + slot);
+            (changed, z, if p_at == NONE { z } else { zp })
+        });
+        self.fill(cat.len(), members);
+    }
+
+    /// Fills the trial from its `n` members' changes: whether each changed the slot, and its
+    /// zigzagged residuals without and with prediction.
+    #[inline(always)]
+    fn fill(&mut self, n: usize, changes: impl Iterator<Item = (bool, u32, u32)>) {
         // Written by index into buffers of at least the group's size (no capacity check per
         // value); a member goes to both lists and only one of them moves on.
         for list in [
@@ -446,11 +500,7 @@ impl Trial {
         let (mut m, mut u) = (0, 0);
         let (members, unchanged) = (&mut self.members[..n], &mut self.unchanged[..n]);
         let outs = self.plain[..n].iter_mut().zip(&mut self.predicted[..n]);
-        for (g, (((&b_at, &c_at), &p_at), (zo, zpo))) in
-            bat.iter().zip(cat).zip(pat).zip(outs).enumerate()
-        {
-            let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
-            let changed = b != c;
+        for (g, ((changed, z, zp), (zo, zpo))) in changes.zip(outs).enumerate() {
             if let Some(x) = members.get_mut(m) {
                 *x = g as u32;
             }
@@ -459,17 +509,8 @@ impl Trial {
             }
             m += usize::from(changed);
             u += usize::from(!changed);
-            let d = c.wrapping_sub(b);
-            let z = zigzag(d);
             plain.add(z);
             *zo = z;
-            // The velocity (see [`velocity`]), from the baseline's value already read.
-            let v = if p_at == NONE {
-                0
-            } else {
-                b.wrapping_sub(slot_at(pv, p_at, slot))
-            };
-            let zp = zigzag(d.wrapping_sub(v));
             predicted.add(zp);
             *zpo = zp;
         }
@@ -580,9 +621,11 @@ fn subset_bits(n: usize, m: usize, unchanged: &[u32]) -> u64 {
 
 /// Writes the changes of one slot of a kind's group (`run`, in group order) that is not
 /// predicted (or has no previous world to be).
+#[allow(clippy::too_many_arguments)]
 fn write_slot_changes(
     base: &World,
     cur: &World,
+    step: Option<&StateStep>,
     slot: usize,
     info: &SlotInfo,
     run: std::ops::Range<usize>,
@@ -592,16 +635,26 @@ fn write_slot_changes(
     let n = run.len();
     // Which of the group changed this slot (indices into the group), and every residual.
     let (bv, cv) = (base.values(), cur.values());
-    let (bat, cat) = (&s.bat[run.clone()], &s.cat[run.clone()]);
+    // `bat` is empty when writing from a step.
+    let (bat, cat) = (s.bat.get(run.clone()).unwrap_or(&[]), &s.cat[run.clone()]);
+    let base_at = |g: usize| bat.get(g).copied().unwrap_or(0);
     match info.coding {
         SlotCoding::Residual { wrap } => {
             // A slot no member changed (a game's constant field) is one bit: found by comparing
             // alone, before any residual or statistic is made.
-            if bat
-                .iter()
-                .zip(cat)
-                .all(|(&b_at, &c_at)| slot_at(bv, b_at, slot) == slot_at(cv, c_at, slot))
-            {
+            let none = match step {
+                Some(step) => {
+                    !step.slot_moved(slot)
+                        || cat
+                            .iter()
+                            .all(|&c| !step.moved(c as usize + slot, info.predict))
+                }
+                None => cat
+                    .iter()
+                    .enumerate()
+                    .all(|(g, &c_at)| slot_at(bv, base_at(g), slot) == slot_at(cv, c_at, slot)),
+            };
+            if none {
                 bw.bit(false);
                 return;
             }
@@ -611,9 +664,14 @@ fn write_slot_changes(
             let mut stats = WidthStats::default();
             let (mut m, mut u) = (0, 0);
             let (members, unchanged) = (&mut s.members[..n], &mut s.unchanged[..n]);
-            for (g, ((&b_at, &c_at), out)) in bat.iter().zip(cat).zip(&mut s.a[..n]).enumerate() {
-                let (b, c) = (slot_at(bv, b_at, slot), slot_at(cv, c_at, slot));
-                let changed = b != c;
+            for (g, (&c_at, out)) in cat.iter().zip(&mut s.a[..n]).enumerate() {
+                let (changed, z) = match step {
+                    Some(step) => step.plain(c_at as usize + slot, info.predict),
+                    None => {
+                        let (b, c) = (slot_at(bv, base_at(g), slot), slot_at(cv, c_at, slot));
+                        (b != c, zigzag(residual(wrap, b, c)))
+                    }
+                };
                 if let Some(x) = members.get_mut(m) {
                     *x = g as u32;
                 }
@@ -622,7 +680,6 @@ fn write_slot_changes(
                 }
                 m += usize::from(changed);
                 u += usize::from(!changed);
-                let z = zigzag(residual(wrap, b, c));
                 stats.add(z);
                 *out = z;
             }
@@ -645,8 +702,12 @@ fn write_slot_changes(
         }
         SlotCoding::Raw { bits } => {
             s.members.clear();
-            for (g, (&b_at, &c_at)) in bat.iter().zip(cat).enumerate() {
-                if slot_at(bv, b_at, slot) != slot_at(cv, c_at, slot) {
+            for (g, &c_at) in cat.iter().enumerate() {
+                let changed = match step {
+                    Some(step) => step.moved(c_at as usize + slot, info.predict),
+                    None => slot_at(bv, base_at(g), slot) != slot_at(cv, c_at, slot),
+                };
+                if changed {
                     s.members.push(g as u32);
                 }
             }
@@ -704,7 +765,7 @@ pub(crate) fn put_text(bw: &mut BitWriter<'_>, text: &str, max: u16) {
     }
 }
 
-fn write_created(schema: &Schema, cur: &World, bw: &mut BitWriter<'_>, s: &mut Scratch) {
+pub(crate) fn write_created(schema: &Schema, cur: &World, bw: &mut BitWriter<'_>, s: &mut Scratch) {
     bw.varbits(s.created.len() as u32);
     if s.created.is_empty() {
         return;

@@ -17,6 +17,7 @@ mod record_view;
 mod replicate;
 mod schema;
 mod score_column;
+mod state_step;
 mod wire_type;
 mod world;
 
@@ -36,6 +37,7 @@ pub use schema::{
     SlotInfo,
 };
 pub use score_column::ScoreColumn;
+pub use state_step::{Picked, StateStep, write_picked};
 pub use wire_type::{
     FullCoding, MAX_ANGLE_BITS, MAX_ENUM_VARIANTS, MAX_TEXT_BYTES, SlotCoding, WireType,
 };

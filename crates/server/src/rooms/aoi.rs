@@ -159,9 +159,20 @@ impl Grid {
     }
 
     /// Every entity a client in `cell` sees, sorted by id.
+    #[cfg(test)]
     pub fn view(&self, state: &World, cell: Cell) -> World {
+        let picks = self.picks(state, cell);
+        let mut view = World::new(state.tick);
+        view.reserve(picks.len(), state.slot_count() / state.len().max(1));
+        view.extend_picked(state, picks.iter().map(|&i| i as usize));
+        view
+    }
+
+    /// The indices in `state` of every entity a client in `cell` sees, increasing (so in id
+    /// order).
+    pub fn picks(&self, state: &World, cell: Cell) -> Vec<u32> {
         // Mark the entities of the block in a bitset over the state's entities (sorted by id),
-        // then read the bitset in order: the view comes out sorted with no sort.
+        // then read the bitset in order: the picks come out sorted with no sort.
         let mut marks = vec![0u64; state.len().div_ceil(64)];
         let mut count = self.everywhere.len();
         for &i in &self.everywhere {
@@ -187,20 +198,15 @@ impl Grid {
                 count += 1;
             }
         }
-        let mut view = World::new(state.tick);
-        view.reserve(count, state.slot_count() / state.len().max(1));
-        let picks = marks.iter().enumerate().flat_map(|(w, &bits)| {
+        let mut picks = Vec::with_capacity(count);
+        for (w, &bits) in marks.iter().enumerate() {
             let mut bits = bits;
-            std::iter::from_fn(move || {
-                (bits != 0).then(|| {
-                    let i = w * 64 + bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    i
-                })
-            })
-        });
-        view.extend_picked(state, picks);
-        view
+            while bits != 0 {
+                picks.push((w * 64) as u32 + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
+        picks
     }
 }
 

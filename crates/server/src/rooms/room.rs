@@ -105,6 +105,9 @@ pub struct Room {
     fixed: Option<Arc<Vec<u8>>>,
     /// The last capture's entities and slots, to size the next one.
     captured: (usize, usize),
+    /// With area of interest, the states of the last two frames, newest first: a frame's
+    /// deltas share their step from them.
+    shown: [Option<Arc<World>>; 2],
     slots: Vec<Option<PlayerSlot>>,
     players: usize,
     scoreboard: Arc<(u64, Vec<u8>)>,
@@ -137,6 +140,7 @@ impl Room {
             schema,
             fixed: None,
             captured: (0, 0),
+            shown: [None, None],
             slots: Vec::new(),
             players: 0,
             scoreboard: Arc::new((0, Vec::new())),
@@ -490,8 +494,12 @@ impl Room {
                 self.fixed.clone(),
                 self.config.view_radius,
             )
-            .with_match_end(self.match_end.clone()),
+            .with_match_end(self.match_end.clone())
+            .after(self.shown[0].as_ref(), self.shown[1].as_ref()),
         );
+        if self.config.view_radius.is_some() {
+            self.shown = [Some(frame.state.clone()), self.shown[0].take()];
+        }
         self.end_recorded_tick(Some(&frame.state));
         Some(frame)
     }

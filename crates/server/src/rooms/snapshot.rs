@@ -1,9 +1,12 @@
 //! `SnapshotFrame`: one published, immutable snapshot of a room, with the views clients see of
 //! it and their shared encodings.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use tickwire_protocol::{Baselines, EntityId, EntityView, Schema, Tick, World, write_delta};
+use tickwire_protocol::{
+    Baselines, EntityId, EntityView, Picked, Schema, StateStep, Tick, World, write_delta,
+    write_picked,
+};
 
 use crate::rooms::aoi::{Cell, Grid};
 use crate::rooms::frame_cache::FrameCache;
@@ -25,13 +28,69 @@ pub struct ViewKey {
     pub cell: Option<Cell>,
 }
 
-/// A world as one client received it.
+/// A world as one client received it: a frame's whole state, or the entities of it that one
+/// view picks.
 #[derive(Clone, Debug)]
 pub struct SentView {
     /// Which frame and view.
     pub key: ViewKey,
+    /// What it holds; clients in one cell share it (and its count of holders: one count for
+    /// every client of a frame would be written by every worker of the pass).
+    view: Arc<View>,
+}
+
+/// The entities of a frame's state that one view holds.
+#[derive(Debug)]
+struct View {
+    /// The frame's whole state.
+    state: Arc<World>,
+    /// The indices in the state of the view's entities, increasing; `None`: all of them.
+    picks: Option<Vec<u32>>,
+    /// The picked entities as a world of their own, made when first asked for: deltas are
+    /// written from the picks and the frame's step, and need it only when a client's views are
+    /// not the step's.
+    world: OnceLock<World>,
+}
+
+impl SentView {
     /// The entities the client holds.
-    pub world: Arc<World>,
+    pub fn world(&self) -> &World {
+        let v = &self.view;
+        match &v.picks {
+            None => &v.state,
+            Some(picks) => v.world.get_or_init(|| {
+                let mut w = World::new(v.state.tick);
+                w.reserve(picks.len(), v.state.slot_count() / v.state.len().max(1));
+                w.extend_picked(&v.state, picks.iter().map(|&i| i as usize));
+                w
+            }),
+        }
+    }
+
+    /// The view as picks of its state, when it is not the whole state.
+    fn picked(&self) -> Option<Picked<'_>> {
+        let v = &self.view;
+        v.picks.as_ref().map(|picks| Picked {
+            state: &v.state,
+            picks,
+        })
+    }
+
+    /// The whole state of the view's frame.
+    fn state(&self) -> &Arc<World> {
+        &self.view.state
+    }
+}
+
+/// The step from the last two frames' states to a frame's, which the frame's deltas share (see
+/// [`StateStep`]).
+#[derive(Debug)]
+struct FrameStep {
+    /// The last frame's state.
+    base: Arc<World>,
+    /// The state of the frame before it, when the step predicts from it.
+    previous: Option<Arc<World>>,
+    step: StateStep,
 }
 
 type EncodeKey = (Option<ViewKey>, Option<ViewKey>, ViewKey);
@@ -76,7 +135,10 @@ pub struct SnapshotFrame {
     /// The last match result's version (0: none yet) and its encoded `ServerMsg::MatchEnd`.
     pub match_end: Arc<(u64, Vec<u8>)>,
     grid: Option<Grid>,
-    views: FrameCache<Cell, Arc<World>>,
+    step: Option<FrameStep>,
+    /// The whole state as a view.
+    whole: Arc<View>,
+    views: FrameCache<Cell, Arc<View>>,
     encoded: FrameCache<EncodeKey, Arc<Vec<u8>>>,
 }
 
@@ -102,8 +164,14 @@ impl SnapshotFrame {
         view_radius: Option<f32>,
     ) -> SnapshotFrame {
         let grid = view_radius.map(|r| Grid::build(&schema, &state, r));
+        let state = Arc::new(state);
         SnapshotFrame {
-            state: Arc::new(state),
+            whole: Arc::new(View {
+                state: state.clone(),
+                picks: None,
+                world: OnceLock::new(),
+            }),
+            state,
             schema,
             acks,
             scoreboard,
@@ -111,6 +179,7 @@ impl SnapshotFrame {
             fixed,
             match_end: Arc::new((0, Vec::new())),
             grid,
+            step: None,
             views: FrameCache::new(VIEW_CACHE_MAX),
             encoded: FrameCache::new(ENCODE_CACHE_MAX),
         }
@@ -119,6 +188,23 @@ impl SnapshotFrame {
     /// This frame with the room's last match result (see [`SnapshotFrame::match_end`]).
     pub fn with_match_end(mut self, match_end: Arc<(u64, Vec<u8>)>) -> SnapshotFrame {
         self.match_end = match_end;
+        self
+    }
+
+    /// This frame with its step from `base` (the last frame's state) and `previous` (the state
+    /// before that): with area of interest, every client's delta from its views of those
+    /// states is written from what they share (see [`StateStep`]). Without area of interest,
+    /// or without `base`, the frame is left as it is.
+    pub fn after(mut self, base: Option<&Arc<World>>, previous: Option<&Arc<World>>) -> Self {
+        let Some(base) = base.filter(|_| self.grid.is_some()) else {
+            return self;
+        };
+        let step = StateStep::new(&self.schema, previous.map(|p| &**p), base, &self.state);
+        self.step = step.map(|step| FrameStep {
+            base: base.clone(),
+            previous: previous.cloned(),
+            step,
+        });
         self
     }
 
@@ -139,7 +225,7 @@ impl SnapshotFrame {
                 tick: self.tick(),
                 cell: None,
             },
-            world: self.state.clone(),
+            view: self.whole.clone(),
         }
     }
 
@@ -158,17 +244,20 @@ impl SnapshotFrame {
             .unwrap_or((0, 0));
         // Made outside the cache's lock, as encodings are: a view made under it made the
         // pass's workers take turns.
-        let world = self.views.get(&cell).unwrap_or_else(|| {
-            self.views
-                .keep(cell, Arc::new(grid.view(&self.state, cell)))
-                .0
+        let view = self.views.get(&cell).unwrap_or_else(|| {
+            let view = View {
+                state: self.state.clone(),
+                picks: Some(grid.picks(&self.state, cell)),
+                world: OnceLock::new(),
+            };
+            self.views.keep(cell, Arc::new(view)).0
         });
         SentView {
             key: ViewKey {
                 tick: self.tick(),
                 cell: Some(cell),
             },
-            world,
+            view,
         }
     }
 
@@ -190,17 +279,51 @@ impl SnapshotFrame {
         }
         // Encode outside the lock so that sessions with other baselines are not held up.
         let started = std::time::Instant::now();
-        let worlds = Baselines {
-            baseline: baseline.map(|b| &*b.world),
-            previous: previous.map(|p| &*p.world),
-        };
         // About what a moving entity costs, so that the buffer rarely grows while written.
-        let mut bytes = Vec::with_capacity(16 + 4 * view.world.len());
-        write_delta(&self.schema, worlds, &view.world, &mut bytes);
+        let size = view.picked().map_or(view.state().len(), |v| v.picks.len());
+        let mut bytes = Vec::with_capacity(16 + 4 * size);
+        if !self.write_from_step(baseline, previous, view, &mut bytes) {
+            let worlds = Baselines {
+                baseline: baseline.map(SentView::world),
+                previous: previous.map(SentView::world),
+            };
+            write_delta(&self.schema, worlds, view.world(), &mut bytes);
+        }
         metrics.record_encode(started.elapsed().as_micros() as u64);
         match self.encoded.keep(key, Arc::new(bytes)) {
             (bytes, true) => (bytes, CacheUse::Hit),
             (bytes, false) => (bytes, CacheUse::Miss),
         }
+    }
+
+    /// Writes the delta from the frame's step when the client's views are picks of the step's
+    /// states (the last frame's and, to predict from, the one before); false when they are not,
+    /// with nothing written.
+    fn write_from_step(
+        &self,
+        baseline: Option<&SentView>,
+        previous: Option<&SentView>,
+        view: &SentView,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        let (Some(fs), Some(baseline)) = (&self.step, baseline) else {
+            return false;
+        };
+        let (Some(base), Some(cur)) = (baseline.picked(), view.picked()) else {
+            return false;
+        };
+        if !Arc::ptr_eq(baseline.state(), &fs.base) || !Arc::ptr_eq(view.state(), &self.state) {
+            return false;
+        }
+        let previous = match previous {
+            None => None,
+            Some(p) => match (p.picked(), &fs.previous) {
+                (Some(picked), Some(state)) if Arc::ptr_eq(p.state(), state) => Some(picked),
+                // A previous view the step does not know: its prediction cannot be shared.
+                _ if self.schema.predicts() => return false,
+                _ => None,
+            },
+        };
+        write_picked(&self.schema, &fs.step, base, previous, cur, out)
     }
 }
