@@ -2,10 +2,11 @@
 //! what the server does (inputs in, step, capture, one view and one delta per client, the
 //! per-client message), so that benchmarks and the bandwidth report measure the server's own work
 //! and bytes without the kernel's. As the server's fan-out pass does, it spreads a snapshot's
-//! clients over a runtime's workers in chunks ([`FanOut::chunk_size`]): the caller's thread
-//! encodes the first chunk, as the room's task does, and tasks the others.
+//! clients over a runtime's workers in chunks ([`FanOut::split`]): the caller's thread encodes
+//! the first chunk, as the room's task does, and tasks the others.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tickwire_arena::ArenaInput;
 use tickwire_client::ClientWorld;
@@ -30,16 +31,22 @@ pub enum InputPattern {
     Arena,
 }
 
-/// A client of a dry run: what the server keeps for it, and optionally the world it decoded.
-struct DryClient {
+/// What a client of a dry run sends: its inputs, numbered, from a seeded sequence. Kept by the
+/// run itself, as a server's sessions push inputs whoever encodes their snapshots.
+struct Sender {
     inputs: Arc<InputBuffer>,
+    seq: u32,
+    rng: Rng,
+}
+
+/// What a client of a dry run is sent: what the server keeps for it, and optionally the world
+/// it decoded.
+struct DryClient {
     slot: usize,
     entity: EntityId,
     baseline: Option<SentView>,
     previous: Option<SentView>,
     decoded: ClientWorld,
-    seq: u32,
-    rng: Rng,
 }
 
 /// What one snapshot tick cost in bytes, summed over clients.
@@ -67,16 +74,35 @@ pub struct DryRun {
     metrics: Arc<Metrics>,
     pattern: InputPattern,
     verify: bool,
-    /// The clients, in chunks of [`FanOut::chunk_size`] (all in one on one worker).
-    chunks: Vec<Chunk>,
+    senders: Vec<Sender>,
+    /// The clients the caller's thread encodes, as the room's task serves the first chunk of
+    /// its pass.
+    own: Chunk,
+    /// The other chunks, when not being encoded.
+    others: Vec<Chunk>,
+    /// The other chunks of the last snapshot, being encoded by the workers (not waited for
+    /// unless verifying, as the room's task does not wait for its pass's spawned chunks).
+    in_flight: Vec<tokio::task::JoinHandle<(Chunk, ChunkBytes)>>,
     /// The workers of the chunks past the first; `None` on one worker.
     runtime: Option<tokio::runtime::Runtime>,
+    workers: usize,
+    /// Sizes the chunks, as the room's pass does ([`FanOut::split`]).
+    fan_out: FanOut,
 }
 
 /// Clients encoded together, and the buffer their messages are built in.
 struct Chunk {
     clients: Vec<DryClient>,
     buf: Vec<u8>,
+}
+
+impl Chunk {
+    fn new(clients: Vec<DryClient>) -> Chunk {
+        Chunk {
+            clients,
+            buf: Vec::with_capacity(64 * 1024),
+        }
+    }
 }
 
 impl DryRun {
@@ -106,31 +132,34 @@ impl DryRun {
             None => 1,
         };
         let mut room = Room::new(game, config, metrics.clone());
-        let clients = (0..clients)
-            .filter_map(|i| {
-                let inputs = Arc::new(InputBuffer::new());
-                let joined = room
-                    .handle_join(ClientId(i as u32 + 1), "dry", inputs.clone())
-                    .ok()?;
-                Some(DryClient {
-                    inputs,
-                    slot: joined.slot,
-                    entity: joined.entity,
-                    baseline: None,
-                    previous: None,
-                    decoded: ClientWorld::with_schema(room.schema().clone()),
-                    seq: 0,
-                    rng: Rng::new(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1)),
-                })
-            })
-            .collect();
+        let (mut senders, mut receivers) = (Vec::new(), Vec::new());
+        for i in 0..clients {
+            let inputs = Arc::new(InputBuffer::new());
+            let Ok(joined) = room.handle_join(ClientId(i as u32 + 1), "dry", inputs.clone()) else {
+                continue;
+            };
+            senders.push(Sender {
+                inputs,
+                seq: 0,
+                rng: Rng::new(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1)),
+            });
+            receivers.push(DryClient {
+                slot: joined.slot,
+                entity: joined.entity,
+                baseline: None,
+                previous: None,
+                decoded: ClientWorld::with_schema(room.schema().clone()),
+            });
+        }
         let run = DryRun {
             room,
-            chunks: vec![Chunk {
-                clients,
-                buf: Vec::with_capacity(64 * 1024),
-            }],
+            senders,
+            own: Chunk::new(receivers),
+            others: Vec::new(),
+            in_flight: Vec::new(),
             runtime: None,
+            workers: 1,
+            fan_out: FanOut::default(),
             metrics,
             pattern,
             verify,
@@ -145,30 +174,78 @@ impl DryRun {
     /// # Panics
     /// When the runtime's threads cannot be started.
     pub fn with_workers(mut self, workers: usize) -> DryRun {
-        let workers = workers.max(1);
-        let clients: Vec<DryClient> = self.chunks.drain(..).flat_map(|c| c.clients).collect();
-        let size = FanOut::chunk_size(clients.len(), workers);
-        let mut clients = clients.into_iter().peekable();
-        while clients.peek().is_some() {
-            self.chunks.push(Chunk {
-                clients: clients.by_ref().take(size).collect(),
-                buf: Vec::with_capacity(64 * 1024),
-            });
-        }
-        self.runtime = (self.chunks.len() > 1).then(|| {
+        self.join_in_flight();
+        self.workers = workers.max(1);
+        self.runtime = (self.workers > 1).then(|| {
             tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(workers - 1)
+                .worker_threads(self.workers - 1)
                 .thread_name("dry-run")
                 .build()
                 .expect("a dry run starts its workers")
         });
+        self.split(Duration::ZERO);
         self
+    }
+
+    /// Waits for the chunks still being encoded; returns what they were sent.
+    fn join_in_flight(&mut self) -> Vec<ChunkBytes> {
+        let mut sent = Vec::new();
+        let Some(runtime) = &self.runtime else {
+            return sent;
+        };
+        for task in self.in_flight.drain(..) {
+            // The runtime lives as long as the run: a task ends only by finishing or by a
+            // panic, which is the caller's.
+            let (chunk, bytes) = runtime
+                .block_on(task)
+                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+            self.others.push(chunk);
+            sent.push(bytes);
+        }
+        sent
+    }
+
+    /// Splits the clients (none in flight) into the caller's chunk and the others, as the
+    /// room's pass would after a tick that took `serial` ([`FanOut::split`]). Clients keep
+    /// their order: the caller's first, then each other chunk's.
+    fn split(&mut self, serial: Duration) {
+        let n = self.clients();
+        let (own, each) = FanOut::split(n, self.workers, serial, self.fan_out.per_session());
+        let unchanged = self.own.clients.len() == own
+            && self.others.iter().all(|c| c.clients.len() == each)
+            && (each == 0) == self.others.is_empty();
+        if unchanged || n == 0 {
+            return;
+        }
+        let mut all: Vec<DryClient> = std::mem::take(&mut self.own.clients);
+        for c in &mut self.others {
+            all.append(&mut c.clients);
+        }
+        let rest = all.split_off(own.min(all.len()));
+        self.own.clients = all;
+        let mut buffers = std::mem::take(&mut self.others).into_iter().map(|c| c.buf);
+        if each > 0 {
+            let mut rest = rest.into_iter().peekable();
+            while rest.peek().is_some() {
+                let clients: Vec<DryClient> = rest.by_ref().take(each).collect();
+                let buf = buffers
+                    .next()
+                    .unwrap_or_else(|| Vec::with_capacity(64 * 1024));
+                self.others.push(Chunk { clients, buf });
+            }
+        }
     }
 
     /// Runs one tick: every client sends an input, the room steps, and on snapshot ticks every
     /// client's message is built. Returns the snapshot's bytes on snapshot ticks.
+    ///
+    /// As the room's task does, the caller's thread encodes its own chunk and leaves the others
+    /// to the workers without waiting for them: they are waited for at the next snapshot, and
+    /// their bytes are counted in that snapshot's figures. With verification every chunk is
+    /// waited for, and a snapshot's figures are its own.
     pub fn tick(&mut self) -> Option<SnapshotBytes> {
-        for c in self.chunks.iter_mut().flat_map(|c| &mut c.clients) {
+        let started = Instant::now();
+        for c in &mut self.senders {
             c.seq += 1;
             let (a, b) = (c.rng.next_f32(), c.rng.next_f32());
             let record = match self.pattern {
@@ -189,38 +266,32 @@ impl DryRun {
             c.inputs.push(PlayerInput::new(c.seq, record));
         }
         let frame = self.room.tick()?;
-        let (metrics, verify, runtime) = (&self.metrics, self.verify, &self.runtime);
-        let mut chunks = std::mem::take(&mut self.chunks).into_iter();
-        let first = chunks.next();
+        let serial = started.elapsed();
+        let mut counts = self.join_in_flight();
+        self.split(serial);
+        let (metrics, verify) = (&self.metrics, self.verify);
         // Every chunk past the first goes to the workers before the caller encodes its own.
-        let spawned: Vec<_> = match runtime {
-            Some(runtime) => chunks
-                .by_ref()
-                .map(|mut c| {
-                    let (frame, metrics) = (frame.clone(), metrics.clone());
-                    runtime.spawn(async move {
-                        let bytes = encode_chunk(&frame, &mut c, &metrics, verify);
-                        (c, bytes)
-                    })
-                })
-                .collect(),
-            None => Vec::new(),
-        };
-        let mut counts = Vec::with_capacity(spawned.len() + 1);
-        for mut c in first.into_iter().chain(chunks) {
-            counts.push(encode_chunk(&frame, &mut c, metrics, verify));
-            self.chunks.push(c);
-        }
-        if let Some(runtime) = runtime {
-            for task in spawned {
-                // The runtime lives as long as the run: a task ends only by finishing or by a
-                // panic, which is the caller's.
-                let (c, bytes) = runtime
-                    .block_on(task)
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
-                self.chunks.push(c);
-                counts.push(bytes);
+        if let Some(runtime) = &self.runtime {
+            for mut c in self.others.drain(..) {
+                let (frame, metrics) = (frame.clone(), metrics.clone());
+                self.in_flight.push(runtime.spawn(async move {
+                    let bytes = encode_chunk(&frame, &mut c, &metrics, verify);
+                    (c, bytes)
+                }));
             }
+        }
+        let started = Instant::now();
+        let own = encode_chunk(&frame, &mut self.own, metrics, verify);
+        self.fan_out
+            .measured(self.own.clients.len(), started.elapsed());
+        // On one worker the others (none) are encoded here.
+        for c in &mut self.others {
+            counts.push(encode_chunk(&frame, c, metrics, verify));
+        }
+        counts.insert(0, own);
+        if verify {
+            counts.truncate(1);
+            counts.extend(self.join_in_flight());
         }
         let mut out = SnapshotBytes::default();
         for c in counts {
@@ -238,7 +309,7 @@ impl DryRun {
 
     /// Number of clients that joined.
     pub fn clients(&self) -> usize {
-        self.chunks.iter().map(|c| c.clients.len()).sum()
+        self.senders.len()
     }
 
     /// The entities of the whole world at the last tick.

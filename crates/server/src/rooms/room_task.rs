@@ -285,6 +285,7 @@ async fn run(
         let now = tokio::time::Instant::now();
         let mut ran = 0;
         let mut newest = None;
+        let mut ticked = Duration::ZERO;
         while next <= now && ran < MAX_CATCH_UP_TICKS {
             let started = Instant::now();
             if let Some(frame) = room.tick() {
@@ -300,7 +301,8 @@ async fn run(
                 match_started = match_over(over, id, &recorder, (&outcome, match_started), false).0;
                 match_ends.store(room.match_clock().ends_tick().unwrap_or(0), Relaxed);
             }
-            metrics.record_tick(started.elapsed().as_micros() as u64);
+            ticked = started.elapsed();
+            metrics.record_tick(ticked.as_micros() as u64);
             for event in room.poll_seat_events() {
                 match event {
                     SeatEvent::Held(entity) => {
@@ -317,7 +319,7 @@ async fn run(
         // Outside the ticks' timing: the pass is the sessions' sending, not the simulation's. A
         // room catching up sends only its newest frame, as a slow session would skip to it.
         if let Some(frame) = newest {
-            fan_out.offer(&frame, &metrics).await;
+            fan_out.offer(&frame, &metrics, ticked).await;
         }
         if next <= now {
             // Too far behind: drop the lost time rather than run ever longer bursts.
