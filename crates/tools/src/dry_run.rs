@@ -336,18 +336,22 @@ fn encode_chunk(
     verify: bool,
 ) -> ChunkBytes {
     let buf = &mut chunk.buf;
+    // Encode times, added to the histogram once the chunk is done, as the pass's tally adds.
+    let mut encodes = Vec::with_capacity(chunk.clients.len());
     let mut out = ChunkBytes {
         sum: SnapshotBytes::default(),
         sent: Vec::new(),
     };
     for c in &mut chunk.clients {
         let view = frame.view_for(c.entity, c.baseline.as_ref().and_then(|b| b.key.cell));
-        let (body, cache) =
-            frame.delta_for(c.baseline.as_ref(), c.previous.as_ref(), &view, metrics);
+        let (body, cache) = frame.delta_for(c.baseline.as_ref(), c.previous.as_ref(), &view);
 
         match cache {
             CacheUse::Hit => out.sum.cache_hits += 1,
-            CacheUse::Miss => out.sum.cache_misses += 1,
+            CacheUse::Miss { micros } => {
+                out.sum.cache_misses += 1;
+                encodes.push(micros);
+            }
         }
         buf.clear();
         let schema = c.baseline.is_none().then(|| frame.schema.hash());
@@ -366,6 +370,9 @@ fn encode_chunk(
             }
         }
         c.previous = c.baseline.replace(view);
+    }
+    for micros in encodes {
+        metrics.record_encode(micros);
     }
     out
 }

@@ -39,18 +39,22 @@ impl Picked<'_> {
 }
 
 /// One slot of one entity of the current state, against the same entity in the base state:
-/// eight bytes, because every client's encoding reads a hundred or so of them from all over the
-/// state, and the fewer lines they take the fewer the waits.
-#[derive(Clone, Copy, Debug, Default)]
+/// four bytes, because every client's encoding reads a hundred or so of them from all over the
+/// state, and the smaller the table the more of it stays in each core's cache. A change too
+/// large for it is kept aside ([`StateStep::wide`]) and marked [`WIDE`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct SlotChange {
     /// The slot's zigzagged residual (a predicted slot's without prediction).
-    plain: u32,
+    plain: u16,
     /// A predicted slot's zigzagged residual with prediction from the previous state (its
     /// plain residual when the previous state lacks the entity); for any other slot, 1 when
     /// the value changed and 0 when not. (A predicted slot changed when its plain residual is
     /// not zero; another's residual may wrap to zero.)
-    other: u32,
+    other: u16,
 }
+
+/// In [`SlotChange::plain`]: the change is in [`StateStep::wide`].
+const WIDE: u16 = u16::MAX;
 
 /// Set in [`StateStep::back`] on an entity that changed.
 const CHANGED: u32 = 1 << 31;
@@ -69,6 +73,9 @@ pub struct StateStep {
     base_back: Vec<u32>,
     /// Per slot of `cur` (as its values are laid out).
     slots: Vec<SlotChange>,
+    /// The changes too large for [`SlotChange`] (plain and other residual), by their place in
+    /// `slots`, in increasing order.
+    wide: Vec<(u32, u32, u32)>,
     /// Slot numbers (of any kind) that some entity changed, as bits.
     moved_slots: u64,
 }
@@ -124,6 +131,7 @@ impl StateStep {
         let base_back = previous.map_or_else(Vec::new, |p| match_ids(p, base));
         let mut slots = vec![SlotChange::default(); cur.values().len()];
         let mut moved_slots = 0u64;
+        let mut wide = Vec::new();
         for (i, (b, e)) in back.iter_mut().zip(cur.entities()).enumerate() {
             let Some(layout) = schema.layout(e.kind).filter(|_| *b != NONE) else {
                 continue;
@@ -140,7 +148,17 @@ impl StateStep {
             for (k, info) in layout.slots.iter().enumerate() {
                 let (bv, cv) = (bs[k], cs[k]);
                 moved_slots |= u64::from(bv != cv) << k;
-                slots[at + k] = change(info, bv, cv, ps.map(|ps| ps[k]));
+                let (plain, other) = change(info, bv, cv, ps.map(|ps| ps[k]));
+                slots[at + k] = match (u16::try_from(plain), u16::try_from(other)) {
+                    (Ok(plain), Ok(other)) if plain != WIDE => SlotChange { plain, other },
+                    _ => {
+                        wide.push(((at + k) as u32, plain, other));
+                        SlotChange {
+                            plain: WIDE,
+                            other: 0,
+                        }
+                    }
+                };
             }
         }
         Some(StateStep {
@@ -149,6 +167,7 @@ impl StateStep {
             back,
             base_back,
             slots,
+            wide,
             moved_slots,
         })
     }
@@ -176,23 +195,34 @@ impl StateStep {
         }
     }
 
+    /// The plain and other residual of the value at `at` (see [`SlotChange`]).
+    #[inline(always)]
+    fn change(&self, at: usize) -> (u32, u32) {
+        match self.slots.get(at) {
+            None => (0, 0),
+            Some(c) if c.plain != WIDE => (u32::from(c.plain), u32::from(c.other)),
+            Some(_) => self
+                .wide
+                .binary_search_by_key(&(at as u32), |w| w.0)
+                .map_or((0, 0), |k| (self.wide[k].1, self.wide[k].2)),
+        }
+    }
+
     /// For a predicted slot whose value is at `at` (a place in the current state's values):
     /// whether it changed, and its plain and predicted residuals.
     #[inline(always)]
     pub(crate) fn predicted(&self, at: usize) -> (bool, u32, u32) {
-        self.slots
-            .get(at)
-            .map_or((false, 0, 0), |c| (c.plain != 0, c.plain, c.other))
+        let (plain, predicted) = self.change(at);
+        (plain != 0, plain, predicted)
     }
 
     /// Whether the value at `at` changed, and its plain residual; `predict` says whether its
     /// slot is predicted.
     #[inline(always)]
     pub(crate) fn plain(&self, at: usize, predict: bool) -> (bool, u32) {
-        self.slots.get(at).map_or((false, 0), |c| {
-            let moved = if predict { c.plain } else { c.other };
-            (moved != 0, c.plain)
-        })
+        let (plain, other) = self.change(at);
+        let moved = if predict { plain } else { other };
+        (moved != 0, plain)
     }
 
     /// Whether the value at `at` changed; `predict` says whether its slot is predicted.
@@ -209,26 +239,18 @@ impl StateStep {
 }
 
 /// A slot's change from `b` to `c`, predicted from `p` (the value before `b`; none: no motion)
-/// when the slot is predicted, with the residuals the encoder computes.
-fn change(info: &SlotInfo, b: i32, c: i32, p: Option<i32>) -> SlotChange {
+/// when the slot is predicted: its plain residual and its other (see [`SlotChange`]), as the
+/// encoder computes them.
+fn change(info: &SlotInfo, b: i32, c: i32, p: Option<i32>) -> (u32, u32) {
     match info.coding {
         SlotCoding::Residual { .. } if info.predict => {
             // A predicted slot is a plain signed value: its residual never wraps.
             let d = c.wrapping_sub(b);
             let v = p.map_or(0, |p| b.wrapping_sub(p));
-            SlotChange {
-                plain: zigzag(d),
-                other: zigzag(d.wrapping_sub(v)),
-            }
+            (zigzag(d), zigzag(d.wrapping_sub(v)))
         }
-        SlotCoding::Residual { wrap } => SlotChange {
-            plain: zigzag(residual(wrap, b, c)),
-            other: u32::from(b != c),
-        },
-        _ => SlotChange {
-            plain: 0,
-            other: u32::from(b != c),
-        },
+        SlotCoding::Residual { wrap } => (zigzag(residual(wrap, b, c)), u32::from(b != c)),
+        _ => (0, u32::from(b != c)),
     }
 }
 

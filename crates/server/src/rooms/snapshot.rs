@@ -10,7 +10,6 @@ use tickwire_protocol::{
 
 use crate::rooms::aoi::{Cell, Grid};
 use crate::rooms::frame_cache::FrameCache;
-use crate::telemetry::metrics::Metrics;
 
 /// Most encodings one frame caches (about); past that, sessions encode for themselves.
 const ENCODE_CACHE_MAX: usize = 4096;
@@ -147,8 +146,13 @@ pub struct SnapshotFrame {
 pub enum CacheUse {
     /// Another session had already encoded this delta.
     Hit,
-    /// This session encoded it.
-    Miss,
+    /// This session encoded it, in `micros` microseconds: for the caller to add to
+    /// [`crate::Metrics::record_encode`] with its other counts (the pass's workers would share one
+    /// histogram's lock per encoding otherwise).
+    Miss {
+        /// How long the encoding took.
+        micros: u64,
+    },
 }
 
 impl SnapshotFrame {
@@ -270,7 +274,6 @@ impl SnapshotFrame {
         baseline: Option<&SentView>,
         previous: Option<&SentView>,
         view: &SentView,
-        metrics: &Metrics,
     ) -> (Arc<Vec<u8>>, CacheUse) {
         let previous = previous.filter(|_| baseline.is_some());
         let key = (baseline.map(|b| b.key), previous.map(|p| p.key), view.key);
@@ -289,10 +292,10 @@ impl SnapshotFrame {
             };
             write_delta(&self.schema, worlds, view.world(), &mut bytes);
         }
-        metrics.record_encode(started.elapsed().as_micros() as u64);
+        let micros = started.elapsed().as_micros() as u64;
         match self.encoded.keep(key, Arc::new(bytes)) {
             (bytes, true) => (bytes, CacheUse::Hit),
-            (bytes, false) => (bytes, CacheUse::Miss),
+            (bytes, false) => (bytes, CacheUse::Miss { micros }),
         }
     }
 

@@ -13,7 +13,6 @@ use fastwebsockets::OpCode;
 use super::outlet::push_frame;
 use crate::rooms::room_task::FrameReceiver;
 use crate::rooms::snapshot::{CacheUse, SentView, SnapshotFrame};
-use crate::telemetry::metrics::Metrics;
 use crate::telemetry::send_tally::SendTally;
 
 /// A session in a room: a player (its slot for acks and its entity for its view) or a
@@ -68,13 +67,12 @@ impl Feed {
 
     /// Frames into `out` everything of `frame` this session is to be sent: the scoreboard and
     /// match end when they changed, its events since the last frame, and its snapshot. Counts
-    /// go to `tally`; `metrics` takes the encode times.
+    /// go to `tally`, encode times with them.
     pub(super) fn queue(
         &mut self,
         frame: &SnapshotFrame,
         out: &mut Vec<u8>,
         tally: &mut SendTally,
-        metrics: &Metrics,
     ) {
         let mut push_binary = |out: &mut Vec<u8>, bytes: &[u8]| {
             tally.bytes_out += bytes.len() as u64;
@@ -113,15 +111,13 @@ impl Feed {
             }
             None => frame.whole_view(),
         };
-        let (body, cache) = frame.delta_for(
-            self.baseline.as_ref(),
-            self.previous.as_ref(),
-            &view,
-            metrics,
-        );
+        let (body, cache) = frame.delta_for(self.baseline.as_ref(), self.previous.as_ref(), &view);
         match cache {
             CacheUse::Hit => tally.encode_cache_hits += 1,
-            CacheUse::Miss => tally.encode_cache_misses += 1,
+            CacheUse::Miss { micros } => {
+                tally.encode_cache_misses += 1;
+                tally.encode_micros.push(micros);
+            }
         };
         let ack = self
             .seat

@@ -111,7 +111,7 @@ impl<W: AsyncWrite + Unpin> Wire<W> {
 
     /// Queues the room's newest frame when this session has not been sent it; false when
     /// there is none to send.
-    fn queue_newest(&mut self, tally: &mut SendTally, metrics: &Metrics) -> bool {
+    fn queue_newest(&mut self, tally: &mut SendTally) -> bool {
         if self.closing {
             return false;
         }
@@ -121,13 +121,13 @@ impl<W: AsyncWrite + Unpin> Wire<W> {
         let Some(frame) = feed.newest_unsent() else {
             return false;
         };
-        feed.queue(&frame, &mut self.out, tally, metrics);
+        feed.queue(&frame, &mut self.out, tally);
         true
     }
 
     /// The pass's turn: queues and writes `frame` if the socket is free and takes it without
     /// waiting. False when the session's own task must finish (or make) the write.
-    fn deliver(&mut self, frame: &SnapshotFrame, tally: &mut SendTally, metrics: &Metrics) -> bool {
+    fn deliver(&mut self, frame: &SnapshotFrame, tally: &mut SendTally) -> bool {
         let idle = self.is_idle();
         let Some(feed) = self.feed.as_mut() else {
             return true;
@@ -139,7 +139,7 @@ impl<W: AsyncWrite + Unpin> Wire<W> {
             // The session's task is writing; it sends the newest frame when done.
             return false;
         }
-        feed.queue(frame, &mut self.out, tally, metrics);
+        feed.queue(frame, &mut self.out, tally);
         match self.poll_send(&mut Context::from_waker(Waker::noop())) {
             Poll::Ready(Ok(())) => true,
             Poll::Ready(Err(e)) => {
@@ -215,7 +215,7 @@ impl<W: AsyncWrite + Unpin + Send> SessionOutlet<W> {
             }
             self.flush(deadline).await?;
             let mut tally = SendTally::default();
-            let queued = self.wire.lock().queue_newest(&mut tally, &self.metrics);
+            let queued = self.wire.lock().queue_newest(&mut tally);
             tally.add_to(&self.metrics);
             if !queued {
                 return Ok(());
@@ -227,7 +227,7 @@ impl<W: AsyncWrite + Unpin + Send> SessionOutlet<W> {
 impl<W: AsyncWrite + Unpin + Send> Outlet for SessionOutlet<W> {
     fn offer(&self, frame: &Arc<SnapshotFrame>, tally: &mut SendTally) {
         let delivered = match self.wire.try_lock() {
-            Some(mut wire) => wire.deliver(frame, tally, &self.metrics),
+            Some(mut wire) => wire.deliver(frame, tally),
             None => false,
         };
         if !delivered {

@@ -21,6 +21,8 @@ pub(crate) struct SendTally {
     pub(crate) encode_cache_misses: u64,
     /// Snapshots the pass left to their session's own task.
     pub(crate) handed_over: u64,
+    /// How long each delta computed took, in microseconds.
+    pub(crate) encode_micros: Vec<u64>,
 }
 
 impl SendTally {
@@ -38,6 +40,9 @@ impl SendTally {
             if n > 0 {
                 counter.inc_by(n);
             }
+        }
+        for micros in t.encode_micros {
+            metrics.record_encode(micros);
         }
     }
 }
