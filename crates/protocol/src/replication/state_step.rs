@@ -118,17 +118,41 @@ impl StateStep {
         base: &World,
         cur: &World,
     ) -> Option<StateStep> {
+        StateStep::following(None, schema, previous, base, cur)
+    }
+
+    /// [`StateStep::new`], given `before`, the step from `previous` to `base` when there was
+    /// one: what it found of those two states (their entities' match, that they are well
+    /// formed) is not worked out again.
+    pub fn following(
+        before: Option<&StateStep>,
+        schema: &Schema,
+        previous: Option<&World>,
+        base: &World,
+        cur: &World,
+    ) -> Option<StateStep> {
+        let before = before.filter(|b| {
+            previous.is_some_and(|p| (p.tick, p.len()) == (b.ticks.0, b.lens.0))
+                && (base.tick, base.len()) == (b.ticks.2, b.lens.2)
+        });
+        let checked = before.is_some();
         if !well_formed(schema, cur)
-            || !well_formed(schema, base)
-            || previous.is_some_and(|p| !well_formed(schema, p))
+            || (!checked && !well_formed(schema, base))
+            || (!checked && previous.is_some_and(|p| !well_formed(schema, p)))
+            || base.len() >= CHANGED as usize
         {
             return None;
         }
-        if base.len() >= CHANGED as usize {
-            return None;
-        }
         let mut back = match_ids(base, cur);
-        let base_back = previous.map_or_else(Vec::new, |p| match_ids(p, base));
+        let base_back = match (before, previous) {
+            (Some(b), _) => b
+                .back
+                .iter()
+                .map(|&x| if x == NONE { NONE } else { x & !CHANGED })
+                .collect(),
+            (None, Some(p)) => match_ids(p, base),
+            (None, None) => Vec::new(),
+        };
         let mut slots = vec![SlotChange::default(); cur.values().len()];
         let mut moved_slots = 0u64;
         let mut wide = Vec::new();

@@ -105,9 +105,9 @@ pub struct Room {
     fixed: Option<Arc<Vec<u8>>>,
     /// The last capture's entities and slots, to size the next one.
     captured: (usize, usize),
-    /// With area of interest, the states of the last two frames, newest first: a frame's
-    /// deltas share their step from them.
-    shown: [Option<Arc<World>>; 2],
+    /// With area of interest, the last frame: the next one's deltas share their step from it
+    /// (and from the frame before it).
+    last_frame: Option<Arc<SnapshotFrame>>,
     slots: Vec<Option<PlayerSlot>>,
     players: usize,
     scoreboard: Arc<(u64, Vec<u8>)>,
@@ -140,7 +140,7 @@ impl Room {
             schema,
             fixed: None,
             captured: (0, 0),
-            shown: [None, None],
+            last_frame: None,
             slots: Vec::new(),
             players: 0,
             scoreboard: Arc::new((0, Vec::new())),
@@ -495,10 +495,10 @@ impl Room {
                 self.config.view_radius,
             )
             .with_match_end(self.match_end.clone())
-            .after(self.shown[0].as_ref(), self.shown[1].as_ref()),
+            .after(self.last_frame.as_deref()),
         );
         if self.config.view_radius.is_some() {
-            self.shown = [Some(frame.state.clone()), self.shown[0].take()];
+            self.last_frame = Some(frame.clone());
         }
         self.end_recorded_tick(Some(&frame.state));
         Some(frame)

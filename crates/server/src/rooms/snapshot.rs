@@ -195,15 +195,23 @@ impl SnapshotFrame {
         self
     }
 
-    /// This frame with its step from `base` (the last frame's state) and `previous` (the state
-    /// before that): with area of interest, every client's delta from its views of those
-    /// states is written from what they share (see [`StateStep`]). Without area of interest,
-    /// or without `base`, the frame is left as it is.
-    pub fn after(mut self, base: Option<&Arc<World>>, previous: Option<&Arc<World>>) -> Self {
-        let Some(base) = base.filter(|_| self.grid.is_some()) else {
+    /// This frame with its step from `last` (the room's last frame): with area of interest,
+    /// every client's delta from its views of the last frame (and the one before, to predict
+    /// from) is written from what they share (see [`StateStep`]). Without area of interest, or
+    /// without a last frame, the frame is left as it is.
+    pub fn after(mut self, last: Option<&SnapshotFrame>) -> Self {
+        let Some(last) = last.filter(|_| self.grid.is_some()) else {
             return self;
         };
-        let step = StateStep::new(&self.schema, previous.map(|p| &**p), base, &self.state);
+        let (base, before) = (&last.state, last.step.as_ref());
+        let previous = before.map(|b| &b.base);
+        let step = StateStep::following(
+            before.map(|b| &b.step),
+            &self.schema,
+            previous.map(|p| &**p),
+            base,
+            &self.state,
+        );
         self.step = step.map(|step| FrameStep {
             base: base.clone(),
             previous: previous.cloned(),
