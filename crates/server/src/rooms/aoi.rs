@@ -11,6 +11,11 @@
 
 use tickwire_protocol::{Schema, World};
 
+thread_local! {
+    /// The bitset a view is marked in, kept by each thread (all zeros between views).
+    static MARKS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A grid cell, in cell coordinates.
 pub type Cell = (i32, i32);
 
@@ -173,7 +178,12 @@ impl Grid {
     pub fn picks(&self, state: &World, cell: Cell) -> Vec<u32> {
         // Mark the entities of the block in a bitset over the state's entities (sorted by id),
         // then read the bitset in order: the picks come out sorted with no sort.
-        let mut marks = vec![0u64; state.len().div_ceil(64)];
+        MARKS.with_borrow_mut(|marks| self.picks_marked(state, cell, marks))
+    }
+
+    /// [`Grid::picks`], marking in `marks` (left all zeros).
+    fn picks_marked(&self, state: &World, cell: Cell, marks: &mut Vec<u64>) -> Vec<u32> {
+        marks.resize(state.len().div_ceil(64), 0);
         let mut count = self.everywhere.len();
         for &i in &self.everywhere {
             marks[i as usize / 64] |= 1 << (i % 64);
@@ -199,11 +209,11 @@ impl Grid {
             }
         }
         let mut picks = Vec::with_capacity(count);
-        for (w, &bits) in marks.iter().enumerate() {
-            let mut bits = bits;
-            while bits != 0 {
-                picks.push((w * 64) as u32 + bits.trailing_zeros());
-                bits &= bits - 1;
+        for (w, bits) in marks.iter_mut().enumerate() {
+            let mut b = std::mem::take(bits);
+            while b != 0 {
+                picks.push((w * 64) as u32 + b.trailing_zeros());
+                b &= b - 1;
             }
         }
         picks

@@ -14,6 +14,9 @@ use crate::rooms::frame_cache::FrameCache;
 /// Most encodings one frame caches (about); past that, sessions encode for themselves.
 const ENCODE_CACHE_MAX: usize = 4096;
 
+/// How many holders of its state a frame's views share (see `SnapshotFrame::holders`).
+const STATE_HOLDERS: usize = 16;
+
 /// Most views one frame caches (about): one per cell a session is in.
 const VIEW_CACHE_MAX: usize = 65_536;
 
@@ -41,8 +44,8 @@ pub struct SentView {
 /// The entities of a frame's state that one view holds.
 #[derive(Debug)]
 struct View {
-    /// The frame's whole state.
-    state: Arc<World>,
+    /// The frame's whole state, through one of the frame's holders of it.
+    state: Arc<Holder>,
     /// The indices in the state of the view's entities, increasing; `None`: all of them.
     picks: Option<Vec<u32>>,
     /// The picked entities as a world of their own, made when first asked for: deltas are
@@ -56,11 +59,12 @@ impl SentView {
     pub fn world(&self) -> &World {
         let v = &self.view;
         match &v.picks {
-            None => &v.state,
+            None => &v.state.0,
             Some(picks) => v.world.get_or_init(|| {
-                let mut w = World::new(v.state.tick);
-                w.reserve(picks.len(), v.state.slot_count() / v.state.len().max(1));
-                w.extend_picked(&v.state, picks.iter().map(|&i| i as usize));
+                let state = &v.state.0;
+                let mut w = World::new(state.tick);
+                w.reserve(picks.len(), state.slot_count() / state.len().max(1));
+                w.extend_picked(state, picks.iter().map(|&i| i as usize));
                 w
             }),
         }
@@ -70,16 +74,22 @@ impl SentView {
     fn picked(&self) -> Option<Picked<'_>> {
         let v = &self.view;
         v.picks.as_ref().map(|picks| Picked {
-            state: &v.state,
+            state: &v.state.0,
             picks,
         })
     }
 
     /// The whole state of the view's frame.
     fn state(&self) -> &Arc<World> {
-        &self.view.state
+        &self.view.state.0
     }
 }
+
+/// A holder of a frame's state, alone on its cache lines: its count is written by the views
+/// that hold the state through it.
+#[derive(Debug)]
+#[repr(align(128))]
+struct Holder(Arc<World>);
 
 /// The step from the last two frames' states to a frame's, which the frame's deltas share (see
 /// [`StateStep`]).
@@ -134,6 +144,10 @@ pub struct SnapshotFrame {
     /// The last match result's version (0: none yet) and its encoded `ServerMsg::MatchEnd`.
     pub match_end: Arc<(u64, Vec<u8>)>,
     grid: Option<Grid>,
+    /// What views hold the state through, a few of them: every view made counts itself in one,
+    /// from any worker of the pass, and one count for all (the state's own) would be written
+    /// from every worker on the cache line every encoding reads the state's header from.
+    holders: Vec<Arc<Holder>>,
     step: Option<FrameStep>,
     /// The whole state as a view.
     whole: Arc<View>,
@@ -169,12 +183,16 @@ impl SnapshotFrame {
     ) -> SnapshotFrame {
         let grid = view_radius.map(|r| Grid::build(&schema, &state, r));
         let state = Arc::new(state);
+        let holders: Vec<_> = (0..STATE_HOLDERS)
+            .map(|_| Arc::new(Holder(state.clone())))
+            .collect();
         SnapshotFrame {
             whole: Arc::new(View {
-                state: state.clone(),
+                state: holders[0].clone(),
                 picks: None,
                 world: OnceLock::new(),
             }),
+            holders,
             state,
             schema,
             acks,
@@ -257,8 +275,11 @@ impl SnapshotFrame {
         // Made outside the cache's lock, as encodings are: a view made under it made the
         // pass's workers take turns.
         let view = self.views.get(&cell).unwrap_or_else(|| {
+            let holder = (cell.0 as usize)
+                .wrapping_mul(31)
+                .wrapping_add(cell.1 as usize);
             let view = View {
-                state: self.state.clone(),
+                state: self.holders[holder % STATE_HOLDERS].clone(),
                 picks: Some(grid.picks(&self.state, cell)),
                 world: OnceLock::new(),
             };
