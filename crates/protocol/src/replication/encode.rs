@@ -408,22 +408,25 @@ pub(crate) fn write_changes(
         bw.varbits(base.tick.since(p.tick));
     }
     let mut trial = 0;
+    // The trials are taken out whole (a trial is a few hundred bytes to move, their list three
+    // words) so that a trial writes with the rest of the scratch at hand.
+    let trials = std::mem::take(&mut s.trials);
     for (k, layout) in layouts.iter().enumerate() {
         let (lo, hi) = (s.starts[k] as usize, s.starts[k + 1] as usize);
         if lo == hi {
             continue;
         }
         for (slot, info) in layout.slots.iter().enumerate() {
-            if info.predict && trial < tried {
-                let t = std::mem::take(&mut s.trials[trial]);
-                t.write(prev.is_some(), hi - lo, bw, s);
-                s.trials[trial] = t;
-                trial += 1;
-            } else {
-                write_slot_changes(base, cur, step, slot, info, lo..hi, bw, s);
+            match trials.get(trial).filter(|_| info.predict && trial < tried) {
+                Some(t) => {
+                    t.write(prev.is_some(), hi - lo, bw, s);
+                    trial += 1;
+                }
+                None => write_slot_changes(base, cur, step, slot, info, lo..hi, bw, s),
             }
         }
     }
+    s.trials = trials;
 }
 
 /// One predicted slot of one kind's group, tried both ways: its residuals with and without
