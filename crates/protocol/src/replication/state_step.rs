@@ -67,10 +67,9 @@ pub struct StateStep {
     ticks: (Tick, Option<Tick>, Tick),
     lens: (usize, Option<usize>, usize),
     /// Per entity of `cur`: its index in `base` (same id and kind), with [`CHANGED`] set when
-    /// it differs there; [`NONE`] when `base` lacks it.
-    back: Vec<u32>,
-    /// Per entity of `base`: its index in `previous` (same id and kind), or [`NONE`].
-    base_back: Vec<u32>,
+    /// it differs there, [`NONE`] when `base` lacks it; and the index in `previous` of that
+    /// entity of `base` ([`NONE`]: none). Side by side, as one client's encoding reads both.
+    back: Vec<[u32; 2]>,
     /// Per slot of `cur` (as its values are laid out).
     slots: Vec<SlotChange>,
     /// The changes too large for [`SlotChange`] (plain and other residual), by their place in
@@ -143,12 +142,12 @@ impl StateStep {
         {
             return None;
         }
-        let mut back = match_ids(base, cur);
+        let mut back: Vec<[u32; 2]> = match_ids(base, cur).iter().map(|&b| [b, NONE]).collect();
         let base_back = match (before, previous) {
             (Some(b), _) => b
                 .back
                 .iter()
-                .map(|&x| if x == NONE { NONE } else { x & !CHANGED })
+                .map(|&[x, _]| if x == NONE { NONE } else { x & !CHANGED })
                 .collect(),
             (None, Some(p)) => match_ids(p, base),
             (None, None) => Vec::new(),
@@ -156,16 +155,17 @@ impl StateStep {
         let mut slots = vec![SlotChange::default(); cur.values().len()];
         let mut moved_slots = 0u64;
         let mut wide = Vec::new();
-        for (i, (b, e)) in back.iter_mut().zip(cur.entities()).enumerate() {
+        for (i, ([b, before_b], e)) in back.iter_mut().zip(cur.entities()).enumerate() {
             let Some(layout) = schema.layout(e.kind).filter(|_| *b != NONE) else {
                 continue;
             };
             let bi = *b as usize;
+            let p = base_back.get(bi).copied().unwrap_or(NONE);
+            *before_b = p;
             if !differs(Some(layout), base, bi, cur, i) {
                 continue;
             }
             *b |= CHANGED;
-            let p = base_back.get(bi).copied().unwrap_or(NONE);
             let (bs, cs) = (base.slots(bi), cur.slots(i));
             let ps = previous.filter(|_| p != NONE).map(|w| w.slots(p as usize));
             let at = cur.at(i);
@@ -189,7 +189,6 @@ impl StateStep {
             ticks: (base.tick, previous.map(|p| p.tick), cur.tick),
             lens: (base.len(), previous.map(World::len), cur.len()),
             back,
-            base_back,
             slots,
             wide,
             moved_slots,
@@ -209,13 +208,14 @@ impl StateStep {
             && (cur.tick, cur.len()) == (self.ticks.2, self.lens.2)
     }
 
-    /// Entity `i` of the current state: its index in the base state and whether it changed
-    /// there, or `None` when the base state lacks it.
+    /// Entity `i` of the current state: its index in the base state, whether it changed
+    /// there, and its index in the previous state ([`NONE`]: none); `None` when the base state
+    /// lacks it.
     #[inline(always)]
-    pub(crate) fn back(&self, i: u32) -> Option<(u32, bool)> {
-        match self.back.get(i as usize).copied().unwrap_or(NONE) {
-            NONE => None,
-            b => Some((b & !CHANGED, b & CHANGED != 0)),
+    pub(crate) fn back(&self, i: u32) -> Option<(u32, bool, u32)> {
+        match self.back.get(i as usize).copied().unwrap_or([NONE, NONE]) {
+            [NONE, _] => None,
+            [b, p] => Some((b & !CHANGED, b & CHANGED != 0, p)),
         }
     }
 
@@ -308,6 +308,7 @@ pub fn write_picked(
         s.removed.clear();
         s.changed.clear();
         s.created.clear();
+        s.prev.clear();
         // Changed entities named by their place among the base view's kept entities.
         s.b.clear();
         // Both views are in id order, and so is `back`: one merge finds removed, changed and
@@ -315,7 +316,7 @@ pub fn write_picked(
         let bp = base.picks;
         let mut p = 0;
         for &i in cur.picks {
-            let Some((b, changed)) = step.back(i) else {
+            let Some((b, changed, before_b)) = step.back(i) else {
                 s.created.push(i);
                 continue;
             };
@@ -327,6 +328,7 @@ pub fn write_picked(
                 if changed {
                     s.b.push((p - s.removed.len()) as u32);
                     s.changed.push((b, i));
+                    s.prev.push(before_b);
                 }
                 p += 1;
             } else {
@@ -342,15 +344,14 @@ pub fn write_picked(
             if let Some(pv) = previous {
                 // Whether the previous view holds each changed entity: without it, its
                 // velocity is zero.
-                s.prev.clear();
+                // `s.prev` holds each one's index in the previous state, in order.
                 let mut q = 0;
-                for &(b, _) in &s.changed {
-                    let t = step.base_back.get(b as usize).copied().unwrap_or(NONE);
-                    while t != NONE && pv.picks.get(q).is_some_and(|&x| x < t) {
+                for t in &mut s.prev {
+                    while *t != NONE && pv.picks.get(q).is_some_and(|&x| x < *t) {
                         q += 1;
                     }
-                    let held = t != NONE && pv.picks.get(q) == Some(&t);
-                    s.prev.push(if held { 0 } else { NONE });
+                    let held = *t != NONE && pv.picks.get(q) == Some(t);
+                    *t = if held { 0 } else { NONE };
                 }
             }
             write_changes(
