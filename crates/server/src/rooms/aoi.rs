@@ -28,6 +28,8 @@ pub struct Grid {
     reach: i32,
     /// (cell key, index into the state's entities), sorted by key then index.
     entries: Vec<(u64, u32)>,
+    /// The entity indices of `entries`, alone: what a view reads of them.
+    indices: Vec<u32>,
     /// Entities every view holds (their kind has no position).
     everywhere: Vec<u32>,
     /// Where each cell's run of `entries` starts, when they were counted cell by cell.
@@ -131,6 +133,7 @@ impl Grid {
             kinds,
             reach: 2,
             entries: Vec::with_capacity(state.len()),
+            indices: Vec::new(),
             everywhere: Vec::new(),
             index: None,
         };
@@ -147,6 +150,7 @@ impl Grid {
             }
         }
         (grid.entries, grid.index) = sort_by_cell(&placed, lo, hi);
+        grid.indices = grid.entries.iter().map(|&(_, i)| i).collect();
         grid
     }
 
@@ -203,7 +207,7 @@ impl Grid {
                     start..start + self.entries[start..].partition_point(|&(e, _)| e <= hi)
                 }
             };
-            for &(_, i) in self.entries.get(run).unwrap_or(&[]) {
+            for &i in self.indices.get(run).unwrap_or(&[]) {
                 marks[i as usize / 64] |= 1 << (i % 64);
                 count += 1;
             }
