@@ -16,6 +16,10 @@ thread_local! {
     static MARKS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Marks a view's bitset reads out of each word whether it has them or not (see
+/// [`Grid::picks`]).
+const SPREAD: usize = 4;
+
 /// A grid cell, in cell coordinates.
 pub type Cell = (i32, i32);
 
@@ -212,14 +216,31 @@ impl Grid {
                 count += 1;
             }
         }
-        let mut picks = Vec::with_capacity(count);
+        // Each word's first four marks are written whether it has them or not, and the end
+        // moves on by how many it has: a view's marks are spread one or two to a word, and a
+        // loop that stops at each word's last mark guesses wrong at most of them.
+        let mut picks = vec![0u32; count + SPREAD];
+        let mut end = 0;
         for (w, bits) in marks.iter_mut().enumerate() {
             let mut b = std::mem::take(bits);
-            while b != 0 {
-                picks.push((w * 64) as u32 + b.trailing_zeros());
-                b &= b - 1;
+            let (first, n) = ((w * 64) as u32, b.count_ones() as usize);
+            for k in 0..SPREAD {
+                if let Some(p) = picks.get_mut(end + k) {
+                    *p = first + b.trailing_zeros();
+                }
+                b &= b.wrapping_sub(1);
             }
+            let mut k = SPREAD;
+            while b != 0 {
+                if let Some(p) = picks.get_mut(end + k) {
+                    *p = first + b.trailing_zeros();
+                }
+                b &= b - 1;
+                k += 1;
+            }
+            end += n;
         }
+        picks.truncate(end);
         picks
     }
 }
