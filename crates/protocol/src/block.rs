@@ -22,9 +22,10 @@ pub fn best_width(values: &[u32]) -> (u32, u64) {
 /// [`WidthStats::best`] needs are made from the 33 counts when asked, not on every value.
 #[derive(Clone, Copy, Debug)]
 pub struct WidthStats {
-    counts: [u32; 33],
-    /// Values that are all ones at their own width (at width 0: zeros, never read).
-    all_ones: [u32; 33],
+    /// Per width: how many values have it (low 32 bits), and how many of those are all ones
+    /// at it (high 32 bits; at width 0: zeros, never read). One word, so that adding a value
+    /// is one add to memory: the next value, often as wide, waits for one store, not two.
+    cells: [u64; 33],
     /// Every value added, or'ed: no value is wider (removing one may leave it too wide).
     or: u32,
 }
@@ -32,49 +33,62 @@ pub struct WidthStats {
 impl Default for WidthStats {
     fn default() -> WidthStats {
         WidthStats {
-            counts: [0; 33],
-            all_ones: [0; 33],
+            cells: [0; 33],
             or: 0,
         }
     }
+}
+
+/// What a value adds to its width's cell: one, and one all-ones when it is all ones at its
+/// own width (it then collides with that width's escape code).
+#[inline(always)]
+fn cell_of(v: u32) -> u64 {
+    1 | (u64::from(v & v.wrapping_add(1) == 0) << 32)
 }
 
 impl WidthStats {
     /// Counts one more value of the block.
     #[inline(always)]
     pub fn add(&mut self, v: u32) {
-        let w = width(v) as usize;
-        self.counts[w] += 1;
-        // A value that is all ones at its own width collides with that width's escape code.
-        self.all_ones[w] += u32::from(v & v.wrapping_add(1) == 0);
+        self.cells[width(v) as usize] += cell_of(v);
         self.or |= v;
     }
 
     /// Counts `count` more zeros.
     pub fn add_zeros(&mut self, count: u64) {
-        self.counts[0] += count as u32;
+        self.cells[0] += u64::from(count as u32);
     }
 
     /// Takes back one value counted before: the stats of the block without it.
     #[inline]
     pub fn remove(&mut self, v: u32) {
-        let w = width(v) as usize;
-        self.counts[w] -= 1;
-        self.all_ones[w] -= u32::from(v & v.wrapping_add(1) == 0);
+        self.cells[width(v) as usize] -= cell_of(v);
+    }
+
+    /// How many values have width `w`.
+    #[inline(always)]
+    fn count(&self, w: u32) -> u64 {
+        self.cells[w as usize] & u64::from(u32::MAX)
+    }
+
+    /// How many values of width `w` are all ones.
+    #[inline(always)]
+    fn all_ones(&self, w: u32) -> u64 {
+        self.cells[w as usize] >> 32
     }
 
     /// The best width and the block's size in bits, as [`best_width`] gives them.
     #[inline]
     pub fn best(&self) -> (u32, u64) {
         // The count, the widest value and the escapes of every value at width 0.
-        let mut n = u64::from(self.counts[0]);
+        let mut n = self.count(0);
         let mut wider_bits = 0u64;
         let mut max_w = width(self.or);
-        while max_w > 0 && self.counts[max_w as usize] == 0 {
+        while max_w > 0 && self.count(max_w) == 0 {
             max_w -= 1;
         }
         for w in 1..=max_w {
-            let c = u64::from(self.counts[w as usize]);
+            let c = self.count(w);
             n += c;
             wider_bits += c * (6 + u64::from(w));
         }
@@ -85,8 +99,8 @@ impl WidthStats {
         // Widths past the widest value only add bits (beyond the one that avoids its escape).
         for w in 1..=(max_w + 1).min(31) {
             let wu = u64::from(w);
-            wider_bits -= u64::from(self.counts[w as usize]) * (6 + wu);
-            let cost = 6 + n * wu + wider_bits + u64::from(self.all_ones[w as usize]) * (6 + wu);
+            wider_bits -= self.count(w) * (6 + wu);
+            let cost = 6 + n * wu + wider_bits + self.all_ones(w) * (6 + wu);
             if cost < best.1 {
                 best = (w, cost);
             }
