@@ -112,8 +112,22 @@ pub(crate) fn group_by_kind(
 ) {
     starts.clear();
     starts.resize(kinds + 1, 0);
-    for i in 0..n {
-        starts[kind_of(i) + 1] += 1;
+    // With a few kinds and not too many items, the counts (and below, where each run is
+    // filled to) are sixteen-bit fields of one register: an item does not wait for the store
+    // of the one before, as it does counting in memory (most items are of the kind before).
+    let packed = kinds <= 4 && n < 1 << 16;
+    if packed {
+        let mut counts = 0u64;
+        for i in 0..n {
+            counts += 1 << (16 * (kind_of(i) & 3));
+        }
+        for k in 0..kinds {
+            starts[k + 1] = ((counts >> (16 * k)) & 0xFFFF) as u32;
+        }
+    } else {
+        for i in 0..n {
+            starts[kind_of(i) + 1] += 1;
+        }
     }
     for k in 0..kinds {
         starts[k + 1] += starts[k];
@@ -125,6 +139,20 @@ pub(crate) fn group_by_kind(
         return;
     }
     order.resize(n, 0);
+    if packed {
+        let mut at = 0u64;
+        for (k, &start) in starts.iter().take(kinds).enumerate() {
+            at |= u64::from(start) << (16 * k);
+        }
+        for i in 0..n {
+            let shift = 16 * (kind_of(i) & 3);
+            if let Some(o) = order.get_mut(((at >> shift) & 0xFFFF) as usize) {
+                *o = i as u32;
+            }
+            at += 1 << shift;
+        }
+        return;
+    }
     // Fill each run from its start; `starts[k]` walks forward and is put back after.
     for i in 0..n {
         let k = kind_of(i);
