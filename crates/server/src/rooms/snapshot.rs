@@ -152,7 +152,7 @@ pub struct SnapshotFrame {
     /// The whole state as a view.
     whole: Arc<View>,
     views: FrameCache<Cell, Arc<View>>,
-    encoded: FrameCache<EncodeKey, Arc<Vec<u8>>>,
+    encoded: FrameCache<EncodeKey, Arc<[u8]>>,
 }
 
 /// Whether an encoding came from the cache, for metrics.
@@ -303,7 +303,7 @@ impl SnapshotFrame {
         baseline: Option<&SentView>,
         previous: Option<&SentView>,
         view: &SentView,
-    ) -> (Arc<Vec<u8>>, CacheUse) {
+    ) -> (Arc<[u8]>, CacheUse) {
         let previous = previous.filter(|_| baseline.is_some());
         let key = (baseline.map(|b| b.key), previous.map(|p| p.key), view.key);
         if let Some(bytes) = self.encoded.get(&key) {
@@ -322,7 +322,8 @@ impl SnapshotFrame {
             write_delta(&self.schema, worlds, view.world(), &mut bytes);
         }
         let micros = started.elapsed().as_micros() as u64;
-        match self.encoded.keep(key, Arc::new(bytes)) {
+        // One allocation to keep and later free, not a vector's two.
+        match self.encoded.keep(key, Arc::from(bytes)) {
             (bytes, true) => (bytes, CacheUse::Hit),
             (bytes, false) => (bytes, CacheUse::Miss { micros }),
         }
