@@ -477,7 +477,7 @@ async fn the_browser_joins_moves_and_holds_the_servers_world() {
             let frame = recorded(&frames, tick)
                 .await
                 .ok_or_else(|| format!("the recorder missed tick {tick}"))?;
-            let at_tick = frame.view_for(EntityId(own), None).world;
+            let at_tick = frame.view_for(EntityId(own), None).world().clone();
             match arena_entity(&at_tick, EntityId(own)) {
                 Some(at) if (at.x, at.y) == (latest.x, latest.y) => Ok((v, tick, at_tick, latest)),
                 at => Err(format!(

@@ -90,7 +90,7 @@ async fn inputs_move_a_player_others_see(fan_out: FanOutMode) {
     let mut compared = 0;
     for w in &b_worlds {
         if let Some(f) = frames.get(&w.tick.0) {
-            assert_eq!(&*f.view_for(b_entity, None).world, w, "tick {}", w.tick);
+            assert_eq!(f.view_for(b_entity, None).world(), w, "tick {}", w.tick);
             compared += 1;
         }
     }
@@ -98,7 +98,7 @@ async fn inputs_move_a_player_others_see(fan_out: FanOutMode) {
     let a_frame = frames
         .get(&a_world.tick.0)
         .expect("the recorder holds A's tick");
-    assert_eq!(&*a_frame.view_for(a_entity, None).world, a_world);
+    assert_eq!(a_frame.view_for(a_entity, None).world(), a_world);
     server.shutdown().await;
 }
 
