@@ -393,41 +393,15 @@ fn a_step_refuses_worlds_it_was_not_built_over() {
     let (pa, pb, pc) = (all(&a), all(&b), all(&c));
     let view = |state, picks| Picked { state, picks };
     let mut out = Vec::new();
-    assert!(!write_picked(
-        schema,
-        &step,
-        view(&b, &pb),
-        None,
-        view(&c, &pc),
-        &mut out
-    ));
+    let mut write =
+        |base, previous, cur| write_picked(schema, &step, base, previous, cur, &mut out);
+    assert!(!write(view(&b, &pb), None, view(&c, &pc)));
     // The step has no previous state: a previous view cannot be predicted from.
     let before = view(&a, &pa);
-    assert!(!write_picked(
-        schema,
-        &step,
-        view(&a, &pa),
-        Some(before),
-        view(&b, &pb),
-        &mut out
-    ));
-    assert!(!write_picked(
-        schema,
-        &step,
-        view(&a, &[3, 2]),
-        None,
-        view(&b, &pb),
-        &mut out
-    ));
+    assert!(!write(view(&a, &pa), Some(before), view(&b, &pb)));
+    assert!(!write(view(&a, &[3, 2]), None, view(&b, &pb)));
     let past = [b.len() as u32];
-    assert!(!write_picked(
-        schema,
-        &step,
-        view(&a, &pa),
-        None,
-        view(&b, &past),
-        &mut out
-    ));
+    assert!(!write(view(&a, &pa), None, view(&b, &past)));
     assert!(out.is_empty());
     assert!(write_picked(
         schema,

@@ -211,9 +211,16 @@ impl DryRun {
     fn split(&mut self, serial: Duration) {
         let n = self.clients();
         let (own, each) = FanOut::split(n, self.workers, serial, self.fan_out.per_session());
+        // The others as the split makes them: `each` apiece, the last one what is left.
+        let rest = n.saturating_sub(own);
+        let sizes = (0..rest.div_ceil(each.max(1))).map(|k| each.min(rest - k * each));
         let unchanged = self.own.clients.len() == own
-            && self.others.iter().all(|c| c.clients.len() == each)
-            && (each == 0) == self.others.is_empty();
+            && self.others.len() == sizes.len()
+            && self
+                .others
+                .iter()
+                .zip(sizes)
+                .all(|(c, size)| c.clients.len() == size);
         if unchanged || n == 0 {
             return;
         }
