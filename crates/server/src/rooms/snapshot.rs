@@ -183,7 +183,9 @@ impl SnapshotFrame {
     ) -> SnapshotFrame {
         let grid = view_radius.map(|r| Grid::build(&schema, &state, r));
         let state = Arc::new(state);
-        let holders: Vec<_> = (0..STATE_HOLDERS)
+        // Only views of cells hold the state through more than the first.
+        let count = if grid.is_some() { STATE_HOLDERS } else { 1 };
+        let holders: Vec<_> = (0..count)
             .map(|_| Arc::new(Holder(state.clone())))
             .collect();
         SnapshotFrame {
@@ -279,7 +281,7 @@ impl SnapshotFrame {
                 .wrapping_mul(31)
                 .wrapping_add(cell.1 as usize);
             let view = View {
-                state: self.holders[holder % STATE_HOLDERS].clone(),
+                state: self.holders[holder % self.holders.len()].clone(),
                 picks: Some(grid.picks(&self.state, cell)),
                 world: OnceLock::new(),
             };
