@@ -158,6 +158,20 @@ impl Grid {
         grid
     }
 
+    /// How many cells the grid numbers (see [`Grid::number`]): none when its entities are too
+    /// far apart to count cell by cell.
+    pub fn numbered_cells(&self) -> usize {
+        self.index.as_ref().map_or(0, |x| x.starts.len() - 1)
+    }
+
+    /// The number of `cell` among the grid's [`Grid::numbered_cells`], when it has one.
+    pub fn number(&self, cell: Cell) -> Option<usize> {
+        let x = self.index.as_ref()?;
+        let c = u64::try_from(i64::from(cell.0) - i64::from(x.lo.0)).ok()?;
+        let r = u64::try_from(i64::from(cell.1) - i64::from(x.lo.1)).ok()?;
+        (c < x.cols && r < x.rows).then(|| (c * x.rows + r) as usize)
+    }
+
     /// The cell entity `i` of `state` is in; `None` when its kind has no position (or there is
     /// no such entity).
     pub fn cell_of(&self, state: &World, i: usize) -> Option<Cell> {
@@ -316,6 +330,18 @@ mod tests {
             }
             let grid = Grid::build(&schema, &state, 60.0);
             assert_eq!(grid.index.is_some(), !far);
+            // Every cell of a counted grid has a number of its own; an uncounted one numbers none.
+            let mut cells: Vec<Cell> = (0..state.len())
+                .filter_map(|i| grid.cell_of(&state, i))
+                .collect();
+            cells.sort_unstable();
+            cells.dedup();
+            let mut numbers: Vec<usize> = cells.iter().filter_map(|&c| grid.number(c)).collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            assert_eq!(numbers.len(), if far { 0 } else { cells.len() });
+            assert!(numbers.iter().all(|&n| n < grid.numbered_cells()));
+            assert_eq!(grid.number((i32::MIN, i32::MAX)), None);
             for cell in [(0, 0), (-11, -7), (9, 13), (-20, 0), (30, 30)] {
                 let view = grid.view(&state, cell);
                 let expected: Vec<EntityId> = (0..state.len())

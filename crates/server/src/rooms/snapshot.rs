@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use parking_lot::Mutex;
 use tickwire_protocol::{
     Baselines, EntityId, EntityView, Picked, Schema, StateStep, Tick, World, write_delta,
     write_picked,
@@ -11,13 +12,14 @@ use tickwire_protocol::{
 use crate::rooms::aoi::{Cell, Grid};
 use crate::rooms::frame_cache::FrameCache;
 
-/// Most encodings one frame caches (about); past that, sessions encode for themselves.
-const ENCODE_CACHE_MAX: usize = 4096;
+/// Most encodings one view keeps (one per pair of views sessions were sent before it); past
+/// that, sessions encode for themselves.
+const VIEW_ENCODINGS_MAX: usize = 64;
 
 /// How many holders of its state a frame's views share (see `SnapshotFrame::holders`).
 const STATE_HOLDERS: usize = 16;
 
-/// Most views one frame caches (about): one per cell a session is in.
+/// Most views one frame keeps (about) for cells its grid does not number.
 const VIEW_CACHE_MAX: usize = 65_536;
 
 /// Which world a client holds: a frame's tick and, with area of interest, the cell its view was
@@ -52,6 +54,43 @@ struct View {
     /// written from the picks and the frame's step, and need it only when a client's views are
     /// not the step's.
     world: OnceLock<World>,
+    /// The deltas written to this view, by the views they were written from. Sessions holding
+    /// the view share them, and only they take this lock.
+    encoded: Mutex<Vec<(BaseKey, Arc<[u8]>)>>,
+}
+
+/// The views a delta is written from: the session's baseline and the view before it.
+type BaseKey = (Option<ViewKey>, Option<ViewKey>);
+
+impl View {
+    fn new(state: Arc<Holder>, picks: Option<Vec<u32>>) -> View {
+        View {
+            state,
+            picks,
+            world: OnceLock::new(),
+            encoded: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The delta written to this view from `base`, when one was kept.
+    fn encoding(&self, base: &BaseKey) -> Option<Arc<[u8]>> {
+        let kept = self.encoded.lock();
+        kept.iter().find(|(k, _)| k == base).map(|(_, b)| b.clone())
+    }
+
+    /// Keeps `bytes` as the delta from `base` unless one is kept already (another session
+    /// wrote it meanwhile), and returns the one kept, with whether it was that other one. Past
+    /// [`VIEW_ENCODINGS_MAX`], `bytes` is returned and not kept.
+    fn keep(&self, base: BaseKey, bytes: Arc<[u8]>) -> (Arc<[u8]>, bool) {
+        let mut kept = self.encoded.lock();
+        if let Some((_, b)) = kept.iter().find(|(k, _)| *k == base) {
+            return (b.clone(), true);
+        }
+        if kept.len() < VIEW_ENCODINGS_MAX {
+            kept.push((base, bytes.clone()));
+        }
+        (bytes, false)
+    }
 }
 
 impl SentView {
@@ -102,8 +141,6 @@ struct FrameStep {
     step: StateStep,
 }
 
-type EncodeKey = (Option<ViewKey>, Option<ViewKey>, ViewKey);
-
 /// A game event on its way to a room's sessions: its number in the room, who it is for, and
 /// its encoded `ServerMsg::Event`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,8 +188,11 @@ pub struct SnapshotFrame {
     step: Option<FrameStep>,
     /// The whole state as a view.
     whole: Arc<View>,
+    /// The views of the cells the grid numbers, by number, each made by the first session
+    /// in its cell: only sessions of one cell meet here.
+    cells: Vec<OnceLock<Arc<View>>>,
+    /// The views of cells the grid does not number.
     views: FrameCache<Cell, Arc<View>>,
-    encoded: FrameCache<EncodeKey, Arc<[u8]>>,
 }
 
 /// Whether an encoding came from the cache, for metrics.
@@ -188,12 +228,9 @@ impl SnapshotFrame {
         let holders: Vec<_> = (0..count)
             .map(|_| Arc::new(Holder(state.clone())))
             .collect();
+        let cells = grid.as_ref().map_or(0, Grid::numbered_cells);
         SnapshotFrame {
-            whole: Arc::new(View {
-                state: holders[0].clone(),
-                picks: None,
-                world: OnceLock::new(),
-            }),
+            whole: Arc::new(View::new(holders[0].clone(), None)),
             holders,
             state,
             schema,
@@ -204,8 +241,8 @@ impl SnapshotFrame {
             match_end: Arc::new((0, Vec::new())),
             grid,
             step: None,
+            cells: (0..cells).map(|_| OnceLock::new()).collect(),
             views: FrameCache::new(VIEW_CACHE_MAX),
-            encoded: FrameCache::new(ENCODE_CACHE_MAX),
         }
     }
 
@@ -274,19 +311,29 @@ impl SnapshotFrame {
             .and_then(|i| grid.cell_of(&self.state, i))
             .or(fallback)
             .unwrap_or((0, 0));
-        // Made outside the cache's lock, as encodings are: a view made under it made the
-        // pass's workers take turns.
-        let view = self.views.get(&cell).unwrap_or_else(|| {
+        let make = || {
             let holder = (cell.0 as usize)
                 .wrapping_mul(31)
                 .wrapping_add(cell.1 as usize);
-            let view = View {
-                state: self.holders[holder % self.holders.len()].clone(),
-                picks: Some(grid.picks(&self.state, cell)),
-                world: OnceLock::new(),
-            };
-            self.views.keep(cell, Arc::new(view)).0
-        });
+            let holder = self.holders[holder % self.holders.len()].clone();
+            Arc::new(View::new(holder, Some(grid.picks(&self.state, cell))))
+        };
+        // Made outside any lock, as encodings are: a view made under the cache's lock made the
+        // pass's workers take turns. Two sessions of a cell may both make its view; the first
+        // kept is the one both hold.
+        let view = match grid.number(cell).and_then(|n| self.cells.get(n)) {
+            Some(slot) => match slot.get() {
+                Some(view) => view.clone(),
+                None => {
+                    let made = make();
+                    slot.get_or_init(|| made).clone()
+                }
+            },
+            None => self
+                .views
+                .get(&cell)
+                .unwrap_or_else(|| self.views.keep(cell, make()).0),
+        };
         SentView {
             key: ViewKey {
                 tick: self.tick(),
@@ -307,8 +354,8 @@ impl SnapshotFrame {
         view: &SentView,
     ) -> (Arc<[u8]>, CacheUse) {
         let previous = previous.filter(|_| baseline.is_some());
-        let key = (baseline.map(|b| b.key), previous.map(|p| p.key), view.key);
-        if let Some(bytes) = self.encoded.get(&key) {
+        let key = (baseline.map(|b| b.key), previous.map(|p| p.key));
+        if let Some(bytes) = view.view.encoding(&key) {
             return (bytes, CacheUse::Hit);
         }
         // Encode outside the lock so that sessions with other baselines are not held up.
@@ -325,7 +372,7 @@ impl SnapshotFrame {
         }
         let micros = started.elapsed().as_micros() as u64;
         // One allocation to keep and later free, not a vector's two.
-        match self.encoded.keep(key, Arc::from(bytes)) {
+        match view.view.keep(key, Arc::from(bytes)) {
             (bytes, true) => (bytes, CacheUse::Hit),
             (bytes, false) => (bytes, CacheUse::Miss { micros }),
         }
@@ -360,5 +407,92 @@ impl SnapshotFrame {
             },
         };
         write_picked(&self.schema, &fs.step, base, previous, cur, out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tickwire_protocol::{FieldDesc, KindDesc, KindId, SchemaDesc, WireType};
+
+    fn frame(places: &[(i32, i32)]) -> SnapshotFrame {
+        let schema = Schema::new(SchemaDesc {
+            game: "cells".into(),
+            version: 1,
+            kinds: vec![
+                KindDesc::new(
+                    "prop",
+                    vec![FieldDesc::new("pos", WireType::Vec2 { step: 1.0 })],
+                )
+                .positioned_by("pos"),
+            ],
+            ..SchemaDesc::default()
+        })
+        .expect("valid");
+        let mut state = World::new(Tick(7));
+        for (i, &(x, y)) in places.iter().enumerate() {
+            state.push(EntityId(i as u32), KindId(0)).values(&[x, y]);
+        }
+        let (scoreboard, events) = (Arc::new((0, Vec::new())), Arc::new(Vec::new()));
+        SnapshotFrame::new(
+            Arc::new(schema),
+            state,
+            Vec::new(),
+            scoreboard,
+            events,
+            None,
+            Some(40.0),
+        )
+    }
+
+    #[test]
+    fn sessions_in_one_cell_share_its_view_and_its_encodings() {
+        // Counted cell by cell, and so far apart that the grid searches instead.
+        for far in [None, Some((i32::MAX - 5, i32::MIN + 5))] {
+            let mut places = vec![(100, 100), (101, 102), (500, 500)];
+            places.extend(far);
+            let f = frame(&places);
+            assert_eq!(f.cells.is_empty(), far.is_some());
+            let (a, b, c) = (
+                f.view_for(EntityId(0), None),
+                f.view_for(EntityId(1), None),
+                f.view_for(EntityId(2), None),
+            );
+            assert!(Arc::ptr_eq(&a.view, &b.view), "far: {far:?}");
+            assert!(!Arc::ptr_eq(&a.view, &c.view));
+            let (first, used) = f.delta_for(None, None, &a);
+            assert!(matches!(used, CacheUse::Miss { .. }));
+            let (second, used) = f.delta_for(None, None, &b);
+            assert_eq!(used, CacheUse::Hit);
+            assert!(Arc::ptr_eq(&first, &second));
+            // Another view, or the same one from another baseline, is written anew.
+            assert!(matches!(
+                f.delta_for(None, None, &c).1,
+                CacheUse::Miss { .. }
+            ));
+            let from = f.delta_for(Some(&c), None, &a);
+            assert!(matches!(from.1, CacheUse::Miss { .. }));
+            assert_ne!(from.0, first);
+        }
+    }
+
+    #[test]
+    fn a_view_keeps_a_bounded_number_of_encodings() {
+        let f = frame(&[(100, 100)]);
+        let view = f.view_for(EntityId(0), None);
+        let base = |t: u32| {
+            let key = ViewKey {
+                tick: Tick(t),
+                cell: None,
+            };
+            (Some(key), None)
+        };
+        for t in 0..(VIEW_ENCODINGS_MAX as u32 + 10) {
+            let bytes: Arc<[u8]> = Arc::from(vec![t as u8]);
+            assert!(!view.view.keep(base(t), bytes).1);
+        }
+        assert_eq!(view.view.encoded.lock().len(), VIEW_ENCODINGS_MAX);
+        assert_eq!(view.view.encoding(&base(0)).as_deref(), Some(&[0u8][..]));
+        assert_eq!(view.view.encoding(&base(VIEW_ENCODINGS_MAX as u32)), None);
     }
 }
