@@ -209,6 +209,16 @@ pub enum CacheUse {
     },
 }
 
+impl Drop for SnapshotFrame {
+    fn drop(&mut self) {
+        // Nobody writes a delta into this frame's views once it is gone, and a session that
+        // lags holds the whole view as its baseline for as long as it lags: its deltas, up to
+        // one per pair of views a session was sent (each as large as the world's changes), go
+        // with the frame.
+        drop(std::mem::take(&mut *self.whole.encoded.lock()));
+    }
+}
+
 impl SnapshotFrame {
     /// A frame for `state`, a world of `schema`; with `view_radius`, clients see only what is
     /// near them.
@@ -474,6 +484,18 @@ mod tests {
             assert!(matches!(from.1, CacheUse::Miss { .. }));
             assert_ne!(from.0, first);
         }
+    }
+
+    #[test]
+    fn the_whole_views_encodings_go_with_its_frame() {
+        let f = frame(&[(100, 100), (900, 900)]);
+        let held = f.whole_view();
+        f.delta_for(None, None, &held);
+        assert_eq!(held.view.encoded.lock().len(), 1);
+        drop(f);
+        // The session still holds the view, as its baseline, but not the deltas written to it.
+        assert!(held.view.encoded.lock().is_empty());
+        assert_eq!(held.world().len(), 2);
     }
 
     #[test]
