@@ -137,19 +137,6 @@ pub fn write_snapshot(
     body: &[u8],
     out: &mut Vec<u8>,
 ) {
-    write_snapshot_head(ack, schema, body.len(), out);
-    out.extend_from_slice(body);
-}
-
-/// Appends what [`write_snapshot`] writes before the body (of `body_len` bytes): the message
-/// is these bytes, then the body, for a sender that puts the two where they go without
-/// joining them first.
-pub fn write_snapshot_head(
-    ack: crate::InputAck,
-    schema: Option<crate::SchemaHash>,
-    body_len: usize,
-    out: &mut Vec<u8>,
-) {
     use bincode::enc::{Encode, EncoderImpl};
     let mut enc = EncoderImpl::new(VecWriter(out), wire_config());
     // Writing to a Vec cannot fail.
@@ -163,7 +150,8 @@ pub fn write_snapshot_head(
         let _ = n.encode(&mut enc);
     }
     let _ = schema.map(|h| h.0).encode(&mut enc);
-    let _ = (body_len as u64).encode(&mut enc);
+    let _ = (body.len() as u64).encode(&mut enc);
+    out.extend_from_slice(body);
 }
 
 /// A bincode writer that appends to a `Vec`; it never fails.

@@ -10,7 +10,7 @@ use tickwire_protocol::{EntityId, Tick, codec};
 
 use fastwebsockets::OpCode;
 
-use super::outlet::{push_frame, push_frame_parts};
+use super::outlet::push_frame;
 use crate::rooms::room_task::FrameReceiver;
 use crate::rooms::snapshot::{CacheUse, SentView, SnapshotFrame};
 use crate::telemetry::send_tally::SendTally;
@@ -30,8 +30,7 @@ pub(super) struct Feed {
     scoreboard_version: u64,
     match_end_version: u64,
     last_event: u64,
-    /// The head of the snapshot message being built (what comes before its shared body), kept
-    /// for its capacity.
+    /// The snapshot message being built, kept for its capacity.
     message: Vec<u8>,
 }
 
@@ -56,7 +55,7 @@ impl Feed {
             scoreboard_version: 0,
             match_end_version,
             last_event,
-            message: Vec::with_capacity(64),
+            message: Vec::with_capacity(4096),
         }
     }
 
@@ -127,9 +126,8 @@ impl Feed {
         self.message.clear();
         // A full snapshot names its schema; a delta is read in its baseline's.
         let schema = self.baseline.is_none().then(|| frame.schema.hash());
-        codec::write_snapshot_head(ack, schema, body.len(), &mut self.message);
-        tally.bytes_out += (self.message.len() + body.len()) as u64;
-        push_frame_parts(out, OpCode::Binary, &[&self.message, &body]);
+        codec::write_snapshot(ack, schema, &body, &mut self.message);
+        push_binary(out, &self.message);
         tally.snapshots_sent += 1;
         self.previous = self.baseline.replace(view);
     }

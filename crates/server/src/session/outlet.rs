@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker, ready};
 use std::time::Duration;
 
-use fastwebsockets::OpCode;
+use fastwebsockets::{Frame, OpCode, Payload};
 use parking_lot::Mutex;
 use tokio::io::AsyncWrite;
 use tokio::sync::Notify;
@@ -32,44 +32,11 @@ const KEEP_BUFFER: usize = 64 * 1024;
 
 /// Frames `payload` as one unmasked WebSocket message of `opcode` at the end of `out`.
 pub(super) fn push_frame(out: &mut Vec<u8>, opcode: OpCode, payload: &[u8]) {
-    push_frame_parts(out, opcode, &[payload]);
-}
-
-/// Frames the concatenation of `parts` as one message, as [`push_frame`] would: a message made
-/// of a small head and a shared body is copied once, into `out`, not first into a message.
-pub(super) fn push_frame_parts(out: &mut Vec<u8>, opcode: OpCode, parts: &[&[u8]]) {
-    let len: usize = parts.iter().map(|p| p.len()).sum();
-    let (head, n) = frame_head(opcode, len);
-    out.reserve(n + len);
-    out.extend_from_slice(&head[..n]);
-    for part in parts {
-        out.extend_from_slice(part);
-    }
-}
-
-/// The head of a final, unmasked frame of `opcode` with a payload of `len` bytes, and its
-/// length: the length in 7 bits, or 126 and 16 bits, or 127 and 64 bits (RFC 6455, 5.2), the
-/// shortest that holds it.
-fn frame_head(opcode: OpCode, len: usize) -> ([u8; MAX_HEAD], usize) {
     let mut head = [0; MAX_HEAD];
-    head[0] = 0x80 | opcode as u8;
-    let n = match u16::try_from(len) {
-        Ok(short) if short < 126 => {
-            head[1] = short as u8;
-            2
-        }
-        Ok(short) => {
-            head[1] = 126;
-            head[2..4].copy_from_slice(&short.to_be_bytes());
-            4
-        }
-        Err(_) => {
-            head[1] = 127;
-            head[2..10].copy_from_slice(&(len as u64).to_be_bytes());
-            10
-        }
-    };
-    (head, n)
+    let n = Frame::new(true, opcode, None, Payload::Borrowed(payload)).fmt_head(&mut head);
+    out.reserve(n + payload.len());
+    out.extend_from_slice(&head[..n]);
+    out.extend_from_slice(payload);
 }
 
 /// Why a session's writing ended early.
@@ -278,29 +245,7 @@ impl<W: AsyncWrite + Unpin + Send> Outlet for SessionOutlet<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fastwebsockets::{Frame, Payload};
     use tokio::io::AsyncReadExt;
-
-    #[test]
-    fn a_frame_head_is_the_one_fastwebsockets_writes() {
-        for opcode in [OpCode::Binary, OpCode::Text, OpCode::Close, OpCode::Pong] {
-            for len in [0, 1, 125, 126, 127, 65_535, 65_536, 70_000] {
-                let payload = vec![3; len];
-                let mut theirs = [0; MAX_HEAD];
-                let mut frame = Frame::new(true, opcode, None, Payload::Borrowed(&payload));
-                let n = frame.fmt_head(&mut theirs);
-                let (ours, m) = frame_head(opcode, len);
-                assert_eq!(&ours[..m], &theirs[..n], "{opcode:?} {len}");
-                // In parts or whole, the same frame.
-                let (mut whole, mut parts) = (Vec::new(), Vec::new());
-                push_frame(&mut whole, opcode, &payload);
-                let cut = len / 3;
-                push_frame_parts(&mut parts, opcode, &[&payload[..cut], &[], &payload[cut..]]);
-                assert_eq!(whole, parts);
-                assert_eq!(whole.len(), n + len);
-            }
-        }
-    }
 
     #[test]
     fn frames_are_unmasked_binary_messages_with_the_shortest_length() {
