@@ -9,7 +9,7 @@ use tickwire_server::InputBuffer;
 use tickwire_server::Metrics;
 use tickwire_server::SnapshotFrame;
 use tickwire_server::{Game, PlayerInput};
-use tickwire_server::{Room, RoomConfig, RoomFull};
+use tickwire_server::{Joined, Room, RoomConfig, RoomFull};
 
 /// An arena with two bots.
 /// The quantized position (1/16 unit) of entity `id` in frame `f`, read by name.
@@ -521,19 +521,26 @@ fn a_stopping_room_ends_the_match_under_way_as_it_stands_and_only_one_that_has_b
     assert!(room.poll_match_end().is_none(), "handed out once");
 }
 
+/// A room of an arena without bots at 60 Hz, and `name` joined to it: the room, the player's
+/// input buffer, its seat, and the replica of its entity.
+fn alone_in_an_arena(name: &str) -> (Room, Arc<InputBuffer>, Joined, Replica) {
+    let game = Box::new(ArenaSettings::new(None, 0, 60).expect("arena").new_game(5));
+    let mut room = room(game, 2);
+    let inputs = Arc::new(InputBuffer::new());
+    let joined = room
+        .handle_join(ClientId(1), name, inputs.clone())
+        .expect("join");
+    let replica = Replica::at_spawn(&next_frame(&mut room), joined.entity);
+    (room, inputs, joined, replica)
+}
+
 /// A client that lost time (a page frozen for a few ticks, then sending at its cadence again) is
 /// a few slots late with every input from then on. The repeats stand in while it is hurried;
 /// before they would turn neutral, its timeline moves back to its newest input, and from then on
 /// its inputs are taken fresh. It never stops, and every acknowledgement stays exact.
 #[test]
 fn a_client_that_lost_time_is_hurried_then_taken_late_and_never_stops() {
-    let game = Box::new(ArenaSettings::new(None, 0, 60).expect("arena").new_game(5));
-    let mut room = room(game, 2);
-    let a_in = Arc::new(InputBuffer::new());
-    let a = room
-        .handle_join(ClientId(1), "late", a_in.clone())
-        .expect("join");
-    let mut replica = Replica::at_spawn(&next_frame(&mut room), a.entity);
+    let (mut room, a_in, a, mut replica) = alone_in_an_arena("late");
     let neutral_after = tickwire_protocol::repeats_before_neutral(60);
     let (mut seq, mut hurried, mut most_repeats, mut last_ack) = (0, false, 0, 0);
     for tick in 0..120 {
@@ -565,6 +572,55 @@ fn a_client_that_lost_time_is_hurried_then_taken_late_and_never_stops() {
         last_ack + 2 >= seq,
         "its inputs are taken fresh again: acked {last_ack} of {seq}"
     );
+}
+
+/// A page that froze for 12 ticks while its player turned sends what it owes in one burst: the
+/// turn is taken late, and the timeline moves back to it, so that the burst waits behind it.
+/// While the pace drains that queue (this client ignores the pace: the worst case), inputs that
+/// come four at once push it past the jitter allowance, and still none is dropped as surplus:
+/// every acknowledgement is exact, and the player runs every input its client predicted.
+#[test]
+fn the_inputs_waiting_behind_a_late_turn_are_not_dropped_as_surplus() {
+    let (mut room, a_in, a, mut replica) = alone_in_an_arena("turner");
+    let turn = ArenaInput {
+        move_x: 1,
+        ..ArenaInput::default()
+    };
+    let (mut seq, mut checked, mut dropped) = (0, 0, Vec::new());
+    for tick in 0..240 {
+        let send = match tick {
+            // Standing, on time; then frozen, and the burst: 12 owed and this tick's.
+            0..40 => 1,
+            40..52 => 0,
+            52 => 13,
+            // Four at once every fourth tick.
+            _ if tick % 4 == 1 => 4,
+            _ => 0,
+        };
+        for _ in 0..send {
+            seq += 1;
+            let input = if tick < 40 {
+                ArenaInput::default()
+            } else {
+                turn
+            };
+            replica.send(&a_in, seq, input);
+        }
+        if let Some(f) = room.tick() {
+            let ack = f.acks[a.slot];
+            let e = xy(&f, a.entity).expect("a");
+            assert_eq!(replica.advance(ack), e, "exact after {ack:?}");
+            dropped.extend(
+                (ack.earlier().iter().enumerate())
+                    .filter(|(_, n)| **n == tickwire_protocol::DROPPED)
+                    .map(|(i, _)| ack.seq - 1 - i as u32),
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked} snapshots");
+    dropped.dedup();
+    assert_eq!(dropped, Vec::<u32>::new(), "no input dropped");
 }
 
 /// A game that, every step, sends event `kind` to each audience in `to`.

@@ -10,17 +10,22 @@ use tickwire_protocol::{InputDesc, Record};
 use crate::inputs::input_pacer::Due;
 use crate::inputs::player_input::PlayerInput;
 
-/// Most inputs held for one player. A client sends one per tick; more absorb jitter and the
-/// burst a busy page sends when its timer fired late. When full, the oldest input is dropped:
-/// the newest says best what the player wants now.
-pub const INPUT_BUFFER_CAP: usize = 16;
+/// Most inputs held for one player, about half a second at 60 Hz. A client sends one per tick;
+/// more absorb jitter, the burst a busy page sends when its timer fired late, and the inputs that
+/// wait behind a late one the room took (see [`JITTER_KEEP`]). When full, the oldest input is
+/// dropped: the newest says best what the player wants now.
+pub const INPUT_BUFFER_CAP: usize = 32;
+
+/// Inputs a buffer makes room for at first; it grows up to [`INPUT_BUFFER_CAP`] when it must.
+const INITIAL_CAPACITY: usize = 16;
 
 /// Inputs kept when the room takes one: above this, the room drops the oldest so that a client
 /// running ahead cannot make its inputs wait for long. It is well above what jitter queues (the
 /// pacer keeps the emptiest moment at one input in hand): a surplus drop costs the player a
 /// tick of motion, so it is for a client that ignores its pace, not for a bunch of inputs that
-/// came together.
-pub const JITTER_KEEP: usize = INPUT_BUFFER_CAP - 2;
+/// came together. The room raises it by the inputs it made wait itself, when it took a late
+/// input and moved the player's timeline back ([`Due::keep`]).
+pub const JITTER_KEEP: usize = 14;
 
 /// The session is connected.
 const OPEN: u8 = 0;
@@ -36,6 +41,8 @@ pub struct Taken {
     pub input: Option<PlayerInput>,
     /// Inputs dropped: late ones a repeat stood in for, or surplus.
     pub dropped: usize,
+    /// Of `dropped`, the surplus ones: past what the queue may keep.
+    pub surplus: usize,
     /// Inputs queued once the late ones were dropped, before this tick took one.
     pub depth: usize,
 }
@@ -52,7 +59,7 @@ impl InputBuffer {
     /// An empty buffer.
     pub fn new() -> InputBuffer {
         InputBuffer {
-            queue: Mutex::new(VecDeque::with_capacity(INPUT_BUFFER_CAP)),
+            queue: Mutex::new(VecDeque::with_capacity(INITIAL_CAPACITY)),
             state: AtomicU8::new(OPEN),
             replaced: tokio::sync::Notify::new(),
         }
@@ -70,8 +77,8 @@ impl InputBuffer {
         !dropped
     }
 
-    /// Takes the oldest input, skipping surplus ones beyond the jitter allowance. Returns the
-    /// input and how many were skipped.
+    /// Takes the oldest input, skipping surplus ones beyond [`JITTER_KEEP`]. Returns the input and
+    /// how many were skipped.
     pub fn take(&self) -> (Option<PlayerInput>, usize) {
         let t = self.take_due(None, &InputDesc::default());
         (t.input, t.dropped)
@@ -84,13 +91,17 @@ impl InputBuffer {
     /// honoured, not lost. What "the same" is, is the schema's rule ([`InputDesc::same_intent`]
     /// of `input`). The client's replay follows the same rule, so that it predicts what the
     /// server will do. When inputs have been late for a while (`due.accept_late`: the client
-    /// lost time, say a busy page that skipped timer ticks) the newest late one is taken.
+    /// lost time, say a busy page that skipped timer ticks) the newest late one is taken. Past
+    /// `due.keep` inputs (or [`JITTER_KEEP`] before the first), the oldest are surplus and
+    /// dropped.
     pub fn take_due(&self, due: Option<Due<'_>>, input: &InputDesc) -> Taken {
         let mut q = self.queue.lock();
         let mut dropped = 0;
+        let mut keep = JITTER_KEEP;
         // What a neutral repeat stood in with, made only when a late input is compared to it.
         let mut neutral: Option<Record> = None;
         if let Some(due) = due {
+            keep = due.keep;
             while let Some(front) = q.front() {
                 if !tickwire_protocol::seq::is_newer(due.seq, front.seq) {
                     break;
@@ -109,15 +120,21 @@ impl InputBuffer {
                 q.pop_front();
                 dropped += 1;
             }
+            // A late input taken moves the timeline back to it: the late ones behind it wait
+            // their turn now, and are not surplus.
+            keep += q
+                .iter()
+                .skip(1)
+                .take_while(|i| tickwire_protocol::seq::is_newer(due.seq, i.seq))
+                .count();
         }
         let depth = q.len();
-        while q.len() > JITTER_KEEP + 1 {
-            q.pop_front();
-            dropped += 1;
-        }
+        let surplus = depth.saturating_sub(keep + 1);
+        q.drain(..surplus);
         Taken {
             input: q.pop_front(),
-            dropped,
+            dropped: dropped + surplus,
+            surplus,
             depth,
         }
     }
@@ -202,13 +219,17 @@ mod tests {
     #[test]
     fn bounded_and_drops_oldest() {
         let b = InputBuffer::new();
-        for s in 1..=20 {
-            b.push(input(s));
-        }
+        let sent = INPUT_BUFFER_CAP as u32 + 4;
+        let pushed: Vec<bool> = (1..=sent).map(|s| b.push(input(s))).collect();
+        assert_eq!(
+            pushed.iter().filter(|kept| !**kept).count(),
+            4,
+            "full: the oldest go"
+        );
         let (first, skipped) = b.take();
         // INPUT_BUFFER_CAP held (the newest); the room keeps JITTER_KEEP + 1 and takes the oldest of those.
         assert_eq!(skipped, INPUT_BUFFER_CAP - JITTER_KEEP - 1);
-        assert_eq!(first.map(|i| i.seq), Some(20 - JITTER_KEEP as u32));
+        assert_eq!(first.map(|i| i.seq), Some(sent - JITTER_KEEP as u32));
     }
 
     #[test]
@@ -230,6 +251,7 @@ mod tests {
             last: &last.record,
             neutral_from: last.seq + 30,
             accept_late,
+            keep: JITTER_KEEP,
         })
     }
 
@@ -237,6 +259,7 @@ mod tests {
         Taken {
             input,
             dropped,
+            surplus: 0,
             depth,
         }
     }
@@ -332,6 +355,7 @@ mod tests {
             last: &running.record,
             neutral_from: 34,
             accept_late: false,
+            keep: JITTER_KEEP,
         };
         assert_eq!(b.take_due(Some(late), &d).input, None);
         b.push(with(41, 1, 0, false));
@@ -339,6 +363,44 @@ mod tests {
         assert_eq!(
             b.take_due(Some(late), &d).input,
             Some(with(41, 1, 0, false))
+        );
+    }
+
+    #[test]
+    fn the_inputs_behind_a_late_input_taken_are_not_surplus() {
+        let d = arena();
+        let standing = input(3);
+        // A page froze while its player turned, then sent what it owed: 4..=23, every one
+        // running; the repeats of 3 stood in for 4..=21.
+        let b = InputBuffer::new();
+        for s in 4..=23 {
+            b.push(with(s, 1, 0, false));
+        }
+        assert_eq!(
+            b.take_due(due(22, &standing, false), &d),
+            taken(Some(with(4, 1, 0, false)), 0, 20),
+            "the turn is taken and the 19 behind it wait"
+        );
+        // Once the timeline moved back, the room raises the bound by what waits (the pacer's
+        // `keep`); past it the oldest are surplus.
+        let b = InputBuffer::new();
+        for s in 5..=24 {
+            b.push(with(s, 1, 0, false));
+        }
+        let running = with(4, 1, 0, false);
+        let held = Due {
+            seq: 5,
+            keep: JITTER_KEEP + 3,
+            ..due(5, &running, false).expect("due")
+        };
+        assert_eq!(
+            b.take_due(Some(held), &d),
+            Taken {
+                surplus: 2,
+                ..taken(Some(with(7, 1, 0, false)), 2, 20)
+            },
+            "20 queued, {} kept behind the one taken",
+            JITTER_KEEP + 3
         );
     }
 

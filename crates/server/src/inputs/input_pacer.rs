@@ -10,6 +10,7 @@ use tickwire_protocol::{
     DROPPED, EARLIER_INPUTS, InputAck, InputDesc, MAX_PACE, Record, repeats_before_neutral,
 };
 
+use crate::inputs::input_buffer::{INPUT_BUFFER_CAP, JITTER_KEEP};
 use crate::inputs::player_input::PlayerInput;
 
 /// Inputs that should still be queued at the emptiest moment of a window, before the tick
@@ -31,6 +32,9 @@ pub struct Due<'a> {
     pub neutral_from: u32,
     /// Inputs have been late for a while: the newest late one is taken.
     pub accept_late: bool,
+    /// Inputs kept queued past the one taken; older ones beyond are surplus: [`JITTER_KEEP`],
+    /// plus those the room made wait by moving the timeline back (see [`InputPacer::due`]).
+    pub keep: usize,
 }
 
 impl Due<'_> {
@@ -54,6 +58,15 @@ pub struct InputPacer {
     window_repeats: u32,
     window_arrivals: u32,
     late_streak: u32,
+    /// Inputs queued because the room took a late one and moved the player's timeline back to
+    /// it: the inputs sent after it, which would have been dropped as late, now wait their turn.
+    /// A page that froze while its player turned sends a burst of inputs, the first of which is
+    /// the turn; the whole burst then waits. The pace drains them, a few percent at a time, and
+    /// until it has they are not surplus ([`Due::keep`]): dropping one would cost the player a
+    /// tick of motion its client predicted. The count falls with the queue and rises only when a
+    /// late input is taken, so a client that runs further ahead on its own is still held to
+    /// [`JITTER_KEEP`].
+    held_back: usize,
 }
 
 /// Ticks in a row with a late input dropped and none taken, after which the client is asked at
@@ -92,6 +105,7 @@ impl InputPacer {
             window_repeats: 0,
             window_arrivals: 0,
             late_streak: 0,
+            held_back: 0,
         }
     }
 
@@ -120,6 +134,7 @@ impl InputPacer {
                 .wrapping_add(1)
                 .wrapping_add(u32::from(self.neutral_after)),
             accept_late: self.accept_late(),
+            keep: (JITTER_KEEP + self.held_back).min(INPUT_BUFFER_CAP - 1),
         })
     }
 
@@ -141,6 +156,9 @@ impl InputPacer {
     /// One tick: `depth` inputs were queued when the room took `taken`, after dropping
     /// `dropped` (late or surplus ones).
     pub fn on_tick(&mut self, depth: usize, taken: Option<PlayerInput>, dropped: usize) -> Applied {
+        // What the room made wait can only have drained since: never more than is queued beyond
+        // the one in hand.
+        self.held_back = self.held_back.min(depth.saturating_sub(TARGET_DEPTH));
         if taken.is_none() && dropped > 0 {
             self.late_streak += 1;
             if self.late_streak >= LATE_STREAK {
@@ -159,6 +177,15 @@ impl InputPacer {
         let applied = match (taken, last_seq) {
             (Some(input), last) => {
                 if let Some(last) = last {
+                    // A late input taken: the timeline moved back by how late it came.
+                    let due = last
+                        .wrapping_add(1)
+                        .wrapping_add(u32::from(self.ack.repeats));
+                    let late_by = due.wrapping_sub(input.seq);
+                    if late_by > 0 && late_by <= u32::MAX / 2 {
+                        let late_by = usize::try_from(late_by).unwrap_or(INPUT_BUFFER_CAP);
+                        self.held_back = (self.held_back + late_by).min(INPUT_BUFFER_CAP);
+                    }
                     self.shift_earlier(last, input.seq);
                 }
                 self.ack.seq = input.seq;
@@ -385,6 +412,43 @@ mod tests {
             p.on_tick(1, Some(input(s)), 0);
         }
         assert_eq!(p.ack().earlier(), &[] as &[u16], "out of the window");
+    }
+
+    #[test]
+    fn inputs_held_back_by_a_late_take_are_not_surplus_until_the_queue_drains() {
+        let keep = |p: &InputPacer| p.due().map(|d| d.keep);
+        let mut p = InputPacer::new(60);
+        for s in 1..=10 {
+            p.on_tick(1, Some(input(s)), 0);
+        }
+        assert_eq!(keep(&p), Some(JITTER_KEEP), "on time: the jitter allowance");
+        // A page froze for 12 ticks while its player turned: the repeats stood in for slots
+        // 11..=22, then the burst came, its first input the turn, taken 12 slots late.
+        for _ in 0..12 {
+            p.on_tick(0, None, 0);
+        }
+        assert_eq!(p.due().map(|d| d.seq), Some(23));
+        p.on_tick(14, Some(input(11)), 0);
+        assert_eq!(p.due().map(|d| d.seq), Some(12), "the timeline moved back");
+        assert_eq!(keep(&p), Some(JITTER_KEEP + 12), "the 12 behind it wait");
+        // The queue holds them while the pace drains it: the allowance follows it down.
+        for (s, depth) in (12..).zip([13, 13, 12, 9, 5, 1, 1]) {
+            p.on_tick(depth, Some(input(s)), 0);
+        }
+        assert_eq!(keep(&p), Some(JITTER_KEEP), "drained");
+        // A client that runs ahead on its own afterwards is held to the jitter allowance.
+        for s in 19..=40 {
+            p.on_tick(20, Some(input(s)), 0);
+        }
+        assert_eq!(keep(&p), Some(JITTER_KEEP));
+        // Never past what the buffer holds.
+        let mut p = InputPacer::new(60);
+        p.on_tick(1, Some(input(1)), 0);
+        for _ in 0..28 {
+            p.on_tick(0, None, 0);
+        }
+        p.on_tick(INPUT_BUFFER_CAP, Some(input(2)), 0);
+        assert_eq!(keep(&p), Some(INPUT_BUFFER_CAP - 1));
     }
 
     #[test]

@@ -522,7 +522,7 @@ impl Room {
     /// never sent one.
     fn stage_inputs(&mut self) {
         self.staged = 0;
-        let mut dropped = 0;
+        let (mut dropped, mut surplus) = (0, 0);
         let mut repeated = 0;
         let mut rewound = (0, 0);
         let now = self.game.tick() as u32;
@@ -533,6 +533,7 @@ impl Room {
             }
             let taken = p.inputs.take_due(p.pacer.due(), input);
             dropped += taken.dropped as u64;
+            surplus += taken.surplus as u64;
             let (record, rewind) = match p.pacer.on_tick(taken.depth, taken.input, taken.dropped) {
                 Applied::Fresh => {
                     let Some(last) = p.pacer.last() else { continue };
@@ -564,6 +565,9 @@ impl Room {
         }
         if dropped > 0 {
             self.metrics.inputs_dropped.inc_by(dropped);
+        }
+        if surplus > 0 {
+            self.metrics.netcode.inputs_surplus.inc_by(surplus);
         }
         if repeated > 0 {
             self.metrics.netcode.inputs_repeated.inc_by(repeated);

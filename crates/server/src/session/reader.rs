@@ -108,6 +108,7 @@ pub(super) async fn read_loop<S: AsyncRead + Unpin>(
                 shared.metrics.inputs.inc();
                 if !inputs.push(input) {
                     shared.metrics.inputs_dropped.inc();
+                    shared.metrics.netcode.inputs_surplus.inc();
                 }
             }
             Step::Pong { nonce } => {

@@ -202,7 +202,8 @@ pub struct Metrics {
     pub connections: Gauge,
     /// Inputs accepted.
     pub inputs: Counter,
-    /// Inputs dropped because a player's input buffer was full.
+    /// Inputs dropped: on a full buffer, late ones a repeat stood in for, and surplus ones
+    /// (`tickwire_inputs_surplus`).
     pub inputs_dropped: Counter,
     /// Game events dropped: of a kind the schema does not declare, for a player who left, or
     /// over a room's bound of events to everyone a tick.
@@ -377,7 +378,7 @@ impl Metrics {
             ("tickwire_inputs", "Inputs accepted", &self.inputs),
             (
                 "tickwire_inputs_dropped",
-                "Inputs dropped on a full buffer",
+                "Inputs dropped: on a full buffer, late ones a repeat stood in for, or surplus",
                 &self.inputs_dropped,
             ),
             (

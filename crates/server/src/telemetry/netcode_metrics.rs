@@ -7,7 +7,8 @@ use prometheus_client::registry::Registry;
 
 use crate::link_sim::LinkSim;
 
-/// Exported under `tickwire_link_sim_*`, `tickwire_inputs_repeated` and `tickwire_rewind_*`.
+/// Exported under `tickwire_link_sim_*`, `tickwire_inputs_repeated`, `tickwire_inputs_surplus`
+/// and `tickwire_rewind_*`.
 #[derive(Debug, Default)]
 pub struct NetcodeMetrics {
     /// The conditioner's latency setting, ms (0: off).
@@ -26,6 +27,9 @@ pub struct NetcodeMetrics {
     pub queue_full: Counter,
     /// Ticks on which a player's input had not arrived and its last one was applied again.
     pub inputs_repeated: Counter,
+    /// Inputs dropped because a player's queue ran past what it may hold (a client that ignores
+    /// its pace): each cost that player a tick of motion its client predicted.
+    pub inputs_surplus: Counter,
     /// Shots judged against the past (lag compensation), and the ticks rewound in total.
     pub rewound_shots: Counter,
     /// Ticks rewound, summed over `rewound_shots`.
@@ -89,6 +93,11 @@ impl NetcodeMetrics {
                 "tickwire_inputs_repeated",
                 "Ticks on which a player's input was missing and its last one was applied again",
                 &self.inputs_repeated,
+            ),
+            (
+                "tickwire_inputs_surplus",
+                "Inputs dropped because a player's queue ran past what its pace allows",
+                &self.inputs_surplus,
             ),
             (
                 "tickwire_rewound_shots",
