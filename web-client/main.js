@@ -55,6 +55,8 @@ const notice = new NoticeBanner($('notice'));
 const board = new LeaderboardPanel($('leaderboard'));
 const results = new ResultsScreen($('results'), board);
 const sound = new Sound(pageStorage());
+// The audio is made now, before a game starts, not on its first key (see `Sound.prepare`).
+setTimeout(() => sound.prepare(), 0);
 const input = attachInput(window, canvas, {
   onToggleNetGraph: () => togglePanel('net'),
   onToggleLeaderboard: () => togglePanel('board'),

@@ -1,6 +1,7 @@
 // Optional sound: short tones made with WebAudio (no files to download) for the own shots, hits,
 // the own player being hit and deaths. Muted or not is remembered by the page (localStorage);
-// the audio starts with the first key or touch, as browsers allow.
+// the audio is made when the page opens and starts with the first key or touch, as browsers
+// allow.
 
 /** Where the page keeps whether the sound is muted. */
 export const MUTE_KEY = 'tickwire.muted';
@@ -31,6 +32,20 @@ const TONES = {
   death: { type: 'triangle', from: 260, to: 45, secs: 0.45, gain: 0.12 },
 };
 
+/**
+ * A new audio context, or null where the page has none (or may not make one).
+ * @returns {AudioContext | null}
+ */
+function makeContext() {
+  const Ctx = /** @type {typeof AudioContext | undefined} */ (globalThis.AudioContext);
+  if (!Ctx) return null;
+  try {
+    return new Ctx();
+  } catch {
+    return null;
+  }
+}
+
 export class Sound {
   /** @param {Storage | null} storage */
   constructor(storage) {
@@ -52,16 +67,22 @@ export class Sound {
     return this.muted;
   }
 
-  /** Starts the audio (call from a key or touch: browsers start audio only after one). */
-  unlock() {
+  /**
+   * Makes the audio ahead of the first key or touch, silent until then (browsers start audio
+   * only after one). Making it blocks the page for a tenth of a second or more while the audio
+   * device opens: on the first key of a game that would stall the input timer just as the player
+   * starts to move, and the inputs it owes would then reach the server together and late.
+   */
+  prepare() {
     if (this.muted || this.ctx) return;
-    const Ctx = /** @type {typeof AudioContext | undefined} */ (globalThis.AudioContext);
-    if (!Ctx) return;
-    try {
-      this.ctx = new Ctx();
-    } catch {
-      this.ctx = null;
-    }
+    this.ctx = makeContext();
+  }
+
+  /** Starts the audio (call from a key or touch): resumes what `prepare` made, or makes it. */
+  unlock() {
+    if (this.muted) return;
+    if (!this.ctx) this.ctx = makeContext();
+    if (this.ctx?.state === 'suspended') this.ctx.resume().catch(() => {});
   }
 
   /** @param {SoundName} name */
