@@ -7,7 +7,7 @@
 //! slower (inputs wait longer than they need), and the client's input timer follows.
 
 use tickwire_protocol::{
-    DROPPED, EARLIER_INPUTS, InputAck, InputDesc, MAX_PACE, Record, repeats_before_neutral,
+    DROPPED, EARLIER_INPUTS, InputAck, InputDesc, MAX_PACE, Record, repeats_before_neutral, seq,
 };
 
 use crate::inputs::input_buffer::{INPUT_BUFFER_CAP, JITTER_KEEP};
@@ -122,12 +122,8 @@ impl InputPacer {
     /// before the first input).
     pub fn due(&self) -> Option<Due<'_>> {
         let last = self.last.as_ref()?;
-        let seq = last
-            .seq
-            .wrapping_add(1)
-            .wrapping_add(u32::from(self.ack.repeats));
         Some(Due {
-            seq,
+            seq: self.slot_after(last.seq),
             last: &last.record,
             neutral_from: last
                 .seq
@@ -136,6 +132,13 @@ impl InputPacer {
             accept_late: self.accept_late(),
             keep: (JITTER_KEEP + self.held_back).min(INPUT_BUFFER_CAP - 1),
         })
+    }
+
+    /// The sequence number of the next slot when `last` was the last input taken: the repeats
+    /// since stood in for the ones after it.
+    fn slot_after(&self, last: u32) -> u32 {
+        last.wrapping_add(1)
+            .wrapping_add(u32::from(self.ack.repeats))
     }
 
     /// The last input taken (what [`Applied::Fresh`] applies), if any.
@@ -178,12 +181,9 @@ impl InputPacer {
             (Some(input), last) => {
                 if let Some(last) = last {
                     // A late input taken: the timeline moved back by how late it came.
-                    let due = last
-                        .wrapping_add(1)
-                        .wrapping_add(u32::from(self.ack.repeats));
-                    let late_by = due.wrapping_sub(input.seq);
-                    if late_by > 0 && late_by <= u32::MAX / 2 {
-                        let late_by = usize::try_from(late_by).unwrap_or(INPUT_BUFFER_CAP);
+                    let due = self.slot_after(last);
+                    if seq::is_newer(due, input.seq) {
+                        let late_by = seq::distance(due, input.seq) as usize;
                         self.held_back = (self.held_back + late_by).min(INPUT_BUFFER_CAP);
                     }
                     self.shift_earlier(last, input.seq);
